@@ -1,0 +1,64 @@
+/*
+ * azure: pure parsers of Azure response bodies, built on json.
+ * Token responses of every identity source (PROTOCOLS.md §1.11), Key Vault
+ * secret bundles (§4.3) and the error bodies of all of them (§1, §4.6).
+ * Output goes to caller buffers sized by the AZ_*_MAX constants; a value that
+ * does not fit is an error, never truncated. Error text returned for display
+ * is made printable and never includes a token or secret value.
+ * Returns 0 or a negative AZ_E_* code; az_strerror names it.
+ */
+#ifndef AZKV_AZURE_H
+#define AZKV_AZURE_H
+
+#include <stddef.h>
+
+#define AZ_TOKEN_MAX 16384         /* access token; Entra JWTs run 1.5-6 KB */
+#define AZ_SECRET_MAX (25 * 1024 + 1024) /* Key Vault caps values at 25 KB */
+#define AZ_ERRTEXT_MAX 300         /* "code: message" shown to the user */
+
+enum {
+	AZ_E_JSON = -1,       /* body is not valid JSON (or too complex) */
+	AZ_E_NO_TOKEN = -2,   /* no access_token string */
+	AZ_E_TOKEN_SIZE = -3, /* access_token longer than AZ_TOKEN_MAX */
+	AZ_E_EXPIRY = -4,     /* no usable expires_in/expires_on */
+	AZ_E_EXPIRED = -5,    /* the token is already expired */
+	AZ_E_NO_VALUE = -6,   /* secret bundle without a string "value" */
+	AZ_E_VALUE_SIZE = -7, /* value longer than the caller's buffer */
+	AZ_E_DUP = -8,        /* a key we read appears twice */
+	AZ_E_TOKEN_CHARS = -9, /* token has bytes not allowed in a header */
+};
+
+typedef struct az_token {
+	char access[AZ_TOKEN_MAX + 1];
+	size_t len;
+	long long expires_at; /* Unix seconds, by our clock */
+} az_token;
+
+/* Parse a token response. now: our clock (Unix seconds). Prefers the
+ * relative expires_in (number or numeric string); else expires_on as an
+ * epoch number/string, "MM/DD/YYYY HH:MM:SS +00:00", "M/D/YYYY h:mm:ss AM
+ * +00:00" or ISO 8601 with offset. A token with <= 0 s left is AZ_E_EXPIRED.
+ * The token must be visible ASCII (it goes into a header). */
+int az_token_parse(az_token *t, const char *body, size_t len, long long now);
+
+/* Parse an expires_on text into Unix seconds (formats as above). */
+int az_time_parse(const char *s, size_t n, long long *epoch);
+
+/* Parse a Key Vault secret bundle: the decoded "value" into out[cap]
+ * (+ NUL), *n its byte length. */
+int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
+	size_t *n);
+
+/* Describe an error body for humans into out[cap] (printable, one line):
+ * {"error":{"code","message","innererror":{"code"}}} -> "code (inner): message"
+ * {"error":"code","error_description":"text"} -> "code: text"
+ * {"statusCode":500,"message":"text"} / {"Message"/"ErrorCode"...} -> best effort.
+ * Falls back to the first bytes of the body made printable; "" if empty. */
+void az_error_text(const char *body, size_t len, char *out, size_t cap);
+
+/* 1 if an error body's code/description says "Identity not found" (IMDS). */
+int az_identity_not_found(const char *body, size_t len);
+
+const char *az_strerror(int code);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * cloud: what a vault host implies (PROTOCOLS.md §3, §4.7, §5).
+ * Token resource per vault DNS suffix (public, China, US Gov, Germany, and
+ * their Managed HSM suffixes), the Entra authority of the same cloud, the
+ * Bearer challenge parser and the check that a challenge's resource belongs
+ * to the vault host (a token must never go to a host it was not meant for).
+ * Pure. Returns 0 or CLOUD_E_*.
+ */
+#ifndef AZKV_CLOUD_H
+#define AZKV_CLOUD_H
+
+#include <stddef.h>
+
+#define CLOUD_RESOURCE_MAX 256 /* resource URI we accept from a challenge */
+
+enum {
+	CLOUD_E_UNKNOWN = -1,  /* host has no known vault suffix */
+	CLOUD_E_SYNTAX = -2,   /* challenge is not Bearer k="v", ... */
+	CLOUD_E_NORES = -3,    /* challenge has neither resource nor scope */
+	CLOUD_E_SPACE = -4,    /* a value does not fit */
+	CLOUD_E_MISMATCH = -5, /* resource host is not a suffix of the vault */
+};
+
+/* Resource for a vault host, e.g. "https://vault.azure.net"; NULL if the
+ * suffix is unknown (then the challenge must tell). */
+const char *cloud_resource(const char *vault_host);
+
+/* Entra authority host for the cloud of a vault host or resource, e.g.
+ * "login.microsoftonline.com"; the public one if unknown. */
+const char *cloud_authority(const char *host_or_resource);
+
+/* Parse a WWW-Authenticate value: scheme Bearer, params separated by commas
+ * and/or spaces, values quoted or not. resource = scope without a trailing
+ * "/.default" if scope is given, else resource. authority (may be NULL) gets
+ * authorization= or authorization_uri=. */
+int cloud_challenge(const char *hdr, char *resource, size_t rcap,
+	char *authority, size_t acap);
+
+/* 0 if vault_host ends with "." + host(resource) (case-insensitive),
+ * else CLOUD_E_MISMATCH. */
+int cloud_check(const char *vault_host, const char *resource);
+
+const char *cloud_strerror(int code);
+
+#endif

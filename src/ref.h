@@ -1,0 +1,40 @@
+/*
+ * ref: secret references as users write them.
+ *   https://HOST/secrets/NAME[/VERSION]   (secret identifier URL, optional :port)
+ *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
+ *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
+ * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
+ * (PROTOCOLS.md §4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
+ * Pure; returns 0 or REF_E_*, never sends anything.
+ */
+#ifndef AZKV_REF_H
+#define AZKV_REF_H
+
+#include "url.h"
+
+#define REF_NAME_MAX 127
+#define REF_VERSION_MAX 32
+
+enum {
+	REF_E_FORM = -1,    /* not one of the accepted shapes */
+	REF_E_NAME = -2,    /* secret name invalid */
+	REF_E_VERSION = -3, /* version invalid */
+	REF_E_VAULT = -4,   /* vault name or host invalid */
+	REF_E_SCHEME = -5,  /* URL not https */
+};
+
+typedef struct ref {
+	char host[URL_HOST_MAX + 1]; /* lower-cased vault host */
+	unsigned port;               /* 443 unless the URL said otherwise */
+	char name[REF_NAME_MAX + 1];
+	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
+} ref;
+
+int ref_parse(ref *r, const char *s);
+
+/* The request target: "/secrets/NAME[/VERSION]?api-version=V". */
+int ref_target(const ref *r, const char *api_version, char *out, size_t cap);
+
+const char *ref_strerror(int code);
+
+#endif

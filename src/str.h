@@ -1,0 +1,30 @@
+/*
+ * str: small bounded string helpers shared by every module.
+ * Pure functions over caller buffers; nothing allocates. Each writer
+ * NUL-terminates and reports truncation by return value, never silently.
+ */
+#ifndef AZKV_STR_H
+#define AZKV_STR_H
+
+#include <stddef.h>
+
+/* Copy src into dst[cap]. Returns 0, or -1 if it does not fit (dst emptied). */
+int str_copy(char *dst, size_t cap, const char *src);
+
+/* Copy n bytes of src (may contain NUL) as a C string; -1 if too long. */
+int str_copyn(char *dst, size_t cap, const char *src, size_t n);
+
+/* ASCII case-insensitive equality, and "s ends with suffix". */
+int str_ieq(const char *a, const char *b);
+int str_iends(const char *s, const char *suffix);
+
+/* Make untrusted bytes safe for one stderr line: printable ASCII kept,
+ * everything else as \xNN, cut with "..." at cap. Always terminates. */
+void str_printable(char *dst, size_t cap, const char *src, size_t n);
+
+/* Parse a non-negative decimal (digits only, no sign/space) into *v,
+ * rejecting overflow past max. Returns 0 or -1. */
+int str_udec(const char *s, size_t n, unsigned long long max,
+	unsigned long long *v);
+
+#endif

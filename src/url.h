@@ -1,0 +1,46 @@
+/*
+ * url: absolute http/https URLs and percent-encoding.
+ * Pure. url_parse accepts scheme://host[:port][/path][?query] with a DNS name,
+ * IPv4 literal or [IPv6] literal; userinfo and fragments are refused (they
+ * have no place in our endpoints and hide tricks). Returns 0 or URL_E_*.
+ */
+#ifndef AZKV_URL_H
+#define AZKV_URL_H
+
+#include <stddef.h>
+
+#define URL_HOST_MAX 253  /* DNS name limit */
+#define URL_PATH_MAX 2048 /* path + query we ever send */
+
+enum {
+	URL_E_SCHEME = -1, /* not http:// or https:// */
+	URL_E_HOST = -2,   /* empty, too long or bad characters */
+	URL_E_PORT = -3,   /* not 1..65535 */
+	URL_E_PATH = -4,   /* too long, or a space/control byte */
+	URL_E_FORM = -5,   /* userinfo or fragment present */
+	URL_E_SPACE = -6,  /* output buffer too small */
+};
+
+typedef struct url {
+	int https;
+	char host[URL_HOST_MAX + 1]; /* lower-cased; IPv6 without brackets */
+	unsigned port;               /* explicit or the scheme's default */
+	char path[URL_PATH_MAX + 1]; /* "/..." with query; "/" if none */
+} url;
+
+int url_parse(url *u, const char *s);
+
+/* Percent-encode s into out[cap] keeping only RFC 3986 unreserved bytes
+ * (A-Z a-z 0-9 - . _ ~). Returns the length or URL_E_SPACE. */
+long url_encode(char *out, size_t cap, const char *s);
+
+/* Append "name=enc(value)" to the query in path[cap], with '?' or '&' as
+ * needed (the path may already carry a query). Returns 0 or URL_E_SPACE. */
+int url_add_query(char *path, size_t cap, const char *name, const char *value);
+
+/* The Host header for u: "host", "host:port" if not default, [v6]. */
+int url_host_header(const url *u, char *out, size_t cap);
+
+const char *url_strerror(int code);
+
+#endif
