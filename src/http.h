@@ -19,13 +19,15 @@
 #define HTTP_CHUNK_LINE_MAX 256    /* chunk-size line with its extensions */
 #define HTTP_WWWAUTH_MAX 2048      /* WWW-Authenticate value kept */
 #define HTTP_SHORTVAL_MAX 128      /* Retry-After, Date, Content-Type kept */
+/* A kept value that does not fit its field (with its NUL) is HTTP_E_HEADER. */
 #define HTTP_REQ_MAX 16384         /* a formatted request (token + headers) */
 
 enum {
 	HTTP_MORE = 0,  /* feed: all input consumed, response not complete */
 	HTTP_DONE = 1,  /* feed: response complete; *used says how far */
 	HTTP_E_STATUS = -1,    /* status line not "HTTP/1.x NNN reason" */
-	HTTP_E_HEADER = -2,    /* malformed header line or control byte */
+	HTTP_E_HEADER = -2,    /* malformed header line, control byte, kept
+	                          value over its field */
 	HTTP_E_HEAD_TOO_BIG = -3,  /* header block over HTTP_HEAD_MAX */
 	HTTP_E_TOO_MANY = -4,  /* more than HTTP_HEADERS_MAX fields */
 	HTTP_E_LENGTH = -5,    /* bad or conflicting Content-Length */
@@ -70,7 +72,8 @@ void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body);
 
 /* Feed n bytes. Returns HTTP_MORE, HTTP_DONE (with *used = bytes consumed;
  * the rest belongs to the next response) or an HTTP_E_* code, which sticks.
- * 1xx interim responses are skipped. */
+ * 1xx interim responses are skipped (101 is HTTP_E_STATUS: never asked for).
+ * Lines must end in CRLF. Trailers count toward the header-block limits. */
 int http_resp_feed(http_resp *r, const void *buf, size_t n, size_t *used);
 
 /* The peer closed. Returns HTTP_DONE if the body was framed by close
@@ -82,7 +85,9 @@ const char *http_strerror(int code);
 
 /* Write a request into out[cap]: "METHOD target HTTP/1.1", Host, the given
  * headers, Content-Length when body != NULL or method is POST, and
- * "Connection: keep-alive" or "close". Rejects CR, LF or NUL in any part.
+ * "Connection: keep-alive" or "close". Rejects CR, LF, NUL (any control but
+ * HTAB in values, SP in method/host/target) and hdrs naming Host,
+ * Content-Length, Connection or Transfer-Encoding. Not NUL-terminated.
  * Returns the length written, or HTTP_E_REQUEST. */
 long http_req_fmt(char *out, size_t cap, const char *method, const char *host,
 	const char *target, const http_hdr *hdrs, size_t nhdrs,
