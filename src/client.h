@@ -1,0 +1,81 @@
+/*
+ * client: the state of one azkv run, shared by identity and kv.
+ * One absolute deadline; one plain connection for the identity endpoint and
+ * one TLS connection for the current vault (kept alive between secrets);
+ * one response parser and body buffer reused for every exchange; a small
+ * cache of tokens by resource. The caller owns the (large) struct, normally
+ * in static storage, and must client_done() it to wipe tokens and buffers.
+ */
+#ifndef AZKV_CLIENT_H
+#define AZKV_CLIENT_H
+
+#include "azure.h"
+#include "cloud.h"
+#include "conn.h"
+#include "http.h"
+#include "net.h"
+#include "ref.h"
+#include "tls.h"
+#include "url.h"
+
+#define CLIENT_TOKENS_MAX 4  /* distinct resources per run (vault, HSM, ...) */
+#define CLIENT_VAULTS_MAX 8  /* vault hosts whose resource we remember */
+#define CLIENT_UA "azkv/" /* + version */
+
+/* Identity sources (--source). */
+enum { SRC_AUTO, SRC_IMDS, SRC_VM_EXTENSION };
+/* User-assigned identity selectors. */
+enum { SEL_NONE, SEL_CLIENT_ID, SEL_OBJECT_ID, SEL_RESOURCE_ID };
+
+typedef struct client_id_opts {
+	int source;
+	int sel;
+	const char *sel_value;
+	const char *imds_base; /* AZURE_POD_IDENTITY_AUTHORITY_HOST or NULL */
+} client_id_opts;
+
+typedef struct client_token {
+	char resource[CLOUD_RESOURCE_MAX];
+	az_token tok;
+} client_token;
+
+typedef struct client_vault {
+	char host[URL_HOST_MAX + 1];
+	char resource[CLOUD_RESOURCE_MAX];
+} client_vault;
+
+typedef struct client {
+	net_cfg net;
+	const tls_trust *trust;
+	net_ms deadline;
+	client_id_opts id;
+	conn ident;
+	conn vault;
+	tls vault_tls;
+	http_resp resp;
+	char req[HTTP_REQ_MAX];
+	unsigned char body[HTTP_BODY_MAX];
+	client_token tokens[CLIENT_TOKENS_MAX];
+	size_t ntokens;
+	client_vault vaults[CLIENT_VAULTS_MAX];
+	size_t nvaults;
+} client;
+
+/* Prepare c (connections closed, caches empty). */
+void client_init(client *c);
+
+/* Close connections and wipe tokens, requests and bodies. */
+void client_done(client *c);
+
+/* A token for resource from the configured identity source (cached). */
+const az_token *client_token_get(client *c, const char *resource, err *e);
+
+/* Drop a cached token (after the vault refused it). */
+void client_token_drop(client *c, const char *resource);
+
+/* Read one secret's value into out[cap] (+NUL), *n its length. last: no
+ * more requests will go to this vault (send Connection: close). */
+int kv_get(client *c, const ref *r, int last, char *out, size_t cap,
+	size_t *n, err *e);
+
+#endif

@@ -1,0 +1,117 @@
+#include "conn.h"
+#include "log.h"
+#include "str.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void conn_init(conn *c)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+}
+
+int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
+	tls *t, const tls_trust *trust, net_ms deadline, err *e)
+{
+	char desc[160];
+
+	conn_close(c);
+	str_copy(c->host, sizeof c->host, host);
+	c->port = port;
+	snprintf(c->peer, sizeof c->peer, "%s:%u", host, port);
+	c->fd = net_connect(cfg, host, port, deadline, e);
+	if (c->fd < 0)
+		return -1;
+	if (t) {
+		c->tls = t;
+		if (tls_open(t, trust, c->fd, host, c->peer, deadline, e) < 0) {
+			conn_close(c);
+			return -1;
+		}
+		tls_describe(t, desc, sizeof desc);
+		logv("%s: %s", c->peer, desc);
+	}
+	c->reusable = 1;
+	return 0;
+}
+
+int conn_matches(const conn *c, const char *host, unsigned port, int use_tls)
+{
+	return c->fd >= 0 && c->reusable && c->port == port
+		&& (c->tls != NULL) == (use_tls != 0) && str_ieq(c->host, host);
+}
+
+static int conn_write(conn *c, const char *buf, size_t n, net_ms deadline,
+	err *e)
+{
+	if (c->tls)
+		return tls_write(c->tls, buf, n, deadline, e);
+	return net_write(c->fd, buf, n, deadline, c->peer, e);
+}
+
+static long conn_read(conn *c, void *buf, size_t n, net_ms deadline, err *e)
+{
+	if (c->tls)
+		return tls_read(c->tls, buf, n, deadline, e);
+	return net_read(c->fd, buf, n, deadline, c->peer, e);
+}
+
+static int parse_fail(conn *c, int rc, err *e)
+{
+	c->reusable = 0;
+	return err_set(e, ERR_MALFORMED, "response from %s: %s", c->peer,
+		http_strerror(rc));
+}
+
+int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
+	net_ms deadline, err *e)
+{
+	unsigned char buf[CONN_READ_CHUNK];
+	int rc = HTTP_MORE;
+	size_t used = 0;
+	long n = 0;
+
+	c->requests++;
+	if (conn_write(c, req, len, deadline, e) < 0) {
+		c->reusable = 0;
+		return -1;
+	}
+	while (rc == HTTP_MORE) {
+		n = conn_read(c, buf, sizeof buf, deadline, e);
+		if (n < 0) {
+			c->reusable = 0;
+			explicit_bzero(buf, sizeof buf);
+			return -1;
+		}
+		if (n == 0) {
+			c->reusable = 0;
+			rc = http_resp_eof(resp);
+			if (rc == HTTP_E_TRUNCATED && resp->status == 0)
+				return err_set(e, ERR_NETWORK, "%s closed the connection without a response", c->peer);
+			break;
+		}
+		rc = http_resp_feed(resp, buf, (size_t)n, &used);
+	}
+	explicit_bzero(buf, sizeof buf); /* decrypted body bytes: maybe a secret */
+	if (rc != HTTP_DONE)
+		return parse_fail(c, rc, e);
+	/* Bytes after the response: the peer is out of step; don't reuse. */
+	if (!resp->keep_alive || (n > 0 && used != (size_t)n))
+		c->reusable = 0;
+	logv("%s: HTTP %d, %zu body bytes%s", c->peer, resp->status,
+		resp->body_len, c->reusable ? "" : ", connection not reusable");
+	return 0;
+}
+
+void conn_close(conn *c)
+{
+	if (c->tls)
+		tls_close(c->tls);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->tls = NULL;
+	c->reusable = 0;
+}

@@ -1,0 +1,444 @@
+#include "tls.h"
+#include "log.h"
+#include "str.h"
+
+#include <bearssl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+extern const br_x509_trust_anchor tls_builtin_anchors[];
+extern const size_t tls_builtin_anchors_num;
+
+typedef struct tls_impl {
+	br_ssl_client_context cc;
+	br_x509_minimal_context xc;
+	int fd;
+	char peer[300];
+	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
+} tls_impl;
+
+_Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
+_Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
+	"raise TLS_ANCHOR_SIZE");
+
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+
+static const struct {
+	uint16_t id;
+	const char *name;
+} suite_names[] = {
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE_RSA_WITH_AES_128_GCM_SHA256" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
+};
+
+/* BearSSL error codes worth a sentence; the rest print as numbers. */
+static const struct {
+	int code;
+	const char *text;
+} br_errors[] = {
+	{ BR_ERR_X509_NOT_TRUSTED, "certificate not trusted (unknown CA)" },
+	{ BR_ERR_X509_BAD_SERVER_NAME, "certificate does not match the host name" },
+	{ BR_ERR_X509_EXPIRED, "certificate expired or not yet valid" },
+	{ BR_ERR_X509_BAD_SIGNATURE, "certificate signature invalid" },
+	{ BR_ERR_X509_NOT_CA, "chain has a non-CA issuer" },
+	{ BR_ERR_X509_FORBIDDEN_KEY_USAGE, "certificate key usage forbids TLS" },
+	{ BR_ERR_X509_WEAK_PUBLIC_KEY, "certificate key too weak" },
+	{ BR_ERR_X509_UNSUPPORTED, "certificate uses an unsupported algorithm" },
+	{ BR_ERR_X509_LIMIT_EXCEEDED, "certificate chain too large" },
+	{ BR_ERR_X509_EMPTY_CHAIN, "server sent no certificate" },
+	{ BR_ERR_X509_CRITICAL_EXTENSION, "certificate has an unknown critical extension" },
+	{ BR_ERR_BAD_CIPHER_SUITE, "no common cipher suite" },
+	{ BR_ERR_UNSUPPORTED_VERSION, "server does not speak TLS 1.2" },
+	{ BR_ERR_BAD_VERSION, "server chose an unsupported TLS version" },
+	{ BR_ERR_BAD_MAC, "record authentication failed" },
+	{ BR_ERR_NO_RANDOM, "no entropy for the random generator" },
+	{ BR_ERR_TOO_LARGE, "record too large" },
+	{ BR_ERR_UNEXPECTED, "unexpected TLS message" },
+	{ BR_ERR_BAD_SIGNATURE, "bad handshake signature" },
+	{ BR_ERR_INVALID_ALGORITHM, "server used an algorithm we did not offer" },
+};
+
+static void tls_errtext(int code, char *out, size_t cap)
+{
+	size_t i;
+
+	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
+		snprintf(out, cap, "server sent fatal alert %d",
+			code - BR_ERR_RECV_FATAL_ALERT);
+		return;
+	}
+	if (code >= BR_ERR_SEND_FATAL_ALERT) {
+		snprintf(out, cap, "we sent fatal alert %d",
+			code - BR_ERR_SEND_FATAL_ALERT);
+		return;
+	}
+	for (i = 0; i < sizeof br_errors / sizeof br_errors[0]; i++)
+		if (br_errors[i].code == code) {
+			snprintf(out, cap, "%s", br_errors[i].text);
+			return;
+		}
+	snprintf(out, cap, "BearSSL error %d", code);
+}
+
+void tls_trust_builtin(tls_trust *t)
+{
+	t->tas = tls_builtin_anchors;
+	t->n = tls_builtin_anchors_num;
+	t->used = 0;
+}
+
+/* Loading state for one PEM file. */
+typedef struct loader {
+	tls_trust *t;
+	int overflow;
+	size_t der_len;
+	unsigned char der[TLS_CERT_MAX];
+} loader;
+
+static unsigned char *arena_put(loader *l, const void *p, size_t n)
+{
+	unsigned char *dst;
+
+	if (n > TLS_ARENA_MAX - l->t->used) {
+		l->overflow = 1;
+		return NULL;
+	}
+	dst = l->t->arena + l->t->used;
+	memcpy(dst, p, n);
+	l->t->used += n;
+	return dst;
+}
+
+static void der_append(void *ctx, const void *p, size_t n)
+{
+	loader *l = ctx;
+
+	if (n > sizeof l->der - l->der_len) {
+		l->overflow = 1;
+		return;
+	}
+	memcpy(l->der + l->der_len, p, n);
+	l->der_len += n;
+}
+
+static void dn_append(void *ctx, const void *p, size_t n)
+{
+	arena_put(ctx, p, n);
+}
+
+/* Decode the DER in l->der into the next anchor. */
+static int add_anchor(loader *l, const char *path, err *e)
+{
+	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
+	br_x509_decoder_context dc;
+	const br_x509_pkey *pk;
+	size_t dn_start = l->t->used;
+
+	if (l->t->n >= TLS_ANCHORS_MAX)
+		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
+			path, TLS_ANCHORS_MAX);
+	br_x509_decoder_init(&dc, dn_append, l);
+	br_x509_decoder_push(&dc, l->der, l->der_len);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (pk == NULL)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: X.509 error %d",
+			path, l->t->n + 1, br_x509_decoder_last_error(&dc));
+	memset(ta, 0, sizeof *ta);
+	ta->dn.data = l->t->arena + dn_start;
+	ta->dn.len = l->t->used - dn_start;
+	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+	ta->pkey.key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = arena_put(l, pk->key.rsa.n, pk->key.rsa.nlen);
+		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		ta->pkey.key.rsa.e = arena_put(l, pk->key.rsa.e, pk->key.rsa.elen);
+		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+	} else {
+		ta->pkey.key.ec.curve = pk->key.ec.curve;
+		ta->pkey.key.ec.q = arena_put(l, pk->key.ec.q, pk->key.ec.qlen);
+		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+	}
+	if (l->overflow)
+		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",
+			path, TLS_ARENA_MAX);
+	l->t->n++;
+	return 0;
+}
+
+/* Feed n bytes of PEM text to the decoder; *in tells if inside a cert. */
+static int pem_feed(br_pem_decoder_context *pc, loader *l, const char *path,
+	const unsigned char *p, size_t n, int *in, err *e)
+{
+	while (n > 0) {
+		size_t k = br_pem_decoder_push(pc, p, n);
+
+		p += k;
+		n -= k;
+		switch (br_pem_decoder_event(pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			*in = strcmp(br_pem_decoder_name(pc), "CERTIFICATE") == 0
+				|| strcmp(br_pem_decoder_name(pc), "X509 CERTIFICATE") == 0;
+			l->der_len = 0;
+			br_pem_decoder_setdest(pc, *in ? der_append : NULL, l);
+			break;
+		case BR_PEM_END_OBJ:
+			if (*in && (l->overflow || add_anchor(l, path, e) < 0))
+				return err_set(e, ERR_USAGE, "CA file %s: certificate too large", path);
+			*in = 0;
+			break;
+		case BR_PEM_ERROR:
+			return err_set(e, ERR_USAGE, "CA file %s: invalid PEM", path);
+		}
+	}
+	return 0;
+}
+
+int tls_trust_load(tls_trust *t, const char *path, err *e)
+{
+	loader l;
+	br_pem_decoder_context pc;
+	unsigned char chunk[4096];
+	int fd, in = 0, rc = 0;
+	long r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
+	memset(&l, 0, sizeof l);
+	l.t = t;
+	t->n = t->used = 0;
+	t->tas = t->own;
+	br_pem_decoder_init(&pc);
+	while (rc == 0 && (r = read(fd, chunk, sizeof chunk)) > 0)
+		rc = pem_feed(&pc, &l, path, chunk, (size_t)r, &in, e);
+	if (rc == 0 && r < 0)
+		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
+	close(fd);
+	if (rc == 0 && t->n == 0)
+		rc = err_set(e, ERR_USAGE, "CA file %s: no certificate found", path);
+	return rc;
+}
+
+/* Days since 0000-01-01 (BearSSL's epoch) of a Unix time. */
+static void x509_time(br_x509_minimal_context *xc)
+{
+	long long now = (long long)time(NULL);
+
+	if (now < AZKV_BUILD_TIME) {
+		logv("clock reads %lld, before this build (%lld): checking certificates at build time",
+			now, (long long)AZKV_BUILD_TIME);
+		now = AZKV_BUILD_TIME;
+	}
+	br_x509_minimal_set_time(xc, (uint32_t)(now / 86400 + 719528),
+		(uint32_t)(now % 86400));
+}
+
+/* Seed from the kernel: BearSSL's own fallback needs /dev/urandom, which an
+ * empty root lacks, and RDRAND, which arm64 lacks. */
+static int seed(br_ssl_engine_context *eng, err *e)
+{
+	unsigned char rnd[32];
+	ssize_t r = getrandom(rnd, sizeof rnd, GRND_NONBLOCK);
+
+	if (r < 0 && errno == EAGAIN) {
+		logv("kernel entropy pool not ready; waiting for it");
+		r = getrandom(rnd, sizeof rnd, 0);
+	}
+	if (r != (ssize_t)sizeof rnd)
+		return err_set(e, ERR_INTERNAL, "getrandom: %s",
+			r < 0 ? strerror(errno) : "short read");
+	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
+	memset(rnd, 0, sizeof rnd);
+	return 0;
+}
+
+static void profile(tls_impl *s, const tls_trust *trust)
+{
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
+	};
+	br_ssl_engine_context *eng = &s->cc.eng;
+	size_t i;
+
+	br_ssl_client_zero(&s->cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_x509_minimal_init(&s->xc, &br_sha256_vtable, trust->tas, trust->n);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_default_ecdsa(eng);
+	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(&s->xc, br_ssl_engine_get_ec(eng),
+		br_ssl_engine_get_ecdsa(eng));
+	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
+		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
+
+		br_ssl_engine_set_hash(eng, id, hashes[i]);
+		br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
+	}
+	br_ssl_engine_set_x509(eng, &s->xc.vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_chapol(eng);
+	br_ssl_engine_set_buffer(eng, s->buf, sizeof s->buf, 0);
+	x509_time(&s->xc);
+}
+
+/* The engine closed: record why, unless it was a clean close. Returns 1 if
+ * it was an error. */
+static int closed_err(tls_impl *s, err *e)
+{
+	int code = br_ssl_engine_last_error(&s->cc.eng);
+	char why[96];
+
+	if (code == BR_ERR_OK)
+		return 0;
+	if (code == BR_ERR_IO)
+		return 1; /* our socket layer already said what failed */
+	tls_errtext(code, why, sizeof why);
+	err_set(e, ERR_TLS, "TLS with %s: %s", s->peer, why);
+	return 1;
+}
+
+/* Pump records until the engine reaches a state in target. 0 reached,
+ * 1 the peer closed the TCP stream, -1 error. As br_sslio's run_until, with
+ * a deadline on every socket wait. */
+static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+
+	for (;;) {
+		unsigned st = br_ssl_engine_current_state(eng);
+		unsigned char *buf;
+		size_t len;
+		long r;
+
+		if (st & BR_SSL_CLOSED)
+			return closed_err(s, e) ? -1 : 1;
+		if (st & BR_SSL_SENDREC) {
+			buf = br_ssl_engine_sendrec_buf(eng, &len);
+			if (net_write(s->fd, buf, len, deadline, s->peer, e) < 0)
+				return -1; /* the caller closes the connection */
+			br_ssl_engine_sendrec_ack(eng, len);
+			continue;
+		}
+		if (st & target)
+			return 0;
+		if (st & BR_SSL_RECVAPP)
+			return err_set(e, ERR_MALFORMED, "%s: unexpected data from the server", s->peer);
+		if (st & BR_SSL_RECVREC) {
+			buf = br_ssl_engine_recvrec_buf(eng, &len);
+			r = net_read(s->fd, buf, len, deadline, s->peer, e);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				return 1;
+			br_ssl_engine_recvrec_ack(eng, (size_t)r);
+			continue;
+		}
+		br_ssl_engine_flush(eng, 0);
+	}
+}
+
+int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
+	const char *peer, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	int rc;
+
+	profile(s, trust);
+	s->fd = fd;
+	str_copy(s->peer, sizeof s->peer, peer);
+	if (seed(&s->cc.eng, e) < 0)
+		return -1;
+	if (!br_ssl_client_reset(&s->cc, host, 0))
+		return closed_err(s, e) ? -1 : err_set(e, ERR_TLS, "TLS with %s: cannot start", peer);
+	rc = run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e);
+	if (rc == 1)
+		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake", peer);
+	return rc;
+}
+
+long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	unsigned char *app;
+	size_t len;
+	int rc = run_until(s, BR_SSL_RECVAPP, deadline, e);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	app = br_ssl_engine_recvapp_buf(&s->cc.eng, &len);
+	if (len > n)
+		len = n;
+	memcpy(buf, app, len);
+	br_ssl_engine_recvapp_ack(&s->cc.eng, len);
+	return (long)len;
+}
+
+int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	const unsigned char *p = buf;
+
+	while (n > 0) {
+		unsigned char *app;
+		size_t len;
+		int rc = run_until(s, BR_SSL_SENDAPP, deadline, e);
+
+		if (rc != 0)
+			return rc == 1 ? err_set(e, ERR_NETWORK, "write to %s: connection closed", s->peer) : -1;
+		app = br_ssl_engine_sendapp_buf(&s->cc.eng, &len);
+		if (len > n)
+			len = n;
+		memcpy(app, p, len);
+		br_ssl_engine_sendapp_ack(&s->cc.eng, len);
+		p += len;
+		n -= len;
+	}
+	br_ssl_engine_flush(&s->cc.eng, 0);
+	if (run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e) < 0)
+		return -1;
+	return 0;
+}
+
+void tls_describe(const tls *t, char *out, size_t cap)
+{
+	const tls_impl *s = (const tls_impl *)(const void *)t->opaque;
+	unsigned v = br_ssl_engine_get_version(&s->cc.eng);
+	uint16_t id = s->cc.eng.session.cipher_suite;
+	const char *name = "?";
+	size_t i;
+	unsigned curve = s->cc.eng.ecdhe_curve;
+
+	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
+		if (suite_names[i].id == id)
+			name = suite_names[i].name;
+	snprintf(out, cap, "TLS1.%u %s curve %s", v >= 0x0301 ? v - 0x0301 : 0,
+		name, curve == BR_EC_curve25519 ? "x25519" : curve == BR_EC_secp256r1
+		? "P-256" : curve == BR_EC_secp384r1 ? "P-384" : curve == BR_EC_secp521r1
+		? "P-521" : "?");
+}
+
+void tls_close(tls *t)
+{
+	explicit_bzero(t->opaque, sizeof t->opaque);
+}

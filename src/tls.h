@@ -1,0 +1,60 @@
+/*
+ * tls: a thin TLS 1.2 client over the BearSSL engine. No BearSSL type leaks
+ * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
+ * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
+ * AES-GCM or ChaCha20-Poly1305; x25519, P-256, P-384, P-521; RSA to 4096 bits.
+ * SNI and host name verification always. Certificates are checked against
+ * max(now, build time): at early boot the clock may say 1970. Every read and
+ * write waits until the caller's deadline. Errors: ERR_TLS (handshake,
+ * certificate), ERR_NETWORK (socket, deadline), ERR_USAGE (bad CA file).
+ */
+#ifndef AZKV_TLS_H
+#define AZKV_TLS_H
+
+#include <stddef.h>
+#include "err.h"
+#include "net.h"
+
+#define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer */
+#define TLS_ANCHORS_MAX 256           /* roots from --cacert; Debian's bundle has ~140 */
+#define TLS_ANCHOR_SIZE 72            /* bytes per anchor record (checked) */
+#define TLS_ARENA_MAX (192 * 1024)    /* names and keys of those roots */
+#define TLS_CERT_MAX (16 * 1024)      /* one DER certificate in a PEM file */
+
+typedef struct tls {
+	_Alignas(16) unsigned char opaque[TLS_CTX_SIZE];
+} tls;
+
+typedef struct tls_trust {
+	size_t n;        /* anchors in use */
+	const void *tas; /* the built-in table, or 'own' */
+	size_t used;     /* arena bytes used */
+	_Alignas(16) unsigned char own[TLS_ANCHORS_MAX * TLS_ANCHOR_SIZE];
+	unsigned char arena[TLS_ARENA_MAX];
+} tls_trust;
+
+/* Use the roots built into the binary (certs/ at build time). */
+void tls_trust_builtin(tls_trust *t);
+
+/* Replace the roots with the CERTIFICATE blocks of a PEM file. */
+int tls_trust_load(tls_trust *t, const char *path, err *e);
+
+/* Handshake on connected fd with host (SNI and name check). The trust must
+ * outlive the connection. */
+int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
+	const char *peer, net_ms deadline, err *e);
+
+/* Read: >0 bytes, 0 the peer closed (cleanly or not: HTTP framing decides),
+ * -1 error. */
+long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e);
+
+/* Write all and flush; 0 or -1. */
+int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e);
+
+/* "TLS1.2 ECDHE_RSA_WITH_AES_128_GCM_SHA256" for -v. */
+void tls_describe(const tls *t, char *out, size_t cap);
+
+/* Forget the session and wipe the context (keys, buffers). */
+void tls_close(tls *t);
+
+#endif

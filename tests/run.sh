@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make test: install what is missing, build, run every suite.
+# Each suite ends with its own "N passed, N failed" line; this script adds
+# them up and ends with the total on one line. A suite that crashes or
+# prints no count is counted as one failure.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+UNITS="str http json azure url cloud"
+LOGDIR=build/test-logs
+passed=0
+failed=0
+
+step() { printf '== %s\n' "$*"; }
+
+# suite NAME CMD...: run, show the output, add its closing counts.
+suite() {
+	local name=$1 log counts p f
+	shift
+	log="$LOGDIR/$name.log"
+	step "$name"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	cat "$log"
+	counts=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$counts" ]; then
+		echo "!! $name: no count line (exit $rc)"
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(echo "$counts" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+	f=$(echo "$counts" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "!! $name: exit $rc with no failure counted"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+step "dependencies"
+./build.sh --deps || { echo "0 passed, 1 failed"; exit 1; }
+step "build"
+./build.sh || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p "$LOGDIR"
+
+step "unit test binaries"
+make -s -j2 $(for u in $UNITS; do printf 'build/unit-asan/test_%s build/unit-musl/test_%s ' "$u" "$u"; done) \
+	|| { echo "0 passed, 1 failed"; exit 1; }
+for u in $UNITS; do
+	suite "unit-$u-asan" "build/unit-asan/test_$u"
+	suite "unit-$u-musl" "build/unit-musl/test_$u"
+done
+
+suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
