@@ -35,17 +35,21 @@ typedef struct az_token {
 } az_token;
 
 /* Parse a token response. now: our clock (Unix seconds). Prefers the
- * relative expires_in (number or numeric string); else expires_on as an
- * epoch number/string, "MM/DD/YYYY HH:MM:SS +00:00", "M/D/YYYY h:mm:ss AM
- * +00:00" or ISO 8601 with offset. A token with <= 0 s left is AZ_E_EXPIRED.
- * The token must be visible ASCII (it goes into a header). */
+ * relative expires_in (number or numeric string; null counts as absent);
+ * else expires_on as an epoch number, or a string az_time_parse reads.
+ * A token with <= 0 s left is AZ_E_EXPIRED. The token must be non-empty
+ * visible ASCII (it goes into a header). On error *t is wiped. */
 int az_token_parse(az_token *t, const char *body, size_t len, long long now);
 
-/* Parse an expires_on text into Unix seconds (formats as above). */
+/* Parse an expires_on text into Unix seconds: epoch digits;
+ * "M/D/YYYY H:MM:SS[ AM| PM][ ±HH:MM]" (App Service 2017, Linux/Windows);
+ * "YYYY-MM-DD(T| )HH:MM:SS[.fraction][Z|±HH:MM]" (no zone = UTC).
+ * Fields are range-checked; no libc time functions (no TZ). */
 int az_time_parse(const char *s, size_t n, long long *epoch);
 
 /* Parse a Key Vault secret bundle: the decoded "value" into out[cap]
- * (+ NUL), *n its byte length. */
+ * (+ NUL), *n its byte length. A lone surrogate in it is AZ_E_JSON; on
+ * error out is left empty. */
 int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
 	size_t *n);
 
@@ -53,7 +57,9 @@ int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
  * {"error":{"code","message","innererror":{"code"}}} -> "code (inner): message"
  * {"error":"code","error_description":"text"} -> "code: text"
  * {"statusCode":500,"message":"text"} / {"Message"/"ErrorCode"...} -> best effort.
- * Falls back to the first bytes of the body made printable; "" if empty. */
+ * Falls back to the first bytes of a non-JSON body made printable; "" if
+ * empty, or if the body is (or starts like) JSON with none of these fields:
+ * it is never echoed raw, as it might hold a token or value. */
 void az_error_text(const char *body, size_t len, char *out, size_t cap);
 
 /* 1 if an error body's code/description says "Identity not found" (IMDS). */
