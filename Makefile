@@ -9,14 +9,14 @@
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
 JSMN_DIR ?= vendor/jsmn-1.1.0
-WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+WARN = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
 
 # Pure modules: no sockets, tested alone.
-PURE = src/str.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
+PURE = src/str.c src/fmt.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
 	src/ref.c src/cloud.c
-UNITS = str http json azure url cloud
+UNITS = str fmt http json azure url cloud
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 

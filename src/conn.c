@@ -1,8 +1,8 @@
 #include "conn.h"
+#include "fmt.h"
 #include "log.h"
 #include "str.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,7 +20,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	conn_close(c);
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
-	snprintf(c->peer, sizeof c->peer, "%s:%u", host, port);
+	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
 	c->fd = net_connect(cfg, host, port, deadline, e);
 	if (c->fd < 0)
 		return -1;

@@ -1,7 +1,7 @@
 #include "err.h"
+#include "fmt.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
 static const char *const names[ERR_CLASSES] = {
 	"ok", "internal", "usage", "identity", "denied",
@@ -16,7 +16,7 @@ int err_set(err *e, int code, const char *fmt, ...)
 		return -1;
 	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	fmt_v(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -1,10 +1,10 @@
 /* identity: tokens from the managed-identity endpoints (PROTOCOLS.md §1). */
 #include "client.h"
+#include "fmt.h"
 #include "log.h"
 #include "str.h"
 
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 

@@ -1,9 +1,9 @@
 /* kv: read a secret from Key Vault (PROTOCOLS.md §4), challenge included. */
 #include "client.h"
+#include "fmt.h"
 #include "log.h"
 #include "str.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "buildinfo.h"
@@ -166,11 +166,11 @@ int kv_get(client *c, const ref *r, int last, char *out, size_t cap,
 	memset(&op, 0, sizeof op);
 	op.r = r;
 	op.last = last;
-	snprintf(op.what, sizeof op.what, "secret %s/%s%s%s", r->host, r->name,
+	fmt(op.what, sizeof op.what, "secret %s/%s%s%s", r->host, r->name,
 		r->version[0] ? "/" : "", r->version);
 	if (ref_target(r, KV_API, op.target, sizeof op.target) < 0)
 		return err_set(e, ERR_USAGE, "%s: reference too long", op.what);
-	snprintf(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
+	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
 		r->host, r->port);
 	resource = vault_resource(c, &op, e);
 	if (!resource || get_authed(c, &op, resource, e) < 0)

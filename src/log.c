@@ -1,8 +1,8 @@
 #include "log.h"
+#include "fmt.h"
 #include "net.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
 int log_verbose;
 static net_ms log_t0;
@@ -12,15 +12,16 @@ void log_start(void)
 	log_t0 = net_now();
 }
 
-void logv(const char *fmt, ...)
+void logv(const char *f, ...)
 {
-	char line[512];
+	char msg[400], line[480];
 	va_list ap;
 
 	if (!log_verbose)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	va_start(ap, f);
+	fmt_v(msg, sizeof msg, f, ap);
 	va_end(ap);
-	fprintf(stderr, "azkv: +%lldms %s\n", (long long)(net_now() - log_t0), line);
+	fmt(line, sizeof line, "azkv: +%lldms %s\n", (long long)(net_now() - log_t0), msg);
+	fmt_put(2, line);
 }

@@ -5,13 +5,13 @@
  * with the exit code of its class (err.h, README "Exit codes").
  */
 #include "client.h"
+#include "fmt.h"
 #include "log.h"
 #include "ref.h"
 #include "str.h"
 
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -167,9 +167,9 @@ static int flag_opt(const char *a)
 	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 		return log_verbose = 1, 1;
 	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-		return fputs(usage_text, stdout), 2;
+		return fmt_put(1, usage_text), 2;
 	if (strcmp(a, "--version") == 0)
-		return puts("azkv " AZKV_VERSION), 2;
+		return fmt_put(1, "azkv " AZKV_VERSION "\n"), 2;
 	return 0;
 }
 
@@ -354,7 +354,10 @@ int main(int argc, char **argv)
 			explicit_bzero(values[i], lens[i]);
 	}
 	if (rc < 0) {
-		fprintf(stderr, "azkv: %s\n", e.msg);
+		char line[ERR_MSG_MAX + 8];
+
+		fmt(line, sizeof line, "azkv: %s\n", e.msg);
+		fmt_put(2, line);
 		return e.code;
 	}
 	return 0;

@@ -1,4 +1,5 @@
 #include "net.h"
+#include "fmt.h"
 #include "log.h"
 #include "str.h"
 
@@ -9,7 +10,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -83,7 +83,7 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(service, sizeof service, "%u", port);
+	fmt(service, sizeof service, "%u", port);
 	rc = getaddrinfo(host, service, &hints, &res);
 	if (rc != 0) {
 		err_set(e, ERR_NETWORK, "resolve %s: %s", host, gai_strerror(rc));
@@ -127,15 +127,24 @@ static size_t resolve(const net_cfg *cfg, net_addr *out, const char *host,
 	return resolve_dns(out, host, port, e);
 }
 
+/* The address for messages: dotted IPv4, or IPv6 as eight hex groups
+ * (inet_ntop would pull in printf). */
 static void addr_fmt(const net_addr *a, char *out, size_t cap)
 {
 	const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->ss;
 	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&a->ss;
+	const unsigned char *b;
+	size_t o = 0;
+	int i;
 
-	if (a->ss.ss_family == AF_INET)
-		inet_ntop(AF_INET, &v4->sin_addr, out, (socklen_t)cap);
-	else
-		inet_ntop(AF_INET6, &v6->sin6_addr, out, (socklen_t)cap);
+	if (a->ss.ss_family == AF_INET) {
+		b = (const unsigned char *)&v4->sin_addr;
+		fmt(out, cap, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		return;
+	}
+	b = v6->sin6_addr.s6_addr;
+	for (i = 0; i < 16 && o < cap; i += 2)
+		o += fmt(out + o, cap - o, i ? ":%x" : "%x", (unsigned)(b[i] << 8 | b[i + 1]));
 }
 
 /* Wait for events on fd until the deadline: 1 ready, 0 deadline passed. */

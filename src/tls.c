@@ -1,11 +1,11 @@
 #include "tls.h"
+#include "fmt.h"
 #include "log.h"
 #include "str.h"
 
 #include <bearssl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -81,21 +81,21 @@ static void tls_errtext(int code, char *out, size_t cap)
 	size_t i;
 
 	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
-		snprintf(out, cap, "server sent fatal alert %d",
+		fmt(out, cap, "server sent fatal alert %d",
 			code - BR_ERR_RECV_FATAL_ALERT);
 		return;
 	}
 	if (code >= BR_ERR_SEND_FATAL_ALERT) {
-		snprintf(out, cap, "we sent fatal alert %d",
+		fmt(out, cap, "we sent fatal alert %d",
 			code - BR_ERR_SEND_FATAL_ALERT);
 		return;
 	}
 	for (i = 0; i < sizeof br_errors / sizeof br_errors[0]; i++)
 		if (br_errors[i].code == code) {
-			snprintf(out, cap, "%s", br_errors[i].text);
+			fmt(out, cap, "%s", br_errors[i].text);
 			return;
 		}
-	snprintf(out, cap, "BearSSL error %d", code);
+	fmt(out, cap, "BearSSL error %d", code);
 }
 
 void tls_trust_builtin(tls_trust *t)
@@ -432,7 +432,7 @@ void tls_describe(const tls *t, char *out, size_t cap)
 	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
 		if (suite_names[i].id == id)
 			name = suite_names[i].name;
-	snprintf(out, cap, "TLS1.%u %s curve %s", v >= 0x0301 ? v - 0x0301 : 0,
+	fmt(out, cap, "TLS1.%u %s curve %s", v >= 0x0301 ? v - 0x0301 : 0,
 		name, curve == BR_EC_curve25519 ? "x25519" : curve == BR_EC_secp256r1
 		? "P-256" : curve == BR_EC_secp384r1 ? "P-384" : curve == BR_EC_secp521r1
 		? "P-521" : "?");

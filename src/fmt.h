@@ -1,0 +1,21 @@
+/*
+ * fmt: a small snprintf for messages, so that musl's printf (with its
+ * floating point and wide-character code) stays out of the binary.
+ * Conversions: %s %.*s %c %d %i %u %x %ld %lu %lx %lld %llu %llx %zu %zx %%;
+ * no widths or flags. Output is cut to cap - 1 bytes and always terminated;
+ * the return value is the full length, as snprintf's.
+ */
+#ifndef AZKV_FMT_H
+#define AZKV_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+size_t fmt_v(char *out, size_t cap, const char *f, va_list ap);
+size_t fmt(char *out, size_t cap, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Write a whole string to fd (stderr lines, help text); errors ignored. */
+void fmt_put(int fd, const char *s);
+
+#endif
