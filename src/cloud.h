@@ -31,8 +31,10 @@ const char *cloud_authority(const char *host_or_resource);
 
 /* Parse a WWW-Authenticate value: scheme Bearer, params separated by commas
  * and/or spaces, values quoted or not. resource = scope without a trailing
- * "/.default" if scope is given, else resource. authority (may be NULL) gets
- * authorization= or authorization_uri=. */
+ * "/.default" if scope is given, else resource; it must be an https URL of
+ * at most CLOUD_RESOURCE_MAX bytes. authority (may be NULL) gets
+ * authorization= or authorization_uri= ("" if absent). A known parameter
+ * given twice, a scope list, '\' or a control byte is CLOUD_E_SYNTAX. */
 int cloud_challenge(const char *hdr, char *resource, size_t rcap,
 	char *authority, size_t acap);
 

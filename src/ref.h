@@ -21,6 +21,7 @@ enum {
 	REF_E_VERSION = -3, /* version invalid */
 	REF_E_VAULT = -4,   /* vault name or host invalid */
 	REF_E_SCHEME = -5,  /* URL not https */
+	REF_E_SPACE = -6,   /* ref_target: output buffer too small */
 };
 
 typedef struct ref {
@@ -30,9 +31,13 @@ typedef struct ref {
 	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
 } ref;
 
+/* Parse s into *r (zeroed on error). A trailing '/' after NAME means the
+ * latest version; anything after VERSION, a query or a fragment is
+ * REF_E_FORM. A short-form VAULT containing '.' is taken as a host. */
 int ref_parse(ref *r, const char *s);
 
-/* The request target: "/secrets/NAME[/VERSION]?api-version=V". */
+/* The request target: "/secrets/NAME[/VERSION]?api-version=V".
+ * Returns 0 or REF_E_SPACE. */
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap);
 
 const char *ref_strerror(int code);

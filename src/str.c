@@ -39,35 +39,44 @@ int str_iends(const char *s, const char *suffix)
 	return ls >= lx && str_ieq(s + ls - lx, suffix);
 }
 
-void str_printable(char *dst, size_t cap, const char *src, size_t n)
+static size_t width(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f && c != '\\') ? 1 : 4;
+}
+
+static size_t put(char *dst, size_t o, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
+
+	if (width(c) == 1) {
+		dst[o] = (char)c;
+		return o + 1;
+	}
+	dst[o] = '\\';
+	dst[o + 1] = 'x';
+	dst[o + 2] = hex[c >> 4];
+	dst[o + 3] = hex[c & 15];
+	return o + 4;
+}
+
+void str_printable(char *dst, size_t cap, const char *src, size_t n)
+{
+	size_t o = 0, i, total = 0, room, dots;
 
 	if (cap == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)src[i];
-		size_t need = (c >= 0x20 && c < 0x7f && c != '\\') ? 1 : 4;
-
-		if (o + need + 4 > cap) {
-			if (cap >= 4) {
-				o = o + 3 < cap ? o : cap - 4;
-				memcpy(dst + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (need == 1) {
-			dst[o++] = (char)c;
-		} else {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 15];
-		}
+	/* Measure first: "..." only when something is really left out. */
+	for (i = 0; i < n && total < cap; i++)
+		total += width((unsigned char)src[i]);
+	room = total < cap ? cap - 1 : (cap > 4 ? cap - 4 : 0);
+	for (i = 0; i < n && o + width((unsigned char)src[i]) <= room; i++)
+		o = put(dst, o, (unsigned char)src[i]);
+	if (total >= cap) {
+		dots = cap - 1 - o < 3 ? cap - 1 - o : 3;
+		memcpy(dst + o, "...", dots);
+		o += dots;
 	}
-	dst[o < cap ? o : cap - 1] = 0;
+	dst[o] = 0;
 }
 
 int str_udec(const char *s, size_t n, unsigned long long max,
@@ -84,7 +93,7 @@ int str_udec(const char *s, size_t n, unsigned long long max,
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
 		d = (unsigned)(s[i] - '0');
-		if (x > (max - d) / 10)
+		if (d > max || x > (max - d) / 10)
 			return -1;
 		x = x * 10 + d;
 	}

@@ -28,7 +28,15 @@ typedef struct url {
 	char path[URL_PATH_MAX + 1]; /* "/..." with query; "/" if none */
 } url;
 
+/* Parse s into *u (zeroed on error). Hosts: DNS labels of [A-Za-z0-9_-]
+ * (1-63, no '-' at an end, no trailing dot), a dotted quad without leading
+ * zeros, or [IPv6] without zone. "http://h?q" gets path "/?q". */
 int url_parse(url *u, const char *s);
+
+/* Validate a bare host s[n] (DNS name or IPv4, the rules above; no port, no
+ * brackets) and write it lower-cased to out[cap]. 0, URL_E_HOST or
+ * URL_E_SPACE. */
+int url_host(char *out, size_t cap, const char *s, size_t n);
 
 /* Percent-encode s into out[cap] keeping only RFC 3986 unreserved bytes
  * (A-Z a-z 0-9 - . _ ~). Returns the length or URL_E_SPACE. */
@@ -38,7 +46,8 @@ long url_encode(char *out, size_t cap, const char *s);
  * needed (the path may already carry a query). Returns 0 or URL_E_SPACE. */
 int url_add_query(char *path, size_t cap, const char *name, const char *value);
 
-/* The Host header for u: "host", "host:port" if not default, [v6]. */
+/* The Host header for u: "host", "host:port" if not default, [v6].
+ * Returns 0 or URL_E_SPACE. */
 int url_host_header(const url *u, char *out, size_t cap);
 
 const char *url_strerror(int code);

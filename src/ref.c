@@ -1,0 +1,190 @@
+#include "ref.h"
+
+#include <string.h>
+
+#include "str.h"
+
+#define REF_VAULT_MIN 3
+#define REF_VAULT_MAX 24
+#define REF_PUBLIC_SUFFIX ".vault.azure.net" /* short form: public cloud */
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static int is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_alnum(int c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > REF_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int version_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != REF_VERSION_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_alnum(s[i]))
+			return 0;
+	return 1;
+}
+
+/* Azure's rule: 3-24 of [0-9A-Za-z-], a letter first, no '-' last, no "--". */
+static int vault_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < REF_VAULT_MIN || n > REF_VAULT_MAX || !is_alpha(s[0]) ||
+	    s[n - 1] == '-')
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((!is_alnum(s[i]) && s[i] != '-') ||
+		    (s[i] == '-' && s[i - 1] == '-'))
+			return 0;
+	return 1;
+}
+
+/* t is "NAME", "NAME/" or "NAME/VERSION". */
+static int parse_tail(ref *r, const char *t)
+{
+	size_t n = strcspn(t, "/");
+	const char *v;
+
+	if (!name_ok(t, n))
+		return REF_E_NAME;
+	memcpy(r->name, t, n);
+	if (t[n] == 0 || t[n + 1] == 0)
+		return 0;
+	v = t + n + 1;
+	n = strcspn(v, "/");
+	if (v[n] != 0)
+		return REF_E_FORM;
+	if (!version_ok(v, n))
+		return REF_E_VERSION;
+	memcpy(r->version, v, n);
+	return 0;
+}
+
+static int is_prefix_ci(const char *s, const char *pfx)
+{
+	for (; *pfx; s++, pfx++)
+		if (lower((unsigned char)*s) != *pfx)
+			return 0;
+	return 1;
+}
+
+static int parse_url(ref *r, const char *s)
+{
+	static const char secrets[] = "/secrets/";
+	url u;
+	int rc;
+
+	if (!is_prefix_ci(s, "https://"))
+		return REF_E_SCHEME;
+	rc = url_parse(&u, s);
+	if (rc == URL_E_HOST || rc == URL_E_PORT)
+		return REF_E_VAULT;
+	if (rc != 0 || strchr(u.path, '?') != NULL ||
+	    !is_prefix_ci(u.path, secrets))
+		return REF_E_FORM;
+	memcpy(r->host, u.host, sizeof r->host);
+	r->port = u.port;
+	return parse_tail(r, u.path + sizeof secrets - 1);
+}
+
+static int parse_short(ref *r, const char *s)
+{
+	size_t n = strcspn(s, "/"), i;
+
+	if (s[n] == 0 || strpbrk(s, "?#") != NULL)
+		return REF_E_FORM;
+	r->port = 443;
+	if (memchr(s, '.', n) != NULL) {
+		if (url_host(r->host, sizeof r->host, s, n) != 0)
+			return REF_E_VAULT;
+		return parse_tail(r, s + n + 1);
+	}
+	if (!vault_ok(s, n))
+		return REF_E_VAULT;
+	for (i = 0; i < n; i++)
+		r->host[i] = (char)lower((unsigned char)s[i]);
+	memcpy(r->host + n, REF_PUBLIC_SUFFIX, sizeof REF_PUBLIC_SUFFIX);
+	return parse_tail(r, s + n + 1);
+}
+
+/* "scheme://" before the first '/' means a URL, whatever the scheme. */
+static int looks_like_url(const char *s)
+{
+	const char *sl = strchr(s, '/');
+
+	return sl != NULL && sl > s && sl[-1] == ':' && sl[1] == '/';
+}
+
+int ref_parse(ref *r, const char *s)
+{
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	rc = looks_like_url(s) ? parse_url(r, s) : parse_short(r, s);
+	if (rc != 0)
+		memset(r, 0, sizeof *r);
+	return rc;
+}
+
+int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
+{
+	size_t nn = strlen(r->name), nv = strlen(r->version), o = 9;
+
+	if (o + nn + (nv ? 1 + nv : 0) >= cap) {
+		if (cap > 0)
+			out[0] = 0;
+		return REF_E_SPACE;
+	}
+	memcpy(out, "/secrets/", o);
+	memcpy(out + o, r->name, nn);
+	o += nn;
+	if (nv) {
+		out[o++] = '/';
+		memcpy(out + o, r->version, nv);
+		o += nv;
+	}
+	out[o] = 0;
+	if (url_add_query(out, cap, "api-version", api_version) != 0) {
+		out[0] = 0;
+		return REF_E_SPACE;
+	}
+	return 0;
+}
+
+const char *ref_strerror(int code)
+{
+	switch (code) {
+	case 0: return "no error";
+	case REF_E_FORM:
+		return "not https://HOST/secrets/NAME[/VERSION] or VAULT/NAME[/VERSION]";
+	case REF_E_NAME: return "secret name must be 1-127 of 0-9 a-z A-Z -";
+	case REF_E_VERSION: return "version must be 32 letters or digits";
+	case REF_E_VAULT: return "bad vault name or host";
+	case REF_E_SCHEME: return "secret URL must be https://";
+	case REF_E_SPACE: return "request target does not fit";
+	}
+	return "unknown reference error";
+}

@@ -1,0 +1,325 @@
+#include "url.h"
+#include "fmt.h"
+
+#include <string.h>
+
+#include "str.h"
+
+#define URL_V6_MAX 45 /* longest IPv6 text form (INET6_ADDRSTRLEN - 1) */
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_alnum(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_xdigit(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+/* Length of a case-insensitive "http://" or "https://" prefix, else 0. */
+static size_t scheme_len(const char *s, int *https)
+{
+	static const char *const pfx[2] = { "http://", "https://" };
+	int i;
+
+	for (i = 1; i >= 0; i--) {
+		const char *p = pfx[i];
+		size_t n = strlen(p), k = 0;
+
+		while (k < n && lower((unsigned char)s[k]) == p[k])
+			k++;
+		if (k == n) {
+			*https = i;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/* Dotted quad, each part 0-255 without leading zeros: "010" would be read
+ * as octal by inet_aton, so it is refused rather than guessed. */
+static int is_ipv4(const char *s, size_t n)
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		size_t start = i;
+		unsigned v = 0;
+
+		while (i < n && is_digit(s[i]) && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return 0;
+		if (part < 3 && (i >= n || s[i++] != '.'))
+			return 0;
+	}
+	return i == n;
+}
+
+/* DNS labels of [A-Za-z0-9_-], 1-63 bytes, no '-' at either end; no
+ * trailing dot. '_' is allowed: it occurs in real service names. */
+static int is_dns(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 0 || n > URL_HOST_MAX)
+		return 0;
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_'))
+			i++;
+		if (i == start || i - start > 63 || s[start] == '-' ||
+		    s[i - 1] == '-')
+			return 0;
+		if (i < n && (s[i++] != '.' || i == n))
+			return 0;
+	}
+	return 1;
+}
+
+/* Only digits and dots: must then be a dotted quad, never a DNS name. */
+static int looks_numeric(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]) && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* One to four hex digits at s[*i]; advances *i. */
+static int hex_group(const char *s, size_t n, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < n && is_xdigit(s[*i]) && *i - start < 5)
+		(*i)++;
+	return *i > start && *i - start <= 4;
+}
+
+/* RFC 4291 text form: 8 groups, or fewer with one "::", optionally ending
+ * in a dotted quad worth two groups. No zone index. */
+static int is_ipv6(const char *s, size_t n)
+{
+	size_t i = 0, groups = 0, start;
+	int gap = 0;
+
+	if (n < 2 || n > URL_V6_MAX)
+		return 0;
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return 0;
+		gap = 1;
+		i = 2;
+	}
+	while (i < n) {
+		start = i;
+		if (!hex_group(s, n, &i))
+			return 0;
+		if (i < n && s[i] == '.') {
+			if (!is_ipv4(s + start, n - start))
+				return 0;
+			groups += 2;
+			break;
+		}
+		groups++;
+		if (i == n)
+			break;
+		if (s[i++] != ':' || i == n)
+			return 0;
+		if (s[i] == ':') {
+			if (gap)
+				return 0;
+			gap = 1;
+			i++;
+		}
+	}
+	return gap ? groups <= 7 : groups == 8;
+}
+
+static void copy_lower(char *dst, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = (char)lower((unsigned char)s[i]);
+	dst[n] = 0;
+}
+
+int url_host(char *out, size_t cap, const char *s, size_t n)
+{
+	if (looks_numeric(s, n) ? !is_ipv4(s, n) : !is_dns(s, n))
+		return URL_E_HOST;
+	if (n >= cap)
+		return URL_E_SPACE;
+	copy_lower(out, s, n);
+	return 0;
+}
+
+/* "[v6]" or host, then ":port" or nothing, within a[0..n). */
+static int parse_authority(url *u, const char *a, size_t n)
+{
+	size_t h = 0, hn;
+	unsigned long long port;
+	const char *colon;
+
+	if (n > 0 && a[0] == '[') {
+		const char *end = memchr(a, ']', n);
+
+		if (end == NULL || !is_ipv6(a + 1, (size_t)(end - a - 1)))
+			return URL_E_HOST;
+		hn = (size_t)(end - a - 1);
+		copy_lower(u->host, a + 1, hn);
+		h = hn + 2;
+		if (h < n && a[h] != ':')
+			return URL_E_HOST;
+	} else {
+		colon = memchr(a, ':', n);
+		h = colon ? (size_t)(colon - a) : n;
+		if (url_host(u->host, sizeof u->host, a, h) != 0)
+			return URL_E_HOST;
+	}
+	if (h == n)
+		return 0;
+	if (str_udec(a + h + 1, n - h - 1, 65535, &port) != 0 || port == 0)
+		return URL_E_PORT;
+	u->port = (unsigned)port;
+	return 0;
+}
+
+/* p is "", "/..." or "?...": printable ASCII only, at most URL_PATH_MAX. */
+static int parse_path(url *u, const char *p)
+{
+	size_t i, o = 0;
+
+	if (*p != '/')
+		u->path[o++] = '/';
+	for (i = 0; p[i]; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c <= 0x20 || c >= 0x7f || o >= URL_PATH_MAX)
+			return URL_E_PATH;
+		u->path[o++] = (char)c;
+	}
+	u->path[o] = 0;
+	return 0;
+}
+
+int url_parse(url *u, const char *s)
+{
+	size_t k, an;
+	int rc;
+
+	memset(u, 0, sizeof *u);
+	k = scheme_len(s, &u->https);
+	if (k == 0)
+		return URL_E_SCHEME;
+	s += k;
+	an = strcspn(s, "/?#");
+	if (memchr(s, '@', an) != NULL || strchr(s, '#') != NULL)
+		return URL_E_FORM;
+	u->port = u->https ? 443 : 80;
+	rc = parse_authority(u, s, an);
+	if (rc == 0)
+		rc = parse_path(u, s + an);
+	if (rc != 0)
+		memset(u, 0, sizeof *u);
+	return rc;
+}
+
+long url_encode(char *out, size_t cap, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int keep = is_alnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~';
+
+		if (o + (keep ? 1 : 3) >= cap) {
+			if (cap > 0)
+				out[0] = 0;
+			return URL_E_SPACE;
+		}
+		if (keep) {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '%';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+	}
+	if (cap == 0)
+		return URL_E_SPACE;
+	out[o] = 0;
+	return (long)o;
+}
+
+int url_add_query(char *path, size_t cap, const char *name, const char *value)
+{
+	size_t n0 = strlen(path), n = n0;
+	long k;
+
+	if (n + 1 >= cap)
+		return URL_E_SPACE;
+	if (strchr(path, '?') == NULL)
+		path[n++] = '?';
+	else if (path[n - 1] != '?' && path[n - 1] != '&')
+		path[n++] = '&';
+	k = url_encode(path + n, cap - n, name);
+	if (k >= 0 && n + (size_t)k + 1 < cap) {
+		n += (size_t)k;
+		path[n++] = '=';
+		if (url_encode(path + n, cap - n, value) >= 0)
+			return 0;
+	}
+	path[n0] = 0; /* leave the path as it was */
+	return URL_E_SPACE;
+}
+
+int url_host_header(const url *u, char *out, size_t cap)
+{
+	const char *l = strchr(u->host, ':') ? "[" : "";
+	const char *r = *l ? "]" : "";
+	size_t n;
+
+	if (u->port == (u->https ? 443u : 80u))
+		n = fmt(out, cap, "%s%s%s", l, u->host, r);
+	else
+		n = fmt(out, cap, "%s%s%s:%u", l, u->host, r, u->port);
+	if (n >= cap) {
+		if (cap > 0)
+			out[0] = 0;
+		return URL_E_SPACE;
+	}
+	return 0;
+}
+
+const char *url_strerror(int code)
+{
+	switch (code) {
+	case 0: return "no error";
+	case URL_E_SCHEME: return "not an http:// or https:// URL";
+	case URL_E_HOST: return "bad host";
+	case URL_E_PORT: return "port not 1..65535";
+	case URL_E_PATH: return "path too long or has a space or control byte";
+	case URL_E_FORM: return "userinfo or fragment not allowed";
+	case URL_E_SPACE: return "does not fit";
+	}
+	return "unknown url error";
+}

@@ -1,0 +1,441 @@
+/* Unit tests for url (parse, encode, query, Host header) and ref (the three
+ * reference shapes, ref_target). Tables: one row per input and outcome. */
+#include "ref.h"
+#include "url.h"
+#include "t.h"
+
+#define V32 "0123456789abcdef0123456789ABCDEF"
+
+static const struct {
+	const char *in;
+	int rc, https;
+	const char *host;
+	unsigned port;
+	const char *path;
+} urls[] = {
+	{ "http://localhost:4141/MSI/token?x=1", 0, 0, "localhost", 4141, "/MSI/token?x=1" },
+	{ "https://vault.azure.net", 0, 1, "vault.azure.net", 443, "/" },
+	{ "HTTPS://MyVault.VAULT.azure.NET/Secrets/A", 0, 1, "myvault.vault.azure.net", 443, "/Secrets/A" },
+	{ "HtTp://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01", 0, 0, "169.254.169.254", 80, "/metadata/identity/oauth2/token?api-version=2018-02-01" },
+	{ "http://h?x=1", 0, 0, "h", 80, "/?x=1" },
+	{ "http://h/", 0, 0, "h", 80, "/" },
+	{ "http://a_b.example/", 0, 0, "a_b.example", 80, "/" },
+	{ "http://xn--bcher-kva.example/", 0, 0, "xn--bcher-kva.example", 80, "/" },
+	{ "http://0.0.0.0/", 0, 0, "0.0.0.0", 80, "/" },
+	{ "http://255.255.255.255/", 0, 0, "255.255.255.255", 80, "/" },
+	/* ports */
+	{ "http://h:1/", 0, 0, "h", 1, "/" },
+	{ "http://h:65535/", 0, 0, "h", 65535, "/" },
+	{ "https://h:80/", 0, 1, "h", 80, "/" },
+	{ "http://h:080/", 0, 0, "h", 80, "/" },
+	{ "http://h:0/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:65536/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:99999999999999999999999/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:8a/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:-1/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:+80/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h: 80/", URL_E_PORT, 0, "", 0, "" },
+	{ "http://h:80:81/", URL_E_PORT, 0, "", 0, "" },
+	/* IPv6 */
+	{ "http://[::1]:8080/x", 0, 0, "::1", 8080, "/x" },
+	{ "https://[FE80::A]/", 0, 1, "fe80::a", 443, "/" },
+	{ "http://[::ffff:10.0.0.1]/", 0, 0, "::ffff:10.0.0.1", 80, "/" },
+	{ "http://[1:2:3:4:5:6:7:8]", 0, 0, "1:2:3:4:5:6:7:8", 80, "/" },
+	{ "http://[1:2:3:4:5:6:7::]/", 0, 0, "1:2:3:4:5:6:7::", 80, "/" },
+	{ "http://[::]/", 0, 0, "::", 80, "/" },
+	{ "http://[1:2:3:4:5:6:1.2.3.4]/", 0, 0, "1:2:3:4:5:6:1.2.3.4", 80, "/" },
+	{ "http://[1:2:3:4:5:6:7:8:9]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[1:2:3:4:5:6:7]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[1:2:3:4:5:6:7:8::]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[1::2::3]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[:1]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[1:]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[:::]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[12345::]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[g::1]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[::1.2.3]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[::1%25eth0]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[::1]x/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[::1/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://[]/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://::1/", URL_E_HOST, 0, "", 0, "" },
+	/* userinfo, fragment */
+	{ "http://user@host/", URL_E_FORM, 0, "", 0, "" },
+	{ "http://user:pw@host/", URL_E_FORM, 0, "", 0, "" },
+	{ "http://evil.com\\@good.com/", URL_E_FORM, 0, "", 0, "" },
+	{ "http://host/#frag", URL_E_FORM, 0, "", 0, "" },
+	{ "http://host#f", URL_E_FORM, 0, "", 0, "" },
+	{ "http://host/a?b#c", URL_E_FORM, 0, "", 0, "" },
+	{ "http://host/a@b", 0, 0, "host", 80, "/a@b" },
+	/* scheme */
+	{ "ftp://h/", URL_E_SCHEME, 0, "", 0, "" },
+	{ "http:/h/", URL_E_SCHEME, 0, "", 0, "" },
+	{ "httpx://h/", URL_E_SCHEME, 0, "", 0, "" },
+	{ "h/x", URL_E_SCHEME, 0, "", 0, "" },
+	{ " http://h/", URL_E_SCHEME, 0, "", 0, "" },
+	{ "", URL_E_SCHEME, 0, "", 0, "" },
+	/* hosts */
+	{ "http:///x", URL_E_HOST, 0, "", 0, "" },
+	{ "http://", URL_E_HOST, 0, "", 0, "" },
+	{ "http://:80/", URL_E_HOST, 0, "", 0, "" },
+	{ "https:// h/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://a..b/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://.a/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://a.com./", URL_E_HOST, 0, "", 0, "" },
+	{ "http://-a.com/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://a-.com/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://ex%41mple/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://\xc3\xa9.com/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://a\tb/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://256.0.0.1/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://1.2.3/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://1.2.3.4.5/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://010.0.0.1/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://127.1/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://1234/", URL_E_HOST, 0, "", 0, "" },
+	{ "http://1.2.3.4./", URL_E_HOST, 0, "", 0, "" },
+	/* paths */
+	{ "http://h/a b", URL_E_PATH, 0, "", 0, "" },
+	{ "http://h/a\tb", URL_E_PATH, 0, "", 0, "" },
+	{ "http://h/a\rb", URL_E_PATH, 0, "", 0, "" },
+	{ "http://h/\x7f", URL_E_PATH, 0, "", 0, "" },
+	{ "http://h/caf\xc3\xa9", URL_E_PATH, 0, "", 0, "" },
+	{ "http://h/?q=a b", URL_E_PATH, 0, "", 0, "" },
+};
+
+static void test_url_table(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		url u;
+		int rc = url_parse(&u, urls[i].in);
+
+		CHECKM(rc == urls[i].rc, "%s: got %d want %d", urls[i].in, rc,
+		    urls[i].rc);
+		if (rc != 0 || urls[i].rc != 0)
+			continue;
+		CHECKM(u.https == urls[i].https, "%s: https", urls[i].in);
+		CHECKM(strcmp(u.host, urls[i].host) == 0, "%s: host %s",
+		    urls[i].in, u.host);
+		CHECKM(u.port == urls[i].port, "%s: port %u", urls[i].in, u.port);
+		CHECKM(strcmp(u.path, urls[i].path) == 0, "%s: path %s",
+		    urls[i].in, u.path);
+	}
+}
+
+/* "http://" + host of n bytes built from labels of lab bytes. */
+static void long_host(char *buf, size_t n, size_t lab)
+{
+	size_t i, o = strlen("http://");
+
+	memcpy(buf, "http://", o);
+	for (i = 0; i < n; i++)
+		buf[o + i] = (i % (lab + 1) == lab) ? '.' : 'a';
+	buf[o + n] = '/';
+	buf[o + n + 1] = 0;
+}
+
+static void test_url_limits(void)
+{
+	static char buf[URL_PATH_MAX + 64];
+	url u;
+
+	long_host(buf, 63, 63);
+	CHECK_EQ(url_parse(&u, buf), 0);
+	long_host(buf, 64, 64);
+	CHECK_EQ(url_parse(&u, buf), URL_E_HOST);
+	long_host(buf, 253, 50); /* 50+1+50+1+50+1+50+1+49 */
+	CHECK_EQ(url_parse(&u, buf), 0);
+	CHECK_EQ(strlen(u.host), 253);
+	long_host(buf, 254, 50);
+	CHECK_EQ(url_parse(&u, buf), URL_E_HOST);
+
+	strcpy(buf, "http://h");
+	memset(buf + 8, 'p', URL_PATH_MAX);
+	buf[8] = '/';
+	buf[8 + URL_PATH_MAX] = 0;
+	CHECK_EQ(url_parse(&u, buf), 0);
+	CHECK_EQ(strlen(u.path), URL_PATH_MAX);
+	strcat(buf, "p");
+	CHECK_EQ(url_parse(&u, buf), URL_E_PATH);
+	buf[8] = '?'; /* the implied '/' counts too */
+	buf[8 + URL_PATH_MAX] = 0;
+	CHECK_EQ(url_parse(&u, buf), URL_E_PATH);
+	CHECK_STR(u.host, ""); /* zeroed on error */
+}
+
+static void test_encode(void)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "https://vault.azure.net", "https%3A%2F%2Fvault.azure.net" },
+		{ "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1",
+		  "%2Fsubscriptions%2F0000%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fid1" },
+		{ "a b+c&d=e~_.-Z9", "a%20b%2Bc%26d%3De~_.-Z9" },
+		{ "\xff\x01?#%", "%FF%01%3F%23%25" },
+		{ "", "" },
+	};
+	size_t i;
+	char b[256];
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		CHECK_EQ(url_encode(b, sizeof b, t[i].in), (long)strlen(t[i].out));
+		CHECK_STR(b, t[i].out);
+	}
+	CHECK_EQ(url_encode(b, 4, "abc"), 3);
+	CHECK_EQ(url_encode(b, 3, "abc"), URL_E_SPACE);
+	CHECK_STR(b, "");
+	CHECK_EQ(url_encode(b, 4, "/"), 3);
+	CHECK_STR(b, "%2F");
+	CHECK_EQ(url_encode(b, 3, "/"), URL_E_SPACE);
+	CHECK_EQ(url_encode(b, 1, ""), 0);
+	b[0] = 'x';
+	CHECK_EQ(url_encode(b, 0, ""), URL_E_SPACE);
+	CHECK_EQ(b[0], 'x');
+}
+
+static void test_add_query(void)
+{
+	static const struct {
+		const char *path, *name, *value, *out;
+	} t[] = {
+		{ "/metadata/identity/oauth2/token", "resource", "https://vault.azure.net",
+		  "/metadata/identity/oauth2/token?resource=https%3A%2F%2Fvault.azure.net" },
+		{ "/MSI/token?x=1", "resource", "https://vault.azure.net",
+		  "/MSI/token?x=1&resource=https%3A%2F%2Fvault.azure.net" },
+		{ "/p?", "n", "v", "/p?n=v" },
+		{ "/p?a=1&", "n", "v", "/p?a=1&n=v" },
+		{ "/p", "a b", "", "/p?a%20b=" },
+	};
+	size_t i;
+	char b[256];
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		strcpy(b, t[i].path);
+		CHECK_EQ(url_add_query(b, sizeof b, t[i].name, t[i].value), 0);
+		CHECK_STR(b, t[i].out);
+	}
+	strcpy(b, "/p?x=1");
+	CHECK_EQ(url_add_query(b, strlen("/p?x=1&n=%2F") + 1, "n", "/"), 0);
+	CHECK_STR(b, "/p?x=1&n=%2F");
+	strcpy(b, "/p?x=1");
+	CHECK_EQ(url_add_query(b, strlen("/p?x=1&n=%2F"), "n", "/"), URL_E_SPACE);
+	CHECK_STR(b, "/p?x=1"); /* left as it was */
+	CHECK_EQ(url_add_query(b, strlen("/p?x=1&n"), "n", ""), URL_E_SPACE);
+	CHECK_STR(b, "/p?x=1");
+	CHECK_EQ(url_add_query(b, strlen("/p?x=1&n="), "n", ""), URL_E_SPACE);
+	CHECK_STR(b, "/p?x=1");
+	CHECK_EQ(url_add_query(b, strlen("/p?x=1&n=") + 1, "n", ""), 0);
+	CHECK_STR(b, "/p?x=1&n=");
+}
+
+static void test_host_header(void)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "http://h/", "h" },
+		{ "http://h:8080/", "h:8080" },
+		{ "https://h/", "h" },
+		{ "https://h:443/", "h" },
+		{ "https://h:80/", "h:80" },
+		{ "http://h:443/", "h:443" },
+		{ "https://H:1/", "h:1" },
+		{ "http://[::1]/", "[::1]" },
+		{ "https://[::1]:8443/", "[::1]:8443" },
+		{ "http://10.0.0.1:65535/", "10.0.0.1:65535" },
+	};
+	size_t i;
+	char b[64];
+	url u;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		CHECK_EQ(url_parse(&u, t[i].in), 0);
+		CHECK_EQ(url_host_header(&u, b, sizeof b), 0);
+		CHECK_STR(b, t[i].out);
+	}
+	CHECK_EQ(url_parse(&u, "https://[::1]:8443/"), 0);
+	CHECK_EQ(url_host_header(&u, b, 11), 0);
+	CHECK_EQ(url_host_header(&u, b, 10), URL_E_SPACE);
+	CHECK_STR(b, "");
+}
+
+static void test_url_strerror(void)
+{
+	int c, d;
+
+	for (c = URL_E_SPACE; c <= 0; c++) {
+		CHECK(url_strerror(c) != NULL);
+		for (d = URL_E_SPACE; d < c; d++)
+			CHECKM(strcmp(url_strerror(c), url_strerror(d)) != 0,
+			    "%d and %d share a message", c, d);
+	}
+}
+
+static const struct {
+	const char *in;
+	int rc;
+	const char *host;
+	unsigned port;
+	const char *name, *version;
+} refs[] = {
+	{ "https://myvault.vault.azure.net/secrets/db-pass", 0, "myvault.vault.azure.net", 443, "db-pass", "" },
+	{ "https://myvault.vault.azure.net/secrets/db-pass/", 0, "myvault.vault.azure.net", 443, "db-pass", "" },
+	{ "https://myvault.vault.azure.net/secrets/db-pass/" V32, 0, "myvault.vault.azure.net", 443, "db-pass", V32 },
+	{ "HTTPS://MyVault.Vault.Azure.Net/Secrets/Db-Pass", 0, "myvault.vault.azure.net", 443, "Db-Pass", "" },
+	{ "https://localhost:8443/secrets/x", 0, "localhost", 8443, "x", "" },
+	{ "https://127.0.0.1:8443/secrets/x/" V32, 0, "127.0.0.1", 8443, "x", V32 },
+	{ "https://kv.managedhsm.azure.net/secrets/x", 0, "kv.managedhsm.azure.net", 443, "x", "" },
+	{ "http://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
+	{ "HTTP://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
+	{ "ftp://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
+	{ "https://h/secrets/x/" V32 "/", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/x/" V32 "/extra", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/x//", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/x?api-version=7.4", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/x/?a", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/x#f", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/keys/x", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secretsx/x", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/", REF_E_FORM, "", 0, "", "" },
+	{ "https://h", REF_E_FORM, "", 0, "", "" },
+	{ "https://u@h/secrets/x", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/x/secrets/x", REF_E_FORM, "", 0, "", "" },
+	{ "https://h/secrets/", REF_E_NAME, "", 0, "", "" },
+	{ "https://h/secrets//" V32, REF_E_NAME, "", 0, "", "" },
+	{ "https://h/secrets/a_b", REF_E_NAME, "", 0, "", "" },
+	{ "https://h/secrets/a.b", REF_E_NAME, "", 0, "", "" },
+	{ "https://h/secrets/a%2Db", REF_E_NAME, "", 0, "", "" },
+	{ "https://h/secrets/x/0123", REF_E_VERSION, "", 0, "", "" },
+	{ "https://h/secrets/x/" V32 "0", REF_E_VERSION, "", 0, "", "" },
+	{ "https://h/secrets/x/0123456789abcdef0123456789abcde-", REF_E_VERSION, "", 0, "", "" },
+	{ "https://bad!host/secrets/x", REF_E_VAULT, "", 0, "", "" },
+	{ "https://h:0/secrets/x", REF_E_VAULT, "", 0, "", "" },
+	{ "https:///secrets/x", REF_E_VAULT, "", 0, "", "" },
+	/* short forms */
+	{ "myvault/x", 0, "myvault.vault.azure.net", 443, "x", "" },
+	{ "MyVault/X/", 0, "myvault.vault.azure.net", 443, "X", "" },
+	{ "myvault/x/" V32, 0, "myvault.vault.azure.net", 443, "x", V32 },
+	{ "kv.vault.azure.cn/x/0123456789abcdef0123456789abcdef", 0, "kv.vault.azure.cn", 443, "x", "0123456789abcdef0123456789abcdef" },
+	{ "KV.Vault.UsGovCloudApi.Net/db", 0, "kv.vault.usgovcloudapi.net", 443, "db", "" },
+	{ "abc/x", 0, "abc.vault.azure.net", 443, "x", "" },
+	{ "a-b-c/x", 0, "a-b-c.vault.azure.net", 443, "x", "" },
+	{ "abcdefghijklmnopqrstuvw9/x", 0, "abcdefghijklmnopqrstuvw9.vault.azure.net", 443, "x", "" },
+	{ "ab/x", REF_E_VAULT, "", 0, "", "" },
+	{ "abcdefghijklmnopqrstuvwxy/x", REF_E_VAULT, "", 0, "", "" },
+	{ "a--b/x", REF_E_VAULT, "", 0, "", "" },
+	{ "1vault/x", REF_E_VAULT, "", 0, "", "" },
+	{ "-vault/x", REF_E_VAULT, "", 0, "", "" },
+	{ "vault-/x", REF_E_VAULT, "", 0, "", "" },
+	{ "va_lt/x", REF_E_VAULT, "", 0, "", "" },
+	{ "vault:443/x", REF_E_VAULT, "", 0, "", "" },
+	{ "kv.example.com:443/x", REF_E_VAULT, "", 0, "", "" },
+	{ "bad..host/x", REF_E_VAULT, "", 0, "", "" },
+	{ "/x", REF_E_VAULT, "", 0, "", "" },
+	{ "myvault", REF_E_FORM, "", 0, "", "" },
+	{ "", REF_E_FORM, "", 0, "", "" },
+	{ "myvault/x/" V32 "/z", REF_E_FORM, "", 0, "", "" },
+	{ "myvault/x?y", REF_E_FORM, "", 0, "", "" },
+	{ "myvault/x#y", REF_E_FORM, "", 0, "", "" },
+	{ "myvault/", REF_E_NAME, "", 0, "", "" },
+	{ "myvault//" V32, REF_E_NAME, "", 0, "", "" },
+	{ "myvault/a_b", REF_E_NAME, "", 0, "", "" },
+	{ "myvault/x/y", REF_E_VERSION, "", 0, "", "" },
+};
+
+static void test_ref_table(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+		ref r;
+		int rc = ref_parse(&r, refs[i].in);
+
+		CHECKM(rc == refs[i].rc, "%s: got %d want %d", refs[i].in, rc,
+		    refs[i].rc);
+		CHECKM(strcmp(r.host, refs[i].host) == 0, "%s: host %s",
+		    refs[i].in, r.host);
+		CHECKM(r.port == refs[i].port, "%s: port %u", refs[i].in, r.port);
+		CHECKM(strcmp(r.name, refs[i].name) == 0, "%s: name %s",
+		    refs[i].in, r.name);
+		CHECKM(strcmp(r.version, refs[i].version) == 0, "%s: version %s",
+		    refs[i].in, r.version);
+	}
+}
+
+static void test_ref_name_len(void)
+{
+	char in[256], name[REF_NAME_MAX + 2];
+	ref r;
+
+	memset(name, 'n', REF_NAME_MAX);
+	name[REF_NAME_MAX] = 0;
+	snprintf(in, sizeof in, "myvault/%s", name);
+	CHECK_EQ(ref_parse(&r, in), 0);
+	CHECK_STR(r.name, name);
+	snprintf(in, sizeof in, "https://h/secrets/%s/" V32, name);
+	CHECK_EQ(ref_parse(&r, in), 0);
+	CHECK_STR(r.name, name);
+	strcat(name, "n");
+	snprintf(in, sizeof in, "myvault/%s", name);
+	CHECK_EQ(ref_parse(&r, in), REF_E_NAME);
+	snprintf(in, sizeof in, "https://h/secrets/%s", name);
+	CHECK_EQ(ref_parse(&r, in), REF_E_NAME);
+}
+
+static void test_ref_target(void)
+{
+	static const char want[] = "/secrets/db-pass/" V32 "?api-version=2025-07-01";
+	char b[256];
+	ref r;
+
+	CHECK_EQ(ref_parse(&r, "myvault/db-pass"), 0);
+	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
+	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
+	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/secrets/db-pass/"), 0);
+	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
+	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
+	CHECK_EQ(ref_parse(&r, "myvault/db-pass/" V32), 0);
+	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof b), 0);
+	CHECK_STR(b, want);
+	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want), 0);
+	CHECK_STR(b, want);
+	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want - 1), REF_E_SPACE);
+	CHECK_STR(b, "");
+	CHECK_EQ(ref_target(&r, "2025-07-01", b, 17), REF_E_SPACE);
+	CHECK_STR(b, "");
+	CHECK_EQ(ref_target(&r, "a b", b, sizeof b), 0);
+	CHECK_STR(b, "/secrets/db-pass/" V32 "?api-version=a%20b");
+}
+
+static void test_ref_strerror(void)
+{
+	int c, d;
+
+	for (c = REF_E_SPACE; c <= 0; c++) {
+		CHECK(ref_strerror(c) != NULL);
+		for (d = REF_E_SPACE; d < c; d++)
+			CHECKM(strcmp(ref_strerror(c), ref_strerror(d)) != 0,
+			    "%d and %d share a message", c, d);
+	}
+}
+
+int main(void)
+{
+	test_url_table();
+	test_url_limits();
+	test_encode();
+	test_add_query();
+	test_host_header();
+	test_url_strerror();
+	test_ref_table();
+	test_ref_name_len();
+	test_ref_target();
+	test_ref_strerror();
+	T_END();
+}
