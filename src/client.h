@@ -73,9 +73,10 @@ const az_token *client_token_get(client *c, const char *resource, err *e);
 /* Drop a cached token (after the vault refused it). */
 void client_token_drop(client *c, const char *resource);
 
-/* Read one secret's value into out[cap] (+NUL), *n its length. last: no
- * more requests will go to this vault (send Connection: close). */
-int kv_get(client *c, const ref *r, int last, char *out, size_t cap,
+/* Read one secret's value into out[cap] (+NUL), *n its length; with raw,
+ * the whole secret bundle as the vault sent it (checked to hold a value).
+ * last: no more requests will go to this vault (send Connection: close). */
+int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e);
 
 #endif

@@ -156,7 +156,7 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 	return 0;
 }
 
-int kv_get(client *c, const ref *r, int last, char *out, size_t cap,
+int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e)
 {
 	const char *resource;
@@ -178,6 +178,12 @@ int kv_get(client *c, const ref *r, int last, char *out, size_t cap,
 	if (c->resp.status != 200)
 		return kv_failed(c, &op, e);
 	rc = az_secret_parse((const char *)c->body, c->resp.body_len, out, cap, n);
+	if (rc == 0 && raw) {
+		explicit_bzero(out, *n);
+		*n = c->resp.body_len;
+		if (str_copyn(out, cap, (const char *)c->body, *n) < 0)
+			rc = AZ_E_VALUE_SIZE;
+	}
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", op.what, az_strerror(rc));

@@ -4,9 +4,11 @@
  * one was read, and reports a failure as one stderr line "azkv: what: why"
  * with the exit code of its class (err.h, README "Exit codes").
  */
+#include "b64.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
+#include "out.h"
 #include "ref.h"
 #include "str.h"
 
@@ -19,13 +21,19 @@
 
 #include "buildinfo.h"
 
-#define CLI_SECRETS_MAX 64 /* secrets per run; each buffer is AZ_SECRET_MAX */
+extern char **environ;
+
+#define CLI_SECRETS_MAX 64 /* secrets per run (or references in exec) */
+#define CLI_VALUE_MAX (64 * 1024) /* per secret: a 25 KB value, its bundle for
+				    --json, or NAME=value for exec */
+#define CLI_ENV_MAX 1024    /* environment entries exec passes on */
 #define CLI_TIMEOUT_DEFAULT 30
 #define CLI_TIMEOUT_MAX 86400
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
 
 static const char usage_text[] =
 "usage: azkv get [OPTIONS] SECRET...\n"
+"       azkv exec [OPTIONS] -- PROGRAM [ARGS...]\n"
 "       azkv token [OPTIONS] [--resource URI]\n"
 "       azkv --help | --version\n"
 "\n"
@@ -33,6 +41,10 @@ static const char usage_text[] =
 "SECRET is https://HOST/secrets/NAME[/VERSION], VAULT/NAME[/VERSION]\n"
 "(VAULT a public-cloud vault name) or HOST/NAME[/VERSION].\n"
 "Values go to stdout byte for byte, in argument order, nothing added.\n"
+"exec replaces every environment variable whose value is a reference\n"
+"(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
+"SecretName=N[;SecretVersion=X]) or akv://VAULT/NAME[/VERSION]) by the\n"
+"secret, then executes PROGRAM; if any reference fails, nothing runs.\n"
 "\n"
 "options:\n"
 "  -n, --newline           print a newline after each value or token\n"
@@ -48,6 +60,16 @@ static const char usage_text[] =
 "      --resource-id ID    user-assigned identity by ARM resource id\n"
 "      --resource URI      token: resource to ask for\n"
 "                          (default https://vault.azure.net)\n"
+"      --out FILE          get: write the (one) value to FILE, atomically\n"
+"      --out-dir DIR       get: write each value to DIR/NAME, atomically\n"
+"      --mode OCTAL        mode of written files (default 0600)\n"
+"      --owner UID:GID     owner of written files (numeric)\n"
+"      --decode base64     decode each value from base64 before output\n"
+"      --json              get: print each whole secret bundle (JSON)\n"
+"      --allow-missing     exec: run even if some references failed\n"
+"                          (those variables are removed, with a warning)\n"
+"      --keep-identity-env exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
+"                          AZURE_FEDERATED_TOKEN_FILE on (default: removed)\n"
 "  -h, --help              this text\n"
 "      --version           print the version\n"
 "\n"
@@ -59,8 +81,12 @@ static const char usage_text[] =
 "  4 access denied by the vault (401 after a token, 403)\n";
 
 typedef struct cli {
-	int cmd; /* 'g' get, 't' token */
+	int cmd; /* 'g' get, 't' token, 'x' exec */
 	int newline;
+	int json, decode, allow_missing, keep_identity_env;
+	const char *out, *out_dir;
+	out_opts file;
+	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	const char *cacert;
 	const char *resource;
@@ -74,7 +100,7 @@ typedef struct cli {
 static cli opts;
 static client cl;
 static tls_trust trust;
-static char values[CLI_SECRETS_MAX][AZ_SECRET_MAX + 1];
+static char values[CLI_SECRETS_MAX][CLI_VALUE_MAX];
 static size_t lens[CLI_SECRETS_MAX];
 
 static int set_selector(int sel, const char *v, err *e)
@@ -123,11 +149,31 @@ static int add_resolve(const char *v, err *e)
 	return 0;
 }
 
+/* Output options of get. 1 if name was one, -1 on error, 0 otherwise. */
+static int file_opt(const char *name, const char *v, err *e)
+{
+	if (strcmp(name, "--out") == 0)
+		return opts.out = v, 1;
+	if (strcmp(name, "--out-dir") == 0)
+		return opts.out_dir = v, 1;
+	if (strcmp(name, "--mode") == 0)
+		return out_mode_parse(v, &opts.file.mode) < 0 ? err_set(e, ERR_USAGE,
+			"--mode %s: want octal permissions such as 0400", v) : 1;
+	if (strcmp(name, "--owner") == 0)
+		return out_owner_parse(v, &opts.file.uid, &opts.file.gid) < 0 ? err_set(e,
+			ERR_USAGE, "--owner %s: want numeric UID:GID", v) : 1;
+	if (strcmp(name, "--decode") == 0)
+		return strcmp(v, "base64") == 0 ? (opts.decode = 1) : err_set(e,
+			ERR_USAGE, "--decode %s: only base64 is known", v);
+	return 0;
+}
+
 static int is_value_opt(const char *name)
 {
 	static const char *const names[] = {
 		"--timeout", "--cacert", "--resolve", "--source", "--client-id",
-		"--object-id", "--resource-id", "--resource",
+		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
+		"--mode", "--owner", "--decode",
 	};
 	size_t i;
 
@@ -156,7 +202,7 @@ static int value_opt(const char *name, const char *v, err *e)
 		return set_selector(SEL_RESOURCE_ID, v, e) < 0 ? -1 : 1;
 	if (strcmp(name, "--resource") == 0)
 		return opts.resource = v, 1;
-	return 0;
+	return file_opt(name, v, e);
 }
 
 /* A flag: apply it. 1 if it was one, 2 if the run is over (help, version). */
@@ -166,6 +212,12 @@ static int flag_opt(const char *a)
 		return opts.newline = 1, 1;
 	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 		return log_verbose = 1, 1;
+	if (strcmp(a, "--json") == 0)
+		return opts.json = 1, 1;
+	if (strcmp(a, "--allow-missing") == 0)
+		return opts.allow_missing = 1, 1;
+	if (strcmp(a, "--keep-identity-env") == 0)
+		return opts.keep_identity_env = 1, 1;
 	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 		return fmt_put(1, usage_text), 2;
 	if (strcmp(a, "--version") == 0)
@@ -180,6 +232,8 @@ static int operand(const char *a, err *e)
 			return opts.cmd = 'g', 0;
 		if (strcmp(a, "token") == 0)
 			return opts.cmd = 't', 0;
+		if (strcmp(a, "exec") == 0)
+			return opts.cmd = 'x', 0;
 		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
 	}
 	if (opts.cmd != 'g')
@@ -200,6 +254,10 @@ static int parse_args(int argc, char **argv, err *e)
 		char name[32];
 		const char *eq;
 
+		if (opts.cmd == 'x' && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
+			opts.program = argv + i + (!dashdash && strcmp(a, "--") == 0);
+			return opts.program[0] ? 0 : err_set(e, ERR_USAGE, "exec: no program given");
+		}
 		if (dashdash || a[0] != '-' || a[1] == 0) {
 			if (operand(a, e) < 0)
 				return -1;
@@ -285,30 +343,225 @@ static int setup(err *e)
 	return 0;
 }
 
-static int cmd_get(err *e)
+/* Turn each value into what is printed: --decode base64 in place. */
+static int post_process(const ref *r, char *v, size_t *n, err *e)
 {
-	ref refs[CLI_SECRETS_MAX];
+	long d;
+
+	if (!opts.decode)
+		return 0;
+	d = b64_decode((unsigned char *)v, *n, v, *n);
+	if (d < 0)
+		return err_set(e, ERR_MALFORMED, "secret %s/%s: value is not valid base64",
+			r->host, r->name);
+	explicit_bzero(v + d, *n - (size_t)d);
+	*n = (size_t)d;
+	return 0;
+}
+
+/* Fetch refs[i] for each i in order[0..n) (grouped by vault) into values[]
+ * at offset skip[i]. On failure with allow, the entry is marked missing
+ * (lens = SIZE_MAX) and a warning printed; else the first error stops. */
+static int fetch_all(const ref *refs, const size_t *order, size_t n,
+	const size_t *skip, int allow, err *e)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		size_t i = order[k];
+		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
+		err one = { 0, "" };
+
+		if (kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
+			sizeof values[i] - skip[i], &lens[i], &one) < 0
+			|| post_process(&refs[i], values[i] + skip[i], &lens[i], &one) < 0) {
+			char line[ERR_MSG_MAX + 32];
+
+			if (!allow)
+				return err_set(e, one.code, "%s", one.msg);
+			fmt(line, sizeof line, "azkv: warning: %s\n", one.msg);
+			fmt_put(2, line);
+			lens[i] = (size_t)-1;
+			conn_close(&cl.vault);
+		}
+	}
+	return 0;
+}
+
+/* Order references so that each vault's are fetched together (one
+ * connection each), keeping argument order within a vault. */
+static void group_by_vault(const ref *refs, size_t n, size_t *order)
+{
+	size_t i, j, k = 0;
+	unsigned char done[CLI_SECRETS_MAX] = { 0 };
+
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		for (j = i; j < n; j++)
+			if (!done[j] && strcmp(refs[j].host, refs[i].host) == 0) {
+				order[k++] = j;
+				done[j] = 1;
+			}
+	}
+}
+
+static int write_files(const ref *refs, err *e)
+{
+	char path[OUT_PATH_MAX];
+	size_t i, j;
+
+	for (i = 0; i < opts.nsecrets; i++)
+		for (j = 0; j < i && opts.out_dir; j++)
+			if (strcmp(refs[i].name, refs[j].name) == 0)
+				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
+					refs[i].name);
+	for (i = 0; i < opts.nsecrets; i++) {
+		const char *target = opts.out;
+
+		if (opts.out_dir) {
+			if (out_join(path, sizeof path, opts.out_dir, refs[i].name) < 0)
+				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
+			target = path;
+		}
+		if (out_write(target, values[i], lens[i], &opts.file, e) < 0)
+			return -1;
+		logv("wrote %s (%zu bytes, mode %x)", target, lens[i], opts.file.mode);
+	}
+	return 0;
+}
+
+static int parse_refs(ref *refs, err *e)
+{
 	size_t i;
 	int rc;
 
-	if (opts.nsecrets == 0)
-		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	for (i = 0; i < opts.nsecrets; i++) {
 		rc = ref_parse(&refs[i], opts.secrets[i]);
 		if (rc < 0)
 			return err_set(e, ERR_USAGE, "secret reference %s: %s",
 				opts.secrets[i], ref_strerror(rc));
 	}
-	for (i = 0; i < opts.nsecrets; i++) {
-		int last = i + 1 == opts.nsecrets || strcmp(refs[i + 1].host, refs[i].host) != 0;
+	return 0;
+}
 
-		if (kv_get(&cl, &refs[i], last, values[i], sizeof values[i], &lens[i], e) < 0)
-			return -1;
-	}
+static int cmd_get(err *e)
+{
+	static ref refs[CLI_SECRETS_MAX];
+	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i;
+
+	if (opts.nsecrets == 0)
+		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
+	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
+		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
+	if (parse_refs(refs, e) < 0)
+		return -1;
+	group_by_vault(refs, opts.nsecrets, order);
+	if (fetch_all(refs, order, opts.nsecrets, skip, 0, e) < 0)
+		return -1;
+	if (opts.out || opts.out_dir)
+		return write_files(refs, e);
 	for (i = 0; i < opts.nsecrets; i++)
 		if (print_value(values[i], lens[i], e) < 0)
 			return -1;
 	return 0;
+}
+
+/* Variables that carry azkv's own credentials: not for the child. */
+static int identity_var(const char *entry)
+{
+	static const char *const names[] = {
+		"IDENTITY_HEADER=", "MSI_SECRET=", "AZURE_FEDERATED_TOKEN_FILE=",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Collect the references in the environment: refs[], the environ index
+ * of each in at[], and the NAME= prefix length in skip[]. */
+static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; environ[i]; i++) {
+		const char *eq = strchr(environ[i], '=');
+		int rc;
+
+		if (!eq)
+			continue;
+		rc = ref_parse_env(&refs[*n], eq + 1);
+		if (rc == 0)
+			continue;
+		if (rc < 0)
+			return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
+				(int)(eq - environ[i]), environ[i], ref_strerror(rc));
+		if (*n == CLI_SECRETS_MAX)
+			return err_set(e, ERR_USAGE, "exec: more than %d references", CLI_SECRETS_MAX);
+		skip[*n] = (size_t)(eq - environ[i]) + 1;
+		if (skip[*n] >= CLI_VALUE_MAX / 2)
+			return err_set(e, ERR_USAGE, "exec: variable name too long");
+		memcpy(values[*n], environ[i], skip[*n]);
+		at[(*n)++] = i;
+	}
+	return 0;
+}
+
+/* Build the child's environment: references replaced (or dropped when
+ * missing), identity variables dropped unless asked. */
+static int child_env(char **env, const size_t *at, const size_t *skip,
+	size_t nrefs, err *e)
+{
+	size_t i, k, o = 0;
+
+	for (i = 0; environ[i]; i++) {
+		char *entry = environ[i];
+
+		for (k = 0; k < nrefs && at[k] != i; k++)
+			;
+		if (k < nrefs) {
+			if (lens[k] == (size_t)-1)
+				continue;
+			if (memchr(values[k] + skip[k], 0, lens[k]))
+				return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, which an environment variable cannot",
+					(int)skip[k] - 1, values[k]);
+			values[k][skip[k] + lens[k]] = 0;
+			entry = values[k];
+		} else if (!opts.keep_identity_env && identity_var(entry)) {
+			continue;
+		}
+		if (o + 1 == CLI_ENV_MAX)
+			return err_set(e, ERR_USAGE, "exec: more than %d environment variables",
+				CLI_ENV_MAX - 1);
+		env[o++] = entry;
+	}
+	env[o] = NULL;
+	return 0;
+}
+
+static int cmd_exec(err *e)
+{
+	static ref refs[CLI_SECRETS_MAX];
+	static char *env[CLI_ENV_MAX];
+	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n;
+
+	if (!opts.program)
+		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
+	if (env_refs(refs, at, skip, &n, e) < 0)
+		return -1;
+	logv("exec: %zu references in the environment", n);
+	group_by_vault(refs, n, order);
+	if (fetch_all(refs, order, n, skip, opts.allow_missing, e) < 0
+		|| child_env(env, at, skip, n, e) < 0)
+		return -1;
+	client_done(&cl);
+	logv("exec: %s", opts.program[0]);
+	execvpe(opts.program[0], opts.program, env);
+	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(errno));
 }
 
 static int cmd_token(err *e)
@@ -338,6 +591,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
+	opts.file.mode = 0600;
+	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
 	rc = parse_args(argc, argv, &e);
 	if (rc == 2)
 		return 0;
@@ -348,10 +603,11 @@ int main(int argc, char **argv)
 		client_init(&cl);
 		rc = setup(&e);
 		if (rc == 0)
-			rc = opts.cmd == 'g' ? cmd_get(&e) : cmd_token(&e);
+			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
+				: cmd_token(&e);
 		client_done(&cl);
-		for (size_t i = 0; i < opts.nsecrets; i++)
-			explicit_bzero(values[i], lens[i]);
+		for (size_t i = 0; i < CLI_SECRETS_MAX && lens[i]; i++)
+			explicit_bzero(values[i], lens[i] == (size_t)-1 ? 0 : lens[i] + 64);
 	}
 	if (rc < 0) {
 		char line[ERR_MSG_MAX + 8];

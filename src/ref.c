@@ -149,6 +149,110 @@ int ref_parse(ref *r, const char *s)
 	return rc;
 }
 
+#define REF_APPSVC "@microsoft.keyvault("
+#define REF_AKV "akv://"
+
+/* One "Key=Value" of the KeyVault() form into the matching slot. */
+static int appsvc_pair(const char *k, size_t kn, const char *v, size_t vn,
+	const char **slot, size_t *slen)
+{
+	static const char *const keys[] = {
+		"secreturi", "vaultname", "secretname", "secretversion",
+	};
+	size_t i, j;
+
+	for (i = 0; i < 4; i++) {
+		if (strlen(keys[i]) != kn)
+			continue;
+		for (j = 0; j < kn && lower((unsigned char)k[j]) == keys[i][j]; j++)
+			;
+		if (j < kn)
+			continue;
+		if (slot[i])
+			return REF_E_FORM; /* given twice */
+		slot[i] = v;
+		slen[i] = vn;
+		return 0;
+	}
+	return REF_E_FORM;
+}
+
+/* Copy up to n bytes into a bounded buffer as a C string. */
+static int take(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return REF_E_FORM;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+	return 0;
+}
+
+/* body: what is inside "@Microsoft.KeyVault(" ... ")", n bytes. */
+static int parse_appsvc(ref *r, const char *body, size_t n)
+{
+	const char *slot[4] = { 0 }, *end = body + n;
+	size_t slen[4] = { 0 };
+	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
+	size_t o;
+
+	while (body < end) {
+		const char *semi = memchr(body, ';', (size_t)(end - body));
+		const char *stop = semi ? semi : end;
+		const char *eq = memchr(body, '=', (size_t)(stop - body));
+
+		if (!eq || appsvc_pair(body, (size_t)(eq - body), eq + 1,
+			(size_t)(stop - eq - 1), slot, slen) < 0)
+			return REF_E_FORM;
+		body = semi ? semi + 1 : end;
+	}
+	if (slot[0] && !slot[1] && !slot[2] && !slot[3])
+		return take(buf, sizeof buf, slot[0], slen[0]) < 0 ? REF_E_FORM
+			: ref_parse(r, buf);
+	if (slot[0] || !slot[1] || !slot[2])
+		return REF_E_FORM;
+	for (o = 1; o < 4; o++)
+		if (slot[o] && memchr(slot[o], '/', slen[o]))
+			return REF_E_FORM;
+	/* Rebuild as VAULT/NAME[/VERSION]: the short form checks each part. */
+	if (slen[1] + slen[2] + slen[3] + 3 > sizeof buf)
+		return REF_E_FORM;
+	memcpy(buf, slot[1], slen[1]);
+	o = slen[1];
+	buf[o++] = '/';
+	memcpy(buf + o, slot[2], slen[2]);
+	o += slen[2];
+	if (slot[3]) {
+		buf[o++] = '/';
+		memcpy(buf + o, slot[3], slen[3]);
+		o += slen[3];
+	}
+	buf[o] = 0;
+	return ref_parse(r, buf);
+}
+
+int ref_parse_env(ref *r, const char *value)
+{
+	size_t n = strlen(value);
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (is_prefix_ci(value, REF_APPSVC)) {
+		if (n < sizeof REF_APPSVC || value[n - 1] != ')')
+			return REF_E_FORM;
+		rc = parse_appsvc(r, value + sizeof REF_APPSVC - 1,
+			n - sizeof REF_APPSVC);
+	} else if (is_prefix_ci(value, REF_AKV)) {
+		rc = parse_short(r, value + sizeof REF_AKV - 1);
+	} else {
+		return 0;
+	}
+	if (rc != 0) {
+		memset(r, 0, sizeof *r);
+		return rc;
+	}
+	return 1;
+}
+
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
 {
 	size_t nn = strlen(r->name), nv = strlen(r->version), o = 9;

@@ -36,6 +36,15 @@ typedef struct ref {
  * REF_E_FORM. A short-form VAULT containing '.' is taken as a host. */
 int ref_parse(ref *r, const char *s);
 
+/* An environment value that may be a reference (azkv exec):
+ *   @Microsoft.KeyVault(SecretUri=https://HOST/secrets/NAME[/VERSION][/])
+ *   @Microsoft.KeyVault(VaultName=V;SecretName=N[;SecretVersion=X])
+ *   akv://VAULT/NAME[/VERSION]   (VAULT a vault name or host)
+ * Returns 1 and fills *r for a reference, 0 if the value is not one (left
+ * alone), or REF_E_* for a malformed one (never silently passed on).
+ * Keys of the KeyVault() form compare case-insensitively, in any order. */
+int ref_parse_env(ref *r, const char *value);
+
 /* The request target: "/secrets/NAME[/VERSION]?api-version=V".
  * Returns 0 or REF_E_SPACE. */
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap);

@@ -425,8 +425,61 @@ static void test_ref_strerror(void)
 	}
 }
 
+static const struct {
+	const char *in;
+	int rc;
+	const char *host, *name, *version;
+} envrefs[] = {
+	{ "plain value", 0, "", "", "" },
+	{ "", 0, "", "", "" },
+	{ "https://kv.vault.azure.net/secrets/x", 0, "", "", "" },
+	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)", 1,
+	  "kv.vault.azure.net", "db", "" },
+	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/" V32 ")", 1,
+	  "kv.vault.azure.net", "db", V32 },
+	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db)", 1,
+	  "myvault.vault.azure.net", "db", "" },
+	{ "@microsoft.keyvault(secretname=db;vaultname=myvault;SECRETVERSION=" V32 ")", 1,
+	  "myvault.vault.azure.net", "db", V32 },
+	{ "akv://myvault/db", 1, "myvault.vault.azure.net", "db", "" },
+	{ "akv://kv.vault.azure.cn/db/" V32, 1, "kv.vault.azure.cn", "db", V32 },
+	{ "@Microsoft.KeyVault(SecretUri=http://kv.vault.azure.net/secrets/db)",
+	  REF_E_SCHEME, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault)", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault;VaultName=myvault;SecretName=db)", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=d/b)", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db;Color=red)", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db;VaultName=myvault)",
+	  REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault()", REF_E_FORM, "", "", "" },
+	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=a_b)", REF_E_NAME, "", "", "" },
+	{ "akv://myvault/", REF_E_NAME, "", "", "" },
+	{ "akv://k/db", REF_E_VAULT, "", "", "" },
+};
+
+static void test_ref_env(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof envrefs / sizeof envrefs[0]; i++) {
+		ref r;
+		int rc = ref_parse_env(&r, envrefs[i].in);
+
+		CHECKM(rc == envrefs[i].rc, "%s: got %d want %d", envrefs[i].in, rc,
+		    envrefs[i].rc);
+		CHECKM(strcmp(r.host, envrefs[i].host) == 0, "%s: host %s",
+		    envrefs[i].in, r.host);
+		CHECKM(strcmp(r.name, envrefs[i].name) == 0, "%s: name %s",
+		    envrefs[i].in, r.name);
+		CHECKM(strcmp(r.version, envrefs[i].version) == 0, "%s: version %s",
+		    envrefs[i].in, r.version);
+	}
+}
+
 int main(void)
 {
+	test_ref_env();
 	test_url_table();
 	test_url_limits();
 	test_encode();

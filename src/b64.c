@@ -1,0 +1,64 @@
+#include "b64.h"
+
+/* Value of c in the alphabet (0-63); -1 if not base64, -2 for '='. */
+static int val(int c, int *alpha)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '=')
+		return -2;
+	if (c == '+' || c == '/' || c == '-' || c == '_') {
+		int kind = (c == '+' || c == '/') ? 1 : 2;
+
+		if (*alpha && *alpha != kind)
+			return -1;
+		*alpha = kind;
+		return c == '+' || c == '-' ? 62 : 63;
+	}
+	return -1;
+}
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\r' || c == '\n' || c == '\t';
+}
+
+long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
+{
+	unsigned long acc = 0;
+	size_t o = 0, i;
+	int bits = 0, pad = 0, alpha = 0, quad = 0;
+
+	for (i = 0; i < n; i++) {
+		int v = val((unsigned char)in[i], &alpha);
+
+		if (is_space((unsigned char)in[i]))
+			continue;
+		if (v == -1 || (pad && v != -2))
+			return -1;
+		quad++;
+		if (v == -2) {
+			pad++;
+			continue;
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap)
+				return -1;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1UL << bits) - 1;
+		}
+	}
+	/* Padding completes the last group exactly; leftover bits are zero. */
+	if (pad > 2 || (pad && quad % 4 != 0) || bits >= 6 || acc != 0)
+		return -1;
+	if (pad && (quad - pad) % 4 + pad != 4)
+		return -1;
+	return (long)o;
+}

@@ -1,0 +1,17 @@
+/*
+ * b64: strict base64 decoding for --decode base64 (binary keys stored as
+ * text). Accepts the standard alphabet with '=' padding, or unpadded input;
+ * also the URL-safe alphabet ('-', '_'), but not both in one input. Spaces,
+ * CR and LF between groups are skipped (PEM-style wrapping); anything else,
+ * bad padding or non-zero trailing bits is an error. Pure; may decode in
+ * place (out == in): output never runs ahead of input.
+ */
+#ifndef AZKV_B64_H
+#define AZKV_B64_H
+
+#include <stddef.h>
+
+/* Decode in[n] into out[cap]; returns the decoded length or -1. */
+long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
+
+#endif

@@ -1,0 +1,157 @@
+#include "out.h"
+#include "fmt.h"
+#include "str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h> /* rename */
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int out_mode_parse(const char *s, unsigned *mode)
+{
+	unsigned m = 0;
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 4)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -1;
+		m = m * 8 + (unsigned)(s[i] - '0');
+	}
+	if (m > 0777)
+		return -1;
+	*mode = m;
+	return 0;
+}
+
+static int id_parse(const char *s, size_t n, long *id)
+{
+	unsigned long long v;
+
+	if (n == 0) {
+		*id = OUT_NO_OWNER;
+		return 0;
+	}
+	if (str_udec(s, n, 0x7fffffff, &v) < 0)
+		return -1;
+	*id = (long)v;
+	return 0;
+}
+
+int out_owner_parse(const char *s, long *uid, long *gid)
+{
+	const char *c = strchr(s, ':');
+
+	if (!c || strcmp(s, ":") == 0)
+		return -1;
+	return id_parse(s, (size_t)(c - s), uid) < 0
+		|| id_parse(c + 1, strlen(c + 1), gid) < 0 ? -1 : 0;
+}
+
+int out_join(char *out, size_t cap, const char *dir, const char *name)
+{
+	size_t n = fmt(out, cap, "%s%s%s", dir,
+		dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+
+	return n < cap ? 0 : -1;
+}
+
+/* Split path into its folder (for the temp file and fsync) and base name. */
+static int split(const char *path, char *dir, size_t cap, const char **base)
+{
+	const char *sl = strrchr(path, '/');
+
+	if (!sl) {
+		*base = path;
+		return str_copy(dir, cap, ".");
+	}
+	*base = sl + 1;
+	if (sl == path)
+		return str_copy(dir, cap, "/");
+	return str_copyn(dir, cap, path, (size_t)(sl - path));
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Create the temporary: DIR/.BASE.azkv-RANDOM, exclusive, 0600. */
+static int make_temp(char *tmp, size_t cap, const char *dir, const char *base)
+{
+	unsigned char r[6];
+	int tries, fd = -1;
+
+	for (tries = 0; tries < 8 && fd < 0; tries++) {
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+			return -1;
+		if (fmt(tmp, cap, "%s/.%s.azkv-%x%x%x%x%x%x", dir, base, r[0], r[1],
+			r[2], r[3], r[4], r[5]) >= cap)
+			return -1;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+	}
+	return fd;
+}
+
+static int fill(int fd, const void *data, size_t n, const out_opts *o)
+{
+	if (write_all(fd, data, n) < 0 || fchmod(fd, o->mode) < 0)
+		return -1;
+	if ((o->uid != OUT_NO_OWNER || o->gid != OUT_NO_OWNER)
+		&& fchown(fd, (uid_t)o->uid, (gid_t)o->gid) < 0)
+		return -1;
+	return fsync(fd);
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int out_write(const char *path, const void *data, size_t n, const out_opts *o,
+	err *e)
+{
+	char dir[OUT_PATH_MAX], tmp[OUT_PATH_MAX + 64];
+	const char *base;
+	int fd, saved, rc;
+
+	if (split(path, dir, sizeof dir, &base) < 0 || !base[0])
+		return err_set(e, ERR_USAGE, "output %s: not a file path", path);
+	fd = make_temp(tmp, sizeof tmp, dir, base);
+	if (fd < 0)
+		return err_set(e, ERR_INTERNAL, "output %s: cannot create a temporary file in %s: %s",
+			path, dir, strerror(errno));
+	rc = fill(fd, data, n, o);
+	saved = errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -1, saved = errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -1, saved = errno;
+	if (rc < 0) {
+		unlink(tmp);
+		return err_set(e, ERR_INTERNAL, "output %s: %s", path, strerror(saved));
+	}
+	sync_dir(dir);
+	return 0;
+}
