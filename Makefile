@@ -15,8 +15,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c
-UNITS = str fmt b64 http json azure url cloud
+	src/ref.c src/cloud.c src/retry.c
+UNITS = str fmt b64 http json azure url cloud retry
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -53,3 +53,16 @@ bench:
 
 clean:
 	rm -rf build bin
+
+# arm64: bin/azkv-aarch64 (cross gcc + Debian's arm64 musl, see build.sh);
+# test-arm64 runs a core e2e subset with it under qemu-aarch64-static.
+# repro: two builds of HEAD in two fresh folders must give the same sha256.
+.PHONY: arm64 test-arm64 repro
+arm64:
+	./build.sh --arch aarch64
+
+test-arm64:
+	tests/arm64/run.sh
+
+repro:
+	tests/repro.sh
