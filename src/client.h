@@ -18,6 +18,8 @@
 #include "tls.h"
 #include "url.h"
 
+struct retry;
+
 #define CLIENT_TOKENS_MAX 4  /* distinct resources per run (vault, HSM, ...) */
 #define CLIENT_VAULTS_MAX 8  /* vault hosts whose resource we remember */
 #define CLIENT_UA "azkv/" /* + version */
@@ -47,7 +49,10 @@ typedef struct client_vault {
 typedef struct client {
 	net_cfg net;
 	const tls_trust *trust;
-	net_ms deadline;
+	net_ms end;        /* the run's deadline: --timeout, or --wait if longer */
+	net_ms attempt_ms; /* one attempt's budget (--timeout) */
+	int wait;          /* --wait: also retry while the network is down */
+	net_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
 	client_id_opts id;
 	conn ident;
 	conn vault;
@@ -66,6 +71,15 @@ void client_init(client *c);
 
 /* Close connections and wipe tokens, requests and bodies. */
 void client_done(client *c);
+
+/* Start an attempt: set c->deadline. */
+void client_attempt(client *c);
+
+/* After a failed attempt (error in last, HTTP status or 0 in status): ask
+ * the retry policy, log and sleep. 0: try again; -1: stop, with last copied
+ * into e. */
+int client_retry(client *c, struct retry *r, const err *last, int status,
+	int identity_not_found, err *e);
 
 /* A token for resource from the configured identity source (cached). */
 const az_token *client_token_get(client *c, const char *resource, err *e);

@@ -89,7 +89,7 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 			c->reusable = 0;
 			rc = http_resp_eof(resp);
 			if (rc == HTTP_E_TRUNCATED && resp->status == 0)
-				return err_set(e, ERR_NETWORK, "%s closed the connection without a response", c->peer);
+				return err_net(e, ERR_NET_RESET, "%s closed the connection without a response", c->peer);
 			break;
 		}
 		rc = http_resp_feed(resp, buf, (size_t)n, &used);

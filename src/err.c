@@ -8,15 +8,32 @@ static const char *const names[ERR_CLASSES] = {
 	"not found", "network", "tls", "malformed",
 };
 
-int err_set(err *e, int code, const char *fmt, ...)
+static int err_vset(err *e, int code, int net, const char *f, va_list ap)
 {
-	va_list ap;
-
 	if (e->code != ERR_OK)
 		return -1;
 	e->code = code;
-	va_start(ap, fmt);
-	fmt_v(e->msg, sizeof e->msg, fmt, ap);
+	e->net = net;
+	fmt_v(e->msg, sizeof e->msg, f, ap);
+	return -1;
+}
+
+int err_set(err *e, int code, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	err_vset(e, code, ERR_NET_NONE, f, ap);
+	va_end(ap);
+	return -1;
+}
+
+int err_net(err *e, int net, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	err_vset(e, ERR_NETWORK, net, f, ap);
 	va_end(ap);
 	return -1;
 }

@@ -26,13 +26,21 @@ enum {
 
 #define ERR_MSG_MAX 512 /* one stderr line, with room for a server's message */
 
+/* Network failures, told apart for the retry policy (err.net). */
+enum { ERR_NET_NONE, ERR_NET_CONNECT, ERR_NET_TIMEOUT, ERR_NET_RESET };
+
 typedef struct err {
 	int code;
+	int net; /* ERR_NET_* when code is ERR_NETWORK */
 	char msg[ERR_MSG_MAX];
 } err;
 
 /* Record a failure unless one is already held. Returns -1 for tail calls. */
 int err_set(err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* As err_set with ERR_NETWORK, recording which kind of network failure. */
+int err_net(err *e, int net, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Name of a class ("network", "tls", ...), for -v and tests. */

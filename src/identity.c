@@ -2,9 +2,9 @@
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
+#include "retry.h"
 #include "str.h"
 
-#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,25 +16,6 @@
 #define VMEXT_URL "http://localhost:50342/oauth2/token"
 
 static const char *const sel_imds[] = { NULL, "client_id", "object_id", "msi_res_id" };
-
-void client_init(client *c)
-{
-	memset(c, 0, offsetof(client, req));
-	c->ntokens = 0;
-	c->nvaults = 0;
-	conn_init(&c->ident);
-	conn_init(&c->vault);
-}
-
-void client_done(client *c)
-{
-	conn_close(&c->ident);
-	conn_close(&c->vault);
-	explicit_bzero(c->req, sizeof c->req);
-	explicit_bzero(c->body, sizeof c->body);
-	explicit_bzero(c->tokens, sizeof c->tokens);
-	c->ntokens = 0;
-}
 
 /* A request for one token: where, how, and what to say about it. */
 typedef struct id_req {
@@ -154,6 +135,28 @@ static int fetch(client *c, const id_req *q, az_token *tok, err *e)
 	return 0;
 }
 
+/* fetch, retried by the policy of the source's kind. */
+static int fetch_retry(client *c, const id_req *q, az_token *tok, err *e)
+{
+	retry r;
+
+	retry_init(&r, c->id.source == SRC_VM_EXTENSION ? RETRY_IDENTITY : RETRY_IMDS,
+		c->wait);
+	for (;;) {
+		err one = { 0, 0, "" };
+		int status, nf;
+
+		client_attempt(c);
+		if (fetch(c, q, tok, &one) == 0)
+			return 0;
+		status = one.code == ERR_IDENTITY ? c->resp.status : 0;
+		nf = status == 400 && az_identity_not_found((const char *)c->body,
+			c->resp.body_len);
+		if (client_retry(c, &r, &one, status, nf, e) < 0)
+			return -1;
+	}
+}
+
 static client_token *cached(client *c, const char *resource)
 {
 	size_t i;
@@ -184,7 +187,7 @@ const az_token *client_token_get(client *c, const char *resource, err *e)
 		rc = vmext_req(c, &q, resource, e);
 	else
 		rc = imds_req(c, &q, resource, e);
-	if (rc < 0 || fetch(c, &q, &t->tok, e) < 0)
+	if (rc < 0 || fetch_retry(c, &q, &t->tok, e) < 0)
 		return NULL;
 	c->ntokens++;
 	return &t->tok;

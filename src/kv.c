@@ -2,6 +2,7 @@
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
+#include "retry.h"
 #include "str.h"
 
 #include <string.h>
@@ -53,6 +54,30 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 	if (!c->vault.reusable)
 		conn_close(&c->vault);
 	return rc;
+}
+
+static int kv_failed(client *c, kv_op *op, err *e);
+
+/* send_get, retried on 408/429/5xx and network failures (RETRY_VAULT). */
+static int send_get_retry(client *c, kv_op *op, const az_token *tok, err *e)
+{
+	retry r;
+
+	retry_init(&r, RETRY_VAULT, c->wait);
+	for (;;) {
+		err one = { 0, 0, "" };
+		int rc, st;
+
+		client_attempt(c);
+		rc = send_get(c, op, tok, &one);
+		st = rc == 0 ? c->resp.status : 0;
+		if (rc == 0 && !(st == 408 || st == 429 || st >= 500))
+			return 0;
+		if (rc == 0)
+			kv_failed(c, op, &one);
+		if (client_retry(c, &r, &one, st, 0, e) < 0)
+			return -1;
+	}
 }
 
 /* Resource named by a 401's challenge, checked against the vault host. */
@@ -109,7 +134,7 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 		return v->resource;
 	}
 	logv("%s: unknown vault suffix, asking the vault for its resource", op->what);
-	if (send_get(c, op, NULL, e) < 0
+	if (send_get_retry(c, op, NULL, e) < 0
 		|| challenge_resource(c, op, v->resource, sizeof v->resource, e) < 0)
 		return NULL;
 	return v->resource;
@@ -142,7 +167,7 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 	char again[CLOUD_RESOURCE_MAX];
 	const az_token *tok = client_token_get(c, resource, e);
 
-	if (!tok || send_get(c, op, tok, e) < 0)
+	if (!tok || send_get_retry(c, op, tok, e) < 0)
 		return -1;
 	if (c->resp.status != 401)
 		return 0;
@@ -151,7 +176,7 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 	logv("%s: token refused (401); one retry with a fresh token", op->what);
 	client_token_drop(c, resource);
 	tok = client_token_get(c, again, e);
-	if (!tok || send_get(c, op, tok, e) < 0)
+	if (!tok || send_get_retry(c, op, tok, e) < 0)
 		return -1;
 	return 0;
 }

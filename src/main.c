@@ -49,7 +49,10 @@ static const char usage_text[] =
 "options:\n"
 "  -n, --newline           print a newline after each value or token\n"
 "  -v, --verbose           trace each step on stderr (never tokens or values)\n"
-"      --timeout SECONDS   deadline for the whole run (default 30)\n"
+"      --timeout SECONDS   deadline of each attempt, and of the whole run\n"
+"                          unless --wait is longer (default 30)\n"
+"      --wait SECONDS      keep retrying (network down, IMDS updating, 429,\n"
+"                          5xx) until SECONDS have passed: for boot\n"
 "      --cacert FILE       trust these PEM roots instead of the built-in ones\n"
 "                          (also SSL_CERT_FILE)\n"
 "      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (as curl)\n"
@@ -88,6 +91,7 @@ typedef struct cli {
 	out_opts file;
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
+	long wait;
 	const char *cacert;
 	const char *resource;
 	client_id_opts id;
@@ -128,14 +132,14 @@ static int set_source(const char *v, err *e)
 	return 0;
 }
 
-static int set_timeout(const char *v, err *e)
+static int set_seconds(const char *name, const char *v, long *out, err *e)
 {
 	unsigned long long t;
 
 	if (str_udec(v, strlen(v), CLI_TIMEOUT_MAX, &t) < 0 || t == 0)
-		return err_set(e, ERR_USAGE, "--timeout %s: want whole seconds, 1 to %d",
-			v, CLI_TIMEOUT_MAX);
-	opts.timeout = (long)t;
+		return err_set(e, ERR_USAGE, "%s %s: want whole seconds, 1 to %d",
+			name, v, CLI_TIMEOUT_MAX);
+	*out = (long)t;
 	return 0;
 }
 
@@ -171,7 +175,7 @@ static int file_opt(const char *name, const char *v, err *e)
 static int is_value_opt(const char *name)
 {
 	static const char *const names[] = {
-		"--timeout", "--cacert", "--resolve", "--source", "--client-id",
+		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
 		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
 		"--mode", "--owner", "--decode",
 	};
@@ -187,7 +191,9 @@ static int is_value_opt(const char *name)
 static int value_opt(const char *name, const char *v, err *e)
 {
 	if (strcmp(name, "--timeout") == 0)
-		return set_timeout(v, e) < 0 ? -1 : 1;
+		return set_seconds(name, v, &opts.timeout, e) < 0 ? -1 : 1;
+	if (strcmp(name, "--wait") == 0)
+		return set_seconds(name, v, &opts.wait, e) < 0 ? -1 : 1;
 	if (strcmp(name, "--cacert") == 0)
 		return opts.cacert = v, 1;
 	if (strcmp(name, "--resolve") == 0)
@@ -334,7 +340,10 @@ static int setup(err *e)
 	cl.net.nresolve = opts.nresolve;
 	cl.id = opts.id;
 	cl.trust = &trust;
-	cl.deadline = net_now() + (net_ms)opts.timeout * 1000;
+	cl.attempt_ms = (net_ms)opts.timeout * 1000;
+	cl.end = net_now() + (net_ms)(opts.wait > opts.timeout ? opts.wait : opts.timeout) * 1000;
+	cl.wait = opts.wait > 0;
+	client_attempt(&cl);
 	if (opts.cacert) {
 		logv("trust: roots from %s", opts.cacert);
 		return tls_trust_load(&trust, opts.cacert, e);
@@ -370,7 +379,7 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 	for (k = 0; k < n; k++) {
 		size_t i = order[k];
 		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
-		err one = { 0, "" };
+		err one = { 0, 0, "" };
 
 		if (kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
 			sizeof values[i] - skip[i], &lens[i], &one) < 0
@@ -584,7 +593,7 @@ static int cmd_token(err *e)
 
 int main(int argc, char **argv)
 {
-	err e = { 0, "" };
+	err e = { 0, 0, "" };
 	int rc;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */

@@ -86,7 +86,7 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	fmt(service, sizeof service, "%u", port);
 	rc = getaddrinfo(host, service, &hints, &res);
 	if (rc != 0) {
-		err_set(e, ERR_NETWORK, "resolve %s: %s", host, gai_strerror(rc));
+		err_net(e, ERR_NET_CONNECT, "resolve %s: %s", host, gai_strerror(rc));
 		return 0;
 	}
 	for (ai = res; ai && n < NET_ADDRS_MAX; ai = ai->ai_next) {
@@ -97,7 +97,7 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	}
 	freeaddrinfo(res);
 	if (n == 0)
-		err_set(e, ERR_NETWORK, "resolve %s: no usable address", host);
+		err_net(e, ERR_NET_CONNECT, "resolve %s: no usable address", host);
 	return n;
 }
 
@@ -226,9 +226,9 @@ int net_connect(const net_cfg *cfg, const char *host, unsigned port,
 	if (n == 0)
 		return -1;
 	if (why == ETIMEDOUT)
-		return err_set(e, ERR_NETWORK,
+		return err_net(e, ERR_NET_CONNECT,
 			"connect %s:%u (%s): deadline passed", host, port, ip);
-	return err_set(e, ERR_NETWORK, "connect %s:%u (%s): %s", host, port, ip,
+	return err_net(e, ERR_NET_CONNECT, "connect %s:%u (%s): %s", host, port, ip,
 		strerror(why));
 }
 
@@ -243,10 +243,10 @@ long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return err_set(e, ERR_NETWORK, "read from %s: %s", peer,
+			return err_net(e, ERR_NET_RESET, "read from %s: %s", peer,
 				strerror(errno));
 		if (!wait_fd(fd, POLLIN, deadline))
-			return err_set(e, ERR_NETWORK,
+			return err_net(e, ERR_NET_TIMEOUT,
 				"read from %s: deadline passed", peer);
 	}
 }
@@ -267,10 +267,10 @@ int net_write(int fd, const void *buf, size_t n, net_ms deadline,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-			return err_set(e, ERR_NETWORK, "write to %s: %s", peer,
+			return err_net(e, ERR_NET_RESET, "write to %s: %s", peer,
 				strerror(errno));
 		if (!wait_fd(fd, POLLOUT, deadline))
-			return err_set(e, ERR_NETWORK,
+			return err_net(e, ERR_NET_TIMEOUT,
 				"write to %s: deadline passed", peer);
 	}
 	return 0;

@@ -405,7 +405,7 @@ int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e)
 		int rc = run_until(s, BR_SSL_SENDAPP, deadline, e);
 
 		if (rc != 0)
-			return rc == 1 ? err_set(e, ERR_NETWORK, "write to %s: connection closed", s->peer) : -1;
+			return rc == 1 ? err_net(e, ERR_NET_RESET, "write to %s: connection closed", s->peer) : -1;
 		app = br_ssl_engine_sendapp_buf(&s->cc.eng, &len);
 		if (len > n)
 			len = n;
