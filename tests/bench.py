@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""bench.py: azkv vs the tutorial curl + jq pipeline, on the fake Azure.
+
+A benchmark, never a test: it reports numbers and fails only if a run gives
+the wrong output. Run through tests/bench.sh (private netns with the fake).
+
+    bench.py [--runs N] [--pipeline-only]
+
+(a) bin/azkv get --cacert CA https://myvault.vault.azure.net/secrets/db-password
+(b) sh -c 'TOKEN=$(curl IMDS | jq -r .access_token); curl vault | jq -r .value'
+alternating, N runs each (default 15, at least 10). Per run: wall time,
+user+sys CPU of all child processes (getrusage(RUSAGE_CHILDREN) deltas), and
+peak RSS: the largest process of the run's tree, from an extra run of the same
+command under GNU time (/usr/bin/time -f %M). ru_maxrss of a child forked from
+this Python process would report Python's own RSS (Linux keeps the pre-exec
+high-water mark), so without /usr/bin/time the RSS column is only an upper bound.
+Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
+of bin/azkv. Medians; the fake's own CPU is not counted.
+"""
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
+sys.path.insert(0, os.path.join(HERE, "fake"))
+import fixtures as fx  # noqa: E402
+
+AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
+URL = "https://myvault.vault.azure.net/secrets/db-password"
+PIPELINE = (
+    'TOKEN=$(curl -s "http://169.254.169.254/metadata/identity/oauth2/token'
+    '?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net" -H Metadata:true'
+    ' | jq -r .access_token) && '
+    'curl -s --cacert "$CA" -H "Authorization: Bearer $TOKEN" '
+    '"https://myvault.vault.azure.net/secrets/db-password?api-version=7.5" | jq -r .value')
+TEN = ["db-password", "api-key", "conn-string", "empty", "multiline", "quotes",
+       "unicode", "html-escaped", "chunked-secret", "rotated"]
+
+
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def peak_rss(argv, env):
+    """Max RSS (KiB) of the largest process of one run, via GNU time."""
+    f = "/tmp/azkv-bench-rss.%d" % os.getpid()
+    subprocess.run([GNU_TIME, "-f", "%M", "-o", f] + argv, env=env,
+                   stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=True)
+    with open(f) as fh:
+        kib = int(fh.read().split()[-1])
+    os.unlink(f)
+    return kib
+
+
+def measure(argv, env=None):
+    """(wall s, user+sys s, peak RSS KiB, stdout bytes, exit status) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    out = p.stdout.read()
+    p.stdout.close()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)  # already reaped
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rss = peak_rss(argv, env) if GNU_TIME else ru.ru_maxrss
+    return wall, cpu, rss, out, p.returncode
+
+
+class Series:
+    def __init__(self, name):
+        self.name, self.wall, self.cpu, self.rss = name, [], [], []
+
+    def add(self, m):
+        self.wall.append(m[0])
+        self.cpu.append(m[1])
+        self.rss.append(m[2])
+
+    def row(self):
+        return "%-28s %9.1f ms %9.2f ms %9d KiB" % (
+            self.name, 1000 * statistics.median(self.wall),
+            1000 * statistics.median(self.cpu), max(self.rss))
+
+
+def check(m, want, what):
+    if m[4] != 0 or m[3] != want:
+        sys.exit("bench: %s gave exit %s and %r, want %r" % (what, m[4], m[3][:80], want[:80]))
+
+
+def main(argv):
+    runs = 15
+    pipeline_only = "--pipeline-only" in argv
+    if "--runs" in argv:
+        runs = max(10, int(argv[argv.index("--runs") + 1]))
+    ca = os.environ["AZKV_TEST_CA"]
+    have_azkv = os.path.isfile(AZKV) and os.access(AZKV, os.X_OK)
+    if not have_azkv and not pipeline_only:
+        print("bench: no azkv at %s; measuring the pipeline only" % AZKV)
+        pipeline_only = True
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "CA": ca}
+    value = fx.expected("db-password")
+    fx.set_control({})
+    a, b = Series("azkv get (1 secret)"), Series("curl+jq pipeline")
+    for i in range(runs):
+        if not pipeline_only:
+            m = measure([AZKV, "get", "--cacert", ca, URL], env)
+            check(m, value, "azkv")
+            a.add(m)
+        m = measure(["sh", "-c", PIPELINE], env)
+        check(m, value + b"\n", "pipeline")
+        b.add(m)
+    print("%d runs each, medians; peak RSS = largest process of any run%s" % (
+        runs, "" if GNU_TIME else " (UPPER BOUND: no /usr/bin/time)"))
+    print("%-28s %12s %12s %13s" % ("", "wall", "user+sys", "peak RSS"))
+    if not pipeline_only:
+        print(a.row())
+    print(b.row())
+    if pipeline_only:
+        return 0
+    print("ratio azkv/pipeline: wall %.2f, cpu %.2f, peak RSS %.2f" % (
+        statistics.median(a.wall) / statistics.median(b.wall),
+        statistics.median(a.cpu) / max(statistics.median(b.cpu), 1e-9),
+        max(a.rss) / max(b.rss)))
+    one, ten = Series("azkv get, 1 secret"), Series("azkv get, 10 secrets")
+    refs = ["myvault/" + n for n in TEN]
+    want10 = b"".join(fx.expected(n) for n in TEN)
+    for i in range(runs):
+        m = measure([AZKV, "get", "--cacert", ca, refs[0]], env)
+        check(m, fx.expected(TEN[0]), "azkv 1 secret")
+        one.add(m)
+        m = measure([AZKV, "get", "--cacert", ca] + refs, env)
+        check(m, want10, "azkv 10 secrets")
+        ten.add(m)
+    print(one.row())
+    print(ten.row())
+    print("ratio 10 secrets / 1 secret: wall %.2f" % (
+        statistics.median(ten.wall) / statistics.median(one.wall)))
+    print("size of bin/azkv: %d bytes" % os.stat(AZKV).st_size)
+    return 0
+
+
+if __name__ == "__main__":
+    if os.environ.get("AZKV_FAKE_UP") != "1":
+        sys.exit("bench.py: run it through tests/bench.sh")
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""e2e.py: black-box runs of bin/azkv against the bundled fake Azure.
+
+    tests/netns.sh -- python3 tests/e2e/e2e.py [-l] [PATTERN...]
+    python3 tests/e2e/e2e.py ...        (re-executes itself through netns.sh)
+
+AZKV=path selects the binary (default bin/azkv). PATTERN selects cases by
+substring or shell glob of their name; -l lists the names. One line per case,
+"ok - NAME" or "not ok - NAME: why", then "N passed, N failed"; exit 1 on any
+failure.
+
+A case is data: argv, env, control (the fake's fault control for this case),
+expected exit code, expected stdout bytes (or a function of the request log),
+stderr text that must appear, and checks on the request log. Every case also
+gets these invariants:
+  * exit != 0: stdout empty, stderr exactly one line starting "azkv: ";
+    exit 0: stderr empty (unless the case allows it, e.g. -v)
+  * no access token the fake issued and no secret value appears in stderr
+  * every IMDS request: GET, Metadata: true, api-version=2018-02-01, at most
+    one selector; every VM-extension request: POST, Metadata: true, form body;
+    every vault request: an api-version, Host = TLS SNI, and never an
+    Authorization header to evil.vault.azure.net
+The child gets a clean environment (PATH only, plus the case's env) and
+`--cacert $AZKV_TEST_CA` right after the subcommand unless the case says not.
+"""
+import fnmatch
+import os
+import re
+import subprocess
+import sys
+import time
+from urllib.parse import parse_qs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
+sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
+import fixtures as fx  # noqa: E402
+
+AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
+VAULT = "https://myvault.vault.azure.net"
+KV_RES = "https://vault.azure.net"
+U1, U2 = fx.USER_IDS[0], fx.USER_IDS[1]
+OLD = fx.version_of("rotated", old=True)
+LATEST = fx.version_of("rotated")
+KV_API_OK = {"7.4", "7.5", "7.6", "2025-07-01"}
+
+
+class Case:
+    def __init__(self, name, args, rc=0, out=None, env=None, control=None,
+                 err=None, checks=(), cacert=True, timeout=60, stderr_ok=False, doc=""):
+        self.name, self.args, self.rc, self.out = name, args, rc, out
+        self.env, self.control, self.err = env or {}, control or {}, err
+        self.checks, self.cacert, self.timeout = list(checks), cacert, timeout
+        self.stderr_ok, self.doc = stderr_ok, doc
+
+
+class Run:
+    """What one execution produced, plus the fake's log for it."""
+
+    def __init__(self, rc, out, err, elapsed, entries):
+        self.rc, self.out, self.err, self.elapsed = rc, out, err, elapsed
+        self.entries = entries
+
+    def reqs(self, listener=None):
+        return fx.requests(self.entries, listener)
+
+    def connects(self, listener):
+        return [e for e in self.entries if e["event"] == "connect" and e["listener"] == listener]
+
+    def tokens(self):
+        return [e["token"] for e in self.reqs() if e.get("token")]
+
+
+# ---- checks: each returns None or a reason ---------------------------------
+
+def token_out(newline=False, listener="imds"):
+    """Expected stdout: the one token the fake issued on listener."""
+    def f(r):
+        t = [e["token"] for e in r.reqs(listener) if e.get("token")]
+        if len(t) != 1:
+            return None
+        return t[0].encode() + (b"\n" if newline else b"")
+    return f
+
+
+def imds_once(resource=KV_RES, sel=None, laddr=None):
+    """Exactly one IMDS request (no VM-extension one), for resource and selector."""
+    def f(r):
+        e = r.reqs("imds")
+        if len(e) != 1:
+            return "want 1 IMDS request, log has %d" % len(e)
+        if r.reqs("ext"):
+            return "unexpected VM-extension request"
+        q = e[0]["query"]
+        if q.get("resource") != resource:
+            return "IMDS resource %r, want %r" % (q.get("resource"), resource)
+        got = {k: q[k] for k in fx_selectors() if k in q}
+        if got != (sel or {}):
+            return "IMDS selector %r, want %r" % (got, sel or {})
+        if laddr and e[0]["laddr"] != laddr:
+            return "IMDS request reached %s, want %s" % (e[0]["laddr"], laddr)
+        return None
+    return f
+
+
+def fx_selectors():
+    return ("client_id", "object_id", "msi_res_id")
+
+
+def ext_once(resource=KV_RES, sel=None):
+    def f(r):
+        e = r.reqs("ext")
+        if len(e) != 1:
+            return "want 1 VM-extension request, log has %d" % len(e)
+        if r.reqs("imds"):
+            return "unexpected IMDS request"
+        form = {k: v[0] for k, v in parse_qs(e[0]["body"], keep_blank_values=True).items()}
+        if form.get("resource") != resource:
+            return "form resource %r (body %r)" % (form.get("resource"), e[0]["body"])
+        got = {k: form[k] for k in fx_selectors() if k in form}
+        if got != (sel or {}):
+            return "form selector %r, want %r" % (got, sel or {})
+        return None
+    return f
+
+
+def no_traffic(r):
+    bad = [e for e in r.entries if e["event"] in ("connect", "request")]
+    return "expected no network traffic, log has %d entries" % len(bad) if bad else None
+
+
+def vault_conns(n):
+    def f(r):
+        c = r.connects("vault")
+        return None if len(c) == n else "want %d vault TLS connection(s), log has %d" % (n, len(c))
+    return f
+
+
+def vault_paths(*paths):
+    """The authenticated vault requests hit exactly these paths, in order."""
+    def f(r):
+        got = [e["path"] for e in r.reqs("vault") if "authorization" in e["headers"]]
+        got = [p.rstrip("/") for p in got]
+        want = [p.rstrip("/") for p in paths]
+        return None if got == want else "authenticated vault paths %r, want %r" % (got, want)
+    return f
+
+
+def challenge_first(r):
+    """Unknown vault suffix: the first request asks for the challenge."""
+    v = r.reqs("vault")
+    if not v:
+        return "no vault request"
+    if "authorization" in v[0]["headers"]:
+        return "first vault request carried a token (no challenge round)"
+    return None
+
+
+def no_challenge_round(r):
+    """Known vault suffix: the resource comes from it, no unauthenticated
+    round trip (issue 6), so every vault request carries the token."""
+    bare = [e["path"] for e in r.reqs("vault") if "authorization" not in e["headers"]]
+    return "unauthenticated vault request(s) %r" % bare if bare else None
+
+
+def no_token_to(host):
+    def f(r):
+        sent = [e["path"] for e in r.reqs("vault")
+                if e["tls"]["sni"] == host and "authorization" in e["headers"]]
+        return "Authorization sent to %s: %r" % (host, sent) if sent else None
+    return f
+
+
+def evil_clean(r):
+    for e in r.reqs("imds") + r.reqs("ext"):
+        res = e["query"].get("resource", "") + e.get("body", "")
+        if "management" in res:
+            return "a token for management.azure.com was requested"
+    return None
+
+
+def elapsed_below(s):
+    return lambda r: None if r.elapsed < s else "took %.1f s (limit %s s)" % (r.elapsed, s)
+
+
+def sni_is(host):
+    def f(r):
+        v = r.reqs("vault")
+        bad = [e["tls"]["sni"] for e in v if e["tls"]["sni"] != host]
+        return "SNI %r, want %r" % (bad, host) if bad or not v else None
+    return f
+
+
+def help_codes(r):
+    text = r.out.decode("utf-8", "replace")
+    missing = [str(k) for k in range(9)
+               if not re.search(r"(^|[\s(\[,])%d([\s:).,\]=-]|$)" % k, text, re.M)]
+    return "--help does not mention exit code(s) %s" % ",".join(missing) if missing else None
+
+
+# ---- invariants on every case ----------------------------------------------
+
+def invariants(r, case):
+    why = []
+    for e in r.reqs("imds"):
+        h, q = e["headers"], e["query"]
+        if e["method"] != "GET" or e["path"] != "/metadata/identity/oauth2/token":
+            why.append("IMDS %s %s" % (e["method"], e["path"]))
+        if h.get("metadata") != "true":
+            why.append("IMDS Metadata header %r" % h.get("metadata"))
+        if q.get("api-version") != "2018-02-01":
+            why.append("IMDS api-version %r" % q.get("api-version"))
+        if sum(k in q for k in fx_selectors()) > 1:
+            why.append("IMDS got two selectors")
+        if "x-forwarded-for" in h:
+            why.append("IMDS got X-Forwarded-For")
+    for e in r.reqs("ext"):
+        h = e["headers"]
+        if e["method"] != "POST" or e["path"] != "/oauth2/token":
+            why.append("VM extension %s %s" % (e["method"], e["path"]))
+        if h.get("metadata") != "true":
+            why.append("VM extension Metadata header %r" % h.get("metadata"))
+        if not (h.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
+            why.append("VM extension Content-Type %r" % h.get("content-type"))
+    for e in r.reqs("vault"):
+        h = e["headers"]
+        if e["query"].get("api-version") not in KV_API_OK:
+            why.append("vault api-version %r" % e["query"].get("api-version"))
+        host = re.sub(r":443$", "", h.get("host", ""))
+        if e["tls"]["sni"] != host:
+            why.append("vault Host %r but SNI %r" % (h.get("host"), e["tls"]["sni"]))
+        if host == "kv.contoso.test" and "authorization" in h:
+            why.append("Authorization header sent to kv.contoso.test")
+    leaks = [t for t in r.tokens() if t.encode() in r.err]
+    leaks += [n for n in fx.readable() if len(fx.expected(n)) >= 8 and fx.expected(n) in r.err]
+    if leaks:
+        why.append("stderr leaks a token or secret value")
+    return why
+
+
+def judge(case, r):
+    if r.rc != case.rc:
+        return "exit %s, want %d; stderr %r" % (r.rc, case.rc, r.err[:300])
+    if case.rc != 0:
+        if r.out:
+            return "stdout not empty on failure: %r" % r.out[:100]
+        if not (r.err.startswith(b"azkv: ") and r.err.endswith(b"\n") and r.err.count(b"\n") == 1):
+            return "stderr must be exactly one line starting 'azkv: ', got %r" % r.err[:400]
+    elif r.err and not case.stderr_ok:
+        return "stderr not empty on success: %r" % r.err[:300]
+    want = case.out(r) if callable(case.out) else case.out
+    if callable(case.out) and want is None:
+        return "could not find the issued token in the fake's log"
+    if want is not None and r.out != want:
+        return "stdout %r, want %r" % (r.out[:120], want[:120])
+    if case.err is not None:
+        for needle in ([case.err] if isinstance(case.err, str) else case.err):
+            if needle.encode() not in r.err:
+                return "stderr lacks %r: %r" % (needle, r.err[:300])
+    why = invariants(r, case)
+    for chk in case.checks:
+        w = chk(r)
+        if w:
+            why.append(w)
+    return "; ".join(why) or None
+
+
+# ---- the cases -------------------------------------------------------------
+
+def cases():
+    v = lambda n: fx.expected(n)  # noqa: E731
+    C = []
+    add = C.append
+    url = lambda n: "%s/secrets/%s" % (VAULT, n)  # noqa: E731
+
+    # identity: token subcommand, both sources, selectors
+    add(Case("token-imds", ["token"], out=token_out(), checks=[imds_once()]))
+    add(Case("token-newline", ["token", "-n"], out=token_out(True), checks=[imds_once()]))
+    add(Case("token-newline-long", ["token", "--newline"], out=token_out(True)))
+    add(Case("token-source-imds", ["token", "--source", "imds"], out=token_out(), checks=[imds_once()]))
+    add(Case("token-source-auto", ["token", "--source", "auto"], out=token_out(), checks=[imds_once()]))
+    add(Case("token-resource", ["token", "--resource", "https://management.azure.com"],
+             out=token_out(), checks=[imds_once("https://management.azure.com")]))
+    add(Case("token-vm-extension", ["token", "--source", "vm-extension"],
+             out=token_out(listener="ext"), checks=[ext_once()]))
+    add(Case("token-vm-extension-client-id",
+             ["token", "--source", "vm-extension", "--client-id", U2["client_id"]],
+             out=token_out(listener="ext"), checks=[ext_once(sel={"client_id": U2["client_id"]})]))
+    add(Case("token-client-id", ["token", "--client-id", U1["client_id"]], out=token_out(),
+             checks=[imds_once(sel={"client_id": U1["client_id"]})]))
+    add(Case("token-object-id", ["token", "--object-id", U1["object_id"]], out=token_out(),
+             checks=[imds_once(sel={"object_id": U1["object_id"]})]))
+    add(Case("token-resource-id", ["token", "--resource-id", U1["msi_res_id"]], out=token_out(),
+             checks=[imds_once(sel={"msi_res_id": U1["msi_res_id"]})]))
+    add(Case("token-env-client-id", ["token"], env={"AZURE_CLIENT_ID": U2["client_id"]},
+             out=token_out(), checks=[imds_once(sel={"client_id": U2["client_id"]})]))
+    add(Case("token-two-selectors",
+             ["token", "--client-id", U1["client_id"], "--object-id", U1["object_id"]],
+             rc=2, checks=[no_traffic]))
+    add(Case("token-unknown-client-id", ["token", "--client-id", "99999999-9999-9999-9999-999999999999"],
+             rc=3, err="Identity not found"))
+    add(Case("token-pod-identity-host", ["token"],
+             env={"AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:8081"},
+             out=token_out(), checks=[imds_once(laddr="127.0.0.1:8081")]))
+    add(Case("token-pod-identity-host-slash", ["token"],
+             env={"AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:8081/"},
+             out=token_out(), checks=[imds_once(laddr="127.0.0.1:8081")]))
+    add(Case("imds-identity-not-found", ["get", "myvault/db-password"],
+             control={"imds": "identity-not-found"}, rc=3, err="Identity not found"))
+    add(Case("imds-unavailable", ["token", "--source", "imds", "--timeout", "5"],
+             control={"imds": "unavailable"}, rc=6, err="Connection refused", checks=[elapsed_below(10)],
+             doc="decided: a network failure is 6 whatever the endpoint (so --wait's last "
+                 "error keeps its code); 3 is for answers of an identity endpoint"))
+    add(Case("imds-unavailable-get-auto", ["get", "--timeout", "5", "myvault/db-password"],
+             control={"imds": "unavailable", "ext": "unavailable"}, rc=6, checks=[elapsed_below(10)],
+             doc="auto source, nothing listening anywhere: 6"))
+    add(Case("ext-unavailable", ["token", "--source", "vm-extension", "--timeout", "5"],
+             control={"ext": "unavailable"}, rc=6, checks=[elapsed_below(10)]))
+
+    # secrets, byte-exact
+    three = [
+        imds_once(), vault_conns(1), no_challenge_round,
+        vault_paths("/secrets/db-password", "/secrets/quotes", "/secrets/unicode")]
+    add(Case("get-url", ["get", url("db-password")], out=v("db-password"),
+             checks=[imds_once(), no_challenge_round, vault_paths("/secrets/db-password"),
+                     sni_is("myvault.vault.azure.net")]))
+    add(Case("get-url-trailing-slash", ["get", url("db-password") + "/"], out=v("db-password"),
+             checks=[vault_paths("/secrets/db-password")]))
+    for n in ("empty", "big", "multiline", "quotes", "unicode", "html-escaped", "api-key",
+              "conn-string"):
+        add(Case("get-" + n, ["get", url(n)], out=v(n), checks=[vault_paths("/secrets/" + n)]))
+    add(Case("get-chunked", ["get", url("chunked-secret")], out=v("chunked-secret"),
+             checks=[vault_paths("/secrets/chunked-secret")]))
+    add(Case("get-newline", ["get", "-n", url("db-password")], out=v("db-password") + b"\n"))
+    add(Case("get-newline-empty", ["get", "--newline", url("empty")], out=b"\n",
+             checks=[vault_paths("/secrets/empty")]))
+    add(Case("get-version-old", ["get", "%s/%s" % (url("rotated"), OLD)],
+             out=fx.expected("rotated", OLD), checks=[vault_paths("/secrets/rotated/" + OLD)]))
+    add(Case("get-version-latest-explicit", ["get", "%s/%s" % (url("rotated"), LATEST)],
+             out=fx.expected("rotated")))
+    add(Case("get-version-latest", ["get", url("rotated")], out=fx.expected("rotated"),
+             checks=[vault_paths("/secrets/rotated")]))
+    add(Case("get-short-vault", ["get", "myvault/db-password"], out=v("db-password"),
+             checks=[sni_is("myvault.vault.azure.net")]))
+    add(Case("get-short-host", ["get", "myvault.vault.azure.net/db-password"], out=v("db-password"),
+             checks=[sni_is("myvault.vault.azure.net")]))
+    add(Case("get-short-version", ["get", "myvault/rotated/" + OLD], out=fx.expected("rotated", OLD)))
+    add(Case("get-three", ["get", url("db-password"), "myvault/quotes", "myvault.vault.azure.net/unicode"],
+             out=v("db-password") + v("quotes") + v("unicode"), checks=three))
+    add(Case("get-two-vaults", ["get", "myvault/db-password", "other/api-key"],
+             out=v("db-password") + v("api-key"), checks=[imds_once(), vault_conns(2)]))
+    add(Case("get-client-id", ["get", "--client-id", U1["client_id"], "myvault/db-password"],
+             out=v("db-password"), checks=[imds_once(sel={"client_id": U1["client_id"]})]))
+    add(Case("get-vm-extension", ["get", "--source", "vm-extension", "myvault/db-password"],
+             out=v("db-password"), checks=[ext_once()]))
+    add(Case("get-ssl-cert-file", ["get", "myvault/db-password"], cacert=False,
+             env={"SSL_CERT_FILE": os.environ.get("AZKV_TEST_CA", "")}, out=v("db-password")))
+    add(Case("get-resolve", ["get", "--resolve", "kv-unlisted.vault.azure.net:443:127.0.0.1",
+                             "https://kv-unlisted.vault.azure.net/secrets/db-password"],
+             out=v("db-password"), checks=[sni_is("kv-unlisted.vault.azure.net")]))
+    add(Case("get-verbose", ["get", "-v", "myvault/db-password"], out=v("db-password"),
+             stderr_ok=True, checks=[lambda r: None if r.err else "-v wrote nothing to stderr"]))
+
+    # vault errors
+    add(Case("get-not-found", ["get", "myvault/no-such-secret"], rc=5, err="SecretNotFound"))
+    add(Case("get-not-found-version", ["get", "myvault/rotated/" + "0" * 32], rc=5, err="SecretNotFound"))
+    add(Case("get-forbidden", ["get", "myvault/forbidden"], rc=4, err="Forbidden",
+             doc="the real message has CR LF inside: stderr must still be one line"))
+    add(Case("get-disabled", ["get", "myvault/disabled"], rc=5,
+             doc="decided: a disabled secret is 'not found or disabled'"))
+    add(Case("get-second-fails", ["get", "myvault/db-password", "myvault/no-such-secret"], rc=5,
+             err="SecretNotFound", doc="nothing printed when any secret fails"))
+    add(Case("get-evil-challenge", ["get", "https://evil.vault.azure.net/secrets/db-password"], rc=4,
+             err="management.azure.com",
+             checks=[evil_clean, imds_once(),
+                     lambda r: None if len(r.reqs("vault")) == 1 else "vault asked %d times" % len(r.reqs("vault"))],
+             doc="a *.vault.azure.net host gets the vault token; its 401 naming "
+                 "https://management.azure.com is refused: no token is requested or sent for it"))
+    add(Case("get-unknown-suffix", ["get", "https://kv.vault.contoso.test/secrets/db-password"],
+             out=v("db-password"),
+             checks=[challenge_first, imds_once(resource="https://vault.contoso.test")],
+             doc="unknown suffix: resource from the challenge, which ends the vault host"))
+    add(Case("get-foreign-challenge", ["get", "https://kv.contoso.test/secrets/db-password"], rc=4,
+             err="management.azure.com",
+             checks=[challenge_first, no_token_to("kv.contoso.test"), evil_clean,
+                     lambda r: None if not r.reqs("imds") else "a token was requested"],
+             doc="unknown suffix whose challenge names a foreign resource: refused, no token ever sent"))
+    add(Case("get-stall-deadline", ["get", "--timeout", "2", "myvault/stall"], rc=6,
+             checks=[elapsed_below(10)]))
+    add(Case("get-dns-failure", ["get", "--timeout", "5", "https://kv-unlisted.vault.azure.net/secrets/x"],
+             rc=6, checks=[elapsed_below(10)]))
+    add(Case("get-untrusted-ca", ["get", "myvault/db-password"], cacert=False, rc=7,
+             doc="the test CA is not built in"))
+
+    # faults with an unambiguous class
+    add(Case("fault-tls-untrusted", ["get", "myvault/db-password"], control={"vault_cert": "untrusted"}, rc=7))
+    add(Case("fault-tls-wrong-name", ["get", "myvault/db-password"], control={"vault_cert": "wrongname"}, rc=7))
+    add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7))
+    add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
+             out=v("db-password")))
+    add(Case("fault-vault-bad-json", ["get", "myvault/db-password"],
+             control={"vault:db-password": "bad-json"}, rc=8))
+    add(Case("fault-vault-oversize-headers", ["get", "myvault/db-password"],
+             control={"vault": "oversize-headers"}, rc=8))
+    add(Case("fault-vault-bad-chunk", ["get", "myvault/db-password"],
+             control={"vault:db-password": "bad-chunk"}, rc=8))
+    add(Case("fault-vault-bad-status", ["get", "myvault/db-password"],
+             control={"vault": "bad-status"}, rc=8))
+    add(Case("fault-vault-reset", ["get", "myvault/db-password"], control={"vault": "reset"}, rc=6))
+    add(Case("fault-vault-trickle-deadline", ["get", "--timeout", "2", "myvault/db-password"],
+             control={"vault": "trickle:1"}, rc=6, checks=[elapsed_below(10)]))
+
+    # usage and references: nothing may be sent
+    for n, ref in (("bad-ref-http", "http://myvault.vault.azure.net/secrets/db-password"),
+                   ("bad-ref-name", "https://myvault.vault.azure.net/secrets/bad_name"),
+                   ("bad-ref-keys", "https://myvault.vault.azure.net/keys/db-password"),
+                   ("bad-ref-no-name", "myvault"),
+                   ("bad-ref-empty-name", "myvault/"),
+                   ("bad-ref-version", "myvault/db-password/short"),
+                   ("bad-ref-long-name", "myvault/" + "a" * 128),
+                   ("bad-ref-query", url("db-password") + "?api-version=7.5"),
+                   ("bad-ref-extra", url("rotated") + "/" + OLD + "/more")):
+        add(Case(n, ["get", ref], rc=2, checks=[no_traffic]))
+    add(Case("bad-ref-mixed", ["get", "myvault/db-password", "http://x/secrets/y"], rc=2,
+             checks=[no_traffic], doc="all references are checked before anything is sent"))
+    add(Case("help", ["--help"], cacert=False, checks=[help_codes, no_traffic]))
+    add(Case("version", ["--version"], cacert=False,
+             checks=[lambda r: None if r.out.strip() and r.out.count(b"\n") == 1 else
+                     "--version output %r" % r.out]))
+    add(Case("unknown-option", ["get", "--bogus", "myvault/db-password"], rc=2, checks=[no_traffic]))
+    add(Case("unknown-option-top", ["--bogus"], cacert=False, rc=2, checks=[no_traffic]))
+    add(Case("no-command", [], cacert=False, rc=2, checks=[no_traffic]))
+    add(Case("unknown-command", ["frobnicate"], cacert=False, rc=2, checks=[no_traffic]))
+    add(Case("get-no-secret", ["get"], rc=2, checks=[no_traffic]))
+    add(Case("bad-source", ["token", "--source", "cloud-shell-9"], rc=2, checks=[no_traffic]))
+    add(Case("bad-timeout", ["get", "--timeout", "soon", "myvault/db-password"], rc=2, checks=[no_traffic]))
+    add(Case("missing-option-arg", ["get", "myvault/db-password", "--timeout"], rc=2, checks=[no_traffic]))
+    add(Case("token-extra-arg", ["token", "myvault/db-password"], rc=2, checks=[no_traffic]))
+    add(Case("bad-resolve", ["get", "--resolve", "nonsense", "myvault/db-password"], rc=2,
+             checks=[no_traffic]))
+    return C
+
+
+# ---- runner ----------------------------------------------------------------
+
+def run_case(case):
+    fx.set_control(case.control)
+    off = fx.log_offset()
+    argv = list(case.args)
+    if case.cacert and argv and argv[0] in ("get", "token"):
+        argv[1:1] = ["--cacert", os.environ["AZKV_TEST_CA"]]
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
+    env.update(case.env)
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run([AZKV] + argv, env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=case.timeout)
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = "timeout(%ds)" % case.timeout, e.stdout or b"", e.stderr or b""
+    elapsed = time.monotonic() - t0
+    time.sleep(0.05)   # let the fake log a connection azkv opened at the very end
+    return Run(rc, out, err, elapsed, fx.read_log(off))
+
+
+def main(argv):
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    listing = bool(argv) and argv[0] == "-l"
+    pats = argv[1:] if listing else argv
+    sel = [c for c in cases() if not pats or any(p in c.name or fnmatch.fnmatch(c.name, p) for p in pats)]
+    if listing:
+        for c in sel:
+            print(c.name + ("  # " + c.doc if c.doc else ""))
+        return 0
+    if not (os.path.isfile(AZKV) and os.access(AZKV, os.X_OK)):
+        print("e2e: no azkv binary at %s (build it with `make`, or set AZKV=path)" % AZKV)
+        print("not ok - setup: azkv binary missing")
+        print("0 passed, 1 failed")
+        return 1
+    if os.environ.get("AZKV_FAKE_UP") != "1":
+        netns = os.path.join(ROOT, "tests", "netns.sh")
+        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
+    passed = failed = 0
+    for c in sel:
+        try:
+            why = judge(c, run_case(c))
+        except Exception as ex:  # a harness problem is a failure of that case
+            why = "harness error: %r" % ex
+        if why:
+            failed += 1
+            print("not ok - %s: %s" % (c.name, why.replace("\n", "\\n")))
+        else:
+            passed += 1
+            print("ok - %s" % c.name)
+        sys.stdout.flush()
+    fx.set_control({})
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not sel else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

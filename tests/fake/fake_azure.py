@@ -1,0 +1,1065 @@
+#!/usr/bin/env python3
+"""fake_azure.py: the bundled fake Azure that azkv's black-box tests talk to.
+
+Stdlib only. One process, three listeners, each on its own accept thread, one
+thread per connection, HTTP/1.1 with keep-alive, responses written byte by byte
+by this file so that faults can be injected exactly:
+
+  imds   plain HTTP  GET  /metadata/identity/oauth2/token   (default 169.254.169.254:80)
+  ext    plain HTTP  POST /oauth2/token  (legacy VM extension, default 127.0.0.1:50342)
+  vault  HTTPS       GET  /secrets/NAME[/VERSION]?api-version=V  (default 127.0.0.1:443)
+
+Never run it on the host's network: tests/netns.sh starts it inside a private
+network namespace. Secrets and identities come from tests/fake/secrets.json
+(tests/fake/fixtures.py gives the tests the expected bytes from the same file).
+
+Usage:
+  fake_azure.py --imds ADDR:PORT[,ADDR:PORT] --ext ... --vault ... --certdir DIR
+                --log FILE --control FILE [--fixture FILE] [--ready FILE]
+  An address list may be "off". IPv6 as [::1]:50342. Prints "ready" on stdout
+  (and creates --ready FILE) once every listener is bound.
+
+CONTROL (--control FILE, JSON object, re-read on every request; missing = {}):
+  "imds":  SPEC | [SPEC, ...]   fault for every IMDS request
+  "ext":   SPEC | [SPEC, ...]   fault for every VM-extension request
+  "vault": SPEC | [SPEC, ...]   fault for every vault request (also the 401 one)
+  "vault:NAME": SPEC | [...]    fault for authenticated requests for secret NAME
+                                (NAME lower-case; the fixture's "fault" is the default)
+  "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired"
+                                certificate the vault presents (chosen per connection)
+  A list is a sequence: the i-th matching request since the control content last
+  changed gets item i, the last item repeats (["410","410","410","ok"]).
+  SPEC is "name", "name:arg", a bare status number ("429" or 429), or an object
+  {"fault": name, "arg": ..., "headers": {extra response headers},
+   "body": replacement body text, "location": for redirects}.
+  "unavailable" as the whole value of "imds"/"ext"/"vault" closes that listener
+  (connection refused) until the control changes. A watcher thread applies
+  listener changes within ~20 ms and then writes FILE.applied containing the
+  sha256 of the control bytes it acted on; fixtures.set_control() waits for it.
+
+FAULTS: the FAULTS table below; adding a fault = one function + one entry.
+  A fault gets (ctx, resp, spec) after the normal response was computed and
+  returns the response to send (changed or replaced). Resp fields steer the
+  writer: framing (length/chunked/close), chunks, limit (bytes then end),
+  end (close/reset), trickle (s per byte), stall, delay, raw bytes.
+
+LOG (--log FILE): one JSON object per line, appended and flushed before the
+  response is written, so it is complete when the client has its answer.
+  {"event":"connect","listener","conn","laddr","raddr","ts"}
+  {"event":"tls-error","listener","conn","error","ts"}
+  {"event":"request","listener","conn","seq","laddr","raddr","ts",
+   "method","target","path","query":{name: value or [values]},"http":"HTTP/1.1",
+   "headers":{lower-case name: value as sent (list if repeated)},"body": text,
+   "tls":{"sni","version","cipher"} (vault only), "status": status sent or null,
+   "fault": [fault names applied] or null, "token": access token issued (token endpoints),
+   "identity": which identity the token is for}
+  conn counts TCP connections per listener (TLS connections for the vault),
+  starting at 1; seq counts requests on that connection, starting at 1.
+  Tokens in the log are fake; the log is test-only data.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import re
+import signal
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+import uuid
+from urllib.parse import parse_qsl, urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+IMDS_PATH = "/metadata/identity/oauth2/token"
+IMDS_API = "2018-02-01"
+KV_APIS = {"2015-06-01", "2016-10-01", "7.0", "7.1", "7.2", "7.3", "7.4",
+           "7.5", "7.6", "7.6-preview.2", "2025-06-01-preview", "2025-07-01"}
+SELECTORS = ("client_id", "object_id", "msi_res_id")
+HEADER_MAX = 64 * 1024   # request head we accept before answering 431
+BODY_MAX = 1024 * 1024   # request body we accept
+IDLE = 30.0              # keep-alive idle timeout, seconds
+STALL_MAX = 300.0        # a stalled connection is held at most this long
+TOKEN_LIFE = 86399       # what IMDS reports for a fresh token
+REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request",
+           401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+
+OPTS = None          # argparse namespace
+FIX = None           # fixture dict
+LOG_LOCK = threading.Lock()
+TOKENS = {}          # access token -> {"resource", "identity", "listener"}
+TOKENS_LOCK = threading.Lock()
+STOP = threading.Event()
+
+
+# ---- small helpers ---------------------------------------------------------
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def log(entry):
+    entry.setdefault("ts", round(time.time(), 6))
+    line = json.dumps(entry, ensure_ascii=True, sort_keys=True) + "\n"
+    with LOG_LOCK:
+        with open(OPTS.log, "a", encoding="ascii") as f:
+            f.write(line)
+            f.flush()
+
+
+def warn(msg):
+    sys.stderr.write("fake_azure: %s\n" % msg)
+    sys.stderr.flush()
+
+
+def http_date():
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
+
+
+def json_str(s, html=False):
+    """JSON string literal: raw UTF-8 for BMP characters, surrogate-pair
+    escapes for the rest (what azkv's \\u decoder must handle), and with
+    html=True <>&'+ as \\u00XX the way System.Text.Json writes them."""
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif o < 0x20 or o == 0x7f:
+            out.append("\\u%04x" % o)
+        elif html and ch in "<>&'+":
+            out.append("\\u%04X" % o)
+        elif o > 0xFFFF:
+            o -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def value_of(spec):
+    if "repeat" in spec:
+        pat, n = spec["repeat"], spec["len"]
+        return (pat * (n // len(pat) + 1))[:n]
+    return spec["value"]
+
+
+# ---- control ---------------------------------------------------------------
+
+class Control:
+    """The control file, re-read on demand; sequence counters reset whenever
+    its content changes."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.digest = None
+        self.data = {}
+        self.counts = {}
+
+    def current(self):
+        with self.lock:
+            return self._load()
+
+    def _load(self):
+        try:
+            with open(self.path, "rb") as f:
+                raw = f.read()
+        except (FileNotFoundError, TypeError):
+            raw = b""
+        d = hashlib.sha256(raw).hexdigest()
+        if d != self.digest:
+            try:
+                data = json.loads(raw) if raw.strip() else {}
+                if not isinstance(data, dict):
+                    raise ValueError("not an object")
+            except ValueError as e:
+                warn("control %s ignored: %s" % (self.path, e))
+                data = {}
+            self.digest, self.data, self.counts = d, data, {}
+        return self.data, self.digest
+
+    def pick(self, key, default=None):
+        """The fault spec (normalized dict or None) for one request under key."""
+        with self.lock:
+            data, _ = self._load()
+            spec = data.get(key, default)
+            if isinstance(spec, list):
+                i = self.counts.get(key, 0)
+                self.counts[key] = i + 1
+                spec = spec[min(i, len(spec) - 1)] if spec else None
+        return norm_spec(spec)
+
+    def get(self, key, default=None):
+        return self.current()[0].get(key, default)
+
+
+def norm_spec(spec):
+    if spec is None:
+        return None
+    if isinstance(spec, int):
+        return {"fault": "status", "arg": spec}
+    if isinstance(spec, str):
+        name, _, arg = spec.partition(":")
+        if name.isdigit():
+            return {"fault": "status", "arg": int(name)}
+        spec = {"fault": name}
+        if arg:
+            try:
+                spec["arg"] = json.loads(arg)
+            except ValueError:
+                spec["arg"] = arg
+        return spec
+    if isinstance(spec, dict) and "fault" in spec:
+        return dict(spec)
+    warn("bad fault spec %r" % (spec,))
+    return None
+
+
+CONTROL = None
+
+
+# ---- requests and responses ------------------------------------------------
+
+class Request:
+    def __init__(self):
+        self.method = self.target = self.path = self.http = ""
+        self.query = {}
+        self.qdup = False
+        self.headers = {}     # lower-case name -> value (list if repeated)
+        self.body = b""
+
+    def header(self, name):
+        v = self.headers.get(name)
+        return v[0] if isinstance(v, list) else v
+
+    def wants_close(self):
+        c = (self.header("connection") or "").lower()
+        if self.http == "HTTP/1.0":
+            return "keep-alive" not in c
+        return "close" in c
+
+
+class Resp:
+    def __init__(self, status, body=b"", headers=None, ctype="application/json; charset=utf-8"):
+        self.status = status
+        self.reason = REASONS.get(status, "Status")
+        self.headers = list(headers or [])
+        if ctype and body:
+            self.headers.append(("Content-Type", ctype))
+        self.body = body if isinstance(body, bytes) else body.encode("utf-8")
+        self.framing = "length"   # length | chunked | close (body ends at close)
+        self.chunks = None        # chunked: list of sizes; rest goes in one chunk
+        self.chunk_ext = {}       # chunked: index -> extension text (";a=b")
+        self.chunk_size_fmt = "%X"
+        self.bad_chunk = False
+        self.status_line = None   # raw status line override
+        self.close = False
+        self.limit = None         # send only this many bytes of the whole message
+        self.body_limit = None    # or: the head and this many bytes of the body
+        self.end = "close"        # after limit: close (FIN) or reset (RST)
+        self.trickle = 0.0        # seconds between single bytes
+        self.delay = 0.0          # seconds before the first byte
+        self.stall = False        # never answer
+        self.raw = None           # complete bytes to send instead
+        self.log = {}             # extra fields for the log entry
+
+    def set_header(self, name, value):
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        self.headers.append((name, value))
+
+    def encode(self):
+        if self.raw is not None:
+            return self.raw
+        hdrs = list(self.headers)
+        names = {k.lower() for k, _ in hdrs}
+        body = self.body
+        if self.framing == "chunked":
+            hdrs.append(("Transfer-Encoding", "chunked"))
+            body = self.chunked_body()
+        elif self.framing == "length" and "content-length" not in names:
+            hdrs.append(("Content-Length", str(len(self.body))))
+        if self.close or self.framing == "close":
+            hdrs.append(("Connection", "close"))
+        line = self.status_line or "HTTP/1.1 %d %s" % (self.status, self.reason)
+        head = line + "\r\n" + "".join("%s: %s\r\n" % kv for kv in hdrs) + "\r\n"
+        return head.encode("latin-1") + body
+
+    def chunked_body(self):
+        sizes, rest, b = [], len(self.body), self.body
+        for s in self.chunks or []:
+            if rest <= 0:
+                break
+            s = min(s, rest)
+            sizes.append(s)
+            rest -= s
+        if rest > 0:
+            sizes.append(rest)
+        out, pos = [], 0
+        for i, s in enumerate(sizes):
+            size = "zz" if (self.bad_chunk and i == len(sizes) - 1) else self.chunk_size_fmt % s
+            out.append(("%s%s\r\n" % (size, self.chunk_ext.get(i, ""))).encode())
+            out.append(b[pos:pos + s] + b"\r\n")
+            pos += s
+        out.append(b"0\r\n\r\n")
+        return b"".join(out)
+
+
+def imds_error(status, code, desc):
+    return Resp(status, json.dumps({"error": code, "error_description": desc},
+                                   separators=(",", ":")))
+
+
+def kv_error(status, code, message, inner=None, headers=None):
+    err = {"code": code, "message": message}
+    if inner:
+        err["innererror"] = {"code": inner}
+    return Resp(status, json.dumps({"error": err}, separators=(",", ":")), headers)
+
+
+# ---- faults ----------------------------------------------------------------
+# Each takes (ctx, resp, spec) and returns the response to send. ctx has
+# .listener (imds/ext/vault), .req, .host. spec["arg"] is the optional argument.
+
+IMDS_STATUS = {
+    400: ("bad_request", "Bad request"),
+    404: ("not_found", "IMDS endpoint is updating"),
+    410: ("service_unavailable", "IMDS is going through updates"),
+    429: ("too_many_requests", "Too many requests"),
+    500: ("unknown", "Failed to retrieve token from the Active directory."),
+    503: ("service_unavailable", "Service unavailable"),
+}
+KV_STATUS = {
+    400: ("BadParameter", "Bad request"),
+    429: ("Throttled", "Rate limit is exceeded. Try again in 1 seconds."),
+    500: ("InternalServerError", "An internal server error occurred."),
+    503: ("ServiceUnavailable", "The service is temporarily unavailable."),
+}
+
+
+def f_ok(ctx, resp, spec):
+    return resp
+
+
+def f_identity_not_found(ctx, resp, spec):
+    return imds_error(400, "invalid_request", "Identity not found")
+
+
+def f_status(ctx, resp, spec):
+    st = int(spec.get("arg", 500))
+    if ctx.listener == "vault":
+        code, msg = KV_STATUS.get(st, ("Error", "Fake error %d" % st))
+        return kv_error(st, code, msg)
+    code, desc = IMDS_STATUS.get(st, ("unknown", "Fake error %d" % st))
+    return imds_error(st, code, desc)
+
+
+def f_close(ctx, resp, spec):
+    resp.limit, resp.end = 0, "close"
+    return resp
+
+
+def f_reset(ctx, resp, spec):
+    resp.limit, resp.end = int(spec.get("arg", 0)), "reset"
+    return resp
+
+
+def f_stall(ctx, resp, spec):
+    resp.stall = True
+    return resp
+
+
+def f_chunked(ctx, resp, spec):
+    resp.framing = "chunked"
+    resp.chunks = spec.get("arg") or [1, 7, 26, 9]
+    resp.chunk_ext = {1: ";azkv=test", 2: ';q="quoted ext"'}
+    return resp
+
+
+def f_bad_chunk(ctx, resp, spec):
+    resp = f_chunked(ctx, resp, spec)
+    resp.bad_chunk = True
+    return resp
+
+
+def f_truncate(ctx, resp, spec):
+    resp.body_limit = int(spec.get("arg", len(resp.body) // 2))
+    resp.end = "close"
+    return resp
+
+
+def f_oversize_headers(ctx, resp, spec):
+    n = int(spec.get("arg", 70000))
+    i = 0
+    while n > 0:
+        part = min(n, 4000)
+        resp.headers.append(("X-Padding-%d" % i, "a" * part))
+        n -= part
+        i += 1
+    return resp
+
+
+def f_trickle(ctx, resp, spec):
+    resp.trickle = float(spec.get("arg", 1.0))
+    return resp
+
+
+def f_delay(ctx, resp, spec):
+    resp.delay = float(spec.get("arg", 1.0))
+    return resp
+
+
+def f_redirect(ctx, resp, spec):
+    st = int(spec.get("arg", 302))
+    if "location" in spec:
+        loc = spec["location"]
+    elif ctx.listener == "vault":
+        loc = "https://other.vault.azure.net" + ctx.req.target
+    else:
+        loc = "http://127.0.0.1:8081" + ctx.req.target
+    return Resp(st, b"", [("Location", loc)])
+
+
+def f_bad_json(ctx, resp, spec):
+    resp.body = spec.get("arg", '{"value":"unterminated').encode()
+    return resp
+
+
+def f_no_length(ctx, resp, spec):
+    resp.framing = "close"
+    return resp
+
+
+def f_bad_status(ctx, resp, spec):
+    resp.status_line = spec.get("arg", "HTTP/1.1 2000 OK")
+    return resp
+
+
+def f_unavailable(ctx, resp, spec):
+    return f_close(ctx, resp, spec)   # the watcher closes the listener itself
+
+
+FAULTS = {
+    "ok": f_ok,
+    "identity-not-found": f_identity_not_found,   # IMDS/ext 400 invalid_request
+    "status": f_status,            # arg: HTTP status, canned body per listener
+    "unavailable": f_unavailable,  # listener closed -> connection refused
+    "close": f_close,              # read the request, close without answering
+    "reset": f_reset,              # arg bytes of the answer, then TCP RST
+    "stall": f_stall,              # read the request, never answer
+    "chunked": f_chunked,          # Transfer-Encoding: chunked, arg: sizes
+    "bad-chunk": f_bad_chunk,      # chunked with a non-hex last chunk size
+    "truncate": f_truncate,        # full Content-Length, arg body bytes, close
+    "oversize-headers": f_oversize_headers,  # arg bytes of extra headers
+    "trickle": f_trickle,          # one byte every arg seconds
+    "delay": f_delay,              # answer after arg seconds
+    "redirect": f_redirect,        # arg 301/302, spec "location"
+    "bad-json": f_bad_json,        # body replaced by arg (broken JSON)
+    "no-length": f_no_length,      # body delimited by connection close
+    "bad-status": f_bad_status,    # status line replaced by arg
+}
+
+
+def apply_fault(ctx, resp, spec):
+    if not spec:
+        return resp
+    fn = FAULTS.get(spec["fault"])
+    if fn is None:
+        warn("unknown fault %r" % spec["fault"])
+        return resp
+    resp = fn(ctx, resp, spec)
+    for k, v in (spec.get("headers") or {}).items():
+        resp.set_header(k, str(v))
+    if "body" in spec:
+        resp.body = spec["body"].encode("utf-8")
+    resp.log.setdefault("fault", [])
+    resp.log["fault"].append(spec["fault"])
+    return resp
+
+
+# ---- token endpoints -------------------------------------------------------
+
+def find_identity(sel):
+    """Fixture identity for a selector dict ({} = system-assigned) or None."""
+    ids = FIX["identities"]
+    if not sel:
+        return ("system", ids["system"]) if ids.get("system") else None
+    (k, v), = sel.items()
+    for i, u in enumerate(ids.get("user", [])):
+        if u.get(k, "").lower() == v.lower():
+            return ("user%d" % (i + 1), u)
+    return None
+
+
+def make_token(resource, ident, now):
+    tenant = "00000000-0000-0000-0000-000000000000"
+    hdr = {"typ": "JWT", "alg": "RS256", "x5t": b64u(os.urandom(20)), "kid": b64u(os.urandom(20))}
+    pl = {"aud": resource, "iss": "https://sts.windows.net/%s/" % tenant,
+          "iat": now, "nbf": now, "exp": now + TOKEN_LIFE,
+          "aio": b64u(os.urandom(48)), "appid": ident.get("client_id", str(uuid.uuid4())),
+          "appidacr": "2", "idp": "https://sts.windows.net/%s/" % tenant,
+          "idtyp": "app", "oid": ident.get("object_id", ""), "rh": b64u(os.urandom(40)),
+          "sub": ident.get("object_id", ""), "tid": tenant, "uti": b64u(os.urandom(16)),
+          "ver": "1.0", "xms_mirid": ident.get("msi_res_id", ""), "fake": "azkv-tests"}
+    compact = (",", ":")
+    return "%s.%s.%s" % (b64u(json.dumps(hdr, separators=compact).encode()),
+                         b64u(json.dumps(pl, separators=compact).encode()),
+                         b64u(os.urandom(256)))
+
+
+def issue(ctx, params):
+    """Token response for resource/selector params (IMDS and ext share it)."""
+    res = params.get("resource")
+    if not res:
+        return imds_error(400, "invalid_request", "Required query variable 'resource' is missing")
+    sel = {k: params[k] for k in SELECTORS if k in params}
+    if len(sel) > 1:
+        return imds_error(400, "invalid_request",
+                          "Only one of client_id, object_id or msi_res_id may be specified")
+    if not re.match(r"^(https?|api)://[^\s]+$", res):
+        return imds_error(400, "invalid_resource",
+                          "AADSTS500011: The resource principal named %s was not found in the tenant." % res)
+    found = find_identity(sel)
+    if found is None:
+        return imds_error(400, "invalid_request", "Identity not found")
+    name, ident = found
+    now = int(time.time())
+    tok = make_token(res, ident, now)
+    with TOKENS_LOCK:
+        TOKENS[tok] = {"resource": res, "identity": name, "listener": ctx.listener}
+    body = {"access_token": tok, "refresh_token": "",
+            "client_id": ident.get("client_id", "c0000000-0000-0000-0000-000000000000"),
+            "expires_in": str(TOKEN_LIFE), "expires_on": str(now + TOKEN_LIFE),
+            "ext_expires_in": str(TOKEN_LIFE), "not_before": str(now),
+            "resource": res, "token_type": "Bearer"}
+    r = Resp(200, json.dumps(body, separators=(",", ":")))
+    r.log.update(token=tok, identity=name)
+    return r
+
+
+
+
+def handle_imds(ctx):
+    req = ctx.req
+    if req.path != IMDS_PATH:
+        return imds_error(404, "not_found", "Not found")
+    if req.method != "GET":
+        return imds_error(405, "method_not_allowed", "Method not allowed")
+    if req.header("metadata") != "true":
+        return imds_error(400, "bad_request_102", "Required metadata header not specified")
+    if "x-forwarded-for" in req.headers:
+        return imds_error(400, "bad_request", "Request contains X-Forwarded-For")
+    if req.qdup:
+        return imds_error(400, "bad_request", "Duplicate query parameter")
+    if req.query.get("api-version") != IMDS_API:
+        return imds_error(400, "invalid_request",
+                          "Bad request. api-version is invalid or was not specified in the url")
+    return issue(ctx, req.query)
+
+
+def handle_ext(ctx):
+    req = ctx.req
+    if req.path != "/oauth2/token":
+        return imds_error(404, "not_found", "Not found")
+    if req.method != "POST":
+        return imds_error(405, "method_not_allowed", "Method not allowed")
+    if req.header("metadata") != "true":
+        return imds_error(400, "bad_request", "Required metadata header not specified")
+    ctype = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        return imds_error(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+    try:
+        pairs = parse_qsl(req.body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+    except (ValueError, UnicodeDecodeError):
+        return imds_error(400, "invalid_request", "Malformed form body")
+    form = dict(pairs)
+    if len(form) != len(pairs):
+        return imds_error(400, "invalid_request", "Duplicate form parameter")
+    return issue(ctx, form)
+
+
+# ---- vault -----------------------------------------------------------------
+
+NAME_RE = re.compile(r"^[0-9A-Za-z-]{1,127}$")
+
+
+def vault_config(host):
+    vaults = FIX["vaults"]
+    if host in vaults:
+        return vaults[host]
+    if host.endswith(".vault.azure.net") or host in ("localhost", "127.0.0.1"):
+        return vaults["*"]
+    return None
+
+
+def decorate(listener, resp):
+    """Prepend the headers the real service sends, unless already set."""
+    if listener == "vault":
+        std = [("Cache-Control", "no-cache"), ("Pragma", "no-cache"),
+               ("Expires", "-1"), ("x-ms-keyvault-region", "westeurope"),
+               ("x-ms-request-id", str(uuid.uuid4())),
+               ("x-ms-keyvault-service-version", "1.9.2049.1"),
+               ("x-ms-keyvault-network-info",
+                "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;"),
+               ("X-Content-Type-Options", "nosniff"),
+               ("Strict-Transport-Security", "max-age=31536000;includeSubDomains")]
+    elif listener == "imds":
+        std = [("Server", "IMDS/150.870.65.1475")]
+    else:
+        std = []
+    std.append(("Date", http_date()))
+    have = {k.lower() for k, _ in resp.headers}
+    resp.headers = [kv for kv in std if kv[0].lower() not in have] + resp.headers
+
+
+def norm_res(r):
+    return (r or "").rstrip("/").lower()
+
+
+def challenge(vc, message):
+    auth = 'Bearer authorization="https://login.microsoftonline.com/%s", resource="%s"' % (
+        vc["tenant"], vc["resource"])
+    return kv_error(401, "Unauthorized", message, headers=[("WWW-Authenticate", auth)])
+
+
+def vault_secret(ctx, vc, name, version):
+    """The answer for an authenticated GET of name[/version]."""
+    sec = FIX["secrets"].get(name.lower()) if vc.get("secrets", True) else None
+    value = None
+    if sec is not None:
+        latest = sec.get("version") or hashlib.md5(name.lower().encode()).hexdigest()
+        if not version or version.lower() == latest.lower():
+            value, version = value_of(sec), latest
+        else:
+            for v, spec in sec.get("versions", {}).items():
+                if v.lower() == version.lower():
+                    value, version = value_of(spec), v
+    if value is None:
+        nid = name + ("/" + version if version else "")
+        return kv_error(404, "SecretNotFound",
+                        "A secret with (name/id) %s was not found in this key vault. If you "
+                        "recently deleted this secret you may be able to recover it using the "
+                        "correct recovery command. For help resolving this issue, please see "
+                        "https://go.microsoft.com/fwlink/?linkid=2125182" % nid)
+    vault = ctx.host.split(".")[0]
+    if sec.get("forbidden"):
+        return kv_error(403, "Forbidden",
+                        "Caller is not authorized to perform action on resource.\r\n"
+                        "If role assignments, deny assignments or role definitions were changed "
+                        "recently, please observe propagation time.\r\n"
+                        "Caller: appid=11111111-1111-1111-1111-111111111111;oid=aaaaaaaa-1111-4111-8111-aaaaaaaaaaaa;"
+                        "iss=https://sts.windows.net/00000000-0000-0000-0000-000000000000/\r\n"
+                        "Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\n"
+                        "Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg/"
+                        "providers/microsoft.keyvault/vaults/%s/secrets/%s'\r\n"
+                        "Assignment: (not found)\r\nDenyAssignmentId: null\r\n"
+                        "DecisionReason: 'DeniedWithNoValidRBAC' \r\n"
+                        "Vault: %s;location=westeurope\r\n" % (vault, name, vault),
+                        inner="ForbiddenByRbac")
+    if sec.get("disabled"):
+        return kv_error(403, "Forbidden", "Operation get is not allowed on a disabled secret.",
+                        inner="SecretDisabled")
+    attrs = {"enabled": True, "created": 1714000000, "updated": 1714000000,
+             "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90}
+    body = '{"value":%s,"id":%s,"attributes":%s,"tags":{}}' % (
+        json_str(value, html=sec.get("escape") == "html"),
+        json.dumps("https://%s/secrets/%s/%s" % (ctx.host, name, version)),
+        json.dumps(attrs, separators=(",", ":")))
+    return Resp(200, body)
+
+
+def handle_vault(ctx):
+    req = ctx.req
+    vc = vault_config(ctx.host)
+    if vc is None:
+        return kv_error(400, "BadParameter", "Unknown vault host %s" % ctx.host)
+    m = re.match(r"^/secrets/([^/]*)(?:/([^/]*))?/?$", req.path)
+    if req.method != "GET":
+        return kv_error(405, "BadParameter", "The requested HTTP method is not allowed")
+    if not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
+        return kv_error(400, "BadParameter", "The request URI is invalid: %s" % req.path)
+    api = req.query.get("api-version")
+    if not api:
+        return kv_error(400, "BadParameter", "The api-version query parameter is missing.")
+    if api not in KV_APIS:
+        return kv_error(400, "BadParameter",
+                        "The specified version (%s) is not recognized. Consider using the latest "
+                        "supported version (7.6)." % api)
+    auth = req.header("authorization")
+    if not auth:
+        return challenge(vc, "AKV10000: Request is missing a Bearer or PoP token.")
+    if not auth.startswith("Bearer "):
+        return challenge(vc, "AKV10001: Authorization header is not a Bearer token.")
+    with TOKENS_LOCK:
+        tok = TOKENS.get(auth[7:])
+    if tok is None:
+        return challenge(vc, "AKV10032: Invalid issuer. The token was not issued by this fake.")
+    if norm_res(tok["resource"]) != norm_res(vc["resource"]):
+        return challenge(vc, "AKV10022: Invalid audience. Expected %s, found: %s." % (
+            vc["resource"], tok["resource"]))
+    name, version = m.group(1), m.group(2) or ""
+    resp = vault_secret(ctx, vc, name, version)
+    sec = FIX["secrets"].get(name.lower()) or {}
+    spec = CONTROL.pick("vault:" + name.lower(), sec.get("fault"))
+    return apply_fault(ctx, resp, spec)
+
+
+# ---- connections -----------------------------------------------------------
+
+class Ctx:
+    pass
+
+
+class Reader:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def fill(self):
+        try:
+            d = self.sock.recv(65536)
+        except (socket.timeout, OSError, ssl.SSLError):
+            return False
+        if not d:
+            return False
+        self.buf += d
+        return True
+
+    def head(self):
+        """Request head bytes (without the blank line); None at EOF; b"" if too big."""
+        while b"\r\n\r\n" not in self.buf:
+            if len(self.buf) > HEADER_MAX:
+                return b""
+            if not self.fill():
+                return None
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        return head
+
+    def exact(self, n):
+        while len(self.buf) < n:
+            if not self.fill():
+                return None
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            if len(self.buf) > HEADER_MAX or not self.fill():
+                return None
+        out, _, self.buf = self.buf.partition(b"\r\n")
+        return out
+
+
+def parse_head(head):
+    req = Request()
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+        return None
+    req.method, req.target, req.http = parts
+    u = urlsplit(req.target)
+    req.path = u.path
+    pairs = parse_qsl(u.query, keep_blank_values=True)
+    for k, v in pairs:
+        if k in req.query:
+            req.qdup = True
+            old = req.query[k]
+            req.query[k] = (old if isinstance(old, list) else [old]) + [v]
+        else:
+            req.query[k] = v
+    for l in lines[1:]:
+        k, sep, v = l.partition(":")
+        if not sep or not k or k != k.strip():
+            return None
+        k, v = k.lower(), v.strip(" \t")
+        if k in req.headers:
+            old = req.headers[k]
+            req.headers[k] = (old if isinstance(old, list) else [old]) + [v]
+        else:
+            req.headers[k] = v
+    return req
+
+
+def read_body(rd, req):
+    te = (req.header("transfer-encoding") or "").lower()
+    if te == "chunked":
+        out = b""
+        while True:
+            l = rd.line()
+            if l is None:
+                return False
+            try:
+                n = int(l.split(b";")[0], 16)
+            except ValueError:
+                return False
+            if n == 0:
+                while rd.line() not in (b"", None):
+                    pass
+                break
+            d = rd.exact(n + 2)
+            if d is None or len(out) + n > BODY_MAX:
+                return False
+            out += d[:n]
+        req.body = out
+        return True
+    cl = req.header("content-length")
+    if cl:
+        if not cl.isdigit() or int(cl) > BODY_MAX:
+            return False
+        d = rd.exact(int(cl))
+        if d is None:
+            return False
+        req.body = d
+    return True
+
+
+class Listener:
+    def __init__(self, name, addrs, handler, tls=False):
+        self.name, self.addrs, self.handler, self.tls = name, addrs, handler, tls
+        self.socks = []
+        self.conn_lock = threading.Lock()
+        self.conn_count = 0
+        self.contexts = {}
+        if tls:
+            self.load_certs()
+
+    def load_certs(self):
+        for name in ("vault", "chain", "untrusted", "wrongname", "expired"):
+            pem = os.path.join(OPTS.certdir, name + ".pem")
+            if not os.path.exists(pem):
+                continue
+            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            c.minimum_version = ssl.TLSVersion.TLSv1_2
+            c.load_cert_chain(pem, os.path.join(OPTS.certdir, name + ".key"))
+            c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
+            self.contexts["default" if name == "vault" else name] = c
+        if "default" not in self.contexts:
+            raise SystemExit("fake_azure: no vault.pem in %s (run mkcerts.sh)" % OPTS.certdir)
+
+    @property
+    def up(self):
+        return bool(self.socks)
+
+    def start(self):
+        for host, port in self.addrs:
+            fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+            s.listen(64)
+            s.settimeout(0.1)
+            t = threading.Thread(target=self.accept_loop, args=(s,), daemon=True)
+            self.socks.append((s, t))
+            t.start()
+
+    def stop(self):
+        """Close the listening sockets (connection refused from now on);
+        returns once they are closed."""
+        socks, self.socks = self.socks, []
+        for _, t in socks:
+            t.join()
+
+    def accept_loop(self, s):
+        try:
+            self.accept_until_stopped(s)
+        finally:
+            s.close()
+
+    def accept_until_stopped(self, s):
+        while not STOP.is_set() and any(s is x for x, _ in self.socks):
+            try:
+                c, peer = s.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            with self.conn_lock:
+                self.conn_count += 1
+                cid = self.conn_count
+            threading.Thread(target=self.serve, args=(c, cid), daemon=True).start()
+
+    def serve(self, c, cid):
+        laddr, raddr = c.getsockname(), c.getpeername()
+        base = {"listener": self.name, "conn": cid,
+                "laddr": "%s:%d" % laddr[:2], "raddr": "%s:%d" % raddr[:2]}
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        c.settimeout(IDLE)
+        log(dict(base, event="connect"))
+        tls = None
+        try:
+            if self.tls:
+                which = CONTROL.get("vault_cert", "default")
+                ctx = self.contexts.get(which) or self.contexts["default"]
+                try:
+                    c = ctx.wrap_socket(c, server_side=True)
+                except (ssl.SSLError, OSError) as e:
+                    log(dict(base, event="tls-error", cert=which, error=str(e)))
+                    return
+                tls = {"sni": getattr(c, "azkv_sni", None), "version": c.version(),
+                       "cipher": c.cipher()[0], "cert": which}
+            self.requests(c, base, tls)
+        finally:
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def requests(self, c, base, tls):
+        rd = Reader(c)
+        seq = 0
+        while not STOP.is_set():
+            head = rd.head()
+            if head is None:
+                return
+            seq += 1
+            req = parse_head(head) if head else None
+            ctx = Ctx()
+            ctx.listener, ctx.req = self.name, req
+            if req is None or not read_body(rd, req):
+                resp = Resp(431 if head == b"" else 400, b"", [("Connection", "close")])
+                resp.close = True
+                log(dict(base, event="bad-request", seq=seq, status=resp.status,
+                         head=head[:2000].decode("latin-1") if head else None))
+                self.send(c, resp)
+                return
+            ctx.host = re.sub(r":\d+$", "", (req.header("host") or "").lower())
+            resp = self.handler(ctx)
+            resp = apply_fault(ctx, resp, CONTROL.pick(self.name))
+            decorate(self.name, resp)
+            if req.wants_close():
+                resp.close = True
+            entry = dict(base, event="request", seq=seq, method=req.method,
+                         target=req.target, path=req.path, query=req.query, http=req.http,
+                         headers=req.headers, body=req.body.decode("utf-8", "replace"),
+                         status=None if (resp.stall or resp.limit == 0) else resp.status,
+                         fault=None, token=None, identity=None)
+            if tls:
+                entry["tls"] = tls
+            entry.update(resp.log)
+            log(entry)
+            if not self.send(c, resp) or resp.close or resp.framing == "close":
+                return
+
+    def send(self, c, resp):
+        """Write resp; False if the connection must end."""
+        if resp.stall:
+            end = time.monotonic() + STALL_MAX
+            c.settimeout(1.0)
+            while time.monotonic() < end and not STOP.is_set():
+                try:
+                    if not c.recv(4096):
+                        break
+                except socket.timeout:
+                    continue
+                except (OSError, ssl.SSLError):
+                    break
+            return False
+        if resp.delay:
+            time.sleep(resp.delay)
+        data = resp.encode()
+        if resp.body_limit is not None:
+            resp.limit = data.index(b"\r\n\r\n") + 4 + resp.body_limit
+        cut = resp.limit is not None
+        if cut:
+            data = data[:resp.limit]
+        try:
+            if resp.trickle:
+                for i in range(len(data)):
+                    c.sendall(data[i:i + 1])
+                    if STOP.wait(resp.trickle):
+                        return False
+            elif data:
+                c.sendall(data)
+        except (OSError, ssl.SSLError):
+            return False
+        if cut:
+            if resp.end == "reset":
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return False
+        return True
+
+
+# ---- main ------------------------------------------------------------------
+
+def parse_addrs(s):
+    if s in (None, "", "off"):
+        return []
+    out = []
+    for a in s.split(","):
+        m = re.match(r"^\[([0-9a-fA-F:]+)\]:(\d+)$", a) or re.match(r"^([^:]+):(\d+)$", a)
+        if not m:
+            raise SystemExit("fake_azure: bad address %r" % a)
+        out.append((m.group(1), int(m.group(2))))
+    return out
+
+
+def wants_down(ctl, name):
+    v = ctl.get(name)
+    return v == "unavailable" or (isinstance(v, dict) and v.get("fault") == "unavailable")
+
+
+def main():
+    global OPTS, FIX, CONTROL
+    ap = argparse.ArgumentParser(description="fake Azure IMDS + VM extension + Key Vault")
+    ap.add_argument("--imds", default="169.254.169.254:80")
+    ap.add_argument("--ext", default="127.0.0.1:50342")
+    ap.add_argument("--vault", default="127.0.0.1:443")
+    ap.add_argument("--certdir", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--control")
+    ap.add_argument("--fixture", default=os.path.join(HERE, "secrets.json"))
+    ap.add_argument("--ready")
+    OPTS = ap.parse_args()
+    with open(OPTS.fixture, encoding="utf-8") as f:
+        FIX = json.load(f)
+    CONTROL = Control(OPTS.control)
+    listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
+                 Listener("ext", parse_addrs(OPTS.ext), handle_ext),
+                 Listener("vault", parse_addrs(OPTS.vault), handle_vault, tls=True)]
+    signal.signal(signal.SIGTERM, lambda *_: STOP.set())
+    signal.signal(signal.SIGINT, lambda *_: STOP.set())
+    applied = None
+    first = True
+    while not STOP.is_set():
+        ctl, digest = CONTROL.current()
+        if digest != applied:
+            for li in listeners:
+                if not li.addrs:
+                    continue
+                down = wants_down(ctl, li.name)
+                if down and li.up:
+                    li.stop()
+                elif not down and not li.up:
+                    li.start()
+            if OPTS.control:
+                with open(OPTS.control + ".applied.tmp", "w") as f:
+                    f.write(digest + "\n")
+                os.replace(OPTS.control + ".applied.tmp", OPTS.control + ".applied")
+            applied = digest
+        if first:
+            first = False
+            if OPTS.ready:
+                open(OPTS.ready, "w").close()
+            print("ready", flush=True)
+        STOP.wait(0.02)
+    for li in listeners:
+        li.stop()
+
+
+if __name__ == "__main__":
+    main()

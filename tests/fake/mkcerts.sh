@@ -1,0 +1,85 @@
+#!/bin/sh
+# mkcerts.sh DIR: the test PKI for the fake Key Vault, made with the openssl CLI.
+#   ca.pem ca.key                 test root CA (give ca.pem to azkv via --cacert)
+#   vault.pem vault.key           leaf for *.vault.azure.net, localhost, 127.0.0.1 (default)
+#   chain.pem chain.key           same names, issued by an intermediate; chain.pem = leaf + intermediate
+#   untrusted-ca.pem              a second, unrelated root
+#   untrusted.pem untrusted.key   right names, issued by untrusted-ca
+#   wrongname.pem wrongname.key   issued by ca.pem but only for wrong.example.com
+#   expired.pem expired.key       issued by ca.pem, valid 2020-01-01 .. 2021-01-01
+# All keys RSA 2048 (what Azure serves). Idempotent: DIR is overwritten.
+set -eu
+[ $# -eq 1 ] || { echo "usage: mkcerts.sh DIR" >&2; exit 2; }
+d=$1
+mkdir -p "$d"
+cd "$d"
+rm -rf work && mkdir work
+GOOD_SAN='DNS:*.vault.azure.net,DNS:vault.azure.net,DNS:*.contoso.test,DNS:*.vault.contoso.test,DNS:localhost,IP:127.0.0.1'
+
+ossl() { openssl "$@" 2>work/openssl.err || { cat work/openssl.err >&2; exit 1; }; }
+
+# root CA: NAME SUBJECT
+mkroot() {
+	ossl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+		-keyout "$1.key" -out "$1.pem" -subj "/O=azkv tests/CN=$2" \
+		-addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign \
+		-addext subjectKeyIdentifier=hash
+}
+
+# leaf or sub-CA via `openssl ca` (only it can set a past start date on OpenSSL 3.0):
+# sign ISSUER NAME SUBJECT_CN SAN|ca START END
+sign() {
+	iss=$1 name=$2 cn=$3 san=$4 start=$5 end=$6
+	ossl req -new -newkey rsa:2048 -nodes -keyout "$name.key" \
+		-out "work/$name.csr" -subj "/O=azkv tests/CN=$cn"
+	: > "work/$iss.index"
+	[ -f "work/$iss.serial" ] || openssl rand -hex 16 > "work/$iss.serial"
+	if [ "$san" = ca ]; then
+		ext='basicConstraints=critical,CA:TRUE,pathlen:0
+keyUsage=critical,keyCertSign,cRLSign'
+	else
+		ext="basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=$san"
+	fi
+	cat > work/ca.cnf <<CNF
+[ca]
+default_ca = c
+[c]
+database = work/$iss.index
+serial = work/$iss.serial
+new_certs_dir = work
+certificate = $iss.pem
+private_key = $iss.key
+default_md = sha256
+policy = p
+unique_subject = no
+copy_extensions = none
+[p]
+organizationName = optional
+commonName = supplied
+[x]
+$ext
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+CNF
+	ossl ca -batch -notext -config work/ca.cnf -extensions x \
+		-startdate "$start" -enddate "$end" \
+		-in "work/$name.csr" -out "$name.pem"
+}
+
+NOW_MINUS=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
+LATER=$(date -u -d '+3650 days' +%Y%m%d%H%M%SZ)
+
+mkroot ca "azkv test root CA"
+mkroot untrusted-ca "azkv untrusted root CA"
+sign ca vault "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER"
+sign ca intermediate "azkv test intermediate CA" ca "$NOW_MINUS" "$LATER"
+sign intermediate chain "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER"
+cat intermediate.pem >> chain.pem
+sign untrusted-ca untrusted "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER"
+sign ca wrongname "wrong.example.com" "DNS:wrong.example.com" "$NOW_MINUS" "$LATER"
+sign ca expired "*.vault.azure.net" "$GOOD_SAN" 20200101000000Z 20210101000000Z
+rm -rf work
