@@ -2,6 +2,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "str.h"
+#include "url.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -12,18 +13,61 @@ void conn_init(conn *c)
 	c->fd = -1;
 }
 
+/* Ask the proxy on c->fd for a tunnel to c->peer. The answer's header
+ * block is all we read: the server speaks only after our ClientHello. */
+static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
+{
+	char req[600], proxy[300];
+	unsigned char buf[CONN_READ_CHUNK];
+	http_hdr h[1] = { { "User-Agent", "azkv" } };
+	http_resp resp, *r = &resp; /* 16 KiB of stack, once per tunnel */
+	size_t used = 0;
+	long len, n;
+	int rc = HTTP_MORE;
+
+	fmt(proxy, sizeof proxy, "proxy %s:%u", cfg->proxy_host, cfg->proxy_port);
+	len = http_req_fmt(req, sizeof req, "CONNECT", c->peer, c->peer, h, 1, NULL, 0, 1);
+	if (len < 0)
+		return err_set(e, ERR_USAGE, "%s: cannot ask for %s", proxy, c->peer);
+	if (net_write(c->fd, req, (size_t)len, deadline, proxy, e) < 0)
+		return -1;
+	http_resp_init(r, NULL, 0, 1);
+	while (rc == HTTP_MORE) {
+		n = net_read(c->fd, buf, sizeof buf, deadline, proxy, e);
+		if (n <= 0)
+			return n < 0 ? -1 : err_net(e, ERR_NET_RESET, "%s closed the connection", proxy);
+		rc = http_resp_feed(r, buf, (size_t)n, &used);
+	}
+	if (rc != HTTP_DONE || used != (size_t)n)
+		return err_set(e, ERR_MALFORMED, "%s: bad answer to CONNECT: %s", proxy,
+			rc != HTTP_DONE ? http_strerror(rc) : "data after the header");
+	if (r->status / 100 != 2)
+		return err_net(e, ERR_NET_CONNECT, "%s refused CONNECT %s: HTTP %d", proxy,
+			c->peer, r->status);
+	logv("%s: tunnel to %s", proxy, c->peer);
+	return 0;
+}
+
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	tls *t, const tls_trust *trust, net_ms deadline, err *e)
 {
+	int proxied = t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
 
 	conn_close(c);
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	c->fd = net_connect(cfg, host, port, deadline, e);
+	if (proxied)
+		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
+	else
+		c->fd = net_connect(cfg, host, port, deadline, e);
 	if (c->fd < 0)
 		return -1;
+	if (proxied && tunnel(c, cfg, deadline, e) < 0) {
+		conn_close(c);
+		return -1;
+	}
 	if (t) {
 		c->tls = t;
 		if (tls_open(t, trust, c->fd, host, c->peer, deadline, e) < 0) {

@@ -3,7 +3,9 @@
  * The caller owns the conn, the tls storage and the response (http_resp with
  * its body buffer). A response ends where HTTP framing says, never at the
  * peer's TLS close; a connection is reused only if the response allowed it
- * and nothing followed it. Errors: ERR_NETWORK, ERR_TLS, ERR_MALFORMED.
+ * and nothing followed it. TLS peers go through the configured HTTPS proxy
+ * (CONNECT tunnel) unless NO_PROXY covers them; plain HTTP (the identity
+ * endpoints) never does. Errors: ERR_NETWORK, ERR_TLS, ERR_MALFORMED.
  */
 #ifndef AZKV_CONN_H
 #define AZKV_CONN_H
@@ -28,7 +30,8 @@ typedef struct conn {
 /* Mark c closed; call once before first use. */
 void conn_init(conn *c);
 
-/* Connect (and handshake when t != NULL) to host:port. */
+/* Connect (and handshake when t != NULL) to host:port, through the proxy
+ * when cfg names one and t != NULL. */
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	tls *t, const tls_trust *trust, net_ms deadline, err *e);
 

@@ -56,6 +56,9 @@ static const char usage_text[] =
 "      --cacert FILE       trust these PEM roots instead of the built-in ones\n"
 "                          (also SSL_CERT_FILE)\n"
 "      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (as curl)\n"
+"      --proxy URL         HTTPS proxy (CONNECT) for the vault and Entra:\n"
+"                          http://HOST[:PORT]; also HTTPS_PROXY, NO_PROXY;\n"
+"                          identity endpoints are never proxied\n"
 "      --source NAME       auto (default), imds or vm-extension\n"
 "      --client-id ID      user-assigned identity by client id\n"
 "                          (default: AZURE_CLIENT_ID)\n"
@@ -88,6 +91,8 @@ typedef struct cli {
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
+	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
+	url proxy_url;
 	out_opts file;
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
@@ -177,7 +182,7 @@ static int is_value_opt(const char *name)
 	static const char *const names[] = {
 		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
 		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
-		"--mode", "--owner", "--decode",
+		"--mode", "--owner", "--decode", "--proxy",
 	};
 	size_t i;
 
@@ -208,6 +213,8 @@ static int value_opt(const char *name, const char *v, err *e)
 		return set_selector(SEL_RESOURCE_ID, v, e) < 0 ? -1 : 1;
 	if (strcmp(name, "--resource") == 0)
 		return opts.resource = v, 1;
+	if (strcmp(name, "--proxy") == 0)
+		return opts.proxy = v, 1;
 	return file_opt(name, v, e);
 }
 
@@ -332,12 +339,51 @@ static void apply_env(void)
 		opts.id.imds_base = v;
 	if (!opts.cacert && (v = getenv("SSL_CERT_FILE")) && v[0])
 		opts.cacert = v;
+	if (!opts.proxy && (((v = getenv("https_proxy")) && v[0])
+		|| ((v = getenv("HTTPS_PROXY")) && v[0])))
+		opts.proxy = v;
+	if (((v = getenv("no_proxy")) && v[0]) || ((v = getenv("NO_PROXY")) && v[0]))
+		cl.net.no_proxy = v;
+}
+
+/* HTTPS_PROXY as curl takes it: [http://]HOST[:PORT], port 1080 if none. */
+static int setup_proxy(err *e)
+{
+	char buf[URL_PATH_MAX];
+	const char *p = opts.proxy, *auth, *v6end;
+	size_t alen;
+	int has_port;
+
+	if (!p)
+		return 0;
+	if (!strstr(p, "://")) {
+		fmt(buf, sizeof buf, "http://%s", p);
+		p = buf;
+	}
+	auth = strstr(p, "://") + 3;
+	alen = strcspn(auth, "/?#");
+	v6end = memchr(auth, ']', alen);
+	if (v6end) {
+		alen -= (size_t)(v6end - auth);
+		auth = v6end;
+	}
+	has_port = memchr(auth, ':', alen) != NULL;
+	if (url_parse(&opts.proxy_url, p) < 0 || opts.proxy_url.https)
+		return err_set(e, ERR_USAGE, "proxy %s: want http://HOST[:PORT] (no user, no https)",
+			opts.proxy);
+	cl.net.proxy_host = opts.proxy_url.host;
+	cl.net.proxy_port = has_port ? opts.proxy_url.port : 1080;
+	logv("proxy: %s:%u for TLS peers%s%s", cl.net.proxy_host, cl.net.proxy_port,
+		cl.net.no_proxy ? ", except NO_PROXY " : "", cl.net.no_proxy ? cl.net.no_proxy : "");
+	return 0;
 }
 
 static int setup(err *e)
 {
 	cl.net.resolve = opts.resolve;
 	cl.net.nresolve = opts.nresolve;
+	if (setup_proxy(e) < 0)
+		return -1;
 	cl.id = opts.id;
 	cl.trust = &trust;
 	cl.attempt_ms = (net_ms)opts.timeout * 1000;
@@ -608,8 +654,8 @@ int main(int argc, char **argv)
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
 	if (rc == 0) {
-		apply_env();
 		client_init(&cl);
+		apply_env();
 		rc = setup(&e);
 		if (rc == 0)
 			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)

@@ -26,6 +26,9 @@ typedef struct net_resolve {
 typedef struct net_cfg {
 	const net_resolve *resolve;
 	size_t nresolve;
+	const char *proxy_host; /* HTTPS_PROXY / --proxy for TLS peers; NULL: none */
+	unsigned proxy_port;
+	const char *no_proxy;   /* NO_PROXY list (url_no_proxy), or NULL */
 } net_cfg;
 
 net_ms net_now(void);

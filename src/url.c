@@ -310,6 +310,36 @@ int url_host_header(const url *u, char *out, size_t cap)
 	return 0;
 }
 
+/* Does entry e[n] cover host? */
+static int no_proxy_entry(const char *e, size_t n, const char *host)
+{
+	size_t hl = strlen(host), i;
+
+	if (n == 1 && e[0] == '*')
+		return 1;
+	if (n > 0 && e[0] == '.')
+		e++, n--;
+	if (n == 0 || n > hl)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)e[i]) != lower((unsigned char)host[hl - n + i]))
+			return 0;
+	return hl == n || host[hl - n - 1] == '.';
+}
+
+int url_no_proxy(const char *list, const char *host)
+{
+	while (list && *list) {
+		size_t n = strcspn(list, ", ");
+
+		if (no_proxy_entry(list, n, host))
+			return 1;
+		list += n;
+		list += strspn(list, ", ");
+	}
+	return 0;
+}
+
 const char *url_strerror(int code)
 {
 	switch (code) {

@@ -50,6 +50,12 @@ int url_add_query(char *path, size_t cap, const char *name, const char *value);
  * Returns 0 or URL_E_SPACE. */
 int url_host_header(const url *u, char *out, size_t cap);
 
+/* 1 if host is excluded from proxying by a NO_PROXY list: entries split
+ * by commas or spaces, "*" for all, "host" or ".domain" matching the host
+ * or any subdomain (case-insensitive); ports and CIDR ranges are not
+ * understood (such entries match nothing). list may be NULL. */
+int url_no_proxy(const char *list, const char *host);
+
 const char *url_strerror(int code);
 
 #endif

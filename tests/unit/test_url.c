@@ -477,8 +477,35 @@ static void test_ref_env(void)
 	}
 }
 
+static void test_no_proxy(void)
+{
+	static const struct {
+		const char *list, *host;
+		int want;
+	} t[] = {
+		{ NULL, "a.vault.azure.net", 0 },
+		{ "", "a.vault.azure.net", 0 },
+		{ "*", "a.vault.azure.net", 1 },
+		{ ".vault.azure.net", "a.vault.azure.net", 1 },
+		{ "vault.azure.net", "a.vault.azure.net", 1 },
+		{ "vault.azure.net", "vault.azure.net", 1 },
+		{ "vault.azure.net", "evilvault.azure.net", 0 },
+		{ "localhost, .VAULT.Azure.NET", "a.vault.azure.net", 1 },
+		{ "localhost,,example.com", "a.vault.azure.net", 0 },
+		{ "login.microsoftonline.com", "a.vault.azure.net", 0 },
+		{ "a.vault.azure.net.example", "a.vault.azure.net", 0 },
+		{ "10.0.0.0/8", "10.1.2.3", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECKM(url_no_proxy(t[i].list, t[i].host) == t[i].want, "%s vs %s",
+		    t[i].list ? t[i].list : "(null)", t[i].host);
+}
+
 int main(void)
 {
+	test_no_proxy();
 	test_ref_env();
 	test_url_table();
 	test_url_limits();
