@@ -6,7 +6,11 @@
 #   ./build.sh --fetch   only get the pinned third-party code (vendor/PINS)
 #   ./build.sh --deps    only install missing Debian packages (root)
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
-# Overrides: MUSLCC, HOSTCC, JOBS, SOURCE_DATE_EPOCH.
+#   --arch aarch64       with any of the above but --clean: static arm64
+#                        bin/azkv-aarch64 (Debian's cross gcc, arm64 musl
+#                        from vendor/); --deps adds the cross tools and qemu
+# Overrides: MUSLCC, HOSTCC, JOBS, SOURCE_DATE_EPOCH; AZKV_NO_FETCH=1 never
+# runs apt (missing vendor/ files are an error).
 set -eu -o pipefail
 shopt -s inherit_errexit
 export LC_ALL=C
@@ -22,6 +26,9 @@ APTDIR=$ROOT/vendor/.apt
 STAMP=.azkv-fetched
 DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux
 curl jq ca-certificates binutils"
+# Only for --arch aarch64: cross compiler (with binutils) and an emulator
+# for the tests. The arm64 musl itself is a pin in vendor/, not a package.
+DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"
 # BearSSL's own warnings stay visible in its log but never fail the build.
 BR_CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections"
 BR_CFLAGS+=" -fno-asynchronous-unwind-tables -fno-unwind-tables"
@@ -34,7 +41,7 @@ say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-	sed -n '2,9s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -112,36 +119,50 @@ debian_lines() {
 	}'
 }
 
-# Derive the private source list from the machine's own apt sources.
+# Binary packages only: a foreign architecture needs no deb-src lists.
+binary_only() {
+	sed -e 's/^Types: deb deb-src$/Types: deb/' -e '/^deb-src[ \t]/d'
+}
+
+# apt_private_sources DIR [ARCH]: derive the private source list in DIR
+# from the machine's own apt sources (binary only when ARCH is given).
 apt_private_sources() {
-	local parts=$APTDIR/sources.list.d f
+	local dir=$1 parts=$1/sources.list.d filter=cat f
+	[ -n "${2:-}" ] && filter=binary_only
 	rm -rf "$parts"
-	mkdir -p "$parts" "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-	: >"$APTDIR/empty.list"
+	mkdir -p "$parts" "$dir/lists/partial" "$dir/cache/archives/partial"
+	: >"$dir/empty.list"
 	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] && debian_stanzas <"$f" >"$parts/${f##*/}"
+		[ -e "$f" ] && debian_stanzas <"$f" | "$filter" >"$parts/${f##*/}"
 	done
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -e "$f" ] && debian_lines <"$f" >"$parts/${f##*/}"
+		[ -e "$f" ] && debian_lines <"$f" | "$filter" >"$parts/${f##*/}"
 	done
 	grep -qs . "$parts"/* || die "fetch: no Debian entries in /etc/apt sources"
 }
 
+# apt_private [ARCH]: set APT to apt-get with a private configuration. A
+# foreign ARCH gets its own lists in vendor/.apt/ARCH/ through
+# APT::Architectures: the machine's dpkg architectures are not changed.
 APT_READY=
 apt_private() {
+	local arch=${1:-} dir=$APTDIR
+	[ -z "${AZKV_NO_FETCH:-}" ] || die "fetch: vendor/ lacks a pinned file and AZKV_NO_FETCH is set"
+	[ -n "$arch" ] && dir=$APTDIR/$arch
 	APT=(apt-get -q
-		-o Dir::Etc::sourcelist="$APTDIR/empty.list"
-		-o Dir::Etc::sourceparts="$APTDIR/sources.list.d"
-		-o Dir::State::Lists="$APTDIR/lists"
-		-o Dir::Cache="$APTDIR/cache"
+		-o Dir::Etc::sourcelist="$dir/empty.list"
+		-o Dir::Etc::sourceparts="$dir/sources.list.d"
+		-o Dir::State::Lists="$dir/lists"
+		-o Dir::Cache="$dir/cache"
 		-o APT::Get::List-Cleanup=0
 		-o APT::Sandbox::User=root)
-	[ -n "$APT_READY" ] && return 0
-	apt_private_sources
-	say "fetch: apt-get update (private lists in vendor/.apt/)"
-	"${APT[@]}" update >"$APTDIR/update.log" 2>&1 ||
-		{ tail -n 5 "$APTDIR/update.log" >&2; die "fetch: apt-get update failed"; }
-	APT_READY=1
+	[ -n "$arch" ] && APT+=(-o APT::Architectures="$arch")
+	[ "$APT_READY" = "ready:$arch" ] && return 0
+	apt_private_sources "$dir" "$arch"
+	say "fetch: apt-get update (private lists in ${dir#"$ROOT"/}/)"
+	"${APT[@]}" update >"$dir/update.log" 2>&1 ||
+		{ tail -n 5 "$dir/update.log" >&2; die "fetch: apt-get update failed"; }
+	APT_READY=ready:$arch
 }
 
 # apt_download NAME: put the verified Debian file for NAME into vendor/.
@@ -153,7 +174,7 @@ apt_download() {
 	else
 		what=$(pin "$1" deb_binary) && cmd=(download "$what")
 	fi
-	apt_private
+	if has_pin "$1" deb_arch; then apt_private "$(pin "$1" deb_arch)"; else apt_private; fi
 	rm -rf "$dl" && mkdir -p "$dl"
 	(cd "$dl" && "${APT[@]}" "${cmd[@]}") >"$APTDIR/download.log" 2>&1 ||
 		{ tail -n 5 "$APTDIR/download.log" >&2; die "fetch: apt-get failed for $1"; }
@@ -236,9 +257,91 @@ fetch_jsmn() {
 	say "fetch: $dir/jsmn.h from ${arch#vendor/}"
 }
 
+# musl_arm64_ok: the unpacked tree's stamp names the pinned .deb hash.
+musl_arm64_ok() {
+	local s
+	s=vendor/$(pin musl-arm64 dir)/$STAMP
+	[ -f "$s" ] && [ "$(awk '{ print $NF }' "$s")" = "$(pin musl-arm64 deb_sha256)" ]
+}
+
+# Debian's musl-dev:arm64 (headers, crt*.o, libc.a, musl-gcc.specs),
+# unpacked as a whole into vendor/musl-arm64/; never installed with dpkg.
+fetch_musl_arm64() {
+	local dir deb tmp
+	musl_arm64_ok && return 0
+	dir=vendor/$(pin musl-arm64 dir)
+	deb=vendor/$(pin musl-arm64 deb_file)
+	[ -e "$deb" ] || apt_download musl-arm64
+	verify "$deb" "$(pin musl-arm64 deb_sha256)"
+	tmp=$(mktemp -d vendor/.unpack.XXXXXX)
+	dpkg-deb -x "$deb" "$tmp"
+	[ -f "$tmp/usr/lib/$MUSL_TRIPLE/libc.a" ] || die "$deb: no $MUSL_TRIPLE libc.a inside"
+	[ -f "$tmp/usr/include/$MUSL_TRIPLE/stdio.h" ] || die "$deb: no $MUSL_TRIPLE headers inside"
+	chmod 755 "$tmp"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	printf 'musl-arm64 %s %s sha256 %s\n' "$(pin musl-arm64 version)" "${deb#vendor/}" \
+		"$(sha256sum "$deb" | cut -d' ' -f1)" >"$dir/$STAMP"
+	say "fetch: $dir from ${deb#vendor/}"
+}
+
 fetch() {
 	fetch_bearssl
 	fetch_jsmn
+	[ "$ARCH" != aarch64 ] || fetch_musl_arm64
+}
+
+# ---- target architecture ------------------------------------------------
+
+# set_arch NAME: compiler, binutils prefix and output names for one target.
+# x86_64 is the host's musl-gcc; aarch64 is Debian's cross gcc driven by
+# build/aarch64/musl-gcc, a generated musl-gcc over vendor/musl-arm64/.
+set_arch() {
+	case $1 in
+	x86_64 | amd64)
+		ARCH=x86_64 CROSS='' BR_OUT=build/bearssl-musl OUT=bin/azkv
+		;;
+	aarch64 | arm64)
+		ARCH=aarch64 CROSS=aarch64-linux-gnu- BR_OUT=build/bearssl-aarch64
+		OUT=bin/azkv-aarch64 MUSL_TRIPLE=aarch64-linux-musl
+		MUSLCC=$ROOT/build/aarch64/musl-gcc
+		DEPS+=" $DEPS_AARCH64"
+		;;
+	*) die "--arch: unknown '$1' (x86_64 or aarch64)" ;;
+	esac
+}
+
+# The package's own musl-gcc.specs with its /usr paths moved to the private
+# tree, plus the linker's Cortex-A53 erratum 843419 fix that the cross gcc
+# would pass (the specs replace its link line).
+gen_cross_specs() {
+	local musl=$1 in
+	in=$musl/usr/lib/$MUSL_TRIPLE/musl-gcc.specs
+	sed -e "s|/usr/include/$MUSL_TRIPLE|$musl/usr/include/$MUSL_TRIPLE|g" \
+		-e "s|/usr/lib/$MUSL_TRIPLE|$musl/usr/lib/$MUSL_TRIPLE|g" \
+		-e 's|^-dynamic-linker .* -nostdlib |&%{!mno-fix-cortex-a53-843419:--fix-cortex-a53-843419} |' \
+		"$in"
+}
+
+# build/aarch64/musl-gcc: what musl-gcc is to gcc, for the cross gcc.
+gen_cross_cc() {
+	local musl d=build/aarch64 specs
+	musl=$ROOT/vendor/$(pin musl-arm64 dir)
+	specs=$ROOT/$d/musl-gcc.specs
+	command -v "${CROSS}gcc" >/dev/null ||
+		die "no ${CROSS}gcc: run ./build.sh --deps --arch $ARCH"
+	mkdir -p "$d"
+	gen_cross_specs "$musl" >"$specs.tmp"
+	if ! grep -q "^-nostdinc -isystem $musl/usr/include/$MUSL_TRIPLE " "$specs.tmp" ||
+		! grep -q -- '--fix-cortex-a53-843419' "$specs.tmp" ||
+		grep -Eq "(^| |-L)/usr/(lib|include)/$MUSL_TRIPLE" "$specs.tmp"; then
+		die "$d/musl-gcc.specs: unexpected musl-gcc.specs format in vendor/"
+	fi
+	replace_if_changed "$specs.tmp" "$specs"
+	printf '#!/bin/sh\n# Generated by build.sh: %s against %s.\nexec %s "$@" -specs "%s"\n' \
+		"${CROSS}gcc" "${musl#"$ROOT"/}" "${CROSS}gcc" "$specs" >"$MUSLCC.tmp"
+	chmod 755 "$MUSLCC.tmp"
+	replace_if_changed "$MUSLCC.tmp" "$MUSLCC"
 }
 
 # ---- BearSSL ------------------------------------------------------------
@@ -268,11 +371,11 @@ bearssl_make() {
 
 # The object files do not record their flags: start over when they change.
 build_bearssl_musl() {
-	local out=build/bearssl-musl flags
+	local out=$BR_OUT flags
 	flags="$MUSLCC $BR_CFLAGS"
 	check_bearssl_limits
 	[ "$(cat "$out/.flags" 2>/dev/null)" = "$flags" ] || rm -rf "$out"
-	bearssl_make "$out" lib CC="$MUSLCC" AR=ar ARFLAGS=-rcsD CFLAGS="$BR_CFLAGS"
+	bearssl_make "$out" lib CC="$MUSLCC" AR="${CROSS}ar" ARFLAGS=-rcsD CFLAGS="$BR_CFLAGS"
 	printf '%s\n' "$flags" >"$out/.flags"
 }
 
@@ -358,6 +461,12 @@ gen_buildinfo() {
 
 # ---- azkv ---------------------------------------------------------------
 
+# -fno-unwind-tables: nothing unwinds (arm64 gcc emits tables by default).
+# -z norelro: no loader applies RELRO to a static binary (musl's static start
+# does not), so it would only cost the padding that page-aligns it, up to
+# 64 KiB on arm64.
+# -z noseparate-code: one executable segment instead of page-aligned read-only
+# ones around it (~8 KiB of padding on x86-64).
 link_azkv() {
 	local srcs opt
 	srcs=(src/*.c)
@@ -366,20 +475,22 @@ link_azkv() {
 	[ "$1" = debug ] && opt=(-O1 -g)
 	mkdir -p bin
 	"$MUSLCC" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "${opt[@]}" \
-		-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+		-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 		-ffile-prefix-map="$ROOT"=. -Isrc -Ibuild/gen -I"vendor/$(pin jsmn dir)" \
 		-I"vendor/$(pin bearssl dir)/inc" -static -Wl,--gc-sections -Wl,--build-id=none \
-		-o bin/azkv "${srcs[@]}" build/gen/anchors.c build/bearssl-musl/libbearssl.a
+		-Wl,-z,norelro -Wl,-z,noseparate-code \
+		-o "$OUT" "${srcs[@]}" build/gen/anchors.c "$BR_OUT/libbearssl.a"
 }
 
 report() {
-	say "bin/azkv: $(stat -c %s bin/azkv) bytes"
-	size bin/azkv
-	file bin/azkv
+	say "$OUT: $(stat -c %s "$OUT") bytes"
+	"${CROSS}size" "$OUT"
+	file "$OUT"
 }
 
 build() {
 	fetch
+	[ "$ARCH" = x86_64 ] || gen_cross_cc
 	build_bearssl_musl
 	build_brssl_host
 	gen_anchors
@@ -389,14 +500,23 @@ build() {
 }
 
 main() {
-	[ $# -le 1 ] || usage
-	case ${1:-} in
+	local action='' arch=x86_64
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--arch) [ $# -ge 2 ] || usage; arch=$2; shift ;;
+		--arch=*) arch=${1#--arch=} ;;
+		--debug | --fetch | --deps | --clean) [ -z "$action" ] || usage; action=$1 ;;
+		*) usage ;;
+		esac
+		shift
+	done
+	set_arch "$arch"
+	case $action in
 	'') build release ;;
 	--debug) build debug ;;
 	--fetch) fetch ;;
 	--deps) install_deps ;;
 	--clean) rm -rf build bin ;;
-	*) usage ;;
 	esac
 }
 

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# tests/repro.sh [--worktree] [--arch aarch64]: `make repro`.
+# Builds azkv twice from the same sources in two fresh folders under /tmp
+# (different path lengths, TZ and umask) with one SOURCE_DATE_EPOCH, and
+# compares the sha256 of the two binaries. Prints both and "reproducible: yes"
+# (exit 0), or "reproducible: NO" (exit 1). The result is kept in
+# build/repro.txt.
+#   sources  HEAD (git archive) by default; --worktree: the files of the
+#            working tree that git tracks or would add (not ignored)
+#   time     SOURCE_DATE_EPOCH if set, else the commit time of HEAD
+#   vendor/  the verified downloads kept in vendor/ are copied in (for a
+#            tree without one, the tree itself); the builds run with
+#            AZKV_NO_FETCH=1, so nothing is fetched twice
+# KEEP=1 keeps the two folders.
+set -eu -o pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/.."
+
+say() { printf 'repro: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+worktree=0
+arch=x86_64
+while [ $# -gt 0 ]; do
+	case $1 in
+	--worktree) worktree=1 ;;
+	--arch) [ $# -ge 2 ] || die "--arch needs a value"; arch=$2; shift ;;
+	*) sed -n '2,16s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+	shift
+done
+case $arch in
+x86_64) out=bin/azkv names="bearssl jsmn" ;;
+aarch64) out=bin/azkv-aarch64 names="bearssl jsmn musl-arm64" ;;
+*) die "--arch: x86_64 or aarch64" ;;
+esac
+
+commit=$(git rev-parse HEAD)
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct HEAD)}
+tmp=$(mktemp -d /tmp/azkv-repro.XXXXXX)
+[ "${KEEP:-}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
+A=$tmp/a
+B=$tmp/b-in-a-longer/path-than-a
+
+# pinfield NAME FIELD: one value from vendor/PINS, or nothing.
+pinfield() {
+	awk -v n="$1" -v f="$2" '$1 == n && $2 == f { print $3 }' vendor/PINS
+}
+
+# Sources into DIR: HEAD, or the working tree's (untracked, not ignored
+# included; files deleted but not yet committed skipped).
+sources() {
+	mkdir -p "$1"
+	if [ "$worktree" = 1 ]; then
+		git ls-files -z -co --exclude-standard |
+			tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$1"
+	else
+		git archive HEAD | tar -xf - -C "$1"
+	fi
+}
+
+# The pinned third-party code into DIR/vendor/, from what this tree kept.
+vendor() {
+	local n f d copied
+	for n in $names; do
+		copied=0
+		for f in $(pinfield "$n" deb_file) $(pinfield "$n" upstream_file); do
+			[ -f "vendor/$f" ] || continue
+			cp -p "vendor/$f" "$1/vendor/$f"
+			copied=1
+		done
+		d=$(pinfield "$n" dir)
+		if [ "$copied" = 0 ]; then
+			[ -d "vendor/$d" ] || die "vendor/$d: missing; run ./build.sh --fetch --arch $arch"
+			cp -a "vendor/$d" "$1/vendor/$d"
+		fi
+	done
+}
+
+# build DIR TZ UMASK: one offline build, its log in the parent folder.
+build() {
+	local log=$1.log
+	say "building in $1 (TZ=$2, umask $3)"
+	local opt=()
+	[ "$arch" = x86_64 ] || opt=(--arch "$arch")
+	(cd "$1" && umask "$3" && TZ=$2 AZKV_NO_FETCH=1 ./build.sh "${opt[@]}") >"$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; die "build in $1 failed (log: $log)"; }
+}
+
+# toolchain: the Debian packages that made the binary, with versions.
+toolchain() {
+	local pkgs=(musl-tools gcc-12 binutils) musl
+	[ "$arch" = aarch64 ] && pkgs=(gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+	dpkg-query -W -f '${Package} ${Version}, ' "${pkgs[@]}"
+	[ "$arch" = aarch64 ] && musl=$(pinfield musl-arm64 deb_binary) && printf '%s, ' "$musl"
+	printf 'BearSSL %s, jsmn %s\n' "$(pinfield bearssl version)" "$(pinfield jsmn version)"
+}
+
+./build.sh --fetch --arch "$arch" # no network when vendor/ has everything
+what=HEAD
+[ "$worktree" = 1 ] && what="the working tree (HEAD $commit)"
+say "sources: $what; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH; $arch"
+for d in "$A" "$B"; do
+	sources "$d"
+	vendor "$d"
+done
+start=$(date +%s)
+build "$A" UTC 022
+build "$B" Pacific/Kiritimati 077
+ha=$(sha256sum "$A/$out" | cut -d' ' -f1)
+hb=$(sha256sum "$B/$out" | cut -d' ' -f1)
+mkdir -p build
+{
+	printf '%s  %s\n' "$ha" "$A/$out" "$hb" "$B/$out"
+	printf 'sources: %s\n' "$what"
+	printf 'commit: %s\nSOURCE_DATE_EPOCH: %s\n' "$commit" "$SOURCE_DATE_EPOCH"
+	printf 'size: %s bytes\n' "$(stat -c %s "$A/$out")"
+	printf 'toolchain: %s\n' "$(toolchain)"
+} >build/repro.txt.tmp
+if [ "$ha" = "$hb" ]; then
+	printf 'reproducible: yes\n' >>build/repro.txt.tmp
+else
+	printf 'reproducible: NO\n' >>build/repro.txt.tmp
+fi
+mv build/repro.txt.tmp build/repro.txt
+cat build/repro.txt
+say "$(($(date +%s) - start)) s for two builds"
+[ "$ha" = "$hb" ] || { say "differing builds kept in $tmp"; trap - EXIT; exit 1; }
