@@ -35,6 +35,12 @@ build/unit-musl/test_%: tests/unit/test_%.c $(PURE) $(UNIT_HDR)
 	@mkdir -p $(@D)
 	$(MUSLCC) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< $(PURE)
 
+# The program azkv exec starts in the delivery tests (static: it also runs
+# alone in the scratch chroot).
+build/envdump: tests/e2e/envdump.c
+	@mkdir -p $(@D)
+	$(MUSLCC) -static -Os -Wall -Wextra -Werror -o $@ $<
+
 # Run every unit binary of one flavour; each ends with "N passed, N failed".
 check: fetch $(UNITS:%=build/unit-asan/test_%)
 	@for t in $(UNITS); do echo "== unit $$t (asan)"; build/unit-asan/test_$$t || exit 1; done
@@ -66,3 +72,34 @@ test-arm64:
 
 repro:
 	tests/repro.sh
+
+# Fuzzing (tests/fuzz/): one libFuzzer harness per parser.
+#   make fuzz          build with clang + libFuzzer (installed if missing) and
+#                      run each harness FUZZ_SECONDS; work corpus and any
+#                      reproducer in tests/fuzz/out/NAME/
+#   make fuzz-replay   the committed corpus through the same harnesses built
+#                      by the host gcc with ASan/UBSan (part of make test)
+# e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
+FUZZERS = http chunked json azure ref challenge time
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_HDR = $(wildcard tests/fuzz/*.h) $(wildcard src/*.h)
+
+.PHONY: fuzz fuzz-replay
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(FUZZ_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -I$(JSMN_DIR) -o $@ $< $(PURE)
+
+build/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PURE) $(FUZZ_HDR)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(PURE)
+
+fuzz: fetch
+	@FUZZ_CC=$(FUZZ_CC) tests/fuzz/fuzz.sh --deps
+	@$(MAKE) -s $(FUZZERS:%=build/fuzz/fuzz_%)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_CC=$(FUZZ_CC) tests/fuzz/fuzz.sh $(FUZZERS)
+
+fuzz-replay: fetch $(FUZZERS:%=build/fuzz-replay/fuzz_%)
+	@tests/fuzz/replay.sh $(FUZZERS)

@@ -107,18 +107,21 @@ static long long after_ms(const retry_in *in)
 
 long long retry_next(retry *r, const retry_in *in)
 {
-	long long wait, after;
+	long long wait, after, left;
 
 	r->tries++;
 	wait = row_wait(r, row_of(r, in), in);
 	if (wait < 0)
 		return wait;
+	left = in->deadline_ms - in->now_ms - RETRY_MIN_TRY_MS;
 	after = after_ms(in);
+	if (after > left)
+		return RETRY_NO_TIME; /* the server asked us to stay away longer */
 	if (after > wait)
 		wait = after;
-	if (wait > in->deadline_ms - in->now_ms - RETRY_MIN_TRY_MS)
-		return RETRY_NO_TIME;
-	return wait;
+	if (wait > left && left > 0)
+		wait = left; /* our own backoff: one last attempt before the end */
+	return wait > left ? RETRY_NO_TIME : wait;
 }
 
 int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)

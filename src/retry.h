@@ -3,9 +3,11 @@
  * Pure: the caller sleeps, reads the clocks and draws the random bits, and
  * reports each failed attempt to retry_next, which answers how long to wait
  * before the next one or that it is time to stop and report the last error.
- * State lives in a caller-owned retry, one per request. Every wait ends at
- * least RETRY_MIN_TRY_MS before the deadline, else retry_next stops: a retry
- * that cannot finish would only hide the real error behind "deadline passed".
+ * State lives in a caller-owned retry, one per request. A backoff that would
+ * pass the deadline is shortened to leave one last attempt RETRY_MIN_TRY_MS
+ * long (so --wait really waits until its end); with less time than that, or
+ * a Retry-After past the deadline, retry_next stops: a retry that cannot
+ * finish would only hide the real error behind "deadline passed".
  * Not here: the vault's 401 challenge (kv), the immediate reconnect of a
  * stale keep-alive connection (conn).
  *

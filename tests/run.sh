@@ -51,8 +51,11 @@ for u in $UNITS; do
 	suite "unit-$u-asan" "build/unit-asan/test_$u"
 	suite "unit-$u-musl" "build/unit-musl/test_$u"
 done
+suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
+make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
+suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -67,7 +67,8 @@ static const seq seqs[] = {
 		{ 410, 0, 0, 0, 70100, RH, STOP } } },
 	{ "imds 410 under a 30 s deadline", RETRY_IMDS, 0, 30000, 0, {
 		{ 410, 0, 0, 0, 0, RH, 10000 }, { 410, 0, 0, 0, 10000, RH, 10000 },
-		{ 410, 0, 0, 0, 19500, RH, 10000 }, { 410, 0, 0, 0, 19501, RH, NOTIME } } },
+		{ 410, 0, 0, 0, 19500, RH, 10000 }, { 410, 0, 0, 0, 19501, RH, 9999 },
+		{ 410, 0, 0, 0, 29500, RH, NOTIME } } },
 	{ "imds 410 longer Retry-After wins", RETRY_IMDS, 0, FAR, 0, {
 		{ 410, "15", 0, 0, 0, RH, 15000 }, { 410, "5", 0, 0, 15000, RH, 10000 } } },
 	{ "imds identity not found: 1, 2, 4 s then stop", RETRY_IMDS, 0, FAR, 0, {
@@ -110,7 +111,9 @@ static const seq seqs[] = {
 	{ "vault backoff up to the deadline", RETRY_VAULT, 0, 30000, 0, {
 		{ 500, 0, 0, 0, 0, RH, 1000 }, { 500, 0, 0, 0, 1000, RH, 2000 },
 		{ 500, 0, 0, 0, 3000, RH, 4000 }, { 500, 0, 0, 0, 7000, RH, 8000 },
-		{ 500, 0, 0, 0, 15000, RH, NOTIME } } },
+		{ 500, 0, 0, 0, 15000, RH, 14500 }, { 500, 0, 0, 0, 29600, RH, STOP } } },
+	{ "vault: too little time for one more", RETRY_VAULT, 0, 30000, 0, {
+		{ 500, 0, 0, 0, 29600, RH, NOTIME } } },
 	{ "vault backoff exactly fits", RETRY_VAULT, 0, 30000, 0, {
 		{ 502, 0, 0, 0, 28500, RH, 1000 } } },
 	{ "vault past the deadline already", RETRY_VAULT, 0, 30000, 0, {
@@ -135,7 +138,8 @@ static const seq seqs[] = {
 		{ RETRY_NET_CONNECT, 0, 0, 0, 3000, RH, 4000 },
 		{ RETRY_NET_CONNECT, 0, 0, 0, 7000, RH, 5000 },
 		{ RETRY_NET_CONNECT, 0, 0, 0, 12000, RH, 5000 },
-		{ RETRY_NET_CONNECT, 0, 0, 0, 17000, RH, NOTIME } } },
+		{ RETRY_NET_CONNECT, 0, 0, 0, 17000, RH, 2500 },
+		{ RETRY_NET_CONNECT, 0, 0, 0, 19600, RH, NOTIME } } },
 	{ "--wait polling jitter at its cap", RETRY_VAULT, 1, FAR, 0, {
 		{ RETRY_NET_CONNECT, 0, 0, 0, 0, RH, 1000 },
 		{ RETRY_NET_CONNECT, 0, 0, 0, 0, RH, 2000 },

@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""delivery.py: azkv exec, output files, formats, proxies and boot waits,
+end to end against the fake Azure (issue "Delivery for scratch containers,
+early boot and appliances").
+
+    tests/netns.sh -- python3 tests/e2e/delivery.py [-l] [PATTERN...]
+
+Same conventions as e2e.py (whose harness it reuses): one line per case,
+then "N passed, N failed". Each case is a function returning None (pass) or
+the reason it failed. The child program of exec is build/envdump
+(tests/e2e/envdump.c, static), which records its pid, argv and environment.
+"""
+import fnmatch
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import e2e as E  # noqa: E402
+
+fx = E.fx
+ROOT = E.ROOT
+AZKV = E.AZKV
+ENVDUMP = os.path.join(ROOT, "build", "envdump")
+URL = E.VAULT + "/secrets/"
+
+
+def v(name, version=None):
+    return fx.expected(name, version)
+
+
+class Ran:
+    def __init__(self, rc, out, err, pid, elapsed, entries):
+        self.rc, self.out, self.err, self.pid = rc, out, err, pid
+        self.elapsed, self.entries = elapsed, entries
+
+    def reqs(self, listener=None):
+        return fx.requests(self.entries, listener)
+
+    def connects(self, listener):
+        return [e for e in self.entries if e["event"] == "connect" and e["listener"] == listener]
+
+
+def azkv(args, env=None, control=None, cacert=True, timeout=90, cwd=None, argv0=None):
+    """Run azkv (or argv0) with a clean environment; return a Ran."""
+    fx.set_control(control or {})
+    off = fx.log_offset()
+    argv = list(args)
+    if cacert and argv and argv[0] in ("get", "token", "exec"):
+        argv[1:1] = ["--cacert", os.environ["AZKV_TEST_CA"]]
+    full = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
+    full.update(env or {})
+    t0 = time.monotonic()
+    p = subprocess.Popen((argv0 or [AZKV]) + argv, env=full, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        return Ran("timeout", out, err, p.pid, time.monotonic() - t0, [])
+    elapsed = time.monotonic() - t0
+    time.sleep(0.05)
+    return Ran(p.returncode, out, err, p.pid, elapsed, fx.read_log(off))
+
+
+def failure_shape(r, rc, needle=None):
+    """Exit rc, stdout empty, stderr one 'azkv: ' line (containing needle)."""
+    if r.rc != rc:
+        return "exit %r, want %d; stderr %r" % (r.rc, rc, r.err[:300])
+    if r.out:
+        return "stdout not empty on failure: %r" % r.out[:100]
+    if not (r.err.startswith(b"azkv: ") and r.err.count(b"\n") == 1 and r.err.endswith(b"\n")):
+        return "stderr must be one 'azkv: ' line, got %r" % r.err[:300]
+    if needle and needle.encode() not in r.err:
+        return "stderr lacks %r: %r" % (needle, r.err[:300])
+    return None
+
+
+def ok_shape(r, out=None):
+    if r.rc != 0:
+        return "exit %r; stderr %r" % (r.rc, r.err[:300])
+    if out is not None and r.out != out:
+        return "stdout %r, want %r" % (r.out[:100], out[:100])
+    return None
+
+
+def read_dump(path):
+    """envdump's record: pid, argv list, env dict (bytes)."""
+    d = {"pid": None, "argv": None, "env": {}}
+    with open(path) as f:
+        for line in f:
+            tag, _, val = line.rstrip("\n").partition(" ")
+            if tag == "pid":
+                d["pid"] = int(val)
+            elif tag == "argv":
+                d["argv"] = bytes.fromhex(val).split(b"\0")[:-1]
+            elif tag == "env":
+                k, _, x = bytes.fromhex(val).partition(b"=")
+                d["env"][k.decode()] = x
+    return d
+
+
+# ---- exec ------------------------------------------------------------------
+
+REFS = {
+    "DB": "@Microsoft.KeyVault(SecretUri=%sdb-password/)" % URL,
+    "PEM": "@Microsoft.KeyVault(VaultName=myvault;SecretName=multiline)",
+    "EMOJI": "akv://myvault/unicode",
+    "OLD": "@Microsoft.KeyVault(VaultName=myvault;SecretName=rotated;SecretVersion=%s)" % E.OLD,
+    "QUOTES": "akv://myvault.vault.azure.net/quotes",
+}
+EXPECT = {"DB": v("db-password"), "PEM": v("multiline"), "EMOJI": v("unicode"),
+          "OLD": v("rotated", E.OLD), "QUOTES": v("quotes")}
+
+
+def exec_run(tmp, env, extra=()):
+    dump = os.path.join(tmp, "dump")
+    r = azkv(["exec"] + list(extra) + ["--", ENVDUMP, dump], env=env)
+    return r, dump
+
+
+def t_exec_values(tmp):
+    env = dict(REFS, PLAIN="hello=world", IDENTITY_HEADER="not-for-the-child",
+               MSI_SECRET="nor-this")
+    r, dump = exec_run(tmp, env)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    d = read_dump(dump)
+    for k, want in EXPECT.items():
+        if d["env"].get(k) != want:
+            return "%s = %r, want %r" % (k, d["env"].get(k, b"")[:60], want[:60])
+    if d["env"].get("PLAIN") != b"hello=world":
+        return "unreferenced variable changed: %r" % d["env"].get("PLAIN")
+    if "IDENTITY_HEADER" in d["env"] or "MSI_SECRET" in d["env"]:
+        return "identity variables passed to the child"
+    if d["pid"] != r.pid:
+        return "child pid %s, azkv's %s: not exec'd in place" % (d["pid"], r.pid)
+    argv = b"\0".join(d["argv"] or [])
+    if any(x in argv for x in EXPECT.values() if len(x) > 4):
+        return "a secret value appears in the child's argv"
+    if d["argv"] != [ENVDUMP.encode(), dump.encode()]:
+        return "child argv %r" % d["argv"]
+    tokens = [e["token"].encode() for e in r.reqs() if e.get("token")]
+    if any(t in argv or t in b"".join(d["env"].values()) for t in tokens):
+        return "the token reached the child"
+    if len(r.reqs("imds")) != 1 or len(r.connects("vault")) != 1:
+        return "want 1 IMDS request and 1 vault connection, got %d and %d" % (
+            len(r.reqs("imds")), len(r.connects("vault")))
+    return None
+
+
+def t_exec_keep_identity(tmp):
+    r, dump = exec_run(tmp, {"DB": REFS["DB"], "IDENTITY_HEADER": "h"}, ["--keep-identity-env"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    return None if read_dump(dump)["env"].get("IDENTITY_HEADER") == b"h" else "IDENTITY_HEADER not kept"
+
+
+def t_exec_fail_closed(tmp):
+    r, dump = exec_run(tmp, {"DB": REFS["DB"], "GONE": "akv://myvault/no-such-secret"})
+    why = failure_shape(r, 5, "SecretNotFound")
+    if why:
+        return why
+    return "the program ran although a reference failed" if os.path.exists(dump) else None
+
+
+def t_exec_allow_missing(tmp):
+    r, dump = exec_run(tmp, {"DB": REFS["DB"], "GONE": "akv://myvault/no-such-secret"},
+                       ["--allow-missing"])
+    if r.rc != 0:
+        return "exit %r: %r" % (r.rc, r.err[:200])
+    if not r.err.startswith(b"azkv: warning: ") or b"no-such-secret" not in r.err:
+        return "no warning naming the missing secret: %r" % r.err[:200]
+    d = read_dump(dump)
+    if "GONE" in d["env"]:
+        return "the failed reference was passed on: %r" % d["env"]["GONE"]
+    return None if d["env"].get("DB") == EXPECT["DB"] else "DB not resolved"
+
+
+def t_exec_bad_reference(tmp):
+    r, dump = exec_run(tmp, {"BAD": "@Microsoft.KeyVault(VaultName=myvault)"})
+    why = failure_shape(r, 2, "BAD")
+    if why:
+        return why
+    if r.reqs():
+        return "requests were sent for a malformed reference"
+    return "the program ran" if os.path.exists(dump) else None
+
+
+def t_exec_no_refs(tmp):
+    r, dump = exec_run(tmp, {"PLAIN": "x"})
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    if r.reqs():
+        return "requests sent with no reference in the environment"
+    return None if read_dump(dump)["env"].get("PLAIN") == b"x" else "PLAIN lost"
+
+
+def t_exec_no_program(tmp):
+    return failure_shape(azkv(["exec"], env={"DB": REFS["DB"]}), 2)
+
+
+def t_exec_missing_program(tmp):
+    r = azkv(["exec", "--", "/nonexistent/prog"], env={"DB": REFS["DB"]})
+    return failure_shape(r, 2, "/nonexistent/prog")
+
+
+def t_exec_two_vaults(tmp):
+    env = {"A": "akv://myvault/db-password", "B": "akv://other/api-key",
+           "C": "akv://myvault/quotes"}
+    r, dump = exec_run(tmp, env)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    if len(r.connects("vault")) != 2:
+        return "want one connection per vault (2), got %d" % len(r.connects("vault"))
+    d = read_dump(dump)
+    return None if d["env"].get("B") == v("api-key") and d["env"].get("C") == v("quotes") else "values"
+
+
+def t_scratch_chroot(tmp):
+    """Only azkv, envdump and the test CA in an empty root: no /etc, /dev,
+    /proc or libc. Real default endpoints; the vault name via --resolve
+    (a scratch image gets its DNS from the container runtime)."""
+    root = os.path.join(tmp, "root")
+    os.mkdir(root)
+    for src, dst in ((AZKV, "azkv"), (ENVDUMP, "envdump"), (os.environ["AZKV_TEST_CA"], "ca.pem")):
+        shutil.copy(src, os.path.join(root, dst))
+    fx.set_control({})
+    off = fx.log_offset()
+    env = {"DB": REFS["DB"], "EMOJI": REFS["EMOJI"]}
+    p = subprocess.run([shutil.which("chroot") or "/usr/sbin/chroot", root, "/azkv", "exec", "--cacert", "/ca.pem",
+                        "--resolve", "myvault.vault.azure.net:443:127.0.0.1",
+                        "--", "/envdump", "/dump"], env=env, capture_output=True, timeout=60)
+    if p.returncode != 0:
+        return "exit %d: %r" % (p.returncode, p.stderr[:300])
+    if sorted(os.listdir(root)) != ["azkv", "ca.pem", "dump", "envdump"]:
+        return "the root holds %r" % sorted(os.listdir(root))
+    d = read_dump(os.path.join(root, "dump"))
+    if d["env"].get("DB") != EXPECT["DB"] or d["env"].get("EMOJI") != EXPECT["EMOJI"]:
+        return "values in the chroot differ"
+    imds = fx.requests(fx.read_log(off), "imds")
+    return None if len(imds) == 1 else "want one IMDS request on 169.254.169.254, got %d" % len(imds)
+
+
+# ---- files -----------------------------------------------------------------
+
+def t_out_default_mode(tmp):
+    f = os.path.join(tmp, "db")
+    r = azkv(["get", "--out", f, "myvault/db-password"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    st = os.stat(f)
+    if stat.S_IMODE(st.st_mode) != 0o600:
+        return "mode %o, want 600" % stat.S_IMODE(st.st_mode)
+    return None if open(f, "rb").read() == v("db-password") else "content differs"
+
+
+def t_out_mode_owner(tmp):
+    f = os.path.join(tmp, "db")
+    r = azkv(["get", "--out", f, "--mode", "0440", "--owner", "1234:5678", "myvault/luks-key"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    st = os.stat(f)
+    if (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) != (0o440, 1234, 5678):
+        return "mode %o owner %d:%d" % (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
+    return None if open(f, "rb").read() == v("luks-key") else "content differs"
+
+
+def t_out_dir(tmp):
+    d = os.path.join(tmp, "secrets")
+    os.mkdir(d)
+    r = azkv(["get", "--out-dir", d, "myvault/db-password", "myvault/unicode", "myvault/empty"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    if sorted(os.listdir(d)) != ["db-password", "empty", "unicode"]:
+        return "files %r" % sorted(os.listdir(d))
+    for n in ("db-password", "unicode", "empty"):
+        if open(os.path.join(d, n), "rb").read() != v(n):
+            return "%s differs" % n
+    return None
+
+
+def t_out_dir_same_name(tmp):
+    r = azkv(["get", "--out-dir", tmp, "myvault/db-password", "other/db-password"])
+    return failure_shape(r, 2, "db-password") or (None if os.listdir(tmp) == [] else "files written")
+
+
+def t_out_failure_leaves_nothing(tmp):
+    d = os.path.join(tmp, "secrets")
+    os.mkdir(d)
+    old = os.path.join(d, "big")
+    open(old, "wb").write(b"old")
+    r = azkv(["get", "--out-dir", d, "myvault/db-password", "myvault/big"],
+             control={"vault:big": "truncate"})
+    if r.rc in (0, "timeout"):
+        return "exit %r after a truncated body" % r.rc
+    if sorted(os.listdir(d)) != ["big"] or open(old, "rb").read() != b"old":
+        return "folder holds %r after the failure" % sorted(os.listdir(d))
+    return failure_shape(r, r.rc)
+
+
+def t_out_atomic_replace(tmp):
+    """A reader polling the file while azkv rewrites it sees whole files only."""
+    f = os.path.join(tmp, "k")
+    a, b = v("big"), v("multiline")
+    open(f, "wb").write(a)
+    seen, bad, stop = set(), [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                data = open(f, "rb").read()
+            except FileNotFoundError:
+                bad.append("the file vanished")
+                continue
+            if data not in (a, b):
+                bad.append("partial read of %d bytes" % len(data))
+            seen.add(data == a)
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for i in range(12):
+            name = "multiline" if i % 2 == 0 else "big"
+            r = azkv(["get", "--out", f, "myvault/" + name])
+            if r.rc != 0:
+                return "run %d: exit %r %r" % (i, r.rc, r.err[:200])
+    finally:
+        stop.set()
+        t.join()
+    if bad:
+        return bad[0]
+    leftovers = [n for n in os.listdir(tmp) if n != "k"]
+    return "temporaries left: %r" % leftovers if leftovers else None
+
+
+# ---- formats ---------------------------------------------------------------
+
+def t_decode_base64(tmp):
+    import base64
+    r = azkv(["get", "--decode", "base64", "myvault/luks-key-b64"])
+    return ok_shape(r, base64.b64decode(v("luks-key-b64")))
+
+
+def t_decode_base64_bad(tmp):
+    return failure_shape(azkv(["get", "--decode", "base64", "myvault/quotes"]), 8, "base64")
+
+
+def t_json_bundle(tmp):
+    r = azkv(["get", "--json", "myvault/unicode"])
+    if r.rc != 0:
+        return "exit %r" % r.rc
+    b = json.loads(r.out)
+    if b.get("value", "").encode() != v("unicode") or "attributes" not in b or "id" not in b:
+        return "bundle %r" % r.out[:200]
+    return None
+
+
+# ---- proxy -----------------------------------------------------------------
+
+class Proxy:
+    def __init__(self, tmp, deny=False):
+        self.log = os.path.join(tmp, "proxy.log")
+        open(self.log, "w").close()
+        cmd = [sys.executable, os.path.join(ROOT, "tests", "fake", "proxy.py"),
+               "--listen", "127.0.0.1:3128", "--log", self.log] + (["--deny"] if deny else [])
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        self.p.stdout.readline()
+
+    def entries(self):
+        return [json.loads(l) for l in open(self.log)]
+
+    def stop(self):
+        self.p.kill()
+        self.p.wait()
+
+
+def with_proxy(tmp, env, args, deny=False):
+    px = Proxy(tmp, deny)
+    try:
+        return azkv(args, env=env), px.entries()
+    finally:
+        px.stop()
+
+
+def t_proxy_connect(tmp):
+    r, log = with_proxy(tmp, {"HTTPS_PROXY": "http://127.0.0.1:3128"},
+                        ["get", "myvault/db-password", "myvault/quotes"])
+    why = ok_shape(r, v("db-password") + v("quotes"))
+    if why:
+        return why
+    if [(e["method"], e["target"]) for e in log] != [("CONNECT", "myvault.vault.azure.net:443")]:
+        return "proxy saw %r" % [(e["method"], e["target"]) for e in log]
+    if len(r.reqs("imds")) != 1:
+        return "IMDS not reached directly"
+    return None
+
+
+def t_proxy_lowercase_and_flag(tmp):
+    r, log = with_proxy(tmp, {}, ["get", "--proxy", "127.0.0.1:3128", "myvault/db-password"])
+    return ok_shape(r, v("db-password")) or (None if len(log) == 1 else "proxy saw %d requests" % len(log))
+
+
+def t_proxy_no_proxy(tmp):
+    r, log = with_proxy(tmp, {"https_proxy": "http://127.0.0.1:3128", "NO_PROXY": "localhost,.vault.azure.net"},
+                        ["get", "myvault/db-password"])
+    return ok_shape(r, v("db-password")) or (None if not log else "NO_PROXY ignored: %r" % log)
+
+
+def t_proxy_never_identity(tmp):
+    r, log = with_proxy(tmp, {"HTTPS_PROXY": "http://127.0.0.1:3128", "HTTP_PROXY": "http://127.0.0.1:3128",
+                              "http_proxy": "http://127.0.0.1:3128"},
+                        ["token"])
+    why = ok_shape(r)
+    return why or (None if not log else "an identity request went to the proxy: %r" % log)
+
+
+def t_proxy_denied(tmp):
+    r, log = with_proxy(tmp, {"HTTPS_PROXY": "http://127.0.0.1:3128"}, ["get", "myvault/db-password"], deny=True)
+    return failure_shape(r, 6, "403")
+
+
+# ---- boot waits ------------------------------------------------------------
+
+def later(seconds, control):
+    t = threading.Timer(seconds, fx.set_control, args=(control,))
+    t.start()
+    return t
+
+
+def t_wait_imds_comes_up(tmp):
+    fx.set_control({"imds": "unavailable"})
+    t = later(2.5, {})
+    try:
+        r = _run_keep(["get", "--wait", "30", "myvault/db-password"])
+    finally:
+        t.join()
+    why = ok_shape(r, v("db-password"))
+    if why:
+        return why
+    return None if r.elapsed >= 2 else "succeeded after %.1f s, before IMDS was up" % r.elapsed
+
+
+def _run_keep(args, env=None):
+    """azkv without resetting the control first (a case set it already)."""
+    off = fx.log_offset()
+    full = {"PATH": "/usr/bin:/bin"}
+    full.update(env or {})
+    argv = [AZKV, args[0], "--cacert", os.environ["AZKV_TEST_CA"]] + args[1:]
+    t0 = time.monotonic()
+    p = subprocess.run(argv, env=full, capture_output=True, timeout=120)
+    el = time.monotonic() - t0
+    time.sleep(0.05)
+    return Ran(p.returncode, p.stdout, p.stderr, None, el, fx.read_log(off))
+
+
+def t_wait_410(tmp):
+    r = azkv(["get", "--wait", "60", "myvault/db-password"],
+             control={"imds": ["410", "410", "410", "ok"]})
+    why = ok_shape(r, v("db-password"))
+    if why:
+        return why
+    n = len(r.reqs("imds"))
+    return None if n == 4 else "want 4 IMDS requests (410 x3, then 200), got %d" % n
+
+
+def t_wait_429_retry_after(tmp):
+    r = azkv(["get", "myvault/db-password"],
+             control={"imds": [{"fault": "status", "arg": 429, "headers": {"Retry-After": "2"}}, "ok"]})
+    why = ok_shape(r, v("db-password"))
+    if why:
+        return why
+    return None if r.elapsed >= 1.9 else "retried after %.1f s, before Retry-After: 2" % r.elapsed
+
+
+def t_wait_vault_503(tmp):
+    r = azkv(["get", "myvault/db-password"], control={"vault:db-password": ["503", "503", "ok"]})
+    why = ok_shape(r, v("db-password"))
+    if why:
+        return why
+    n = len([e for e in r.reqs("vault") if e["path"].startswith("/secrets/db-password")])
+    return None if n == 3 else "want 3 vault requests, got %d" % n
+
+
+def t_wait_deadline(tmp):
+    r = azkv(["get", "--wait", "3", "--timeout", "1", "myvault/db-password"],
+             control={"imds": "unavailable"})
+    why = failure_shape(r, 6, "Connection refused")
+    if why:
+        return why
+    return None if 2.5 <= r.elapsed < 10 else "gave up after %.1f s (wait 3 s)" % r.elapsed
+
+
+def t_no_wait_fails_fast(tmp):
+    r = azkv(["get", "--timeout", "20", "myvault/db-password"], control={"imds": "unavailable"})
+    why = failure_shape(r, 6, "Connection refused")
+    return why or (None if r.elapsed < 2 else "took %.1f s without --wait" % r.elapsed)
+
+
+CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
+
+
+def main(argv):
+    if argv and argv[0] == "-l":
+        for n, f in CASES:
+            print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+        return 0
+    if os.environ.get("AZKV_FAKE_UP") != "1":
+        netns = os.path.join(ROOT, "tests", "netns.sh")
+        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
+    if not os.access(ENVDUMP, os.X_OK):
+        subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
+    sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
+    passed = failed = 0
+    for name, f in sel:
+        tmp = tempfile.mkdtemp(prefix="azkv-deliv.")
+        try:
+            why = f(tmp)
+        except Exception as ex:
+            why = "harness error: %r" % ex
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if why:
+            failed += 1
+            print("not ok - %s: %s" % (name, str(why).replace("\n", "\\n")))
+        else:
+            passed += 1
+            print("ok - %s" % name)
+        sys.stdout.flush()
+    fx.set_control({})
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not sel else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
