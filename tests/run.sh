@@ -56,6 +56,7 @@ suite fuzz-replay make -s fuzz-replay
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
 make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
+suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -468,16 +468,6 @@ def _run_keep(args, env=None):
     return Ran(p.returncode, p.stdout, p.stderr, None, el, fx.read_log(off))
 
 
-def t_wait_410(tmp):
-    r = azkv(["get", "--wait", "60", "myvault/db-password"],
-             control={"imds": ["410", "410", "410", "ok"]})
-    why = ok_shape(r, v("db-password"))
-    if why:
-        return why
-    n = len(r.reqs("imds"))
-    return None if n == 4 else "want 4 IMDS requests (410 x3, then 200), got %d" % n
-
-
 def t_wait_429_retry_after(tmp):
     r = azkv(["get", "myvault/db-password"],
              control={"imds": [{"fault": "status", "arg": 429, "headers": {"Retry-After": "2"}}, "ok"]})

@@ -450,6 +450,18 @@ def f_bad_status(ctx, resp, spec):
     return resp
 
 
+def f_raw(ctx, resp, spec):
+    """arg: the whole answer as text (latin-1 bytes), sent as is, then close;
+    "repeat": [text, n] pieces appended n times (huge headers)."""
+    raw = spec.get("arg", "").encode("latin-1")
+    rep = spec.get("repeat")
+    if rep:
+        raw += rep[0].encode("latin-1") * int(rep[1])
+    raw += spec.get("tail", "").encode("latin-1")
+    resp.raw, resp.end, resp.limit = raw, "close", len(raw)
+    return resp
+
+
 def f_unavailable(ctx, resp, spec):
     return f_close(ctx, resp, spec)   # the watcher closes the listener itself
 
@@ -472,6 +484,7 @@ FAULTS = {
     "bad-json": f_bad_json,        # body replaced by arg (broken JSON)
     "no-length": f_no_length,      # body delimited by connection close
     "bad-status": f_bad_status,    # status line replaced by arg
+    "raw": f_raw,                  # arg (+ repeat, tail): exact answer bytes, close
 }
 
 
