@@ -14,9 +14,9 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
 
 # Pure modules: no sockets, tested alone.
-PURE = src/str.c src/fmt.c src/b64.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
+PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
 	src/ref.c src/cloud.c src/retry.c
-UNITS = str fmt b64 http json azure url cloud retry
+UNITS = str fmt b64 pem http json azure url cloud retry
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 

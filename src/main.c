@@ -9,6 +9,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "out.h"
+#include "pem.h"
 #include "ref.h"
 #include "str.h"
 
@@ -59,15 +60,24 @@ static const char usage_text[] =
 "      --proxy URL         HTTPS proxy (CONNECT) for the vault and Entra:\n"
 "                          http://HOST[:PORT]; also HTTPS_PROXY, NO_PROXY;\n"
 "                          identity endpoints are never proxied\n"
-"      --source NAME       auto (default), imds or vm-extension\n"
+"      --source NAME       identity source: auto (default: detected from the\n"
+"                          environment), imds, vm-extension, app-service,\n"
+"                          app-service-2017, arc, service-fabric, azure-ml,\n"
+"                          cloud-shell, workload-identity\n"
 "      --client-id ID      user-assigned identity by client id\n"
-"                          (default: AZURE_CLIENT_ID)\n"
-"      --object-id ID      user-assigned identity by object id\n"
+"                          (default: AZURE_CLIENT_ID; workload identity's app)\n"
+"      --object-id ID      user-assigned identity by object (principal) id\n"
 "      --resource-id ID    user-assigned identity by ARM resource id\n"
+"                          (selectors: imds, vm-extension and app-service take\n"
+"                          all three; app-service-2017 and azure-ml a client\n"
+"                          id; arc, service-fabric and cloud-shell none)\n"
 "      --resource URI      token: resource to ask for\n"
 "                          (default https://vault.azure.net)\n"
 "      --out FILE          get: write the (one) value to FILE, atomically\n"
 "      --out-dir DIR       get: write each value to DIR/NAME, atomically\n"
+"      --pem-key FILE      get: write the PEM private key of the (one)\n"
+"                          secret to FILE (a certificate's secret)\n"
+"      --pem-certs FILE    get: write its PEM certificates to FILE\n"
 "      --mode OCTAL        mode of written files (default 0600)\n"
 "      --owner UID:GID     owner of written files (numeric)\n"
 "      --decode base64     decode each value from base64 before output\n"
@@ -91,6 +101,7 @@ typedef struct cli {
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
+	const char *pem_key, *pem_certs;
 	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
 	url proxy_url;
 	out_opts file;
@@ -126,14 +137,13 @@ static int set_selector(int sel, const char *v, err *e)
 
 static int set_source(const char *v, err *e)
 {
-	if (strcmp(v, "auto") == 0)
-		opts.id.source = SRC_AUTO;
-	else if (strcmp(v, "imds") == 0)
-		opts.id.source = SRC_IMDS;
-	else if (strcmp(v, "vm-extension") == 0)
-		opts.id.source = SRC_VM_EXTENSION;
-	else
-		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, vm-extension)", v);
+	int src = source_from_name(v);
+
+	if (src < 0)
+		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, "
+			"vm-extension, app-service, app-service-2017, arc, service-fabric, "
+			"azure-ml, cloud-shell, workload-identity)", v);
+	opts.id.source = src;
 	return 0;
 }
 
@@ -165,6 +175,10 @@ static int file_opt(const char *name, const char *v, err *e)
 		return opts.out = v, 1;
 	if (strcmp(name, "--out-dir") == 0)
 		return opts.out_dir = v, 1;
+	if (strcmp(name, "--pem-key") == 0)
+		return opts.pem_key = v, 1;
+	if (strcmp(name, "--pem-certs") == 0)
+		return opts.pem_certs = v, 1;
 	if (strcmp(name, "--mode") == 0)
 		return out_mode_parse(v, &opts.file.mode) < 0 ? err_set(e, ERR_USAGE,
 			"--mode %s: want octal permissions such as 0400", v) : 1;
@@ -182,7 +196,7 @@ static int is_value_opt(const char *name)
 	static const char *const names[] = {
 		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
 		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
-		"--mode", "--owner", "--decode", "--proxy",
+		"--mode", "--owner", "--decode", "--proxy", "--pem-key", "--pem-certs",
 	};
 	size_t i;
 
@@ -329,12 +343,16 @@ static int print_value(const char *p, size_t n, err *e)
 static void apply_env(void)
 {
 	const char *v;
+	size_t i;
 
 	if (opts.id.sel == SEL_NONE && (v = getenv("AZURE_CLIENT_ID")) && v[0]) {
 		opts.id.sel = SEL_CLIENT_ID;
 		opts.id.sel_value = v;
+		opts.id.sel_from_env = 1;
 		logv("identity: client id from AZURE_CLIENT_ID");
 	}
+	for (i = 0; environ[i]; i++)
+		source_env_add(&opts.id.env, environ[i]);
 	if ((v = getenv("AZURE_POD_IDENTITY_AUTHORITY_HOST")) && v[0])
 		opts.id.imds_base = v;
 	if (!opts.cacert && (v = getenv("SSL_CERT_FILE")) && v[0])
@@ -486,6 +504,31 @@ static int write_files(const ref *refs, err *e)
 	return 0;
 }
 
+/* --pem-key / --pem-certs: split the one value, write each part. */
+static int write_pem(const ref *r, err *e)
+{
+	static char kb[CLI_VALUE_MAX], cb[CLI_VALUE_MAX];
+	pem_out k = { kb, sizeof kb, 0, 0 }, c = { cb, sizeof cb, 0, 0 };
+	int rc = pem_split(values[0], lens[0], opts.pem_key ? &k : NULL,
+		opts.pem_certs ? &c : NULL);
+
+	if (rc == 0 && opts.pem_key && k.blocks == 0)
+		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: no PEM private key in the value",
+			r->host, r->name);
+	else if (rc == 0 && opts.pem_certs && c.blocks == 0)
+		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: no PEM certificate in the value",
+			r->host, r->name);
+	else if (rc < 0)
+		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: %s", r->host, r->name,
+			pem_strerror(rc));
+	if (rc == 0 && opts.pem_key)
+		rc = out_write(opts.pem_key, kb, k.len, &opts.file, e);
+	if (rc == 0 && opts.pem_certs)
+		rc = out_write(opts.pem_certs, cb, c.len, &opts.file, e);
+	explicit_bzero(kb, k.len);
+	return rc;
+}
+
 static int parse_refs(ref *refs, err *e)
 {
 	size_t i;
@@ -509,11 +552,16 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
 		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
+	if ((opts.pem_key || opts.pem_certs) && (opts.nsecrets != 1 || opts.out
+		|| opts.out_dir || opts.json))
+		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs take one secret and no other output");
 	if (parse_refs(refs, e) < 0)
 		return -1;
 	group_by_vault(refs, opts.nsecrets, order);
 	if (fetch_all(refs, order, opts.nsecrets, skip, 0, e) < 0)
 		return -1;
+	if (opts.pem_key || opts.pem_certs)
+		return write_pem(&refs[0], e);
 	if (opts.out || opts.out_dir)
 		return write_files(refs, e);
 	for (i = 0; i < opts.nsecrets; i++)

@@ -370,6 +370,26 @@ def t_json_bundle(tmp):
     return None
 
 
+def t_pem_split(tmp):
+    k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
+    r = azkv(["get", "--pem-key", k, "--pem-certs", c, "--mode", "0400", "myvault/tls-cert"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    val = v("tls-cert")
+    cut = val.index(b"-----BEGIN CERTIFICATE-----")
+    if open(k, "rb").read() != val[:cut] or open(c, "rb").read() != val[cut:]:
+        return "split differs"
+    modes = {stat.S_IMODE(os.stat(x).st_mode) for x in (k, c)}
+    return None if modes == {0o400} else "modes %r" % modes
+
+
+def t_pem_split_no_key(tmp):
+    k = os.path.join(tmp, "key.pem")
+    r = azkv(["get", "--pem-key", k, "myvault/db-password"])
+    return failure_shape(r, 8, "private key") or (None if not os.listdir(tmp) else "file written")
+
+
 # ---- proxy -----------------------------------------------------------------
 
 class Proxy:
