@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry"
+UNITS="str fmt b64 pem http json azure url cloud retry source"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -57,6 +57,7 @@ suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
 make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
+suite examples tests/netns.sh -- python3 tests/e2e/examples.py
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

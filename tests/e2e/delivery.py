@@ -531,7 +531,7 @@ def main(argv):
         return 0
     if os.environ.get("AZKV_FAKE_UP") != "1":
         netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
+        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(sys.argv[0])] + argv)
     if not os.access(ENVDUMP, os.X_OK):
         subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
     sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]

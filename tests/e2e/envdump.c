@@ -1,7 +1,7 @@
 /*
  * envdump: the "real program" azkv exec starts in the delivery tests, and the
  * only other file in the scratch chroot. Static, no libc needs at run time.
- * Writes to the file argv[1]: "pid N", then "argv HEX" of /proc/self/cmdline
+ * Writes to the file argv[1] (default /dump, for an image's ENTRYPOINT): "pid N", then "argv HEX" of /proc/self/cmdline
  * (if /proc is there), then "env HEX" for each environment entry, one per
  * line. Hex keeps every byte exact. Exit 0, or 1 if the file can't be written.
  */
@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 	int fd;
 	char **e;
 
-	if (argc < 2 || !(f = fopen(argv[1], "w")))
+	if (!(f = fopen(argc > 1 ? argv[1] : "/dump", "w")))
 		return 1;
 	fprintf(f, "pid %ld\n", (long)getpid());
 	fd = open("/proc/self/cmdline", O_RDONLY);
