@@ -15,12 +15,12 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c
-UNITS = str fmt b64 pem http json azure url cloud retry
+	src/ref.c src/cloud.c src/retry.c src/source.c
+UNITS = str fmt b64 pem http json azure url cloud retry source
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
-.PHONY: all test check unit-musl demo bench fetch clean
+.PHONY: all install test check unit-musl demo bench fetch clean
 all:
 	./build.sh
 
@@ -56,6 +56,12 @@ demo:
 
 bench:
 	tests/bench.sh
+
+# make install PREFIX=/usr/local [DESTDIR=...]: the binary and the man page.
+PREFIX ?= /usr/local
+install: all
+	install -D -m 0755 bin/azkv $(DESTDIR)$(PREFIX)/bin/azkv
+	install -D -m 0644 docs/azkv.1 $(DESTDIR)$(PREFIX)/share/man/man1/azkv.1
 
 clean:
 	rm -rf build bin
