@@ -58,6 +58,7 @@ make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
+suite docs tests/docs.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
