@@ -20,7 +20,7 @@ UNITS = str fmt b64 pem http json azure url cloud retry source
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
-.PHONY: all install test check unit-musl demo bench fetch clean
+.PHONY: all install check-valgrind test check unit-musl demo bench fetch clean
 all:
 	./build.sh
 
@@ -56,6 +56,10 @@ demo:
 
 bench:
 	tests/bench.sh
+
+# The e2e suites with every azkv run under valgrind memcheck (slow).
+check-valgrind:
+	tests/valgrind.sh
 
 # make install PREFIX=/usr/local [DESTDIR=...]: the binary and the man page.
 PREFIX ?= /usr/local
