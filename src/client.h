@@ -1,6 +1,7 @@
 /*
  * client: the state of one azkv run, shared by identity and kv.
- * One absolute deadline; one plain connection for the identity endpoint and
+ * One absolute deadline; one connection for the identity endpoint (plain
+ * HTTP, or TLS for Service Fabric and Entra ID, one exchange each) and
  * one TLS connection for the current vault (kept alive between secrets);
  * one response parser and body buffer reused for every exchange; a small
  * cache of tokens by resource. The caller owns the (large) struct, normally
@@ -15,6 +16,7 @@
 #include "http.h"
 #include "net.h"
 #include "ref.h"
+#include "source.h"
 #include "tls.h"
 #include "url.h"
 
@@ -24,16 +26,15 @@ struct retry;
 #define CLIENT_VAULTS_MAX 8  /* vault hosts whose resource we remember */
 #define CLIENT_UA "azkv/" /* + version */
 
-/* Identity sources (--source). */
-enum { SRC_AUTO, SRC_IMDS, SRC_VM_EXTENSION };
-/* User-assigned identity selectors. */
-enum { SEL_NONE, SEL_CLIENT_ID, SEL_OBJECT_ID, SEL_RESOURCE_ID };
-
+/* Identity options: sources (SRC_*) and selectors (SEL_*) are in source.h.
+ * The strings point into argv and environ. */
 typedef struct client_id_opts {
-	int source;
+	int source;            /* SRC_*; SRC_AUTO: detected at the first token */
 	int sel;
 	const char *sel_value;
+	int sel_from_env;      /* sel is AZURE_CLIENT_ID's, not an option's */
 	const char *imds_base; /* AZURE_POD_IDENTITY_AUTHORITY_HOST or NULL */
+	source_env env;        /* the identity variables (source.h) */
 } client_id_opts;
 
 typedef struct client_token {
@@ -54,19 +55,24 @@ typedef struct client {
 	int wait;          /* --wait: also retry while the network is down */
 	net_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
 	client_id_opts id;
+	int id_ready;      /* id.source resolved and checked (identity.c) */
 	conn ident;
 	conn vault;
 	tls vault_tls;
 	http_resp resp;
 	char req[HTTP_REQ_MAX];
+	size_t req_used;   /* high-water mark of req, wiped at the end */
 	unsigned char body[HTTP_BODY_MAX];
 	client_token tokens[CLIENT_TOKENS_MAX];
 	size_t ntokens;
 	client_vault vaults[CLIENT_VAULTS_MAX];
 	size_t nvaults;
+	tls ident_tls;        /* Service Fabric, Entra ID */
+	tls_trust ident_pin;  /* Service Fabric: the thumbprint pin only */
 } client;
 
-/* Prepare c (connections closed, caches empty). */
+/* Prepare c, which must be zeroed storage (static): connections closed,
+ * caches empty. */
 void client_init(client *c);
 
 /* Close connections and wipe tokens, requests and bodies. */
@@ -81,7 +87,11 @@ void client_attempt(client *c);
 int client_retry(client *c, struct retry *r, const err *last, int status,
 	int identity_not_found, err *e);
 
-/* A token for resource from the configured identity source (cached). */
+/* A token for resource from the configured identity source (cached). The
+ * first call resolves --source auto from c->id.env (logged under -v with
+ * the variables that decided it) and checks the selector: one the source
+ * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)
+ * if it came from AZURE_CLIENT_ID. Nothing is sent before those checks. */
 const az_token *client_token_get(client *c, const char *resource, err *e);
 
 /* Drop a cached token (after the vault refused it). */

@@ -42,6 +42,8 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 	explicit_bzero(auth, sizeof auth);
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "%s: %s", op->what, http_strerror((int)len));
+	if ((size_t)len > c->req_used)
+		c->req_used = (size_t)len;
 	if (!conn_matches(&c->vault, op->r->host, op->r->port, 1)
 		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
 			c->trust, c->deadline, e) < 0)

@@ -122,6 +122,7 @@ static client cl;
 static tls_trust trust;
 static char values[CLI_SECRETS_MAX][CLI_VALUE_MAX];
 static size_t lens[CLI_SECRETS_MAX];
+static size_t used[CLI_SECRETS_MAX]; /* bytes of values[i] to wipe at exit */
 
 static int set_selector(int sel, const char *v, err *e)
 {
@@ -445,6 +446,7 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
 		err one = { 0, 0, "" };
 
+		used[i] = sizeof values[i]; /* until we know: kv_get may fill any of it */
 		if (kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
 			sizeof values[i] - skip[i], &lens[i], &one) < 0
 			|| post_process(&refs[i], values[i] + skip[i], &lens[i], &one) < 0) {
@@ -456,7 +458,9 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 			fmt_put(2, line);
 			lens[i] = (size_t)-1;
 			conn_close(&cl.vault);
+			continue;
 		}
+		used[i] = skip[i] + lens[i] + 1;
 	}
 	return 0;
 }
@@ -709,8 +713,8 @@ int main(int argc, char **argv)
 			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
 				: cmd_token(&e);
 		client_done(&cl);
-		for (size_t i = 0; i < CLI_SECRETS_MAX && lens[i]; i++)
-			explicit_bzero(values[i], lens[i] == (size_t)-1 ? 0 : lens[i] + 64);
+		for (size_t i = 0; i < CLI_SECRETS_MAX; i++)
+			explicit_bzero(values[i], used[i]);
 	}
 	if (rc < 0) {
 		char line[ERR_MSG_MAX + 8];

@@ -16,9 +16,22 @@
 extern const br_x509_trust_anchor tls_builtin_anchors[];
 extern const size_t tls_builtin_anchors_num;
 
+/* The pinned X.509 "validator": hashes the leaf's DER as it arrives,
+ * decodes its public key, and accepts only if the hash is the pin. */
+typedef struct tls_pin {
+	const br_x509_class *vtable;
+	br_sha1_context sha;
+	br_x509_decoder_context dc;
+	unsigned char want[TLS_PIN_LEN];
+	unsigned certs; /* certificates seen in this chain */
+	const br_x509_pkey *pk; /* the leaf's key, once end_chain accepted it */
+} tls_pin;
+
 typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
+	tls_pin pin;
+	int pinned;
 	int fd;
 	char peer[300];
 	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
@@ -103,7 +116,92 @@ void tls_trust_builtin(tls_trust *t)
 	t->tas = tls_builtin_anchors;
 	t->n = tls_builtin_anchors_num;
 	t->used = 0;
+	t->pinned = 0;
 }
+
+void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN])
+{
+	t->tas = NULL;
+	t->n = t->used = 0;
+	t->pinned = 1;
+	memcpy(t->pin, sha1, TLS_PIN_LEN);
+}
+
+static void pin_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	tls_pin *p = (tls_pin *)(void *)ctx;
+
+	(void)server_name; /* a self-signed endpoint: the pin replaces the name */
+	p->certs = 0;
+	p->pk = NULL;
+}
+
+static void pin_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	tls_pin *p = (tls_pin *)(void *)ctx;
+
+	(void)length;
+	if (p->certs == 0) {
+		br_sha1_init(&p->sha);
+		br_x509_decoder_init(&p->dc, NULL, NULL);
+	}
+}
+
+static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
+	size_t len)
+{
+	tls_pin *p = (tls_pin *)(void *)ctx;
+
+	if (p->certs == 0) {
+		br_sha1_update(&p->sha, buf, len);
+		br_x509_decoder_push(&p->dc, buf, len);
+	}
+}
+
+static void pin_end_cert(const br_x509_class **ctx)
+{
+	((tls_pin *)(void *)ctx)->certs++;
+}
+
+static unsigned pin_end_chain(const br_x509_class **ctx)
+{
+	tls_pin *p = (tls_pin *)(void *)ctx;
+	unsigned char got[TLS_PIN_LEN];
+	unsigned diff = 0;
+	size_t i;
+	int derr;
+	const br_x509_pkey *pk;
+
+	if (p->certs == 0)
+		return BR_ERR_X509_EMPTY_CHAIN;
+	br_sha1_out(&p->sha, got);
+	for (i = 0; i < TLS_PIN_LEN; i++) /* constant time */
+		diff |= (unsigned)(got[i] ^ p->want[i]);
+	if (diff != 0)
+		return BR_ERR_X509_NOT_TRUSTED;
+	pk = br_x509_decoder_get_pkey(&p->dc);
+	if (pk == NULL) {
+		derr = br_x509_decoder_last_error(&p->dc);
+		return derr ? (unsigned)derr : BR_ERR_X509_INVALID_VALUE;
+	}
+	p->pk = pk;
+	return 0;
+}
+
+static const br_x509_pkey *pin_get_pkey(const br_x509_class *const *ctx,
+	unsigned *usages)
+{
+	const tls_pin *p = (const tls_pin *)(const void *)ctx;
+
+	if (p->pk && usages)
+		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+	return p->pk;
+}
+
+static const br_x509_class pin_vtable = {
+	sizeof(tls_pin), pin_start_chain, pin_start_cert, pin_append,
+	pin_end_cert, pin_end_chain, pin_get_pkey,
+};
 
 /* Loading state for one PEM file. */
 typedef struct loader {
@@ -226,6 +324,7 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 	l.t = t;
 	t->n = t->used = 0;
 	t->tas = t->own;
+	t->pinned = 0;
 	br_pem_decoder_init(&pc);
 	while (rc == 0 && (r = read(fd, chunk, sizeof chunk)) > 0)
 		rc = pem_feed(&pc, &l, path, chunk, (size_t)r, &in, e);
@@ -293,7 +392,15 @@ static void profile(tls_impl *s, const tls_trust *trust)
 		br_ssl_engine_set_hash(eng, id, hashes[i]);
 		br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
 	}
-	br_ssl_engine_set_x509(eng, &s->xc.vtable);
+	s->pinned = trust->pinned;
+	if (s->pinned) {
+		memset(&s->pin, 0, sizeof s->pin);
+		s->pin.vtable = &pin_vtable;
+		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
+		br_ssl_engine_set_x509(eng, &s->pin.vtable);
+	} else {
+		br_ssl_engine_set_x509(eng, &s->xc.vtable);
+	}
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
@@ -313,7 +420,10 @@ static int closed_err(tls_impl *s, err *e)
 		return 0;
 	if (code == BR_ERR_IO)
 		return 1; /* our socket layer already said what failed */
-	tls_errtext(code, why, sizeof why);
+	if (s->pinned && code == BR_ERR_X509_NOT_TRUSTED)
+		fmt(why, sizeof why, "certificate SHA-1 does not match the pinned thumbprint");
+	else
+		tls_errtext(code, why, sizeof why);
 	err_set(e, ERR_TLS, "TLS with %s: %s", s->peer, why);
 	return 1;
 }
@@ -440,5 +550,5 @@ void tls_describe(const tls *t, char *out, size_t cap)
 
 void tls_close(tls *t)
 {
-	explicit_bzero(t->opaque, sizeof t->opaque);
+	explicit_bzero(t->opaque, sizeof(tls_impl)); /* keys and plaintext */
 }

@@ -43,10 +43,17 @@ TEN = ["db-password", "api-key", "conn-string", "empty", "multiline", "quotes",
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+HWM = os.path.join(ROOT, "build", "hwm")  # tests/hwm.c: VmHWM at the exit stop
 
 
 def peak_rss(argv, env):
-    """Max RSS (KiB) of the largest process of one run, via GNU time."""
+    """Peak RSS (KiB) of one run. A single program: its own VmHWM at exit
+    (build/hwm). A shell pipeline: the largest process, via GNU time, whose
+    figure for each process includes the memory it had before exec."""
+    if argv[0] != "sh" and os.access(HWM, os.X_OK):
+        p = subprocess.run([HWM] + argv, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, check=True)
+        return int(p.stderr.decode().rsplit("hwm:", 1)[1].split()[0])
     f = "/tmp/azkv-bench-rss.%d" % os.getpid()
     subprocess.run([GNU_TIME, "-f", "%M", "-o", f] + argv, env=env,
                    stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=True)
@@ -85,6 +92,34 @@ class Series:
         return "%-28s %9.1f ms %9.2f ms %9d KiB" % (
             self.name, 1000 * statistics.median(self.wall),
             1000 * statistics.median(self.cpu), max(self.rss))
+
+
+def instructions(argv, env):
+    """Instructions executed (callgrind, children followed and summed)."""
+    d = "/tmp/azkv-bench-cg.%d" % os.getpid()
+    os.makedirs(d, exist_ok=True)
+    subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+                    "--callgrind-out-file=%s/cg.%%p" % d] + argv, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    total = 0
+    for f in os.listdir(d):
+        with open(os.path.join(d, f)) as fh:
+            for line in fh:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    total += int(line.split()[1])
+                    break
+        os.unlink(os.path.join(d, f))
+    os.rmdir(d)
+    return total
+
+
+def tls_params(ca, env):
+    p = subprocess.run([AZKV, "get", "-v", "--cacert", ca, URL], env=env,
+                       capture_output=True)
+    for line in p.stderr.decode().splitlines():
+        if " TLS1." in line:
+            return line.split(": ", 1)[-1].split("ms ", 1)[-1]
+    return "?"
 
 
 def check(m, want, what):
@@ -140,7 +175,14 @@ def main(argv):
     print(ten.row())
     print("ratio 10 secrets / 1 secret: wall %.2f" % (
         statistics.median(ten.wall) / statistics.median(one.wall)))
-    print("size of bin/azkv: %d bytes" % os.stat(AZKV).st_size)
+    if os.access("/usr/bin/valgrind", os.X_OK):
+        ia = instructions([AZKV, "get", "--cacert", ca, URL], env)
+        ib = instructions(["sh", "-c", PIPELINE], env)
+        print("instructions (callgrind): azkv %d, pipeline %d, ratio %.3f" % (
+            ia, ib, ia / max(ib, 1)))
+    print("negotiated: %s" % tls_params(ca, env))
+    print("size of bin/azkv: %d bytes (%.1f KiB)" % (os.stat(AZKV).st_size,
+                                                    os.stat(AZKV).st_size / 1024))
     return 0
 
 
