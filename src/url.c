@@ -230,10 +230,10 @@ int url_parse(url *u, const char *s)
 		return URL_E_SCHEME;
 	s += k;
 	an = strcspn(s, "/?#");
-	if (memchr(s, '@', an) != NULL || strchr(s, '#') != NULL)
-		return URL_E_FORM;
+	rc = memchr(s, '@', an) != NULL || strchr(s, '#') != NULL ? URL_E_FORM : 0;
 	u->port = u->https ? 443 : 80;
-	rc = parse_authority(u, s, an);
+	if (rc == 0)
+		rc = parse_authority(u, s, an);
 	if (rc == 0)
 		rc = parse_path(u, s + an);
 	if (rc != 0)

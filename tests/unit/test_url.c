@@ -503,8 +503,26 @@ static void test_no_proxy(void)
 		    t[i].list ? t[i].list : "(null)", t[i].host);
 }
 
+/* A rejected URL leaves nothing behind, even a scheme read before the
+ * error (found by fuzz_ref: "https://#"). */
+static void test_url_zeroed(void)
+{
+	static const char *const bad[] = { "https://#", "https://user@h/", "http://h:0/" };
+	static const url zero;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		url u;
+
+		memset(&u, 0xa5, sizeof u);
+		CHECKM(url_parse(&u, bad[i]) < 0, "%s", bad[i]);
+		CHECKM(memcmp(&u, &zero, sizeof u) == 0, "%s: not zeroed", bad[i]);
+	}
+}
+
 int main(void)
 {
+	test_url_zeroed();
 	test_no_proxy();
 	test_ref_env();
 	test_url_table();
