@@ -3,10 +3,13 @@
  * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
  * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
  * AES-GCM or ChaCha20-Poly1305; x25519, P-256, P-384, P-521; RSA to 4096 bits.
- * SNI and host name verification always. Certificates are checked against
- * max(now, build time): at early boot the clock may say 1970. Every read and
- * write waits until the caller's deadline. Errors: ERR_TLS (handshake,
- * certificate), ERR_NETWORK (socket, deadline), ERR_USAGE (bad CA file).
+ * SNI and host name verification always, except with a pinned trust: then
+ * the one check is that the SHA-1 of the leaf certificate's DER equals the
+ * pin (Service Fabric's self-signed token endpoint). Certificates are checked
+ * against max(now, build time): at early boot the clock may say 1970. Every
+ * read and write waits until the caller's deadline. Errors: ERR_TLS
+ * (handshake, certificate, pin), ERR_NETWORK (socket, deadline), ERR_USAGE
+ * (bad CA file).
  */
 #ifndef AZKV_TLS_H
 #define AZKV_TLS_H
@@ -20,6 +23,7 @@
 #define TLS_ANCHOR_SIZE 72            /* bytes per anchor record (checked) */
 #define TLS_ARENA_MAX (192 * 1024)    /* names and keys of those roots */
 #define TLS_CERT_MAX (16 * 1024)      /* one DER certificate in a PEM file */
+#define TLS_PIN_LEN 20                /* a pin is a SHA-1 */
 
 typedef struct tls {
 	_Alignas(16) unsigned char opaque[TLS_CTX_SIZE];
@@ -29,6 +33,8 @@ typedef struct tls_trust {
 	size_t n;        /* anchors in use */
 	const void *tas; /* the built-in table, or 'own' */
 	size_t used;     /* arena bytes used */
+	int pinned;      /* accept only the leaf whose SHA-1 is pin */
+	unsigned char pin[TLS_PIN_LEN];
 	_Alignas(16) unsigned char own[TLS_ANCHORS_MAX * TLS_ANCHOR_SIZE];
 	unsigned char arena[TLS_ARENA_MAX];
 } tls_trust;
@@ -38,6 +44,11 @@ void tls_trust_builtin(tls_trust *t);
 
 /* Replace the roots with the CERTIFICATE blocks of a PEM file. */
 int tls_trust_load(tls_trust *t, const char *path, err *e);
+
+/* Trust only a server whose first (leaf) certificate's DER has this SHA-1,
+ * compared in constant time. No chain, name or date check: the pin is the
+ * whole decision; never a "verification off". */
+void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
 
 /* Handshake on connected fd with host (SNI and name check). The trust must
  * outlive the connection. */

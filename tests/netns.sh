@@ -5,7 +5,10 @@
 #   1. re-exec under `unshare -n -m --propagation private` (needs root)
 #   2. prove isolation: /proc/net/dev (per namespace) must list only lo
 #   3. lo up, 169.254.169.254/32 on lo, private /etc/hosts and /etc/resolv.conf
-#      (bind mounts; resolv.conf points at 127.0.0.1 where nothing listens)
+#      (bind mounts; resolv.conf points at 127.0.0.1 where nothing listens);
+#      the Entra ID authority hosts map to 127.0.0.2 (the fake's token endpoint);
+#      a tmpfs on /var/opt holds an empty /var/opt/azcmagent/tokens, Arc's
+#      key-file folder (private to this mount namespace)
 #   4. test PKI (tests/fake/mkcerts.sh), start tests/fake/fake_azure.py, wait for "ready"
 #   5. run CMD with, exported:
 #        AZKV_TEST_CA   CA that signed the vault certificate (pass to --cacert)
@@ -14,6 +17,8 @@
 #        FAKE_CERTDIR   all generated certificates
 #        FAKE_IMDS_ALT  http://127.0.0.1:8081, a second IMDS address
 #                       (for AZURE_POD_IDENTITY_AUTHORITY_HOST)
+#        FAKE_ARC_DIR   /var/opt/azcmagent/tokens (the tmpfs one)
+#        the other identity sources listen on fixed addresses: see fake_azure.py
 #        AZKV_NETNS=1 AZKV_FAKE_UP=1
 #   6. stop the fake, remove the temp dir, exit with CMD's status.
 # Inside an existing netns.sh (AZKV_FAKE_UP=1) CMD is just run.
@@ -76,11 +81,19 @@ cat > "$tmp/hosts" <<EOF
 127.0.0.1 myvault.vault.azure.net other.vault.azure.net evil.vault.azure.net
 127.0.0.1 stall.vault.azure.net kv-test-01.vault.azure.net
 127.0.0.1 kv.vault.contoso.test kv.contoso.test
+127.0.0.1 kv.vault.azure.cn kv.vault.usgovcloudapi.net
+127.0.0.2 login.microsoftonline.com login.chinacloudapi.cn login.microsoftonline.us
 EOF
 mount --bind "$tmp/hosts" /etc/hosts || exit 1
 # DNS for other names fails fast and stays on lo (nothing listens on :53)
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$tmp/resolv.conf"
 mount --bind "$tmp/resolv.conf" /etc/resolv.conf || exit 1
+# Arc's key files: the real folder, on a tmpfs only this namespace sees
+arcdir=/var/opt/azcmagent/tokens
+if [ -d /var/opt ]; then
+	mount -t tmpfs -o mode=0755,size=1m azkv-var-opt /var/opt || exit 1
+	mkdir -p -m 0700 "$arcdir" || exit 1
+fi
 
 if [ "$fake" = 1 ]; then
 	"$here/fake/mkcerts.sh" "$tmp/certs" || exit 1
@@ -91,6 +104,9 @@ if [ "$fake" = 1 ]; then
 	[ -f /proc/net/if_inet6 ] && grep -q '^0*1 ' /proc/net/if_inet6 && ext="$ext,[::1]:50342"
 	python3 "$here/fake/fake_azure.py" \
 		--imds 169.254.169.254:80,127.0.0.1:8081 --ext "$ext" --vault 127.0.0.1:443 \
+		--appsvc 127.0.0.1:41601 --arc 127.0.0.1:40342 --sf 127.0.0.1:2377 \
+		--ml 127.0.0.1:46808 --cloudshell 127.0.0.1:50343 --entra 127.0.0.2:443 \
+		--arc-dir "$arcdir" \
 		--certdir "$tmp/certs" --log "$tmp/fake.log" --control "$tmp/control.json" \
 		> "$tmp/fake.out" 2> "$tmp/fake.err" &
 	fakepid=$!
@@ -106,7 +122,7 @@ if [ "$fake" = 1 ]; then
 	done
 	export AZKV_TEST_CA="$tmp/certs/ca.pem" FAKE_LOG="$tmp/fake.log" \
 		FAKE_CONTROL="$tmp/control.json" FAKE_CERTDIR="$tmp/certs" \
-		FAKE_IMDS_ALT=http://127.0.0.1:8081 AZKV_FAKE_UP=1
+		FAKE_IMDS_ALT=http://127.0.0.1:8081 FAKE_ARC_DIR="$arcdir" AZKV_FAKE_UP=1
 fi
 
 "$@"

@@ -1,13 +1,31 @@
 #!/usr/bin/env python3
 """fake_azure.py: the bundled fake Azure that azkv's black-box tests talk to.
 
-Stdlib only. One process, three listeners, each on its own accept thread, one
-thread per connection, HTTP/1.1 with keep-alive, responses written byte by byte
-by this file so that faults can be injected exactly:
+Stdlib only. One process, one listener per endpoint, each on its own accept
+thread, one thread per connection, HTTP/1.1 with keep-alive, responses written
+byte by byte by this file so that faults can be injected exactly:
 
   imds   plain HTTP  GET  /metadata/identity/oauth2/token   (default 169.254.169.254:80)
   ext    plain HTTP  POST /oauth2/token  (legacy VM extension, default 127.0.0.1:50342)
   vault  HTTPS       GET  /secrets/NAME[/VERSION]?api-version=V  (default 127.0.0.1:443)
+  appsvc plain HTTP  GET  /MSI/token[/]  App Service: api-version 2019-08-01 with
+                     X-IDENTITY-HEADER and client_id|principal_id|object_id|mi_res_id,
+                     or 2017-09-01 with `secret` and clientid  (default 127.0.0.1:41601)
+  arc    plain HTTP  GET  /metadata/identity/oauth2/token, Metadata: true, api-version
+                     2020-06-01|2019-11-01: 401 "Basic realm=KEYFILE" (a fresh key
+                     written in --arc-dir), then Authorization: Basic KEY (127.0.0.1:40342)
+  sf     HTTPS       GET  /metadata/identity/oauth2/token  Service Fabric: self-signed
+                     sf.pem, `Secret`, api-version 2019-07-01-preview  (127.0.0.1:2377)
+  ml     plain HTTP  GET  /MSI/auth  Azure ML: `secret`, 2017-09-01, clientid required
+                     (default 127.0.0.1:46808)
+  cloudshell plain   POST /oauth2/token  form resource=... only, Metadata: true
+                     (default 127.0.0.1:50343)
+  entra  HTTPS       POST /TENANT/oauth2/v2.0/token  Entra ID client-assertion grant
+                     for workload identity, entra.pem for the public, China and US Gov
+                     authority hosts (default 127.0.0.2:443)
+  Requests are checked as strictly as the real endpoints are known to check
+  them, and answered in each source's token and error shapes (PROTOCOLS.md §1);
+  secrets and identities of these sources are the fixture's "sources".
 
 Never run it on the host's network: tests/netns.sh starts it inside a private
 network namespace. Secrets and identities come from tests/fake/secrets.json
@@ -15,7 +33,8 @@ network namespace. Secrets and identities come from tests/fake/secrets.json
 
 Usage:
   fake_azure.py --imds ADDR:PORT[,ADDR:PORT] --ext ... --vault ... --certdir DIR
-                --log FILE --control FILE [--fixture FILE] [--ready FILE]
+                [--appsvc ... --arc ... --sf ... --ml ... --cloudshell ... --entra ...]
+                [--arc-dir DIR] --log FILE --control FILE [--fixture FILE] [--ready FILE]
   An address list may be "off". IPv6 as [::1]:50342. Prints "ready" on stdout
   (and creates --ready FILE) once every listener is bound.
 
@@ -27,6 +46,15 @@ CONTROL (--control FILE, JSON object, re-read on every request; missing = {}):
                                 (NAME lower-case; the fixture's "fault" is the default)
   "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired"
                                 certificate the vault presents (chosen per connection)
+  "sf_cert": "default" | "ec"   Service Fabric's self-signed certificate (RSA or P-256)
+  "appsvc", "arc", "sf", "ml", "cloudshell", "entra": SPEC | [...]  faults, as "imds"
+                                ("status" answers in that source's error shape)
+  "expires": FORMAT             expiry fields of the other sources' token responses
+                                instead of each one's usual shape: epoch-str epoch-num
+                                in-str in-num imds entra date-linux date-windows
+                                date-offset iso iso-z iso-offset both expired
+  "expires_life": SECONDS       their token lifetime (default 3600)
+  "arc_realm": PATH             the Arc challenge names PATH instead of a fresh key
   A list is a sequence: the i-th matching request since the control content last
   changed gets item i, the last item repeats (["410","410","410","ok"]).
   SPEC is "name", "name:arg", a bare status number ("429" or 429), or an object
@@ -50,9 +78,9 @@ LOG (--log FILE): one JSON object per line, appended and flushed before the
   {"event":"request","listener","conn","seq","laddr","raddr","ts",
    "method","target","path","query":{name: value or [values]},"http":"HTTP/1.1",
    "headers":{lower-case name: value as sent (list if repeated)},"body": text,
-   "tls":{"sni","version","cipher"} (vault only), "status": status sent or null,
+   "tls":{"sni","version","cipher","cert"} (TLS listeners), "status": status sent or null,
    "fault": [fault names applied] or null, "token": access token issued (token endpoints),
-   "identity": which identity the token is for}
+   "identity": which identity the token is for, "arc_realm": key file an Arc 401 named}
   conn counts TCP connections per listener (TLS connections for the vault),
   starting at 1; seq counts requests on that connection, starting at 1.
   Tokens in the log are fake; the log is test-only data.
@@ -362,6 +390,8 @@ def f_identity_not_found(ctx, resp, spec):
 
 def f_status(ctx, resp, spec):
     st = int(spec.get("arg", 500))
+    if ctx.listener in SOURCE_STATUS:
+        return SOURCE_STATUS[ctx.listener](st)
     if ctx.listener == "vault":
         code, msg = KV_STATUS.get(st, ("Error", "Fake error %d" % st))
         return kv_error(st, code, msg)
@@ -606,6 +636,425 @@ def handle_ext(ctx):
     return issue(ctx, form)
 
 
+# ---- the other identity sources ---------------------------------------------
+# appsvc (App Service 2019-08-01 and 2017-09-01 on one port), arc, sf (Service
+# Fabric, TLS, self-signed), ml (Azure ML), cloudshell, entra (the Entra ID
+# token endpoint for workload identity, TLS). PROTOCOLS.md §1.5-§1.10. Each
+# checks its requests as strictly as the real one is known to, and answers
+# with that source's token and error shapes. Secrets and identities come from
+# the fixture's "sources" object.
+
+APPSVC_PATHS = ("/MSI/token", "/MSI/token/")
+APPSVC_API = "2019-08-01"
+LEGACY_API = "2017-09-01"
+ARC_APIS = ("2020-06-01", "2019-11-01")
+SF_API = "2019-07-01-preview"
+ML_PATH = "/MSI/auth"
+CLOUDSHELL_PATH = "/oauth2/token"
+CLOUDSHELL_AUDIENCES = (
+    "https://management.core.windows.net/", "https://management.azure.com/",
+    "https://graph.windows.net/", "https://vault.azure.net", "https://datalake.azure.net/",
+    "https://graph.microsoft.com/", "https://batch.core.windows.net/",
+    "https://storage.azure.com/", "https://managedhsm.azure.net")
+WI_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+SOURCE_LIFE = 3600           # default lifetime of the other sources' tokens
+SELECTOR_MAP = {"client_id": "client_id", "clientid": "client_id",
+                "principal_id": "object_id", "object_id": "object_id",
+                "mi_res_id": "msi_res_id", "msi_res_id": "msi_res_id"}
+ARC_KEYS = {}                # key file content -> path, for challenges issued
+ARC_LOCK = threading.Lock()
+
+
+def sources():
+    return FIX["sources"]
+
+
+def dumps(obj):
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def appsvc_error(status, message):
+    return Resp(status, dumps({"statusCode": status, "message": message,
+                               "correlationId": str(uuid.uuid4())}))
+
+
+def sf_error(status, code, message):
+    return Resp(status, dumps({"error": {"correlationId": str(uuid.uuid4()), "code": code,
+                                         "message": message}}))
+
+
+def cs_error(status, code, message):
+    return Resp(status, dumps({"error": {"code": code, "message": message}}))
+
+
+def entra_error(status, error, code, desc):
+    ts = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime())
+    trace, corr = str(uuid.uuid4()), str(uuid.uuid4())
+    text = "AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s" % (
+        code, desc, trace, corr, ts)
+    return Resp(status, dumps({"error": error, "error_description": text, "error_codes": [code],
+                               "timestamp": ts, "trace_id": trace, "correlation_id": corr,
+                               "error_uri": "https://login.microsoftonline.com/error?code=%d" % code}))
+
+
+SOURCE_STATUS = {   # the "status" fault's body per listener
+    "appsvc": lambda st: appsvc_error(st, "An unexpected error occured while fetching the AAD Token."
+                                      if st >= 500 else "Fake error %d" % st),
+    "sf": lambda st: sf_error(st, "InternalServerError" if st >= 500 else "Error%d" % st,
+                              "Fake error %d" % st),
+    "cloudshell": lambda st: cs_error(st, "InternalServerError" if st >= 500 else "Error%d" % st,
+                                      "Fake error %d" % st),
+    "entra": lambda st: entra_error(st, "temporarily_unavailable" if st >= 500 else "invalid_request",
+                                    50196 if st >= 500 else 90000, "Fake error %d." % st),
+}
+
+
+def expiry(fmt, now, life):
+    """The expires_* fields of a token response in format fmt."""
+    on = now + life
+    g = time.gmtime(on)
+    hour12 = g.tm_hour % 12 or 12
+    table = {
+        "epoch-str": lambda: {"expires_on": str(on)},
+        "epoch-num": lambda: {"expires_on": on},
+        "in-str": lambda: {"expires_in": str(life)},
+        "in-num": lambda: {"expires_in": life},
+        "imds": lambda: {"expires_in": str(life), "expires_on": str(on),
+                         "ext_expires_in": str(life), "not_before": str(now)},
+        "entra": lambda: {"expires_in": life, "ext_expires_in": life},
+        "date-linux": lambda: {"expires_on": time.strftime("%m/%d/%Y %H:%M:%S +00:00", g)},
+        "date-windows": lambda: {"expires_on": "%d/%d/%d %d:%02d:%02d %s +00:00" % (
+            g.tm_mon, g.tm_mday, g.tm_year, hour12, g.tm_min, g.tm_sec,
+            "AM" if g.tm_hour < 12 else "PM")},
+        "date-offset": lambda: {"expires_on": time.strftime(
+            "%m/%d/%Y %H:%M:%S +02:00", time.gmtime(on + 7200))},
+        "iso": lambda: {"expires_on": time.strftime("%Y-%m-%dT%H:%M:%S.0000000+00:00", g)},
+        "iso-z": lambda: {"expires_on": time.strftime("%Y-%m-%dT%H:%M:%SZ", g)},
+        "iso-offset": lambda: {"expires_on": time.strftime(
+            "%Y-%m-%dT%H:%M:%S-05:00", time.gmtime(on - 5 * 3600))},
+        "both": lambda: {"expires_in": life, "expires_on": str(now + 10 * life)},
+        "expired": lambda: {"expires_on": str(now - 60)},
+    }
+    return table[fmt]()
+
+
+def issue_src(ctx, res, found, shape, fields):
+    """A token for res and fixture identity found = (name, ident): shape is
+    the source's default expiry format; control "expires" (format) and
+    "expires_life" (seconds) override it."""
+    name, ident = found
+    now = int(time.time())
+    life = int(CONTROL.get("expires_life", SOURCE_LIFE))
+    tok = make_token(res, ident, now)
+    with TOKENS_LOCK:
+        TOKENS[tok] = {"resource": res, "identity": name, "listener": ctx.listener}
+    body = dict(fields)
+    body["access_token"] = tok
+    body.update(expiry(CONTROL.get("expires") or shape, now, life))
+    r = Resp(200, dumps(body))
+    r.log.update(token=tok, identity=name)
+    return r
+
+
+def valid_resource(res):
+    return bool(res) and re.match(r"^(https?|api)://[^\s]+$", res) is not None
+
+
+def one_selector(q, names):
+    """({fixture key: value}, None) or (None, why) for the selectors in q."""
+    sel = {k: q[k] for k in names if k in q}
+    if len(sel) > 1:
+        return None, "Only one of %s may be specified" % ", ".join(names)
+    return {SELECTOR_MAP[k]: v for k, v in sel.items()}, None
+
+
+def handle_appsvc(ctx):
+    req = ctx.req
+    if req.path not in APPSVC_PATHS:
+        return appsvc_error(404, "Not found")
+    if req.method != "GET":
+        return appsvc_error(405, "Method not allowed")
+    if req.qdup:
+        return appsvc_error(400, "Duplicate query parameter")
+    api = req.query.get("api-version")
+    if api == APPSVC_API:
+        return appsvc_2019(ctx)
+    if api == LEGACY_API:
+        return appsvc_2017(ctx)
+    return appsvc_error(400, "api-version is invalid or was not specified")
+
+
+def appsvc_2019(ctx):
+    req, q = ctx.req, ctx.req.query
+    hdr = req.header("x-identity-header")
+    if hdr is None:
+        return appsvc_error(400, "X-IDENTITY-HEADER is missing")
+    if hdr != sources()["identity_header"]:
+        return appsvc_error(401, "X-IDENTITY-HEADER is invalid")
+    names = ("client_id", "principal_id", "object_id", "mi_res_id")
+    unknown = sorted(set(q) - {"resource", "api-version"} - set(names))
+    if unknown:
+        return appsvc_error(400, "Unknown query parameter(s): %s" % ", ".join(unknown))
+    sel, why = one_selector(q, names)
+    if why:
+        return appsvc_error(400, why)
+    if not q.get("resource"):
+        return appsvc_error(400, "resource is missing")
+    if not valid_resource(q["resource"]):
+        return appsvc_error(500, "An unexpected error occured while fetching the AAD Token.")
+    found = find_identity(sel)
+    if found is None:
+        return appsvc_error(400, "Unable to load the requested managed identity.")
+    return issue_src(ctx, q["resource"], found, "epoch-str", {
+        "resource": q["resource"], "token_type": "Bearer",
+        "client_id": found[1].get("client_id", "c0000000-0000-0000-0000-000000000000")})
+
+
+def appsvc_2017(ctx):
+    req, q = ctx.req, ctx.req.query
+    sec = req.header("secret")
+    if sec is None:
+        return appsvc_error(400, "secret header is missing")
+    if sec != sources()["msi_secret"]:
+        return appsvc_error(401, "secret header is invalid")
+    unknown = sorted(set(q) - {"resource", "api-version", "clientid"})
+    if unknown:
+        return appsvc_error(400, "Unknown query parameter(s): %s" % ", ".join(unknown))
+    if not valid_resource(q.get("resource")):
+        return appsvc_error(400, "resource is missing or invalid")
+    sel, _ = one_selector(q, ("clientid",))
+    found = find_identity(sel)
+    if found is None:
+        return appsvc_error(400, "Unable to load the requested managed identity.")
+    return issue_src(ctx, q["resource"], found, "date-linux",
+                     {"resource": q["resource"], "token_type": "Bearer"})
+
+
+def arc_challenge():
+    """401 naming a fresh key file, or control "arc_realm" (a path a test
+    made: if readable, its content becomes a valid key too)."""
+    path = CONTROL.get("arc_realm")
+    if path is not None:
+        try:   # a test's own key file: its content is then a valid key
+            if os.path.isfile(path):   # (never open a FIFO: it would block)
+                with open(path) as f:
+                    key = f.read(8192)
+                with ARC_LOCK:
+                    ARC_KEYS[key] = path
+        except (OSError, UnicodeDecodeError):
+            pass
+    else:
+        key = b64u(os.urandom(32))
+        path = os.path.join(OPTS.arc_dir, uuid.uuid4().hex + ".key")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(key)
+        except OSError as e:
+            return imds_error(500, "unknown", "fake: cannot write the Arc key file: %s" % e)
+        with ARC_LOCK:
+            ARC_KEYS[key] = path
+    r = Resp(401, dumps({"error": "unauthorized", "error_description": "Unauthorized"}),
+             [("WWW-Authenticate", "Basic realm=%s" % path)])
+    r.log["arc_realm"] = path
+    return r
+
+
+def handle_arc(ctx):
+    req, q = ctx.req, ctx.req.query
+    if req.path != IMDS_PATH:
+        return imds_error(404, "not_found", "Not found")
+    if req.method != "GET":
+        return imds_error(405, "method_not_allowed", "Method not allowed")
+    if req.header("metadata") != "true":
+        return imds_error(400, "bad_request_102", "Required metadata header not specified")
+    if req.qdup:
+        return imds_error(400, "bad_request", "Duplicate query parameter")
+    if q.get("api-version") not in ARC_APIS:
+        return imds_error(400, "invalid_request", "api-version is invalid or was not specified")
+    if set(q) & set(SELECTOR_MAP):
+        return imds_error(400, "invalid_request", "User-assigned identities are not supported")
+    auth = req.header("authorization")
+    if not auth:
+        return arc_challenge()
+    with ARC_LOCK:
+        known = auth.startswith("Basic ") and auth[6:] in ARC_KEYS
+    if not known:
+        return imds_error(401, "unauthorized", "Invalid challenge key")
+    if not valid_resource(q.get("resource")):
+        return imds_error(400, "invalid_request", "Required query variable 'resource' is missing")
+    return issue_src(ctx, q["resource"], find_identity({}), "imds", {
+        "refresh_token": "", "resource": q["resource"], "token_type": "Bearer"})
+
+
+def handle_sf(ctx):
+    req, q = ctx.req, ctx.req.query
+    if req.path != IMDS_PATH:
+        return sf_error(404, "NotFound", "Not found")
+    if req.method != "GET":
+        return sf_error(405, "MethodNotAllowed", "Method not allowed")
+    sec = req.header("secret")
+    if sec is None:
+        return sf_error(401, "SecretHeaderNotFound", "Secret is not found in the request headers.")
+    if q.get("api-version") != SF_API or req.qdup:
+        return sf_error(400, "InvalidApiVersion", "The api-version '%s' could not be found. "
+                        "Supported api-versions: %s" % (q.get("api-version"), SF_API))
+    if sec != sources()["identity_header"]:
+        return sf_error(404, "ManagedIdentityNotFound",
+                        "Managed Identity not found for the given secret.")
+    unknown = sorted(set(q) - {"resource", "api-version"})
+    if unknown:
+        return sf_error(400, "InvalidParameter", "Unknown parameter(s): %s" % ", ".join(unknown))
+    if not q.get("resource"):
+        return sf_error(400, "ArgumentNullOrEmpty",
+                        "Value cannot be null or empty. Parameter name: resource")
+    return issue_src(ctx, q["resource"], find_identity({}), "epoch-num",
+                     {"token_type": "Bearer", "resource": q["resource"]})
+
+
+def handle_ml(ctx):
+    req, q = ctx.req, ctx.req.query
+    if req.path != ML_PATH:
+        return imds_error(404, "not_found", "Not found")
+    if req.method != "GET":
+        return imds_error(405, "method_not_allowed", "Method not allowed")
+    if req.header("secret") != sources()["ml_secret"]:
+        return imds_error(401, "unauthorized", "secret header missing or invalid")
+    if q.get("api-version") != LEGACY_API or req.qdup:
+        return imds_error(400, "invalid_request", "api-version is invalid or was not specified")
+    unknown = sorted(set(q) - {"resource", "api-version", "clientid"})
+    if unknown:
+        return imds_error(400, "invalid_request", "Unknown parameter(s): %s" % ", ".join(unknown))
+    if not q.get("clientid"):
+        return imds_error(400, "invalid_request", "clientid is required")
+    if not valid_resource(q.get("resource")):
+        return imds_error(400, "invalid_request", "resource is missing or invalid")
+    if q["clientid"].lower() == sources()["ml_default_client_id"]:
+        found = find_identity({})
+    else:
+        found = find_identity({"client_id": q["clientid"]})
+    if found is None:
+        return imds_error(400, "invalid_request", "Identity not found")
+    return issue_src(ctx, q["resource"], found, "epoch-num",
+                     {"resource": q["resource"], "token_type": "Bearer"})
+
+
+def strict_form(req):
+    """(dict, None) for a form-encoded body, or (None, why)."""
+    ctype = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        return None, "Content-Type must be application/x-www-form-urlencoded"
+    try:
+        pairs = parse_qsl(req.body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+    except (ValueError, UnicodeDecodeError):
+        return None, "Malformed form body"
+    form = dict(pairs)
+    if len(form) != len(pairs):
+        return None, "Duplicate form parameter"
+    return form, None
+
+
+def handle_cloudshell(ctx):
+    req = ctx.req
+    if req.path != CLOUDSHELL_PATH:
+        return cs_error(404, "NotFound", "Not found")
+    if req.method != "POST":
+        return cs_error(405, "MethodNotAllowed", "Method not allowed")
+    if req.header("metadata") != "true":
+        return cs_error(400, "BadRequest", "Required metadata header not specified")
+    form, why = strict_form(req)
+    if why:
+        return cs_error(400, "BadRequest", why)
+    extra = sorted(set(form) - {"resource"})
+    if extra:
+        return cs_error(400, "BadRequest", "Unexpected parameter(s): %s" % ", ".join(extra))
+    res = form.get("resource")
+    if not res:
+        return cs_error(400, "BadRequest", "resource is missing")
+    if norm_res(res) not in {norm_res(a) for a in CLOUDSHELL_AUDIENCES}:
+        return cs_error(400, "AudienceNotSupported",
+                        "Audience %s is not a supported MSI token audience. Supported audiences: %s"
+                        % (res, ",".join(CLOUDSHELL_AUDIENCES)))
+    return issue_src(ctx, res, find_identity({}), "imds",
+                     {"refresh_token": "", "resource": res, "token_type": "Bearer"})
+
+
+def jwt_claims(jwt):
+    parts = jwt.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        pad = "=" * (-len(parts[1]) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + pad))
+    except ValueError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def authority_serves(host, res):
+    rhost = urlsplit(res).hostname or ""
+    return any(rhost == s or rhost.endswith("." + s)
+               for s in sources()["authorities"].get(host, ()))
+
+
+def entra_assertion(form):
+    """None if the client assertion matches the federated credential, else
+    the Entra error."""
+    wi = sources()["workload"]
+    claims = jwt_claims(form.get("client_assertion", ""))
+    if claims is None:
+        return entra_error(400, "invalid_client", 50027, "JWT token is invalid or malformed.")
+    if not isinstance(claims.get("exp"), int) or claims["exp"] < time.time():
+        return entra_error(400, "invalid_client", 700024,
+                           "Client assertion is not within its valid time range.")
+    if (claims.get("iss"), claims.get("sub"), claims.get("aud")) != (
+            wi["issuer"], wi["subject"], wi["audience"]):
+        return entra_error(400, "invalid_client", 70021,
+                           "No matching federated identity record found for presented assertion. "
+                           "Assertion Issuer: '%s'. Assertion Subject: '%s'. Assertion Audience: '%s'."
+                           % (claims.get("iss"), claims.get("sub"), claims.get("aud")))
+    return None
+
+
+def handle_entra(ctx):
+    req = ctx.req
+    wi = sources()["workload"]
+    if ctx.host not in sources()["authorities"]:
+        return entra_error(400, "invalid_request", 900439, "Unknown authority host %s." % ctx.host)
+    m = re.match(r"^/([^/]+)/oauth2/v2\.0/token$", req.path)
+    if not m:
+        return entra_error(400, "invalid_request", 900023, "Specified tenant identifier in path "
+                           "'%s' is neither a valid DNS name, nor a valid external domain." % req.path)
+    if req.method != "POST":
+        return entra_error(405, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+    if m.group(1) != wi["tenant"]:
+        return entra_error(400, "invalid_request", 90002, "Tenant '%s' not found." % m.group(1))
+    form, why = strict_form(req)
+    if why:
+        return entra_error(400, "invalid_request", 900144, why)
+    if form.get("grant_type") != "client_credentials":
+        return entra_error(400, "unsupported_grant_type", 70003,
+                           "The app requested an unsupported grant type.")
+    if form.get("client_assertion_type") != WI_ASSERTION_TYPE:
+        return entra_error(400, "invalid_request", 7000215, "Invalid client assertion type.")
+    if form.get("client_id") != wi["client_id"]:
+        return entra_error(400, "unauthorized_client", 700016, "Application with identifier "
+                           "'%s' was not found in the directory." % form.get("client_id"))
+    scope = form.get("scope", "")
+    if " " in scope or not scope.endswith("/.default") or len(scope) <= len("/.default"):
+        return entra_error(400, "invalid_scope", 1002012,
+                           "The provided value for scope %s is not valid." % scope)
+    res = scope[:-len("/.default")]
+    if not authority_serves(ctx.host, res):
+        return entra_error(400, "invalid_resource", 500011, "The resource principal named %s "
+                           "was not found in the tenant named %s." % (res, wi["tenant"]))
+    bad = entra_assertion(form)
+    if bad:
+        return bad
+    return issue_src(ctx, res, find_identity({"client_id": wi["client_id"]}), "entra",
+                     {"token_type": "Bearer"})
+
+
 # ---- vault -----------------------------------------------------------------
 
 NAME_RE = re.compile(r"^[0-9A-Za-z-]{1,127}$")
@@ -842,17 +1291,20 @@ def read_body(rd, req):
 
 
 class Listener:
-    def __init__(self, name, addrs, handler, tls=False):
-        self.name, self.addrs, self.handler, self.tls = name, addrs, handler, tls
+    def __init__(self, name, addrs, handler, certs=None):
+        """certs: None (plain HTTP) or the certificate names to serve, the
+        first by default, any other when control NAME_cert names it (a name
+        "NAME-x" is chosen by "x")."""
+        self.name, self.addrs, self.handler, self.tls = name, addrs, handler, bool(certs)
         self.socks = []
         self.conn_lock = threading.Lock()
         self.conn_count = 0
         self.contexts = {}
-        if tls:
-            self.load_certs()
+        if certs:
+            self.load_certs(certs)
 
-    def load_certs(self):
-        for name in ("vault", "chain", "untrusted", "wrongname", "expired"):
+    def load_certs(self, names):
+        for i, name in enumerate(names):
             pem = os.path.join(OPTS.certdir, name + ".pem")
             if not os.path.exists(pem):
                 continue
@@ -860,9 +1312,11 @@ class Listener:
             c.minimum_version = ssl.TLSVersion.TLSv1_2
             c.load_cert_chain(pem, os.path.join(OPTS.certdir, name + ".key"))
             c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
-            self.contexts["default" if name == "vault" else name] = c
+            key = "default" if i == 0 else name[len(self.name) + 1:] \
+                if name.startswith(self.name + "-") else name
+            self.contexts[key] = c
         if "default" not in self.contexts:
-            raise SystemExit("fake_azure: no vault.pem in %s (run mkcerts.sh)" % OPTS.certdir)
+            raise SystemExit("fake_azure: no %s.pem in %s (run mkcerts.sh)" % (names[0], OPTS.certdir))
 
     @property
     def up(self):
@@ -916,7 +1370,7 @@ class Listener:
         tls = None
         try:
             if self.tls:
-                which = CONTROL.get("vault_cert", "default")
+                which = CONTROL.get(self.name + "_cert", "default")
                 ctx = self.contexts.get(which) or self.contexts["default"]
                 try:
                     c = ctx.wrap_socket(c, server_side=True)
@@ -1028,10 +1482,17 @@ def wants_down(ctl, name):
 
 def main():
     global OPTS, FIX, CONTROL
-    ap = argparse.ArgumentParser(description="fake Azure IMDS + VM extension + Key Vault")
+    ap = argparse.ArgumentParser(description="fake Azure identity endpoints + Key Vault")
     ap.add_argument("--imds", default="169.254.169.254:80")
     ap.add_argument("--ext", default="127.0.0.1:50342")
     ap.add_argument("--vault", default="127.0.0.1:443")
+    ap.add_argument("--appsvc", default="127.0.0.1:41601")
+    ap.add_argument("--arc", default="127.0.0.1:40342")
+    ap.add_argument("--sf", default="127.0.0.1:2377")
+    ap.add_argument("--ml", default="127.0.0.1:46808")
+    ap.add_argument("--cloudshell", default="127.0.0.1:50343")
+    ap.add_argument("--entra", default="127.0.0.2:443")
+    ap.add_argument("--arc-dir", default="/var/opt/azcmagent/tokens")
     ap.add_argument("--certdir", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--control")
@@ -1043,7 +1504,14 @@ def main():
     CONTROL = Control(OPTS.control)
     listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
-                 Listener("vault", parse_addrs(OPTS.vault), handle_vault, tls=True)]
+                 Listener("vault", parse_addrs(OPTS.vault), handle_vault,
+                          certs=("vault", "chain", "untrusted", "wrongname", "expired")),
+                 Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
+                 Listener("arc", parse_addrs(OPTS.arc), handle_arc),
+                 Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec")),
+                 Listener("ml", parse_addrs(OPTS.ml), handle_ml),
+                 Listener("cloudshell", parse_addrs(OPTS.cloudshell), handle_cloudshell),
+                 Listener("entra", parse_addrs(OPTS.entra), handle_entra, certs=("entra",))]
     signal.signal(signal.SIGTERM, lambda *_: STOP.set())
     signal.signal(signal.SIGINT, lambda *_: STOP.set())
     applied = None

@@ -7,7 +7,12 @@
 #   untrusted.pem untrusted.key   right names, issued by untrusted-ca
 #   wrongname.pem wrongname.key   issued by ca.pem but only for wrong.example.com
 #   expired.pem expired.key       issued by ca.pem, valid 2020-01-01 .. 2021-01-01
-# All keys RSA 2048 (what Azure serves). Idempotent: DIR is overwritten.
+#   entra.pem entra.key           issued by ca.pem for the Entra ID authority hosts
+#                                 (public, China, US Gov): the fake token endpoint
+#   sf.pem sf.key                 self-signed (no CA): the Service Fabric token
+#                                 endpoint, trusted only by its SHA-1 thumbprint
+#   sf-ec.pem sf-ec.key           the same with a P-256 key
+# Keys RSA 2048 (what Azure serves) but sf-ec. Idempotent: DIR is overwritten.
 set -eu
 [ $# -eq 1 ] || { echo "usage: mkcerts.sh DIR" >&2; exit 2; }
 d=$1
@@ -15,6 +20,8 @@ mkdir -p "$d"
 cd "$d"
 rm -rf work && mkdir work
 GOOD_SAN='DNS:*.vault.azure.net,DNS:vault.azure.net,DNS:*.contoso.test,DNS:*.vault.contoso.test,DNS:localhost,IP:127.0.0.1'
+GOOD_SAN="$GOOD_SAN,DNS:*.vault.azure.cn,DNS:*.vault.usgovcloudapi.net"
+ENTRA_SAN='DNS:login.microsoftonline.com,DNS:login.chinacloudapi.cn,DNS:login.microsoftonline.us'
 
 ossl() { openssl "$@" 2>work/openssl.err || { cat work/openssl.err >&2; exit 1; }; }
 
@@ -82,4 +89,16 @@ cat intermediate.pem >> chain.pem
 sign untrusted-ca untrusted "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER"
 sign ca wrongname "wrong.example.com" "DNS:wrong.example.com" "$NOW_MINUS" "$LATER"
 sign ca expired "*.vault.azure.net" "$GOOD_SAN" 20200101000000Z 20210101000000Z
+sign ca entra "login.microsoftonline.com" "$ENTRA_SAN" "$NOW_MINUS" "$LATER"
+# selfsigned NAME NEWKEY-ARGS...: a leaf that is its own issuer (not a CA)
+selfsigned() {
+	n=$1
+	shift
+	ossl req -x509 -nodes -sha256 -days 3650 -keyout "$n.key" -out "$n.pem" \
+		-subj "/O=azkv tests/CN=Service Fabric token endpoint" \
+		-addext basicConstraints=critical,CA:FALSE \
+		-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -newkey "$@"
+}
+selfsigned sf rsa:2048
+selfsigned sf-ec ec -pkeyopt ec_paramgen_curve:P-256
 rm -rf work
