@@ -492,6 +492,27 @@ def f_raw(ctx, resp, spec):
     return resp
 
 
+THROTTLE = {"lock": threading.Lock(), "times": []}
+
+
+def f_throttle(ctx, resp, spec):
+    """Above arg requests in the last second: 429 with Retry-After: 1 (as Key
+    Vault throttles), else the normal answer. For the fleet benchmark."""
+    limit, now = int(spec.get("arg", 50)), time.monotonic()
+    with THROTTLE["lock"]:
+        t = [x for x in THROTTLE["times"] if now - x < 1.0]
+        over = len(t) >= limit
+        if not over:
+            t.append(now)
+        THROTTLE["times"] = t
+    if not over:
+        return resp
+    r = kv_error(429, "Throttled", "Request was not processed because too many requests were received.")
+    r.set_header("Retry-After", "1")
+    r.log["throttled"] = True
+    return r
+
+
 def f_unavailable(ctx, resp, spec):
     return f_close(ctx, resp, spec)   # the watcher closes the listener itself
 
@@ -514,7 +535,8 @@ FAULTS = {
     "bad-json": f_bad_json,        # body replaced by arg (broken JSON)
     "no-length": f_no_length,      # body delimited by connection close
     "bad-status": f_bad_status,    # status line replaced by arg
-    "raw": f_raw,                  # arg (+ repeat, tail): exact answer bytes, close
+    "raw": f_raw,
+    "throttle": f_throttle,        # arg: requests/s, above: 429 + Retry-After: 1                  # arg (+ repeat, tail): exact answer bytes, close
 }
 
 
