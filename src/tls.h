@@ -2,7 +2,9 @@
  * tls: a thin TLS 1.2 client over the BearSSL engine. No BearSSL type leaks
  * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
  * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
- * AES-GCM or ChaCha20-Poly1305; x25519, P-256, P-384, P-521; RSA to 4096 bits.
+ * AES-GCM (what Key Vault, Entra and the identity endpoints negotiate;
+ * ChaCha20-Poly1305 was cut for size); x25519, P-256, P-384, P-521; RSA to
+ * 4096 bits.
  * SNI and host name verification always, except with a pinned trust: then
  * the one check is that the SHA-1 of the leaf certificate's DER equals the
  * pin (Service Fabric's self-signed token endpoint). Certificates are checked
