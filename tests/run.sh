@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source"
+UNITS="str fmt b64 pem http json azure url cloud retry source dns"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -54,6 +54,8 @@ done
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
+suite resolver tests/netns.sh -- python3 tests/e2e/resolver.py
+suite sources tests/netns.sh -- python3 tests/e2e/sources.py
 make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
