@@ -1,0 +1,391 @@
+#!/usr/bin/env python3
+"""Boot a Debian kernel under qemu with an initramfs whose init reads a LUKS key
+from the fake Azure with the example keyscript (make test-boot, tests/boot/run.sh).
+
+    boot.py prepare DEB DIR   extract a linux-image .deb into the kernel cache DIR:
+                              vmlinuz, config, and each NIC driver's modules with
+                              their dependencies (modules.dep made by busybox depmod)
+    boot.py run DIR           inside tests/netns.sh only: build the initramfs, boot
+                              it, check the key and the fake's log
+
+run, step by step:
+  1. refuse unless inside netns.sh with the fake up and only lo in this network
+     namespace: qemu's user-mode network (slirp) turns the guest's TCP into
+     connections made by the qemu process here, so they can reach only the fake
+     (IMDS on 169.254.169.254:80, the vault on 127.0.0.1:443 = the guest's 10.0.2.2)
+  2. initramfs (cpio newc, gzip) in build/boot/run/: busybox-static, bin/azkv as
+     /usr/local/bin/azkv, examples/initramfs-tools/azkv-keyscript as
+     /usr/local/sbin/azkv-keyscript, /etc/azkv/keyscript.conf (-v, --wait 60),
+     the test CA as /ca.pem, /etc/hosts (myvault.vault.azure.net -> 10.0.2.2),
+     the NIC modules, tests/boot/init as /init
+  3. qemu-system-x86_64 (TCG unless BOOT_ACCEL, -nographic, -no-reboot, console on
+     ttyS0 captured to build/boot/run/console.log) until the init's RESULT line,
+     BOOT_TIMEOUT seconds at most (120); then qemu is killed if still running
+  4. checks, each "ok - NAME" or "not ok - NAME: why", then "boot: N passed, N failed"
+
+The guest clock is set to 1970 when azkv's build time (build/gen/buildinfo.h)
+is within the test vault certificate's validity, so azkv must verify it
+against its build time; otherwise (the last commit is older than the test
+certificates, which mkcerts.sh makes valid from a day ago) the guest keeps the
+RTC's time and that check is skipped. BOOT_CLOCK=1970 or rtc forces either.
+
+Environment: BOOT_NIC (virtio, the default: virtio-net-pci; or e1000), BOOT_TIMEOUT, BOOT_ACCEL
+(tcg, default; kvm where /dev/kvm works), AZKV (default bin/azkv).
+"""
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
+
+# NIC name -> (qemu device, top modules in load order)
+NICS = {
+    "e1000": ("e1000", ["e1000"]),
+    "virtio": ("virtio-net-pci", ["virtio_pci", "virtio_net"]),
+}
+BUSYBOX = "/bin/busybox"
+SECRET = "luks-key"
+VAULT = "myvault.vault.azure.net"
+MARKER = re.compile(rb"AZKV-BOOT-RESULT ([^\r\n]*)\r?\n")
+
+
+# ---- prepare ---------------------------------------------------------------
+
+def load_order(deps, name, out):
+    """Append name's modules.dep closure to out, dependencies first."""
+    for d in deps[name]:
+        load_order(deps, d, out)
+    if name not in out:
+        out.append(name)
+
+
+def prepare(deb, outdir):
+    tmp = outdir + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    x = os.path.join(tmp, "x")
+    os.makedirs(x)
+    subprocess.run(["dpkg-deb", "-x", deb, x], check=True)
+    (ver,) = os.listdir(os.path.join(x, "lib", "modules"))
+    subprocess.run([BUSYBOX, "depmod", "-b", x, ver], check=True)
+    mdir = os.path.join(x, "lib", "modules", ver)
+    deps, path = {}, {}
+    with open(os.path.join(mdir, "modules.dep")) as f:
+        for line in f:
+            if ":" not in line:
+                continue
+            mod, rest = line.split(":", 1)
+            name = os.path.basename(mod)[:-len(".ko")]
+            path[name] = mod
+            deps[name] = [os.path.basename(d)[:-len(".ko")] for d in rest.split()]
+    os.makedirs(os.path.join(tmp, "modules"))
+    nics = {}
+    for nic, (_, tops) in NICS.items():
+        order = []
+        for t in tops:
+            load_order(deps, t, order)
+        for m in order:
+            shutil.copy(os.path.join(mdir, path[m]), os.path.join(tmp, "modules", m + ".ko"))
+        nics[nic] = [m + ".ko" for m in order]
+    shutil.copy(os.path.join(x, "boot", "vmlinuz-" + ver), os.path.join(tmp, "vmlinuz"))
+    shutil.copy(os.path.join(x, "boot", "config-" + ver), os.path.join(tmp, "config"))
+    with open(os.path.join(tmp, "kernel.json"), "w") as f:
+        json.dump({"version": ver, "deb": os.path.basename(deb), "nics": nics}, f, indent=1)
+    shutil.rmtree(x)
+    shutil.rmtree(outdir, ignore_errors=True)
+    os.rename(tmp, outdir)
+    print("kernel %s: %s" % (ver, ", ".join("%s: %s" % kv for kv in
+                                            sorted((k, " ".join(v)) for k, v in nics.items()))))
+
+
+# ---- run -------------------------------------------------------------------
+
+def isolated():
+    with open("/proc/net/dev") as f:
+        ifaces = [l.split(":")[0].strip() for l in f.readlines()[2:]]
+    return ifaces == ["lo"]
+
+
+def build_time():
+    try:
+        with open(os.path.join(ROOT, "build", "gen", "buildinfo.h")) as f:
+            m = re.search(r"AZKV_BUILD_TIME (\d+)", f.read())
+        if m:
+            return int(m.group(1))
+    except OSError:
+        pass
+    return None
+
+
+def cert_not_before(pem):
+    out = subprocess.run(["openssl", "x509", "-noout", "-startdate", "-in", pem],
+                         capture_output=True, text=True, check=True).stdout
+    return ssl.cert_time_to_seconds(out.strip().split("=", 1)[1])
+
+
+def cpio_newc(root, out):
+    """gzip'd newc archive of root, every entry owned by root (busybox cpio)."""
+    names = []
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for n in sorted(dirs + files):
+            names.append(os.path.relpath(os.path.join(d, n), root))
+    p = subprocess.run([BUSYBOX, "cpio", "-o", "-H", "newc", "-R", "0:0"], cwd=root,
+                       input=("\n".join(names) + "\n").encode(), capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError("cpio: %s" % p.stderr.decode(errors="replace"))
+    with gzip.open(out, "wb", compresslevel=6) as f:
+        f.write(p.stdout)
+
+
+def put(root, rel, src=None, data=None, mode=0o644):
+    dst = os.path.join(root, rel.lstrip("/"))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    if src is not None:
+        shutil.copyfile(src, dst)
+    else:
+        with open(dst, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+    os.chmod(dst, mode)
+
+
+def build_initramfs(kdir, kinfo, nic, clock, work, azkv):
+    root = os.path.join(work, "root")
+    shutil.rmtree(root, ignore_errors=True)
+    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "etc", "lib/modules"):
+        os.makedirs(os.path.join(root, d))
+    put(root, "bin/busybox", BUSYBOX, mode=0o755)
+    applets = subprocess.run([BUSYBOX, "--list"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    for a in applets:
+        if a != "busybox":
+            os.symlink("busybox", os.path.join(root, "bin", a))
+    os.mknod(os.path.join(root, "dev", "console"), 0o600 | 0o020000, os.makedev(5, 1))
+    put(root, "init", os.path.join(HERE, "init"), mode=0o755)
+    put(root, "etc/udhcpc.script", os.path.join(HERE, "udhcpc.script"), mode=0o755)
+    put(root, "usr/local/bin/azkv", azkv, mode=0o755)
+    put(root, "usr/local/sbin/azkv-keyscript",
+        os.path.join(ROOT, "examples", "initramfs-tools", "azkv-keyscript"), mode=0o755)
+    put(root, "etc/azkv/keyscript.conf", data='AZKV_OPTS="-v"\nAZKV_WAIT=60\n')
+    put(root, "ca.pem", os.environ["AZKV_TEST_CA"])
+    # 10.0.2.2 is slirp's address for the host's loopback: here the
+    # namespace's 127.0.0.1, where the fake vault listens on 443.
+    put(root, "etc/hosts", data="127.0.0.1 localhost\n10.0.2.2 %s\n" % VAULT)
+    mods = kinfo["nics"][nic]
+    for m in mods:
+        put(root, "lib/modules/" + m, os.path.join(kdir, "modules", m))
+    put(root, "test.conf", data="CLOCK=%s\nMODULES='%s'\n" % (clock, " ".join(mods)))
+    out = os.path.join(work, "initrd.gz")
+    cpio_newc(root, out)
+    return out
+
+
+def boot(kdir, initrd, nic, work, timeout, accel):
+    """Run qemu until the RESULT line (or timeout); returns (fields, console, times)."""
+    console = os.path.join(work, "console.log")
+    cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", "max", "-m", "256M", "-smp", "1",
+           "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio", "-monitor", "none",
+           "-kernel", os.path.join(kdir, "vmlinuz"), "-initrd", initrd,
+           "-append", "console=ttyS0 panic=-1 rdinit=/init",
+           "-netdev", "user,id=n0", "-device", NICS[nic][0] + ",netdev=n0"]
+    with open(os.path.join(work, "qemu.cmd"), "w") as f:
+        f.write(" ".join(cmd) + "\n")
+    t0 = time.monotonic()
+    with open(console, "wb") as out, open(os.path.join(work, "qemu.err"), "wb") as err:
+        q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    fields, t_marker = None, None
+    try:
+        while time.monotonic() - t0 < timeout:
+            with open(console, "rb") as f:
+                m = MARKER.search(f.read())
+            if m:
+                t_marker = time.monotonic() - t0
+                fields = dict(kv.split("=", 1) for kv in m.group(1).decode().split() if "=" in kv)
+                break
+            if q.poll() is not None:
+                break
+            time.sleep(0.2)
+        try:
+            q.wait(timeout=10 if fields else 0.1)
+        except subprocess.TimeoutExpired:
+            pass
+    finally:
+        if q.poll() is None:
+            q.kill()
+            q.wait()
+    t_end = time.monotonic() - t0
+    with open(console, "rb") as f:
+        text = f.read().decode("utf-8", "replace").replace("\r", "")
+    with open(os.path.join(work, "qemu.err"), "rb") as f:
+        qerr = f.read().decode("utf-8", "replace")
+    return fields, text, qerr, q.returncode, t_marker, t_end
+
+
+class Report:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def ok(self, name, note=""):
+        print("ok - %s%s" % (name, ": " + note if note else ""))
+        self.passed += 1
+
+    def notok(self, name, why):
+        print("not ok - %s: %s" % (name, why))
+        self.failed += 1
+
+    def skip(self, name, why):
+        print("skip - %s: %s" % (name, why))
+        self.skipped += 1
+
+    def check(self, name, why, note=""):
+        if why:
+            self.notok(name, why)
+        else:
+            self.ok(name, note)
+
+    def finish(self):
+        tail = ", %d skipped" % self.skipped if self.skipped else ""
+        print("boot: %d passed, %d failed%s" % (self.passed, self.failed, tail))
+        return 1 if self.failed else 0
+
+
+def check_log(entries):
+    """The guest's requests as the fake saw them: IMDS on its real address
+    with Metadata: true, then the vault over TLS for the secret."""
+    import fixtures as fx
+    imds = fx.requests(entries, "imds")
+    vault = fx.requests(entries, "vault")
+    if not imds:
+        return "no IMDS request in the fake's log", None
+    r = imds[0]
+    if not r["laddr"].startswith("169.254.169.254:80"):
+        return "IMDS request arrived on %s, not 169.254.169.254:80" % r["laddr"], None
+    h = r.get("headers", {})
+    if h.get("metadata") != "true":
+        return "IMDS request without Metadata: true (headers %s)" % sorted(h), None
+    if r["path"] != "/metadata/identity/oauth2/token" or r["status"] != 200:
+        return "IMDS request %s %s -> %s" % (r["method"], r["path"], r["status"]), None
+    got = [v for v in vault if v["path"] == "/secrets/" + SECRET and v["status"] == 200]
+    if not got:
+        return "no 200 vault GET /secrets/%s (vault requests: %s)" % (
+            SECRET, [(v["path"], v["status"]) for v in vault]), None
+    sni = (got[0].get("tls") or {}).get("sni")
+    if sni != VAULT:
+        return "vault TLS SNI %r, want %r" % (sni, VAULT), None
+    return None, "IMDS %s from %s, Metadata: true; vault GET %s, SNI %s" % (
+        r["laddr"], r["raddr"], got[0]["path"], sni)
+
+
+def run(kdir):
+    import fixtures as fx
+    rep = Report()
+    if not (os.environ.get("AZKV_NETNS") == "1" and os.environ.get("AZKV_FAKE_UP") == "1"
+            and isolated()):
+        rep.notok("isolation", "refusing to start qemu outside tests/netns.sh "
+                  "(private network namespace with only lo and the fake up)")
+        return rep.finish()
+    nic = os.environ.get("BOOT_NIC", "virtio")
+    timeout = float(os.environ.get("BOOT_TIMEOUT", "120"))
+    accel = os.environ.get("BOOT_ACCEL", "tcg")
+    azkv = os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv"))
+    with open(os.path.join(kdir, "kernel.json")) as f:
+        kinfo = json.load(f)
+    if nic not in NICS:
+        rep.notok("nic", "BOOT_NIC=%s: want one of %s" % (nic, " ".join(NICS)))
+        return rep.finish()
+
+    bt = build_time()
+    nb = cert_not_before(os.path.join(os.environ["FAKE_CERTDIR"], "vault.pem"))
+    clock = os.environ.get("BOOT_CLOCK") or ("1970" if bt is not None and bt >= nb else "rtc")
+
+    work = os.path.join(ROOT, "build", "boot", "run")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    t = time.monotonic()
+    initrd = build_initramfs(kdir, kinfo, nic, clock, work, azkv)
+    t_initrd = time.monotonic() - t
+    print("# kernel %s (%s), NIC %s (%s), accel %s, initramfs %d KiB in %.1f s, clock %s" % (
+        kinfo["version"], kinfo["deb"], nic, " ".join(kinfo["nics"][nic]), accel,
+        os.path.getsize(initrd) // 1024, t_initrd, clock))
+
+    off = fx.log_offset()
+    fields, text, qerr, qrc, t_marker, t_end = boot(kdir, initrd, nic, work, timeout, accel)
+    for line in text.splitlines():
+        if line.startswith(("azkv-boot:", "azkv:")):
+            print("#   " + line)
+    if t_marker is None:
+        why = "no RESULT line within %.0f s (qemu exit %s)" % (timeout, qrc)
+        rep.notok("boot-keyscript", why)
+        print("# console (build/boot/run/console.log), last lines:")
+        for line in text.splitlines()[-25:]:
+            print("#   " + line)
+        if qerr.strip():
+            print("# qemu stderr: " + qerr.strip()[-600:])
+        return rep.finish()
+    print("# RESULT after %.1f s (guest uptime %s s); qemu exited %s after %.1f s" % (
+        t_marker, fields.get("uptime", "?"), qrc, t_end))
+
+    want = fx.expected(SECRET)
+    rc, got_sum, n = fields.get("rc"), fields.get("sha256"), fields.get("bytes")
+    why = None
+    if rc != "0":
+        why = "keyscript exit %s (%s)" % (rc, fields.get("why", "see console.log"))
+    elif got_sum != hashlib.sha256(want).hexdigest() or n != str(len(want)):
+        why = "key %s bytes sha256 %s, want %d bytes %s" % (
+            n, got_sum, len(want), hashlib.sha256(want).hexdigest())
+    rep.check("boot-keyscript", why, "%s bytes, sha256 %s, byte-exact" % (n, got_sum))
+
+    why, note = check_log(fx.read_log(off))
+    rep.check("boot-imds-metadata", why, note)
+
+    if clock == "1970":
+        m = re.search(r"clock reads (\d+), before this build \((\d+)\)", text)
+        c = int(fields.get("clock", "-1"))
+        if not 0 <= c < 31536000:
+            why = "guest clock read %s before azkv ran, not 1970" % c
+        elif not m:
+            why = "azkv -v did not say it checked certificates at its build time"
+        else:
+            why = None
+        rep.check("boot-clock-1970", why, "guest clock %d, azkv verified the vault "
+                  "certificate at its build time %s" % (c, m.group(2) if m else "?"))
+    elif os.environ.get("BOOT_CLOCK"):
+        rep.skip("boot-clock-1970", "BOOT_CLOCK=%s: the guest kept the RTC's time" % clock)
+    else:
+        rep.skip("boot-clock-1970", "azkv's build time %s is before the test vault certificate's "
+                 "notBefore %d (the last commit is older than the fresh test PKI); the guest "
+                 "kept the RTC's time" % (bt, nb))
+
+    poweroff = qrc == 0 and t_end - t_marker < 10
+    rep.check("boot-poweroff", None if poweroff else
+              "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
+    return rep.finish()
+
+
+def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "prepare":
+        prepare(sys.argv[2], sys.argv[3])
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "run":
+        try:
+            return run(sys.argv[2])
+        except Exception as e:  # one failure and the count line, not a bare traceback
+            import traceback
+            traceback.print_exc()
+            print("not ok - boot: %s: %s" % (type(e).__name__, e))
+            print("boot: 0 passed, 1 failed")
+            return 1
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
