@@ -125,4 +125,5 @@ fi
 mv build/repro.txt.tmp build/repro.txt
 cat build/repro.txt
 say "$(($(date +%s) - start)) s for two builds"
-[ "$ha" = "$hb" ] || { say "differing builds kept in $tmp"; trap - EXIT; exit 1; }
+[ "$ha" = "$hb" ] || { say "differing builds kept in $tmp"; echo "repro: 0 passed, 1 failed"; trap - EXIT; exit 1; }
+echo "repro: 1 passed, 0 failed"

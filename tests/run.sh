@@ -61,6 +61,10 @@ suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
 suite docs tests/docs.sh
+# Portability and boot (each installs what it needs: cross gcc, qemu).
+suite arm64 make -s test-arm64
+suite boot make -s test-boot
+suite repro make -s repro
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
