@@ -52,34 +52,13 @@ static int c_end(const cur *c)
 	return c->i == c->n;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil); no libc, so no TZ dependence. */
-static long long days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static int month_days(int y, int m)
-{
-	static const int md[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return md[m - 1] + (m == 2 && leap);
-}
-
 static int civil_epoch(const civil *t, long long *epoch)
 {
 	if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
-		t->d > month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
+		t->d > str_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
 		t->s > 59)
 		return AZ_E_EXPIRY;
-	*epoch = days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 +
+	*epoch = str_days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 +
 		t->mi * 60 + t->s - t->off;
 	return 0;
 }

@@ -79,17 +79,6 @@ static int all_text(const char *s, size_t n)
 	return 1;
 }
 
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* s[0..n) equals the lower-case literal lit, ignoring ASCII case. */
 static int ieqn(const char *s, size_t n, const char *lit)
 {
@@ -406,7 +395,7 @@ static int chunk_size(http_resp *r, const char *s, size_t n)
 	size_t i = 0;
 	int d;
 
-	for (; i < n && (d = hex_value((unsigned char)s[i])) >= 0; i++) {
+	for (; i < n && (d = str_hexval((unsigned char)s[i])) >= 0; i++) {
 		x = x * 16 + (unsigned)d;
 		if (x > room)
 			return HTTP_E_BODY_TOO_BIG;

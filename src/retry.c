@@ -146,28 +146,6 @@ int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)
 	return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static long long days_from_civil(int y, int m, int d)
-{
-	long long era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static int month_days(int y, int m)
-{
-	static const unsigned char md[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return md[m - 1] + (m == 2 && leap);
-}
-
 /* Exactly n digits at s, in lo..hi, into *v: 0 or -1. */
 static int num(const char *s, int n, int lo, int hi, int *v)
 {
@@ -219,9 +197,9 @@ int retry_date_parse(const char *s, long long *epoch)
 	if (wd < 0 || mo < 1 || num(s + 5, 2, 1, 31, &d) < 0
 		|| num(s + 12, 4, 0, 9999, &y) < 0 || num(s + 17, 2, 0, 23, &h) < 0
 		|| num(s + 20, 2, 0, 59, &mi) < 0 || num(s + 23, 2, 0, 60, &sec) < 0
-		|| d > month_days(y, mo))
+		|| d > str_month_days(y, mo))
 		return -1;
-	days = days_from_civil(y, mo, d);
+	days = str_days_from_civil(y, mo, d);
 	/* 1970-01-01 was a Thursday, index 3 from Monday. */
 	if (((days % 7 + 7 + 3) % 7) != wd)
 		return -1;

@@ -157,17 +157,6 @@ const char *source_selector(int src, int sel)
 	return selectors[src][sel];
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -182,7 +171,7 @@ int source_thumbprint(const char *text, unsigned char sha1[SOURCE_SHA1_LEN])
 	for (; *text; text++) {
 		if (*text == ':' || is_space((unsigned char)*text))
 			continue;
-		v = hexval((unsigned char)*text);
+		v = str_hexval((unsigned char)*text);
 		if (v < 0 || digits == 2 * SOURCE_SHA1_LEN)
 			return SOURCE_E_HEX;
 		sha1[digits / 2] |= (unsigned char)(digits % 2 ? v : v << 4);

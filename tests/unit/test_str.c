@@ -230,8 +230,38 @@ static void test_udec(void)
 	}
 }
 
+static void test_calendar(void)
+{
+	CHECK_EQ(str_days_from_civil(1970, 1, 1), 0);
+	CHECK_EQ(str_days_from_civil(1969, 12, 31), -1);
+	CHECK_EQ(str_days_from_civil(2000, 3, 1), 11017);
+	CHECK_EQ(str_days_from_civil(2024, 2, 29), 19782);
+	CHECK_EQ(str_days_from_civil(2026, 11, 28), 20785);
+	CHECK_EQ(str_month_days(2024, 2), 29);
+	CHECK_EQ(str_month_days(2100, 2), 28);
+	CHECK_EQ(str_month_days(2000, 2), 29);
+	CHECK_EQ(str_month_days(2023, 12), 31);
+	CHECK_EQ(str_month_days(2023, 4), 30);
+}
+
+static void test_hexval(void)
+{
+	int c, n = 0;
+
+	for (c = 0; c < 256; c++)
+		n += str_hexval(c) >= 0;
+	CHECK_EQ(n, 22);
+	CHECK_EQ(str_hexval('0'), 0);
+	CHECK_EQ(str_hexval('9'), 9);
+	CHECK_EQ(str_hexval('a'), 10);
+	CHECK_EQ(str_hexval('F'), 15);
+	CHECK_EQ(str_hexval('g'), -1);
+}
+
 int main(void)
 {
+	test_calendar();
+	test_hexval();
 	test_copy();
 	test_copyn();
 	test_case();
