@@ -529,31 +529,11 @@ def main(argv):
         for n, f in CASES:
             print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
         return 0
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(sys.argv[0])] + argv)
+    E.reexec_in_netns(sys.argv[0], argv)
     if not os.access(ENVDUMP, os.X_OK):
         subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
     sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
-    passed = failed = 0
-    for name, f in sel:
-        tmp = tempfile.mkdtemp(prefix="azkv-deliv.")
-        try:
-            why = f(tmp)
-        except Exception as ex:
-            why = "harness error: %r" % ex
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if why:
-            failed += 1
-            print("not ok - %s: %s" % (name, str(why).replace("\n", "\\n")))
-        else:
-            passed += 1
-            print("ok - %s" % name)
-        sys.stdout.flush()
-    fx.set_control({})
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not sel else 0
+    return E.report((n, E.in_tmp("azkv-deliv.", f)) for n, f in sel)
 
 
 if __name__ == "__main__":

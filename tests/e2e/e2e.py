@@ -26,8 +26,10 @@ The child gets a clean environment (PATH only, plus the case's env) and
 import fnmatch
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from urllib.parse import parse_qs
 
@@ -464,6 +466,46 @@ def run_case(case):
     return Run(rc, out, err, elapsed, fx.read_log(off))
 
 
+def report(items):
+    """Run each (name, fn) pair, fn() returning None (pass) or the reason it
+    failed; print "ok - NAME" or "not ok - NAME: why" and the closing count.
+    Returns the exit status. Shared by every e2e suite."""
+    passed = failed = 0
+    for name, fn in items:
+        try:
+            why = fn()
+        except Exception as ex:  # a harness problem is a failure of that case
+            why = "harness error: %r" % ex
+        if why:
+            failed += 1
+            print("not ok - %s: %s" % (name, str(why).replace("\n", "\\n")))
+        else:
+            passed += 1
+            print("ok - %s" % name)
+        sys.stdout.flush()
+    fx.set_control({})
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+def in_tmp(prefix, fn):
+    """A thunk running fn(tmp) in a fresh temporary folder, removed after."""
+    def run():
+        tmp = tempfile.mkdtemp(prefix=prefix)
+        try:
+            return fn(tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return run
+
+
+def reexec_in_netns(script, argv):
+    """Outside tests/netns.sh, run script again inside it (never returns)."""
+    if os.environ.get("AZKV_FAKE_UP") != "1":
+        netns = os.path.join(ROOT, "tests", "netns.sh")
+        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(script)] + argv)
+
+
 def main(argv):
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -480,25 +522,8 @@ def main(argv):
         print("not ok - setup: azkv binary missing")
         print("0 passed, 1 failed")
         return 1
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
-    passed = failed = 0
-    for c in sel:
-        try:
-            why = judge(c, run_case(c))
-        except Exception as ex:  # a harness problem is a failure of that case
-            why = "harness error: %r" % ex
-        if why:
-            failed += 1
-            print("not ok - %s: %s" % (c.name, why.replace("\n", "\\n")))
-        else:
-            passed += 1
-            print("ok - %s" % c.name)
-        sys.stdout.flush()
-    fx.set_control({})
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not sel else 0
+    reexec_in_netns(__file__, argv)
+    return report((c.name, lambda c=c: judge(c, run_case(c))) for c in sel)
 
 
 if __name__ == "__main__":

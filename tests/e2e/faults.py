@@ -14,9 +14,7 @@ secret in stderr). Output: one line per row, then "N passed, N failed".
 import fnmatch
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -221,29 +219,10 @@ def main(argv):
         for r in ROWS:
             print("%-34s exit %d  %s" % (r.name, r.rc, r.fault))
         return 0
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
+    E.reexec_in_netns(__file__, argv)
     sel = [r for r in ROWS if not argv or any(p in r.name or fnmatch.fnmatch(r.name, p) for p in argv)]
-    passed = failed = 0
-    for row in sel:
-        tmp = tempfile.mkdtemp(prefix="azkv-fault.")
-        try:
-            why = judge_row(row, tmp)
-        except Exception as ex:
-            why = "harness error: %r" % ex
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if why:
-            failed += 1
-            print("not ok - %s: %s" % (row.name, why.replace("\n", "\\n")))
-        else:
-            passed += 1
-            print("ok - %s" % row.name)
-        sys.stdout.flush()
-    fx.set_control({})
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not sel else 0
+    return E.report((r.name, E.in_tmp("azkv-fault.", lambda tmp, r=r: judge_row(r, tmp)))
+                    for r in sel)
 
 
 if __name__ == "__main__":

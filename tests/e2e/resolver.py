@@ -33,6 +33,9 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
 import fixtures as fx  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e as E  # noqa: E402
+
 AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
 SUFFIX = ".vault.azure.net"
 SECRET = "db-password"
@@ -449,36 +452,20 @@ def main(argv):
         print("not ok - setup: no azkv binary at %s" % AZKV)
         print("0 passed, 1 failed")
         return 1
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
-    passed = failed = 0
+    E.reexec_in_netns(__file__, argv)
     with tempfile.TemporaryDirectory(prefix="azkv-dns.") as tmp:
         ctx = Ctx(tmp)
         dns = start_dns(ctx)
         try:
             if ctx.v6:
                 start_relay(ctx)
-            for name, fn in sel:
-                try:
-                    why = fn(ctx)
-                except Exception as ex:  # a harness problem fails that case
-                    why = "harness error: %r" % ex
-                if why:
-                    failed += 1
-                    print("not ok - %s: %s" % (name, why.replace("\n", "\\n")))
-                else:
-                    passed += 1
-                    print("ok - %s" % name)
-                sys.stdout.flush()
+            return E.report((name, lambda fn=fn: fn(ctx)) for name, fn in sel)
         finally:
             dns.kill()
             dns.wait()
             err = open(os.path.join(tmp, "dns.err")).read()
             if err.strip():
                 print("fake DNS server stderr: " + err.strip().replace("\n", "\\n"))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not sel else 0
 
 
 if __name__ == "__main__":

@@ -648,27 +648,11 @@ def main(argv):
         print("not ok - setup: no azkv binary at %s" % e2e.AZKV)
         print("0 passed, 1 failed")
         return 1
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(e2e.ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(__file__)] + argv)
+    e2e.reexec_in_netns(__file__, argv)
     shutil.rmtree(TMP, ignore_errors=True)
     os.mkdir(TMP, 0o700)
-    passed = failed = 0
-    for c in sel:
-        try:
-            why = c.run_all() if hasattr(c, "run_all") else run_judge(c)
-        except Exception as ex:  # a harness problem is a failure of that case
-            why = "harness error: %r" % ex
-        if why:
-            failed += 1
-            print("not ok - %s: %s" % (c.name, why.replace("\n", "\\n")))
-        else:
-            passed += 1
-            print("ok - %s" % c.name)
-        sys.stdout.flush()
-    fx.set_control({})
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not sel else 0
+    return e2e.report((c.name, (c.run_all if hasattr(c, "run_all") else lambda c=c: run_judge(c)))
+                      for c in sel)
 
 
 if __name__ == "__main__":
