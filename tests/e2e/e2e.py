@@ -506,16 +506,24 @@ def reexec_in_netns(script, argv):
         os.execv(netns, [netns, "--", sys.executable, os.path.abspath(script)] + argv)
 
 
+def select(all_cases, argv):
+    """The cases argv's patterns name (all if none), and whether -l asked
+    for a listing (then printed here)."""
+    listing = bool(argv) and argv[0] == "-l"
+    pats = argv[1:] if listing else argv
+    sel = [c for c in all_cases if not pats or any(p in c.name or fnmatch.fnmatch(c.name, p) for p in pats)]
+    if listing:
+        for c in sel:
+            print(c.name + ("  # " + c.doc if c.doc else ""))
+    return sel, listing
+
+
 def main(argv):
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
-    listing = bool(argv) and argv[0] == "-l"
-    pats = argv[1:] if listing else argv
-    sel = [c for c in cases() if not pats or any(p in c.name or fnmatch.fnmatch(c.name, p) for p in pats)]
+    sel, listing = select(cases(), argv)
     if listing:
-        for c in sel:
-            print(c.name + ("  # " + c.doc if c.doc else ""))
         return 0
     if not (os.path.isfile(AZKV) and os.access(AZKV, os.X_OK)):
         print("e2e: no azkv binary at %s (build it with `make`, or set AZKV=path)" % AZKV)

@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
 import fixtures as fx  # noqa: E402
+from proxy import relay as pipe  # noqa: E402  (the proxy fake's byte pump)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e as E  # noqa: E402
@@ -96,23 +97,6 @@ def start_dns(ctx):
         raise RuntimeError("fake DNS server did not start: %s" %
                            open(os.path.join(ctx.tmp, "dns.err")).read())
     return p
-
-
-def pipe(a, b):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            b.sendall(d)
-    except OSError:
-        pass
-    finally:
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def start_relay(ctx):

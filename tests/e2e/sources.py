@@ -18,7 +18,6 @@ temporary folder, or in /var/opt/azcmagent/tokens, which netns.sh mounts as a
 tmpfs private to the namespace. One case runs azkv twice (token rotation).
 """
 import base64
-import fnmatch
 import hashlib
 import json
 import os
@@ -637,12 +636,8 @@ def main(argv):
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0
-    listing = bool(argv) and argv[0] == "-l"
-    pats = argv[1:] if listing else argv
-    sel = [c for c in cases() if not pats or any(p in c.name or fnmatch.fnmatch(c.name, p) for p in pats)]
+    sel, listing = e2e.select(cases(), argv)
     if listing:
-        for c in sel:
-            print(c.name + ("  # " + c.doc if c.doc else ""))
         return 0
     if not (os.path.isfile(e2e.AZKV) and os.access(e2e.AZKV, os.X_OK)):
         print("not ok - setup: no azkv binary at %s" % e2e.AZKV)
