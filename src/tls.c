@@ -1,11 +1,13 @@
 #include "tls.h"
 #include "fmt.h"
 #include "log.h"
+#include "pem.h"
 #include "str.h"
 
 #include <bearssl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -34,6 +36,8 @@ typedef struct tls_impl {
 	int pinned;
 	int fd;
 	char peer[300];
+	size_t used; /* high-water mark of buf: every record in or out passed
+	              * through [0, used), so wiping that wipes them all */
 	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
 } tls_impl;
 
@@ -199,12 +203,10 @@ static const br_x509_class pin_vtable = {
 	pin_end_cert, pin_end_chain, pin_get_pkey,
 };
 
-/* Loading state for one PEM file. */
+/* Loading state for one PEM file: the anchors and arena being filled. */
 typedef struct loader {
 	tls_trust *t;
 	int overflow;
-	size_t der_len;
-	unsigned char der[TLS_CERT_MAX];
 } loader;
 
 static unsigned char *arena_put(loader *l, const void *p, size_t n)
@@ -221,24 +223,12 @@ static unsigned char *arena_put(loader *l, const void *p, size_t n)
 	return dst;
 }
 
-static void der_append(void *ctx, const void *p, size_t n)
-{
-	loader *l = ctx;
-
-	if (n > sizeof l->der - l->der_len) {
-		l->overflow = 1;
-		return;
-	}
-	memcpy(l->der + l->der_len, p, n);
-	l->der_len += n;
-}
-
 static void dn_append(void *ctx, const void *p, size_t n)
 {
 	arena_put(ctx, p, n);
 }
 
-/* Decode the DER in l->der into the next anchor. */
+/* Decode the DER in t->der into the next anchor. */
 static int add_anchor(loader *l, const char *path, err *e)
 {
 	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
@@ -250,7 +240,7 @@ static int add_anchor(loader *l, const char *path, err *e)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
 			path, TLS_ANCHORS_MAX);
 	br_x509_decoder_init(&dc, dn_append, l);
-	br_x509_decoder_push(&dc, l->der, l->der_len);
+	br_x509_decoder_push(&dc, l->t->der, l->t->der_len);
 	pk = br_x509_decoder_get_pkey(&dc);
 	if (pk == NULL)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: X.509 error %d",
@@ -277,56 +267,48 @@ static int add_anchor(loader *l, const char *path, err *e)
 	return 0;
 }
 
-/* Feed n bytes of PEM text to the decoder; *in tells if inside a cert. */
-static int pem_feed(br_pem_decoder_context *pc, loader *l, const char *path,
-	const unsigned char *p, size_t n, int *in, err *e)
+/* What the reader said (PEM_CERT: add that certificate). */
+static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 {
-	while (n > 0) {
-		size_t k = br_pem_decoder_push(pc, p, n);
-
-		p += k;
-		n -= k;
-		switch (br_pem_decoder_event(pc)) {
-		case BR_PEM_BEGIN_OBJ:
-			*in = strcmp(br_pem_decoder_name(pc), "CERTIFICATE") == 0
-				|| strcmp(br_pem_decoder_name(pc), "X509 CERTIFICATE") == 0;
-			l->der_len = 0;
-			br_pem_decoder_setdest(pc, *in ? der_append : NULL, l);
-			break;
-		case BR_PEM_END_OBJ:
-			if (*in && (l->overflow || add_anchor(l, path, e) < 0))
-				return err_set(e, ERR_USAGE, "CA file %s: certificate too large", path);
-			*in = 0;
-			break;
-		case BR_PEM_ERROR:
-			return err_set(e, ERR_USAGE, "CA file %s: invalid PEM", path);
-		}
+	if (rc == PEM_CERT) {
+		l->t->der_len = r->len;
+		return add_anchor(l, path, e);
 	}
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s", path,
+			l->t->n + 1, pem_strerror(rc));
 	return 0;
 }
 
 int tls_trust_load(tls_trust *t, const char *path, err *e)
 {
-	loader l;
-	br_pem_decoder_context pc;
-	unsigned char chunk[4096];
-	int fd, in = 0, rc = 0;
-	long r;
+	loader l = { t, 0 };
+	pem_reader r;
+	char chunk[4096];
+	int fd, rc = 0;
+	long got = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
-	memset(&l, 0, sizeof l);
-	l.t = t;
 	t->n = t->used = 0;
 	t->tas = t->own;
 	t->pinned = 0;
-	br_pem_decoder_init(&pc);
-	while (rc == 0 && (r = read(fd, chunk, sizeof chunk)) > 0)
-		rc = pem_feed(&pc, &l, path, chunk, (size_t)r, &in, e);
-	if (rc == 0 && r < 0)
+	pem_reader_init(&r, t->der, sizeof t->der);
+	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
+		size_t at = 0, used;
+
+		while (rc == 0 && at < (size_t)got) {
+			rc = pem_reader_feed(&r, chunk + at, (size_t)got - at, &used);
+			at += used;
+			rc = pem_step(&l, &r, rc, path, e);
+		}
+	}
+	if (rc == 0 && got < 0)
 		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
 	close(fd);
+	if (rc == 0)
+		rc = pem_step(&l, &r, pem_reader_end(&r), path, e);
 	if (rc == 0 && t->n == 0)
 		rc = err_set(e, ERR_USAGE, "CA file %s: no certificate found", path);
 	return rc;
@@ -423,6 +405,15 @@ static int closed_err(tls_impl *s, err *e)
 	return 1;
 }
 
+/* p[n] of s->buf is about to hold record or application bytes. */
+static void mark(tls_impl *s, const unsigned char *p, size_t n)
+{
+	size_t end = (size_t)(p - s->buf) + n;
+
+	if (end > s->used)
+		s->used = end;
+}
+
 /* Pump records until the engine reaches a state in target. 0 reached,
  * 1 the peer closed the TCP stream, -1 error. As br_sslio's run_until, with
  * a deadline on every socket wait. */
@@ -440,6 +431,7 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 			return closed_err(s, e) ? -1 : 1;
 		if (st & BR_SSL_SENDREC) {
 			buf = br_ssl_engine_sendrec_buf(eng, &len);
+			mark(s, buf, len);
 			if (net_write(s->fd, buf, len, deadline, s->peer, e) < 0)
 				return -1; /* the caller closes the connection */
 			br_ssl_engine_sendrec_ack(eng, len);
@@ -451,6 +443,7 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 			return err_set(e, ERR_MALFORMED, "%s: unexpected data from the server", s->peer);
 		if (st & BR_SSL_RECVREC) {
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
+			mark(s, buf, len);
 			r = net_read(s->fd, buf, len, deadline, s->peer, e);
 			if (r < 0)
 				return -1;
@@ -514,6 +507,7 @@ int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e)
 		app = br_ssl_engine_sendapp_buf(&s->cc.eng, &len);
 		if (len > n)
 			len = n;
+		mark(s, app, len);
 		memcpy(app, p, len);
 		br_ssl_engine_sendapp_ack(&s->cc.eng, len);
 		p += len;
@@ -545,5 +539,11 @@ void tls_describe(const tls *t, char *out, size_t cap)
 
 void tls_close(tls *t)
 {
-	explicit_bzero(t->opaque, sizeof(tls_impl)); /* keys and plaintext */
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	size_t used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
+
+	/* Keys, and the plaintext that passed through the record buffer; only
+	 * its used part, so its untouched pages stay so. */
+	explicit_bzero(s->buf, used);
+	explicit_bzero(s, offsetof(tls_impl, buf));
 }

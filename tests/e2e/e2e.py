@@ -23,6 +23,7 @@ gets these invariants:
 The child gets a clean environment (PATH only, plus the case's env) and
 `--cacert $AZKV_TEST_CA` right after the subcommand unless the case says not.
 """
+import atexit
 import fnmatch
 import os
 import re
@@ -394,6 +395,16 @@ def cases():
              rc=6, checks=[elapsed_below(10)]))
     add(Case("get-untrusted-ca", ["get", "myvault/db-password"], cacert=False, rc=7,
              doc="the test CA is not built in"))
+    add(Case("cacert-bundle", ["get", "--cacert", "@ca:bundle", "myvault/db-password"], cacert=False,
+             out=v("db-password"), doc="roots, a key block, text and CR LF around the test CA"))
+    add(Case("cacert-no-cert", ["get", "--cacert", "@ca:nocert", "myvault/db-password"], cacert=False,
+             rc=2, err="no certificate found", checks=[no_traffic]))
+    add(Case("cacert-bad-base64", ["get", "--cacert", "@ca:badb64", "myvault/db-password"], cacert=False,
+             rc=2, err="not valid base64", checks=[no_traffic]))
+    add(Case("cacert-open-block", ["get", "--cacert", "@ca:open", "myvault/db-password"], cacert=False,
+             rc=2, err="without its END line", checks=[no_traffic]))
+    add(Case("cacert-missing", ["get", "--cacert", "/nonexistent/ca.pem", "myvault/db-password"],
+             cacert=False, rc=2, err="No such file", checks=[no_traffic]))
 
     # faults with an unambiguous class
     add(Case("fault-tls-untrusted", ["get", "myvault/db-password"], control={"vault_cert": "untrusted"}, rc=7))
@@ -446,10 +457,42 @@ def cases():
 
 # ---- runner ----------------------------------------------------------------
 
+CA_DIR = []
+
+
+def ca_variant(kind):
+    """A CA file made from the test CA (written once, in a temporary folder):
+    bundle: the built-in roots, a private key block, text and the test CA,
+    with CR LF line ends; nocert: text only; badb64: the test CA with a
+    character that is not base64; open: the test CA without its END line."""
+    if not CA_DIR:
+        CA_DIR.append(tempfile.mkdtemp(prefix="azkv-ca."))
+        atexit.register(shutil.rmtree, CA_DIR[0], True)
+    path = os.path.join(CA_DIR[0], kind + ".pem")
+    with open(os.environ["AZKV_TEST_CA"]) as f:
+        ca = f.read()
+    lines = ca.splitlines()
+    if kind == "bundle":
+        roots = "".join(open(os.path.join(ROOT, "certs", n)).read()
+                        for n in sorted(os.listdir(os.path.join(ROOT, "certs"))) if n.endswith(".pem"))
+        text = ("# a bundle as distributions ship them\n" + roots +
+                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"
+                "Subject: the test CA\n" + ca).replace("\n", "\r\n")
+    elif kind == "nocert":
+        text = "no certificate in here\n"
+    elif kind == "badb64":
+        text = "\n".join(lines[:2] + ["*" + lines[2][1:]] + lines[3:]) + "\n"
+    else:
+        text = "\n".join(lines[:-1]) + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
 def run_case(case):
     fx.set_control(case.control)
     off = fx.log_offset()
-    argv = list(case.args)
+    argv = [ca_variant(a[4:]) if a.startswith("@ca:") else a for a in case.args]
     if case.cacert and argv and argv[0] in ("get", "token"):
         argv[1:1] = ["--cacert", os.environ["AZKV_TEST_CA"]]
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
