@@ -30,7 +30,10 @@ curl jq ca-certificates binutils cryptsetup-bin coreutils"
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"
 # BearSSL's own warnings stay visible in its log but never fail the build.
-BR_CFLAGS="-W -Wall -Os -ffunction-sections -fdata-sections"
+# -fno-pie: the binary is static at a fixed address, not PIE; position-
+# independent code would only cost size, and put pointer tables in a
+# writable segment.
+BR_CFLAGS="-W -Wall -Os -fno-pie -ffunction-sections -fdata-sections"
 BR_CFLAGS+=" -fno-asynchronous-unwind-tables -fno-unwind-tables"
 BR_CFLAGS+=" -ffile-prefix-map=$ROOT=."
 
@@ -467,6 +470,9 @@ gen_buildinfo() {
 # 64 KiB on arm64.
 # -z noseparate-code: one executable segment instead of page-aligned read-only
 # ones around it (~8 KiB of padding on x86-64).
+# --sort-section=alignment: the client's page-aligned buffers (client.h) come
+# first in .bss and the small variables last, together with libc's: resident
+# memory is counted in pages, and this layout touches the fewest.
 link_azkv() {
 	local srcs opt
 	srcs=(src/*.c)
@@ -474,11 +480,11 @@ link_azkv() {
 	opt=(-Os -s)
 	[ "$1" = debug ] && opt=(-O1 -g)
 	mkdir -p bin
-	"$MUSLCC" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "${opt[@]}" \
+	"$MUSLCC" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "${opt[@]}" -fno-pie -no-pie \
 		-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 		-ffile-prefix-map="$ROOT"=. -Isrc -Ibuild/gen -I"vendor/$(pin jsmn dir)" \
 		-I"vendor/$(pin bearssl dir)/inc" -static -Wl,--gc-sections -Wl,--build-id=none \
-		-Wl,-z,norelro -Wl,-z,noseparate-code \
+		-Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--sort-section=alignment \
 		-o "$OUT" "${srcs[@]}" build/gen/anchors.c "$BR_OUT/libbearssl.a"
 }
 

@@ -29,9 +29,10 @@ enum {
 };
 
 typedef struct az_token {
-	char access[AZ_TOKEN_MAX + 1];
 	size_t len;
 	long long expires_at; /* Unix seconds, by our clock */
+	char access[AZ_TOKEN_MAX + 1]; /* last: a short token leaves most pages
+	                                * of it untouched */
 } az_token;
 
 /* Parse a token response. now: our clock (Unix seconds). Prefers the

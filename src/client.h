@@ -25,6 +25,7 @@ struct retry;
 #define CLIENT_TOKENS_MAX 4  /* distinct resources per run (vault, HSM, ...) */
 #define CLIENT_VAULTS_MAX 8  /* vault hosts whose resource we remember */
 #define CLIENT_UA "azkv/" /* + version */
+#define CLIENT_PAGE 4096     /* the page size that resident memory counts in */
 
 /* Identity options: sources (SRC_*) and selectors (SEL_*) are in source.h.
  * The strings point into argv and environ. */
@@ -47,7 +48,30 @@ typedef struct client_vault {
 	char resource[CLOUD_RESOURCE_MAX];
 } client_vault;
 
+/* The identity request being built (identity.c): where, how, and what to
+ * say about it. */
+#define ARC_KEY_MAX 4096        /* every SDK's limit on the challenge file */
+#define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
+#define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
+#define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
+#define ID_HDRS_MAX 4           /* per-source headers; + Content-Type, UA */
+
+typedef struct id_req {
+	const char *name;       /* source for messages: "App Service" */
+	int kind;               /* RETRY_* */
+	int transport;          /* ID_PLAIN; ID_TLS: the client's roots; ID_PINNED */
+	url u;
+	const char *method;
+	http_hdr h[ID_HDRS_MAX];
+	size_t nh;
+	size_t auth_len;        /* bytes of auth to wipe */
+	char form[ID_FORM_MAX]; /* POST body, "" for GET */
+	char auth[ID_AUTH_MAX]; /* Arc: "Basic " + key file */
+} id_req;
+
 typedef struct client {
+	/* Small state first, and each big buffer used from its start: a run
+	 * makes few pages of this large struct resident. */
 	net_cfg net;
 	const tls_trust *trust;
 	net_ms end;        /* the run's deadline: --timeout, or --wait if longer */
@@ -56,17 +80,20 @@ typedef struct client {
 	net_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
 	client_id_opts id;
 	int id_ready;      /* id.source resolved and checked (identity.c) */
+	size_t req_used;   /* high-water mark of req, wiped at the end */
+	size_t ntokens;
+	size_t nvaults;
 	conn ident;
 	conn vault;
-	tls vault_tls;
-	http_resp resp;
-	char req[HTTP_REQ_MAX];
-	size_t req_used;   /* high-water mark of req, wiped at the end */
-	unsigned char body[HTTP_BODY_MAX];
-	client_token tokens[CLIENT_TOKENS_MAX];
-	size_t ntokens;
 	client_vault vaults[CLIENT_VAULTS_MAX];
-	size_t nvaults;
+	/* Each buffer below starts on a page, so its used start costs the
+	 * fewest pages (one, for most). */
+	_Alignas(CLIENT_PAGE) http_resp resp; /* ends with its line buffer */
+	_Alignas(CLIENT_PAGE) char req[HTTP_REQ_MAX];
+	_Alignas(CLIENT_PAGE) id_req idq; /* the identity request being built */
+	_Alignas(CLIENT_PAGE) client_token tokens[CLIENT_TOKENS_MAX];
+	_Alignas(CLIENT_PAGE) tls vault_tls;
+	_Alignas(CLIENT_PAGE) unsigned char body[HTTP_BODY_MAX];
 	tls ident_tls;        /* Service Fabric, Entra ID */
 	tls_trust ident_pin;  /* Service Fabric: the thumbprint pin only */
 } client;
@@ -99,6 +126,7 @@ void client_token_drop(client *c, const char *resource);
 
 /* Read one secret's value into out[cap] (+NUL), *n its length; with raw,
  * the whole secret bundle as the vault sent it (checked to hold a value).
+ * On error out holds nothing (at most a NUL at out[0]).
  * last: no more requests will go to this vault (send Connection: close). */
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e);

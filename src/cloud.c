@@ -78,7 +78,7 @@ const char *cloud_resource(const char *vault_host)
 
 const char *cloud_authority(const char *s)
 {
-	const char *p = strstr(s, "://");
+	const char *p = str_find(s, "://");
 	size_t i, n;
 
 	s = p ? p + 3 : s;

@@ -19,7 +19,7 @@ static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
 {
 	char req[600], proxy[300];
 	unsigned char buf[CONN_READ_CHUNK];
-	http_hdr h[1] = { { "User-Agent", "azkv" } };
+	http_hdr h[1] = { { "User-Agent", "azkv", NULL } };
 	http_resp resp, *r = &resp; /* 16 KiB of stack, once per tunnel */
 	size_t used = 0;
 	long len, n;
@@ -114,7 +114,7 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 {
 	unsigned char buf[CONN_READ_CHUNK];
 	int rc = HTTP_MORE;
-	size_t used = 0;
+	size_t used = 0, seen = 0; /* seen: bytes of buf ever written */
 	long n = 0;
 
 	c->requests++;
@@ -126,9 +126,11 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 		n = conn_read(c, buf, sizeof buf, deadline, e);
 		if (n < 0) {
 			c->reusable = 0;
-			explicit_bzero(buf, sizeof buf);
+			explicit_bzero(buf, sizeof buf); /* a failed read may have written */
 			return -1;
 		}
+		if ((size_t)n > seen)
+			seen = (size_t)n;
 		if (n == 0) {
 			c->reusable = 0;
 			rc = http_resp_eof(resp);
@@ -138,7 +140,7 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 		}
 		rc = http_resp_feed(resp, buf, (size_t)n, &used);
 	}
-	explicit_bzero(buf, sizeof buf); /* decrypted body bytes: maybe a secret */
+	explicit_bzero(buf, seen); /* decrypted body bytes: maybe a secret */
 	if (rc != HTTP_DONE)
 		return parse_fail(c, rc, e);
 	/* Bytes after the response: the peer is out of step; don't reuse. */

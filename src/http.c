@@ -573,10 +573,13 @@ static void put_num(wbuf *w, size_t v)
 	put(w, d + i, sizeof d - i);
 }
 
-static void put_field(wbuf *w, const char *name, const char *value)
+static void put_field(wbuf *w, const char *name, const char *pre,
+	const char *value)
 {
 	put_str(w, name);
 	put(w, ": ", 2);
+	if (pre)
+		put_str(w, pre);
 	put_str(w, value);
 	put(w, "\r\n", 2);
 }
@@ -627,7 +630,8 @@ static int req_valid(const char *method, const char *host,
 	if (nhdrs > 0 && hdrs == NULL)
 		return 0;
 	for (i = 0; i < nhdrs; i++) {
-		if (!is_token(hdrs[i].name) || !is_value(hdrs[i].value))
+		if (!is_token(hdrs[i].name) || !is_value(hdrs[i].value)
+			|| (hdrs[i].pre && !is_value(hdrs[i].pre)))
 			return 0;
 		if (is_own_field(hdrs[i].name))
 			return 0;
@@ -650,15 +654,15 @@ long http_req_fmt(char *out, size_t cap, const char *method, const char *host,
 	put(&w, " ", 1);
 	put_str(&w, target);
 	put_str(&w, " HTTP/1.1\r\n");
-	put_field(&w, "Host", host);
+	put_field(&w, "Host", NULL, host);
 	for (i = 0; i < nhdrs; i++)
-		put_field(&w, hdrs[i].name, hdrs[i].value);
+		put_field(&w, hdrs[i].name, hdrs[i].pre, hdrs[i].value);
 	if (body != NULL || strcmp(method, "POST") == 0) {
 		put_str(&w, "Content-Length: ");
 		put_num(&w, body_len);
 		put(&w, "\r\n", 2);
 	}
-	put_field(&w, "Connection", keep_alive ? "keep-alive" : "close");
+	put_field(&w, "Connection", NULL, keep_alive ? "keep-alive" : "close");
 	put(&w, "\r\n", 2);
 	put(&w, body, body_len);
 	if (w.full || w.len > LONG_MAX)

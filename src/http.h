@@ -42,6 +42,8 @@ enum {
 typedef struct http_hdr {
 	const char *name;
 	const char *value;
+	const char *pre; /* written just before value, NULL: nothing ("Bearer "
+	                  * before a token, so the token is never copied) */
 } http_hdr;
 
 typedef struct http_resp {

@@ -27,34 +27,16 @@
 #ifndef AZKV_ARC_TOKENS_DIR /* a build-time option, for tests only */
 #define AZKV_ARC_TOKENS_DIR "/var/opt/azcmagent/tokens"
 #endif
-#define ARC_KEY_MAX 4096        /* every SDK's limit on the challenge file */
 #define SF_API "2019-07-01-preview"
 #define WI_PATH "/oauth2/v2.0/token"
 #define WI_ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-#define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
 #define WI_TENANT_MAX 128       /* a GUID or a domain name */
-#define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
-#define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
-#define ID_HDRS_MAX 4           /* per-source headers; + Content-Type, UA */
 #define ID_URL_MAX (SOURCE_AUTHORITY_MAX + WI_TENANT_MAX + 32)
 
 _Static_assert(ID_FORM_MAX + 2048 <= HTTP_REQ_MAX, "an Entra request must fit HTTP_REQ_MAX");
 _Static_assert(TLS_PIN_LEN == SOURCE_SHA1_LEN, "a thumbprint is a TLS pin");
 
 enum { ID_PLAIN, ID_TLS, ID_PINNED }; /* transports */
-
-/* A request for one token: where, how, and what to say about it. */
-typedef struct id_req {
-	const char *name;       /* source for messages: "App Service" */
-	int kind;               /* RETRY_* */
-	int transport;          /* ID_PLAIN; ID_TLS: the client's roots; ID_PINNED */
-	url u;
-	const char *method;
-	http_hdr h[ID_HDRS_MAX];
-	size_t nh;
-	char form[ID_FORM_MAX]; /* POST body, "" for GET */
-	char auth[ID_AUTH_MAX]; /* Arc: "Basic " + key file */
-} id_req;
 
 static const char *const sel_option[SEL_COUNT] = {
 	"", "--client-id", "--object-id", "--resource-id",
@@ -73,13 +55,13 @@ static void req_init(id_req *q, const char *name, int kind, const char *method)
 	q->method = method;
 	q->nh = 0;
 	q->form[0] = 0;
-	q->auth[0] = 0;
+	q->auth_len = 0; /* auth[] untouched until Arc needs it */
 }
 
 static void add_hdr(id_req *q, const char *name, const char *value)
 {
 	if (q->nh < ID_HDRS_MAX)
-		q->h[q->nh++] = (http_hdr){ name, value };
+		q->h[q->nh++] = (http_hdr){ name, value, NULL };
 }
 
 /* Parse the endpoint s (from variable var) into q->u. */
@@ -313,6 +295,7 @@ static int arc_key(id_req *q, const char *path, err *e)
 	dfd = open(AZKV_ARC_TOKENS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0)
 		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, strerror(errno));
+	q->auth_len = sizeof q->auth; /* read_small may fill any of it */
 	memcpy(q->auth, basic, sizeof basic - 1);
 	rc = read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, what, O_NOFOLLOW,
 		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, e);
@@ -440,8 +423,8 @@ static int exchange(client *c, const id_req *q, err *e)
 	url_host_header(&q->u, host, sizeof host);
 	memcpy(h, q->h, nh * sizeof h[0]);
 	if (q->form[0])
-		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded" };
-	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION };
+		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded", NULL };
+	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
 	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->u.path, h, nh,
 		q->form[0] ? q->form : NULL, strlen(q->form), 0);
 	if (len < 0)
@@ -559,7 +542,7 @@ static client_token *cached(client *c, const char *resource)
 const az_token *client_token_get(client *c, const char *resource, err *e)
 {
 	client_token *t = cached(c, resource);
-	id_req q;
+	id_req *q = &c->idq;
 	int rc;
 
 	if (t)
@@ -572,12 +555,15 @@ const az_token *client_token_get(client *c, const char *resource, err *e)
 		return err_set(e, ERR_USAGE, "resource too long"), NULL;
 	if (!c->id_ready && resolve(c, e) < 0)
 		return NULL;
-	rc = build_req(c, &q, resource, e);
+	rc = build_req(c, q, resource, e);
 	if (rc == 0 && c->id.source == SRC_ARC)
-		rc = arc_challenge(c, &q, e);
+		rc = arc_challenge(c, q, e);
 	if (rc == 0)
-		rc = fetch_token(c, &q, &t->tok, e);
-	explicit_bzero(&q, sizeof q);
+		rc = fetch_token(c, q, &t->tok, e);
+	/* The secrets in it (an assertion, Arc's key); only what was written,
+	 * so the buffers' unused pages stay untouched. */
+	explicit_bzero(q->form, strlen(q->form));
+	explicit_bzero(q->auth, q->auth_len);
 	if (rc < 0)
 		return NULL;
 	c->ntokens++;

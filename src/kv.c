@@ -10,7 +10,6 @@
 #include "buildinfo.h"
 
 #define KV_API "7.5"
-#define KV_AUTH_MAX (AZ_TOKEN_MAX + 16) /* "Bearer " + token */
 
 /* The exchange being made, for messages and retries. */
 typedef struct kv_op {
@@ -23,23 +22,17 @@ typedef struct kv_op {
 
 static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 {
-	static const char bearer[] = "Bearer ";
-	char auth[KV_AUTH_MAX];
 	http_hdr h[3];
 	size_t nh = 0;
 	long len;
 	int rc;
 
-	h[nh++] = (http_hdr){ "Accept", "application/json" };
-	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION };
-	if (tok) {
-		memcpy(auth, bearer, sizeof bearer - 1);
-		memcpy(auth + sizeof bearer - 1, tok->access, tok->len + 1);
-		h[nh++] = (http_hdr){ "Authorization", auth };
-	}
+	h[nh++] = (http_hdr){ "Accept", "application/json", NULL };
+	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
+	if (tok)
+		h[nh++] = (http_hdr){ "Authorization", tok->access, "Bearer " };
 	len = http_req_fmt(c->req, sizeof c->req, "GET", op->hosthdr, op->target,
 		h, nh, NULL, 0, !op->last);
-	explicit_bzero(auth, sizeof auth);
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "%s: %s", op->what, http_strerror((int)len));
 	if ((size_t)len > c->req_used)
@@ -152,7 +145,7 @@ static int kv_failed(client *c, kv_op *op, err *e)
 	if (st >= 300 && st < 400)
 		return err_set(e, ERR_MALFORMED, "%s: unexpected redirect (HTTP %d), not followed",
 			op->what, st);
-	if (st == 404 || (st == 403 && strstr(text, "SecretDisabled")))
+	if (st == 404 || (st == 403 && str_find(text, "SecretDisabled")))
 		cls = ERR_NOTFOUND;
 	else if (st == 401 || st == 403)
 		cls = ERR_DENIED;

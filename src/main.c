@@ -97,24 +97,26 @@ static const char usage_text[] =
 "  4 access denied by the vault (401 after a token, 403)\n";
 
 typedef struct cli {
+	/* what every run writes first, the big rarely-used members last: a run
+	 * touches one or two pages of it */
 	int cmd; /* 'g' get, 't' token, 'x' exec */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
 	const char *pem_key, *pem_certs;
 	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
-	url proxy_url;
-	out_opts file;
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
 	const char *cacert;
 	const char *resource;
-	client_id_opts id;
-	net_resolve resolve[NET_RESOLVE_MAX];
-	size_t nresolve;
-	const char *secrets[CLI_SECRETS_MAX];
 	size_t nsecrets;
+	size_t nresolve;
+	out_opts file;
+	client_id_opts id;
+	const char *secrets[CLI_SECRETS_MAX];
+	net_resolve resolve[NET_RESOLVE_MAX];
+	url proxy_url;
 } cli;
 
 static cli opts;
@@ -365,8 +367,9 @@ static void apply_env(void)
 		cl.net.no_proxy = v;
 }
 
-/* HTTPS_PROXY as curl takes it: [http://]HOST[:PORT], port 1080 if none. */
-static int setup_proxy(err *e)
+/* HTTPS_PROXY as curl takes it: [http://]HOST[:PORT], port 1080 if none.
+ * Not inlined: its buffer stays off the stack under the fetch. */
+__attribute__((noinline)) static int setup_proxy(err *e)
 {
 	char buf[URL_PATH_MAX];
 	const char *p = opts.proxy, *auth, *v6end;
@@ -375,11 +378,11 @@ static int setup_proxy(err *e)
 
 	if (!p)
 		return 0;
-	if (!strstr(p, "://")) {
+	if (!str_find(p, "://")) {
 		fmt(buf, sizeof buf, "http://%s", p);
 		p = buf;
 	}
-	auth = strstr(p, "://") + 3;
+	auth = str_find(p, "://") + 3;
 	alen = strcspn(auth, "/?#");
 	v6end = memchr(auth, ']', alen);
 	if (v6end) {
@@ -445,11 +448,14 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 		size_t i = order[k];
 		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
 		err one = { 0, 0, "" };
+		int rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
+			sizeof values[i] - skip[i], &lens[i], &one);
 
-		used[i] = sizeof values[i]; /* until we know: kv_get may fill any of it */
-		if (kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
-			sizeof values[i] - skip[i], &lens[i], &one) < 0
-			|| post_process(&refs[i], values[i] + skip[i], &lens[i], &one) < 0) {
+		if (rc == 0) { /* (on error kv_get left nothing in values[i]) */
+			used[i] = skip[i] + lens[i] + 1;
+			rc = post_process(&refs[i], values[i] + skip[i], &lens[i], &one);
+		}
+		if (rc < 0) {
 			char line[ERR_MSG_MAX + 32];
 
 			if (!allow)
@@ -460,7 +466,6 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 			conn_close(&cl.vault);
 			continue;
 		}
-		used[i] = skip[i] + lens[i] + 1;
 	}
 	return 0;
 }
@@ -483,7 +488,8 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-static int write_files(const ref *refs, err *e)
+/* Not inlined: its buffer stays off the stack under the fetch. */
+__attribute__((noinline)) static int write_files(const ref *refs, err *e)
 {
 	char path[OUT_PATH_MAX];
 	size_t i, j;

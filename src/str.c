@@ -25,6 +25,16 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+const char *str_find(const char *s, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	for (; *s; s++)
+		if (strncmp(s, pat, n) == 0)
+			return s;
+	return n == 0 ? s : NULL;
+}
+
 int str_ieq(const char *a, const char *b)
 {
 	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))

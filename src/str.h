@@ -18,6 +18,11 @@ int str_copyn(char *dst, size_t cap, const char *src, size_t n);
 int str_ieq(const char *a, const char *b);
 int str_iends(const char *s, const char *suffix);
 
+/* The first occurrence of pat in s, or NULL; "" is found at s. strstr
+ * without musl's two-way search (1.3 KiB), for the few short strings we
+ * search. */
+const char *str_find(const char *s, const char *pat);
+
 /* Make untrusted bytes safe for one stderr line: printable ASCII kept,
  * everything else as \xNN, cut with "..." at cap. Always terminates. */
 void str_printable(char *dst, size_t cap, const char *src, size_t n);

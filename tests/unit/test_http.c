@@ -683,11 +683,21 @@ static void check_fmt(long got, const char *want)
 
 static void test_fmt_exact(void)
 {
-	static const http_hdr imds[] = { { "Metadata", "true" } };
+	static const http_hdr imds[] = { { "Metadata", "true", NULL } };
 	static const http_hdr form[] = {
-		{ "Content-Type", "application/x-www-form-urlencoded" },
-		{ "Accept", "application/json\t;q=1" },
+		{ "Content-Type", "application/x-www-form-urlencoded", NULL },
+		{ "Accept", "application/json\t;q=1", NULL },
 	};
+	static const http_hdr bearer[] = { { "Authorization", "tok.en", "Bearer " } };
+	static const http_hdr bad_pre[] = { { "Authorization", "tok", "Bearer\r\nX: y " } };
+
+	/* pre is written just before the value */
+	check_fmt(http_req_fmt(out, sizeof out, "GET", "v.example", "/s", bearer, 1,
+		NULL, 0, 1),
+		"GET /s HTTP/1.1\r\nHost: v.example\r\nAuthorization: Bearer tok.en\r\n"
+		"Connection: keep-alive\r\n\r\n");
+	CHECK_EQ(http_req_fmt(out, sizeof out, "GET", "v.example", "/s", bad_pre, 1,
+		NULL, 0, 1), HTTP_E_REQUEST);
 
 	check_fmt(http_req_fmt(out, sizeof out, "GET", "169.254.169.254",
 		"/metadata/identity/oauth2/token?api-version=2018-02-01",
@@ -748,7 +758,7 @@ static void test_fmt_reject(void)
 
 	for (i = 0; i < sizeof bad_reqs / sizeof bad_reqs[0]; i++) {
 		const struct bad_req *b = &bad_reqs[i];
-		http_hdr h = { b->name, b->value };
+		http_hdr h = { b->name, b->value, NULL };
 
 		CHECKM(http_req_fmt(out, sizeof out, b->method, b->host,
 			b->target, &h, 1, NULL, 0, 0) == HTTP_E_REQUEST,

@@ -258,8 +258,24 @@ static void test_hexval(void)
 	CHECK_EQ(str_hexval('g'), -1);
 }
 
+/* str_find agrees with strstr on every pair of short strings over {a,b}. */
+static void test_find(void)
+{
+	static const char *const w[] = { "", "a", "b", "aa", "ab", "ba", "bb",
+		"aab", "aba", "abab", "baab", "bbbb", "aabab" };
+	size_t i, j, n = sizeof w / sizeof w[0];
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			CHECKM(str_find(w[i], w[j]) == strstr(w[i], w[j]),
+				"\"%s\" in \"%s\"", w[j], w[i]);
+	CHECK_STR(str_find("http://h", "://"), "://h");
+	CHECK(str_find("code: SecretDisable", "SecretDisabled") == NULL);
+}
+
 int main(void)
 {
+	test_find();
 	test_calendar();
 	test_hexval();
 	test_copy();
