@@ -38,7 +38,8 @@ Usage:
   An address list may be "off". IPv6 as [::1]:50342. Prints "ready" on stdout
   (and creates --ready FILE) once every listener is bound.
 
-CONTROL (--control FILE, JSON object, re-read on every request; missing = {}):
+CONTROL (--control FILE, JSON object, looked at on every request: re-read when
+  its stat changed, and every 20 ms by the watcher regardless; missing = {}):
   "imds":  SPEC | [SPEC, ...]   fault for every IMDS request
   "ext":   SPEC | [SPEC, ...]   fault for every VM-extension request
   "vault": SPEC | [SPEC, ...]   fault for every vault request (also the 401 one)
@@ -85,8 +86,10 @@ LOG (--log FILE): one JSON object per line, appended and flushed before the
   starting at 1; seq counts requests on that connection, starting at 1.
   Tokens in the log are fake; the log is test-only data.
 """
+import _thread
 import argparse
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -107,6 +110,7 @@ IMDS_API = "2018-02-01"
 KV_APIS = {"2015-06-01", "2016-10-01", "7.0", "7.1", "7.2", "7.3", "7.4",
            "7.5", "7.6", "7.6-preview.2", "2025-06-01-preview", "2025-07-01"}
 SELECTORS = ("client_id", "object_id", "msi_res_id")
+PORT_RE = re.compile(r":\d+$")   # the port in a Host header
 HEADER_MAX = 64 * 1024   # request head we accept before answering 431
 BODY_MAX = 1024 * 1024   # request body we accept
 IDLE = 30.0              # keep-alive idle timeout, seconds
@@ -132,13 +136,38 @@ def b64u(b):
     return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
 
+LOG_JSON = json.JSONEncoder(ensure_ascii=True, sort_keys=True)
+COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))   # what dumps() writes
+LOG_FILE = {"fd": None, "id": None}   # the open log and its (st_dev, st_ino)
+
+
 def log(entry):
+    """Append one line: a single write(2) on an O_APPEND descriptor kept open
+    (nothing buffered, so it is in the file before the response is sent)."""
     entry.setdefault("ts", round(time.time(), 6))
-    line = json.dumps(entry, ensure_ascii=True, sort_keys=True) + "\n"
+    line = (LOG_JSON.encode(entry) + "\n").encode("ascii")
     with LOG_LOCK:
-        with open(OPTS.log, "a", encoding="ascii") as f:
-            f.write(line)
-            f.flush()
+        fd = log_fd()
+        while line:
+            line = line[os.write(fd, line):]
+
+
+def log_fd():
+    """The log descriptor, reopened when the path no longer names the file
+    it holds (removed or replaced); a truncated file needs nothing: O_APPEND
+    writes at its new end. Caller holds LOG_LOCK."""
+    try:
+        st = os.stat(OPTS.log)
+        same = (st.st_dev, st.st_ino) == LOG_FILE["id"]
+    except FileNotFoundError:
+        same = False
+    if not same:
+        if LOG_FILE["fd"] is not None:
+            os.close(LOG_FILE["fd"])
+        fd = os.open(OPTS.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        st = os.fstat(fd)
+        LOG_FILE.update(fd=fd, id=(st.st_dev, st.st_ino))
+    return LOG_FILE["fd"]
 
 
 def warn(msg):
@@ -146,8 +175,17 @@ def warn(msg):
     sys.stderr.flush()
 
 
+DATE = (None, "")   # (second, Date header text): formatted once a second
+
+
 def http_date():
-    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
+    global DATE
+    now = int(time.time())
+    sec, text = DATE
+    if sec != now:
+        text = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now))
+        DATE = (now, text)   # one tuple: other threads see the old or the new
+    return text
 
 
 def json_str(s, html=False):
@@ -190,8 +228,13 @@ def value_of(spec):
 # ---- control ---------------------------------------------------------------
 
 class Control:
-    """The control file, re-read on demand; sequence counters reset whenever
-    its content changes."""
+    """The control file; sequence counters reset whenever its content changes.
+    refresh() (at each request, and at each TLS connection for its
+    certificate) re-reads it only when its stat changed: a stat costs far
+    less than reading and hashing. pick()/get() answer from what was last
+    read. current() (the watcher, every 20 ms) always re-reads it, so even a
+    change a stat cannot see (same inode, size and timestamps) is in force
+    once set_control() has its acknowledgment."""
 
     def __init__(self, path):
         self.path = path
@@ -199,17 +242,37 @@ class Control:
         self.digest = None
         self.data = {}
         self.counts = {}
+        self.stat = None      # stat key of the file as last read
 
     def current(self):
         with self.lock:
-            return self._load()
+            self._read(self._stat())
+            return self.data, self.digest
 
-    def _load(self):
+    def _stat(self):
+        """(dev, ino, size, mtime, ctime) of the file; None if missing."""
+        try:
+            st = os.stat(self.path)
+        except (FileNotFoundError, TypeError):
+            return None
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+    def refresh(self):
+        """Re-read the file if its stat changed since it was last read."""
+        key = self._stat()
+        with self.lock:
+            if key != self.stat or self.digest is None:
+                self._read(key)
+
+    def _read(self, key):
+        """Read and parse the file; key is its stat taken BEFORE reading, so
+        a write racing the read shows up as a changed stat next time."""
         try:
             with open(self.path, "rb") as f:
                 raw = f.read()
         except (FileNotFoundError, TypeError):
             raw = b""
+        self.stat = key
         d = hashlib.sha256(raw).hexdigest()
         if d != self.digest:
             try:
@@ -220,13 +283,11 @@ class Control:
                 warn("control %s ignored: %s" % (self.path, e))
                 data = {}
             self.digest, self.data, self.counts = d, data, {}
-        return self.data, self.digest
 
     def pick(self, key, default=None):
         """The fault spec (normalized dict or None) for one request under key."""
         with self.lock:
-            data, _ = self._load()
-            spec = data.get(key, default)
+            spec = self.data.get(key, default)
             if isinstance(spec, list):
                 i = self.counts.get(key, 0)
                 self.counts[key] = i + 1
@@ -234,7 +295,7 @@ class Control:
         return norm_spec(spec)
 
     def get(self, key, default=None):
-        return self.current()[0].get(key, default)
+        return self.data.get(key, default)   # one dict, replaced whole: no lock
 
 
 def norm_spec(spec):
@@ -581,9 +642,7 @@ def make_token(resource, ident, now):
           "idtyp": "app", "oid": ident.get("object_id", ""), "rh": b64u(os.urandom(40)),
           "sub": ident.get("object_id", ""), "tid": tenant, "uti": b64u(os.urandom(16)),
           "ver": "1.0", "xms_mirid": ident.get("msi_res_id", ""), "fake": "azkv-tests"}
-    compact = (",", ":")
-    return "%s.%s.%s" % (b64u(json.dumps(hdr, separators=compact).encode()),
-                         b64u(json.dumps(pl, separators=compact).encode()),
+    return "%s.%s.%s" % (b64u(dumps(hdr).encode()), b64u(dumps(pl).encode()),
                          b64u(os.urandom(256)))
 
 
@@ -596,7 +655,7 @@ def issue(ctx, params):
     if len(sel) > 1:
         return imds_error(400, "invalid_request",
                           "Only one of client_id, object_id or msi_res_id may be specified")
-    if not re.match(r"^(https?|api)://[^\s]+$", res):
+    if not valid_resource(res):
         return imds_error(400, "invalid_resource",
                           "AADSTS500011: The resource principal named %s was not found in the tenant." % res)
     found = find_identity(sel)
@@ -612,7 +671,7 @@ def issue(ctx, params):
             "expires_in": str(TOKEN_LIFE), "expires_on": str(now + TOKEN_LIFE),
             "ext_expires_in": str(TOKEN_LIFE), "not_before": str(now),
             "resource": res, "token_type": "Bearer"}
-    r = Resp(200, json.dumps(body, separators=(",", ":")))
+    r = Resp(200, dumps(body))
     r.log.update(token=tok, identity=name)
     return r
 
@@ -692,7 +751,7 @@ def sources():
 
 
 def dumps(obj):
-    return json.dumps(obj, separators=(",", ":"))
+    return COMPACT_JSON.encode(obj)
 
 
 def appsvc_error(status, message):
@@ -778,8 +837,11 @@ def issue_src(ctx, res, found, shape, fields):
     return r
 
 
+RESOURCE_RE = re.compile(r"^(https?|api)://[^\s]+$")
+
+
 def valid_resource(res):
-    return bool(res) and re.match(r"^(https?|api)://[^\s]+$", res) is not None
+    return bool(res) and RESOURCE_RE.match(res) is not None
 
 
 def one_selector(q, names):
@@ -1080,6 +1142,7 @@ def handle_entra(ctx):
 # ---- vault -----------------------------------------------------------------
 
 NAME_RE = re.compile(r"^[0-9A-Za-z-]{1,127}$")
+SECRET_PATH_RE = re.compile(r"^/secrets/([^/]*)(?:/([^/]*))?/?$")
 
 
 def vault_config(host):
@@ -1091,24 +1154,40 @@ def vault_config(host):
     return None
 
 
+def request_id():
+    """A random (version 4) UUID like str(uuid.uuid4()), for a fraction of its cost."""
+    h = os.urandom(16).hex()
+    return "%s-%s-4%s-%x%s-%s" % (h[:8], h[8:12], h[13:16], 8 | int(h[16], 16) & 3,
+                                  h[17:20], h[20:])
+
+
+def std_headers(*pairs):
+    """(lower-case name, name, value) for decorate(); a callable value is
+    called for each response."""
+    return tuple((k.lower(), k, v) for k, v in pairs + (("Date", http_date),))
+
+
+STD_HEADERS = {   # what the real services send, in their order
+    "vault": std_headers(
+        ("Cache-Control", "no-cache"), ("Pragma", "no-cache"),
+        ("Expires", "-1"), ("x-ms-keyvault-region", "westeurope"),
+        ("x-ms-request-id", request_id),
+        ("x-ms-keyvault-service-version", "1.9.2049.1"),
+        ("x-ms-keyvault-network-info",
+         "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Strict-Transport-Security", "max-age=31536000;includeSubDomains")),
+    "imds": std_headers(("Server", "IMDS/150.870.65.1475")),
+    None: std_headers(),
+}
+
+
 def decorate(listener, resp):
     """Prepend the headers the real service sends, unless already set."""
-    if listener == "vault":
-        std = [("Cache-Control", "no-cache"), ("Pragma", "no-cache"),
-               ("Expires", "-1"), ("x-ms-keyvault-region", "westeurope"),
-               ("x-ms-request-id", str(uuid.uuid4())),
-               ("x-ms-keyvault-service-version", "1.9.2049.1"),
-               ("x-ms-keyvault-network-info",
-                "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;"),
-               ("X-Content-Type-Options", "nosniff"),
-               ("Strict-Transport-Security", "max-age=31536000;includeSubDomains")]
-    elif listener == "imds":
-        std = [("Server", "IMDS/150.870.65.1475")]
-    else:
-        std = []
-    std.append(("Date", http_date()))
     have = {k.lower() for k, _ in resp.headers}
-    resp.headers = [kv for kv in std if kv[0].lower() not in have] + resp.headers
+    resp.headers = [(k, v() if callable(v) else v)
+                    for lk, k, v in STD_HEADERS.get(listener) or STD_HEADERS[None]
+                    if lk not in have] + resp.headers
 
 
 def norm_res(r):
@@ -1121,9 +1200,11 @@ def challenge(vc, message):
     return kv_error(401, "Unauthorized", message, headers=[("WWW-Authenticate", auth)])
 
 
-def vault_secret(ctx, vc, name, version):
-    """The answer for an authenticated GET of name[/version]."""
-    sec = FIX["secrets"].get(name.lower()) if vc.get("secrets", True) else None
+@functools.lru_cache(maxsize=1024)   # the fixture never changes
+def find_secret(name, version, enabled):
+    """(fixture entry or None, value or None, version id) for name[/version];
+    enabled is the vault's "secrets" flag."""
+    sec = FIX["secrets"].get(name.lower()) if enabled else None
     value = None
     if sec is not None:
         latest = sec.get("version") or hashlib.md5(name.lower().encode()).hexdigest()
@@ -1133,6 +1214,24 @@ def vault_secret(ctx, vc, name, version):
             for v, spec in sec.get("versions", {}).items():
                 if v.lower() == version.lower():
                     value, version = value_of(spec), v
+    return sec, value, version
+
+
+SECRET_ATTRS = dumps({"enabled": True, "created": 1714000000, "updated": 1714000000,
+                      "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90})
+
+
+@functools.lru_cache(maxsize=1024)   # same secret, same bytes: encode it once
+def secret_body(host, name, version, value, html):
+    return ('{"value":%s,"id":%s,"attributes":%s,"tags":{}}' % (
+        json_str(value, html=html),
+        json.dumps("https://%s/secrets/%s/%s" % (host, name, version)),
+        SECRET_ATTRS)).encode("utf-8")
+
+
+def vault_secret(ctx, vc, name, version):
+    """The answer for an authenticated GET of name[/version]."""
+    sec, value, version = find_secret(name, version, bool(vc.get("secrets", True)))
     if value is None:
         nid = name + ("/" + version if version else "")
         return kv_error(404, "SecretNotFound",
@@ -1158,13 +1257,7 @@ def vault_secret(ctx, vc, name, version):
     if sec.get("disabled"):
         return kv_error(403, "Forbidden", "Operation get is not allowed on a disabled secret.",
                         inner="SecretDisabled")
-    attrs = {"enabled": True, "created": 1714000000, "updated": 1714000000,
-             "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90}
-    body = '{"value":%s,"id":%s,"attributes":%s,"tags":{}}' % (
-        json_str(value, html=sec.get("escape") == "html"),
-        json.dumps("https://%s/secrets/%s/%s" % (ctx.host, name, version)),
-        json.dumps(attrs, separators=(",", ":")))
-    return Resp(200, body)
+    return Resp(200, secret_body(ctx.host, name, version, value, sec.get("escape") == "html"))
 
 
 def handle_vault(ctx):
@@ -1172,7 +1265,7 @@ def handle_vault(ctx):
     vc = vault_config(ctx.host)
     if vc is None:
         return kv_error(400, "BadParameter", "Unknown vault host %s" % ctx.host)
-    m = re.match(r"^/secrets/([^/]*)(?:/([^/]*))?/?$", req.path)
+    m = SECRET_PATH_RE.match(req.path)
     if req.method != "GET":
         return kv_error(405, "BadParameter", "The requested HTTP method is not allowed")
     if not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
@@ -1249,6 +1342,21 @@ class Reader:
         return out
 
 
+@functools.lru_cache(maxsize=256)   # a client asks for the same few targets
+def parse_target(target):
+    """(path, {name: value or [values]}, whether a name repeats)."""
+    u = urlsplit(target)
+    query, dup = {}, False
+    for k, v in parse_qsl(u.query, keep_blank_values=True):
+        if k in query:
+            dup = True
+            old = query[k]
+            query[k] = (old if isinstance(old, list) else [old]) + [v]
+        else:
+            query[k] = v
+    return u.path, query, dup
+
+
 def parse_head(head):
     req = Request()
     lines = head.decode("latin-1").split("\r\n")
@@ -1256,16 +1364,8 @@ def parse_head(head):
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
         return None
     req.method, req.target, req.http = parts
-    u = urlsplit(req.target)
-    req.path = u.path
-    pairs = parse_qsl(u.query, keep_blank_values=True)
-    for k, v in pairs:
-        if k in req.query:
-            req.qdup = True
-            old = req.query[k]
-            req.query[k] = (old if isinstance(old, list) else [old]) + [v]
-        else:
-            req.query[k] = v
+    req.path, query, req.qdup = parse_target(req.target)
+    req.query = dict(query)   # a copy: the cached one stays as parsed
     for l in lines[1:]:
         k, sep, v = l.partition(":")
         if not sep or not k or k != k.strip():
@@ -1380,7 +1480,10 @@ class Listener:
             with self.conn_lock:
                 self.conn_count += 1
                 cid = self.conn_count
-            threading.Thread(target=self.serve, args=(c, cid), daemon=True).start()
+            # not threading.Thread: its start() waits until the new thread
+            # runs, and the client waits with it; these die with the process
+            # as daemon threads do
+            _thread.start_new_thread(self.serve, (c, cid))
 
     def serve(self, c, cid):
         laddr, raddr = c.getsockname(), c.getpeername()
@@ -1392,6 +1495,7 @@ class Listener:
         tls = None
         try:
             if self.tls:
+                CONTROL.refresh()
                 which = CONTROL.get(self.name + "_cert", "default")
                 ctx = self.contexts.get(which) or self.contexts["default"]
                 try:
@@ -1416,6 +1520,7 @@ class Listener:
             if head is None:
                 return
             seq += 1
+            CONTROL.refresh()
             req = parse_head(head) if head else None
             ctx = Ctx()
             ctx.listener, ctx.req = self.name, req
@@ -1426,7 +1531,7 @@ class Listener:
                          head=head[:2000].decode("latin-1") if head else None))
                 self.send(c, resp)
                 return
-            ctx.host = re.sub(r":\d+$", "", (req.header("host") or "").lower())
+            ctx.host = PORT_RE.sub("", (req.header("host") or "").lower())
             resp = self.handler(ctx)
             resp = apply_fault(ctx, resp, CONTROL.pick(self.name))
             decorate(self.name, resp)
