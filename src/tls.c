@@ -2,6 +2,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "pem.h"
+#include "rsa.h"
 #include "str.h"
 
 #include <bearssl.h>
@@ -347,6 +348,28 @@ static int seed(br_ssl_engine_context *eng, err *e)
 	return 0;
 }
 
+#if RSA_FAST
+/* BearSSL 0.6's own unpadding step (src/inner.h; not in its public API). */
+uint32_t br_rsa_pkcs1_sig_unpad(const unsigned char *sig, size_t sig_len,
+	const unsigned char *hash_oid, size_t hash_len, unsigned char *hash_out);
+
+/* br_rsa_i62_pkcs1_vrfy with the public operation from rsa.c (variable
+ * time: everything here is public). */
+static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
+	const unsigned char *hash_oid, size_t hash_len,
+	const br_rsa_public_key *pk, unsigned char *hash_out)
+{
+	unsigned char sig[RSA_BITS_MAX / 8];
+
+	if (xlen > sizeof sig)
+		return 0;
+	memcpy(sig, x, xlen);
+	if (!rsa_public(sig, xlen, pk->n, pk->nlen, pk->e, pk->elen))
+		return 0;
+	return br_rsa_pkcs1_sig_unpad(sig, xlen, hash_oid, hash_len, hash_out);
+}
+#endif
+
 static void profile(tls_impl *s, const tls_trust *trust)
 {
 	static const br_hash_class *const hashes[] = {
@@ -359,7 +382,11 @@ static void profile(tls_impl *s, const tls_trust *trust)
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_x509_minimal_init(&s->xc, &br_sha256_vtable, trust->tas, trust->n);
 	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+#if RSA_FAST
+	br_ssl_engine_set_rsavrfy(eng, rsa_vrfy);
+#else
 	br_ssl_engine_set_default_rsavrfy(eng);
+#endif
 	br_ssl_engine_set_default_ecdsa(eng);
 	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
 	br_x509_minimal_set_ecdsa(&s->xc, br_ssl_engine_get_ec(eng),

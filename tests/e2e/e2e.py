@@ -409,6 +409,12 @@ def cases():
     # faults with an unambiguous class
     add(Case("fault-tls-untrusted", ["get", "myvault/db-password"], control={"vault_cert": "untrusted"}, rc=7))
     add(Case("fault-tls-wrong-name", ["get", "myvault/db-password"], control={"vault_cert": "wrongname"}, rc=7))
+    add(Case("fault-tls-bad-signature", ["get", "myvault/db-password"], control={"vault_cert": "badsig"},
+             rc=7, err="not trusted", doc="the right names and issuer, one bit of the signature flipped: "
+             "no root verifies it (vault_cert default passes)"))
+    add(Case("fault-tls-bad-chain-signature", ["get", "myvault/db-password"],
+             control={"vault_cert": "badchain"}, rc=7, err="certificate signature invalid",
+             doc="the leaf's signature by the intermediate does not verify"))
     add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7))
     add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
              out=v("db-password")))

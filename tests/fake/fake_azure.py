@@ -45,7 +45,8 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
   "vault": SPEC | [SPEC, ...]   fault for every vault request (also the 401 one)
   "vault:NAME": SPEC | [...]    fault for authenticated requests for secret NAME
                                 (NAME lower-case; the fixture's "fault" is the default)
-  "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired"
+  "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired" | "badsig"
+                | "badchain"
                                 certificate the vault presents (chosen per connection)
   "sf_cert": "default" | "ec"   Service Fabric's self-signed certificate (RSA or P-256)
   "appsvc", "arc", "sf", "ml", "cloudshell", "entra": SPEC | [...]  faults, as "imds"
@@ -1632,7 +1633,7 @@ def main():
     listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
                  Listener("vault", parse_addrs(OPTS.vault), handle_vault,
-                          certs=("vault", "chain", "untrusted", "wrongname", "expired")),
+                          certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain")),
                  Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
                  Listener("arc", parse_addrs(OPTS.arc), handle_arc),
                  Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec")),

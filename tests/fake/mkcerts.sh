@@ -6,6 +6,8 @@
 #   untrusted-ca.pem              a second, unrelated root
 #   untrusted.pem untrusted.key   right names, issued by untrusted-ca
 #   wrongname.pem wrongname.key   issued by ca.pem but only for wrong.example.com
+#   badsig.pem badsig.key         vault.pem with a flipped bit in its signature
+#   badchain.pem badchain.key     chain.pem, the leaf's signature flipped the same way
 #   expired.pem expired.key       issued by ca.pem, valid 2020-01-01 .. 2021-01-01
 #   entra.pem entra.key           issued by ca.pem for the Entra ID authority hosts
 #                                 (public, China, US Gov): the fake token endpoint
@@ -90,6 +92,22 @@ sign untrusted-ca untrusted "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER
 sign ca wrongname "wrong.example.com" "DNS:wrong.example.com" "$NOW_MINUS" "$LATER"
 sign ca expired "*.vault.azure.net" "$GOOD_SAN" 20200101000000Z 20210101000000Z
 sign ca entra "login.microsoftonline.com" "$ENTRA_SAN" "$NOW_MINUS" "$LATER"
+# badsig: vault's certificate with one bit of its signature flipped (the key
+# still matches, so the server can use it; a client must refuse it: no root
+# verifies it); badchain: the same for chain's leaf, before the intermediate
+# (the intermediate's signature check must fail)
+flipsig() {
+	cp "$1.key" "$2.key"
+	openssl x509 -in "$1.pem" -outform DER -out "work/$1.der"
+	python3 -c 'import base64, sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[-1] ^= 1
+b = base64.b64encode(bytes(d)).decode()
+print("-----BEGIN CERTIFICATE-----"); [print(b[i:i + 64]) for i in range(0, len(b), 64)]
+print("-----END CERTIFICATE-----")' "work/$1.der" > "$2.pem"
+}
+flipsig vault badsig
+flipsig chain badchain
+cat intermediate.pem >> badchain.pem
 # selfsigned NAME NEWKEY-ARGS...: a leaf that is its own issuer (not a CA)
 selfsigned() {
 	n=$1
