@@ -46,6 +46,26 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 HWM = os.path.join(ROOT, "build", "hwm")  # tests/hwm.c: VmHWM at the exit stop
 
 
+def rss_parts(argv, env):
+    """Where azkv's resident memory is at exit: build/hwm's HWM_SMAPS dump,
+    summed by kind of mapping."""
+    if not os.access(HWM, os.X_OK):
+        return "(no build/hwm)"
+    p = subprocess.run([HWM] + argv, env=dict(env, HWM_SMAPS="1"), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, check=True)
+    parts, kind = {}, None
+    for line in p.stderr.decode().splitlines():
+        f = line.split()
+        if f and "-" in f[0] and len(f) >= 5:
+            name = f[5] if len(f) > 5 else ""
+            kind = ("text" if "x" in f[1] and name.startswith("/") else
+                    "data" if name.startswith("/") else
+                    name.strip("[]") if name else "bss")
+        elif f[:1] == ["Rss:"] and kind:
+            parts[kind] = parts.get(kind, 0) + int(f[1])
+    return ", ".join("%s %d KiB" % (k, v) for k, v in parts.items() if v)
+
+
 def peak_rss(argv, env):
     """Peak RSS (KiB) of one run. A single program: its own VmHWM at exit
     (build/hwm). A shell pipeline: the largest process, via GNU time, whose
@@ -175,6 +195,11 @@ def main(argv):
     print(ten.row())
     print("ratio 10 secrets / 1 secret: wall %.2f" % (
         statistics.median(ten.wall) / statistics.median(one.wall)))
+    print("each extra secret: +%.0f us wall, of which azkv's own CPU +%.0f us "
+          "(the rest is the fake's answer)" % (
+              (statistics.median(ten.wall) - statistics.median(one.wall)) / 9 * 1e6,
+              (statistics.median(ten.cpu) - statistics.median(one.cpu)) / 9 * 1e6))
+    print("azkv's peak RSS by mapping: %s" % rss_parts([AZKV, "get", "--cacert", ca, URL], env))
     if os.access("/usr/bin/valgrind", os.X_OK):
         ia = instructions([AZKV, "get", "--cacert", ca, URL], env)
         ib = instructions(["sh", "-c", PIPELINE], env)
