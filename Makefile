@@ -9,6 +9,7 @@
 HOSTCC ?= gcc
 MUSLCC ?= musl-gcc
 JSMN_DIR ?= vendor/jsmn-1.1.0
+BEARSSL_INC ?= vendor/bearssl-0.6/inc
 WARN = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
@@ -34,6 +35,13 @@ build/unit-asan/test_%: tests/unit/test_%.c $(PURE) $(UNIT_HDR)
 build/unit-musl/test_%: tests/unit/test_%.c $(PURE) $(UNIT_HDR)
 	@mkdir -p $(@D)
 	$(MUSLCC) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< $(PURE)
+
+# rsa_public against BearSSL's constant-time code (the host build of BearSSL
+# that build.sh makes for brssl), under ASan/UBSan.
+build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t.h build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
+		build/bearssl-host/libbearssl.a
 
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
@@ -99,7 +107,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns
+FUZZERS = http chunked json azure ref challenge time dns pem
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

@@ -51,6 +51,8 @@ for u in $UNITS; do
 	suite "unit-$u-asan" "build/unit-asan/test_$u"
 	suite "unit-$u-musl" "build/unit-musl/test_$u"
 done
+make -s build/unit-asan/diff_rsa || { echo "0 passed, 1 failed"; exit 1; }
+suite rsa-vs-bearssl build/unit-asan/diff_rsa
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
