@@ -6,6 +6,7 @@
 #   ./build.sh --fetch   only get the pinned third-party code (vendor/PINS)
 #   ./build.sh --deps    only install missing Debian packages (root)
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
+#   ./build.sh --build-time  print the time a build embeds (unix seconds)
 #   --arch aarch64       with any of the above but --clean: static arm64
 #                        bin/azkv-aarch64 (Debian's cross gcc, arm64 musl
 #                        from vendor/); --deps adds the cross tools and qemu
@@ -44,7 +45,7 @@ say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -438,9 +439,17 @@ replace_if_changed() {
 }
 
 # Never the current time: the same tree gives the same binary.
+# What the binary is made of: a commit that touches none of these (README,
+# tests) leaves the binary's bytes, and so README's expected sha256, as they
+# were. vendor/PINS names the third-party code.
+BUILD_INPUTS="src certs build.sh vendor/PINS VERSION"
+
+# The build time: SOURCE_DATE_EPOCH, else the time of the last commit that
+# changed a build input.
 build_time() {
 	local t=${SOURCE_DATE_EPOCH:-}
-	[ -n "$t" ] || t=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || true)
+	# shellcheck disable=SC2086 # one path per word
+	[ -n "$t" ] || t=$(git -C "$ROOT" log -1 --format=%ct -- $BUILD_INPUTS 2>/dev/null || true)
 	[ -n "$t" ] || t=$(stat -c %Y certs/* | sort -n | tail -n 1)
 	case $t in '' | *[!0-9]*) die "build time '$t' is not unix seconds" ;; esac
 	printf '%s\n' "$t"
@@ -511,7 +520,7 @@ main() {
 		case $1 in
 		--arch) [ $# -ge 2 ] || usage; arch=$2; shift ;;
 		--arch=*) arch=${1#--arch=} ;;
-		--debug | --fetch | --deps | --clean) [ -z "$action" ] || usage; action=$1 ;;
+		--debug | --fetch | --deps | --clean | --build-time) [ -z "$action" ] || usage; action=$1 ;;
 		*) usage ;;
 		esac
 		shift
@@ -523,6 +532,7 @@ main() {
 	--fetch) fetch ;;
 	--deps) install_deps ;;
 	--clean) rm -rf build bin ;;
+	--build-time) build_time ;;
 	esac
 }
 

@@ -7,7 +7,10 @@
 # build/repro.txt.
 #   sources  HEAD (git archive) by default; --worktree: the files of the
 #            working tree that git tracks or would add (not ignored)
-#   time     SOURCE_DATE_EPOCH if set, else the commit time of HEAD
+#   time     SOURCE_DATE_EPOCH if set, else ./build.sh --build-time (the
+#            last commit that changed a build input)
+#   README   states the x86-64 sha256 for HEAD's sources and the toolchain it
+#            was made with; with that toolchain, a different hash fails
 #   vendor/  the verified downloads kept in vendor/ are copied in (for a
 #            tree without one, the tree itself); the builds run with
 #            AZKV_NO_FETCH=1, so nothing is fetched twice
@@ -36,7 +39,7 @@ aarch64) out=bin/azkv-aarch64 names="bearssl jsmn musl-arm64" ;;
 esac
 
 commit=$(git rev-parse HEAD)
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct HEAD)}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(./build.sh --build-time)}
 tmp=$(mktemp -d /tmp/azkv-repro.XXXXXX)
 [ "${KEEP:-}" = 1 ] || trap 'rm -rf "$tmp"' EXIT
 A=$tmp/a
@@ -126,4 +129,25 @@ mv build/repro.txt.tmp build/repro.txt
 cat build/repro.txt
 say "$(($(date +%s) - start)) s for two builds"
 [ "$ha" = "$hb" ] || { say "differing builds kept in $tmp"; echo "repro: 0 passed, 1 failed"; trap - EXIT; exit 1; }
+
+# README's "expected-sha256: HASH (x86-64; toolchain: ...)" line.
+if [ "$arch" = x86_64 ] && [ "$worktree" = 0 ]; then
+	line=$(grep -m1 '^expected-sha256: ' README.md || true)
+	want=$(printf '%s\n' "$line" | sed -n 's/^expected-sha256: \([0-9a-f]\{64\}\) (x86-64; toolchain: \(.*\))$/\1/p')
+	wantchain=$(printf '%s\n' "$line" | sed -n 's/^expected-sha256: [0-9a-f]\{64\} (x86-64; toolchain: \(.*\))$/\1/p')
+	if [ -z "$want" ]; then
+		say "README.md: no 'expected-sha256: HASH (x86-64; toolchain: ...)' line"
+		echo "repro: 1 passed, 1 failed"
+		exit 1
+	elif [ "$wantchain" != "$(toolchain)" ]; then
+		say "README's hash is for another toolchain ($wantchain); not compared"
+	elif [ "$want" != "$ha" ]; then
+		say "README.md states sha256 $want for these sources, the build gave $ha:"
+		say "update its expected-sha256 line (the sources changed, or the build is not what README says)"
+		echo "repro: 1 passed, 1 failed"
+		exit 1
+	else
+		say "README's expected sha256 matches"
+	fi
+fi
 echo "repro: 1 passed, 0 failed"
