@@ -122,9 +122,13 @@ typedef struct cli {
 static cli opts;
 static client cl;
 static tls_trust trust;
-static char values[CLI_SECRETS_MAX][CLI_VALUE_MAX];
+/* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
+ * so 64 always fit): a run touches the pages its values need, not one per
+ * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
+static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
+static size_t arena_used;
+static char *values[CLI_SECRETS_MAX];
 static size_t lens[CLI_SECRETS_MAX];
-static size_t used[CLI_SECRETS_MAX]; /* bytes of values[i] to wipe at exit */
 
 static int set_selector(int sel, const char *v, err *e)
 {
@@ -436,11 +440,13 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 	return 0;
 }
 
-/* Fetch refs[i] for each i in order[0..n) (grouped by vault) into values[]
- * at offset skip[i]. On failure with allow, the entry is marked missing
- * (lens = SIZE_MAX) and a warning printed; else the first error stops. */
+/* Fetch refs[i] for each i in order[0..n) (grouped by vault) into the
+ * arena: values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; no
+ * prefix: NULL) then the value. On failure with allow, the entry is marked
+ * missing (lens = SIZE_MAX) and a warning printed; else the first error
+ * stops. */
 static int fetch_all(const ref *refs, const size_t *order, size_t n,
-	const size_t *skip, int allow, err *e)
+	const char *const *prefix, const size_t *skip, int allow, err *e)
 {
 	size_t k;
 
@@ -448,11 +454,15 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 		size_t i = order[k];
 		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
 		err one = { 0, 0, "" };
-		int rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
-			sizeof values[i] - skip[i], &lens[i], &one);
+		int rc;
 
-		if (rc == 0) { /* (on error kv_get left nothing in values[i]) */
-			used[i] = skip[i] + lens[i] + 1;
+		values[i] = arena + arena_used; /* CLI_VALUE_MAX bytes left at least */
+		if (prefix)
+			memcpy(values[i], prefix[i], skip[i]);
+		rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
+			CLI_VALUE_MAX - skip[i], &lens[i], &one);
+		if (rc == 0) { /* (on error kv_get left nothing after the prefix) */
+			arena_used += skip[i] + lens[i] + 1;
 			rc = post_process(&refs[i], values[i] + skip[i], &lens[i], &one);
 		}
 		if (rc < 0) {
@@ -568,7 +578,7 @@ static int cmd_get(err *e)
 	if (parse_refs(refs, e) < 0)
 		return -1;
 	group_by_vault(refs, opts.nsecrets, order);
-	if (fetch_all(refs, order, opts.nsecrets, skip, 0, e) < 0)
+	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;
 	if (opts.pem_key || opts.pem_certs)
 		return write_pem(&refs[0], e);
@@ -618,7 +628,6 @@ static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 		skip[*n] = (size_t)(eq - environ[i]) + 1;
 		if (skip[*n] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
-		memcpy(values[*n], environ[i], skip[*n]);
 		at[(*n)++] = i;
 	}
 	return 0;
@@ -660,15 +669,18 @@ static int cmd_exec(err *e)
 {
 	static ref refs[CLI_SECRETS_MAX];
 	static char *env[CLI_ENV_MAX];
-	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n;
+	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
+	const char *prefix[CLI_SECRETS_MAX];
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
 	if (env_refs(refs, at, skip, &n, e) < 0)
 		return -1;
 	logv("exec: %zu references in the environment", n);
+	for (i = 0; i < n; i++)
+		prefix[i] = environ[at[i]];
 	group_by_vault(refs, n, order);
-	if (fetch_all(refs, order, n, skip, opts.allow_missing, e) < 0
+	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
 		|| child_env(env, at, skip, n, e) < 0)
 		return -1;
 	client_done(&cl);
@@ -719,8 +731,7 @@ int main(int argc, char **argv)
 			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
 				: cmd_token(&e);
 		client_done(&cl);
-		for (size_t i = 0; i < CLI_SECRETS_MAX; i++)
-			explicit_bzero(values[i], used[i]);
+		explicit_bzero(arena, arena_used);
 	}
 	if (rc < 0) {
 		char line[ERR_MSG_MAX + 8];
