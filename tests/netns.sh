@@ -65,6 +65,14 @@ fakepid=
 cleanup() {
 	if [ -n "$fakepid" ]; then
 		kill "$fakepid" 2>/dev/null
+		# a fake stuck in shutdown must not hang the suite: 5 s, then KILL
+		i=0
+		while kill -0 "$fakepid" 2>/dev/null && [ $i -lt 50 ] &&
+			[ "$(awk '{ print $3 }' "/proc/$fakepid/stat" 2>/dev/null)" != Z ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 "$fakepid" 2>/dev/null
 		wait "$fakepid" 2>/dev/null
 	fi
 	rm -rf "$tmp"
