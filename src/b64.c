@@ -1,7 +1,6 @@
 #include "b64.h"
 
-/* Value of c in the alphabet (0-63); -1 if not base64, -2 for '='. */
-static int val(int c, int *alpha)
+int b64_digit(int c, int *alpha)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -34,7 +33,7 @@ long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 	int bits = 0, pad = 0, alpha = 0, quad = 0;
 
 	for (i = 0; i < n; i++) {
-		int v = val((unsigned char)in[i], &alpha);
+		int v = b64_digit((unsigned char)in[i], &alpha);
 
 		if (is_space((unsigned char)in[i]))
 			continue;

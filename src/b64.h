@@ -11,6 +11,11 @@
 
 #include <stddef.h>
 
+/* Value of the character c (0-63); -2 for '='; -1 if not base64 or not of
+ * the alphabet *alpha holds: 1 standard ('+', '/'), 2 URL-safe ('-', '_'),
+ * 0 either (set by the first '+', '/', '-' or '_' seen). */
+int b64_digit(int c, int *alpha);
+
 /* Decode in[n] into out[cap]; returns the decoded length or -1. */
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
 

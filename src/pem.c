@@ -1,4 +1,5 @@
 #include "pem.h"
+#include "b64.h"
 
 #include <string.h>
 
@@ -100,21 +101,6 @@ void pem_reader_init(pem_reader *r, unsigned char *der, size_t cap)
 	r->cap = cap;
 }
 
-static int b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Is line[n] (no CR/LF) a BEGIN or END line; its label in *label, *ln. */
 static int marker(const char *line, size_t n, const char *kind,
 	const char **label, size_t *ln)
@@ -164,7 +150,7 @@ static int on_line(pem_reader *r)
 /* One character of a certificate's body. */
 static int body_char(pem_reader *r, int c)
 {
-	int v;
+	int standard = 1, v;
 
 	if (c == ' ' || c == '\t' || c == '\r')
 		return 0;
@@ -172,7 +158,7 @@ static int body_char(pem_reader *r, int c)
 		r->pad = 1;
 		return 0;
 	}
-	if ((v = b64_value(c)) < 0 || r->pad)
+	if ((v = b64_digit(c, &standard)) < 0 || r->pad)
 		return PEM_E_B64;
 	r->bits = (r->bits << 6 | (unsigned)v) & 0xffffu;
 	r->nbits += 6;

@@ -82,6 +82,7 @@ static void test_reader(void)
 	CHECK_STR(out, "");
 	/* refusals */
 	CHECK_EQ(read_certs(B("aGk*"), 5, 64, out), PEM_E_B64);      /* not base64 */
+	CHECK_EQ(read_certs(B("aG_k"), 5, 64, out), PEM_E_B64);      /* URL-safe alphabet */
 	CHECK_EQ(read_certs(B("aGk=aGk="), 5, 64, out), PEM_E_B64);  /* data after padding */
 	CHECK_EQ(read_certs(B("aGl="), 5, 64, out), PEM_E_B64);      /* non-zero spare bits */
 	CHECK_EQ(read_certs(B("aGVsb"), 5, 64, out), PEM_E_B64);     /* a lone last character */
