@@ -48,32 +48,51 @@ static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
 	return 0;
 }
 
+/* One try: TCP (through the proxy when proxied), then TLS when t is set
+ * offering curves. As tls_open, TLS_RETRY_CURVES included. */
+static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
+	const tls_trust *trust, int curves, net_ms deadline, err *e)
+{
+	if (proxied)
+		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
+	else
+		c->fd = net_connect(cfg, c->host, c->port, deadline, e);
+	if (c->fd < 0)
+		return -1;
+	if (proxied && tunnel(c, cfg, deadline, e) < 0)
+		return -1;
+	if (!t)
+		return 0;
+	c->tls = t;
+	return tls_open(t, trust, c->fd, c->host, c->peer, curves, deadline, e);
+}
+
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	tls *t, const tls_trust *trust, net_ms deadline, err *e)
 {
 	int proxied = t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
+	err first = { 0, 0, "" };
 	char desc[160];
+	int rc;
 
 	conn_close(c);
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	if (proxied)
-		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
-	else
-		c->fd = net_connect(cfg, host, port, deadline, e);
-	if (c->fd < 0)
-		return -1;
-	if (proxied && tunnel(c, cfg, deadline, e) < 0) {
+	rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_X25519, deadline, &first);
+	if (rc == TLS_RETRY_CURVES) {
+		/* no x25519 there: a new connection offering every curve */
+		logv("%s; again, offering P-256, P-384 and P-521 as well", first.msg);
+		conn_close(c);
+		rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_ALL, deadline, e);
+	} else if (rc < 0 && e->code == ERR_OK) {
+		*e = first;
+	}
+	if (rc < 0) {
 		conn_close(c);
 		return -1;
 	}
 	if (t) {
-		c->tls = t;
-		if (tls_open(t, trust, c->fd, host, c->peer, deadline, e) < 0) {
-			conn_close(c);
-			return -1;
-		}
 		tls_describe(t, desc, sizeof desc);
 		logv("%s: %s", c->peer, desc);
 	}

@@ -34,6 +34,7 @@ typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
 	tls_pin pin;
+	br_ec_impl ec; /* the default, offering only x25519 on a first try */
 	int pinned;
 	int fd;
 	char peer[300];
@@ -90,13 +91,28 @@ static const struct {
 	{ BR_ERR_INVALID_ALGORITHM, "server used an algorithm we did not offer" },
 };
 
+/* RFC 5246 7.2 names of the alerts a server sends to a client it refuses. */
+static const char *alert_name(int alert)
+{
+	switch (alert) {
+	case 40: return " (handshake_failure)";
+	case 42: return " (bad_certificate)";
+	case 47: return " (illegal_parameter)";
+	case 70: return " (protocol_version)";
+	case 71: return " (insufficient_security)";
+	case 80: return " (internal_error)";
+	case 112: return " (unrecognized_name)";
+	default: return "";
+	}
+}
+
 static void tls_errtext(int code, char *out, size_t cap)
 {
 	size_t i;
 
 	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
-		fmt(out, cap, "server sent fatal alert %d",
-			code - BR_ERR_RECV_FATAL_ALERT);
+		fmt(out, cap, "server sent fatal alert %d%s",
+			code - BR_ERR_RECV_FATAL_ALERT, alert_name(code - BR_ERR_RECV_FATAL_ALERT));
 		return;
 	}
 	if (code >= BR_ERR_SEND_FATAL_ALERT) {
@@ -370,7 +386,37 @@ static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
 }
 #endif
 
-static void profile(tls_impl *s, const tls_trust *trust)
+/* The engine's ECDSA check (ServerKeyExchange of ECDHE_ECDSA) with every
+ * curve, whatever the engine's EC implementation offers for ECDHE. */
+static uint32_t ecdsa_vrfy(const br_ec_impl *impl, const void *hash,
+	size_t hash_len, const br_ec_public_key *pk, const void *sig,
+	size_t sig_len)
+{
+	(void)impl;
+	return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(), hash,
+		hash_len, pk, sig, sig_len);
+}
+
+/* Which curves the ClientHello offers. BearSSL 0.6 lists the EC
+ * implementation's curves in ID order: its code meant to put x25519 first
+ * tests the wrong value, so P-256 comes first and a server that follows the
+ * client's order takes it (x25519 costs a third fewer instructions). So
+ * the first offer is x25519 alone; TLS_OFFER_ALL adds P-256, P-384 and
+ * P-521 for a server without x25519 (conn.c retries with it). */
+static void offer(tls_impl *s, int curves)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+
+	s->ec = *br_ec_get_default();
+	if (curves == TLS_OFFER_X25519)
+		s->ec.supported_curves = (uint32_t)1 << BR_EC_curve25519;
+	br_ssl_engine_set_ec(eng, &s->ec);
+	br_ssl_engine_set_ecdsa(eng, ecdsa_vrfy);
+	br_x509_minimal_set_ecdsa(&s->xc, br_ec_get_default(),
+		br_ecdsa_vrfy_asn1_get_default());
+}
+
+static void profile(tls_impl *s, const tls_trust *trust, int curves)
 {
 	static const br_hash_class *const hashes[] = {
 		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
@@ -387,10 +433,8 @@ static void profile(tls_impl *s, const tls_trust *trust)
 #else
 	br_ssl_engine_set_default_rsavrfy(eng);
 #endif
-	br_ssl_engine_set_default_ecdsa(eng);
+	offer(s, curves);
 	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
-	br_x509_minimal_set_ecdsa(&s->xc, br_ssl_engine_get_ec(eng),
-		br_ssl_engine_get_ecdsa(eng));
 	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
 		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
 
@@ -483,13 +527,24 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 	}
 }
 
+/* A failed x25519-only handshake that offering every curve may fix: the
+ * server said it has nothing in common with us (no shared curve leaves no
+ * ECDHE suite). */
+static int curve_refused(const tls_impl *s)
+{
+	int code = br_ssl_engine_last_error(&s->cc.eng);
+
+	return code == BR_ERR_RECV_FATAL_ALERT + 40 /* handshake_failure */
+		|| code == BR_ERR_RECV_FATAL_ALERT + 71; /* insufficient_security */
+}
+
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, net_ms deadline, err *e)
+	const char *peer, int curves, net_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	int rc;
 
-	profile(s, trust);
+	profile(s, trust, curves);
 	s->fd = fd;
 	str_copy(s->peer, sizeof s->peer, peer);
 	if (seed(&s->cc.eng, e) < 0)
@@ -499,6 +554,8 @@ int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
 	rc = run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e);
 	if (rc == 1)
 		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake", peer);
+	if (rc < 0 && curves == TLS_OFFER_X25519 && curve_refused(s))
+		return TLS_RETRY_CURVES;
 	return rc;
 }
 

@@ -3,8 +3,8 @@
  * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
  * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
  * AES-GCM (what Key Vault, Entra and the identity endpoints negotiate;
- * ChaCha20-Poly1305 was cut for size); x25519, P-256, P-384, P-521; RSA to
- * 4096 bits.
+ * ChaCha20-Poly1305 was cut for size); x25519 offered alone first, then
+ * with P-256, P-384, P-521 if the server refuses; RSA to 4096 bits.
  * SNI and host name verification always, except with a pinned trust: then
  * the one check is that the SHA-1 of the leaf certificate's DER equals the
  * pin (Service Fabric's self-signed token endpoint). Certificates are checked
@@ -54,10 +54,16 @@ int tls_trust_load(tls_trust *t, const char *path, err *e);
  * whole decision; never a "verification off". */
 void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
 
-/* Handshake on connected fd with host (SNI and name check). The trust must
- * outlive the connection. */
+#define TLS_OFFER_X25519 0 /* ECDHE offer: x25519 only (the first try) */
+#define TLS_OFFER_ALL 1    /* x25519, P-256, P-384, P-521 */
+#define TLS_RETRY_CURVES (-2) /* tls_open: refused an x25519-only offer */
+
+/* Handshake on connected fd with host (SNI and name check), offering
+ * curves (TLS_OFFER_*). The trust must outlive the connection. 0, -1 with
+ * e set, or TLS_RETRY_CURVES (e set too) when the server refused an
+ * x25519-only offer: open a new connection and offer TLS_OFFER_ALL. */
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, net_ms deadline, err *e);
+	const char *peer, int curves, net_ms deadline, err *e);
 
 /* Read: >0 bytes, 0 the peer closed (cleanly or not: HTTP framing decides),
  * -1 error. */

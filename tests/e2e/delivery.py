@@ -449,6 +449,25 @@ def t_proxy_never_identity(tmp):
     return why or (None if not log else "an identity request went to the proxy: %r" % log)
 
 
+def t_proxy_curve_fallback(tmp):
+    """a vault without x25519 behind the proxy: the second offer goes
+    through a second CONNECT tunnel"""
+    px = Proxy(tmp)
+    try:
+        r = azkv(["get", "myvault/db-password"], env={"HTTPS_PROXY": "http://127.0.0.1:3128"},
+                 control={"vault_tls": "no-x25519"})
+        log = px.entries()
+    finally:
+        px.stop()
+    why = ok_shape(r, v("db-password"))
+    if why:
+        return why
+    want = [("CONNECT", "myvault.vault.azure.net:443")] * 2
+    if [(e["method"], e["target"]) for e in log] != want:
+        return "proxy saw %r, want two CONNECTs" % [(e["method"], e["target"]) for e in log]
+    return None
+
+
 def t_proxy_denied(tmp):
     r, log = with_proxy(tmp, {"HTTPS_PROXY": "http://127.0.0.1:3128"}, ["get", "myvault/db-password"], deny=True)
     return failure_shape(r, 6, "403")

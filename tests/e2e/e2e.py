@@ -77,6 +77,18 @@ class Run:
 
 # ---- checks: each returns None or a reason ---------------------------------
 
+def vault_tls_tries(connects, failed):
+    """The vault saw this many connections, this many failed handshakes."""
+    def f(r):
+        n = len(r.connects("vault"))
+        bad = len([e for e in r.entries if e["event"] == "tls-error" and e["listener"] == "vault"])
+        if (n, bad) != (connects, failed):
+            return "vault connections %d (%d failed handshakes), want %d (%d)" % (
+                n, bad, connects, failed)
+        return None
+    return f
+
+
 def token_out(newline=False, listener="imds"):
     """Expected stdout: the one token the fake issued on listener."""
     def f(r):
@@ -415,6 +427,22 @@ def cases():
     add(Case("fault-tls-bad-chain-signature", ["get", "myvault/db-password"],
              control={"vault_cert": "badchain"}, rc=7, err="certificate signature invalid",
              doc="the leaf's signature by the intermediate does not verify"))
+    add(Case("tls-x25519-client-order", ["get", "-v", "myvault/db-password"],
+             control={"vault_tls": "client-order"}, out=v("db-password"), stderr_ok=True,
+             err="curve x25519", checks=[vault_tls_tries(1, 0)],
+             doc="a server that takes the client's first curve gets x25519 (BearSSL 0.6 "
+                 "would list P-256 first)"))
+    add(Case("tls-no-x25519-fallback", ["get", "-v", "myvault/db-password"],
+             control={"vault_tls": "no-x25519"}, out=v("db-password"), stderr_ok=True,
+             err=["fatal alert 40 (handshake_failure); again, offering P-256", "curve P-256"],
+             checks=[vault_tls_tries(2, 1)],
+             doc="a vault without x25519 refuses the first offer; one new connection "
+                 "offering every curve"))
+    add(Case("fault-tls-no-common-suite", ["get", "myvault/db-password"],
+             control={"vault_tls": "no-common"}, rc=7,
+             err="TLS with myvault.vault.azure.net:443: server sent fatal alert 40 (handshake_failure)",
+             checks=[vault_tls_tries(2, 2)],
+             doc="refused with every curve too: exit 7 after two tries, not more"))
     add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7))
     add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
              out=v("db-password")))

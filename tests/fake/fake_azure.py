@@ -48,6 +48,12 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
   "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired" | "badsig"
                 | "badchain"
                                 certificate the vault presents (chosen per connection)
+  "vault_tls": "default" | "client-order" | "no-x25519" | "no-common"
+                                the vault's ECDHE curve choice: its own order
+                                (OpenSSL's, x25519 first), the client's order,
+                                or P-256 only (a handshake_failure alert to a
+                                client offering only x25519); "no-common": only
+                                ChaCha20 suites (handshake_failure to azkv)
   "sf_cert": "default" | "ec"   Service Fabric's self-signed certificate (RSA or P-256)
   "appsvc", "arc", "sf", "ml", "cloudshell", "entra": SPEC | [...]  faults, as "imds"
                                 ("status" answers in that source's error shape)
@@ -1441,6 +1447,27 @@ class Listener:
         if "default" not in self.contexts:
             raise SystemExit("fake_azure: no %s.pem in %s (run mkcerts.sh)" % (names[0], OPTS.certdir))
 
+    def curves(self, ctx, which, mode):
+        """ctx, or a copy of it that chooses its ECDHE curve as mode says."""
+        if mode not in ("client-order", "no-x25519", "no-common"):
+            return ctx
+        key = (which, mode)
+        if key not in self.contexts:
+            name = self.name if which == "default" else which
+            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            c.minimum_version = ssl.TLSVersion.TLSv1_2
+            c.load_cert_chain(os.path.join(OPTS.certdir, name + ".pem"),
+                              os.path.join(OPTS.certdir, name + ".key"))
+            c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
+            if mode == "client-order":
+                c.options &= ~ssl.OP_CIPHER_SERVER_PREFERENCE
+            elif mode == "no-x25519":
+                c.set_ecdh_curve("prime256v1")
+            else:
+                c.set_ciphers("ECDHE-RSA-CHACHA20-POLY1305")
+            self.contexts[key] = c
+        return self.contexts[key]
+
     @property
     def up(self):
         return bool(self.socks)
@@ -1499,6 +1526,7 @@ class Listener:
                 CONTROL.refresh()
                 which = CONTROL.get(self.name + "_cert", "default")
                 ctx = self.contexts.get(which) or self.contexts["default"]
+                ctx = self.curves(ctx, which, CONTROL.get(self.name + "_tls", "default"))
                 try:
                     c = ctx.wrap_socket(c, server_side=True)
                 except (ssl.SSLError, OSError) as e:
