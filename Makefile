@@ -66,7 +66,16 @@ build/hwm: tests/hwm.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-bench: build/hwm
+# The bench's stand-in vault (tests/benchvault.c) uses OpenSSL: libssl-dev is
+# installed here if missing (bench.py falls back to the Python fake without it).
+build/benchvault: tests/benchvault.c
+	@mkdir -p $(@D)
+	@dpkg -s libssl-dev >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq --no-install-recommends libssl-dev >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends libssl-dev >/dev/null; }; }
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -o $@ $< -lssl -lcrypto
+
+bench: all build/hwm build/benchvault
 	tests/bench.sh
 
 # 200 azkv processes at once against a vault throttling above 50 requests/s
