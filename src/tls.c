@@ -291,6 +291,9 @@ static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 		l->t->der_len = r->len;
 		return add_anchor(l, path, e);
 	}
+	if (rc == PEM_E_BIG)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: over %d bytes",
+			path, l->t->n + 1, TLS_CERT_MAX);
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s", path,
 			l->t->n + 1, pem_strerror(rc));

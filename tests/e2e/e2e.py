@@ -23,6 +23,7 @@ gets these invariants:
 The child gets a clean environment (PATH only, plus the case's env) and
 `--cacert $AZKV_TEST_CA` right after the subcommand unless the case says not.
 """
+import base64
 import atexit
 import fnmatch
 import os
@@ -415,6 +416,15 @@ def cases():
              rc=2, err="not valid base64", checks=[no_traffic]))
     add(Case("cacert-open-block", ["get", "--cacert", "@ca:open", "myvault/db-password"], cacert=False,
              rc=2, err="without its END line", checks=[no_traffic]))
+    add(Case("cacert-too-many", ["get", "--cacert", "@ca:many", "myvault/db-password"], cacert=False,
+             rc=2, err="more than 256 certificates", checks=[no_traffic]))
+    add(Case("cacert-cert-too-big", ["get", "--cacert", "@ca:bigcert", "myvault/db-password"],
+             cacert=False, rc=2, err="certificate 1: over 16384 bytes", checks=[no_traffic]))
+    add(Case("cacert-names-too-big", ["get", "--cacert", "@ca:bignames", "myvault/db-password"],
+             cacert=False, rc=2, err="too large (limit 196608 bytes of keys and names)",
+             checks=[no_traffic]))
+    add(Case("cacert-folder", ["get", "--cacert", "@ca:dir", "myvault/db-password"], cacert=False,
+             rc=2, err="Is a directory", checks=[no_traffic]))
     add(Case("cacert-missing", ["get", "--cacert", "/nonexistent/ca.pem", "myvault/db-password"],
              cacert=False, rc=2, err="No such file", checks=[no_traffic]))
 
@@ -498,11 +508,19 @@ def ca_variant(kind):
     """A CA file made from the test CA (written once, in a temporary folder):
     bundle: the built-in roots, a private key block, text and the test CA,
     with CR LF line ends; nocert: text only; badb64: the test CA with a
-    character that is not base64; open: the test CA without its END line."""
+    character that is not base64; open: the test CA without its END line;
+    many: 257 copies of the test CA (the limit is 256); bigcert: the test CA
+    after a CERTIFICATE block of 20,000 bytes (the limit is 16 KiB); bignames:
+    the test CA after 150 copies of a CA whose name is ~1.3 KB (192 KiB of
+    names and keys in all is the limit); dir: a folder (open works, read
+    fails)."""
     if not CA_DIR:
         CA_DIR.append(tempfile.mkdtemp(prefix="azkv-ca."))
         atexit.register(shutil.rmtree, CA_DIR[0], True)
     path = os.path.join(CA_DIR[0], kind + ".pem")
+    if kind == "dir":
+        os.makedirs(path, exist_ok=True)
+        return path
     with open(os.environ["AZKV_TEST_CA"]) as f:
         ca = f.read()
     lines = ca.splitlines()
@@ -514,6 +532,20 @@ def ca_variant(kind):
                 "Subject: the test CA\n" + ca).replace("\n", "\r\n")
     elif kind == "nocert":
         text = "no certificate in here\n"
+    elif kind == "many":
+        text = ca * 257
+    elif kind == "bigcert":
+        body = base64.b64encode(b"\x30" * 20000).decode()
+        text = ("-----BEGIN CERTIFICATE-----\n" +
+                "\n".join(body[i:i + 64] for i in range(0, len(body), 64)) +
+                "\n-----END CERTIFICATE-----\n" + ca)
+    elif kind == "bignames":
+        subj = "/O=azkv tests" + "".join("/OU=%02d%s" % (i, "n" * 60) for i in range(20)) + "/CN=big"
+        big = os.path.join(CA_DIR[0], "bignames-one.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-keyout", big + ".key", "-out", big, "-subj", subj],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        text = open(big).read() * 150 + ca
     elif kind == "badb64":
         text = "\n".join(lines[:2] + ["*" + lines[2][1:]] + lines[3:]) + "\n"
     else:
