@@ -532,13 +532,17 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 
 /* A failed x25519-only handshake that offering every curve may fix: the
  * server said it has nothing in common with us (no shared curve leaves no
- * ECDHE suite). */
+ * ECDHE suite), or it chose a curve we did not offer (ecdhe_curve is what
+ * its key exchange named; profile() zeroed it). */
 static int curve_refused(const tls_impl *s)
 {
 	int code = br_ssl_engine_last_error(&s->cc.eng);
+	unsigned curve = s->cc.eng.ecdhe_curve;
 
 	return code == BR_ERR_RECV_FATAL_ALERT + 40 /* handshake_failure */
-		|| code == BR_ERR_RECV_FATAL_ALERT + 71; /* insufficient_security */
+		|| code == BR_ERR_RECV_FATAL_ALERT + 71 /* insufficient_security */
+		|| (code == BR_ERR_INVALID_ALGORITHM && curve != 0
+			&& curve != BR_EC_curve25519);
 }
 
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,

@@ -4,7 +4,7 @@
  * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
  * AES-GCM (what Key Vault, Entra and the identity endpoints negotiate;
  * ChaCha20-Poly1305 was cut for size); x25519 offered alone first, then
- * with P-256, P-384, P-521 if the server refuses; RSA to 4096 bits.
+ * with P-256, P-384, P-521 if the server refuses it; RSA to 4096 bits.
  * SNI and host name verification always, except with a pinned trust: then
  * the one check is that the SHA-1 of the leaf certificate's DER equals the
  * pin (Service Fabric's self-signed token endpoint). Certificates are checked
@@ -61,7 +61,8 @@ void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
 /* Handshake on connected fd with host (SNI and name check), offering
  * curves (TLS_OFFER_*). The trust must outlive the connection. 0, -1 with
  * e set, or TLS_RETRY_CURVES (e set too) when the server refused an
- * x25519-only offer: open a new connection and offer TLS_OFFER_ALL. */
+ * x25519-only offer or chose another curve: open a new connection and offer
+ * TLS_OFFER_ALL. */
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
 	const char *peer, int curves, net_ms deadline, err *e);
 

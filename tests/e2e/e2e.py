@@ -453,6 +453,11 @@ def cases():
              err="TLS with myvault.vault.azure.net:443: server sent fatal alert 40 (handshake_failure)",
              checks=[vault_tls_tries(2, 2)],
              doc="refused with every curve too: exit 7 after two tries, not more"))
+    add(Case("fault-tls-server-ignores-curves", ["get", "myvault/db-password"],
+             control={"vault_tls": "p256-anyway"}, rc=7, err="bad handshake signature",
+             checks=[vault_tls_tries(2, 2)],
+             doc="a server choosing P-256 when offered x25519 alone gets the second offer "
+                 "(there its zero signature fails)"))
     add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7))
     add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
              out=v("db-password")))

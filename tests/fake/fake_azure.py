@@ -53,7 +53,9 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 (OpenSSL's, x25519 first), the client's order,
                                 or P-256 only (a handshake_failure alert to a
                                 client offering only x25519); "no-common": only
-                                ChaCha20 suites (handshake_failure to azkv)
+                                ChaCha20 suites (handshake_failure to azkv);
+                                "p256-anyway": a raw server that ignores the
+                                client's curves (p256_anyway)
   "sf_cert": "default" | "ec"   Service Fabric's self-signed certificate (RSA or P-256)
   "appsvc", "arc", "sf", "ml", "cloudshell", "entra": SPEC | [...]  faults, as "imds"
                                 ("status" answers in that source's error shape)
@@ -1419,6 +1421,41 @@ def read_body(rd, req):
     return True
 
 
+def p256_anyway(c, which):
+    """A server that ignores the curves a client offers: to any ClientHello,
+    ServerHello (ECDHE_RSA_WITH_AES_128_GCM_SHA256), the vault certificate
+    and a ServerKeyExchange naming P-256, signed with zeros (no key here).
+    A client that did not offer P-256 stops at the curve; one that did, at
+    the signature. Returns what the client answered, for the log."""
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            got = c.recv(n - len(b))
+            if not got:
+                raise OSError("closed")
+            b += got
+        return b
+
+    def msg(kind, body):
+        return bytes([kind]) + struct.pack(">I", len(body))[1:] + body
+
+    try:
+        hdr = exact(5)
+        exact(struct.unpack(">H", hdr[3:5])[0])
+        name = "vault" if which == "default" else which
+        der = ssl.PEM_cert_to_DER_cert(open(os.path.join(OPTS.certdir, name + ".pem")).read())
+        certs = struct.pack(">I", len(der))[1:] + der
+        point = b"\x04" + hashlib.sha512(b"not a point").digest()
+        ske = b"\x03\x00\x17" + bytes([len(point)]) + point + b"\x04\x01" + struct.pack(">H", 256) + bytes(256)
+        hs = (msg(2, b"\x03\x03" + os.urandom(32) + b"\x00\xc0\x2f\x00") +
+              msg(11, struct.pack(">I", len(certs))[1:] + certs) + msg(12, ske) + msg(14, b""))
+        c.sendall(b"\x16\x03\x03" + struct.pack(">H", len(hs)) + hs)
+        answer = c.recv(64)
+        return "p256-anyway: client answered %s" % (answer.hex() or "with a close")
+    except OSError as e:
+        return "p256-anyway: %s" % e
+
+
 class Listener:
     def __init__(self, name, addrs, handler, certs=None):
         """certs: None (plain HTTP) or the certificate names to serve, the
@@ -1526,7 +1563,11 @@ class Listener:
                 CONTROL.refresh()
                 which = CONTROL.get(self.name + "_cert", "default")
                 ctx = self.contexts.get(which) or self.contexts["default"]
-                ctx = self.curves(ctx, which, CONTROL.get(self.name + "_tls", "default"))
+                mode = CONTROL.get(self.name + "_tls", "default")
+                if mode == "p256-anyway":
+                    log(dict(base, event="tls-error", cert=which, error=p256_anyway(c, which)))
+                    return
+                ctx = self.curves(ctx, which, mode)
                 try:
                     c = ctx.wrap_socket(c, server_side=True)
                 except (ssl.SSLError, OSError) as e:
