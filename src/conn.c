@@ -71,7 +71,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	tls *t, const tls_trust *trust, net_ms deadline, err *e)
 {
 	int proxied = t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
-	err first = { 0, 0, "" };
+	int failed_before = e->code != ERR_OK; /* then e is not ours to clear */
 	char desc[160];
 	int rc;
 
@@ -79,14 +79,13 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_X25519, deadline, &first);
-	if (rc == TLS_RETRY_CURVES) {
+	rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_X25519, deadline, e);
+	if (rc == TLS_RETRY_CURVES && !failed_before) {
 		/* no x25519 there: a new connection offering every curve */
-		logv("%s; again, offering P-256, P-384 and P-521 as well", first.msg);
+		logv("%s; again, offering P-256, P-384 and P-521 as well", e->msg);
+		err_clear(e);
 		conn_close(c);
 		rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_ALL, deadline, e);
-	} else if (rc < 0 && e->code == ERR_OK) {
-		*e = first;
 	}
 	if (rc < 0) {
 		conn_close(c);

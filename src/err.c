@@ -18,6 +18,13 @@ static int err_vset(err *e, int code, int net, const char *f, va_list ap)
 	return -1;
 }
 
+void err_clear(err *e)
+{
+	e->code = ERR_OK;
+	e->net = ERR_NET_NONE;
+	e->msg[0] = '\0';
+}
+
 int err_set(err *e, int code, const char *f, ...)
 {
 	va_list ap;

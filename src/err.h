@@ -43,6 +43,9 @@ int err_set(err *e, int code, const char *fmt, ...)
 int err_net(err *e, int net, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Forget a failure the caller has dealt with (it tries again another way). */
+void err_clear(err *e);
+
 /* Name of a class ("network", "tls", ...), for -v and tests. */
 const char *err_name(int code);
 
