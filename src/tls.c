@@ -245,8 +245,8 @@ static void dn_append(void *ctx, const void *p, size_t n)
 	arena_put(ctx, p, n);
 }
 
-/* Decode the DER in t->der into the next anchor. */
-static int add_anchor(loader *l, const char *path, err *e)
+/* Decode the len bytes of DER in t->der into the next anchor. */
+static int add_anchor(loader *l, size_t len, const char *path, err *e)
 {
 	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
 	br_x509_decoder_context dc;
@@ -257,7 +257,7 @@ static int add_anchor(loader *l, const char *path, err *e)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
 			path, TLS_ANCHORS_MAX);
 	br_x509_decoder_init(&dc, dn_append, l);
-	br_x509_decoder_push(&dc, l->t->der, l->t->der_len);
+	br_x509_decoder_push(&dc, l->t->der, len);
 	pk = br_x509_decoder_get_pkey(&dc);
 	if (pk == NULL)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: X.509 error %d",
@@ -287,10 +287,8 @@ static int add_anchor(loader *l, const char *path, err *e)
 /* What the reader said (PEM_CERT: add that certificate). */
 static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 {
-	if (rc == PEM_CERT) {
-		l->t->der_len = r->len;
-		return add_anchor(l, path, e);
-	}
+	if (rc == PEM_CERT)
+		return add_anchor(l, r->len, path, e);
 	if (rc == PEM_E_BIG)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: over %d bytes",
 			path, l->t->n + 1, TLS_CERT_MAX);

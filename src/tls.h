@@ -37,8 +37,7 @@ typedef struct tls_trust {
 	size_t used;     /* arena bytes used */
 	int pinned;      /* accept only the leaf whose SHA-1 is pin */
 	unsigned char pin[TLS_PIN_LEN];
-	size_t der_len;  /* tls_trust_load: the certificate being decoded */
-	unsigned char der[TLS_CERT_MAX];
+	unsigned char der[TLS_CERT_MAX]; /* tls_trust_load: one certificate */
 	_Alignas(16) unsigned char own[TLS_ANCHORS_MAX * TLS_ANCHOR_SIZE];
 	unsigned char arena[TLS_ARENA_MAX];
 } tls_trust;

@@ -1421,12 +1421,23 @@ def read_body(rd, req):
     return True
 
 
-def p256_anyway(c, which):
+def server_context(name):
+    """A TLS 1.2+ server context for certdir/NAME.pem and .key that records
+    the client's SNI on the socket (azkv_sni)."""
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    c.minimum_version = ssl.TLSVersion.TLSv1_2
+    c.load_cert_chain(os.path.join(OPTS.certdir, name + ".pem"),
+                      os.path.join(OPTS.certdir, name + ".key"))
+    c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
+    return c
+
+
+def p256_anyway(c, pem):
     """A server that ignores the curves a client offers: to any ClientHello,
-    ServerHello (ECDHE_RSA_WITH_AES_128_GCM_SHA256), the vault certificate
-    and a ServerKeyExchange naming P-256, signed with zeros (no key here).
-    A client that did not offer P-256 stops at the curve; one that did, at
-    the signature. Returns what the client answered, for the log."""
+    ServerHello (ECDHE_RSA_WITH_AES_128_GCM_SHA256), the (first) certificate
+    of the file pem and a ServerKeyExchange naming P-256, signed with zeros
+    (no key here). A client that did not offer P-256 stops at the curve; one
+    that did, at the signature. Returns what the client answered, for the log."""
     def exact(n):
         b = b""
         while len(b) < n:
@@ -1442,8 +1453,8 @@ def p256_anyway(c, which):
     try:
         hdr = exact(5)
         exact(struct.unpack(">H", hdr[3:5])[0])
-        name = "vault" if which == "default" else which
-        der = ssl.PEM_cert_to_DER_cert(open(os.path.join(OPTS.certdir, name + ".pem")).read())
+        with open(pem) as f:
+            der = ssl.PEM_cert_to_DER_cert(f.read())
         certs = struct.pack(">I", len(der))[1:] + der
         point = b"\x04" + hashlib.sha512(b"not a point").digest()
         ske = b"\x03\x00\x17" + bytes([len(point)]) + point + b"\x04\x01" + struct.pack(">H", 256) + bytes(256)
@@ -1466,23 +1477,24 @@ class Listener:
         self.conn_lock = threading.Lock()
         self.conn_count = 0
         self.contexts = {}
+        self.files = {}      # control value -> certificate name (certdir/NAME.pem)
         if certs:
             self.load_certs(certs)
 
     def load_certs(self, names):
         for i, name in enumerate(names):
-            pem = os.path.join(OPTS.certdir, name + ".pem")
-            if not os.path.exists(pem):
+            if not os.path.exists(os.path.join(OPTS.certdir, name + ".pem")):
                 continue
-            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            c.minimum_version = ssl.TLSVersion.TLSv1_2
-            c.load_cert_chain(pem, os.path.join(OPTS.certdir, name + ".key"))
-            c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
             key = "default" if i == 0 else name[len(self.name) + 1:] \
                 if name.startswith(self.name + "-") else name
-            self.contexts[key] = c
+            self.files[key] = name
+            self.contexts[key] = server_context(name)
         if "default" not in self.contexts:
             raise SystemExit("fake_azure: no %s.pem in %s (run mkcerts.sh)" % (names[0], OPTS.certdir))
+
+    def pem(self, which):
+        """The certificate file control NAME_cert's value which selects."""
+        return os.path.join(OPTS.certdir, self.files.get(which, self.files["default"]) + ".pem")
 
     def curves(self, ctx, which, mode):
         """ctx, or a copy of it that chooses its ECDHE curve as mode says."""
@@ -1490,12 +1502,7 @@ class Listener:
             return ctx
         key = (which, mode)
         if key not in self.contexts:
-            name = self.name if which == "default" else which
-            c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            c.minimum_version = ssl.TLSVersion.TLSv1_2
-            c.load_cert_chain(os.path.join(OPTS.certdir, name + ".pem"),
-                              os.path.join(OPTS.certdir, name + ".key"))
-            c.sni_callback = lambda s, sni, _c: setattr(s, "azkv_sni", sni)
+            c = server_context(self.files.get(which, self.files["default"]))
             if mode == "client-order":
                 c.options &= ~ssl.OP_CIPHER_SERVER_PREFERENCE
             elif mode == "no-x25519":
@@ -1565,7 +1572,7 @@ class Listener:
                 ctx = self.contexts.get(which) or self.contexts["default"]
                 mode = CONTROL.get(self.name + "_tls", "default")
                 if mode == "p256-anyway":
-                    log(dict(base, event="tls-error", cert=which, error=p256_anyway(c, which)))
+                    log(dict(base, event="tls-error", cert=which, error=p256_anyway(c, self.pem(which))))
                     return
                 ctx = self.curves(ctx, which, mode)
                 try:
