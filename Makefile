@@ -16,8 +16,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c
-UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/der.c src/rc2.c src/x509.c
+UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa der rc2
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -42,6 +42,14 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
 		build/bearssl-host/libbearssl.a
+
+# The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
+# BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
+P12_SRC = src/pkcs12.c src/der.c src/rc2.c src/x509.c src/fmt.c
+build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \
+		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
 
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
@@ -116,7 +124,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem
+FUZZERS = http chunked json azure ref challenge time dns pem pkcs12
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
@@ -131,6 +139,16 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(FUZZ_HDR)
 build/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PURE) $(FUZZ_HDR)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(PURE)
+
+# fuzz_pkcs12 also links BearSSL (host build) for the PKCS#12 crypto.
+build/fuzz/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c $(P12_SRC) $(FUZZ_HDR) build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -I$(BEARSSL_INC) -o $@ $< $(P12_SRC) build/bearssl-host/libbearssl.a
+
+build/fuzz-replay/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c tests/fuzz/replay.c $(P12_SRC) $(FUZZ_HDR) build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ $< tests/fuzz/replay.c $(P12_SRC) \
+		build/bearssl-host/libbearssl.a
 
 fuzz: fetch
 	@FUZZ_CC=$(FUZZ_CC) tests/fuzz/fuzz.sh --deps

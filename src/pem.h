@@ -26,6 +26,10 @@ typedef struct pem_out {
 
 int pem_split(const char *in, size_t n, pem_out *key, pem_out *certs);
 
+/* Append der[n] as a PEM block "-----BEGIN label-----" (base64 lines of
+ * 64 characters) to o, NUL-terminated. 0 or PEM_E_SPACE (o unchanged). */
+int pem_write(pem_out *o, const char *label, const unsigned char *der, size_t n);
+
 /*
  * pem_reader: the certificates of a CA file, read in pieces of any size
  * (no whole-file buffer). Each "-----BEGIN CERTIFICATE-----" (or X509

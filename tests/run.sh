@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa"
+UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa der rc2"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -53,6 +53,8 @@ for u in $UNITS; do
 done
 make -s build/unit-asan/diff_rsa || { echo "0 passed, 1 failed"; exit 1; }
 suite rsa-vs-bearssl build/unit-asan/diff_rsa
+make -s build/unit-asan/test_pkcs12 || { echo "0 passed, 1 failed"; exit 1; }
+suite pkcs12-vs-openssl build/unit-asan/test_pkcs12
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
