@@ -25,7 +25,7 @@ JOBS=${JOBS:-2}
 PINS=$ROOT/vendor/PINS
 APTDIR=$ROOT/vendor/.apt
 STAMP=.azkv-fetched
-DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux
+DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux nginx-light libssl-dev
 curl jq ca-certificates binutils cryptsetup-bin coreutils"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.

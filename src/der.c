@@ -52,23 +52,18 @@ int der_peek(const der *d)
 	return header(d, &tag, &h, &n) < 0 ? -1 : tag;
 }
 
-int der_get(der *d, int tag, der *in, const unsigned char **tlv, size_t *tlvlen)
+int der_get(der *d, int tag, der *in)
 {
 	size_t h, n;
 	int t;
 
 	if (header(d, &t, &h, &n) < 0 || t != tag) {
 		d->bad = 1;
-		if (in)
-			der_init(in, d->p, 0), in->bad = 1;
+		der_init(in, d->p, 0);
+		in->bad = 1;
 		return -1;
 	}
-	if (in)
-		der_init(in, d->p + h, n);
-	if (tlv)
-		*tlv = d->p;
-	if (tlvlen)
-		*tlvlen = h + n;
+	der_init(in, d->p + h, n);
 	d->p += h + n;
 	return 0;
 }
@@ -89,24 +84,53 @@ int der_done(const der *d)
 	return d->bad || d->p != d->end ? -1 : 0;
 }
 
-int der_uint(der *d, unsigned long max, unsigned long *v)
+int der_num(const der *w, unsigned long max, unsigned long *v)
 {
-	der w;
+	const unsigned char *p = w->p;
 	unsigned long x = 0;
 
-	if (der_get(d, DER_INT, &w, NULL, NULL) < 0)
+	if (w->bad || p == w->end || (p[0] & 0x80))
 		return -1;
-	if (w.p == w.end || (w.p[0] & 0x80))
-		return d->bad = 1, -1;
-	for (; w.p < w.end; w.p++) {
-		if (x > (max >> 8) && x != 0)
-			return d->bad = 1, -1;
-		x = x << 8 | *w.p;
+	for (; p < w->end; p++) {
+		if (x > (max >> 8))
+			return -1;
+		x = x << 8 | *p;
 		if (x > max)
-			return d->bad = 1, -1;
+			return -1;
 	}
 	*v = x;
 	return 0;
+}
+
+int der_uint(der *d, unsigned long max, unsigned long *v)
+{
+	der w;
+
+	if (der_get(d, DER_INT, &w) < 0 || der_num(&w, max, v) < 0)
+		return d->bad = 1, -1;
+	return 0;
+}
+
+int der_fields(der *d, const char *tags, der *f)
+{
+	int opt = 0, t;
+
+	for (; *tags; tags++) {
+		t = (unsigned char)*tags;
+		if (t == '?') {
+			opt = 1;
+			continue;
+		}
+		if (opt && der_peek(d) != t) {
+			der_init(f, d->p, 0);
+			f->bad = 1; /* absent */
+		} else {
+			der_get(d, t, f);
+		}
+		f++;
+		opt = 0;
+	}
+	return der_done(d);
 }
 
 int der_oid_is(const der *w, const unsigned char *oid, size_t n)

@@ -18,6 +18,18 @@ enum {
 	DER_IMPL0 = 0x80,                 /* [0] IMPLICIT primitive */
 };
 
+/* Tags as der_fields strings. */
+#define T_INT "\x02"
+#define T_BITS "\x03"
+#define T_OCTETS "\x04"
+#define T_NULL "\x05"
+#define T_OID "\x06"
+#define T_SEQ "\x30"
+#define T_SET "\x31"
+#define T_CTX0 "\xa0"
+#define T_CTX1 "\xa1"
+#define T_OPT "?"
+
 #define DER_OID_TEXT_MAX 64 /* dotted text shown in errors (cut beyond) */
 
 typedef struct der {
@@ -31,9 +43,11 @@ void der_init(der *d, const void *p, size_t n);
 /* The next element's tag, or -1 at the end, when malformed or bad. */
 int der_peek(const der *d);
 
-/* Read the next element, whose tag must be tag: *in walks its contents;
- * *tlv and *tlvlen (if not NULL) get the whole encoding. 0 or -1 (bad). */
-int der_get(der *d, int tag, der *in, const unsigned char **tlv, size_t *tlvlen);
+/* Read the next element, whose tag must be tag: *in walks its contents
+ * (its whole encoding is from the old d->p to the new one). On failure d
+ * and *in are bad (a bad d gives a bad *in: check the outermost walkers
+ * once at the end). 0 or -1. */
+int der_get(der *d, int tag, der *in);
 
 /* Skip the next element whatever its tag. 0 or -1 (bad). */
 int der_skip(der *d);
@@ -44,7 +58,17 @@ int der_done(const der *d);
 /* Bytes left in the walker. */
 size_t der_left(const der *d);
 
-/* A non-negative INTEGER of at most max into *v. 0 or -1 (bad). */
+/* The contents of a non-negative INTEGER (as der_get left them), at most
+ * max, into *v. 0 or -1. */
+int der_num(const der *w, unsigned long max, unsigned long *v);
+
+/* Read a whole SEQUENCE's contents d: one element per byte of tags (a
+ * string; "?" before a tag makes that element optional: when absent its
+ * walker is bad and empty), each into f[i]; d must then be used up.
+ * 0 or -1. */
+int der_fields(der *d, const char *tags, der *f);
+
+/* A non-negative INTEGER element of at most max into *v. 0 or -1 (bad). */
 int der_uint(der *d, unsigned long max, unsigned long *v);
 
 /* Are the OID contents in w (as der_get left them) the encoded oid[n]? */

@@ -5,6 +5,7 @@
  * with the exit code of its class (err.h, README "Exit codes").
  */
 #include "b64.h"
+#include "cert.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
@@ -77,7 +78,10 @@ static const char usage_text[] =
 "      --out-dir DIR       get: write each value to DIR/NAME, atomically\n"
 "      --pem-key FILE      get: write the PEM private key of the (one)\n"
 "                          secret to FILE (a certificate's secret)\n"
-"      --pem-certs FILE    get: write its PEM certificates to FILE\n"
+"      --pem-certs FILE    get: write its PEM certificates to FILE (leaf\n"
+"                          first; from a PEM bundle or a PKCS#12 file)\n"
+"      --pem FILE          get: the key, the leaf and its chain in one file\n"
+"      --pfx-password-file FILE  the PKCS#12 password (default: empty)\n"
 "      --mode OCTAL        mode of written files (default 0600)\n"
 "      --owner UID:GID     owner of written files (numeric)\n"
 "      --decode base64     decode each value from base64 before output\n"
@@ -104,6 +108,7 @@ typedef struct cli {
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
 	const char *pem_key, *pem_certs;
+	cert_files cert; /* --pem, --pfx-password-file (and the two above) */
 	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
@@ -186,6 +191,10 @@ static int file_opt(const char *name, const char *v, err *e)
 		return opts.pem_key = v, 1;
 	if (strcmp(name, "--pem-certs") == 0)
 		return opts.pem_certs = v, 1;
+	if (strcmp(name, "--pem") == 0)
+		return opts.cert.both = v, 1;
+	if (strcmp(name, "--pfx-password-file") == 0)
+		return opts.cert.pass_file = v, 1;
 	if (strcmp(name, "--mode") == 0)
 		return out_mode_parse(v, &opts.file.mode) < 0 ? err_set(e, ERR_USAGE,
 			"--mode %s: want octal permissions such as 0400", v) : 1;
@@ -204,6 +213,7 @@ static int is_value_opt(const char *name)
 		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
 		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
 		"--mode", "--owner", "--decode", "--proxy", "--pem-key", "--pem-certs",
+		"--pem", "--pfx-password-file",
 	};
 	size_t i;
 
@@ -524,29 +534,16 @@ __attribute__((noinline)) static int write_files(const ref *refs, err *e)
 	return 0;
 }
 
-/* --pem-key / --pem-certs: split the one value, write each part. */
+/* --pem-key / --pem-certs / --pem: the one value (a PEM bundle or a
+ * PKCS#12 file) into PEM files (cert.c). */
 static int write_pem(const ref *r, err *e)
 {
-	static char kb[CLI_VALUE_MAX], cb[CLI_VALUE_MAX];
-	pem_out k = { kb, sizeof kb, 0, 0 }, c = { cb, sizeof cb, 0, 0 };
-	int rc = pem_split(values[0], lens[0], opts.pem_key ? &k : NULL,
-		opts.pem_certs ? &c : NULL);
+	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
 
-	if (rc == 0 && opts.pem_key && k.blocks == 0)
-		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: no PEM private key in the value",
-			r->host, r->name);
-	else if (rc == 0 && opts.pem_certs && c.blocks == 0)
-		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: no PEM certificate in the value",
-			r->host, r->name);
-	else if (rc < 0)
-		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: %s", r->host, r->name,
-			pem_strerror(rc));
-	if (rc == 0 && opts.pem_key)
-		rc = out_write(opts.pem_key, kb, k.len, &opts.file, e);
-	if (rc == 0 && opts.pem_certs)
-		rc = out_write(opts.pem_certs, cb, c.len, &opts.file, e);
-	explicit_bzero(kb, k.len);
-	return rc;
+	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
+	opts.cert.key = opts.pem_key;
+	opts.cert.certs = opts.pem_certs;
+	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
 }
 
 static int parse_refs(ref *refs, err *e)
@@ -572,15 +569,15 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
 		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
-	if ((opts.pem_key || opts.pem_certs) && (opts.nsecrets != 1 || opts.out
+	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
-		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs take one secret and no other output");
+		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
 	if (parse_refs(refs, e) < 0)
 		return -1;
 	group_by_vault(refs, opts.nsecrets, order);
 	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;
-	if (opts.pem_key || opts.pem_certs)
+	if (opts.pem_key || opts.pem_certs || opts.cert.both)
 		return write_pem(&refs[0], e);
 	if (opts.out || opts.out_dir)
 		return write_files(refs, e);

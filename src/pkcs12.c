@@ -16,7 +16,6 @@ OID(oid_keybag, PKCS, 0x0c, 0x0a, 0x01, 0x01);
 OID(oid_shrouded, PKCS, 0x0c, 0x0a, 0x01, 0x02);
 OID(oid_certbag, PKCS, 0x0c, 0x0a, 0x01, 0x03);
 OID(oid_x509, PKCS, 0x09, 0x16, 0x01);
-OID(oid_localkeyid, PKCS, 0x09, 0x15);
 OID(oid_pbe_3des, PKCS, 0x0c, 0x01, 0x03);
 OID(oid_pbe_rc2_128, PKCS, 0x0c, 0x01, 0x05);
 OID(oid_pbe_rc2_40, PKCS, 0x0c, 0x01, 0x06);
@@ -37,16 +36,40 @@ OID(oid_sha256, NIST, 0x02, 0x01);
 
 enum { C_3DES, C_RC2, C_AES };
 
+/* The encryption schemes: PBES1 OIDs name their cipher, PBES2 its
+ * encryptionScheme (pbes2 1). */
+static const struct cipher {
+	const unsigned char *oid;
+	unsigned char oidlen, cipher, keylen, pbes2;
+	unsigned short rc2bits;
+} ciphers[] = {
+	{ oid_pbe_3des, sizeof oid_pbe_3des, C_3DES, 24, 0, 0 },
+	{ oid_pbe_rc2_40, sizeof oid_pbe_rc2_40, C_RC2, 5, 0, 40 },
+	{ oid_pbe_rc2_128, sizeof oid_pbe_rc2_128, C_RC2, 16, 0, 128 },
+	{ oid_aes256_cbc, sizeof oid_aes256_cbc, C_AES, 32, 1, 0 },
+	{ oid_aes128_cbc, sizeof oid_aes128_cbc, C_AES, 16, 1, 0 },
+	{ oid_aes192_cbc, sizeof oid_aes192_cbc, C_AES, 24, 1, 0 },
+	{ oid_des_ede3_cbc, sizeof oid_des_ede3_cbc, C_3DES, 24, 1, 0 },
+};
+
+/* Digests (MAC) and PBKDF2 PRFs by OID: 1 SHA-1, 256 SHA-256. */
+static const struct hashoid {
+	const unsigned char *oid;
+	unsigned char oidlen;
+	short hash;
+} hashes[] = {
+	{ oid_sha1, sizeof oid_sha1, 1 }, { oid_sha256, sizeof oid_sha256, 256 },
+	{ oid_hmac_sha1, sizeof oid_hmac_sha1, 1 }, { oid_hmac_sha256, sizeof oid_hmac_sha256, 256 },
+};
+
 /* How one encrypted blob is decrypted. */
 typedef struct scheme {
-	int cipher, pbes2, prf; /* prf: 1 or 256 (the hash of the KDF) */
-	size_t keylen, ivlen;
-	unsigned rc2bits;
+	const struct cipher *c;
+	int prf; /* PBES2: the PBKDF2 hash */
 	const unsigned char *salt;
 	size_t slen;
 	unsigned long iter;
 	unsigned char iv[16]; /* PBES2: from the parameters */
-	const char *name;
 } scheme;
 
 static size_t digest_size(const br_hash_class *h)
@@ -122,64 +145,30 @@ int pkcs12_kdf(int hash, int id, const unsigned char *pass, size_t plen,
 	return 0;
 }
 
-/* One UTF-8 sequence at s[n] into *cp: its length, or 0 if malformed. */
-static size_t utf8_one(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2
-		: (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-	static const unsigned long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	unsigned long c;
-	size_t k;
-
-	if (len == 0 || len > n)
-		return 0;
-	c = len == 1 ? s[0] : s[0] & (0x3f >> (len - 1));
-	for (k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[k] & 0x3f);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	unsigned long c;
-	size_t k;
-
-	while (n > 0) {
-		if ((k = utf8_one(s, n, &c)) == 0)
-			return 0;
-		s += k;
-		n -= k;
-	}
-	return 1;
-}
-
 long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t cap)
 {
-	int utf8 = utf8_valid(pass, n);
-	size_t o = 0, k;
+	size_t o = 0, k, len;
 	unsigned long c;
 
-	while (n > 0) {
-		k = utf8 ? utf8_one(pass, n, &c) : (c = pass[0], 1);
-		if (o + 6 > cap)
+	for (; n > 0; pass += len, n -= len) {
+		len = pass[0] < 0x80 ? 1 : pass[0] < 0xc2 ? 0 : pass[0] < 0xe0 ? 2
+			: pass[0] < 0xf0 ? 3 : pass[0] < 0xf5 ? 4 : 0;
+		if (len == 0 || len > n || o + 6 > cap)
 			return -1;
+		c = len == 1 ? pass[0] : pass[0] & (0x3fu >> (len - 1));
+		for (k = 1; k < len; k++) {
+			if ((pass[k] & 0xc0) != 0x80)
+				return -1;
+			c = c << 6 | (pass[k] & 0x3f);
+		}
 		if (c >= 0x10000) { /* a surrogate pair */
-			unsigned long hi = 0xd800 + ((c - 0x10000) >> 10);
-			unsigned long lo = 0xdc00 + ((c - 0x10000) & 0x3ff);
-
-			out[o++] = (unsigned char)(hi >> 8), out[o++] = (unsigned char)hi;
-			c = lo;
+			c -= 0x10000;
+			out[o++] = (unsigned char)(0xd8 | c >> 18);
+			out[o++] = (unsigned char)(c >> 10);
+			c = 0xdc00 | (c & 0x3ff);
 		}
 		out[o++] = (unsigned char)(c >> 8);
 		out[o++] = (unsigned char)c;
-		pass += k;
-		n -= k;
 	}
 	if (o + 2 > cap)
 		return -1;
@@ -215,26 +204,33 @@ static long cand_bmp(const pkcs12 *p, int c, unsigned char *out, size_t cap)
 {
 	if (p->pass_given)
 		return pkcs12_bmp(p->pass, p->plen, out, cap);
-	if (c == 0)
-		return 0;
 	out[0] = out[1] = 0;
-	return 2;
+	return c ? 2 : 0;
 }
 
+/* How many candidates are left to try: the one chosen, the given one, or
+ * absent and empty. */
 static int ncand(const pkcs12 *p)
 {
-	return p->cand >= 0 ? 1 : p->pass_given ? 1 : 2;
-}
-
-static int first_cand(const pkcs12 *p)
-{
-	return p->cand >= 0 ? p->cand : 0;
+	return p->cand >= 0 || p->pass_given ? 1 : 2;
 }
 
 static int bad_oid(pkcs12 *p, const der *w)
 {
 	der_oid_text(w->p, der_left(w), p->oid, sizeof p->oid);
 	return PKCS12_E_OID;
+}
+
+/* The hash an OID names (hashes[]), or 0 with p->oid set. */
+static int hash_oid(pkcs12 *p, const der *oid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
+		if (der_oid_is(oid, hashes[i].oid, hashes[i].oidlen))
+			return hashes[i].hash;
+	bad_oid(p, oid);
+	return 0;
 }
 
 static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t plen,
@@ -248,8 +244,7 @@ static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t ple
 
 	br_hmac_key_init(&kc, h, pass, plen);
 	for (o = 0, blk = 1; o < n; o += hl, blk++) {
-		be[0] = (unsigned char)(blk >> 24), be[1] = (unsigned char)(blk >> 16);
-		be[2] = (unsigned char)(blk >> 8), be[3] = (unsigned char)blk;
+		be[0] = 0, be[1] = 0, be[2] = 0, be[3] = (unsigned char)blk;
 		br_hmac_init(&hc, &kc, 0);
 		br_hmac_update(&hc, s->salt, s->slen);
 		br_hmac_update(&hc, be, 4);
@@ -270,7 +265,7 @@ static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t ple
 	explicit_bzero(t, sizeof t);
 }
 
-/* Key and IV for candidate c. 0 or an error. */
+/* Key and IV for candidate c (PBES2 takes the password as UTF-8). */
 static int derive(const pkcs12 *p, int c, const scheme *s, unsigned char *key,
 	unsigned char *iv)
 {
@@ -278,17 +273,16 @@ static int derive(const pkcs12 *p, int c, const scheme *s, unsigned char *key,
 	long bl;
 	int rc = 0;
 
-	if (s->pbes2) {
-		pbkdf2(hash_of(s->prf), p->pass_given ? p->pass : bmp,
-			p->pass_given ? p->plen : 0, s, key, s->keylen);
-		memcpy(iv, s->iv, s->ivlen);
+	if (s->c->pbes2) {
+		pbkdf2(hash_of(s->prf), p->pass, p->plen, s, key, s->c->keylen);
+		memcpy(iv, s->iv, 16);
 		return 0;
 	}
 	bl = cand_bmp(p, c, bmp, sizeof bmp);
 	if (bl < 0 || pkcs12_kdf(1, 1, bmp, (size_t)bl, s->salt, s->slen, s->iter,
-			key, s->keylen) < 0
+			key, s->c->keylen) < 0
 		|| pkcs12_kdf(1, 2, bmp, (size_t)bl, s->salt, s->slen, s->iter, iv, 8) < 0)
-		rc = PKCS12_E_BIG;
+		rc = PKCS12_E_PASS;
 	explicit_bzero(bmp, sizeof bmp);
 	return rc;
 }
@@ -302,14 +296,14 @@ static void run_cipher(const scheme *s, const unsigned char *key,
 		rc2_ctx rc2;
 	} k;
 
-	if (s->cipher == C_3DES) {
+	if (s->c->cipher == C_3DES) {
 		br_des_ct_cbcdec_init(&k.des, key, 24);
 		br_des_ct_cbcdec_run(&k.des, iv, buf, n);
-	} else if (s->cipher == C_AES) {
-		br_aes_ct64_cbcdec_init(&k.aes, key, s->keylen);
+	} else if (s->c->cipher == C_AES) {
+		br_aes_ct64_cbcdec_init(&k.aes, key, s->c->keylen);
 		br_aes_ct64_cbcdec_run(&k.aes, iv, buf, n);
 	} else {
-		rc2_init(&k.rc2, key, s->keylen, s->rc2bits);
+		rc2_init(&k.rc2, key, s->c->keylen, s->c->rc2bits);
 		rc2_cbc_decrypt(&k.rc2, iv, buf, n);
 	}
 	explicit_bzero(&k, sizeof k);
@@ -320,128 +314,85 @@ static void run_cipher(const scheme *s, const unsigned char *key,
 static int unpad(unsigned char *buf, size_t n, size_t bs, size_t *out)
 {
 	size_t pad = buf[n - 1], k;
-	der d;
+	der d, in;
 
-	if (pad == 0 || pad > bs || pad > n)
+	if (pad == 0 || pad > bs)
 		return -1;
 	for (k = n - pad; k < n; k++)
 		if (buf[k] != pad)
 			return -1;
 	der_init(&d, buf, n - pad);
-	if (der_get(&d, DER_SEQ, NULL, NULL, NULL) < 0 || der_done(&d) < 0)
-		return -1;
+	der_get(&d, DER_SEQ, &in);
 	*out = n - pad;
-	return 0;
+	return der_done(&d);
 }
 
-static int pbes1(scheme *s, der *params)
+static const struct cipher *cipher_of(const der *oid, int pbes2)
 {
-	der pp, salt;
+	size_t i;
 
-	if (der_get(params, DER_SEQ, &pp, NULL, NULL) < 0
-		|| der_get(&pp, DER_OCTETS, &salt, NULL, NULL) < 0
-		|| der_uint(&pp, PKCS12_ITER_MAX + 1, &s->iter) < 0 || der_done(&pp) < 0
-		|| der_done(params) < 0)
-		return PKCS12_E_DER;
-	s->salt = salt.p;
-	s->slen = der_left(&salt);
-	return s->slen > PKCS12_SALT_MAX ? PKCS12_E_BIG : 0;
+	for (i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++)
+		if (ciphers[i].pbes2 == pbes2 && der_oid_is(oid, ciphers[i].oid, ciphers[i].oidlen))
+			return &ciphers[i];
+	return NULL;
 }
 
-/* PBKDF2-params: salt, iterationCount, keyLength OPTIONAL, prf DEFAULT SHA-1 */
-static int pbkdf2_params(pkcs12 *p, scheme *s, der *kdf)
-{
-	der oid, pp, salt, prf, prfoid;
-	unsigned long keylen = 0;
-
-	if (der_get(kdf, DER_OID, &oid, NULL, NULL) < 0)
-		return PKCS12_E_DER;
-	if (!IS(&oid, oid_pbkdf2))
-		return bad_oid(p, &oid);
-	if (der_get(kdf, DER_SEQ, &pp, NULL, NULL) < 0 || der_done(kdf) < 0
-		|| der_get(&pp, DER_OCTETS, &salt, NULL, NULL) < 0
-		|| der_uint(&pp, PKCS12_ITER_MAX + 1, &s->iter) < 0)
-		return PKCS12_E_DER;
-	if (der_peek(&pp) == DER_INT && der_uint(&pp, 64, &keylen) < 0)
-		return PKCS12_E_DER;
-	s->prf = 1;
-	if (der_peek(&pp) == DER_SEQ) {
-		if (der_get(&pp, DER_SEQ, &prf, NULL, NULL) < 0
-			|| der_get(&prf, DER_OID, &prfoid, NULL, NULL) < 0)
-			return PKCS12_E_DER;
-		if (IS(&prfoid, oid_hmac_sha256))
-			s->prf = 256;
-		else if (!IS(&prfoid, oid_hmac_sha1))
-			return bad_oid(p, &prfoid);
-		if (der_peek(&prf) == DER_NULL)
-			der_skip(&prf);
-		if (der_done(&prf) < 0)
-			return PKCS12_E_DER;
-	}
-	if (der_done(&pp) < 0)
-		return PKCS12_E_DER;
-	s->salt = salt.p;
-	s->slen = der_left(&salt);
-	s->rc2bits = (unsigned)keylen; /* checked against the cipher's below */
-	return s->slen > PKCS12_SALT_MAX ? PKCS12_E_BIG : 0;
-}
-
+/* PBES2-params {keyDerivationFunc {pbkdf2, PBKDF2-params {salt,
+ * iterationCount, keyLength OPTIONAL, prf DEFAULT hmacWithSHA1}},
+ * encryptionScheme {OID, IV}}. */
 static int pbes2(pkcs12 *p, scheme *s, der *params)
 {
-	der pp, kdf, enc, oid, iv;
-	unsigned long keylen;
-	int rc;
+	der pp[1], f[2], kdf[2], kp[4], prf[2], enc[2];
+	unsigned long keylen = 0;
 
-	if (der_get(params, DER_SEQ, &pp, NULL, NULL) < 0 || der_done(params) < 0
-		|| der_get(&pp, DER_SEQ, &kdf, NULL, NULL) < 0
-		|| der_get(&pp, DER_SEQ, &enc, NULL, NULL) < 0 || der_done(&pp) < 0
-		|| der_get(&enc, DER_OID, &oid, NULL, NULL) < 0)
+	if (der_fields(params, T_SEQ, pp) || der_fields(pp, T_SEQ T_SEQ, f)
+		|| der_fields(&f[0], T_OID T_SEQ, kdf) || der_fields(&f[1], T_OID T_OCTETS, enc)
+		|| der_fields(&kdf[1], T_OCTETS T_INT T_OPT T_INT T_OPT T_SEQ, kp)
+		|| der_num(&kp[1], PKCS12_ITER_MAX + 1, &s->iter)
+		|| (!kp[2].bad && der_num(&kp[2], 64, &keylen)))
 		return PKCS12_E_DER;
-	if ((rc = pbkdf2_params(p, s, &kdf)) < 0)
-		return rc;
-	keylen = s->rc2bits;
-	s->pbes2 = 1;
-	s->rc2bits = 0;
-	if (IS(&oid, oid_des_ede3_cbc))
-		s->cipher = C_3DES, s->keylen = 24, s->ivlen = 8, s->name = "PBES2 DES-EDE3-CBC";
-	else if (IS(&oid, oid_aes128_cbc))
-		s->cipher = C_AES, s->keylen = 16, s->ivlen = 16, s->name = "PBES2 AES-128-CBC";
-	else if (IS(&oid, oid_aes192_cbc))
-		s->cipher = C_AES, s->keylen = 24, s->ivlen = 16, s->name = "PBES2 AES-192-CBC";
-	else if (IS(&oid, oid_aes256_cbc))
-		s->cipher = C_AES, s->keylen = 32, s->ivlen = 16, s->name = "PBES2 AES-256-CBC";
-	else
-		return bad_oid(p, &oid);
-	if (der_get(&enc, DER_OCTETS, &iv, NULL, NULL) < 0 || der_done(&enc) < 0)
-		return PKCS12_E_DER;
-	if (der_left(&iv) != s->ivlen || (keylen && keylen != s->keylen))
+	if (!der_oid_is(&kdf[0], oid_pbkdf2, sizeof oid_pbkdf2))
+		return bad_oid(p, &kdf[0]);
+	s->prf = 1;
+	if (!kp[3].bad) {
+		if (der_fields(&kp[3], T_OID T_OPT T_NULL, prf))
+			return PKCS12_E_DER;
+		if (!(s->prf = hash_oid(p, &prf[0])))
+			return PKCS12_E_OID;
+	}
+	if (!(s->c = cipher_of(&enc[0], 1)))
+		return bad_oid(p, &enc[0]);
+	s->salt = kp[0].p;
+	s->slen = der_left(&kp[0]);
+	if (der_left(&enc[1]) != (s->c->cipher == C_AES ? 16u : 8u)
+		|| (keylen && keylen != s->c->keylen))
 		return PKCS12_E_BIG;
-	memcpy(s->iv, iv.p, s->ivlen);
+	memcpy(s->iv, enc[1].p, der_left(&enc[1]));
 	return 0;
 }
 
-/* Read an AlgorithmIdentifier of an encryption scheme into *s. */
+/* An AlgorithmIdentifier of an encryption scheme into *s: PBES2, or a
+ * PBES1 OID with pkcs-12PbeParams {salt, iterations}. */
 static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
 {
-	der oid;
-	int rc;
+	der oid, pp[1], f[2];
+	int rc = 0;
 
 	memset(s, 0, sizeof *s);
-	if (der_get(alg, DER_OID, &oid, NULL, NULL) < 0)
-		return PKCS12_E_DER;
-	if (IS(&oid, oid_pbes2))
+	der_get(alg, DER_OID, &oid);
+	if (der_oid_is(&oid, oid_pbes2, sizeof oid_pbes2)) {
 		rc = pbes2(p, s, alg);
-	else if (IS(&oid, oid_pbe_3des))
-		s->cipher = C_3DES, s->keylen = 24, s->name = "pbeWithSHAAnd3-KeyTripleDES-CBC",
-		rc = pbes1(s, alg);
-	else if (IS(&oid, oid_pbe_rc2_128))
-		s->cipher = C_RC2, s->keylen = 16, s->rc2bits = 128,
-		s->name = "pbeWithSHAAnd128BitRC2-CBC", rc = pbes1(s, alg);
-	else if (IS(&oid, oid_pbe_rc2_40))
-		s->cipher = C_RC2, s->keylen = 5, s->rc2bits = 40,
-		s->name = "pbeWithSHAAnd40BitRC2-CBC", rc = pbes1(s, alg);
-	else
-		return bad_oid(p, &oid);
+	} else if ((s->c = cipher_of(&oid, 0))) {
+		if (der_fields(alg, T_SEQ, pp) || der_fields(pp, T_OCTETS T_INT, f)
+			|| der_num(&f[1], PKCS12_ITER_MAX + 1, &s->iter))
+			return PKCS12_E_DER;
+		s->salt = f[0].p;
+		s->slen = der_left(&f[0]);
+	} else {
+		return alg->bad ? PKCS12_E_DER : bad_oid(p, &oid);
+	}
+	if (rc == 0 && s->slen > PKCS12_SALT_MAX)
+		rc = PKCS12_E_BIG;
 	if (rc == 0 && (s->iter == 0 || s->iter > PKCS12_ITER_MAX))
 		rc = PKCS12_E_ITER;
 	return rc;
@@ -451,32 +402,32 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
  * passwords; *out gets the plaintext length. */
 static int decrypt(pkcs12 *p, der *alg, unsigned char *buf, size_t n, size_t *out)
 {
-	unsigned char *ct = p->retry, key[32], iv[16];
-	scheme s;
+	unsigned char key[32], iv[16];
 	int rc, c, k, kept = ncand(p) > 1;
+	scheme s;
 	size_t bs;
 
 	if ((rc = scheme_parse(p, alg, &s)) < 0)
 		return rc;
-	bs = s.cipher == C_AES ? 16 : 8;
+	bs = s.c->cipher == C_AES ? 16 : 8;
 	if (n == 0 || n % bs != 0)
 		return PKCS12_E_DECRYPT;
 	if (kept)
-		memcpy(ct, buf, n);
+		memcpy(p->retry, buf, n);
 	rc = PKCS12_E_DECRYPT;
-	for (k = 0, c = first_cand(p); k < ncand(p) && rc < 0; k++, c++) {
+	for (k = 0, c = p->cand >= 0 ? p->cand : 0; k < ncand(p) && rc < 0; k++, c++) {
 		if (k > 0)
-			memcpy(buf, ct, n);
+			memcpy(buf, p->retry, n);
 		if ((rc = derive(p, c, &s, key, iv)) < 0)
 			break;
 		run_cipher(&s, key, iv, buf, n);
 		rc = unpad(buf, n, bs, out) < 0 ? PKCS12_E_DECRYPT : 0;
 		if (rc == 0)
-			p->cand = c, p->alg_text = s.name;
+			p->cand = c;
 	}
 	explicit_bzero(key, sizeof key);
 	if (kept)
-		explicit_bzero(ct, n);
+		explicit_bzero(p->retry, n);
 	return rc;
 }
 
@@ -492,200 +443,161 @@ static unsigned char *work_take(pkcs12 *p, size_t n)
 	return w;
 }
 
-static int add_key(pkcs12 *p, const unsigned char *k, size_t n, const der *kid)
+static int add_key(pkcs12 *p, const unsigned char *k, size_t n)
 {
 	if (p->has_key)
 		return PKCS12_E_KEYS;
 	if (n > PKCS12_KEY_MAX)
 		return PKCS12_E_KEY_SIZE;
 	p->has_key = 1;
-	p->key = (pkcs12_item){ k, n, kid ? kid->p : NULL, kid ? der_left(kid) : 0 };
+	p->key = (pkcs12_item){ k, n };
 	return 0;
 }
 
-static int add_cert(pkcs12 *p, der *v, const der *kid)
+/* CertBag {certId, [0] {OCTET STRING DER}}: x509Certificate kept. */
+static int add_cert(pkcs12 *p, der *v)
 {
-	der bag, type, wrap, octets, one;
+	der bag[1], f[2], octets[1], one, cert[1];
 
-	if (der_get(v, DER_SEQ, &bag, NULL, NULL) < 0 || der_done(v) < 0
-		|| der_get(&bag, DER_OID, &type, NULL, NULL) < 0)
+	if (der_fields(v, T_SEQ, bag) || der_fields(bag, T_OID T_CTX0, f)
+		|| der_fields(&f[1], T_OCTETS, octets))
 		return PKCS12_E_DER;
-	if (!IS(&type, oid_x509))
+	if (!der_oid_is(&f[0], oid_x509, sizeof oid_x509))
 		return 0; /* an SDSI certificate: skipped */
-	if (der_get(&bag, DER_CTX0, &wrap, NULL, NULL) < 0 || der_done(&bag) < 0
-		|| der_get(&wrap, DER_OCTETS, &octets, NULL, NULL) < 0 || der_done(&wrap) < 0)
-		return PKCS12_E_DER;
-	one = octets;
-	if (der_get(&one, DER_SEQ, NULL, NULL, NULL) < 0 || der_done(&one) < 0)
+	one = octets[0];
+	if (der_fields(&one, T_SEQ, cert))
 		return PKCS12_E_DER;
 	if (p->ncerts == PKCS12_CERTS_MAX)
 		return PKCS12_E_CERTS;
-	if (der_left(&octets) > PKCS12_CERT_MAX)
+	if (der_left(octets) > PKCS12_CERT_MAX)
 		return PKCS12_E_CERT_SIZE;
-	p->certs[p->ncerts++] = (pkcs12_item){ octets.p, der_left(&octets),
-		kid ? kid->p : NULL, kid ? der_left(kid) : 0 };
+	p->certs[p->ncerts++] = (pkcs12_item){ octets->p, der_left(octets) };
 	return 0;
 }
 
-static int shrouded(pkcs12 *p, der *v, const der *kid)
+/* EncryptedPrivateKeyInfo {AlgId, OCTET STRING}, decrypted into work. */
+static int shrouded(pkcs12 *p, der *v)
 {
-	der epki, alg, octets;
+	der epki[1], f[2];
 	unsigned char *buf;
 	size_t n;
 	int rc;
 
-	if (der_get(v, DER_SEQ, &epki, NULL, NULL) < 0 || der_done(v) < 0
-		|| der_get(&epki, DER_SEQ, &alg, NULL, NULL) < 0
-		|| der_get(&epki, DER_OCTETS, &octets, NULL, NULL) < 0 || der_done(&epki) < 0)
+	if (der_fields(v, T_SEQ, epki) || der_fields(epki, T_SEQ T_OCTETS, f))
 		return PKCS12_E_DER;
-	if (!(buf = work_take(p, der_left(&octets))))
+	if (!(buf = work_take(p, der_left(&f[1]))))
 		return PKCS12_E_BIG;
-	memcpy(buf, octets.p, der_left(&octets));
-	if ((rc = decrypt(p, &alg, buf, der_left(&octets), &n)) < 0)
+	memcpy(buf, f[1].p, der_left(&f[1]));
+	if ((rc = decrypt(p, &f[0], buf, der_left(&f[1]), &n)) < 0)
 		return rc;
-	return add_key(p, buf, n, kid);
+	return add_key(p, buf, n);
 }
 
-/* The localKeyID among a bag's attributes, if any, into *kid. */
-static int attributes(der *bag, der *kid, int *has)
-{
-	der set, attr, oid, vals;
-
-	*has = 0;
-	if (der_peek(bag) != DER_SET)
-		return 0;
-	if (der_get(bag, DER_SET, &set, NULL, NULL) < 0)
-		return PKCS12_E_DER;
-	while (der_left(&set)) {
-		if (der_get(&set, DER_SEQ, &attr, NULL, NULL) < 0
-			|| der_get(&attr, DER_OID, &oid, NULL, NULL) < 0
-			|| der_get(&attr, DER_SET, &vals, NULL, NULL) < 0 || der_done(&attr) < 0)
-			return PKCS12_E_DER;
-		if (IS(&oid, oid_localkeyid)) {
-			if (der_get(&vals, DER_OCTETS, kid, NULL, NULL) < 0)
-				return PKCS12_E_DER;
-			*has = 1;
-		}
-	}
-	return der_done(&set) < 0 ? PKCS12_E_DER : 0;
-}
-
+/* SafeBag {bagId, [0] bagValue, bagAttributes OPTIONAL}. */
 static int one_bag(pkcs12 *p, der *bag)
 {
-	der id, v, kid;
-	const unsigned char *tlv;
-	size_t tlvlen;
-	int has, rc;
+	der f[3], key[1];
+	const unsigned char *start;
 
-	if (der_get(bag, DER_OID, &id, NULL, NULL) < 0
-		|| der_get(bag, DER_CTX0, &v, NULL, NULL) < 0)
+	if (der_fields(bag, T_OID T_CTX0 T_OPT T_SET, f))
 		return PKCS12_E_DER;
-	if ((rc = attributes(bag, &kid, &has)) < 0)
-		return rc;
-	if (der_done(bag) < 0)
-		return PKCS12_E_DER;
-	if (IS(&id, oid_keybag)) {
-		if (der_get(&v, DER_SEQ, NULL, &tlv, &tlvlen) < 0 || der_done(&v) < 0)
-			return PKCS12_E_DER;
-		return add_key(p, tlv, tlvlen, has ? &kid : NULL);
+	if (der_oid_is(&f[0], oid_keybag, sizeof oid_keybag)) {
+		start = f[1].p;
+		return der_fields(&f[1], T_SEQ, key) ? PKCS12_E_DER
+			: add_key(p, start, (size_t)(f[1].p - start));
 	}
-	if (IS(&id, oid_shrouded))
-		return shrouded(p, &v, has ? &kid : NULL);
-	if (IS(&id, oid_certbag))
-		return add_cert(p, &v, has ? &kid : NULL);
+	if (der_oid_is(&f[0], oid_shrouded, sizeof oid_shrouded))
+		return shrouded(p, &f[1]);
+	if (der_oid_is(&f[0], oid_certbag, sizeof oid_certbag))
+		return add_cert(p, &f[1]);
 	return 0; /* CRL, secret and nested bags are not ours */
+}
+
+/* SEQUENCE OF SEQUENCE in d: fn on each element. */
+static int each(pkcs12 *p, der *d, int (*fn)(pkcs12 *, der *))
+{
+	der list, one;
+	int rc;
+
+	der_get(d, DER_SEQ, &list);
+	while (der_left(&list) && !list.bad) {
+		der_get(&list, DER_SEQ, &one);
+		if (!list.bad && (rc = fn(p, &one)) < 0)
+			return rc;
+	}
+	return der_done(d) || der_done(&list) ? PKCS12_E_DER : 0;
 }
 
 static int safe_contents(pkcs12 *p, const unsigned char *sc, size_t n)
 {
-	der d, list, bag;
-	int rc;
+	der d;
 
 	der_init(&d, sc, n);
-	if (der_get(&d, DER_SEQ, &list, NULL, NULL) < 0 || der_done(&d) < 0)
-		return PKCS12_E_DER;
-	while (der_left(&list)) {
-		if (der_get(&list, DER_SEQ, &bag, NULL, NULL) < 0)
-			return PKCS12_E_DER;
-		if ((rc = one_bag(p, &bag)) < 0)
-			return rc;
-	}
-	return 0;
+	return each(p, &d, one_bag);
 }
 
 /* [0] IMPLICIT encryptedContent: primitive 0x80, or constructed 0xa0 of
  * OCTET STRING pieces; gathered into the work buffer. */
-static int gather(pkcs12 *p, der *eci, unsigned char **buf, size_t *n)
+static int gather(pkcs12 *p, der *c, int prim, unsigned char **buf, size_t *n)
 {
-	der c, piece;
+	der piece;
+	unsigned char *w;
 
-	if (der_peek(eci) == DER_IMPL0) {
-		if (der_get(eci, DER_IMPL0, &c, NULL, NULL) < 0)
-			return PKCS12_E_DER;
-		if (!(*buf = work_take(p, der_left(&c))))
-			return PKCS12_E_BIG;
-		memcpy(*buf, c.p, der_left(&c));
-		*n = der_left(&c);
-		return 0;
-	}
-	if (der_get(eci, DER_CTX0, &c, NULL, NULL) < 0)
-		return PKCS12_E_DER;
 	*buf = p->work + p->used;
 	*n = 0;
-	while (der_left(&c)) {
-		unsigned char *w;
-
-		if (der_get(&c, DER_OCTETS, &piece, NULL, NULL) < 0)
-			return PKCS12_E_DER;
+	while (der_left(c) && !c->bad) {
+		if (prim)
+			piece = *c, c->p = c->end;
+		else
+			der_get(c, DER_OCTETS, &piece);
 		if (!(w = work_take(p, der_left(&piece))))
 			return PKCS12_E_BIG;
 		memcpy(w, piece.p, der_left(&piece));
 		*n += der_left(&piece);
 	}
-	return 0;
+	return der_done(c) ? PKCS12_E_DER : 0;
 }
 
+/* EncryptedData {version, EncryptedContentInfo {data, AlgId, [0]
+ * encryptedContent}, [1] unprotectedAttrs OPTIONAL}. */
 static int encrypted_data(pkcs12 *p, der *content)
 {
-	der ed, eci, type, alg;
+	der ed[1], f[3], eci[3];
 	unsigned long version;
 	unsigned char *buf;
 	size_t n, m;
-	int rc;
+	int rc, prim;
 
-	if (der_get(content, DER_SEQ, &ed, NULL, NULL) < 0 || der_done(content) < 0
-		|| der_uint(&ed, 2, &version) < 0
-		|| der_get(&ed, DER_SEQ, &eci, NULL, NULL) < 0
-		|| der_get(&eci, DER_OID, &type, NULL, NULL) < 0
-		|| der_get(&eci, DER_SEQ, &alg, NULL, NULL) < 0)
+	if (der_fields(content, T_SEQ, ed) || der_fields(ed, T_INT T_SEQ T_OPT T_CTX1, f)
+		|| der_num(&f[0], 2, &version))
 		return PKCS12_E_DER;
-	if (!IS(&type, oid_data))
-		return bad_oid(p, &type);
-	if ((rc = gather(p, &eci, &buf, &n)) < 0)
-		return rc;
-	if (der_peek(&ed) == DER_CTX1) /* unprotectedAttrs */
-		der_skip(&ed);
-	if (der_done(&eci) < 0 || der_done(&ed) < 0)
+	der_get(&f[1], DER_OID, &eci[0]);
+	der_get(&f[1], DER_SEQ, &eci[1]);
+	prim = der_peek(&f[1]) == DER_IMPL0;
+	if (der_fields(&f[1], prim ? "\x80" : T_CTX0, &eci[2]))
 		return PKCS12_E_DER;
-	if ((rc = decrypt(p, &alg, buf, n, &m)) < 0)
+	if (!der_oid_is(&eci[0], oid_data, sizeof oid_data))
+		return bad_oid(p, &eci[0]);
+	if ((rc = gather(p, &eci[2], prim, &buf, &n)) < 0
+		|| (rc = decrypt(p, &eci[1], buf, n, &m)) < 0)
 		return rc;
 	return safe_contents(p, buf, m);
 }
 
+/* ContentInfo {OID, [0] content}: data or encryptedData. */
 static int content_info(pkcs12 *p, der *ci)
 {
-	der type, content, octets;
+	der f[2], octets[1];
 
-	if (der_get(ci, DER_OID, &type, NULL, NULL) < 0
-		|| der_get(ci, DER_CTX0, &content, NULL, NULL) < 0 || der_done(ci) < 0)
+	if (der_fields(ci, T_OID T_CTX0, f))
 		return PKCS12_E_DER;
-	if (IS(&type, oid_encrypted))
-		return encrypted_data(p, &content);
-	if (!IS(&type, oid_data))
-		return bad_oid(p, &type);
-	if (der_get(&content, DER_OCTETS, &octets, NULL, NULL) < 0 || der_done(&content) < 0)
+	if (der_oid_is(&f[0], oid_encrypted, sizeof oid_encrypted))
+		return encrypted_data(p, &f[1]);
+	if (!der_oid_is(&f[0], oid_data, sizeof oid_data))
+		return bad_oid(p, &f[0]);
+	if (der_fields(&f[1], T_OCTETS, octets))
 		return PKCS12_E_DER;
-	return safe_contents(p, octets.p, der_left(&octets));
+	return safe_contents(p, octets->p, der_left(octets));
 }
 
 static int hmac_check(const pkcs12 *p, int hash, int c, const der *salt,
@@ -714,79 +626,55 @@ static int hmac_check(const pkcs12 *p, int hash, int c, const der *salt,
 	return diff ? -1 : 0;
 }
 
-/* MacData: DigestInfo{AlgId, digest}, macSalt, iterations DEFAULT 1. */
+/* MacData {DigestInfo {AlgId {OID, NULL OPTIONAL}, digest}, macSalt,
+ * iterations DEFAULT 1}. */
 static int mac_verify(pkcs12 *p, der *mac, const der *auth)
 {
-	der di, alg, oid, digest, salt;
+	der f[3], di[2], alg[2];
 	unsigned long iter = 1;
-	int hash, c, k;
+	int hash, c;
 
-	if (der_get(mac, DER_SEQ, &di, NULL, NULL) < 0
-		|| der_get(&di, DER_SEQ, &alg, NULL, NULL) < 0
-		|| der_get(&alg, DER_OID, &oid, NULL, NULL) < 0
-		|| der_get(&di, DER_OCTETS, &digest, NULL, NULL) < 0 || der_done(&di) < 0
-		|| der_get(mac, DER_OCTETS, &salt, NULL, NULL) < 0)
+	if (der_fields(mac, T_SEQ T_OCTETS T_OPT T_INT, f) || der_fields(&f[0], T_SEQ T_OCTETS, di)
+		|| der_fields(&di[0], T_OID T_OPT T_NULL, alg)
+		|| (!f[2].bad && der_num(&f[2], PKCS12_ITER_MAX + 1, &iter)))
 		return PKCS12_E_DER;
-	if (der_peek(&alg) == DER_NULL)
-		der_skip(&alg);
-	if (der_done(&alg) < 0 || (der_left(mac) && der_uint(mac, PKCS12_ITER_MAX + 1, &iter) < 0)
-		|| der_done(mac) < 0)
-		return PKCS12_E_DER;
-	if (IS(&oid, oid_sha1))
-		hash = 1;
-	else if (IS(&oid, oid_sha256))
-		hash = 256;
-	else
-		return bad_oid(p, &oid);
+	if (!(hash = hash_oid(p, &alg[0])))
+		return PKCS12_E_OID;
 	if (iter == 0 || iter > PKCS12_ITER_MAX)
 		return PKCS12_E_ITER;
-	if (der_left(&salt) > PKCS12_SALT_MAX)
+	if (der_left(&f[1]) > PKCS12_SALT_MAX)
 		return PKCS12_E_BIG;
-	for (k = 0, c = 0; k < ncand(p); k++, c++)
-		if (hmac_check(p, hash, c, &salt, iter, auth, &digest) == 0)
+	for (c = 0; c < ncand(p); c++)
+		if (hmac_check(p, hash, c, &f[1], iter, auth, &di[1]) == 0)
 			return p->cand = c, 0;
 	return PKCS12_E_MAC;
 }
 
+/* PFX {version 3, authSafe ContentInfo {data, [0] {OCTET STRING}},
+ * macData OPTIONAL}; the OCTET STRING holds AuthenticatedSafe, SEQUENCE OF
+ * ContentInfo. */
 int pkcs12_parse(pkcs12 *p, const unsigned char *pfx, size_t n)
 {
-	der d, top, ci, type, wrap, auth, list, one, mac;
-	unsigned long version;
+	der d, top[1], f[3], ci[2], auth[1];
+	unsigned long version = 0;
 	int rc;
 
 	if (n > PKCS12_PFX_MAX)
 		return PKCS12_E_BIG;
 	der_init(&d, pfx, n);
-	if (der_get(&d, DER_SEQ, &top, NULL, NULL) < 0 || der_done(&d) < 0
-		|| der_uint(&top, 255, &version) < 0)
+	if (der_fields(&d, T_SEQ, top) || der_fields(top, T_INT T_SEQ T_OPT T_SEQ, f)
+		|| der_fields(&f[1], T_OID T_CTX0, ci) || der_fields(&ci[1], T_OCTETS, auth)
+		|| der_num(&f[0], 255, &version))
 		return PKCS12_E_DER;
 	if (version != 3)
 		return PKCS12_E_VERSION;
-	if (der_get(&top, DER_SEQ, &ci, NULL, NULL) < 0
-		|| der_get(&ci, DER_OID, &type, NULL, NULL) < 0)
-		return PKCS12_E_DER;
-	if (!IS(&type, oid_data)) /* signedData (public-key integrity) */
-		return bad_oid(p, &type);
-	if (der_get(&ci, DER_CTX0, &wrap, NULL, NULL) < 0 || der_done(&ci) < 0
-		|| der_get(&wrap, DER_OCTETS, &auth, NULL, NULL) < 0 || der_done(&wrap) < 0)
-		return PKCS12_E_DER;
-	p->has_mac = der_left(&top) > 0;
-	if (p->has_mac) {
-		if (der_get(&top, DER_SEQ, &mac, NULL, NULL) < 0 || der_done(&top) < 0)
-			return PKCS12_E_DER;
-		if ((rc = mac_verify(p, &mac, &auth)) < 0)
-			return rc;
-	}
-	der_init(&d, auth.p, der_left(&auth));
-	if (der_get(&d, DER_SEQ, &list, NULL, NULL) < 0 || der_done(&d) < 0)
-		return PKCS12_E_DER;
-	while (der_left(&list)) {
-		if (der_get(&list, DER_SEQ, &one, NULL, NULL) < 0)
-			return PKCS12_E_DER;
-		if ((rc = content_info(p, &one)) < 0)
-			return rc;
-	}
-	return 0;
+	if (!der_oid_is(&ci[0], oid_data, sizeof oid_data)) /* signedData */
+		return bad_oid(p, &ci[0]);
+	p->has_mac = !f[2].bad;
+	if (p->has_mac && (rc = mac_verify(p, &f[2], auth)) < 0)
+		return rc;
+	der_init(&d, auth->p, der_left(auth));
+	return each(p, &d, content_info);
 }
 
 size_t pkcs12_ec_public(int curve, const unsigned char *d, size_t dlen,

@@ -40,8 +40,6 @@ enum {
 typedef struct pkcs12_item {
 	const unsigned char *der; /* into the input or the context's work */
 	size_t len;
-	const unsigned char *keyid; /* localKeyID attribute, or NULL */
-	size_t keyid_len;
 } pkcs12_item;
 
 typedef struct pkcs12 {
@@ -50,7 +48,6 @@ typedef struct pkcs12 {
 	pkcs12_item key;
 	pkcs12_item certs[PKCS12_CERTS_MAX];
 	size_t ncerts;
-	const char *alg_text; /* a name of the last cipher used, for -v */
 	char oid[64];         /* PKCS12_E_OID: the dotted OID */
 	/* internal */
 	int pass_given, cand; /* candidate password in use (-1: not chosen) */
@@ -81,7 +78,7 @@ int pkcs12_kdf(int hash, int id, const unsigned char *pass, size_t plen,
 	unsigned char *out, size_t n);
 
 /* The BMPString form of a UTF-8 password (UTF-16BE plus 00 00) into
- * out[cap]; bytes that are not UTF-8 are taken as Latin-1. Length or -1. */
+ * out[cap]; a password that is not UTF-8 is refused. Length or -1. */
 long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t cap);
 
 /* An EC private key's public point from its scalar d[dlen] on curve

@@ -17,130 +17,120 @@ static int curve_of(const der *oid)
 	return IS(oid, oid_p256) ? 23 : IS(oid, oid_p384) ? 24 : IS(oid, oid_p521) ? 25 : 0;
 }
 
-/* An INTEGER's magnitude without leading zero bytes. */
-static int big_int(der *d, const unsigned char **p, size_t *n)
+/* An INTEGER's contents w as a magnitude without leading zero bytes. */
+static int big_int(der w, const unsigned char **p, size_t *n)
 {
-	der v;
-
-	if (der_get(d, DER_INT, &v, NULL, NULL) < 0)
-		return -1;
-	while (der_left(&v) > 1 && v.p[0] == 0)
-		v.p++;
-	*p = v.p;
-	*n = der_left(&v);
-	return *n ? 0 : -1;
+	while (der_left(&w) > 1 && w.p[0] == 0)
+		w.p++;
+	*p = w.p;
+	*n = der_left(&w);
+	return w.bad || *n == 0 ? X509_E_DER : 0;
 }
 
-/* SubjectPublicKeyInfo: {AlgId{OID, params}, BIT STRING}. */
+/* A BIT STRING's contents without its unused-bits byte (which must be 0). */
+static int bits(der *w)
+{
+	if (w->bad || der_left(w) < 2 || w->p[0] != 0)
+		return -1;
+	w->p++;
+	return 0;
+}
+
+/* SubjectPublicKeyInfo {AlgId, BIT STRING}: the BIT STRING's bytes hold
+ * the RSA modulus (inside RSAPublicKey) or the EC point. */
 static int spki(der *d, x509_cert *c)
 {
-	der s, alg, oid, bits, rsa, curve;
+	der f[2];
 
-	if (der_get(d, DER_SEQ, &s, NULL, NULL) < 0 || der_get(&s, DER_SEQ, &alg, NULL, NULL) < 0
-		|| der_get(&alg, DER_OID, &oid, NULL, NULL) < 0
-		|| der_get(&s, DER_BITS, &bits, NULL, NULL) < 0 || der_done(&s) < 0
-		|| der_left(&bits) < 2 || bits.p[0] != 0)
+	if (der_fields(d, T_SEQ T_BITS, f) || bits(&f[1]))
 		return X509_E_DER;
-	bits.p++;
-	if (IS(&oid, oid_rsa)) {
-		c->kind = X509_RSA;
-		if (der_get(&bits, DER_SEQ, &rsa, NULL, NULL) < 0
-			|| big_int(&rsa, &c->pub, &c->publen) < 0)
-			return X509_E_DER;
-		return 0;
-	}
-	if (IS(&oid, oid_ec)) {
-		if (der_get(&alg, DER_OID, &curve, NULL, NULL) < 0)
-			return X509_E_DER;
-		c->kind = X509_EC;
-		c->curve = curve_of(&curve);
-		c->pub = bits.p;
-		c->publen = der_left(&bits);
-		return 0;
-	}
-	return 0; /* another algorithm: it matches no key we read */
+	c->pub = f[1].p;
+	c->publen = der_left(&f[1]);
+	return 0;
 }
 
 int x509_cert_parse(const unsigned char *p, size_t n, x509_cert *c)
 {
-	der d, cert, tbs, v;
+	der d, cert[1], f[3], tbs;
 
 	memset(c, 0, sizeof *c);
 	der_init(&d, p, n);
-	if (der_get(&d, DER_SEQ, &cert, NULL, NULL) < 0 || der_done(&d) < 0
-		|| der_get(&cert, DER_SEQ, &tbs, NULL, NULL) < 0)
+	if (der_fields(&d, T_SEQ, cert) || der_fields(cert, T_SEQ T_SEQ T_BITS, f))
 		return X509_E_DER;
+	tbs = f[0];
 	if (der_peek(&tbs) == DER_CTX0)
-		der_skip(&tbs);
-	if (der_skip(&tbs) < 0 || der_skip(&tbs) < 0 /* serial, signature */
-		|| der_get(&tbs, DER_SEQ, &v, &c->issuer, &c->ilen) < 0
-		|| der_skip(&tbs) < 0 /* validity */
-		|| der_get(&tbs, DER_SEQ, &v, &c->subject, &c->slen) < 0)
-		return X509_E_DER;
-	return spki(&tbs, c);
+		der_skip(&tbs); /* version */
+	der_skip(&tbs); /* serial */
+	der_skip(&tbs); /* signature */
+	c->issuer = tbs.p;
+	der_get(&tbs, DER_SEQ, &f[1]);
+	c->ilen = (size_t)(tbs.p - c->issuer);
+	der_skip(&tbs); /* validity */
+	c->subject = tbs.p;
+	der_get(&tbs, DER_SEQ, &f[1]);
+	c->slen = (size_t)(tbs.p - c->subject);
+	der_get(&tbs, DER_SEQ, &f[2]);
+	return tbs.bad ? X509_E_DER : spki(&f[2], c);
 }
 
-static int ec_key(der *alg, der *inner, x509_key *k)
+static int unsupported(x509_key *k, const der *oid)
 {
-	der curve, ecpk, d, ctx, bits;
-	unsigned long version;
+	der_oid_text(oid->p, der_left(oid), k->oid, sizeof k->oid);
+	return X509_E_OID;
+}
 
-	if (der_get(alg, DER_OID, &curve, NULL, NULL) < 0)
+/* ECPrivateKey {1, OCTET STRING d, [0] params OPTIONAL, [1] {BIT STRING
+ * public point} OPTIONAL}. */
+static int ec_key(der *curve, der *inner, x509_key *k)
+{
+	der ecpk[1], f[4], pub[1];
+
+	if (!(k->curve = curve_of(curve)))
+		return unsupported(k, curve);
+	if (der_fields(inner, T_SEQ, ecpk)
+		|| der_fields(ecpk, T_INT T_OCTETS T_OPT T_CTX0 T_OPT T_CTX1, f))
 		return X509_E_DER;
-	k->kind = X509_EC;
-	if (!(k->curve = curve_of(&curve))) {
-		der_oid_text(curve.p, der_left(&curve), k->oid, sizeof k->oid);
-		return X509_E_OID;
-	}
-	if (der_get(inner, DER_SEQ, &ecpk, NULL, NULL) < 0 || der_uint(&ecpk, 1, &version) < 0
-		|| der_get(&ecpk, DER_OCTETS, &d, NULL, NULL) < 0)
-		return X509_E_DER;
-	k->d = d.p;
-	k->dlen = der_left(&d);
-	if (der_peek(&ecpk) == DER_CTX0)
-		der_skip(&ecpk);
-	if (der_peek(&ecpk) == DER_CTX1) {
-		if (der_get(&ecpk, DER_CTX1, &ctx, NULL, NULL) < 0
-			|| der_get(&ctx, DER_BITS, &bits, NULL, NULL) < 0
-			|| der_left(&bits) < 2 || bits.p[0] != 0)
+	k->d = f[1].p;
+	k->dlen = der_left(&f[1]);
+	if (!f[3].bad) {
+		if (der_fields(&f[3], T_BITS, pub) || bits(pub))
 			return X509_E_DER;
-		k->pub = bits.p + 1;
-		k->publen = der_left(&bits) - 1;
+		k->pub = pub->p;
+		k->publen = der_left(pub);
 	}
-	return der_done(&ecpk) < 0 ? X509_E_DER : 0;
-}
-
-int x509_key_parse(const unsigned char *p, size_t n, x509_key *k)
-{
-	der d, pki, alg, oid, inner, rsa;
-	unsigned long version;
-
-	memset(k, 0, sizeof *k);
-	der_init(&d, p, n);
-	if (der_get(&d, DER_SEQ, &pki, NULL, NULL) < 0 || der_done(&d) < 0
-		|| der_uint(&pki, 1, &version) < 0
-		|| der_get(&pki, DER_SEQ, &alg, NULL, NULL) < 0
-		|| der_get(&alg, DER_OID, &oid, NULL, NULL) < 0
-		|| der_get(&pki, DER_OCTETS, &inner, NULL, NULL) < 0)
-		return X509_E_DER;
-	if (IS(&oid, oid_ec))
-		return ec_key(&alg, &inner, k);
-	if (!IS(&oid, oid_rsa)) {
-		der_oid_text(oid.p, der_left(&oid), k->oid, sizeof k->oid);
-		return X509_E_OID;
-	}
-	k->kind = X509_RSA;
-	if (der_get(&inner, DER_SEQ, &rsa, NULL, NULL) < 0 || der_uint(&rsa, 1, &version) < 0
-		|| big_int(&rsa, &k->pub, &k->publen) < 0)
-		return X509_E_DER;
 	return 0;
 }
 
-int x509_matches(const x509_cert *c, int kind, int curve,
-	const unsigned char *pub, size_t publen)
+/* PrivateKeyInfo {version, AlgId {OID, params}, OCTET STRING key,
+ * [0] attributes OPTIONAL, [1] publicKey OPTIONAL}. */
+int x509_key_parse(const unsigned char *p, size_t n, x509_key *k)
 {
-	return c->kind == kind && c->curve == curve && c->publen == publen
-		&& publen > 0 && memcmp(c->pub, pub, publen) == 0;
+	der d, pki[1], f[5], alg[2], rsa[3];
+
+	memset(k, 0, sizeof *k);
+	der_init(&d, p, n);
+	if (der_fields(&d, T_SEQ, pki)
+		|| der_fields(pki, T_INT T_SEQ T_OCTETS T_OPT T_CTX0 T_OPT "\x81", f)
+		|| der_get(&f[1], DER_OID, &alg[0]))
+		return X509_E_DER;
+	if (der_oid_is(&alg[0], oid_ec, sizeof oid_ec))
+		return der_get(&f[1], DER_OID, &alg[1]) ? X509_E_DER : ec_key(&alg[1], &f[2], k);
+	if (!der_oid_is(&alg[0], oid_rsa, sizeof oid_rsa))
+		return unsupported(k, &alg[0]);
+	der_get(&f[2], DER_SEQ, &rsa[0]);
+	der_get(&rsa[0], DER_INT, &rsa[1]);
+	der_get(&rsa[0], DER_INT, &rsa[2]);
+	return big_int(rsa[2], &k->pub, &k->publen);
+}
+
+int x509_matches(const x509_cert *c, const unsigned char *pub, size_t publen)
+{
+	size_t i;
+
+	for (i = 0; publen > 0 && i + publen <= c->publen; i++)
+		if (memcmp(c->pub + i, pub, publen) == 0)
+			return 1;
+	return 0;
 }
 
 static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)

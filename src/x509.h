@@ -10,8 +10,6 @@
 
 #include <stddef.h>
 
-enum { X509_RSA = 1, X509_EC = 2 };
-
 enum {
 	X509_E_DER = -1, /* not a certificate / key we can read */
 	X509_E_OID = -2, /* key algorithm or curve not supported: oid[] */
@@ -20,13 +18,12 @@ enum {
 typedef struct x509_cert {
 	const unsigned char *issuer, *subject; /* whole Name encodings */
 	size_t ilen, slen;
-	int kind, curve;          /* X509_RSA/X509_EC; curve 23, 24, 25 */
-	const unsigned char *pub; /* RSA modulus without leading zeros, or EC point */
+	const unsigned char *pub; /* the public key BIT STRING's bytes */
 	size_t publen;
 } x509_cert;
 
 typedef struct x509_key {
-	int kind, curve;
+	int curve;                /* EC: 23 P-256, 24 P-384, 25 P-521; RSA: 0 */
 	const unsigned char *pub; /* RSA modulus, or the EC point if the key has it */
 	size_t publen;
 	const unsigned char *d;   /* EC private scalar */
@@ -40,10 +37,10 @@ int x509_cert_parse(const unsigned char *der, size_t n, x509_cert *c);
 /* Parse a PKCS#8 PrivateKeyInfo. 0 or X509_E_*. */
 int x509_key_parse(const unsigned char *der, size_t n, x509_key *k);
 
-/* Does certificate c hold key k's public key (pub[publen] for an EC key
- * whose point was computed)? */
-int x509_matches(const x509_cert *c, int kind, int curve,
-	const unsigned char *pub, size_t publen);
+/* Does certificate c hold a key's public part pub[publen] (the RSA
+ * modulus without leading zeros, or the EC point): do those bytes occur
+ * in its SubjectPublicKeyInfo's BIT STRING? */
+int x509_matches(const x509_cert *c, const unsigned char *pub, size_t publen);
 
 /* Order n certificates as a TLS server sends them: certs[leaf] first, then
  * each one's issuer found by name, until a self-issued one or no issuer is

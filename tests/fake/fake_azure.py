@@ -8,6 +8,8 @@ byte by byte by this file so that faults can be injected exactly:
   imds   plain HTTP  GET  /metadata/identity/oauth2/token   (default 169.254.169.254:80)
   ext    plain HTTP  POST /oauth2/token  (legacy VM extension, default 127.0.0.1:50342)
   vault  HTTPS       GET  /secrets/NAME[/VERSION]?api-version=V  (default 127.0.0.1:443)
+                     and /certificates/NAME[/VERSION]: a CertificateBundle (id, kid,
+                     sid, x5t, cer, attributes, policy) for a secret with "cer"
   appsvc plain HTTP  GET  /MSI/token[/]  App Service: api-version 2019-08-01 with
                      X-IDENTITY-HEADER and client_id|principal_id|object_id|mi_res_id,
                      or 2017-09-01 with `secret` and clientid  (default 127.0.0.1:41601)
@@ -65,6 +67,11 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 date-offset iso iso-z iso-offset both expired
   "expires_life": SECONDS       their token lifetime (default 3600)
   "arc_realm": PATH             the Arc challenge names PATH instead of a fresh key
+  "secrets": {NAME: {"value": str, "contentType": str, "cer": base64 DER}}
+                                secrets added for this case (made at test time, e.g.
+                                PKCS#12 files), over the fixture's; one with "cer" is
+                                certificate-backed: its secret bundle has "kid" and
+                                contentType, and /certificates/NAME answers for it
   A list is a sequence: the i-th matching request since the control content last
   changed gets item i, the last item repeats (["410","410","410","ok"]).
   SPEC is "name", "name:arg", a bare status number ("429" or 429), or an object
@@ -1152,6 +1159,7 @@ def handle_entra(ctx):
 
 NAME_RE = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 SECRET_PATH_RE = re.compile(r"^/secrets/([^/]*)(?:/([^/]*))?/?$")
+CERT_PATH_RE = re.compile(r"^/certificates/([^/]*)(?:/([^/]*))?/?$")
 
 
 def vault_config(host):
@@ -1231,15 +1239,62 @@ SECRET_ATTRS = dumps({"enabled": True, "created": 1714000000, "updated": 1714000
 
 
 @functools.lru_cache(maxsize=1024)   # same secret, same bytes: encode it once
-def secret_body(host, name, version, value, html):
-    return ('{"value":%s,"id":%s,"attributes":%s,"tags":{}}' % (
-        json_str(value, html=html),
+def secret_body(host, name, version, value, html, ctype=None, kid=False):
+    extra = ""
+    if ctype:
+        extra += ',"contentType":%s' % json.dumps(ctype)
+    if kid:   # certificate-backed: Key Vault sets kid and managed
+        extra += ',"kid":%s,"managed":true' % json.dumps(
+            "https://%s/keys/%s/%s" % (host, name, version))
+    return ('{"value":%s%s,"id":%s,"attributes":%s,"tags":{}}' % (
+        json_str(value, html=html), extra,
         json.dumps("https://%s/secrets/%s/%s" % (host, name, version)),
         SECRET_ATTRS)).encode("utf-8")
 
 
+def case_secret(name):
+    """A secret the control file adds for this case, or None."""
+    extra = CONTROL.get("secrets") or {}
+    return extra.get(name.lower())
+
+
+def cert_bundle(host, name, sec):
+    """A CertificateBundle as Key Vault answers GET /certificates/NAME."""
+    ver = hashlib.md5(name.lower().encode()).hexdigest()
+    der = base64.b64decode(sec["cer"])
+    pkcs12 = sec.get("contentType", "application/x-pkcs12") == "application/x-pkcs12"
+    base = "https://%s/%%s/%s/%s" % (host, name, ver)
+    return dumps({
+        "id": base % "certificates", "kid": base % "keys", "sid": base % "secrets",
+        "x5t": b64u(hashlib.sha1(der).digest()), "cer": sec["cer"],
+        "attributes": {"enabled": True, "nbf": 1714000000, "exp": 1900000000,
+                       "created": 1714000000, "updated": 1714000000,
+                       "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90},
+        "policy": {"id": base % "certificates" + "/policy",
+                   "key_props": {"exportable": True, "kty": "RSA", "key_size": 2048,
+                                 "reuse_key": False},
+                   "secret_props": {"contentType": "application/x-pkcs12" if pkcs12
+                                    else "application/x-pem-file"},
+                   "x509_props": {"subject": "CN=" + name, "validity_months": 12},
+                   "issuer": {"name": "Self"}},
+        "tags": {}}).encode("utf-8")
+
+
+def vault_certificate(ctx, name, version):
+    sec = case_secret(name)
+    if sec is None or "cer" not in sec:
+        return kv_error(404, "CertificateNotFound",
+                        "A certificate with (name/id) %s was not found in this key vault." % name)
+    return Resp(200, cert_bundle(ctx.host, name, sec))
+
+
 def vault_secret(ctx, vc, name, version):
     """The answer for an authenticated GET of name[/version]."""
+    extra = case_secret(name)
+    if extra is not None:
+        ver = version or hashlib.md5(name.lower().encode()).hexdigest()
+        return Resp(200, secret_body(ctx.host, name, ver, extra["value"], False,
+                                     extra.get("contentType"), "cer" in extra))
     sec, value, version = find_secret(name, version, bool(vc.get("secrets", True)))
     if value is None:
         nid = name + ("/" + version if version else "")
@@ -1266,7 +1321,8 @@ def vault_secret(ctx, vc, name, version):
     if sec.get("disabled"):
         return kv_error(403, "Forbidden", "Operation get is not allowed on a disabled secret.",
                         inner="SecretDisabled")
-    return Resp(200, secret_body(ctx.host, name, version, value, sec.get("escape") == "html"))
+    return Resp(200, secret_body(ctx.host, name, version, value, sec.get("escape") == "html",
+                                 sec.get("contentType")))
 
 
 def handle_vault(ctx):
@@ -1274,7 +1330,7 @@ def handle_vault(ctx):
     vc = vault_config(ctx.host)
     if vc is None:
         return kv_error(400, "BadParameter", "Unknown vault host %s" % ctx.host)
-    m = SECRET_PATH_RE.match(req.path)
+    m = SECRET_PATH_RE.match(req.path) or CERT_PATH_RE.match(req.path)
     if req.method != "GET":
         return kv_error(405, "BadParameter", "The requested HTTP method is not allowed")
     if not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
@@ -1299,6 +1355,8 @@ def handle_vault(ctx):
         return challenge(vc, "AKV10022: Invalid audience. Expected %s, found: %s." % (
             vc["resource"], tok["resource"]))
     name, version = m.group(1), m.group(2) or ""
+    if req.path.startswith("/certificates/"):
+        return vault_certificate(ctx, name, version)
     resp = vault_secret(ctx, vc, name, version)
     sec = FIX["secrets"].get(name.lower()) or {}
     spec = CONTROL.pick("vault:" + name.lower(), sec.get("fault"))

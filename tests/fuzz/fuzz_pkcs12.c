@@ -40,7 +40,7 @@ static void check_items(const unsigned char *in, size_t n)
 			|| inside(ctx.key.der, ctx.key.len, ctx.work, ctx.used));
 		if (x509_key_parse(ctx.key.der, ctx.key.len, &key) == 0 && key.pub)
 			for (i = 0; i < ctx.ncerts; i++)
-				(void)x509_matches(&certs[i], key.kind, key.curve, key.pub, key.publen);
+				(void)x509_matches(&certs[i], key.pub, key.publen);
 	}
 	if (ctx.ncerts == 0)
 		return;

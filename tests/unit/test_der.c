@@ -26,25 +26,30 @@ int main(void)
 
 	der_init(&d, s, sizeof s);
 	CHECK_EQ(der_peek(&d), DER_SEQ);
-	CHECK_EQ(der_get(&d, DER_SEQ, &seq, &tlv, &tl), 0);
+	tlv = d.p;
+	CHECK_EQ(der_get(&d, DER_SEQ, &seq), 0);
+	tl = (size_t)(d.p - tlv);
 	CHECK(tlv == s && tl == sizeof s);
 	CHECK_EQ(der_done(&d), 0);
 	CHECK_EQ(der_uint(&seq, 255, &v), 0);
 	CHECK_EQ(v, 3);
-	CHECK_EQ(der_get(&seq, DER_OID, &oid, NULL, NULL), 0);
+	CHECK_EQ(der_get(&seq, DER_OID, &oid), 0);
 	CHECK(der_oid_is(&oid, oid_data, sizeof oid_data));
 	der_oid_text(oid.p, der_left(&oid), text, sizeof text);
 	CHECK_STR(text, "1.2.840.113549.1.7.1");
-	CHECK_EQ(der_get(&seq, DER_CTX0, &c0, NULL, NULL), 0);
-	CHECK_EQ(der_get(&c0, DER_OCTETS, &oct, NULL, NULL), 0);
+	CHECK_EQ(der_get(&seq, DER_CTX0, &c0), 0);
+	CHECK_EQ(der_get(&c0, DER_OCTETS, &oct), 0);
 	CHECK(der_left(&oct) == 2 && oct.p[0] == 'a');
 	CHECK_EQ(der_done(&seq), 0);
 	CHECK_EQ(der_peek(&seq), -1);
 
 	/* wrong tag: sticky */
 	der_init(&d, s, sizeof s);
-	CHECK_EQ(der_get(&d, DER_SET, &seq, NULL, NULL), -1);
-	CHECK_EQ(der_get(&d, DER_SEQ, &seq, NULL, NULL), -1);
+	CHECK_EQ(der_get(&d, DER_SET, &seq), -1);
+	CHECK(seq.bad);
+	CHECK_EQ(der_get(&d, DER_SEQ, &seq), -1);
+	CHECK_EQ(der_get(&seq, DER_INT, &oid), -1);
+	CHECK(oid.bad);
 	CHECK_EQ(der_done(&d), -1);
 
 	/* every proper prefix fails somewhere; the copy is exactly n bytes,
@@ -55,11 +60,11 @@ int main(void)
 
 		memcpy(cp, s, n);
 		der_init(&d, cp, n);
-		ok = der_get(&d, DER_SEQ, &seq, NULL, NULL) == 0 && der_done(&d) == 0
+		ok = der_get(&d, DER_SEQ, &seq) == 0 && der_done(&d) == 0
 			&& der_uint(&seq, 255, &v) == 0
-			&& der_get(&seq, DER_OID, &oid, NULL, NULL) == 0
-			&& der_get(&seq, DER_CTX0, &c0, NULL, NULL) == 0
-			&& der_get(&c0, DER_OCTETS, &oct, NULL, NULL) == 0 && der_done(&seq) == 0;
+			&& der_get(&seq, DER_OID, &oid) == 0
+			&& der_get(&seq, DER_CTX0, &c0) == 0
+			&& der_get(&c0, DER_OCTETS, &oct) == 0 && der_done(&seq) == 0;
 		CHECKM(!ok, "prefix %zu accepted", n);
 		free(cp);
 	}
@@ -68,10 +73,10 @@ int main(void)
 	memset(big, 0, sizeof big);
 	big[0] = 0x04, big[1] = 0x82, big[2] = 0x01, big[3] = 0x00;
 	der_init(&d, big, 4 + 256);
-	CHECK_EQ(der_get(&d, DER_OCTETS, &oct, NULL, NULL), 0);
+	CHECK_EQ(der_get(&d, DER_OCTETS, &oct), 0);
 	CHECK_EQ(der_left(&oct), 256);
 	der_init(&d, big, 4 + 255);
-	CHECK_EQ(der_get(&d, DER_OCTETS, &oct, NULL, NULL), -1);
+	CHECK_EQ(der_get(&d, DER_OCTETS, &oct), -1);
 	big[1] = 0x80;
 	der_init(&d, big, sizeof big);
 	CHECK_EQ(der_peek(&d), -1);

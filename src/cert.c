@@ -1,0 +1,165 @@
+#include "cert.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "log.h"
+#include "pem.h"
+#include "pkcs12.h"
+#include "str.h"
+#include "x509.h"
+
+#define CERT_PUB_MAX 160 /* an EC point (P-521: 133 bytes) */
+
+static pkcs12 p12;
+static unsigned char pfx[PKCS12_PFX_MAX];
+static char kbuf[2 * CERT_OUT_MAX], cbuf[CERT_OUT_MAX];
+
+/* --pfx-password-file: a regular file of at most PKCS12_PASS_MAX bytes;
+ * one trailing newline is not part of the password. */
+static int read_pass(const char *path, char *buf, size_t *n, err *e)
+{
+	struct stat st;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PKCS12_PASS_MAX + 2) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: not a regular file of at most %d bytes",
+			path, PKCS12_PASS_MAX);
+	}
+	do
+		r = read(fd, buf, PKCS12_PASS_MAX + 2);
+	while (r < 0 && errno == EINTR);
+	close(fd);
+	if (r < 0)
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, strerror(errno));
+	*n = (size_t)r;
+	if (*n > 0 && buf[*n - 1] == '\n')
+		(*n)--;
+	if (*n > PKCS12_PASS_MAX)
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: over %d bytes", path,
+			PKCS12_PASS_MAX);
+	return 0;
+}
+
+static int bad(const char *what, const char *why, const char *more, err *e)
+{
+	return err_set(e, ERR_MALFORMED, "%s: %s%s", what, why, more);
+}
+
+static int p12_error(const char *what, int rc, err *e)
+{
+	const char *more = rc == PKCS12_E_OID ? p12.oid : "";
+
+	if (rc == PKCS12_E_MAC || rc == PKCS12_E_DECRYPT)
+		more = p12.pass_given ? ": wrong password, or a damaged file"
+			: ": a damaged file, or it needs --pfx-password-file";
+	return bad(what, pkcs12_strerror(rc), more, e);
+}
+
+/* The leaf: the certificate holding the key's public key (the RSA
+ * modulus, or the EC point, computed when the key does not carry it). */
+static int find_leaf(const char *what, const x509_cert *certs, size_t *leaf, err *e)
+{
+	unsigned char buf[CERT_PUB_MAX];
+	x509_key k;
+	int rc;
+
+	*leaf = p12.ncerts; /* no key: x509_chain guesses */
+	if (!p12.has_key)
+		return 0;
+	rc = x509_key_parse(p12.key.der, p12.key.len, &k);
+	if (rc == X509_E_OID)
+		return bad(what, "key algorithm not supported: ", k.oid, e);
+	if (rc == 0 && !k.pub) {
+		k.publen = pkcs12_ec_public(k.curve, k.d, k.dlen, buf, sizeof buf);
+		k.pub = buf;
+	}
+	if (rc < 0 || k.publen == 0)
+		return bad(what, "malformed private key", "", e);
+	while (*leaf > 0 && !x509_matches(&certs[*leaf - 1], k.pub, k.publen))
+		--*leaf;
+	explicit_bzero(&k, sizeof k);
+	if (*leaf == 0)
+		return bad(what, "no certificate matches the private key", "", e);
+	--*leaf;
+	return 0;
+}
+
+/* PKCS#12 value: decode, parse, pick the leaf, order, encode as PEM. */
+static int from_pkcs12(const char *what, const char *value, size_t n, const cert_files *f,
+	pem_out *key, pem_out *chain, err *e)
+{
+	static char pass[PKCS12_PASS_MAX + 2];
+	x509_cert certs[PKCS12_CERTS_MAX];
+	size_t order[PKCS12_CERTS_MAX], plen = 0, leaf, i, k = 0;
+	long len = b64_decode(pfx, sizeof pfx, value, n);
+	int rc;
+
+	if (len <= 0)
+		return bad(what, "no PEM private key or certificate, nor base64 PKCS#12", "", e);
+	if (f->pass_file && read_pass(f->pass_file, pass, &plen, e) < 0)
+		return -1;
+	pkcs12_init(&p12, f->pass_file ? pass : NULL, plen);
+	explicit_bzero(pass, sizeof pass);
+	if ((rc = pkcs12_parse(&p12, pfx, (size_t)len)) < 0)
+		return p12_error(what, rc, e);
+	logv("%s: PKCS#12, MAC %s, %zu certificates, %s key", what,
+		p12.has_mac ? "ok" : "absent", p12.ncerts, p12.has_key ? "a" : "no");
+	for (i = 0; i < p12.ncerts; i++)
+		if (x509_cert_parse(p12.certs[i].der, p12.certs[i].len, &certs[i]) < 0)
+			return bad(what, "malformed certificate", "", e);
+	if (find_leaf(what, certs, &leaf, e) < 0)
+		return -1;
+	if (p12.ncerts)
+		k = x509_chain(certs, p12.ncerts, leaf, order);
+	if (k < p12.ncerts)
+		logv("%s: %zu certificates off the leaf's issuer path dropped", what, p12.ncerts - k);
+	rc = p12.has_key ? pem_write(key, "PRIVATE KEY", p12.key.der, p12.key.len) : 0;
+	for (i = 0; i < k && rc == 0; i++)
+		rc = pem_write(chain, "CERTIFICATE", p12.certs[order[i]].der, p12.certs[order[i]].len);
+	return rc < 0 ? bad(what, pem_strerror(rc), "", e) : 0;
+}
+
+static int write_outputs(const cert_files *f, pem_out *key, const pem_out *chain,
+	const out_opts *o, err *e)
+{
+	if (f->key && out_write(f->key, key->buf, key->len, o, e) < 0)
+		return -1;
+	if (f->certs && out_write(f->certs, chain->buf, chain->len, o, e) < 0)
+		return -1;
+	if (!f->both)
+		return 0;
+	memcpy(key->buf + key->len, chain->buf, chain->len); /* key, then chain */
+	return out_write(f->both, key->buf, key->len + chain->len, o, e);
+}
+
+int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
+	const out_opts *o, err *e)
+{
+	/* the key's buffer has room for the chain after it (--pem) */
+	pem_out key = { kbuf, sizeof kbuf - CERT_OUT_MAX, 0, 0 }, chain = { cbuf, sizeof cbuf, 0, 0 };
+	int rc;
+
+	if (str_find(value, "-----BEGIN "))
+		rc = pem_split(value, n, &key, &chain) < 0 ? bad(what, "malformed PEM bundle", "", e) : 0;
+	else
+		rc = from_pkcs12(what, value, n, f, &key, &chain, e);
+	if (rc == 0 && (f->key || f->both) && key.blocks == 0)
+		rc = bad(what, "no private key in the value", "", e);
+	if (rc == 0 && (f->certs || f->both) && chain.blocks == 0)
+		rc = bad(what, "no certificate in the value", "", e);
+	if (rc == 0)
+		rc = write_outputs(f, &key, &chain, o, e);
+	explicit_bzero(kbuf, key.len + chain.len);
+	explicit_bzero(pfx, sizeof pfx);
+	pkcs12_wipe(&p12);
+	return rc;
+}
