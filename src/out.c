@@ -1,5 +1,6 @@
 #include "out.h"
 #include "fmt.h"
+#include "log.h"
 #include "str.h"
 
 #include <errno.h>
@@ -129,6 +130,36 @@ static void sync_dir(const char *dir)
 	}
 }
 
+/* Is path a regular file that already holds exactly data[n], with the mode
+ * (and owner, when set) o asks for? Then a rewrite would change nothing:
+ * it is left alone (same inode and mtime), so that a rotation job run every
+ * hour wakes what watches the file only when the secret changed. */
+static int unchanged(const char *path, const void *data, size_t n, const out_opts *o)
+{
+	struct stat st;
+	char buf[4096];
+	size_t at = 0;
+	ssize_t r;
+	int same = 0, fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == n
+		&& (st.st_mode & 07777) == o->mode
+		&& (o->uid == OUT_NO_OWNER || st.st_uid == (uid_t)o->uid)
+		&& (o->gid == OUT_NO_OWNER || st.st_gid == (gid_t)o->gid))
+		for (same = 1; same && at < n; at += (size_t)r) {
+			r = read(fd, buf, n - at < sizeof buf ? n - at : sizeof buf);
+			if (r < 0 && errno == EINTR)
+				r = 0;
+			else
+				same = r > 0 && memcmp(buf, (const char *)data + at, (size_t)r) == 0;
+		}
+	explicit_bzero(buf, sizeof buf);
+	close(fd);
+	return same;
+}
+
 int out_write(const char *path, const void *data, size_t n, const out_opts *o,
 	err *e)
 {
@@ -138,6 +169,8 @@ int out_write(const char *path, const void *data, size_t n, const out_opts *o,
 
 	if (split(path, dir, sizeof dir, &base) < 0 || !base[0])
 		return err_set(e, ERR_USAGE, "output %s: not a file path", path);
+	if (unchanged(path, data, n, o))
+		return logv("output %s: unchanged", path), 0;
 	fd = make_temp(tmp, sizeof tmp, dir, base);
 	if (fd < 0)
 		return err_set(e, ERR_INTERNAL, "output %s: cannot create a temporary file in %s: %s",

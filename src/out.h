@@ -3,8 +3,10 @@
  * file in the target's folder (O_EXCL, mode 0600 from the start, whatever
  * the umask), are fsync'd, get the final mode and owner, and are renamed over
  * the target; then the folder is fsync'd. A reader sees the old file or the
- * whole new one; a failure removes the temporary. Errors: ERR_USAGE for a
- * bad path/mode/owner, ERR_INTERNAL for I/O.
+ * whole new one; a failure removes the temporary. A regular file that
+ * already holds the same bytes with the same mode (and owner, when set) is
+ * left untouched (same inode, same mtime; -v says "unchanged"). Errors:
+ * ERR_USAGE for a bad path/mode/owner, ERR_INTERNAL for I/O.
  */
 #ifndef AZKV_OUT_H
 #define AZKV_OUT_H

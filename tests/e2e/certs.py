@@ -285,6 +285,106 @@ def t_not_pkcs12(tmp):
     return D.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
 
 
+# ---- rotation: files left alone when unchanged; the systemd example -------
+
+@case
+def t_unchanged_same_inode(tmp):
+    """a second run with the same secret leaves every file alone (inode, mtime); -v says unchanged"""
+    files = [os.path.join(tmp, n) for n in ("k.pem", "c.pem", "b.pem")]
+    args = ["get", "-v", "--pem-key", files[0], "--pem-certs", files[1], "--pem", files[2],
+            "myvault/p12-legacy"]
+    r = run(args)
+    if r.rc != 0:
+        return "first run: exit %r %r" % (r.rc, r.err[-200:])
+    before = [(os.stat(f).st_ino, os.stat(f).st_mtime_ns) for f in files]
+    time.sleep(0.02)
+    r = run(args)
+    if r.rc != 0:
+        return "second run: exit %r" % r.rc
+    after = [(os.stat(f).st_ino, os.stat(f).st_mtime_ns) for f in files]
+    if before != after:
+        return "files replaced: %r -> %r" % (before, after)
+    if r.err.count(b"unchanged") != 3:
+        return "-v did not say unchanged 3 times: %r" % r.err[-400:]
+    os.chmod(files[0], 0o640)   # a different mode is a change
+    r = run(args)
+    if r.rc != 0 or os.stat(files[0]).st_ino == before[0][0] or \
+            stat.S_IMODE(os.stat(files[0]).st_mode) != 0o600:
+        return "a file with another mode was not replaced"
+    return None
+
+
+@case
+def t_unchanged_out(tmp):
+    """--out and --out-dir files too are left alone when unchanged"""
+    out = os.path.join(tmp, "v")
+    r = D.azkv(["get", "--out", out, "myvault/db-password"])
+    ino = os.stat(out).st_ino, os.stat(out).st_mtime_ns
+    r2 = D.azkv(["get", "-v", "--out", out, "myvault/db-password"])
+    if r.rc or r2.rc or (os.stat(out).st_ino, os.stat(out).st_mtime_ns) != ino:
+        return "replaced (exit %r, %r)" % (r.rc, r2.rc)
+    d = os.path.join(tmp, "d")
+    os.mkdir(d)
+    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    ino = os.stat(os.path.join(d, "db-password")).st_ino
+    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    return None if os.stat(os.path.join(d, "db-password")).st_ino == ino else "--out-dir file replaced"
+
+
+def unit_lines(name, key):
+    text = open(os.path.join(ROOT, "examples", "systemd", name)).read()
+    return [ln.split("=", 1)[1] for ln in text.splitlines() if ln.startswith(key + "=")]
+
+
+@case
+def t_systemd_rotation(tmp):
+    """examples/systemd: the timer's service run for real 3 times; the .path unit's reload runs once per change"""
+    import shlex
+    tls = os.path.join(tmp, "tls")
+    os.mkdir(tls)
+    reloads = os.path.join(tmp, "reloads")
+    cmd = [a.replace("/etc/nginx/tls", tls) for a in shlex.split(unit_lines("azkv-tls.service", "ExecStart")[0])]
+    if cmd[0] != "/usr/local/bin/azkv" or cmd[1] != "get":
+        return "unexpected ExecStart %r" % cmd
+    watched = [p.replace("/etc/nginx/tls", tls) for p in unit_lines("nginx-reload.path", "PathChanged")]
+    reload_cmd = unit_lines("nginx-reload.service", "ExecStart")[0]
+    if reload_cmd != "/usr/bin/systemctl reload nginx.service" or \
+            unit_lines("nginx-reload.path", "Unit") != ["nginx-reload.service"]:
+        return "unexpected reload unit %r" % reload_cmd
+    if not unit_lines("azkv-tls.timer", "OnUnitActiveSec"):
+        return "the timer does not repeat"
+    if sorted(watched) != sorted(a for a in cmd if a.startswith(tls)):
+        return "the .path unit watches %r, the service writes %r" % (watched, cmd)
+    secrets = dict(SECRETS)
+
+    def tick(value):
+        """One timer run; then what the .path unit does: reload if a watched file changed."""
+        secrets["web"] = value
+        seen = {p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) if os.path.exists(p) else None
+                for p in watched}
+        r = D.azkv(cmd[1:], control={"secrets": secrets})
+        if r.rc != 0:
+            return "azkv exit %r: %r" % (r.rc, r.err[-200:])
+        if any((os.stat(p).st_ino, os.stat(p).st_mtime_ns) != seen[p] for p in watched):
+            with open(reloads, "a") as f:   # stands for: systemctl reload nginx.service
+                f.write("reload\n")
+        return None
+
+    # the same certificate in another PFX encoding writes the same files;
+    # a new certificate (here the EC one) changes them
+    first, same, renewed = SECRETS["p12-legacy"], SECRETS["p12-default"], SECRETS["p12-ec"]
+    for value, want in ((first, 1), (first, 1), (same, 1), (renewed, 2)):
+        why = tick(value)
+        if why:
+            return why
+        n = open(reloads).read().count("reload") if os.path.exists(reloads) else 0
+        if n != want:
+            return "reloads %d, want %d" % (n, want)
+    key = [p for p in watched if p.endswith("key.pem")][0]
+    chain = [p for p in watched if p != key][0]
+    return check_files(key, chain, "localhost ec")
+
+
 def nginx_conf(tmp, certs, key, port):
     for sub in ("logs", "tmp"):
         os.makedirs(os.path.join(tmp, sub), exist_ok=True)
