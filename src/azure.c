@@ -243,6 +243,12 @@ int az_token_parse(az_token *t, const char *body, size_t len, long long now)
 int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
 	size_t *n)
 {
+	return az_field_parse(body, len, "value", out, cap, n);
+}
+
+int az_field_parse(const char *body, size_t len, const char *field, char *out,
+	size_t cap, size_t *n)
+{
 	json_doc d;
 	int i, r;
 
@@ -253,7 +259,7 @@ int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
 		return AZ_E_JSON;
 	if (d.tok[0].type != JSON_OBJECT)
 		return AZ_E_NO_VALUE;
-	if ((i = json_find(&d, 0, "value")) == JSON_E_DUP)
+	if ((i = json_find(&d, 0, field)) == JSON_E_DUP)
 		return AZ_E_DUP;
 	if (i < 0 || d.tok[i].type != JSON_STRING)
 		return AZ_E_NO_VALUE;

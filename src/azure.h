@@ -54,6 +54,11 @@ int az_time_parse(const char *s, size_t n, long long *epoch);
 int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
 	size_t *n);
 
+/* As az_secret_parse for another string member of the bundle (a
+ * certificate bundle's "cer" or "sid"); AZ_E_NO_VALUE when absent. */
+int az_field_parse(const char *body, size_t len, const char *field, char *out,
+	size_t cap, size_t *n);
+
 /* Describe an error body for humans into out[cap] (printable, one line):
  * {"error":{"code","message","innererror":{"code"}}} -> "code (inner): message"
  * {"error":"code","error_description":"text"} -> "code: text"

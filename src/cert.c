@@ -163,3 +163,14 @@ int cert_write(const char *what, const char *value, size_t n, const cert_files *
 	pkcs12_wipe(&p12);
 	return rc;
 }
+
+int cert_leaf_pem(char *v, size_t *n, size_t cap)
+{
+	long len = b64_decode(pfx, sizeof pfx, v, *n);
+	pem_out o = { v, cap, 0, 0 };
+
+	if (len <= 0 || pem_write(&o, "CERTIFICATE", pfx, (size_t)len) < 0)
+		return -1;
+	*n = o.len;
+	return 0;
+}

@@ -30,4 +30,8 @@ typedef struct cert_files {
 int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
 	const out_opts *o, err *e);
 
+/* A certificate bundle's "cer" (standard base64 of the DER leaf) v[*n]
+ * replaced by its PEM, in place, at most cap bytes (+ NUL). 0 or -1. */
+int cert_leaf_pem(char *v, size_t *n, size_t cap);
+
 #endif

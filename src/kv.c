@@ -186,8 +186,8 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	memset(&op, 0, sizeof op);
 	op.r = r;
 	op.last = last;
-	fmt(op.what, sizeof op.what, "secret %s/%s%s%s", r->host, r->name,
-		r->version[0] ? "/" : "", r->version);
+	fmt(op.what, sizeof op.what, "%s %s/%s%s%s", r->cert ? "certificate" : "secret",
+		r->host, r->name, r->version[0] ? "/" : "", r->version);
 	if (ref_target(r, KV_API, op.target, sizeof op.target) < 0)
 		return err_set(e, ERR_USAGE, "%s: reference too long", op.what);
 	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
@@ -197,7 +197,8 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 		return -1;
 	if (c->resp.status != 200)
 		return kv_failed(c, &op, e);
-	rc = az_secret_parse((const char *)c->body, c->resp.body_len, out, cap, n);
+	rc = az_field_parse((const char *)c->body, c->resp.body_len,
+		r->cert ? (r->cert == 2 ? "sid" : "cer") : "value", out, cap, n);
 	if (rc == 0 && raw) {
 		explicit_bzero(out, *n);
 		*n = c->resp.body_len;

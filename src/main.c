@@ -41,7 +41,9 @@ static const char usage_text[] =
 "\n"
 "Read Azure Key Vault secrets with the host's managed identity.\n"
 "SECRET is https://HOST/secrets/NAME[/VERSION], VAULT/NAME[/VERSION]\n"
-"(VAULT a public-cloud vault name) or HOST/NAME[/VERSION].\n"
+"(VAULT a public-cloud vault name) or HOST/NAME[/VERSION]; a certificate\n"
+"is https://HOST/certificates/NAME[/VERSION] or VAULT/certificates/NAME\n"
+"(its leaf is printed as PEM).\n"
 "Values go to stdout byte for byte, in argument order, nothing added.\n"
 "exec replaces every environment variable whose value is a reference\n"
 "(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
@@ -434,11 +436,28 @@ static int setup(err *e)
 	return 0;
 }
 
+/* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
+ * in place: v is the arena's last value, which may grow to half of
+ * CLI_VALUE_MAX (exec's NAME= prefix takes less than the other half). */
+static int leaf_pem(const ref *r, char *v, size_t *n, err *e)
+{
+	size_t old = *n;
+
+	if (cert_leaf_pem(v, n, CLI_VALUE_MAX / 2) < 0)
+		return err_set(e, ERR_MALFORMED, "certificate %s/%s: cer is not a base64 certificate",
+			r->host, r->name);
+	if (*n > old)
+		arena_used += *n - old;
+	return 0;
+}
+
 /* Turn each value into what is printed: --decode base64 in place. */
 static int post_process(const ref *r, char *v, size_t *n, err *e)
 {
 	long d;
 
+	if (r->cert == 1 && !opts.json)
+		return leaf_pem(r, v, n, e);
 	if (!opts.decode)
 		return 0;
 	d = b64_decode((unsigned char *)v, *n, v, *n);
@@ -534,11 +553,28 @@ __attribute__((noinline)) static int write_files(const ref *refs, err *e)
 	return 0;
 }
 
+/* A certificate reference with --pem-*: what was read is its bundle's sid;
+ * read that secret (in the same vault only) in place of it. */
+static int follow_sid(const ref *c, err *e)
+{
+	static ref s;
+
+	if (ref_parse(&s, values[0]) < 0 || s.cert || strcmp(s.host, c->host) != 0
+		|| s.port != c->port)
+		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
+			c->host, c->name);
+	logv("certificate %s/%s: reading its secret", c->host, c->name);
+	return kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e);
+}
+
 /* --pem-key / --pem-certs / --pem: the one value (a PEM bundle or a
  * PKCS#12 file) into PEM files (cert.c). */
 static int write_pem(const ref *r, err *e)
 {
 	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
+
+	if (r->cert == 2 && follow_sid(r, e) < 0)
+		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
 	opts.cert.key = opts.pem_key;
@@ -574,6 +610,8 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
 	if (parse_refs(refs, e) < 0)
 		return -1;
+	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
+		refs[0].cert = 2; /* read the bundle's sid, then that secret */
 	group_by_vault(refs, opts.nsecrets, order);
 	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;

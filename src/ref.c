@@ -91,6 +91,15 @@ static int is_prefix_ci(const char *s, const char *pfx)
 	return 1;
 }
 
+#define REF_CERTS "certificates/"
+
+/* After the vault in a short form: "certificates/NAME..." or "NAME...". */
+static int parse_short_tail(ref *r, const char *t)
+{
+	r->cert = is_prefix_ci(t, REF_CERTS);
+	return parse_tail(r, t + (r->cert ? sizeof REF_CERTS - 1 : 0));
+}
+
 static int parse_url(ref *r, const char *s)
 {
 	static const char secrets[] = "/secrets/";
@@ -102,12 +111,14 @@ static int parse_url(ref *r, const char *s)
 	rc = url_parse(&u, s);
 	if (rc == URL_E_HOST || rc == URL_E_PORT)
 		return REF_E_VAULT;
-	if (rc != 0 || strchr(u.path, '?') != NULL ||
-	    !is_prefix_ci(u.path, secrets))
+	if (rc != 0 || strchr(u.path, '?') != NULL)
+		return REF_E_FORM;
+	r->cert = is_prefix_ci(u.path, "/" REF_CERTS);
+	if (!r->cert && !is_prefix_ci(u.path, secrets))
 		return REF_E_FORM;
 	memcpy(r->host, u.host, sizeof r->host);
 	r->port = u.port;
-	return parse_tail(r, u.path + sizeof secrets - 1);
+	return parse_tail(r, u.path + (r->cert ? sizeof REF_CERTS : sizeof secrets - 1));
 }
 
 static int parse_short(ref *r, const char *s)
@@ -120,14 +131,14 @@ static int parse_short(ref *r, const char *s)
 	if (memchr(s, '.', n) != NULL) {
 		if (url_host(r->host, sizeof r->host, s, n) != 0)
 			return REF_E_VAULT;
-		return parse_tail(r, s + n + 1);
+		return parse_short_tail(r, s + n + 1);
 	}
 	if (!vault_ok(s, n))
 		return REF_E_VAULT;
 	for (i = 0; i < n; i++)
 		r->host[i] = (char)lower((unsigned char)s[i]);
 	memcpy(r->host + n, REF_PUBLIC_SUFFIX, sizeof REF_PUBLIC_SUFFIX);
-	return parse_tail(r, s + n + 1);
+	return parse_short_tail(r, s + n + 1);
 }
 
 /* "scheme://" before the first '/' means a URL, whatever the scheme. */
@@ -255,14 +266,15 @@ int ref_parse_env(ref *r, const char *value)
 
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
 {
-	size_t nn = strlen(r->name), nv = strlen(r->version), o = 9;
+	const char *coll = r->cert ? "/" REF_CERTS : "/secrets/";
+	size_t nn = strlen(r->name), nv = strlen(r->version), o = strlen(coll);
 
 	if (o + nn + (nv ? 1 + nv : 0) >= cap) {
 		if (cap > 0)
 			out[0] = 0;
 		return REF_E_SPACE;
 	}
-	memcpy(out, "/secrets/", o);
+	memcpy(out, coll, o);
 	memcpy(out + o, r->name, nn);
 	o += nn;
 	if (nv) {

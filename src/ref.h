@@ -3,6 +3,8 @@
  *   https://HOST/secrets/NAME[/VERSION]   (secret identifier URL, optional :port)
  *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
+ *   https://HOST/certificates/NAME[/VERSION], VAULT/certificates/NAME[/VERSION],
+ *   HOST/certificates/NAME[/VERSION]      (a certificate: cert = 1)
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
  * (PROTOCOLS.md §4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
@@ -29,6 +31,8 @@ typedef struct ref {
 	unsigned port;               /* 443 unless the URL said otherwise */
 	char name[REF_NAME_MAX + 1];
 	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
+	int cert; /* 0 a secret; 1 a certificate (its "cer" is read); 2 the
+	           * same, reading its bundle's "sid" (set by the caller) */
 } ref;
 
 /* Parse s into *r (zeroed on error). A trailing '/' after NAME means the
@@ -45,7 +49,8 @@ int ref_parse(ref *r, const char *s);
  * Keys of the KeyVault() form compare case-insensitively, in any order. */
 int ref_parse_env(ref *r, const char *value);
 
-/* The request target: "/secrets/NAME[/VERSION]?api-version=V".
+/* The request target: "/secrets/NAME[/VERSION]?api-version=V" (or
+ * "/certificates/..." for a certificate).
  * Returns 0 or REF_E_SPACE. */
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap);
 

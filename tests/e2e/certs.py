@@ -285,6 +285,66 @@ def t_not_pkcs12(tmp):
     return D.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
 
 
+# ---- certificate references ----------------------------------------------
+
+def leaf_der(out):
+    p = subprocess.run(["openssl", "x509", "-outform", "DER"], input=out, capture_output=True)
+    return p.stdout if p.returncode == 0 else None
+
+
+@case
+def t_cert_get_url(tmp):
+    """get https://VAULT/certificates/NAME prints the leaf (the bundle's cer) as PEM"""
+    r = run(["get", E.VAULT + "/certificates/p12-legacy"])
+    why = D.ok_shape(r)
+    if why:
+        return why
+    if not r.out.startswith(b"-----BEGIN CERTIFICATE-----\n") or r.out.count(b"BEGIN") != 1:
+        return "not one PEM certificate: %r" % r.out[:80]
+    if leaf_der(r.out) != base64.b64decode(SECRETS["p12-legacy"]["cer"]):
+        return "not the leaf"
+    paths = [e["path"] for e in r.reqs("vault") if e.get("path")]
+    return None if paths == ["/certificates/p12-legacy"] else "paths %r" % paths
+
+
+@case
+def t_cert_get_short(tmp):
+    """VAULT/certificates/NAME/VERSION (short form, with a version)"""
+    ver = __import__("hashlib").md5(b"p12-ec").hexdigest()
+    r = run(["get", "myvault/certificates/p12-ec/" + ver])
+    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+                             else "not the EC leaf")
+
+
+@case
+def t_cert_pem_files(tmp):
+    """a certificate reference with --pem-*: the bundle's sid is read, then that secret (PKCS#12)"""
+    k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
+    r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/certificates/p12-3des"])
+    why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    if why:
+        return why
+    paths = [e["path"] for e in r.reqs("vault") if e.get("path")]
+    ver = __import__("hashlib").md5(b"p12-3des").hexdigest()
+    want = ["/certificates/p12-3des", "/secrets/p12-3des/" + ver]
+    return None if paths == want else "requests %r, want %r" % (paths, want)
+
+
+@case
+def t_cert_exec(tmp):
+    """exec: a variable akv://VAULT/certificates/NAME becomes the leaf PEM"""
+    r = run(["exec", "--", "/bin/sh", "-c", 'printf %s "$TLS_CERT"'],
+            env={"TLS_CERT": "akv://myvault/certificates/p12-ec"})
+    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+                             else "not the leaf: %r" % r.out[:80])
+
+
+@case
+def t_cert_not_found(tmp):
+    """a certificate the vault does not have: exit 5"""
+    return D.failure_shape(run(["get", "myvault/certificates/nope"]), 5, "certificate")
+
+
 # ---- rotation: files left alone when unchanged; the systemd example -------
 
 @case
