@@ -62,13 +62,13 @@ test:
 demo:
 	tests/demo.sh
 
-build/hwm: tests/hwm.c
+build/hwm: tests/bench/hwm.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-# The bench's stand-in vault (tests/benchvault.c) uses OpenSSL: libssl-dev is
+# The bench's stand-in vault (tests/bench/benchvault.c) uses OpenSSL: libssl-dev is
 # installed here if missing (bench.py falls back to the Python fake without it).
-build/benchvault: tests/benchvault.c
+build/benchvault: tests/bench/benchvault.c
 	@mkdir -p $(@D)
 	@dpkg -s libssl-dev >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq --no-install-recommends libssl-dev >/dev/null || \
@@ -76,12 +76,12 @@ build/benchvault: tests/benchvault.c
 	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -o $@ $< -lssl -lcrypto
 
 bench: all build/hwm build/benchvault
-	tests/bench.sh
+	tests/bench/bench.sh
 
 # 200 azkv processes at once against a vault throttling above 50 requests/s
 # (a benchmark: prints the request count and the spread).
 fleet: all
-	tests/netns.sh -- python3 tests/fleet.py
+	tests/netns.sh -- python3 tests/bench/fleet.py
 
 # The e2e suites with every azkv run under valgrind memcheck (slow).
 check-valgrind:
