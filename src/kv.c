@@ -1,4 +1,4 @@
-/* kv: read a secret from Key Vault (PROTOCOLS.md §4), challenge included. */
+/* kv: one secret from Key Vault, challenge included (docs/protocols.md 4). */
 #include "client.h"
 #include "fmt.h"
 #include "log.h"

@@ -696,7 +696,7 @@ static int cmd_token(err *e)
 	size_t n = strlen(r);
 	const az_token *tok;
 
-	/* A scope names its resource with "/.default" (PROTOCOLS.md §3). */
+	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
 	if (n > 9 && strcmp(r + n - 9, "/.default") == 0)
 		n -= 9;
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)

@@ -74,7 +74,7 @@ static int addr_numeric(net_addr *a, const char *host, unsigned port)
 }
 
 /* ---- resolution: /etc/hosts, then DNS over UDP. Not getaddrinfo: it
- * brings malloc, stdio and qsort along (issue 6). ------------------------- */
+ * brings malloc, stdio and qsort along (README: no malloc, no stdio). ----- */
 
 #define NET_HOSTS "/etc/hosts"
 #define NET_RESOLV_CONF "/etc/resolv.conf"

@@ -4,7 +4,7 @@
  *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
- * (PROTOCOLS.md §4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
+ * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
  */
 #ifndef AZKV_REF_H
