@@ -2,7 +2,7 @@
 """bench.py: azkv vs the tutorial curl + jq pipeline, on the fake Azure.
 
 A benchmark, never a test: it reports numbers and fails only if a run gives
-the wrong output. Run through tests/bench/bench.sh (private netns with the fake).
+the wrong output. Run through tests/bench/bench.sh (private netns, the fake).
 
     bench.py [--runs N] [--pipeline-only]
 
@@ -17,11 +17,12 @@ high-water mark), so without /usr/bin/time the RSS column is only an upper bound
 Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
 of bin/azkv. Medians; the fake's own CPU is not counted.
 
-The vault: the Python fake answers a request in ~140 us, which would be most
-of what an extra secret costs and hide azkv's own share. So the bench first
-records the Python fake's answers for its secrets (over TLS, as any client
-gets them), closes the fake's vault listener, and serves the same bytes from
-build/benchvault (tests/bench/benchvault.c, BearSSL, the same certificate) for every
+The vault: the Python fake's time per request would be most of what an
+extra secret costs and hide azkv's own share (README's bench section has the
+figures). So the bench first records the Python fake's answers for its
+secrets (over TLS, as any client gets them), closes the fake's vault
+listener, and serves the same bytes from build/benchvault
+(tests/bench/benchvault.c, OpenSSL, the same certificate) for every
 measured run, azkv's and the pipeline's alike. The 1-vs-10 line is repeated
 against the Python fake at the end, for comparison with earlier figures.
 Without build/benchvault, every run uses the Python fake.
