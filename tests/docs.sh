@@ -3,8 +3,8 @@
 # `azkv --help` lists is in the man page and the README, so is every exit
 # code; the man page renders without groff warnings; `make install` puts the
 # binary and the page under PREFIX; nothing cites a note outside the
-# repository, and the docs/protocols.md sections cited exist. Ends with
-# "N passed, N failed".
+# repository, and the docs/protocols.md sections and source tags cited
+# exist. Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -38,6 +38,10 @@ for s in $(grep -rhoE 'docs/protocols\.md [0-9]+(\.[0-9]+)?' src tests examples 
 	*) h="## $s. " ;;
 	esac
 	grep -q "^$h" docs/protocols.md && ok || bad "docs/protocols.md has no section $s"
+done
+for t in $(grep -rhoIE --exclude-dir=corpus '\b(DOC|SPEC|PY|GO|MSAL|BLOG|CLI)-[A-Z0-9-]*[A-Z0-9]\b' \
+	src tests examples | sort -u); do
+	grep -q "^| $t |" docs/protocols.md && ok || bad "source tag $t is not in docs/protocols.md's table"
 done
 d=$(mktemp -d)
 if make -s install PREFIX=/opt/azkv DESTDIR="$d" >/dev/null 2>&1 \
