@@ -498,10 +498,11 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-/* Not inlined: its buffer stays off the stack under the fetch. */
-__attribute__((noinline)) static int write_files(const ref *refs, err *e)
+/* --out / --out-dir: every value to its file, all or nothing (out.h). */
+static int write_files(const ref *refs, err *e)
 {
-	char path[OUT_PATH_MAX];
+	static out_file files[CLI_SECRETS_MAX];
+	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;
 
 	for (i = 0; i < opts.nsecrets; i++)
@@ -510,25 +511,29 @@ __attribute__((noinline)) static int write_files(const ref *refs, err *e)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
 					refs[i].name);
 	for (i = 0; i < opts.nsecrets; i++) {
-		const char *target = opts.out;
-
+		files[i].path = opts.out;
 		if (opts.out_dir) {
-			if (out_join(path, sizeof path, opts.out_dir, refs[i].name) < 0)
+			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
 				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
-			target = path;
+			files[i].path = paths[i];
 		}
-		if (out_write(target, values[i], lens[i], &opts.file, e) < 0)
-			return -1;
-		logv("wrote %s (%zu bytes, mode %x)", target, lens[i], opts.file.mode);
+		files[i].data = values[i];
+		files[i].n = lens[i];
 	}
+	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
+		return -1;
+	for (i = 0; i < opts.nsecrets; i++)
+		logv("wrote %s (%zu bytes, mode %x)", files[i].path, lens[i], opts.file.mode);
 	return 0;
 }
 
-/* --pem-key / --pem-certs: split the one value, write each part. */
+/* --pem-key / --pem-certs: split the one value, write both parts together. */
 static int write_pem(const ref *r, err *e)
 {
 	static char kb[CLI_VALUE_MAX], cb[CLI_VALUE_MAX];
+	static out_file files[2];
 	pem_out k = { kb, sizeof kb, 0, 0 }, c = { cb, sizeof cb, 0, 0 };
+	size_t n = 0;
 	int rc = pem_split(values[0], lens[0], opts.pem_key ? &k : NULL,
 		opts.pem_certs ? &c : NULL);
 
@@ -541,10 +546,18 @@ static int write_pem(const ref *r, err *e)
 	else if (rc < 0)
 		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: %s", r->host, r->name,
 			pem_strerror(rc));
-	if (rc == 0 && opts.pem_key)
-		rc = out_write(opts.pem_key, kb, k.len, &opts.file, e);
-	if (rc == 0 && opts.pem_certs)
-		rc = out_write(opts.pem_certs, cb, c.len, &opts.file, e);
+	if (opts.pem_key) {
+		files[n].path = opts.pem_key;
+		files[n].data = kb;
+		files[n++].n = k.len;
+	}
+	if (opts.pem_certs) {
+		files[n].path = opts.pem_certs;
+		files[n].data = cb;
+		files[n++].n = c.len;
+	}
+	if (rc == 0)
+		rc = out_write_all(files, n, &opts.file, e);
 	explicit_bzero(kb, k.len);
 	return rc;
 }
