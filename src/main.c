@@ -621,27 +621,19 @@ static int identity_var(const char *entry)
  * of each in at[], and the NAME= prefix length in skip[]. */
 static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 {
-	size_t i;
+	size_t i, bad;
+	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
 
-	*n = 0;
-	for (i = 0; environ[i]; i++) {
-		const char *eq = strchr(environ[i], '=');
-		int rc;
-
-		if (!eq)
-			continue;
-		rc = ref_parse_env(&refs[*n], eq + 1);
-		if (rc == 0)
-			continue;
-		if (rc < 0)
-			return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
-				(int)(eq - environ[i]), environ[i], ref_strerror(rc));
-		if (*n == CLI_SECRETS_MAX)
-			return err_set(e, ERR_USAGE, "exec: more than %d references", CLI_SECRETS_MAX);
-		skip[*n] = (size_t)(eq - environ[i]) + 1;
-		if (skip[*n] >= CLI_VALUE_MAX / 2)
+	if (rc == REF_E_MANY)
+		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
+			CLI_SECRETS_MAX);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
+			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
+	for (i = 0; i < *n; i++) {
+		skip[i] = strcspn(environ[at[i]], "=") + 1;
+		if (skip[i] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
-		at[(*n)++] = i;
 	}
 	return 0;
 }

@@ -232,6 +232,36 @@ def t_exec_two_vaults(tmp):
     return None if d["env"].get("B") == v("api-key") and d["env"].get("C") == v("quotes") else "values"
 
 
+def t_exec_too_many_refs(tmp):
+    """65 references: refused before any is read (the table holds 64)."""
+    env = {"R%02d" % i: "akv://myvault/db-password" for i in range(65)}
+    env["PLAIN"] = "x"
+    r, dump = exec_run(tmp, env)
+    why = failure_shape(r, 2, "more than 64 references")
+    if why:
+        return why
+    if r.reqs():
+        return "requests were sent"
+    return "the program ran" if os.path.exists(dump) else None
+
+
+def t_exec_64_refs(tmp):
+    """64 references among other variables: all delivered."""
+    env = {"R%02d" % i: "akv://myvault/%s" % ("db-password" if i % 2 else "quotes")
+           for i in range(64)}
+    env.update({"PLAIN%d" % i: "plain-%d" % i for i in range(8)})
+    r, dump = exec_run(tmp, env)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    d = read_dump(dump)
+    for k, ref in env.items():
+        want = v(ref.rsplit("/", 1)[1]) if ref.startswith("akv://") else ref.encode()
+        if d["env"].get(k) != want:
+            return "%s = %r, want %r" % (k, d["env"].get(k, b"")[:40], want[:40])
+    return None
+
+
 def t_scratch_chroot(tmp):
     """Only azkv, envdump and the test CA in an empty root: no /etc, /dev,
     /proc or libc. Real default endpoints; the vault name via --resolve
