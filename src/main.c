@@ -121,6 +121,11 @@ typedef struct cli {
 
 static cli opts;
 static client cl;
+/* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
+ * error to report), exec's program gets it back as it would without azkv.
+ * The only signal azkv changes; it blocks none. */
+static struct sigaction sigpipe_inherited;
+static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
 static tls_trust trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
@@ -676,6 +681,7 @@ static int cmd_exec(err *e)
 	static char *env[CLI_ENV_MAX];
 	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
 	const char *prefix[CLI_SECRETS_MAX];
+	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
@@ -690,8 +696,11 @@ static int cmd_exec(err *e)
 		return -1;
 	client_done(&cl);
 	logv("exec: %s", opts.program[0]);
+	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
 	execvpe(opts.program[0], opts.program, env);
-	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(errno));
+	why = errno;
+	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
+	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(why));
 }
 
 static int cmd_token(err *e)
@@ -718,7 +727,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;

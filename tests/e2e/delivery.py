@@ -262,6 +262,50 @@ def t_exec_64_refs(tmp):
     return None
 
 
+SIGPIPE_BIT = 1 << (13 - 1)
+
+
+def sig_masks(path):
+    """SigIgn and SigBlk of the program that wrote /proc/self/status to path."""
+    m = {}
+    for line in open(path):
+        k, _, val = line.partition(":")
+        if k in ("SigIgn", "SigBlk"):
+            m[k] = int(val.strip(), 16)
+    return m
+
+
+def t_exec_signals(tmp):
+    """The program gets the signal dispositions and mask azkv was given:
+    SIGPIPE, which azkv ignores for itself, is back to default."""
+    out = os.path.join(tmp, "status")
+    prog = ["/bin/sh", "-c", 'exec cat /proc/self/status > "$0"', out]
+    subprocess.run(prog, env={"PATH": "/usr/bin:/bin"}, check=True)
+    direct = sig_masks(out)
+    os.unlink(out)
+    r = azkv(["exec", "--"] + prog, env={"DB": REFS["DB"]})
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    m = sig_masks(out)
+    if m.get("SigIgn", -1) & SIGPIPE_BIT:
+        return "SIGPIPE ignored in the program (SigIgn %x)" % m["SigIgn"]
+    return None if m == direct else "masks %r, without azkv %r" % (m, direct)
+
+
+def t_exec_signals_inherited_ignore(tmp):
+    """A SIGPIPE ignored by azkv's parent stays ignored for the program, as
+    it would be without azkv."""
+    out = os.path.join(tmp, "status")
+    r = azkv(["exec", "--", "/bin/sh", "-c", 'exec cat /proc/self/status > "$0"', out],
+             env={"DB": REFS["DB"]}, restore_signals=False)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    m = sig_masks(out)
+    return None if m.get("SigIgn", 0) & SIGPIPE_BIT else "SIGPIPE not ignored: SigIgn %x" % m["SigIgn"]
+
+
 def t_scratch_chroot(tmp):
     """Only azkv, envdump and the test CA in an empty root: no /etc, /dev,
     /proc or libc. Real default endpoints; the vault name via --resolve
