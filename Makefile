@@ -43,6 +43,16 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
 		build/bearssl-host/libbearssl.a
 
+# azkv itself under ASan/UBSan (host gcc and glibc, the host BearSSL): any
+# e2e suite runs it with AZKV=build/azkv-asan, so an out-of-bounds write
+# that the static binary survives silently stops the case. Needs ./build.sh
+# first (build/gen, build/bearssl-host). Dynamic: delivery.py's scratch-chroot
+# case cannot run it.
+build/azkv-asan: $(wildcard src/*.c src/*.h) build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -Ibuild/gen -I$(JSMN_DIR) -I$(BEARSSL_INC) -o $@ \
+		src/*.c build/gen/anchors.c build/bearssl-host/libbearssl.a
+
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
 build/envdump: tests/e2e/envdump.c
