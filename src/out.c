@@ -133,7 +133,8 @@ static void sync_dir(const char *dir)
 	}
 }
 
-const char *out_refused(unsigned st_mode)
+/* Why a target of this lstat mode is refused, or NULL for a regular file. */
+static const char *refused(unsigned st_mode)
 {
 	switch (st_mode & S_IFMT) {
 	case S_IFREG:
@@ -166,7 +167,7 @@ static int check_target(const char *path, err *e)
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "output %s: %s",
 			path, strerror(errno));
-	why = out_refused((unsigned)st.st_mode);
+	why = refused((unsigned)st.st_mode);
 	return why ? err_set(e, ERR_USAGE, "output %s: refusing to replace %s", path,
 		why) : 0;
 }
