@@ -121,6 +121,11 @@ typedef struct cli {
 
 static cli opts;
 static client cl;
+/* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
+ * error to report), exec's program gets it back as it would without azkv.
+ * The only signal azkv changes; it blocks none. */
+static struct sigaction sigpipe_inherited;
+static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
 static tls_trust trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
@@ -498,10 +503,13 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-/* Not inlined: its buffer stays off the stack under the fetch. */
-__attribute__((noinline)) static int write_files(const ref *refs, err *e)
+/* --out / --out-dir: every value to its file, all or nothing (out.h). */
+static int write_files(const ref *refs, err *e)
 {
-	char path[OUT_PATH_MAX];
+	/* static: every path and temporary lives until the renames (~0.5 MB of
+	 * .bss, pages touched only for the files written) */
+	static out_file files[CLI_SECRETS_MAX];
+	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;
 
 	for (i = 0; i < opts.nsecrets; i++)
@@ -510,25 +518,29 @@ __attribute__((noinline)) static int write_files(const ref *refs, err *e)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
 					refs[i].name);
 	for (i = 0; i < opts.nsecrets; i++) {
-		const char *target = opts.out;
-
+		files[i].path = opts.out;
 		if (opts.out_dir) {
-			if (out_join(path, sizeof path, opts.out_dir, refs[i].name) < 0)
+			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
 				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
-			target = path;
+			files[i].path = paths[i];
 		}
-		if (out_write(target, values[i], lens[i], &opts.file, e) < 0)
-			return -1;
-		logv("wrote %s (%zu bytes, mode %x)", target, lens[i], opts.file.mode);
+		files[i].data = values[i];
+		files[i].n = lens[i];
 	}
+	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
+		return -1;
+	for (i = 0; i < opts.nsecrets; i++)
+		logv("wrote %s (%zu bytes, mode %x)", files[i].path, lens[i], opts.file.mode);
 	return 0;
 }
 
-/* --pem-key / --pem-certs: split the one value, write each part. */
+/* --pem-key / --pem-certs: split the one value, write both parts together. */
 static int write_pem(const ref *r, err *e)
 {
 	static char kb[CLI_VALUE_MAX], cb[CLI_VALUE_MAX];
+	static out_file files[2];
 	pem_out k = { kb, sizeof kb, 0, 0 }, c = { cb, sizeof cb, 0, 0 };
+	size_t n = 0;
 	int rc = pem_split(values[0], lens[0], opts.pem_key ? &k : NULL,
 		opts.pem_certs ? &c : NULL);
 
@@ -541,10 +553,18 @@ static int write_pem(const ref *r, err *e)
 	else if (rc < 0)
 		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: %s", r->host, r->name,
 			pem_strerror(rc));
-	if (rc == 0 && opts.pem_key)
-		rc = out_write(opts.pem_key, kb, k.len, &opts.file, e);
-	if (rc == 0 && opts.pem_certs)
-		rc = out_write(opts.pem_certs, cb, c.len, &opts.file, e);
+	if (opts.pem_key) {
+		files[n].path = opts.pem_key;
+		files[n].data = kb;
+		files[n++].n = k.len;
+	}
+	if (opts.pem_certs) {
+		files[n].path = opts.pem_certs;
+		files[n].data = cb;
+		files[n++].n = c.len;
+	}
+	if (rc == 0)
+		rc = out_write_all(files, n, &opts.file, e);
 	explicit_bzero(kb, k.len);
 	return rc;
 }
@@ -608,27 +628,19 @@ static int identity_var(const char *entry)
  * of each in at[], and the NAME= prefix length in skip[]. */
 static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 {
-	size_t i;
+	size_t i, bad;
+	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
 
-	*n = 0;
-	for (i = 0; environ[i]; i++) {
-		const char *eq = strchr(environ[i], '=');
-		int rc;
-
-		if (!eq)
-			continue;
-		rc = ref_parse_env(&refs[*n], eq + 1);
-		if (rc == 0)
-			continue;
-		if (rc < 0)
-			return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
-				(int)(eq - environ[i]), environ[i], ref_strerror(rc));
-		if (*n == CLI_SECRETS_MAX)
-			return err_set(e, ERR_USAGE, "exec: more than %d references", CLI_SECRETS_MAX);
-		skip[*n] = (size_t)(eq - environ[i]) + 1;
-		if (skip[*n] >= CLI_VALUE_MAX / 2)
+	if (rc == REF_E_MANY)
+		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
+			CLI_SECRETS_MAX);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
+			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
+	for (i = 0; i < *n; i++) {
+		skip[i] = strcspn(environ[at[i]], "=") + 1;
+		if (skip[i] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
-		at[(*n)++] = i;
 	}
 	return 0;
 }
@@ -671,6 +683,7 @@ static int cmd_exec(err *e)
 	static char *env[CLI_ENV_MAX];
 	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
 	const char *prefix[CLI_SECRETS_MAX];
+	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
@@ -685,8 +698,11 @@ static int cmd_exec(err *e)
 		return -1;
 	client_done(&cl);
 	logv("exec: %s", opts.program[0]);
+	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
 	execvpe(opts.program[0], opts.program, env);
-	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(errno));
+	why = errno;
+	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
+	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(why));
 }
 
 static int cmd_token(err *e)
@@ -713,7 +729,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;

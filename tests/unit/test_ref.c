@@ -281,6 +281,80 @@ static void test_ref_zeroed(void)
 	}
 }
 
+/* ref_env_scan: which environment entries are references, the table
+ * limit (nothing written past it: the tables are exactly SCAN_MAX long, so
+ * ASan sees any overflow), and where a bad one is. */
+#define SCAN_MAX 3
+
+static ref scan_refs[SCAN_MAX];
+static size_t scan_at[SCAN_MAX];
+
+static void scan_found(void)
+{
+	char *env[] = { "A=1", "DB=akv://myvault/db", "NOEQ", "B=@Microsoft.KeyVault(VaultName=vlt;SecretName=s)",
+		"C=akv:/x", NULL };
+	size_t n = 99, bad = 99;
+
+	CHECK_EQ(ref_env_scan(env, scan_refs, scan_at, SCAN_MAX, &n, &bad), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(scan_at[0], 1);
+	CHECK_EQ(scan_at[1], 3);
+	CHECK_STR(scan_refs[0].host, "myvault.vault.azure.net");
+	CHECK_STR(scan_refs[0].name, "db");
+	CHECK_STR(scan_refs[1].host, "vlt.vault.azure.net");
+	CHECK_STR(scan_refs[1].name, "s");
+	CHECK_EQ(bad, 99);
+}
+
+static void scan_full(void)
+{
+	/* exactly SCAN_MAX references, then plain variables: all fine */
+	char *env[] = { "A=akv://vlt/a", "B=akv://vlt/b", "C=akv://vlt/c", "D=plain", "E=x",
+		NULL };
+	size_t n, bad = 99;
+
+	CHECK_EQ(ref_env_scan(env, scan_refs, scan_at, SCAN_MAX, &n, &bad), 0);
+	CHECK_EQ(n, SCAN_MAX);
+	CHECK_STR(scan_refs[2].name, "c");
+	CHECK_EQ(scan_at[2], 2);
+}
+
+static void scan_too_many(void)
+{
+	char *env[] = { "A=akv://vlt/a", "P=plain", "B=akv://vlt/b", "C=akv://vlt/c",
+		"D=akv://vlt/d", "E=akv://vlt/e", NULL };
+	size_t n, bad = 99;
+
+	CHECK_EQ(ref_env_scan(env, scan_refs, scan_at, SCAN_MAX, &n, &bad), REF_E_MANY);
+	CHECK_EQ(bad, 4);
+	CHECK_EQ(n, SCAN_MAX);
+	CHECK_STR(scan_refs[2].name, "c"); /* the table is as it was filled */
+	CHECK(ref_strerror(REF_E_MANY)[0] != 'u');
+}
+
+static void scan_bad(void)
+{
+	char *env[] = { "A=akv://vlt/a", "BAD=@Microsoft.KeyVault(VaultName=vlt)", NULL };
+	/* a malformed reference after a full table is still reported as such */
+	char *env2[] = { "A=akv://vlt/a", "B=akv://vlt/b", "C=akv://vlt/c", "X=akv://vlt/",
+		NULL };
+	size_t n, bad = 99;
+
+	CHECK(ref_env_scan(env, scan_refs, scan_at, SCAN_MAX, &n, &bad) < 0);
+	CHECK_EQ(bad, 1);
+	CHECK_EQ(ref_env_scan(env2, scan_refs, scan_at, SCAN_MAX, &n, &bad), REF_E_NAME);
+	CHECK_EQ(bad, 3);
+}
+
+static void scan_empty(void)
+{
+	char *env[] = { NULL };
+	size_t n = 5, bad;
+
+	CHECK_EQ(ref_env_scan(env, scan_refs, scan_at, 0, &n, &bad), 0);
+	CHECK_EQ(n, 0);
+}
+
 int main(void)
 {
 	test_ref_table();
@@ -289,5 +363,10 @@ int main(void)
 	test_ref_strerror();
 	test_ref_env();
 	test_ref_zeroed();
+	scan_found();
+	scan_full();
+	scan_too_many();
+	scan_bad();
+	scan_empty();
 	T_END();
 }
