@@ -116,7 +116,7 @@ static void head_reset(http_resp *r)
 	r->keep_alive = -1; /* -1 no token yet, 0 close seen, 1 keep-alive */
 	r->content_length = -1;
 	r->www_authenticate[0] = r->retry_after[0] = 0;
-	r->date[0] = r->content_type[0] = 0;
+	r->date[0] = r->content_type[0] = r->reason[0] = 0;
 	r->nheaders = r->seen_cl = 0;
 	r->head_len = r->line_len = 0;
 	r->state = S_STATUS;
@@ -204,6 +204,9 @@ static int status_line(http_resp *r, const char *s, size_t n)
 		return HTTP_E_STATUS;
 	r->minor = s[7] - '0';
 	r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+	if (n > 13) /* cut to its field: it is only ever shown */
+		str_copyn(r->reason, sizeof r->reason, s + 13,
+			n - 13 < sizeof r->reason ? n - 13 : sizeof r->reason - 1);
 	r->state = S_HEADER;
 	return HTTP_MORE;
 }

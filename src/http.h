@@ -57,6 +57,8 @@ typedef struct http_resp {
 	char retry_after[HTTP_SHORTVAL_MAX];
 	char date[HTTP_SHORTVAL_MAX];
 	char content_type[HTTP_SHORTVAL_MAX];
+	char reason[HTTP_SHORTVAL_MAX]; /* status line's reason phrase, cut to
+	                                   fit (shown in messages only) */
 	int has_location;        /* a Location header was present */
 	unsigned char *body;     /* caller's buffer */
 	size_t body_cap;

@@ -789,6 +789,32 @@ static void test_fmt_small(void)
 	EQ(out[len], 'Z');
 }
 
+/* The reason phrase is kept for messages (a proxy's refusal), cut to its
+ * field; none gives "". */
+static void test_reason(void)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "HTTP/1.1 403 Forbidden\r\n\r\n", "Forbidden" },
+		{ "HTTP/1.0 407 Proxy Authentication Required\r\n\r\n", "Proxy Authentication Required" },
+		{ "HTTP/1.1 200\r\n\r\n", "" },
+		{ "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\n\r\n", "Busy" },
+	};
+	char line[HTTP_SHORTVAL_MAX * 2 + 32];
+	size_t i, used;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		http_resp_init(&R, NULL, 0, 1);
+		CHECK_EQ(http_resp_feed(&R, t[i].in, strlen(t[i].in), &used), HTTP_DONE);
+		CHECK_STR(R.reason, t[i].want);
+	}
+	memcpy(line, "HTTP/1.1 502 ", 13);
+	memset(line + 13, 'r', HTTP_SHORTVAL_MAX * 2);
+	memcpy(line + 13 + HTTP_SHORTVAL_MAX * 2, "\r\n\r\n", 4);
+	http_resp_init(&R, NULL, 0, 1);
+	CHECK_EQ(http_resp_feed(&R, line, 13 + HTTP_SHORTVAL_MAX * 2 + 4, &used), HTTP_DONE);
+	CHECK_EQ(strlen(R.reason), HTTP_SHORTVAL_MAX - 1);
+}
+
 int main(void)
 {
 	size_t i;
@@ -797,6 +823,7 @@ int main(void)
 		test_valid_case(&valid[i]);
 	for (i = 0; i < sizeof errs / sizeof errs[0]; i++)
 		test_err_case(&errs[i]);
+	test_reason();
 	test_head_limit();
 	test_field_count();
 	test_kept_len("WWW-Authenticate", HTTP_WWWAUTH_MAX);
