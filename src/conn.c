@@ -35,12 +35,13 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
 	char why[HTTP_SHORTVAL_MAX * 4];
 
 	str_printable(why, sizeof why, r->reason, strlen(r->reason));
-	if (r->status == 407 && !cfg->proxy_user)
-		return err_set(e, ERR_NETWORK, "%s wants authentication (407): give USER:PASSWORD in the proxy URL",
-			proxy);
-	if (r->status == 407)
-		return err_set(e, ERR_NETWORK, "%s refused the credentials in the proxy URL (407)",
-			proxy);
+	/* 401 is what tinyproxy answers to wrong credentials */
+	if ((r->status == 407 || r->status == 401) && !cfg->proxy_user)
+		return err_set(e, ERR_NETWORK, "%s wants authentication (%d): give USER:PASSWORD in the proxy URL",
+			proxy, r->status);
+	if (r->status == 407 || r->status == 401)
+		return err_set(e, ERR_NETWORK, "%s refused the credentials in the proxy URL (%d)",
+			proxy, r->status);
 	if (r->status >= 500)
 		return err_net(e, ERR_NET_CONNECT, "%s refused CONNECT: HTTP %d%s%s", proxy,
 			r->status, why[0] ? " " : "", why);
