@@ -70,8 +70,10 @@ static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
 		len = http_req_fmt(req, sizeof req, "CONNECT", c->peer, c->peer, h,
 			cfg->proxy_user ? 2 : 1, NULL, 0, 1);
 	explicit_bzero(auth, sizeof auth);
-	if (len < 0)
+	if (len < 0) {
+		explicit_bzero(req, sizeof req); /* a partial request may hold some */
 		return err_set(e, ERR_USAGE, "%s: cannot ask for %s", proxy, c->peer);
+	}
 	rc = net_write(c->fd, req, (size_t)len, deadline, proxy, e);
 	explicit_bzero(req, (size_t)len);
 	if (rc < 0)
