@@ -59,7 +59,11 @@ unit-musl: fetch $(UNITS:%=build/unit-musl/test_%)
 test:
 	tests/run.sh
 
+# As make test: what is missing installed (root), BearSSL and jsmn fetched,
+# bin/azkv built, so that it works alone in a fresh clone.
 demo:
+	./build.sh --deps
+	./build.sh
 	tests/demo.sh
 
 build/hwm: tests/bench/hwm.c

@@ -432,7 +432,9 @@ static int exchange(client *c, const id_req *q, err *e)
 	if ((size_t)len > c->req_used)
 		c->req_used = (size_t)len;
 	logv("token: %s %s %s", q->name, q->method, q->u.host);
-	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t,
+	/* Entra is on the Internet, behind the proxy like the vault; identity
+	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
+	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
 		q->transport == ID_PINNED ? &c->ident_pin : c->trust, c->deadline, e);
 	if (rc == 0) {
 		http_resp_init(&c->resp, c->body, sizeof c->body, 0);

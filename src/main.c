@@ -50,15 +50,17 @@ static const char usage_text[] =
 "options:\n"
 "  -n, --newline           print a newline after each value or token\n"
 "  -v, --verbose           trace each step on stderr (never tokens or values)\n"
-"      --timeout SECONDS   deadline of each attempt, and of the whole run\n"
-"                          unless --wait is longer (default 30)\n"
-"      --wait SECONDS      keep retrying (network down, IMDS updating, 429,\n"
-"                          5xx) until SECONDS have passed: for boot\n"
+"      --timeout SECONDS   deadline of each attempt (default 30), and of\n"
+"                          the whole run unless --wait is given\n"
+"      --wait SECONDS      the whole run's deadline: keep retrying (network\n"
+"                          down, IMDS updating, 429, 5xx) until SECONDS\n"
+"                          have passed: for boot\n"
 "      --cacert FILE       trust these PEM roots instead of the built-in ones\n"
 "                          (also SSL_CERT_FILE)\n"
 "      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (as curl)\n"
 "      --proxy URL         HTTPS proxy (CONNECT) for the vault and Entra:\n"
-"                          http://HOST[:PORT]; also HTTPS_PROXY, NO_PROXY;\n"
+"                          http://[USER:PASSWORD@]HOST[:PORT]; also\n"
+"                          HTTPS_PROXY, NO_PROXY;\n"
 "                          identity endpoints are never proxied\n"
 "      --source NAME       identity source: auto (default: detected from the\n"
 "                          environment), imds, vm-extension, app-service,\n"
@@ -104,7 +106,8 @@ typedef struct cli {
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
 	const char *pem_key, *pem_certs;
-	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
+	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
+	const char *proxy_from; /* which of those, for messages */
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
@@ -116,7 +119,6 @@ typedef struct cli {
 	client_id_opts id;
 	const char *secrets[CLI_SECRETS_MAX];
 	net_resolve resolve[NET_RESOLVE_MAX];
-	url proxy_url;
 } cli;
 
 static cli opts;
@@ -240,7 +242,7 @@ static int value_opt(const char *name, const char *v, err *e)
 	if (strcmp(name, "--resource") == 0)
 		return opts.resource = v, 1;
 	if (strcmp(name, "--proxy") == 0)
-		return opts.proxy = v, 1;
+		return opts.proxy = v, opts.proxy_from = "--proxy", 1;
 	return file_opt(name, v, e);
 }
 
@@ -369,42 +371,33 @@ static void apply_env(void)
 		opts.id.imds_base = v;
 	if (!opts.cacert && (v = getenv("SSL_CERT_FILE")) && v[0])
 		opts.cacert = v;
-	if (!opts.proxy && (((v = getenv("https_proxy")) && v[0])
-		|| ((v = getenv("HTTPS_PROXY")) && v[0])))
-		opts.proxy = v;
+	if (!opts.proxy && (v = getenv("https_proxy")) && v[0])
+		opts.proxy = v, opts.proxy_from = "https_proxy";
+	if (!opts.proxy && (v = getenv("HTTPS_PROXY")) && v[0])
+		opts.proxy = v, opts.proxy_from = "HTTPS_PROXY";
 	if (((v = getenv("no_proxy")) && v[0]) || ((v = getenv("NO_PROXY")) && v[0]))
 		cl.net.no_proxy = v;
 }
 
-/* HTTPS_PROXY as curl takes it: [http://]HOST[:PORT], port 1080 if none.
- * Not inlined: its buffer stays off the stack under the fetch. */
-__attribute__((noinline)) static int setup_proxy(err *e)
+/* HTTPS_PROXY as curl takes it (url_proxy_parse). Messages name the
+ * proxy by host:port only: the URL may hold a password. */
+static int setup_proxy(err *e)
 {
-	char buf[URL_PATH_MAX];
-	const char *p = opts.proxy, *auth, *v6end;
-	size_t alen;
-	int has_port;
+	url_proxy *p = &cl.proxy;
+	int rc;
 
-	if (!p)
+	if (!opts.proxy)
 		return 0;
-	if (!str_find(p, "://")) {
-		fmt(buf, sizeof buf, "http://%s", p);
-		p = buf;
-	}
-	auth = str_find(p, "://") + 3;
-	alen = strcspn(auth, "/?#");
-	v6end = memchr(auth, ']', alen);
-	if (v6end) {
-		alen -= (size_t)(v6end - auth);
-		auth = v6end;
-	}
-	has_port = memchr(auth, ':', alen) != NULL;
-	if (url_parse(&opts.proxy_url, p) < 0 || opts.proxy_url.https)
-		return err_set(e, ERR_USAGE, "proxy %s: want http://HOST[:PORT] (no user, no https)",
-			opts.proxy);
-	cl.net.proxy_host = opts.proxy_url.host;
-	cl.net.proxy_port = has_port ? opts.proxy_url.port : 1080;
-	logv("proxy: %s:%u for TLS peers%s%s", cl.net.proxy_host, cl.net.proxy_port,
+	rc = url_proxy_parse(p, opts.proxy);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "proxy URL (%s): %s; want http://[USER:PASSWORD@]HOST[:PORT]",
+			opts.proxy_from, url_strerror(rc));
+	cl.net.proxy_host = p->host;
+	cl.net.proxy_port = p->port;
+	cl.net.proxy_user = p->auth ? p->user : NULL;
+	cl.net.proxy_pass = p->auth ? p->pass : NULL;
+	logv("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
+		p->auth ? ", with Basic credentials" : "",
 		cl.net.no_proxy ? ", except NO_PROXY " : "", cl.net.no_proxy ? cl.net.no_proxy : "");
 	return 0;
 }
@@ -418,7 +411,9 @@ static int setup(err *e)
 	cl.id = opts.id;
 	cl.trust = &trust;
 	cl.attempt_ms = (net_ms)opts.timeout * 1000;
-	cl.end = net_now() + (net_ms)(opts.wait > opts.timeout ? opts.wait : opts.timeout) * 1000;
+	/* The run ends at --wait when given, else at --timeout; an attempt
+	 * also ends at --timeout (client_attempt takes the earlier). */
+	cl.end = net_now() + (net_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
 	cl.wait = opts.wait > 0;
 	client_attempt(&cl);
 	if (opts.cacert) {
@@ -530,7 +525,7 @@ static int write_files(const ref *refs, err *e)
 	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
 		return -1;
 	for (i = 0; i < opts.nsecrets; i++)
-		logv("wrote %s (%zu bytes, mode %x)", files[i].path, lens[i], opts.file.mode);
+		logv("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
 	return 0;
 }
 

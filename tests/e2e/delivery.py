@@ -357,6 +357,28 @@ def t_out_mode_owner(tmp):
     return None if open(f, "rb").read() == v("luks-key") else "content differs"
 
 
+def t_out_verbose_mode_octal(tmp):
+    """-v says the written file's mode in octal, as --mode takes it"""
+    f = os.path.join(tmp, "db")
+    r = azkv(["get", "-v", "--out", f, "--mode", "0440", "myvault/db-password"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    return None if b"bytes, mode 0440)" in r.err else "no 'mode 0440' in -v: %r" % [
+        l for l in r.err.split(b"\n") if b"wrote" in l]
+
+
+def t_verbose_request_count_per_connection(tmp):
+    """-v counts requests per connection: a second vault's first request
+    is request 1 again"""
+    r = azkv(["get", "-v", "myvault/db-password", "other/db-password"])
+    why = ok_shape(r, v("db-password") * 2)
+    if why:
+        return why
+    counts = [l.split(b"(request ")[1].split(b" ")[0] for l in r.err.split(b"\n") if b"(request " in l]
+    return None if counts == [b"1", b"1"] else "request counts %r, want 1 then 1" % counts
+
+
 def t_out_dir(tmp):
     d = os.path.join(tmp, "secrets")
     os.mkdir(d)
@@ -764,6 +786,36 @@ def t_wait_deadline(tmp):
     if why:
         return why
     return None if 2.5 <= r.elapsed < 10 else "gave up after %.1f s (wait 3 s)" % r.elapsed
+
+
+def t_wait_bounds_the_run_imds_410(tmp):
+    """--wait shorter than --timeout ends the run: IMDS 410 (retried every
+    10 s) under --wait 4 gives up within 4 s, not after the 30 s --timeout"""
+    r = azkv(["get", "--wait", "4", "myvault/db-password"], control={"imds": "410"})
+    why = failure_shape(r, 3, "HTTP 410")
+    if why:
+        return why
+    return None if 3 <= r.elapsed < 6 else "gave up after %.1f s (wait 4 s)" % r.elapsed
+
+
+def t_wait_bounds_the_attempt(tmp):
+    """an attempt ends at what is left of --wait when that is sooner than
+    --timeout: a stalled IMDS under --wait 3 fails by 3 s with the deadline"""
+    r = azkv(["get", "--wait", "3", "--timeout", "30", "myvault/db-password"],
+             control={"imds": "stall"})
+    why = failure_shape(r, 6)
+    if why:
+        return why
+    return None if 2.5 <= r.elapsed < 5 else "gave up after %.1f s (wait 3 s)" % r.elapsed
+
+
+def t_timeout_alone_bounds_the_run(tmp):
+    """without --wait, --timeout is the whole run's deadline too"""
+    r = azkv(["get", "--timeout", "3", "myvault/db-password"], control={"imds": "410"})
+    why = failure_shape(r, 3, "HTTP 410")
+    if why:
+        return why
+    return None if r.elapsed < 5 else "gave up after %.1f s (timeout 3 s)" % r.elapsed
 
 
 def t_no_wait_fails_fast(tmp):

@@ -316,8 +316,80 @@ static void test_url_zeroed(void)
 	}
 }
 
+/* Proxy URLs: curl's forms, userinfo percent-decoded, limits, and a
+ * failure leaves no byte of the password behind. */
+static void test_proxy(void)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		const char *host;
+		unsigned port;
+		int auth;
+		const char *user, *pass;
+	} t[] = {
+		{ "http://proxy.corp:3128", 0, "proxy.corp", 3128, 0, "", "" },
+		{ "HTTP://Proxy.Corp:3128/", 0, "proxy.corp", 3128, 0, "", "" },
+		{ "proxy.corp", 0, "proxy.corp", 1080, 0, "", "" },
+		{ "http://[::1]:8080", 0, "::1", 8080, 0, "", "" },
+		{ "http://bob:s3cret@127.0.0.1:3128", 0, "127.0.0.1", 3128, 1, "bob", "s3cret" },
+		{ "bob:s3cret@127.0.0.1:3128", 0, "127.0.0.1", 3128, 1, "bob", "s3cret" },
+		{ "http://bob@h", 0, "h", 1080, 1, "bob", "" },
+		{ "http://bob:@h:1", 0, "h", 1, 1, "bob", "" },
+		{ "http://DOM%5Cbob:p%40ss%3Aw%25rd@h:3", 0, "h", 3, 1, "DOM\\bob", "p@ss:w%rd" },
+		{ "http://a:b@c@h:3", 0, "h", 3, 1, "a", "b@c" }, /* the last @ ends it */
+		{ "http://bob:p%C3%A4ss@h", 0, "h", 1080, 1, "bob", "p\xc3\xa4ss" },
+		{ "https://h:3128", URL_E_SCHEME, "", 0, 0, "", "" },
+		{ "socks5://h:1080", URL_E_SCHEME, "", 0, 0, "", "" },
+		{ "http://h:3128/path", URL_E_PATH, "", 0, 0, "", "" },
+		{ "http://h:0", URL_E_PORT, "", 0, 0, "", "" },
+		{ "http://bob:pw@", URL_E_HOST, "", 0, 0, "", "" },
+		{ "http://b%3Aob:pw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%0Aw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%00w@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:pw%4@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:pw%@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%zzw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p\tw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+	};
+	static const url_proxy zero;
+	char in[URL_PROXY_PASS_MAX + 32], longpw[URL_PROXY_PASS_MAX + 2];
+	url_proxy p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		memset(&p, 0xa5, sizeof p);
+		rc = url_proxy_parse(&p, t[i].in);
+		CHECKM(rc == t[i].rc, "%s: rc %d", t[i].in, rc);
+		if (rc < 0) {
+			CHECKM(memcmp(&p, &zero, sizeof p) == 0, "%s: not wiped", t[i].in);
+			continue;
+		}
+		CHECKM(strcmp(p.host, t[i].host) == 0 && p.port == t[i].port, "%s: %s:%u",
+			t[i].in, p.host, p.port);
+		CHECKM(p.auth == t[i].auth && strcmp(p.user, t[i].user) == 0
+			&& strcmp(p.pass, t[i].pass) == 0, "%s: user/pass", t[i].in);
+	}
+	/* The password's limit, exactly. */
+	memset(longpw, 'x', URL_PROXY_PASS_MAX);
+	longpw[URL_PROXY_PASS_MAX] = 0;
+	snprintf(in, sizeof in, "http://u:%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), 0);
+	CHECK_EQ(strlen(p.pass), URL_PROXY_PASS_MAX);
+	longpw[URL_PROXY_PASS_MAX] = 'x';
+	longpw[URL_PROXY_PASS_MAX + 1] = 0;
+	snprintf(in, sizeof in, "http://u:%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), URL_E_USERINFO);
+	memset(longpw, 'u', URL_PROXY_USER_MAX + 1);
+	longpw[URL_PROXY_USER_MAX + 1] = 0;
+	snprintf(in, sizeof in, "http://%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), URL_E_USERINFO);
+}
+
 int main(void)
 {
+	test_proxy();
 	test_url_zeroed();
 	test_no_proxy();
 	test_url_table();
