@@ -27,6 +27,8 @@ APTDIR=$ROOT/vendor/.apt
 STAMP=.azkv-fetched
 DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux nginx-light libssl-dev
 curl jq ca-certificates binutils cryptsetup-bin coreutils"
+# tests/e2e/proxies.py runs azkv through real proxies
+DEPS+=" squid tinyproxy"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"

@@ -61,3 +61,31 @@ long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 		return -1;
 	return (long)o;
 }
+
+long b64_encode(char *out, size_t cap, const void *in, size_t n)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	if (cap == 0 || (n + 2) / 3 > (cap - 1) / 4) {
+		if (cap)
+			out[0] = 0;
+		return -1;
+	}
+	for (i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		out[o++] = digits[v >> 18];
+		out[o++] = digits[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? digits[v & 63] : '=';
+	}
+	out[o] = 0;
+	return (long)o;
+}

@@ -16,6 +16,11 @@
  * 0 either (set by the first '+', '/', '-' or '_' seen). */
 int b64_digit(int c, int *alpha);
 
+/* Encode in[n] with the standard alphabet and padding into out[cap] as a
+ * C string (proxy Basic credentials). Returns its length, or -1 if out is
+ * too small (out emptied). */
+long b64_encode(char *out, size_t cap, const void *in, size_t n);
+
 /* Decode in[n] into out[cap]; returns the decoded length or -1. */
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
 

@@ -128,17 +128,21 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 	return rc < 0 ? bad(what, pem_strerror(rc), "", e) : 0;
 }
 
+/* The files asked for, written together: all or nothing. */
 static int write_outputs(const cert_files *f, pem_out *key, const pem_out *chain,
 	const out_opts *o, err *e)
 {
-	if (f->key && out_write(f->key, key->buf, key->len, o, e) < 0)
-		return -1;
-	if (f->certs && out_write(f->certs, chain->buf, chain->len, o, e) < 0)
-		return -1;
-	if (!f->both)
-		return 0;
-	memcpy(key->buf + key->len, chain->buf, chain->len); /* key, then chain */
-	return out_write(f->both, key->buf, key->len + chain->len, o, e);
+	static out_file files[3];
+	size_t n = 0;
+
+	memcpy(key->buf + key->len, chain->buf, chain->len); /* --pem: key, chain */
+	if (f->key)
+		files[n++] = (out_file){ .path = f->key, .data = key->buf, .n = key->len };
+	if (f->certs)
+		files[n++] = (out_file){ .path = f->certs, .data = chain->buf, .n = chain->len };
+	if (f->both)
+		files[n++] = (out_file){ .path = f->both, .data = key->buf, .n = key->len + chain->len };
+	return out_write_all(files, n, o, e);
 }
 
 int cert_write(const char *what, const char *value, size_t n, const cert_files *f,

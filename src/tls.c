@@ -366,7 +366,13 @@ static int seed(br_ssl_engine_context *eng, err *e)
 }
 
 #if RSA_FAST
-/* BearSSL 0.6's own unpadding step (src/inner.h; not in its public API). */
+/* BearSSL's PKCS#1 v1.5 signature unpadding and hash-OID check
+ * (src/rsa/rsa_pkcs1_sig_unpad.c). It is declared only in BearSSL's private
+ * src/inner.h, which we do not include (it drags in all of BearSSL's
+ * internals); libbearssl.a exports the symbol, so it is declared here by
+ * hand: the padding check stays BearSSL's, only x^e mod n is rsa.c's. This
+ * prototype was checked against BearSSL 0.6's inner.h (the version
+ * vendor/PINS pins); compare it again on any BearSSL update. */
 uint32_t br_rsa_pkcs1_sig_unpad(const unsigned char *sig, size_t sig_len,
 	const unsigned char *hash_oid, size_t hash_len, unsigned char *hash_out);
 

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa der rc2"
+UNITS="str fmt b64 pem http json azure url ref cloud retry source dns rsa der rc2"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -64,6 +64,7 @@ make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
+suite proxies tests/netns.sh -- python3 tests/e2e/proxies.py
 suite certs tests/netns.sh -- python3 tests/e2e/certs.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).

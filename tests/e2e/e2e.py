@@ -175,7 +175,7 @@ def challenge_first(r):
 
 def no_challenge_round(r):
     """Known vault suffix: the resource comes from it, no unauthenticated
-    round trip (issue 6), so every vault request carries the token."""
+    round trip (docs/protocols.md 4.6), so every vault request carries the token."""
     bare = [e["path"] for e in r.reqs("vault") if "authorization" not in e["headers"]]
     return "unauthenticated vault request(s) %r" % bare if bare else None
 

@@ -26,7 +26,7 @@ byte by byte by this file so that faults can be injected exactly:
                      for workload identity, entra.pem for the public, China and US Gov
                      authority hosts (default 127.0.0.2:443)
   Requests are checked as strictly as the real endpoints are known to check
-  them, and answered in each source's token and error shapes (PROTOCOLS.md §1);
+  them, and answered in each source's token and error shapes (docs/protocols.md 1);
   secrets and identities of these sources are the fixture's "sources".
 
 Never run it on the host's network: tests/netns.sh starts it inside a private
@@ -736,7 +736,7 @@ def handle_ext(ctx):
 # ---- the other identity sources ---------------------------------------------
 # appsvc (App Service 2019-08-01 and 2017-09-01 on one port), arc, sf (Service
 # Fabric, TLS, self-signed), ml (Azure ML), cloudshell, entra (the Entra ID
-# token endpoint for workload identity, TLS). PROTOCOLS.md §1.5-§1.10. Each
+# token endpoint for workload identity, TLS). docs/protocols.md 1.5-1.10. Each
 # checks its requests as strictly as the real one is known to, and answers
 # with that source's token and error shapes. Secrets and identities come from
 # the fixture's "sources" object.

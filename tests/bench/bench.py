@@ -2,7 +2,7 @@
 """bench.py: azkv vs the tutorial curl + jq pipeline, on the fake Azure.
 
 A benchmark, never a test: it reports numbers and fails only if a run gives
-the wrong output. Run through tests/bench.sh (private netns with the fake).
+the wrong output. Run through tests/bench/bench.sh (private netns, the fake).
 
     bench.py [--runs N] [--pipeline-only]
 
@@ -17,11 +17,12 @@ high-water mark), so without /usr/bin/time the RSS column is only an upper bound
 Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
 of bin/azkv. Medians; the fake's own CPU is not counted.
 
-The vault: the Python fake answers a request in ~140 us, which would be most
-of what an extra secret costs and hide azkv's own share. So the bench first
-records the Python fake's answers for its secrets (over TLS, as any client
-gets them), closes the fake's vault listener, and serves the same bytes from
-build/benchvault (tests/benchvault.c, BearSSL, the same certificate) for every
+The vault: the Python fake's time per request would be most of what an
+extra secret costs and hide azkv's own share (README's bench section has the
+figures). So the bench first records the Python fake's answers for its
+secrets (over TLS, as any client gets them), closes the fake's vault
+listener, and serves the same bytes from build/benchvault
+(tests/bench/benchvault.c, OpenSSL, the same certificate) for every
 measured run, azkv's and the pipeline's alike. The 1-vs-10 line is repeated
 against the Python fake at the end, for comparison with earlier figures.
 Without build/benchvault, every run uses the Python fake.
@@ -39,9 +40,10 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+TESTS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TESTS)
 sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
-sys.path.insert(0, os.path.join(HERE, "fake"))
+sys.path.insert(0, os.path.join(TESTS, "fake"))
 import fixtures as fx  # noqa: E402
 
 AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
@@ -57,8 +59,8 @@ TEN = ["db-password", "api-key", "conn-string", "empty", "multiline", "quotes",
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-HWM = os.path.join(ROOT, "build", "hwm")  # tests/hwm.c: VmHWM at the exit stop
-BENCHVAULT = os.path.join(ROOT, "build", "benchvault")  # tests/benchvault.c
+HWM = os.path.join(ROOT, "build", "hwm")  # tests/bench/hwm.c: VmHWM at the exit stop
+BENCHVAULT = os.path.join(ROOT, "build", "benchvault")  # tests/bench/benchvault.c
 IMDS = ("http://169.254.169.254/metadata/identity/oauth2/token"
         "?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net")
 
@@ -302,5 +304,5 @@ def measure_all(ca, env, runs, pipeline_only, compiled):
 
 if __name__ == "__main__":
     if os.environ.get("AZKV_FAKE_UP") != "1":
-        sys.exit("bench.py: run it through tests/bench.sh")
+        sys.exit("bench.py: run it through tests/bench/bench.sh")
     sys.exit(main(sys.argv[1:]))

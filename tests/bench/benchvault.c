@@ -1,11 +1,11 @@
 /*
  * benchvault: a compiled stand-in for the fake Key Vault, for `make bench`
- * only. The Python fake answers a request in ~140 us (its TLS write, its log,
- * its GIL), which hides azkv's own cost per secret; this one answers with
- * bytes the Python fake recorded earlier (tests/bench.py records them), so the
- * client sees the same responses, only sooner. TLS is OpenSSL's, as in the
- * Python fake (and as fast as a real server's: BearSSL's constant-time RSA
- * signs ten times slower, which would pad the handshake).
+ * only. The Python fake's time per request (its TLS write, its log, its GIL)
+ * hides azkv's own cost per secret; this one answers with bytes the Python
+ * fake recorded earlier (tests/bench/bench.py records them), so the client
+ * sees the same responses, only sooner. TLS is OpenSSL's, as in the Python
+ * fake (and as fast as a real server's: BearSSL's constant-time RSA signs
+ * much slower, which would pad the handshake).
  *
  *   benchvault ADDR PORT CERT.pem KEY.pem DIR
  *
