@@ -133,15 +133,17 @@ static int write_outputs(const cert_files *f, pem_out *key, const pem_out *chain
 	const out_opts *o, err *e)
 {
 	static out_file files[3];
-	size_t n = 0;
+	const char *path[3] = { f->key, f->certs, f->both };
+	const char *data[3] = { key->buf, chain->buf, key->buf };
+	size_t len[3] = { key->len, chain->len, key->len + chain->len }, i, n = 0;
 
 	memcpy(key->buf + key->len, chain->buf, chain->len); /* --pem: key, chain */
-	if (f->key)
-		files[n++] = (out_file){ .path = f->key, .data = key->buf, .n = key->len };
-	if (f->certs)
-		files[n++] = (out_file){ .path = f->certs, .data = chain->buf, .n = chain->len };
-	if (f->both)
-		files[n++] = (out_file){ .path = f->both, .data = key->buf, .n = key->len + chain->len };
+	for (i = 0; i < 3; i++)
+		if (path[i]) {
+			files[n].path = path[i];
+			files[n].data = data[i];
+			files[n++].n = len[i];
+		}
 	return out_write_all(files, n, o, e);
 }
 

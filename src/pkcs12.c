@@ -199,13 +199,14 @@ void pkcs12_wipe(pkcs12 *p)
 }
 
 /* Candidate c's BMPString password (PBES1, MAC): the given one; else
- * c 0 = absent (zero-length), 1 = empty (00 00). */
+ * c 0 = empty (00 00: what OpenSSL, Windows and Key Vault write), then
+ * 1 = absent (zero-length), which OpenSSL also tries. */
 static long cand_bmp(const pkcs12 *p, int c, unsigned char *out, size_t cap)
 {
 	if (p->pass_given)
 		return pkcs12_bmp(p->pass, p->plen, out, cap);
 	out[0] = out[1] = 0;
-	return c ? 2 : 0;
+	return c ? 0 : 2;
 }
 
 /* How many candidates are left to try: the one chosen, the given one, or
