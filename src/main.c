@@ -569,7 +569,11 @@ static int follow_sid(const ref *c, err *e)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
 	logv("certificate %s/%s: reading its secret", c->host, c->name);
-	return kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e);
+	if (kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
+		return -1;
+	if (arena_used < lens[0] + 1) /* the exit wipe covers it */
+		arena_used = lens[0] + 1;
+	return 0;
 }
 
 /* --pem-key / --pem-certs / --pem: the one value (a PEM bundle or a
