@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "b64.h"
@@ -19,34 +18,24 @@ static pkcs12 p12;
 static unsigned char pfx[PKCS12_PFX_MAX];
 static char kbuf[2 * CERT_OUT_MAX], cbuf[CERT_OUT_MAX];
 
-/* --pfx-password-file: a regular file of at most PKCS12_PASS_MAX bytes;
+/* --pfx-password-file: at most PKCS12_PASS_MAX bytes, read at once;
  * one trailing newline is not part of the password. */
 static int read_pass(const char *path, char *buf, size_t *n, err *e)
 {
-	struct stat st;
-	ssize_t r;
+	ssize_t r = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
-	if (fd < 0)
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PKCS12_PASS_MAX + 2) {
+	if (fd >= 0) {
+		do
+			r = read(fd, buf, PKCS12_PASS_MAX + 2);
+		while (r < 0 && errno == EINTR);
 		close(fd);
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: not a regular file of at most %d bytes",
-			path, PKCS12_PASS_MAX);
 	}
-	do
-		r = read(fd, buf, PKCS12_PASS_MAX + 2);
-	while (r < 0 && errno == EINTR);
-	close(fd);
 	if (r < 0)
 		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, strerror(errno));
-	*n = (size_t)r;
-	if (*n > 0 && buf[*n - 1] == '\n')
-		(*n)--;
-	if (*n > PKCS12_PASS_MAX)
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: over %d bytes", path,
-			PKCS12_PASS_MAX);
-	return 0;
+	*n = (size_t)r - (r > 0 && buf[r - 1] == '\n');
+	return *n > PKCS12_PASS_MAX ? err_set(e, ERR_USAGE, "--pfx-password-file %s: too long",
+		path) : 0;
 }
 
 static int bad(const char *what, const char *why, const char *more, err *e)
@@ -111,8 +100,6 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 	explicit_bzero(pass, sizeof pass);
 	if ((rc = pkcs12_parse(&p12, pfx, (size_t)len)) < 0)
 		return p12_error(what, rc, e);
-	logv("%s: PKCS#12, MAC %s, %zu certificates, %s key", what,
-		p12.has_mac ? "ok" : "absent", p12.ncerts, p12.has_key ? "a" : "no");
 	for (i = 0; i < p12.ncerts; i++)
 		if (x509_cert_parse(p12.certs[i].der, p12.certs[i].len, &certs[i]) < 0)
 			return bad(what, "malformed certificate", "", e);
@@ -121,7 +108,7 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 	if (p12.ncerts)
 		k = x509_chain(certs, p12.ncerts, leaf, order);
 	if (k < p12.ncerts)
-		logv("%s: %zu certificates off the leaf's issuer path dropped", what, p12.ncerts - k);
+		logv("%s: %zu certificates not on the leaf's path dropped", what, p12.ncerts - k);
 	rc = p12.has_key ? pem_write(key, "PRIVATE KEY", p12.key.der, p12.key.len) : 0;
 	for (i = 0; i < k && rc == 0; i++)
 		rc = pem_write(chain, "CERTIFICATE", p12.certs[order[i]].der, p12.certs[order[i]].len);

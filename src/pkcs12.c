@@ -234,36 +234,44 @@ static int hash_oid(pkcs12 *p, const der *oid)
 	return 0;
 }
 
+/* HMAC with the key in kc of a[an] then b[bn] into out. */
+static void hmac2(const br_hmac_key_context *kc, const void *a, size_t an,
+	const void *b, size_t bn, unsigned char *out)
+{
+	br_hmac_context hc;
+
+	br_hmac_init(&hc, kc, 0);
+	br_hmac_update(&hc, a, an);
+	br_hmac_update(&hc, b, bn);
+	br_hmac_out(&hc, out);
+	explicit_bzero(&hc, sizeof hc);
+}
+
+/* PBKDF2 (RFC 8018 5.2) with HMAC-h into out[n]. */
 static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t plen,
 	const scheme *s, unsigned char *out, size_t n)
 {
-	br_hmac_key_context kc;
-	br_hmac_context hc;
-	unsigned char u[64], t[64], be[4];
+	struct {
+		br_hmac_key_context kc;
+		unsigned char u[64], t[64];
+	} w;
+	unsigned char be[4] = { 0, 0, 0, 0 };
 	size_t hl = digest_size(h), o, k;
-	unsigned long blk, r;
+	unsigned long r;
 
-	br_hmac_key_init(&kc, h, pass, plen);
-	for (o = 0, blk = 1; o < n; o += hl, blk++) {
-		be[0] = 0, be[1] = 0, be[2] = 0, be[3] = (unsigned char)blk;
-		br_hmac_init(&hc, &kc, 0);
-		br_hmac_update(&hc, s->salt, s->slen);
-		br_hmac_update(&hc, be, 4);
-		br_hmac_out(&hc, u);
-		memcpy(t, u, hl);
+	br_hmac_key_init(&w.kc, h, pass, plen);
+	for (o = 0; o < n; o += hl) {
+		be[3]++;
+		hmac2(&w.kc, s->salt, s->slen, be, 4, w.u);
+		memcpy(w.t, w.u, hl);
 		for (r = 1; r < s->iter; r++) {
-			br_hmac_init(&hc, &kc, 0);
-			br_hmac_update(&hc, u, hl);
-			br_hmac_out(&hc, u);
+			hmac2(&w.kc, w.u, hl, NULL, 0, w.u);
 			for (k = 0; k < hl; k++)
-				t[k] ^= u[k];
+				w.t[k] ^= w.u[k];
 		}
-		memcpy(out + o, t, n - o < hl ? n - o : hl);
+		memcpy(out + o, w.t, n - o < hl ? n - o : hl);
 	}
-	explicit_bzero(&kc, sizeof kc);
-	explicit_bzero(&hc, sizeof hc);
-	explicit_bzero(u, sizeof u);
-	explicit_bzero(t, sizeof t);
+	explicit_bzero(&w, sizeof w);
 }
 
 /* Key and IV for candidate c (PBES2 takes the password as UTF-8). */
@@ -605,25 +613,24 @@ static int hmac_check(const pkcs12 *p, int hash, int c, const der *salt,
 	unsigned long iter, const der *auth, const der *digest)
 {
 	const br_hash_class *h = hash_of(hash);
-	unsigned char bmp[P12_BMP_MAX], key[32], got[32];
-	br_hmac_key_context kc;
-	br_hmac_context hc;
+	struct {
+		br_hmac_key_context kc;
+		unsigned char bmp[P12_BMP_MAX], key[32], got[32];
+	} w;
 	size_t u = digest_size(h), k;
 	unsigned diff = 0;
-	long bl = cand_bmp(p, c, bmp, sizeof bmp);
+	long bl = cand_bmp(p, c, w.bmp, sizeof w.bmp);
 
 	if (bl < 0 || der_left(digest) != u
-		|| pkcs12_kdf(hash, 3, bmp, (size_t)bl, salt->p, der_left(salt), iter, key, u) < 0)
-		return -1;
-	br_hmac_key_init(&kc, h, key, u);
-	br_hmac_init(&hc, &kc, 0);
-	br_hmac_update(&hc, auth->p, der_left(auth));
-	br_hmac_out(&hc, got);
-	for (k = 0; k < u; k++)
-		diff |= got[k] ^ digest->p[k];
-	explicit_bzero(bmp, sizeof bmp);
-	explicit_bzero(key, sizeof key);
-	explicit_bzero(&kc, sizeof kc);
+		|| pkcs12_kdf(hash, 3, w.bmp, (size_t)bl, salt->p, der_left(salt), iter, w.key, u) < 0)
+		diff = 1;
+	else {
+		br_hmac_key_init(&w.kc, h, w.key, u);
+		hmac2(&w.kc, auth->p, der_left(auth), NULL, 0, w.got);
+		for (k = 0; k < u; k++)
+			diff |= w.got[k] ^ digest->p[k];
+	}
+	explicit_bzero(&w, sizeof w);
 	return diff ? -1 : 0;
 }
 
