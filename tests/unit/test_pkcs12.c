@@ -8,7 +8,7 @@
  * must give back OpenSSL's PKCS#8 key and certificates, and x509_chain the
  * leaf by key (never by position) then its issuers. Also: the KDF against
  * PKCS12_key_gen_uni and known vectors, unsupported OIDs named, the
- * iteration cap, and every prefix and every one-byte change of two files
+ * iteration cap, encryptedContent re-encoded as constructed pieces, and every prefix and every one-byte change of two files
  * (exact-size copies: ASan sees any read past the end).
  */
 #include <openssl/ec.h>
@@ -403,6 +403,72 @@ static void limits(void)
 	CHECK_EQ(pkcs12_init(&ctx, "x", PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
 }
 
+/* DER header of length n with tag t at o; returns its size. */
+static size_t put_hdr(unsigned char *o, int t, size_t n)
+{
+	o[0] = (unsigned char)t;
+	if (n < 128)
+		return o[1] = (unsigned char)n, 2;
+	if (n < 256)
+		return o[1] = 0x81, o[2] = (unsigned char)n, 3;
+	return o[1] = 0x82, o[2] = (unsigned char)(n >> 8), o[3] = (unsigned char)n, 4;
+}
+
+/* Re-encode p[n] (DER elements) into out: every [0] IMPLICIT primitive
+ * (0x80: encryptedContent) becomes constructed 0xa0 holding two OCTET
+ * STRING pieces, as BER encoders write it; constructed elements and long
+ * OCTET STRINGs holding one SEQUENCE (the authSafe) are re-encoded inside. */
+static size_t reencode(const unsigned char *p, size_t n, unsigned char *out)
+{
+	der d, in, one, seq;
+	size_t o = 0;
+
+	der_init(&d, p, n);
+	while (der_left(&d)) {
+		int t = der_peek(&d);
+		unsigned char body[8192];
+		size_t bn;
+
+		if (der_get(&d, t, &in) < 0)
+			return 0;
+		one = in;
+		if (t == 0x80) {
+			size_t half = der_left(&in) / 2;
+
+			bn = put_hdr(body, 0x04, half);
+			memcpy(body + bn, in.p, half);
+			bn += half;
+			bn += put_hdr(body + bn, 0x04, der_left(&in) - half);
+			memcpy(body + bn, in.p + half, der_left(&in) - half);
+			bn += der_left(&in) - half;
+			t = 0xa0;
+		} else if ((t & 0x20) || (t == 0x04 && der_left(&in) > 100
+				&& der_get(&one, 0x30, &seq) == 0 && der_done(&one) == 0)) {
+			bn = reencode(in.p, der_left(&in), body);
+		} else {
+			bn = der_left(&in);
+			memcpy(body, in.p, bn);
+		}
+		o += put_hdr(out + o, t, bn);
+		memcpy(out + o, body, bn);
+		o += bn;
+	}
+	return o;
+}
+
+static void constructed_content(void)
+{
+	blob b = create("", rsa_key, rsa_leaf, NID_aes_128_cbc, NID_aes_128_cbc, 16, NULL);
+	unsigned char *re = malloc(2 * (size_t)b.n + 64);
+	size_t n = reencode(b.p, (size_t)b.n, re);
+	blob r = { re, (int)n };
+
+	CHECKM(n > (size_t)b.n, "re-encoding grew nothing (%zu)", n);
+	check_file("encryptedContent as constructed 0xa0 pieces", r, NULL, rsa_key, rsa_leaf);
+	free(re);
+	OPENSSL_free(b.p);
+}
+
 /* Prefixes and one-byte changes: never a crash or a read past the end. */
 static void mutations(const char *what, blob b)
 {
@@ -449,6 +515,7 @@ int main(void)
 	kdf_vs_openssl();
 	variants();
 	limits();
+	constructed_content();
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
