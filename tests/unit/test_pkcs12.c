@@ -11,6 +11,7 @@
  * iteration cap, encryptedContent re-encoded as constructed pieces, and every prefix and every one-byte change of two files
  * (exact-size copies: ASan sees any read past the end).
  */
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
@@ -84,8 +85,8 @@ static blob der_of_p12(PKCS12 *p12)
 	return b;
 }
 
-static EVP_PKEY *root_key, *inter_key, *rsa_key, *ec_key, *other_key;
-static X509 *root, *inter, *rsa_leaf, *ec_leaf, *other;
+static EVP_PKEY *root_key, *inter_key, *rsa_key, *ec_key, *p384_key, *other_key;
+static X509 *root, *inter, *rsa_leaf, *ec_leaf, *p384_leaf, *other;
 
 static void make_pki(void)
 {
@@ -93,11 +94,13 @@ static void make_pki(void)
 	inter_key = EVP_EC_gen("P-384");
 	rsa_key = EVP_RSA_gen(2048);
 	ec_key = EVP_EC_gen("P-256");
+	p384_key = EVP_EC_gen("P-384");
 	other_key = EVP_EC_gen("P-256");
 	root = make_cert("test root", root_key, NULL, NULL);
 	inter = make_cert("test intermediate", inter_key, root, root_key);
 	rsa_leaf = make_cert("rsa.example", rsa_key, inter, inter_key);
 	ec_leaf = make_cert("ec.example", ec_key, inter, inter_key);
+	p384_leaf = make_cert("p384.example", p384_key, inter, inter_key);
 	other = make_cert("unrelated", other_key, NULL, NULL);
 }
 
@@ -249,16 +252,17 @@ static void variants(void)
 
 	for (i = 0; i < sizeof v / sizeof v[0]; i++)
 		for (j = 0; j < sizeof passes / sizeof passes[0]; j++) {
-			int ec = (i + j) % 2;
-			blob b = create(passes[j], ec ? ec_key : rsa_key, ec ? ec_leaf : rsa_leaf,
-				v[i].key, v[i].cert, 2048,
+			static const char *const kinds[] = { "RSA", "EC P-256", "EC P-384" };
+			int kind = (int)((i + j) % 3);
+			EVP_PKEY *key = kind == 0 ? rsa_key : kind == 1 ? ec_key : p384_key;
+			X509 *leaf = kind == 0 ? rsa_leaf : kind == 1 ? ec_leaf : p384_leaf;
+			blob b = create(passes[j], key, leaf, v[i].key, v[i].cert, 2048,
 				v[i].mac ? EVP_get_digestbyname(v[i].mac) : NULL);
 
 			snprintf(what, sizeof what, "%s, %s key, password %zu", v[i].name,
-				ec ? "EC" : "RSA", j);
+				kinds[kind], j);
 			/* empty and absent are found alone; a real one must be given */
-			check_file(what, b, j < 2 ? NULL : passes[j], ec ? ec_key : rsa_key,
-				ec ? ec_leaf : rsa_leaf);
+			check_file(what, b, j < 2 ? NULL : passes[j], key, leaf);
 			if (j >= 2 && v[i].key != -1) {
 				int rc;
 
@@ -456,6 +460,29 @@ static size_t reencode(const unsigned char *p, size_t n, unsigned char *out)
 	return o;
 }
 
+/* An EC key written without its public point ([1] absent): the point is
+ * computed from the private scalar to find the leaf. */
+static void ec_without_point(void)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *leaf = make_cert("nopoint.example", k, inter, inter_key);
+	blob b, kd;
+
+	CHECK_EQ(EVP_PKEY_set_int_param(k, OSSL_PKEY_PARAM_EC_INCLUDE_PUBLIC, 0), 1);
+	kd = der_of_key(k);
+	b = create("", k, leaf, NID_aes_256_cbc, NID_aes_256_cbc, 16, EVP_sha256());
+	pkcs12_init(&ctx, NULL, 0);
+	CHECK_EQ(pkcs12_parse(&ctx, b.p, (size_t)b.n), 0);
+	{
+		x509_key xk;
+
+		CHECK(x509_key_parse(ctx.key.der, ctx.key.len, &xk) == 0 && xk.pub == NULL && xk.d);
+	}
+	check_file("EC key without its public point", b, NULL, k, leaf);
+	OPENSSL_free(kd.p);
+	OPENSSL_free(b.p);
+}
+
 static void constructed_content(void)
 {
 	blob b = create("", rsa_key, rsa_leaf, NID_aes_128_cbc, NID_aes_128_cbc, 16, NULL);
@@ -516,6 +543,7 @@ int main(void)
 	variants();
 	limits();
 	constructed_content();
+	ec_without_point();
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
