@@ -16,7 +16,8 @@ success) and stdout.
 Cases: the chain in order; out of order (leaf, I1, I2); with an unrelated
 CA certificate in between; with the root included; a leaf signed with
 SHA-1 (refused, 7); a leaf whose extendedKeyUsage is codeSigning only
-(refused, 7); leaves with serverAuth and with anyExtendedKeyUsage (served);
+(refused, 7); nine certificates (over the limit of 8: refused, 7); leaves
+with serverAuth and with anyExtendedKeyUsage (served);
 with -v, the trace names the path and the certificates it dropped.
 Output: "ok - NAME" / "not ok - NAME: why" per case, then "N passed, N failed".
 """
@@ -51,6 +52,8 @@ CASES = [
      PEER + "certificate 2 of the server's chain is signed with SHA-1, which is refused"),
     ("chain-leaf-codesigning-only", ["code", "i2", "i1"], 7,
      PEER + "the server's certificate is not for TLS servers (its extendedKeyUsage lacks serverAuth)"),
+    ("chain-too-many", ["leaf", "i2", "i1"] + ["stray"] * 6, 7,
+     PEER + "server sent more than 8 certificates"),
     ("chain-leaf-serverauth", ["server", "i2", "i1"], 0, ""),
     ("chain-leaf-any-eku", ["any", "i2", "i1"], 0, ""),
     # -v: stderr must contain this line (among the trace)
