@@ -3,8 +3,9 @@
 
     tests/netns.sh -- python3 tests/e2e/chains.py [-l] [PATTERN...]
 
-A test PKI is made here with the openssl CLI (root -> intermediate I1 -> I2
--> leaves for *.vault.azure.net), and nginx (installed if missing) serves
+A test PKI is made here with the openssl CLI (root, self-signed with SHA-1
+like some of Azure's roots -> intermediate I1 -> I2 -> leaves for
+*.vault.azure.net), and nginx (installed if missing) serves
 the vault on one loopback address per case (127.0.0.20 and up, inside the
 private namespace), each with its chain file in the order under test;
 nginx sends the file's certificates as they are, without reordering. The
@@ -91,8 +92,10 @@ def make_pki(d):
     ca = "basicConstraints=critical,CA:TRUE%s\nkeyUsage=critical,keyCertSign,cRLSign\n"
     leaf = ("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
             "subjectAltName=DNS:*.vault.azure.net\n")
-    for root, cn in (("root", "chains root"), ("stray", "unrelated CA")):
-        ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3650",
+    # the root signs itself with SHA-1, as DigiCert Global Root CA does: a
+    # trust anchor's own signature is never checked, even when it is sent
+    for root, cn, md in (("root", "chains root", "-sha1"), ("stray", "unrelated CA", "-sha256")):
+        ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", md, "-days", "3650",
              "-keyout", root + ".key", "-out", root + ".pem", "-subj", "/O=azkv chains/CN=" + cn,
              "-addext", "basicConstraints=critical,CA:TRUE",
              "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
