@@ -17,7 +17,7 @@ success) and stdout.
 Cases: the chain in order; out of order (leaf, I1, I2); with an unrelated
 CA certificate in between; with the root included; a leaf signed with
 SHA-1 (refused, 7); a leaf whose extendedKeyUsage is codeSigning only
-(refused, 7); nine certificates (over the limit of 8: refused, 7); leaves
+(refused, 7); nine certificates, or over 24 KiB (limits: refused, 7); leaves
 with serverAuth and with anyExtendedKeyUsage (served);
 with -v, the trace names the path and the certificates it dropped.
 Output: "ok - NAME" / "not ok - NAME: why" per case, then "N passed, N failed".
@@ -55,6 +55,8 @@ CASES = [
      PEER + "the server's certificate is not for TLS servers (its extendedKeyUsage lacks serverAuth)"),
     ("chain-too-many", ["leaf", "i2", "i1"] + ["stray"] * 6, 7,
      PEER + "server sent more than 8 certificates"),
+    ("chain-too-big", ["leaf", "i2", "i1", "big"], 7,
+     PEER + "server's certificates exceed 24576 bytes"),
     ("chain-leaf-serverauth", ["server", "i2", "i1"], 0, ""),
     ("chain-leaf-any-eku", ["any", "i2", "i1"], 0, ""),
     # -v: stderr must contain this line (among the trace)
@@ -99,6 +101,10 @@ def make_pki(d):
              "-keyout", root + ".key", "-out", root + ".pem", "-subj", "/O=azkv chains/CN=" + cn,
              "-addext", "basicConstraints=critical,CA:TRUE",
              "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
+    # an unrelated certificate of 22 KB (a long comment): the chain is over 24 KiB
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3650",
+         "-keyout", "big.key", "-out", "big.pem", "-subj", "/O=azkv chains/CN=big",
+         "-addext", "nsComment=" + "x" * 22000, cwd=d)
     issue(d, "i1", "chains I1", "root", ca % ",pathlen:1")
     issue(d, "i2", "chains I2", "i1", ca % ",pathlen:0")
     # the same I2 (name and key), signed with SHA-1 by I1
