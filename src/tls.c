@@ -379,7 +379,7 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 
 /* Put the chain check in front of the minimal validator, with the clock
  * and the build time; the clock rule itself is x509_check_time's. */
-static void x509_time(tls_impl *s)
+static void chain_setup(tls_impl *s)
 {
 	long long now = (long long)time(NULL);
 
@@ -500,7 +500,7 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_buffer(eng, s->buf, sizeof s->buf, 0);
-	x509_time(s);
+	chain_setup(s);
 }
 
 /* The engine closed: record why, unless it was a clean close. Returns 1 if
