@@ -16,8 +16,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c
-UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c
+UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -120,7 +120,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem
+FUZZERS = http chunked json azure ref challenge time dns pem x509
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

@@ -4,6 +4,7 @@
 #include "pem.h"
 #include "rsa.h"
 #include "str.h"
+#include "tlschain.h"
 
 #include <bearssl.h>
 #include <errno.h>
@@ -34,6 +35,7 @@ typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
 	tls_pin pin;
+	tlschain chain; /* in front of xc: issuer order, clock rule, EKU */
 	br_ec_impl ec; /* the default, offering only x25519 on a first try */
 	int pinned;
 	int fd;
@@ -41,6 +43,8 @@ typedef struct tls_impl {
 	size_t used; /* high-water mark of buf: every record in or out passed
 	              * through [0, used), so wiping that wipes them all */
 	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
+	unsigned char chainbuf[TLSCHAIN_BYTES]; /* the server's certificates
+	                                         * (public: not wiped) */
 } tls_impl;
 
 _Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
@@ -64,7 +68,8 @@ static const struct {
 	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
 };
 
-/* BearSSL error codes worth a sentence; the rest print as numbers. */
+/* A sentence for every BearSSL error code (bearssl_ssl.h, bearssl_x509.h);
+ * alerts are numbered ranges, handled apart. */
 static const struct {
 	int code;
 	const char *text;
@@ -89,8 +94,45 @@ static const struct {
 	{ BR_ERR_UNEXPECTED, "unexpected TLS message" },
 	{ BR_ERR_BAD_SIGNATURE, "bad handshake signature" },
 	{ BR_ERR_INVALID_ALGORITHM, "server used an algorithm we did not offer" },
+	{ BR_ERR_BAD_PARAM, "server sent an invalid handshake value" },
+	{ BR_ERR_BAD_STATE, "TLS engine used out of order (a bug in azkv)" },
+	{ BR_ERR_BAD_LENGTH, "server sent a record of invalid length" },
+	{ BR_ERR_UNKNOWN_TYPE, "server sent a record of unknown type" },
+	{ BR_ERR_BAD_CCS, "server sent an invalid ChangeCipherSpec" },
+	{ BR_ERR_BAD_ALERT, "server sent a malformed alert" },
+	{ BR_ERR_BAD_HANDSHAKE, "server sent a malformed handshake message" },
+	{ BR_ERR_OVERSIZED_ID, "server sent a session ID over 32 bytes" },
+	{ BR_ERR_BAD_COMPRESSION, "server chose compression, which we did not offer" },
+	{ BR_ERR_BAD_FRAGLEN, "server sent an invalid maximum fragment length" },
+	{ BR_ERR_BAD_SECRENEG, "server failed secure renegotiation" },
+	{ BR_ERR_EXTRA_EXTENSION, "server sent an extension we did not offer" },
+	{ BR_ERR_BAD_SNI, "server sent an invalid server name extension" },
+	{ BR_ERR_BAD_HELLO_DONE, "server sent an invalid ServerHelloDone" },
+	{ BR_ERR_LIMIT_EXCEEDED, "server's handshake exceeds a TLS engine limit" },
+	{ BR_ERR_BAD_FINISHED, "server's Finished message does not verify" },
+	{ BR_ERR_RESUME_MISMATCH, "server resumed a session with other parameters" },
+	{ BR_ERR_WRONG_KEY_USAGE, "server's key does not allow this cipher suite" },
+	{ BR_ERR_NO_CLIENT_AUTH, "server requires a client certificate" },
+	{ BR_ERR_IO, "connection failed" },
+	{ BR_ERR_X509_INVALID_VALUE, "certificate holds an invalid value" },
+	{ BR_ERR_X509_TRUNCATED, "certificate is truncated" },
+	{ BR_ERR_X509_INNER_TRUNC, "certificate has a truncated inner element" },
+	{ BR_ERR_X509_BAD_TAG_CLASS, "certificate is not valid DER (tag class)" },
+	{ BR_ERR_X509_BAD_TAG_VALUE, "certificate is not valid DER (tag)" },
+	{ BR_ERR_X509_INDEFINITE_LENGTH, "certificate is not valid DER (indefinite length)" },
+	{ BR_ERR_X509_EXTRA_ELEMENT, "certificate has an unexpected extra element" },
+	{ BR_ERR_X509_UNEXPECTED, "certificate has an unexpected element" },
+	{ BR_ERR_X509_NOT_CONSTRUCTED, "certificate is not valid DER (not constructed)" },
+	{ BR_ERR_X509_NOT_PRIMITIVE, "certificate is not valid DER (not primitive)" },
+	{ BR_ERR_X509_PARTIAL_BYTE, "certificate has a BIT STRING with a partial byte" },
+	{ BR_ERR_X509_BAD_BOOLEAN, "certificate has an invalid BOOLEAN" },
+	{ BR_ERR_X509_OVERFLOW, "certificate has a value too large" },
+	{ BR_ERR_X509_BAD_DN, "certificate has an invalid name" },
+	{ BR_ERR_X509_BAD_TIME, "certificate has an invalid date" },
+	{ BR_ERR_X509_WRONG_KEY_TYPE, "certificate key type does not match the cipher suite" },
+	{ BR_ERR_X509_TIME_UNKNOWN, "no time to check certificates at" },
+	{ BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name does not match" },
 };
-
 /* RFC 5246 7.2 names of the alerts a server sends to a client it refuses. */
 static const char *alert_name(int alert)
 {
@@ -125,7 +167,7 @@ static void tls_errtext(int code, char *out, size_t cap)
 			fmt(out, cap, "%s", br_errors[i].text);
 			return;
 		}
-	fmt(out, cap, "BearSSL error %d", code);
+	fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
 }
 
 void tls_trust_builtin(tls_trust *t)
@@ -252,6 +294,7 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	br_x509_decoder_context dc;
 	const br_x509_pkey *pk;
 	size_t dn_start = l->t->used;
+	char why[96];
 
 	if (l->t->n >= TLS_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
@@ -259,9 +302,11 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	br_x509_decoder_init(&dc, dn_append, l);
 	br_x509_decoder_push(&dc, l->t->der, len);
 	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL)
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: X.509 error %d",
-			path, l->t->n + 1, br_x509_decoder_last_error(&dc));
+	if (pk == NULL) {
+		tls_errtext(br_x509_decoder_last_error(&dc), why, sizeof why);
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s",
+			path, l->t->n + 1, why);
+	}
 	memset(ta, 0, sizeof *ta);
 	ta->dn.data = l->t->arena + dn_start;
 	ta->dn.len = l->t->used - dn_start;
@@ -332,18 +377,16 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 	return rc;
 }
 
-/* Days since 0000-01-01 (BearSSL's epoch) of a Unix time. */
-static void x509_time(br_x509_minimal_context *xc)
+/* Put the chain check in front of the minimal validator, with the clock
+ * and the build time; the clock rule itself is x509_check_time's. */
+static void chain_setup(tls_impl *s)
 {
 	long long now = (long long)time(NULL);
 
-	if (now < AZKV_BUILD_TIME) {
-		logv("clock reads %lld, before this build (%lld): checking certificates at build time",
-			now, (long long)AZKV_BUILD_TIME);
-		now = AZKV_BUILD_TIME;
-	}
-	br_x509_minimal_set_time(xc, (uint32_t)(now / 86400 + 719528),
-		(uint32_t)(now % 86400));
+	if (now < AZKV_BUILD_TIME)
+		logv("clock reads %lld, before this build (%lld): checking only that certificates "
+			"had not expired at build time", now, (long long)AZKV_BUILD_TIME);
+	tlschain_init(&s->chain, &s->xc, s->chainbuf, now, AZKV_BUILD_TIME);
 }
 
 /* Seed from the kernel: BearSSL's own fallback needs /dev/urandom, which an
@@ -446,7 +489,9 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
 
 		br_ssl_engine_set_hash(eng, id, hashes[i]);
-		br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
+		/* SHA-1 signs some handshakes, never a certificate we accept */
+		if (id != br_sha1_ID)
+			br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
 	}
 	s->pinned = trust->pinned;
 	if (s->pinned) {
@@ -455,13 +500,13 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
 		br_ssl_engine_set_x509(eng, &s->pin.vtable);
 	} else {
-		br_ssl_engine_set_x509(eng, &s->xc.vtable);
+		br_ssl_engine_set_x509(eng, &s->chain.vtable);
 	}
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_buffer(eng, s->buf, sizeof s->buf, 0);
-	x509_time(&s->xc);
+	chain_setup(s);
 }
 
 /* The engine closed: record why, unless it was a clean close. Returns 1 if
@@ -477,6 +522,8 @@ static int closed_err(tls_impl *s, err *e)
 		return 1; /* our socket layer already said what failed */
 	if (s->pinned && code == BR_ERR_X509_NOT_TRUSTED)
 		fmt(why, sizeof why, "certificate SHA-1 does not match the pinned thumbprint");
+	else if (!s->pinned && tlschain_why(&s->chain, code, why, sizeof why))
+		;
 	else
 		tls_errtext(code, why, sizeof why);
 	err_set(e, ERR_TLS, "TLS with %s: %s", s->peer, why);

@@ -7,9 +7,11 @@
  * with P-256, P-384, P-521 if the server refuses it; RSA to 4096 bits.
  * SNI and host name verification always, except with a pinned trust: then
  * the one check is that the SHA-1 of the leaf certificate's DER equals the
- * pin (Service Fabric's self-signed token endpoint). Certificates are checked
- * against max(now, build time): at early boot the clock may say 1970. Every
- * read and write waits until the caller's deadline. Errors: ERR_TLS
+ * pin (Service Fabric's self-signed token endpoint). The chain is put in
+ * issuer order first, SHA-1 signatures and non-serverAuth leaves are refused,
+ * and a clock before the build time (1970 at early boot) is unknown: then a
+ * certificate need only not have expired at the build time (tlschain.h).
+ * Every read and write waits until the caller's deadline. Errors: ERR_TLS
  * (handshake, certificate, pin), ERR_NETWORK (socket, deadline), ERR_USAGE
  * (bad CA file).
  */
@@ -20,7 +22,8 @@
 #include "err.h"
 #include "net.h"
 
-#define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer */
+#define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer,
+                                       * the server's chain (TLSCHAIN_BYTES) */
 #define TLS_ANCHORS_MAX 256           /* roots from --cacert; Debian's bundle has ~140 */
 #define TLS_ANCHOR_SIZE 72            /* bytes per anchor record (checked) */
 #define TLS_ARENA_MAX (192 * 1024)    /* names and keys of those roots */
