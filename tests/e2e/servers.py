@@ -226,6 +226,87 @@ def s_server(name, addr, port):
                    "-cert", tmp("rsa.pem"), "-key", tmp("rsa.key"), "-WWW"], cwd=tmp("sweb"))
 
 
+class ResetPeer:
+    """Not a real server: a scripted TLS 1.2 peer that does what a server
+    requiring a client certificate does at its worst timing. To a
+    ClientHello it answers ServerHello (ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+    the RSA certificate, a ServerKeyExchange on x25519 signed by its key
+    (openssl dgst), a CertificateRequest and ServerHelloDone, then at once a
+    fatal handshake_failure alert, and closes with a reset (SO_LINGER 0).
+    The client's handshake writes then fail (EPIPE/ECONNRESET) with the
+    alert unread in its socket. Counts the connections it accepted."""
+
+    def __init__(self, name, addr, port):
+        self.name, self.addr, self.port, self.conns = name, addr, port, 0
+        self.lsock = socket.socket()
+        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.lsock.bind((addr, port))
+        self.lsock.listen(8)
+        self.lsock.settimeout(0.1)
+        self.done = False
+        der = subprocess.run(["openssl", "x509", "-in", tmp("rsa.pem"), "-outform", "DER"],
+                             check=True, capture_output=True).stdout
+        self.der = der
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def output(self):
+        return "connection\n" * self.conns
+
+    def loop(self):
+        while not self.done:
+            try:
+                c, _ = self.lsock.accept()
+            except socket.timeout:
+                continue
+            self.conns += 1
+            try:
+                self.serve(c)
+            except OSError:
+                pass
+            finally:
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                c.close()
+
+    def serve(self, c):
+        c.settimeout(5)
+        hello = b""
+        while len(hello) < 5 or len(hello) < 5 + struct.unpack(">H", hello[3:5])[0]:
+            got = c.recv(65536)
+            if not got:
+                return
+            hello += got
+        client_random = hello[5 + 4 + 2:5 + 4 + 2 + 32]
+        server_random = os.urandom(32)
+        point = bytes([9]) + bytes(31)  # x25519's base point: any valid public value
+        params = b"\x03\x00\x1d" + bytes([len(point)]) + point
+        sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", tmp("rsa.key")],
+                             input=client_random + server_random + params,
+                             check=True, capture_output=True).stdout
+
+        def msg(kind, body):
+            return bytes([kind]) + struct.pack(">I", len(body))[1:] + body
+
+        def u24(n):
+            return struct.pack(">I", n)[1:]
+        certs = u24(len(self.der)) + self.der
+        hs = (msg(2, b"\x03\x03" + server_random + b"\x00\xc0\x2f\x00" +
+                  b"\x00\x05\xff\x01\x00\x01\x00") +
+              msg(11, u24(len(certs)) + certs) +
+              msg(12, params + b"\x04\x01" + struct.pack(">H", len(sig)) + sig) +
+              msg(13, b"\x01\x01" + b"\x00\x02\x04\x01" + b"\x00\x00") +
+              msg(14, b""))
+        c.sendall(b"\x16\x03\x03" + struct.pack(">H", len(hs)) + hs +
+                  b"\x15\x03\x03\x00\x02\x02\x28")
+        # the reset follows at once (loop's close), before the client, still
+        # checking the certificate, writes its Certificate and key exchange
+
+    def stop(self):
+        self.done = True
+        self.thread.join()
+        self.lsock.close()
+
+
 # ---- what azkv sends: TLS record types on the wire ---------------------------
 
 class Sniffer:
@@ -403,6 +484,13 @@ def cases():
                          lambda s: refused(s, gnutls_conns, [ALERT + "decode_error (50)", ASKED])),
              "gnutls-serv --require-client-cert (it answers the empty Certificate with "
              "decode_error): the same"),
+        Case("reset-after-alert",
+             with_server(lambda: ResetPeer("resetpeer", "127.0.0.27", 8448),
+                         lambda s: refused(s, lambda new: new.count("connection"),
+                                           [ALERT + "handshake_failure (40)", ASKED])),
+             "a scripted peer asks for a client certificate, alerts and resets before azkv's "
+             "handshake writes: the alert is read back, exit 7 at once, one connection "
+             "(not a reset retried until the deadline)"),
         Case("nginx-rsa-client-order-x25519",
              with_server(lambda: nginx("nginx-rsa", "127.0.0.22", 8443, "rsa"),
                          lambda s: nginx_reads(s, curve="X25519")),
