@@ -470,7 +470,7 @@ replace_if_changed() {
 # What the binary is made of: a commit that touches none of these (README,
 # tests) leaves the binary's bytes, and so README's expected sha256, as they
 # were. vendor/PINS names the third-party code.
-BUILD_INPUTS="src certs build.sh vendor/PINS VERSION"
+BUILD_INPUTS="src certs build.sh vendor/PINS vendor/patches VERSION"
 
 # The build time: SOURCE_DATE_EPOCH, else the time of the last commit that
 # changed a build input.
