@@ -31,14 +31,24 @@ typedef struct tls_pin {
 	const br_x509_pkey *pk; /* the leaf's key, once end_chain accepted it */
 } tls_pin;
 
+/* The client-certificate "provider": azkv has no certificate, so it only
+ * notes that the server asked (a CertificateRequest) and sends none. */
+typedef struct tls_nocert {
+	const br_ssl_client_certificate_class *vtable;
+	int asked;
+} tls_nocert;
+
 typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
 	tls_pin pin;
 	tlschain chain; /* in front of xc: issuer order, clock rule, EKU */
-	br_ec_impl ec; /* the default, offering only x25519 on a first try */
+	tls_nocert nocert;
 	int pinned;
 	int fd;
+	int handshaking; /* inside tls_open */
+	int open;        /* the handshake succeeded: close_notify is due */
+	int broken;      /* a socket read or write failed: send nothing more */
 	char peer[300];
 	size_t used; /* high-water mark of buf: every record in or out passed
 	              * through [0, used), so wiping that wipes them all */
@@ -133,33 +143,80 @@ static const struct {
 	{ BR_ERR_X509_TIME_UNKNOWN, "no time to check certificates at" },
 	{ BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name does not match" },
 };
-/* RFC 5246 7.2 names of the alerts a server sends to a client it refuses. */
-static const char *alert_name(int alert)
+
+/* Alerts BearSSL 0.6 has no constant for: RFC 7507 (86), RFC 6066 (112,
+ * 113, 111), RFC 4279 (115), RFC 8446 (109, 116). */
+#define TLS_ALERT_INAPPROPRIATE_FALLBACK 86
+#define TLS_ALERT_MISSING_EXTENSION 109
+#define TLS_ALERT_CERTIFICATE_UNOBTAINABLE 111
+#define TLS_ALERT_UNRECOGNIZED_NAME 112
+#define TLS_ALERT_BAD_CERTIFICATE_STATUS 113
+#define TLS_ALERT_UNKNOWN_PSK_IDENTITY 115
+#define TLS_ALERT_CERTIFICATE_REQUIRED 116
+
+/* The registry's name of each alert (RFC 5246 7.2 and its successors). */
+static const struct {
+	unsigned char alert;
+	const char *name;
+} alert_names[] = {
+	{ BR_ALERT_CLOSE_NOTIFY, "close_notify" },
+	{ BR_ALERT_UNEXPECTED_MESSAGE, "unexpected_message" },
+	{ BR_ALERT_BAD_RECORD_MAC, "bad_record_mac" },
+	{ BR_ALERT_RECORD_OVERFLOW, "record_overflow" },
+	{ BR_ALERT_DECOMPRESSION_FAILURE, "decompression_failure" },
+	{ BR_ALERT_HANDSHAKE_FAILURE, "handshake_failure" },
+	{ BR_ALERT_BAD_CERTIFICATE, "bad_certificate" },
+	{ BR_ALERT_UNSUPPORTED_CERTIFICATE, "unsupported_certificate" },
+	{ BR_ALERT_CERTIFICATE_REVOKED, "certificate_revoked" },
+	{ BR_ALERT_CERTIFICATE_EXPIRED, "certificate_expired" },
+	{ BR_ALERT_CERTIFICATE_UNKNOWN, "certificate_unknown" },
+	{ BR_ALERT_ILLEGAL_PARAMETER, "illegal_parameter" },
+	{ BR_ALERT_UNKNOWN_CA, "unknown_ca" },
+	{ BR_ALERT_ACCESS_DENIED, "access_denied" },
+	{ BR_ALERT_DECODE_ERROR, "decode_error" },
+	{ BR_ALERT_DECRYPT_ERROR, "decrypt_error" },
+	{ BR_ALERT_PROTOCOL_VERSION, "protocol_version" },
+	{ BR_ALERT_INSUFFICIENT_SECURITY, "insufficient_security" },
+	{ BR_ALERT_INTERNAL_ERROR, "internal_error" },
+	{ TLS_ALERT_INAPPROPRIATE_FALLBACK, "inappropriate_fallback" },
+	{ BR_ALERT_USER_CANCELED, "user_canceled" },
+	{ BR_ALERT_NO_RENEGOTIATION, "no_renegotiation" },
+	{ TLS_ALERT_MISSING_EXTENSION, "missing_extension" },
+	{ BR_ALERT_UNSUPPORTED_EXTENSION, "unsupported_extension" },
+	{ TLS_ALERT_CERTIFICATE_UNOBTAINABLE, "certificate_unobtainable" },
+	{ TLS_ALERT_UNRECOGNIZED_NAME, "unrecognized_name" },
+	{ TLS_ALERT_BAD_CERTIFICATE_STATUS, "bad_certificate_status_response" },
+	{ TLS_ALERT_UNKNOWN_PSK_IDENTITY, "unknown_psk_identity" },
+	{ TLS_ALERT_CERTIFICATE_REQUIRED, "certificate_required" },
+	{ BR_ALERT_NO_APPLICATION_PROTOCOL, "no_application_protocol" },
+};
+
+/* "handshake_failure (40)", or "alert 200" for one without a name. */
+static void alert_text(int alert, char *out, size_t cap)
 {
-	switch (alert) {
-	case 40: return " (handshake_failure)";
-	case 42: return " (bad_certificate)";
-	case 47: return " (illegal_parameter)";
-	case 70: return " (protocol_version)";
-	case 71: return " (insufficient_security)";
-	case 80: return " (internal_error)";
-	case 112: return " (unrecognized_name)";
-	default: return "";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof alert_names / sizeof alert_names[0]; i++)
+		if (alert_names[i].alert == alert) {
+			fmt(out, cap, "%s (%d)", alert_names[i].name, alert);
+			return;
+		}
+	fmt(out, cap, "alert %d", alert);
 }
 
 static void tls_errtext(int code, char *out, size_t cap)
 {
 	size_t i;
+	char name[48];
 
 	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
-		fmt(out, cap, "server sent fatal alert %d%s",
-			code - BR_ERR_RECV_FATAL_ALERT, alert_name(code - BR_ERR_RECV_FATAL_ALERT));
+		alert_text(code - BR_ERR_RECV_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "server sent fatal alert %s", name);
 		return;
 	}
 	if (code >= BR_ERR_SEND_FATAL_ALERT) {
-		fmt(out, cap, "we sent fatal alert %d",
-			code - BR_ERR_SEND_FATAL_ALERT);
+		alert_text(code - BR_ERR_SEND_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "we sent fatal alert %s", name);
 		return;
 	}
 	for (i = 0; i < sizeof br_errors / sizeof br_errors[0]; i++)
@@ -436,37 +493,85 @@ static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
 }
 #endif
 
-/* The engine's ECDSA check (ServerKeyExchange of ECDHE_ECDSA) with every
- * curve, whatever the engine's EC implementation offers for ECDHE. */
-static uint32_t ecdsa_vrfy(const br_ec_impl *impl, const void *hash,
-	size_t hash_len, const br_ec_public_key *pk, const void *sig,
-	size_t sig_len)
-{
-	(void)impl;
-	return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(), hash,
-		hash_len, pk, sig, sig_len);
-}
-
-/* Which curves the ClientHello offers. BearSSL 0.6 lists the EC
- * implementation's curves in ID order: its code meant to put x25519 first
- * tests the wrong value, so P-256 comes first and a server that follows the
- * client's order takes it (x25519 costs a third fewer instructions). So
- * the first offer is x25519 alone; TLS_OFFER_ALL adds P-256, P-384 and
- * P-521 for a server without x25519 (conn.c retries with it). */
-static void offer(tls_impl *s, int curves)
+/* The curves: every one of the default EC implementation, x25519 first
+ * in the ClientHello (vendor/patches/0001-x25519-first.patch: BearSSL 0.6
+ * meant that order but sent P-256 first), so a server that follows the
+ * client's order takes x25519, and one whose ECDSA certificate is on P-256
+ * or P-384 finds its curve in the first offer. */
+static void offer(tls_impl *s)
 {
 	br_ssl_engine_context *eng = &s->cc.eng;
 
-	s->ec = *br_ec_get_default();
-	if (curves == TLS_OFFER_X25519)
-		s->ec.supported_curves = (uint32_t)1 << BR_EC_curve25519;
-	br_ssl_engine_set_ec(eng, &s->ec);
-	br_ssl_engine_set_ecdsa(eng, ecdsa_vrfy);
+	br_ssl_engine_set_ec(eng, br_ec_get_default());
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
 	br_x509_minimal_set_ecdsa(&s->xc, br_ec_get_default(),
 		br_ecdsa_vrfy_asn1_get_default());
 }
 
-static void profile(tls_impl *s, const tls_trust *trust, int curves)
+static void nocert_start_name_list(const br_ssl_client_certificate_class **pctx)
+{
+	((tls_nocert *)(void *)pctx)->asked = 1;
+}
+
+static void nocert_start_name(const br_ssl_client_certificate_class **pctx,
+	size_t len)
+{
+	(void)pctx;
+	(void)len;
+}
+
+static void nocert_append_name(const br_ssl_client_certificate_class **pctx,
+	const unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+}
+
+static void nocert_end(const br_ssl_client_certificate_class **pctx)
+{
+	(void)pctx;
+}
+
+/* Called on a CertificateRequest: no chain, so an empty Certificate. */
+static void nocert_choose(const br_ssl_client_certificate_class **pctx,
+	const br_ssl_client_context *cc, uint32_t auth_types,
+	br_ssl_client_certificate *choices)
+{
+	(void)cc;
+	(void)auth_types;
+	((tls_nocert *)(void *)pctx)->asked = 1;
+	memset(choices, 0, sizeof *choices);
+}
+
+/* Never called without a chain. */
+static uint32_t nocert_do_keyx(const br_ssl_client_certificate_class **pctx,
+	unsigned char *data, size_t *len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static size_t nocert_do_sign(const br_ssl_client_certificate_class **pctx,
+	int hash_id, size_t hv_len, unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)hash_id;
+	(void)hv_len;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static const br_ssl_client_certificate_class nocert_vtable = {
+	sizeof(tls_nocert), nocert_start_name_list, nocert_start_name,
+	nocert_append_name, nocert_end, nocert_end, nocert_choose,
+	nocert_do_keyx, nocert_do_sign,
+};
+
+static void profile(tls_impl *s, const tls_trust *trust)
 {
 	static const br_hash_class *const hashes[] = {
 		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
@@ -483,7 +588,10 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 #else
 	br_ssl_engine_set_default_rsavrfy(eng);
 #endif
-	offer(s, curves);
+	offer(s);
+	s->nocert.vtable = &nocert_vtable;
+	s->nocert.asked = 0;
+	br_ssl_client_set_client_certificate(&s->cc, &s->nocert.vtable);
 	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
 	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
 		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
@@ -509,6 +617,14 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 	chain_setup(s);
 }
 
+/* What a refused handshake adds when the server had asked for a client
+ * certificate: that is most likely why it refused. */
+static const char *asked_text(const tls_impl *s)
+{
+	return s->nocert.asked
+		? "; the server asked for a client certificate and azkv has none" : "";
+}
+
 /* The engine closed: record why, unless it was a clean close. Returns 1 if
  * it was an error. */
 static int closed_err(tls_impl *s, err *e)
@@ -526,8 +642,65 @@ static int closed_err(tls_impl *s, err *e)
 		;
 	else
 		tls_errtext(code, why, sizeof why);
-	err_set(e, ERR_TLS, "TLS with %s: %s", s->peer, why);
+	err_set(e, ERR_TLS, "TLS with %s: %s%s", s->peer, why, asked_text(s));
 	return 1;
+}
+
+/* The first fatal alert in plaintext records buf[len] (a server's refusal
+ * before its ChangeCipherSpec is not encrypted), or -1. */
+static int plain_alert(const unsigned char *buf, size_t len)
+{
+	size_t at = 0;
+
+	while (len - at >= 5) {
+		size_t rlen = (size_t)buf[at + 3] << 8 | buf[at + 4];
+
+		if (buf[at] == 20) /* ChangeCipherSpec: encrypted from here */
+			return -1;
+		if (buf[at] == 21 && rlen == 2 && len - at >= 7 && buf[at + 5] == 2)
+			return buf[at + 6];
+		at += 5 + rlen;
+		if (at > len)
+			break;
+	}
+	return -1;
+}
+
+/* A handshake write failed (the server reset the connection): a server
+ * that refuses a client (no certificate, say) sends its alert and closes
+ * while our next records are on the way, and those get the reset. What it
+ * sent is still in the socket: report its alert if there is one. 1 if so. */
+static int late_alert(tls_impl *s, net_ms deadline, err *e)
+{
+	unsigned char buf[512]; /* a few alert records; nothing secret yet */
+	net_ms soon = net_now() + TLS_LATE_ALERT_MS;
+	char name[48];
+	err scratch;
+	long r;
+	int alert;
+
+	err_clear(&scratch);
+	r = net_read(s->fd, buf, sizeof buf, soon < deadline ? soon : deadline,
+		s->peer, &scratch);
+	alert = r > 0 ? plain_alert(buf, (size_t)r) : -1;
+	if (alert < 0)
+		return 0;
+	alert_text(alert, name, sizeof name);
+	err_set(e, ERR_TLS, "TLS with %s: server sent fatal alert %s%s", s->peer,
+		name, asked_text(s));
+	return 1;
+}
+
+/* A socket write failed with we: nothing more goes out on this connection;
+ * during the handshake the server's own alert is the better reason. */
+static int write_failed(tls_impl *s, const err *we, net_ms deadline, err *e)
+{
+	s->broken = 1;
+	if (s->handshaking && late_alert(s, deadline, e))
+		return -1;
+	if (e->code == ERR_OK)
+		*e = *we;
+	return -1;
 }
 
 /* p[n] of s->buf is about to hold record or application bytes. */
@@ -555,10 +728,13 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 		if (st & BR_SSL_CLOSED)
 			return closed_err(s, e) ? -1 : 1;
 		if (st & BR_SSL_SENDREC) {
+			err we;
+
 			buf = br_ssl_engine_sendrec_buf(eng, &len);
 			mark(s, buf, len);
-			if (net_write(s->fd, buf, len, deadline, s->peer, e) < 0)
-				return -1; /* the caller closes the connection */
+			err_clear(&we);
+			if (net_write(s->fd, buf, len, deadline, s->peer, &we) < 0)
+				return write_failed(s, &we, deadline, e); /* the caller closes */
 			br_ssl_engine_sendrec_ack(eng, len);
 			continue;
 		}
@@ -570,6 +746,8 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
 			mark(s, buf, len);
 			r = net_read(s->fd, buf, len, deadline, s->peer, e);
+			if (r <= 0)
+				s->broken = 1;
 			if (r < 0)
 				return -1;
 			if (r == 0)
@@ -581,39 +759,27 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 	}
 }
 
-/* A failed x25519-only handshake that offering every curve may fix: the
- * server said it has nothing in common with us (no shared curve leaves no
- * ECDHE suite), or it chose a curve we did not offer (ecdhe_curve is what
- * its key exchange named; profile() zeroed it). */
-static int curve_refused(const tls_impl *s)
-{
-	int code = br_ssl_engine_last_error(&s->cc.eng);
-	unsigned curve = s->cc.eng.ecdhe_curve;
-
-	return code == BR_ERR_RECV_FATAL_ALERT + 40 /* handshake_failure */
-		|| code == BR_ERR_RECV_FATAL_ALERT + 71 /* insufficient_security */
-		|| (code == BR_ERR_INVALID_ALGORITHM && curve != 0
-			&& curve != BR_EC_curve25519);
-}
-
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, int curves, net_ms deadline, err *e)
+	const char *peer, net_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	int rc;
 
-	profile(s, trust, curves);
+	profile(s, trust);
 	s->fd = fd;
+	s->open = s->broken = 0;
 	str_copy(s->peer, sizeof s->peer, peer);
 	if (seed(&s->cc.eng, e) < 0)
 		return -1;
 	if (!br_ssl_client_reset(&s->cc, host, 0))
 		return closed_err(s, e) ? -1 : err_set(e, ERR_TLS, "TLS with %s: cannot start", peer);
+	s->handshaking = 1;
 	rc = run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e);
+	s->handshaking = 0;
 	if (rc == 1)
-		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake", peer);
-	if (rc < 0 && curves == TLS_OFFER_X25519 && curve_refused(s))
-		return TLS_RETRY_CURVES;
+		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake%s",
+			peer, asked_text(s));
+	s->open = rc == 0;
 	return rc;
 }
 
@@ -679,10 +845,37 @@ void tls_describe(const tls *t, char *out, size_t cap)
 		? "P-521" : "?");
 }
 
+/* Send close_notify (servers log a close without it as an error), at most
+ * TLS_CLOSE_MS of waiting for the socket to take it; the peer's own
+ * close_notify is not waited for (nothing more is read). */
+static void notify_close(tls_impl *s)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+	net_ms until = net_now() + TLS_CLOSE_MS;
+	err scratch;
+
+	if (!s->open || s->broken || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED))
+		return;
+	br_ssl_engine_close(eng);
+	err_clear(&scratch);
+	while (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) {
+		size_t len;
+		unsigned char *buf = br_ssl_engine_sendrec_buf(eng, &len);
+
+		mark(s, buf, len);
+		if (net_write(s->fd, buf, len, until, s->peer, &scratch) < 0)
+			return;
+		br_ssl_engine_sendrec_ack(eng, len);
+	}
+}
+
 void tls_close(tls *t)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
-	size_t used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
+	size_t used;
+
+	notify_close(s);
+	used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
 
 	/* Keys, and the plaintext that passed through the record buffer; only
 	 * its used part, so its untouched pages stay so. */

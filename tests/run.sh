@@ -64,6 +64,7 @@ suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
 suite proxies tests/netns.sh -- python3 tests/e2e/proxies.py
 suite chains tests/netns.sh -- python3 tests/e2e/chains.py
+suite servers tests/netns.sh -- python3 tests/e2e/servers.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
 suite arm64 make -s test-arm64
