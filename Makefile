@@ -16,8 +16,8 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/der.c src/rc2.c src/x509.c
-UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa der rc2
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c src/der.c src/rc2.c src/pkey.c
+UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -45,7 +45,7 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t
 
 # The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
 # BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
-P12_SRC = src/pkcs12.c src/der.c src/rc2.c src/x509.c src/fmt.c
+P12_SRC = src/pkcs12.c src/der.c src/rc2.c src/pkey.c src/x509.c src/str.c src/fmt.c
 build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \
@@ -128,7 +128,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem pkcs12
+FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

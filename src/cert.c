@@ -10,6 +10,7 @@
 #include "pem.h"
 #include "pkcs12.h"
 #include "str.h"
+#include "pkey.h"
 #include "x509.h"
 
 #define CERT_PUB_MAX 160 /* an EC point (P-521: 133 bytes) */
@@ -53,19 +54,39 @@ static int p12_error(const char *what, int rc, err *e)
 	return bad(what, pkcs12_strerror(rc), more, e);
 }
 
+static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* Without a key (not exportable): the first certificate that issued none
+ * of the others. */
+static size_t guess_leaf(const x509_cert *c, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (j != i && same(c[j].issuer, c[j].issuer_len, c[i].subject, c[i].subject_len))
+				break;
+		if (j == n)
+			return i;
+	}
+	return 0;
+}
+
 /* The leaf: the certificate holding the key's public key (the RSA
  * modulus, or the EC point, computed when the key does not carry it). */
 static int find_leaf(const char *what, const x509_cert *certs, size_t *leaf, err *e)
 {
 	unsigned char buf[CERT_PUB_MAX];
-	x509_key k;
+	pkey k;
 	int rc;
 
-	*leaf = p12.ncerts; /* no key: x509_chain guesses */
 	if (!p12.has_key)
-		return 0;
-	rc = x509_key_parse(p12.key.der, p12.key.len, &k);
-	if (rc == X509_E_OID)
+		return *leaf = guess_leaf(certs, p12.ncerts), 0;
+	rc = pkey_parse(p12.key.der, p12.key.len, &k);
+	if (rc == PKEY_E_OID)
 		return bad(what, "key algorithm not supported: ", k.oid, e);
 	if (rc == 0 && !k.pub) {
 		k.publen = pkcs12_ec_public(k.curve, k.d, k.dlen, buf, sizeof buf);
@@ -73,22 +94,21 @@ static int find_leaf(const char *what, const x509_cert *certs, size_t *leaf, err
 	}
 	if (rc < 0 || k.publen == 0)
 		return bad(what, "malformed private key", "", e);
-	while (*leaf > 0 && !x509_matches(&certs[*leaf - 1], k.pub, k.publen))
-		--*leaf;
+	for (*leaf = 0; *leaf < p12.ncerts; ++*leaf)
+		if (pkey_in_cert(p12.certs[*leaf].der, p12.certs[*leaf].len, k.pub, k.publen) == 1)
+			break;
 	explicit_bzero(&k, sizeof k);
-	if (*leaf == 0)
+	if (*leaf == p12.ncerts && p12.ncerts)
 		return bad(what, "no certificate matches the private key", "", e);
-	--*leaf;
 	return 0;
 }
 
-/* PKCS#12 value: decode, parse, pick the leaf, order, encode as PEM. */
 static int from_pkcs12(const char *what, const char *value, size_t n, const cert_files *f,
 	pem_out *key, pem_out *chain, err *e)
 {
 	static char pass[PKCS12_PASS_MAX + 2];
 	x509_cert certs[PKCS12_CERTS_MAX];
-	size_t order[PKCS12_CERTS_MAX], plen = 0, leaf, i, k = 0;
+	size_t order[PKCS12_CERTS_MAX], idx[PKCS12_CERTS_MAX], plen = 0, leaf = 0, i, k = 0;
 	long len = b64_decode(pfx, sizeof pfx, value, n);
 	int rc;
 
@@ -100,18 +120,26 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 	explicit_bzero(pass, sizeof pass);
 	if ((rc = pkcs12_parse(&p12, pfx, (size_t)len)) < 0)
 		return p12_error(what, rc, e);
-	for (i = 0; i < p12.ncerts; i++)
-		if (x509_cert_parse(p12.certs[i].der, p12.certs[i].len, &certs[i]) < 0)
+	for (i = 0; i < p12.ncerts; i++) {
+		idx[i] = i;
+		if (x509_parse(&certs[i], p12.certs[i].der, p12.certs[i].len) < 0)
 			return bad(what, "malformed certificate", "", e);
+	}
 	if (find_leaf(what, certs, &leaf, e) < 0)
 		return -1;
-	if (p12.ncerts)
-		k = x509_chain(certs, p12.ncerts, leaf, order);
+	if (p12.ncerts) { /* x509_path starts at index 0: the leaf goes there */
+		x509_cert t = certs[0];
+
+		certs[0] = certs[leaf], certs[leaf] = t;
+		idx[0] = leaf, idx[leaf] = 0;
+		k = x509_path(certs, p12.ncerts, order);
+	}
 	if (k < p12.ncerts)
 		logv("%s: %zu certificates not on the leaf's path dropped", what, p12.ncerts - k);
 	rc = p12.has_key ? pem_write(key, "PRIVATE KEY", p12.key.der, p12.key.len) : 0;
 	for (i = 0; i < k && rc == 0; i++)
-		rc = pem_write(chain, "CERTIFICATE", p12.certs[order[i]].der, p12.certs[order[i]].len);
+		rc = pem_write(chain, "CERTIFICATE", p12.certs[idx[order[i]]].der,
+			p12.certs[idx[order[i]]].len);
 	return rc < 0 ? bad(what, pem_strerror(rc), "", e) : 0;
 }
 

@@ -97,10 +97,9 @@ static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
 	return 0;
 }
 
-/* One try: TCP (through the proxy when proxied), then TLS when t is set
- * offering curves. As tls_open, TLS_RETRY_CURVES included. */
+/* TCP (through the proxy when proxied), then TLS when t is set. */
 static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const tls_trust *trust, int curves, net_ms deadline, err *e)
+	const tls_trust *trust, net_ms deadline, err *e)
 {
 	if (proxied)
 		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
@@ -113,14 +112,13 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 	if (!t)
 		return 0;
 	c->tls = t;
-	return tls_open(t, trust, c->fd, c->host, c->peer, curves, deadline, e);
+	return tls_open(t, trust, c->fd, c->host, c->peer, deadline, e);
 }
 
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	tls *t, int proxy, const tls_trust *trust, net_ms deadline, err *e)
 {
 	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
-	int failed_before = e->code != ERR_OK; /* then e is not ours to clear */
 	char desc[160];
 	int rc;
 
@@ -128,14 +126,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_X25519, deadline, e);
-	if (rc == TLS_RETRY_CURVES && !failed_before) {
-		/* no x25519 there: a new connection offering every curve */
-		logv("%s; again, offering P-256, P-384 and P-521 as well", e->msg);
-		err_clear(e);
-		conn_close(c);
-		rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_ALL, deadline, e);
-	}
+	rc = attempt(c, cfg, proxied, t, trust, deadline, e);
 	if (rc < 0) {
 		conn_close(c);
 		return -1;

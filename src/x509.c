@@ -1,136 +1,201 @@
 #include "x509.h"
+#include "str.h"
 
 #include <string.h>
 
-#include "der.h"
+/* A DER cursor over [p, end). */
+typedef struct der {
+	const unsigned char *p, *end;
+} der;
 
-#define OID(name, ...) static const unsigned char name[] = { __VA_ARGS__ }
-#define IS(w, name) der_oid_is(w, name, sizeof name)
-OID(oid_rsa, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01);
-OID(oid_ec, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01);
-OID(oid_p256, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07);
-OID(oid_p384, 0x2b, 0x81, 0x04, 0x00, 0x22);
-OID(oid_p521, 0x2b, 0x81, 0x04, 0x00, 0x23);
-
-static int curve_of(const der *oid)
+/* Read one element with this tag (single-byte tags only) into *in: its
+ * contents. Definite lengths up to 3 length bytes (16 MiB), as DER. */
+static int take(der *d, unsigned tag, der *in)
 {
-	return IS(oid, oid_p256) ? 23 : IS(oid, oid_p384) ? 24 : IS(oid, oid_p521) ? 25 : 0;
-}
+	size_t len, k;
 
-/* An INTEGER's contents w as a magnitude without leading zero bytes. */
-static int big_int(der w, const unsigned char **p, size_t *n)
-{
-	while (der_left(&w) > 1 && w.p[0] == 0)
-		w.p++;
-	*p = w.p;
-	*n = der_left(&w);
-	return w.bad || *n == 0 ? X509_E_DER : 0;
-}
-
-/* A BIT STRING's contents without its unused-bits byte (which must be 0). */
-static int bits(der *w)
-{
-	if (w->bad || der_left(w) < 2 || w->p[0] != 0)
-		return -1;
-	w->p++;
-	return 0;
-}
-
-/* SubjectPublicKeyInfo {AlgId, BIT STRING}: the BIT STRING's bytes hold
- * the RSA modulus (inside RSAPublicKey) or the EC point. */
-static int spki(der *d, x509_cert *c)
-{
-	der f[2];
-
-	if (der_fields(d, T_SEQ T_BITS, f) || bits(&f[1]))
+	if (d->end - d->p < 2 || d->p[0] != tag)
 		return X509_E_DER;
-	c->pub = f[1].p;
-	c->publen = der_left(&f[1]);
-	return 0;
-}
-
-int x509_cert_parse(const unsigned char *p, size_t n, x509_cert *c)
-{
-	der d, cert[1], f[3], tbs;
-
-	memset(c, 0, sizeof *c);
-	der_init(&d, p, n);
-	if (der_fields(&d, T_SEQ, cert) || der_fields(cert, T_SEQ T_SEQ T_BITS, f))
-		return X509_E_DER;
-	tbs = f[0];
-	if (der_peek(&tbs) == DER_CTX0)
-		der_skip(&tbs); /* version */
-	der_skip(&tbs); /* serial */
-	der_skip(&tbs); /* signature */
-	c->issuer = tbs.p;
-	der_get(&tbs, DER_SEQ, &f[1]);
-	c->ilen = (size_t)(tbs.p - c->issuer);
-	der_skip(&tbs); /* validity */
-	c->subject = tbs.p;
-	der_get(&tbs, DER_SEQ, &f[1]);
-	c->slen = (size_t)(tbs.p - c->subject);
-	der_get(&tbs, DER_SEQ, &f[2]);
-	return tbs.bad ? X509_E_DER : spki(&f[2], c);
-}
-
-static int unsupported(x509_key *k, const der *oid)
-{
-	der_oid_text(oid->p, der_left(oid), k->oid, sizeof k->oid);
-	return X509_E_OID;
-}
-
-/* ECPrivateKey {1, OCTET STRING d, [0] params OPTIONAL, [1] {BIT STRING
- * public point} OPTIONAL}. */
-static int ec_key(der *curve, der *inner, x509_key *k)
-{
-	der ecpk[1], f[4], pub[1];
-
-	if (!(k->curve = curve_of(curve)))
-		return unsupported(k, curve);
-	if (der_fields(inner, T_SEQ, ecpk)
-		|| der_fields(ecpk, T_INT T_OCTETS T_OPT T_CTX0 T_OPT T_CTX1, f))
-		return X509_E_DER;
-	k->d = f[1].p;
-	k->dlen = der_left(&f[1]);
-	if (!f[3].bad) {
-		if (der_fields(&f[3], T_BITS, pub) || bits(pub))
+	len = d->p[1];
+	d->p += 2;
+	if (len & 0x80) {
+		k = len & 0x7f;
+		if (k == 0 || k > 3 || (size_t)(d->end - d->p) < k)
 			return X509_E_DER;
-		k->pub = pub->p;
-		k->publen = der_left(pub);
+		for (len = 0; k > 0; k--)
+			len = len << 8 | *d->p++;
+	}
+	if ((size_t)(d->end - d->p) < len)
+		return X509_E_DER;
+	in->p = d->p;
+	in->end = d->p + len;
+	d->p += len;
+	return 0;
+}
+
+/* The next element's tag, or -1 at the end. */
+static int peek(const der *d)
+{
+	return d->p < d->end ? d->p[0] : -1;
+}
+
+static int oid_is(const der *o, const unsigned char *want, size_t n)
+{
+	return (size_t)(o->end - o->p) == n && memcmp(o->p, want, n) == 0;
+}
+
+/* n decimal digits at s. */
+static int digits(const unsigned char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* UTCTime YYMMDDHHMMSSZ (YY < 50: 20YY, RFC 5280 4.1.2.5.1) or
+ * GeneralizedTime YYYYMMDDHHMMSSZ. */
+static int read_time(der *d, long long *t)
+{
+	der v;
+	const unsigned char *s;
+	int y, mo, dd, h, mi, sec, utc = peek(d) == 0x17;
+
+	if (take(d, utc ? 0x17 : 0x18, &v) < 0 || v.end - v.p != (utc ? 13 : 15))
+		return X509_E_DER;
+	s = v.p;
+	y = utc ? digits(s, 2) : digits(s, 4);
+	s += utc ? 2 : 4;
+	if (y < 0 || s[10] != 'Z')
+		return X509_E_DER;
+	if (utc)
+		y += y < 50 ? 2000 : 1900;
+	mo = digits(s, 2);
+	dd = digits(s + 2, 2);
+	h = digits(s + 4, 2);
+	mi = digits(s + 6, 2);
+	sec = digits(s + 8, 2);
+	if (mo < 1 || mo > 12 || dd < 1 || dd > str_month_days(y, mo) || h < 0 || h > 23
+		|| mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return X509_E_DER;
+	*t = str_days_from_civil(y, mo, dd) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+int x509_eku(const unsigned char *v, size_t len)
+{
+	static const unsigned char server[] = { 0x2b, 6, 1, 5, 5, 7, 3, 1 };
+	static const unsigned char any[] = { 0x55, 0x1d, 0x25, 0 };
+	der d = { v, v + len }, seq, o;
+	int r = X509_EKU_OTHER;
+
+	if (take(&d, 0x30, &seq) < 0 || d.p != d.end || seq.p == seq.end)
+		return X509_E_DER;
+	while (seq.p < seq.end) {
+		if (take(&seq, 0x06, &o) < 0 || o.p == o.end)
+			return X509_E_DER;
+		if (oid_is(&o, server, sizeof server))
+			r = X509_EKU_SERVER;
+		else if (oid_is(&o, any, sizeof any) && r != X509_EKU_SERVER)
+			r = X509_EKU_ANY;
+	}
+	return r;
+}
+
+int x509_eku_server_ok(int eku)
+{
+	return eku == X509_EKU_ABSENT || eku == X509_EKU_SERVER || eku == X509_EKU_ANY;
+}
+
+/* Extensions: [3] { SEQUENCE OF { OID, BOOLEAN?, OCTET STRING } }; only
+ * extendedKeyUsage (2.5.29.37) is read, at most once. */
+static int read_exts(der *tbs, x509_cert *c)
+{
+	static const unsigned char eku[] = { 0x55, 0x1d, 0x25 };
+	der wrap, seq, ext, o, skip, val;
+	int seen = 0;
+
+	if (take(tbs, 0xa3, &wrap) < 0 || take(&wrap, 0x30, &seq) < 0 || wrap.p != wrap.end)
+		return X509_E_DER;
+	while (seq.p < seq.end) {
+		if (take(&seq, 0x30, &ext) < 0 || take(&ext, 0x06, &o) < 0)
+			return X509_E_DER;
+		if (peek(&ext) == 0x01 && take(&ext, 0x01, &skip) < 0)
+			return X509_E_DER;
+		if (take(&ext, 0x04, &val) < 0 || ext.p != ext.end)
+			return X509_E_DER;
+		if (!oid_is(&o, eku, sizeof eku))
+			continue;
+		if (seen++)
+			return X509_E_DER;
+		c->eku = x509_eku(val.p, (size_t)(val.end - val.p));
+		if (c->eku < 0)
+			return X509_E_DER;
 	}
 	return 0;
 }
 
-/* PrivateKeyInfo {version, AlgId {OID, params}, OCTET STRING key,
- * [0] attributes OPTIONAL, [1] publicKey OPTIONAL}. */
-int x509_key_parse(const unsigned char *p, size_t n, x509_key *k)
+/* The whole TLV of a Name (a SEQUENCE) at d into *p, *n. */
+static int read_name(der *d, const unsigned char **p, size_t *n)
 {
-	der d, pki[1], f[5], alg[2], rsa[3];
+	const unsigned char *start = d->p;
+	der name;
 
-	memset(k, 0, sizeof *k);
-	der_init(&d, p, n);
-	if (der_fields(&d, T_SEQ, pki)
-		|| der_fields(pki, T_INT T_SEQ T_OCTETS T_OPT T_CTX0 T_OPT "\x81", f)
-		|| der_get(&f[1], DER_OID, &alg[0]))
+	if (take(d, 0x30, &name) < 0)
 		return X509_E_DER;
-	if (der_oid_is(&alg[0], oid_ec, sizeof oid_ec))
-		return der_get(&f[1], DER_OID, &alg[1]) ? X509_E_DER : ec_key(&alg[1], &f[2], k);
-	if (!der_oid_is(&alg[0], oid_rsa, sizeof oid_rsa))
-		return unsupported(k, &alg[0]);
-	der_get(&f[2], DER_SEQ, &rsa[0]);
-	der_get(&rsa[0], DER_INT, &rsa[1]);
-	der_get(&rsa[0], DER_INT, &rsa[2]);
-	return big_int(rsa[2], &k->pub, &k->publen);
+	*p = start;
+	*n = (size_t)(d->p - start);
+	return 0;
 }
 
-int x509_matches(const x509_cert *c, const unsigned char *pub, size_t publen)
+static int read_tbs(der *tbs, x509_cert *c)
 {
-	size_t i;
+	der v, validity;
 
-	for (i = 0; publen > 0 && i + publen <= c->publen; i++)
-		if (memcmp(c->pub + i, pub, publen) == 0)
-			return 1;
+	if (peek(tbs) == 0xa0 && take(tbs, 0xa0, &v) < 0)
+		return X509_E_DER;
+	if (take(tbs, 0x02, &v) < 0 || take(tbs, 0x30, &v) < 0
+		|| read_name(tbs, &c->issuer, &c->issuer_len) < 0
+		|| take(tbs, 0x30, &validity) < 0
+		|| read_time(&validity, &c->not_before) < 0
+		|| read_time(&validity, &c->not_after) < 0 || validity.p != validity.end
+		|| read_name(tbs, &c->subject, &c->subject_len) < 0
+		|| take(tbs, 0x30, &v) < 0)
+		return X509_E_DER;
+	if (peek(tbs) == 0x81 && take(tbs, 0x81, &v) < 0)
+		return X509_E_DER;
+	if (peek(tbs) == 0x82 && take(tbs, 0x82, &v) < 0)
+		return X509_E_DER;
+	if (peek(tbs) == 0xa3 && read_exts(tbs, c) < 0)
+		return X509_E_DER;
+	return tbs->p == tbs->end ? 0 : X509_E_DER;
+}
+
+int x509_parse(x509_cert *c, const unsigned char *buf, size_t len)
+{
+	static const unsigned char rsa_sha1[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 5 };
+	static const unsigned char ecdsa_sha1[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 4, 1 };
+	der d = { buf, buf + len }, cert, tbs, alg, o, sig;
+
+	memset(c, 0, sizeof *c);
+	if (take(&d, 0x30, &cert) < 0 || d.p != d.end
+		|| take(&cert, 0x30, &tbs) < 0 || read_tbs(&tbs, c) < 0
+		|| take(&cert, 0x30, &alg) < 0 || take(&alg, 0x06, &o) < 0
+		|| take(&cert, 0x03, &sig) < 0 || cert.p != cert.end)
+		return X509_E_DER;
+	c->sha1 = oid_is(&o, rsa_sha1, sizeof rsa_sha1) || oid_is(&o, ecdsa_sha1, sizeof ecdsa_sha1);
 	return 0;
+}
+
+long long x509_check_time(long long now, long long build, long long not_before)
+{
+	if (now >= build)
+		return now;
+	return not_before > build ? not_before : build;
 }
 
 static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
@@ -138,42 +203,51 @@ static int same(const unsigned char *a, size_t an, const unsigned char *b, size_
 	return an == bn && memcmp(a, b, an) == 0;
 }
 
-static int issued(const x509_cert *issuer, const x509_cert *c)
+size_t x509_path(const x509_cert *c, size_t n, size_t *order)
 {
-	return same(c->issuer, c->ilen, issuer->subject, issuer->slen);
-}
+	size_t k = 0, i, cur;
+	unsigned long used = 1; /* bit i: certificate i is on the path */
 
-static size_t guess_leaf(const x509_cert *certs, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < n; j++)
-			if (j != i && issued(&certs[i], &certs[j]))
-				break;
-		if (j == n)
-			return i;
-	}
-	return 0;
-}
-
-size_t x509_chain(const x509_cert *certs, size_t n, size_t leaf, size_t *order)
-{
-	unsigned char used[64] = { 0 };
-	size_t k = 0, cur, j;
-
-	if (n == 0 || n > sizeof used)
+	if (n == 0)
 		return 0;
-	cur = leaf < n ? leaf : guess_leaf(certs, n);
-	order[k++] = cur;
-	used[cur] = 1;
-	while (!same(certs[cur].issuer, certs[cur].ilen, certs[cur].subject, certs[cur].slen)) {
-		for (j = 0; j < n && (used[j] || !issued(&certs[j], &certs[cur])); j++)
-			;
-		if (j == n)
+	order[k++] = cur = 0;
+	while (k < n && !same(c[cur].issuer, c[cur].issuer_len, c[cur].subject, c[cur].subject_len)) {
+		for (i = 1; i < n; i++)
+			if (!(used >> i & 1) && same(c[i].subject, c[i].subject_len,
+				c[cur].issuer, c[cur].issuer_len))
+				break;
+		if (i == n)
 			break;
-		order[k++] = cur = j;
-		used[j] = 1;
+		used |= 1UL << i;
+		order[k++] = cur = i;
 	}
 	return k;
+}
+
+void x509_date(long long t, char out[11])
+{
+	/* Howard Hinnant's civil_from_days. */
+	long long z = (t >= 0 ? t : t - 86399) / 86400 + 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	long long y = yoe + era * 400 + (m <= 2);
+
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = 0;
 }

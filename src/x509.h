@@ -1,51 +1,55 @@
 /*
- * x509: the few fields of certificates and private keys that azkv needs to
- * pick a certificate's leaf and order its chain: names, public keys.
- * Pure, over der; results point into the caller's DER. Keys: PKCS#8
- * PrivateKeyInfo holding RSA or EC (P-256, P-384, P-521). Names are
- * compared byte for byte (as the issuer copied them).
+ * x509: a pure DER walker over one X.509 certificate, for what the TLS
+ * module checks beside BearSSL's validator: the issuer and subject names
+ * (to put a chain in issuer order), the validity dates (the clock rule),
+ * whether it is signed with SHA-1, and its extendedKeyUsage. Fed bytes, no
+ * allocation: names point into the caller's DER. Strict: definite lengths,
+ * RFC 5280 time forms; anything else is X509_E_DER.
  */
 #ifndef AZKV_X509_H
 #define AZKV_X509_H
 
 #include <stddef.h>
 
-enum {
-	X509_E_DER = -1, /* not a certificate / key we can read */
-	X509_E_OID = -2, /* key algorithm or curve not supported: oid[] */
-};
+#define X509_E_DER (-1)  /* not a certificate this walker can read */
+
+#define X509_EKU_ABSENT 0 /* no extendedKeyUsage: any use */
+#define X509_EKU_SERVER 1 /* lists serverAuth (1.3.6.1.5.5.7.3.1) */
+#define X509_EKU_ANY 2    /* lists anyExtendedKeyUsage (2.5.29.37.0) */
+#define X509_EKU_OTHER 3  /* present, with neither: not for a TLS server */
 
 typedef struct x509_cert {
-	const unsigned char *issuer, *subject; /* whole Name encodings */
-	size_t ilen, slen;
-	const unsigned char *pub; /* the public key BIT STRING's bytes */
-	size_t publen;
+	const unsigned char *issuer, *subject; /* whole Name TLVs, in the DER */
+	size_t issuer_len, subject_len;
+	long long not_before, not_after; /* Unix seconds */
+	int sha1;                        /* signed with SHA-1 (RSA or ECDSA) */
+	int eku;                         /* X509_EKU_* */
 } x509_cert;
 
-typedef struct x509_key {
-	int curve;                /* EC: 23 P-256, 24 P-384, 25 P-521; RSA: 0 */
-	const unsigned char *pub; /* RSA modulus, or the EC point if the key has it */
-	size_t publen;
-	const unsigned char *d;   /* EC private scalar */
-	size_t dlen;
-	char oid[64];             /* X509_E_OID: the algorithm's dotted OID */
-} x509_key;
+/* Read the certificate der[len] into c. 0 or X509_E_DER. */
+int x509_parse(x509_cert *c, const unsigned char *der, size_t len);
 
-/* Parse a DER certificate. 0 or X509_E_*. */
-int x509_cert_parse(const unsigned char *der, size_t n, x509_cert *c);
+/* The extendedKeyUsage extension's value (the DER SEQUENCE OF OID inside
+ * its OCTET STRING): X509_EKU_SERVER, _ANY, _OTHER, or X509_E_DER. */
+int x509_eku(const unsigned char *v, size_t len);
 
-/* Parse a PKCS#8 PrivateKeyInfo. 0 or X509_E_*. */
-int x509_key_parse(const unsigned char *der, size_t n, x509_key *k);
+/* Whether a leaf with this eku may serve TLS: absent, serverAuth, any. */
+int x509_eku_server_ok(int eku);
 
-/* Does certificate c hold a key's public part pub[publen] (the RSA
- * modulus without leading zeros, or the EC point): do those bytes occur
- * in its SubjectPublicKeyInfo's BIT STRING? */
-int x509_matches(const x509_cert *c, const unsigned char *pub, size_t publen);
+/* The time to check a certificate's validity at. A known clock (now >=
+ * build, the build time) is the answer. An unknown one (1970 at boot)
+ * checks only that the certificate had not expired at the build time, and
+ * ignores its notBefore: max(build, not_before), a moment within the
+ * validity exactly when notAfter >= build (and notBefore <= notAfter). */
+long long x509_check_time(long long now, long long build, long long not_before);
 
-/* Order n certificates as a TLS server sends them: certs[leaf] first, then
- * each one's issuer found by name, until a self-issued one or no issuer is
- * left. leaf == n: none known; take the first certificate that issued none
- * of the others. order[] gets indexes; returns how many (others dropped). */
-size_t x509_chain(const x509_cert *certs, size_t n, size_t leaf, size_t *order);
+/* Order a chain: order[0] = 0 (the leaf), then the certificate whose
+ * subject is the previous one's issuer (the first such not yet used),
+ * until a self-issued one or no issuer. Returns how many of the n it
+ * put in order[]; the others are not on the path. */
+size_t x509_path(const x509_cert *c, size_t n, size_t *order); /* n <= 64 */
+
+/* "YYYY-MM-DD" of Unix seconds t into out[11]. */
+void x509_date(long long t, char out[11]);
 
 #endif

@@ -48,7 +48,7 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
   "vault:NAME": SPEC | [...]    fault for authenticated requests for secret NAME
                                 (NAME lower-case; the fixture's "fault" is the default)
   "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired" | "badsig"
-                | "badchain"
+                | "badchain" | "fresh" (valid from the fake's start)
                                 certificate the vault presents (chosen per connection)
   "vault_tls": "default" | "client-order" | "no-x25519" | "no-common"
                                 the vault's ECDHE curve choice: its own order
@@ -1767,7 +1767,8 @@ def main():
     listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
                  Listener("vault", parse_addrs(OPTS.vault), handle_vault,
-                          certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain")),
+                          certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain",
+                                 "fresh")),
                  Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
                  Listener("arc", parse_addrs(OPTS.arc), handle_arc),
                  Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec")),

@@ -1,6 +1,6 @@
 /*
  * fuzz_pkcs12: a PKCS#12 file through pkcs12_parse, then its certificates
- * and key through x509 (parse, match, chain), as azkv does with a
+ * and key through pkey and x509 (parse, match, chain), as azkv does with a
  * certificate's secret. data[0] picks the password: none given (the empty
  * and absent ones are tried), "" given, or "pw". The input is an exact-size
  * heap copy. On success every item lies inside the input or the context's
@@ -8,6 +8,7 @@
  */
 #include "fuzz.h"
 #include "pkcs12.h"
+#include "pkey.h"
 #include "x509.h"
 
 static pkcs12 ctx;
@@ -22,7 +23,7 @@ static void check_items(const unsigned char *in, size_t n)
 	x509_cert certs[PKCS12_CERTS_MAX];
 	size_t order[PKCS12_CERTS_MAX], i, k, got;
 	unsigned char seen[PKCS12_CERTS_MAX] = { 0 };
-	x509_key key;
+	pkey key;
 
 	FUZZ_CHECK(ctx.ncerts <= PKCS12_CERTS_MAX);
 	for (i = 0; i < ctx.ncerts; i++) {
@@ -31,20 +32,21 @@ static void check_items(const unsigned char *in, size_t n)
 		FUZZ_CHECK(it->len <= PKCS12_CERT_MAX);
 		FUZZ_CHECK(inside(it->der, it->len, in, n)
 			|| inside(it->der, it->len, ctx.work, ctx.used));
-		if (x509_cert_parse(it->der, it->len, &certs[i]) < 0)
+		if (x509_parse(&certs[i], it->der, it->len) < 0)
 			return;
 	}
 	if (ctx.has_key) {
 		FUZZ_CHECK(ctx.key.len <= PKCS12_KEY_MAX);
 		FUZZ_CHECK(inside(ctx.key.der, ctx.key.len, in, n)
 			|| inside(ctx.key.der, ctx.key.len, ctx.work, ctx.used));
-		if (x509_key_parse(ctx.key.der, ctx.key.len, &key) == 0 && key.pub)
+		if (pkey_parse(ctx.key.der, ctx.key.len, &key) == 0 && key.pub)
 			for (i = 0; i < ctx.ncerts; i++)
-				(void)x509_matches(&certs[i], key.pub, key.publen);
+				FUZZ_CHECK(pkey_in_cert(ctx.certs[i].der, ctx.certs[i].len,
+					key.pub, key.publen) <= 1);
 	}
 	if (ctx.ncerts == 0)
 		return;
-	got = x509_chain(certs, ctx.ncerts, ctx.ncerts, order);
+	got = x509_path(certs, ctx.ncerts, order);
 	FUZZ_CHECK(got >= 1 && got <= ctx.ncerts);
 	for (k = 0; k < got; k++) {
 		FUZZ_CHECK(order[k] < ctx.ncerts && !seen[order[k]]);

@@ -5,8 +5,8 @@
  * PFX files in every variant azkv reads (none, PBES1 3DES / RC2-40 /
  * RC2-128, PBES2 AES-128/192/256 and DES-EDE3 with PRF SHA-1 or SHA-256;
  * SHA-1 or SHA-256 MAC, or none; empty, absent and UTF-8 passwords); each
- * must give back OpenSSL's PKCS#8 key and certificates, and x509_chain the
- * leaf by key (never by position) then its issuers. Also: the KDF against
+ * must give back OpenSSL's PKCS#8 key and certificates; the leaf is found
+ * by key (pkey_in_cert, never by position) and x509_path gives its issuers. Also: the KDF against
  * PKCS12_key_gen_uni and known vectors, unsupported OIDs named, the
  * iteration cap, encryptedContent re-encoded as constructed pieces, and every prefix and every one-byte change of two files
  * (exact-size copies: ASan sees any read past the end).
@@ -23,6 +23,7 @@
 #include "der.h"
 #include "pkcs12.h"
 #include "t.h"
+#include "pkey.h"
 #include "x509.h"
 
 static pkcs12 ctx; /* big: static */
@@ -171,15 +172,15 @@ static int same_cert(const x509_cert *c, X509 *x)
 {
 	blob b = der_of_cert(x);
 	x509_cert y;
-	int ok = x509_cert_parse(b.p, (size_t)b.n, &y) == 0 && y.slen == c->slen
-		&& memcmp(y.subject, c->subject, y.slen) == 0;
+	int ok = x509_parse(&y, b.p, (size_t)b.n) == 0 && y.subject_len == c->subject_len
+		&& memcmp(y.subject, c->subject, y.subject_len) == 0;
 
 	OPENSSL_free(b.p);
 	return ok;
 }
 
-/* The key's public part as x509_matches wants it. */
-static int key_public(const x509_key *k, unsigned char *buf, size_t cap,
+/* The key's public part as pkey_in_cert wants it. */
+static int key_public(const pkey *k, unsigned char *buf, size_t cap,
 	const unsigned char **pub, size_t *publen)
 {
 	if (k->pub) {
@@ -198,7 +199,7 @@ static void check_file(const char *what, blob b, const char *pass, EVP_PKEY *key
 {
 	blob kd = der_of_key(key);
 	x509_cert certs[PKCS12_CERTS_MAX];
-	x509_key k;
+	pkey k;
 	size_t order[PKCS12_CERTS_MAX], i, n, leaf_at = PKCS12_CERTS_MAX;
 	unsigned char pt[160];
 	const unsigned char *pub;
@@ -213,16 +214,21 @@ static void check_file(const char *what, blob b, const char *pass, EVP_PKEY *key
 		&& memcmp(ctx.key.der, kd.p, (size_t)kd.n) == 0, "%s: key", what);
 	CHECKM(has_cert(&ctx, leaf) && has_cert(&ctx, inter) && has_cert(&ctx, root),
 		"%s: certificates", what);
-	CHECKM(x509_key_parse(ctx.key.der, ctx.key.len, &k) == 0, "%s: key parse", what);
+	CHECKM(pkey_parse(ctx.key.der, ctx.key.len, &k) == 0, "%s: key parse", what);
 	CHECKM(key_public(&k, pt, sizeof pt, &pub, &publen) == 0, "%s: public", what);
 	for (i = 0; i < ctx.ncerts; i++) {
-		CHECKM(x509_cert_parse(ctx.certs[i].der, ctx.certs[i].len, &certs[i]) == 0,
+		CHECKM(x509_parse(&certs[i], ctx.certs[i].der, ctx.certs[i].len) == 0,
 			"%s: cert %zu", what, i);
-		if (x509_matches(&certs[i], pub, publen))
+		if (pkey_in_cert(ctx.certs[i].der, ctx.certs[i].len, pub, publen) == 1)
 			leaf_at = i;
 	}
 	CHECKM(leaf_at < ctx.ncerts, "%s: no leaf matches the key", what);
-	n = x509_chain(certs, ctx.ncerts, leaf_at, order);
+	if (leaf_at < ctx.ncerts) { /* x509_path starts at index 0 */
+		x509_cert t = certs[0];
+
+		certs[0] = certs[leaf_at], certs[leaf_at] = t;
+	}
+	n = x509_path(certs, ctx.ncerts, order);
 	CHECKM(n == 3 && same_cert(&certs[order[0]], leaf) && same_cert(&certs[order[1]], inter)
 		&& same_cert(&certs[order[2]], root), "%s: chain order (%zu)", what, n);
 	pkcs12_wipe(&ctx);
@@ -474,9 +480,9 @@ static void ec_without_point(void)
 	pkcs12_init(&ctx, NULL, 0);
 	CHECK_EQ(pkcs12_parse(&ctx, b.p, (size_t)b.n), 0);
 	{
-		x509_key xk;
+		pkey xk;
 
-		CHECK(x509_key_parse(ctx.key.der, ctx.key.len, &xk) == 0 && xk.pub == NULL && xk.d);
+		CHECK(pkey_parse(ctx.key.der, ctx.key.len, &xk) == 0 && xk.pub == NULL && xk.d);
 	}
 	check_file("EC key without its public point", b, NULL, k, leaf);
 	OPENSSL_free(kd.p);

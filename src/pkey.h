@@ -1,0 +1,35 @@
+/*
+ * pkey: the public part of a PKCS#8 private key (RSA, or EC P-256, P-384,
+ * P-521), and whether a certificate holds it: how a certificate's leaf is
+ * found among a PKCS#12 file's certificates (never by position). Pure,
+ * over der; results point into the caller's DER.
+ */
+#ifndef AZKV_PKEY_H
+#define AZKV_PKEY_H
+
+#include <stddef.h>
+
+enum {
+	PKEY_E_DER = -1, /* not a key (or certificate) we can read */
+	PKEY_E_OID = -2, /* key algorithm or curve not supported: oid[] */
+};
+
+typedef struct pkey {
+	int curve;                /* EC: 23 P-256, 24 P-384, 25 P-521; RSA: 0 */
+	const unsigned char *pub; /* RSA modulus, or the EC point if the key has it */
+	size_t publen;
+	const unsigned char *d;   /* EC private scalar */
+	size_t dlen;
+	char oid[64];             /* PKEY_E_OID: the algorithm's dotted OID */
+} pkey;
+
+/* Parse a PKCS#8 PrivateKeyInfo. 0 or PKEY_E_*. */
+int pkey_parse(const unsigned char *der, size_t n, pkey *k);
+
+/* Does the DER certificate cert[n] hold the public part pub[publen] (the
+ * RSA modulus without leading zeros, or the EC point): do those bytes occur
+ * in its SubjectPublicKeyInfo's BIT STRING? 1, 0, or PKEY_E_DER. */
+int pkey_in_cert(const unsigned char *cert, size_t n, const unsigned char *pub,
+	size_t publen);
+
+#endif
