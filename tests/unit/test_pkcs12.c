@@ -1,15 +1,17 @@
 /*
- * test_pkcs12: the PKCS#12 reader and the x509 helpers against OpenSSL's
- * libcrypto (host build, like diff_rsa with BearSSL). OpenSSL makes a root,
- * an intermediate, RSA and EC leaves and an unrelated certificate, then
- * PFX files in every variant azkv reads (none, PBES1 3DES / RC2-40 /
- * RC2-128, PBES2 AES-128/192/256 and DES-EDE3 with PRF SHA-1 or SHA-256;
- * SHA-1 or SHA-256 MAC, or none; empty, absent and UTF-8 passwords); each
- * must give back OpenSSL's PKCS#8 key and certificates; the leaf is found
- * by key (pkey_in_cert, never by position) and x509_path gives its issuers. Also: the KDF against
- * PKCS12_key_gen_uni and known vectors, unsupported OIDs named, the
- * iteration cap, encryptedContent re-encoded as constructed pieces, and every prefix and every one-byte change of two files
- * (exact-size copies: ASan sees any read past the end).
+ * test_pkcs12: the PKCS#12 reader and pkey against OpenSSL's libcrypto
+ * (host build, like diff_rsa with BearSSL). OpenSSL makes a root, an
+ * intermediate, RSA, EC P-256 and P-384 leaves and an unrelated
+ * certificate, then PFX files in every variant azkv reads (none, PBES1
+ * 3DES / RC2-40 / RC2-128, PBES2 AES-128/192/256 and DES-EDE3 with PRF
+ * SHA-1 or SHA-256; SHA-1 or SHA-256 MAC, or none; empty, absent and UTF-8
+ * passwords); each must give back OpenSSL's PKCS#8 key and certificates;
+ * the leaf is found by key (pkey_in_cert, never by position) and x509_path
+ * gives its issuers. Also: the KDF against PKCS12_key_gen_uni and known
+ * vectors, unsupported OIDs named, the iteration cap, encryptedContent
+ * re-encoded as constructed pieces, an EC key without its point, and every
+ * prefix and one-byte change of two files (exact-size copies: ASan sees
+ * any read past the end).
  */
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
