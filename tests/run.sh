@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa"
+UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa jwk"
 LOGDIR=build/test-logs
 passed=0
 failed=0

@@ -398,7 +398,7 @@ def cases():
     add("kw-too-short", bad(["unwrap", "--alg", "A256KW", HSM + "/keys/hsm-aes"], b"x" * 16, 2, "24 to"))
     add("kw-on-vault", bad(["unwrap", "--alg", "A256KW", "myvault/rsa2048"], b"x" * 24, 2, "Managed HSM"))
     add("kw-encrypt", bad(["encrypt", "--alg", "A256KW", HSM + "/keys/hsm-aes"], K32, 2, "not for encrypt"))
-    add("unknown-alg", bad(["wrap", "--alg", "RSA-OAEP-512", "myvault/rsa2048"], PT, 2, "unknown"))
+    add("unknown-alg", bad(["wrap", "--alg", "RSA-OAEP-512", "myvault/rsa2048"], PT, 2, "--alg RSA-OAEP-512: unknown"))
     add("json-on-unwrap", bad(["unwrap", "--json", "myvault/rsa2048"], PT, 2, "--json"))
     add("secret-url-as-key", bad(["wrap", VAULT + "/secrets/rsa2048"], PT, 2, "keys/NAME"))
     add("bad-key-name", bad(["wrap", "myvault/bad_name"], PT, 2, "key name"))
