@@ -43,6 +43,12 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
 		build/bearssl-host/libbearssl.a
 
+# rsaenc (local wrap) against BearSSL's private-key decryption.
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/rsaenc.c src/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/rsaenc.c \
+		build/bearssl-host/libbearssl.a
+
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
 build/envdump: tests/e2e/envdump.c

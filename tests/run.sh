@@ -53,6 +53,8 @@ for u in $UNITS; do
 done
 make -s build/unit-asan/diff_rsa || { echo "0 passed, 1 failed"; exit 1; }
 suite rsa-vs-bearssl build/unit-asan/diff_rsa
+make -s build/unit-asan/diff_rsaenc || { echo "0 passed, 1 failed"; exit 1; }
+suite rsaenc-vs-bearssl build/unit-asan/diff_rsaenc
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
