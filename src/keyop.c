@@ -145,7 +145,7 @@ static int get_key(client *c, keyrun *k, err *e)
 	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	logv("%s: %s (%zu bytes of modulus), kid %s", k->what, key.kty_name, key.nlen, key.kid);
+	logv("%s: %s, kid %s", k->what, key.kty_name, key.kid);
 	return 0;
 }
 
