@@ -16,8 +16,9 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/jwk.c src/tags.c
-UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa jwk
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c \
+	src/jwk.c src/tags.c
+UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 jwk
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -65,16 +66,20 @@ unit-musl: fetch $(UNITS:%=build/unit-musl/test_%)
 test:
 	tests/run.sh
 
+# As make test: what is missing installed (root), BearSSL and jsmn fetched,
+# bin/azkv built, so that it works alone in a fresh clone.
 demo:
+	./build.sh --deps
+	./build.sh
 	tests/demo.sh
 
-build/hwm: tests/hwm.c
+build/hwm: tests/bench/hwm.c
 	@mkdir -p $(@D)
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-# The bench's stand-in vault (tests/benchvault.c) uses OpenSSL: libssl-dev is
+# The bench's stand-in vault (tests/bench/benchvault.c) uses OpenSSL: libssl-dev is
 # installed here if missing (bench.py falls back to the Python fake without it).
-build/benchvault: tests/benchvault.c
+build/benchvault: tests/bench/benchvault.c
 	@mkdir -p $(@D)
 	@dpkg -s libssl-dev >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq --no-install-recommends libssl-dev >/dev/null || \
@@ -82,12 +87,12 @@ build/benchvault: tests/benchvault.c
 	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -o $@ $< -lssl -lcrypto
 
 bench: all build/hwm build/benchvault
-	tests/bench.sh
+	tests/bench/bench.sh
 
 # 200 azkv processes at once against a vault throttling above 50 requests/s
 # (a benchmark: prints the request count and the spread).
 fleet: all
-	tests/netns.sh -- python3 tests/fleet.py
+	tests/netns.sh -- python3 tests/bench/fleet.py
 
 # The e2e suites with every azkv run under valgrind memcheck (slow).
 check-valgrind:
@@ -122,7 +127,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem jwk
+FUZZERS = http chunked json azure ref challenge time dns pem x509 jwk
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

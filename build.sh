@@ -26,7 +26,12 @@ PINS=$ROOT/vendor/PINS
 APTDIR=$ROOT/vendor/.apt
 STAMP=.azkv-fetched
 DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux
-curl jq ca-certificates binutils cryptsetup-bin coreutils python3-cryptography"
+curl jq ca-certificates binutils cryptsetup-bin coreutils patch
+nginx-light haproxy gnutls-bin"
+# tests/e2e/proxies.py runs azkv through real proxies
+DEPS+=" squid tinyproxy"
+# tests/fake/fake_keys.py: the fake vault's keys (RSA OAEP, AES key wrap)
+DEPS+=" python3-cryptography"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"
@@ -205,13 +210,38 @@ archive_for() {
 	ARCHIVE=$deb
 }
 
-# bearssl_ok: the tree exists and its stamp names a pinned archive hash.
+# patches_sum: one hash over vendor/patches/*.patch (names and contents, in
+# order), or "none": a tree is reused only if it got exactly these patches.
+patches_sum() {
+	local f
+	set -- vendor/patches/*.patch
+	[ -e "$1" ] || { echo none; return 0; }
+	for f in "$@"; do printf '%s\n' "${f##*/}"; cat "$f"; done | sha256sum | cut -d' ' -f1
+}
+
+# bearssl_ok: the tree exists and its stamp names a pinned archive hash and
+# the current patch set.
 bearssl_ok() {
-	local s h
+	local s h p
 	s=vendor/$(pin bearssl dir)/$STAMP
 	[ -f "$s" ] || return 1
-	h=$(awk '{ print $NF }' "$s")
+	h=$(awk '{ print $5 }' "$s")
+	p=$(awk '$6 == "patches" { print $7 }' "$s")
+	[ "$p" = "$(patches_sum)" ] || return 1
 	[ "$h" = "$(pin bearssl deb_sha256)" ] || [ "$h" = "$(pin bearssl upstream_sha256)" ]
+}
+
+# patch_tree DIR: apply vendor/patches/*.patch in name order to a fresh
+# extraction (never to a tree in place: a re-run extracts again, so a patch
+# is applied exactly once). Each patch says why in its header.
+patch_tree() {
+	local f
+	for f in vendor/patches/*.patch; do
+		[ -e "$f" ] || continue
+		patch -d "$1" -p1 --batch --forward --no-backup-if-mismatch -s <"$f" ||
+			die "$f does not apply to $1"
+		say "fetch: applied ${f#vendor/}"
+	done
 }
 
 fetch_bearssl() {
@@ -223,11 +253,12 @@ fetch_bearssl() {
 	tmp=$(mktemp -d vendor/.unpack.XXXXXX)
 	tar --no-same-owner -xf "$arch" -C "$tmp"
 	[ -f "$tmp/${dir#vendor/}/inc/bearssl.h" ] || die "$arch: no ${dir#vendor/}/inc/bearssl.h"
+	patch_tree "$tmp/${dir#vendor/}"
 	rm -rf "$dir"
 	mv "$tmp/${dir#vendor/}" "$dir"
 	rm -rf "$tmp"
-	printf 'bearssl %s %s sha256 %s\n' "$(pin bearssl version)" "${arch#vendor/}" \
-		"$(sha256sum "$arch" | cut -d' ' -f1)" >"$dir/$STAMP"
+	printf 'bearssl %s %s sha256 %s patches %s\n' "$(pin bearssl version)" "${arch#vendor/}" \
+		"$(sha256sum "$arch" | cut -d' ' -f1)" "$(patches_sum)" >"$dir/$STAMP"
 	say "fetch: $dir from ${arch#vendor/}"
 }
 
@@ -373,10 +404,11 @@ bearssl_make() {
 		"log: ${log#"$ROOT"/})"
 }
 
-# The object files do not record their flags: start over when they change.
+# The object files do not record their flags (nor the patches applied to
+# the tree): start over when they change.
 build_bearssl_musl() {
 	local out=$BR_OUT flags
-	flags="$MUSLCC $BR_CFLAGS"
+	flags="$MUSLCC $BR_CFLAGS patches $(patches_sum)"
 	check_bearssl_limits
 	[ "$(cat "$out/.flags" 2>/dev/null)" = "$flags" ] || rm -rf "$out"
 	bearssl_make "$out" lib CC="$MUSLCC" AR="${CROSS}ar" ARFLAGS=-rcsD CFLAGS="$BR_CFLAGS"
@@ -442,7 +474,7 @@ replace_if_changed() {
 # What the binary is made of: a commit that touches none of these (README,
 # tests) leaves the binary's bytes, and so README's expected sha256, as they
 # were. vendor/PINS names the third-party code.
-BUILD_INPUTS="src certs build.sh vendor/PINS VERSION"
+BUILD_INPUTS="src certs build.sh vendor/PINS vendor/patches VERSION"
 
 # The build time: SOURCE_DATE_EPOCH, else the time of the last commit that
 # changed a build input.

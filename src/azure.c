@@ -1,4 +1,3 @@
-#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "azure.h"
 
 #include <limits.h>

@@ -1,7 +1,7 @@
 /*
  * azure: pure parsers of Azure response bodies, built on json.
- * Token responses of every identity source (PROTOCOLS.md §1.11), Key Vault
- * secret bundles (§4.3) and the error bodies of all of them (§1, §4.6).
+ * Token responses of every identity source (docs/protocols.md 1.11), Key
+ * Vault secret bundles (4.3) and the error bodies of all of them (1.11, 4.5).
  * Output goes to caller buffers sized by the AZ_*_MAX constants; a value that
  * does not fit is an error, never truncated. Error text returned for display
  * is made printable and never includes a token or secret value.

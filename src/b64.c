@@ -62,30 +62,47 @@ long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 	return (long)o;
 }
 
-long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n)
+long b64_encode(char *out, size_t cap, const void *in, size_t n)
 {
-	static const char a[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0, i, need = n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
-	unsigned long acc = 0;
-	int bits = 0;
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = in;
+	size_t i, o = 0;
 
-	if (need >= cap) {
-		if (cap > 0)
+	if (cap == 0 || (n + 2) / 3 > (cap - 1) / 4) {
+		if (cap)
 			out[0] = 0;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = a[(acc >> bits) & 63];
-		}
-		acc &= (1UL << bits) - 1;
+	for (i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		out[o++] = digits[v >> 18];
+		out[o++] = digits[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? digits[v & 63] : '=';
 	}
-	if (bits > 0)
-		out[o++] = a[(acc << (6 - bits)) & 63];
 	out[o] = 0;
 	return (long)o;
+}
+
+long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n)
+{
+	long len = b64_encode(out, cap, in, n), i;
+
+	for (i = 0; i < len; i++) {
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+		else if (out[i] == '=')
+			break;
+	}
+	if (len >= 0)
+		out[i] = 0;
+	return len < 0 ? -1 : i;
 }

@@ -16,12 +16,16 @@
  * 0 either (set by the first '+', '/', '-' or '_' seen). */
 int b64_digit(int c, int *alpha);
 
+/* Encode in[n] with the standard alphabet and padding into out[cap] as a
+ * C string (proxy Basic credentials). Returns its length, or -1 if out is
+ * too small (out emptied). */
+long b64_encode(char *out, size_t cap, const void *in, size_t n);
+
 /* Decode in[n] into out[cap]; returns the decoded length or -1. */
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
 
-/* Encode in[n] as unpadded base64url (RFC 4648 §5, what Key Vault's JSON
- * binary fields carry) into out[cap] plus a NUL; returns the length or -1
- * if it does not fit (out emptied). */
+/* As b64_encode (out needs room for the padded form), then made unpadded
+ * base64url (RFC 4648 section 5: what Key Vault's JSON binary fields carry). */
 long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n);
 
 #endif

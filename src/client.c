@@ -32,6 +32,7 @@ void client_done(client *c)
 	for (size_t i = 0; i < CLIENT_TOKENS_MAX && i <= c->ntokens; i++)
 		explicit_bzero(c->tokens[i].tok.access, c->tokens[i].tok.len);
 	c->ntokens = 0;
+	explicit_bzero(&c->proxy, sizeof c->proxy);
 }
 
 void client_attempt(client *c)

@@ -85,6 +85,8 @@ typedef struct client {
 	size_t nvaults;
 	conn ident;
 	conn vault;
+	url_proxy proxy;   /* --proxy / HTTPS_PROXY; its credentials wiped by
+	                      client_done */
 	client_vault vaults[CLIENT_VAULTS_MAX];
 	/* Each buffer below starts on a page, so its used start costs the
 	 * fewest pages (one, for most). */

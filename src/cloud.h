@@ -1,5 +1,5 @@
 /*
- * cloud: what a vault host implies (PROTOCOLS.md §3, §4.7, §5).
+ * cloud: what a vault host implies (docs/protocols.md 3, 4.6, 5).
  * Token resource per vault DNS suffix (public, China, US Gov, Germany, and
  * their Managed HSM suffixes), the Entra authority of the same cloud, the
  * Bearer challenge parser and the check that a challenge's resource belongs

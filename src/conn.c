@@ -1,4 +1,5 @@
 #include "conn.h"
+#include "b64.h"
 #include "fmt.h"
 #include "log.h"
 #include "str.h"
@@ -13,45 +14,92 @@ void conn_init(conn *c)
 	c->fd = -1;
 }
 
-/* Ask the proxy on c->fd for a tunnel to c->peer. The answer's header
- * block is all we read: the server speaks only after our ClientHello. */
+/* "Proxy-Authorization: Basic base64(user:pass)" into out[cap], which
+ * the caller wipes. 0 or -1 (the credentials do not fit). */
+static int proxy_auth(char *out, size_t cap, const net_cfg *cfg)
+{
+	char plain[URL_PROXY_USER_MAX + URL_PROXY_PASS_MAX + 2];
+	size_t n = fmt(plain, sizeof plain, "%s:%s", cfg->proxy_user,
+		cfg->proxy_pass ? cfg->proxy_pass : "");
+	long rc = n < sizeof plain ? b64_encode(out, cap, plain, n) : -1;
+
+	explicit_bzero(plain, sizeof plain);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The proxy's answer was not 2xx: say why, the reason phrase made
+ * printable. 4xx will not change by asking again; 5xx may (--wait). */
+static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
+	err *e)
+{
+	char why[HTTP_SHORTVAL_MAX * 4];
+
+	str_printable(why, sizeof why, r->reason, strlen(r->reason));
+	/* 401 is what tinyproxy answers to wrong credentials */
+	if ((r->status == 407 || r->status == 401) && !cfg->proxy_user)
+		return err_set(e, ERR_NETWORK, "%s wants authentication (%d): give USER:PASSWORD in the proxy URL",
+			proxy, r->status);
+	if (r->status == 407 || r->status == 401)
+		return err_set(e, ERR_NETWORK, "%s refused the credentials in the proxy URL (%d)",
+			proxy, r->status);
+	if (r->status >= 500)
+		return err_net(e, ERR_NET_CONNECT, "%s refused CONNECT: HTTP %d%s%s", proxy,
+			r->status, why[0] ? " " : "", why);
+	return err_set(e, ERR_NETWORK, "%s refused CONNECT: HTTP %d%s%s", proxy,
+		r->status, why[0] ? " " : "", why);
+}
+
+/* Ask the proxy on c->fd for a tunnel to c->peer, with Basic credentials
+ * when configured (wiped from our buffers once sent). The status comes
+ * first: a refusal's body (an HTML page) may arrive with its header and is
+ * never read. After a 2xx nothing may follow the header: the server speaks
+ * only after our ClientHello. */
 static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
 {
-	char req[600], proxy[300];
+	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];
-	http_hdr h[1] = { { "User-Agent", "azkv", NULL } };
+	http_hdr h[2] = { { "User-Agent", "azkv", NULL },
+		{ "Proxy-Authorization", auth, "Basic " } };
 	http_resp resp, *r = &resp; /* 16 KiB of stack, once per tunnel */
 	size_t used = 0;
-	long len, n;
+	long len = -1, n = 0;
 	int rc = HTTP_MORE;
 
 	fmt(proxy, sizeof proxy, "proxy %s:%u", cfg->proxy_host, cfg->proxy_port);
-	len = http_req_fmt(req, sizeof req, "CONNECT", c->peer, c->peer, h, 1, NULL, 0, 1);
-	if (len < 0)
+	if (!cfg->proxy_user || proxy_auth(auth, sizeof auth, cfg) == 0)
+		len = http_req_fmt(req, sizeof req, "CONNECT", c->peer, c->peer, h,
+			cfg->proxy_user ? 2 : 1, NULL, 0, 1);
+	explicit_bzero(auth, sizeof auth);
+	if (len < 0) {
+		explicit_bzero(req, sizeof req); /* a partial request may hold some */
 		return err_set(e, ERR_USAGE, "%s: cannot ask for %s", proxy, c->peer);
-	if (net_write(c->fd, req, (size_t)len, deadline, proxy, e) < 0)
+	}
+	rc = net_write(c->fd, req, (size_t)len, deadline, proxy, e);
+	explicit_bzero(req, (size_t)len);
+	if (rc < 0)
 		return -1;
 	http_resp_init(r, NULL, 0, 1);
-	while (rc == HTTP_MORE) {
+	for (rc = HTTP_MORE; rc == HTTP_MORE; ) {
 		n = net_read(c->fd, buf, sizeof buf, deadline, proxy, e);
 		if (n <= 0)
 			return n < 0 ? -1 : err_net(e, ERR_NET_RESET, "%s closed the connection", proxy);
 		rc = http_resp_feed(r, buf, (size_t)n, &used);
 	}
-	if (rc != HTTP_DONE || used != (size_t)n)
+	if (rc != HTTP_DONE)
 		return err_set(e, ERR_MALFORMED, "%s: bad answer to CONNECT: %s", proxy,
-			rc != HTTP_DONE ? http_strerror(rc) : "data after the header");
+			http_strerror(rc));
 	if (r->status / 100 != 2)
-		return err_net(e, ERR_NET_CONNECT, "%s refused CONNECT %s: HTTP %d", proxy,
-			c->peer, r->status);
-	logv("%s: tunnel to %s", proxy, c->peer);
+		return refused(cfg, proxy, r, e);
+	if (used != (size_t)n)
+		return err_set(e, ERR_MALFORMED, "%s: bad answer to CONNECT: data after the header",
+			proxy);
+	logv("%s: tunnel to %s%s", proxy, c->peer, cfg->proxy_user ? " (Basic authentication)" : "");
 	return 0;
 }
 
-/* One try: TCP (through the proxy when proxied), then TLS when t is set
- * offering curves. As tls_open, TLS_RETRY_CURVES included. */
+/* TCP (through the proxy when proxied), then TLS when t is set. */
 static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const tls_trust *trust, int curves, net_ms deadline, err *e)
+	const tls_trust *trust, net_ms deadline, err *e)
 {
 	if (proxied)
 		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
@@ -64,14 +112,13 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 	if (!t)
 		return 0;
 	c->tls = t;
-	return tls_open(t, trust, c->fd, c->host, c->peer, curves, deadline, e);
+	return tls_open(t, trust, c->fd, c->host, c->peer, deadline, e);
 }
 
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, const tls_trust *trust, net_ms deadline, err *e)
+	tls *t, int proxy, const tls_trust *trust, net_ms deadline, err *e)
 {
-	int proxied = t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
-	int failed_before = e->code != ERR_OK; /* then e is not ours to clear */
+	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
 	int rc;
 
@@ -79,14 +126,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_X25519, deadline, e);
-	if (rc == TLS_RETRY_CURVES && !failed_before) {
-		/* no x25519 there: a new connection offering every curve */
-		logv("%s; again, offering P-256, P-384 and P-521 as well", e->msg);
-		err_clear(e);
-		conn_close(c);
-		rc = attempt(c, cfg, proxied, t, trust, TLS_OFFER_ALL, deadline, e);
-	}
+	rc = attempt(c, cfg, proxied, t, trust, deadline, e);
 	if (rc < 0) {
 		conn_close(c);
 		return -1;
@@ -178,4 +218,5 @@ void conn_close(conn *c)
 	c->fd = -1;
 	c->tls = NULL;
 	c->reusable = 0;
+	c->requests = 0;
 }

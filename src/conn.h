@@ -3,9 +3,10 @@
  * The caller owns the conn, the tls storage and the response (http_resp with
  * its body buffer). A response ends where HTTP framing says, never at the
  * peer's TLS close; a connection is reused only if the response allowed it
- * and nothing followed it. TLS peers go through the configured HTTPS proxy
- * (CONNECT tunnel) unless NO_PROXY covers them; plain HTTP (the identity
- * endpoints) never does. Errors: ERR_NETWORK, ERR_TLS, ERR_MALFORMED.
+ * and nothing followed it. TLS peers the caller allows (the vault, Entra)
+ * go through the configured HTTPS proxy (CONNECT tunnel, Basic credentials
+ * if given) unless NO_PROXY covers them; identity endpoints (plain HTTP, and
+ * Service Fabric's TLS) never do. Errors: ERR_NETWORK, ERR_TLS, ERR_MALFORMED.
  */
 #ifndef AZKV_CONN_H
 #define AZKV_CONN_H
@@ -14,8 +15,13 @@
 #include "http.h"
 #include "net.h"
 #include "tls.h"
+#include "url.h"
 
 #define CONN_READ_CHUNK 4096 /* bytes read per socket call */
+/* "Basic " credentials: base64 of user:pass, with its NUL */
+#define CONN_PROXY_AUTH_MAX ((URL_PROXY_USER_MAX + URL_PROXY_PASS_MAX + 3) / 3 * 4 + 1)
+/* CONNECT host:port host:port, User-Agent, Proxy-Authorization */
+#define CONN_CONNECT_MAX (CONN_PROXY_AUTH_MAX + 1024)
 
 typedef struct conn {
 	int fd;                 /* -1 when closed */
@@ -24,16 +30,16 @@ typedef struct conn {
 	char host[256];
 	unsigned port;
 	char peer[300];         /* "host:port" for messages */
-	unsigned long requests; /* sent on this connection */
+	unsigned long requests; /* sent on this connection (0 when closed) */
 } conn;
 
 /* Mark c closed; call once before first use. */
 void conn_init(conn *c);
 
 /* Connect (and handshake when t != NULL) to host:port, through the proxy
- * when cfg names one and t != NULL. */
+ * when proxy is set, t != NULL, cfg names one and NO_PROXY allows it. */
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, const tls_trust *trust, net_ms deadline, err *e);
+	tls *t, int proxy, const tls_trust *trust, net_ms deadline, err *e);
 
 /* 1 if c is open to host:port with the same transport and reusable. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);

@@ -70,10 +70,10 @@ static const char *conv(sink *s, const char *f, va_list *ap)
 		put_s(s, l >= 2 ? va_arg(*ap, long long) : l ? va_arg(*ap, long)
 			: va_arg(*ap, int));
 		break;
-	case 'u': case 'x':
+	case 'u': case 'x': case 'o':
 		put_u(s, z ? va_arg(*ap, size_t) : l >= 2 ? va_arg(*ap, unsigned long long)
 			: l ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned),
-			*f == 'x' ? 16 : 10, 0);
+			*f == 'x' ? 16 : *f == 'o' ? 8 : 10, 0);
 		break;
 	case '%':
 		put(s, "%", 1);

@@ -1,7 +1,8 @@
 /*
  * fmt: a small snprintf for messages, so that musl's printf (with its
  * floating point and wide-character code) stays out of the binary.
- * Conversions: %s %.*s %c %d %i %u %x %ld %lu %lx %lld %llu %llx %zu %zx %%;
+ * Conversions: %s %.*s %c %d %i %u %x %o %ld %lu %lx %lo %lld %llu %llx
+ * %llo %zu %zx %zo %%;
  * no widths or flags. Output is cut to cap - 1 bytes and always terminated;
  * the return value is the full length, as snprintf's.
  */

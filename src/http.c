@@ -116,7 +116,7 @@ static void head_reset(http_resp *r)
 	r->keep_alive = -1; /* -1 no token yet, 0 close seen, 1 keep-alive */
 	r->content_length = -1;
 	r->www_authenticate[0] = r->retry_after[0] = 0;
-	r->date[0] = r->content_type[0] = 0;
+	r->date[0] = r->content_type[0] = r->reason[0] = 0;
 	r->nheaders = r->seen_cl = 0;
 	r->head_len = r->line_len = 0;
 	r->state = S_STATUS;
@@ -168,7 +168,7 @@ static int take_line(http_resp *r, const unsigned char *p, size_t n,
 }
 
 /* Close the gathered line: length without its CRLF, or -1 for a bare LF
- * (refused rather than guessed at). A stray CR inside is left for the
+ * (refused rather than guessed at: HTTP_E_BARE_LF). A stray CR inside is left for the
  * line's own parser to reject as a control byte. */
 static long line_end(http_resp *r)
 {
@@ -204,6 +204,9 @@ static int status_line(http_resp *r, const char *s, size_t n)
 		return HTTP_E_STATUS;
 	r->minor = s[7] - '0';
 	r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+	if (n > 13) /* cut to its field: it is only ever shown */
+		str_copyn(r->reason, sizeof r->reason, s + 13,
+			n - 13 < sizeof r->reason ? n - 13 : sizeof r->reason - 1);
 	r->state = S_HEADER;
 	return HTTP_MORE;
 }
@@ -355,10 +358,10 @@ static int step_head(http_resp *r, const unsigned char *p, size_t n, size_t *k)
 	if (rc <= 0)
 		return rc;
 	len = line_end(r);
-	if (r->state == S_STATUS)
-		return len < 0 ? HTTP_E_STATUS : status_line(r, r->line, (size_t)len);
 	if (len < 0)
-		return HTTP_E_HEADER;
+		return HTTP_E_BARE_LF;
+	if (r->state == S_STATUS)
+		return status_line(r, r->line, (size_t)len);
 	if (len == 0)
 		return head_end(r);
 	return header_line(r, r->line, (size_t)len);
@@ -377,7 +380,7 @@ static int step_trailer(http_resp *r, const unsigned char *p, size_t n,
 		return rc;
 	len = line_end(r);
 	if (len < 0)
-		return HTTP_E_HEADER;
+		return HTTP_E_BARE_LF;
 	if (len == 0)
 		return done(r);
 	if (++r->nheaders > HTTP_HEADERS_MAX)
@@ -423,7 +426,7 @@ static int step_chunk_size(http_resp *r, const unsigned char *p, size_t n,
 		return rc < 0 ? HTTP_E_CHUNK : HTTP_MORE;
 	len = line_end(r);
 	if (len < 0)
-		return HTTP_E_CHUNK;
+		return HTTP_E_BARE_LF;
 	return chunk_size(r, r->line, (size_t)len);
 }
 
@@ -449,6 +452,8 @@ static int step_chunk_crlf(http_resp *r, const unsigned char *p, size_t *k)
 {
 	int cr = r->state == S_CHUNK_CR;
 
+	if (cr && p[0] == '\n')
+		return HTTP_E_BARE_LF;
 	if (p[0] != (cr ? '\r' : '\n'))
 		return HTTP_E_CHUNK;
 	*k = 1;
@@ -535,6 +540,7 @@ const char *http_strerror(int code)
 	case HTTP_E_ENCODING: return "unsupported Transfer-Encoding";
 	case HTTP_E_REQUEST: return "request field invalid or request too large";
 	case HTTP_E_STATE: return "response parser used after it finished";
+	case HTTP_E_BARE_LF: return "a line ends in a bare LF (HTTP wants CRLF)";
 	}
 	return "unknown HTTP error";
 }

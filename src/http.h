@@ -37,6 +37,9 @@ enum {
 	HTTP_E_ENCODING = -9,  /* Transfer-Encoding other than chunked */
 	HTTP_E_REQUEST = -10,  /* writer: CR/LF/NUL in a field, or too big */
 	HTTP_E_STATE = -11,    /* fed after DONE or after an error */
+	HTTP_E_BARE_LF = -12,  /* a line ended in LF without CR (curl accepts
+	                          it; we refuse: a peer that sends it is not
+	                          the server we meant to talk to) */
 };
 
 typedef struct http_hdr {
@@ -57,6 +60,8 @@ typedef struct http_resp {
 	char retry_after[HTTP_SHORTVAL_MAX];
 	char date[HTTP_SHORTVAL_MAX];
 	char content_type[HTTP_SHORTVAL_MAX];
+	char reason[HTTP_SHORTVAL_MAX]; /* status line's reason phrase, cut to
+	                                   fit (shown in messages only) */
 	int has_location;        /* a Location header was present */
 	unsigned char *body;     /* caller's buffer */
 	size_t body_cap;
@@ -75,7 +80,7 @@ void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body);
 /* Feed n bytes. Returns HTTP_MORE, HTTP_DONE (with *used = bytes consumed;
  * the rest belongs to the next response) or an HTTP_E_* code, which sticks.
  * 1xx interim responses are skipped (101 is HTTP_E_STATUS: never asked for).
- * Lines must end in CRLF. Trailers count toward the header-block limits. */
+ * Lines must end in CRLF (a bare LF is HTTP_E_BARE_LF). Trailers count toward the header-block limits. */
 int http_resp_feed(http_resp *r, const void *buf, size_t n, size_t *used);
 
 /* The peer closed. Returns HTTP_DONE if the body was framed by close

@@ -1,4 +1,4 @@
-/* identity: tokens from every managed-identity source (PROTOCOLS.md §1):
+/* identity: tokens from every managed-identity source (docs/protocols.md 1):
  * one request per source, the Arc challenge, the Service Fabric pin and the
  * workload-identity exchange with Entra ID. Detection is source.c's. */
 #include "client.h"
@@ -145,7 +145,7 @@ static int vmext_req(client *c, id_req *q, const char *resource, err *e)
 	return 0;
 }
 
-/* App Service, Functions, Container Apps (PROTOCOLS.md §1.5). */
+/* App Service, Functions, Container Apps (docs/protocols.md 1.5). */
 static int appsvc_req(client *c, id_req *q, const char *resource, err *e)
 {
 	req_init(q, "App Service", RETRY_IDENTITY, "GET");
@@ -202,7 +202,7 @@ static int cloudshell_req(client *c, id_req *q, const char *resource, err *e)
 	return 0;
 }
 
-/* Arc leg one; arc_challenge adds the key for leg two (§1.7). */
+/* Arc leg one; arc_challenge adds leg two's key (docs/protocols.md 1.7). */
 static int arc_req(client *c, id_req *q, const char *resource, err *e)
 {
 	const char *ep = envv(c, SENV_IDENTITY_ENDPOINT);
@@ -342,7 +342,7 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 }
 
 /* Workload identity: the federated token, re-read on every run (kubelet
- * rotates it), traded at Entra ID for an access token (§1.10). */
+ * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
 static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
@@ -432,7 +432,9 @@ static int exchange(client *c, const id_req *q, err *e)
 	if ((size_t)len > c->req_used)
 		c->req_used = (size_t)len;
 	logv("token: %s %s %s", q->name, q->method, q->u.host);
-	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t,
+	/* Entra is on the Internet, behind the proxy like the vault; identity
+	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
+	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
 		q->transport == ID_PINNED ? &c->ident_pin : c->trust, c->deadline, e);
 	if (rc == 0) {
 		http_resp_init(&c->resp, c->body, sizeof c->body, 0);

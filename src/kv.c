@@ -1,4 +1,4 @@
-/* kv: read a secret from Key Vault (PROTOCOLS.md §4), challenge included. */
+/* kv: one secret from Key Vault, challenge included (docs/protocols.md 4). */
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
@@ -45,7 +45,7 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 		c->req_used = (size_t)len;
 	if (!conn_matches(&c->vault, op->r->host, op->r->port, 1)
 		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
-			c->trust, c->deadline, e) < 0)
+			1, c->trust, c->deadline, e) < 0)
 		return -1;
 	logv("%s: %s%s (request %lu on this connection)", op->what, op->method,
 		tok ? " with token" : " without token", c->vault.requests + 1);

@@ -57,15 +57,17 @@ static const char usage_text[] =
 "options:\n"
 "  -n, --newline           print a newline after each value or token\n"
 "  -v, --verbose           trace each step on stderr (never tokens or values)\n"
-"      --timeout SECONDS   deadline of each attempt, and of the whole run\n"
-"                          unless --wait is longer (default 30)\n"
-"      --wait SECONDS      keep retrying (network down, IMDS updating, 429,\n"
-"                          5xx) until SECONDS have passed: for boot\n"
+"      --timeout SECONDS   deadline of each attempt (default 30), and of\n"
+"                          the whole run unless --wait is given\n"
+"      --wait SECONDS      the whole run's deadline: keep retrying (network\n"
+"                          down, IMDS updating, 429, 5xx) until SECONDS\n"
+"                          have passed: for boot\n"
 "      --cacert FILE       trust these PEM roots instead of the built-in ones\n"
 "                          (also SSL_CERT_FILE)\n"
 "      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (as curl)\n"
 "      --proxy URL         HTTPS proxy (CONNECT) for the vault and Entra:\n"
-"                          http://HOST[:PORT]; also HTTPS_PROXY, NO_PROXY;\n"
+"                          http://[USER:PASSWORD@]HOST[:PORT]; also\n"
+"                          HTTPS_PROXY, NO_PROXY;\n"
 "                          identity endpoints are never proxied\n"
 "      --source NAME       identity source: auto (default: detected from the\n"
 "                          environment), imds, vm-extension, app-service,\n"
@@ -114,7 +116,8 @@ typedef struct cli {
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
 	const char *pem_key, *pem_certs;
-	const char *proxy; /* --proxy, else HTTPS_PROXY / https_proxy */
+	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
+	const char *proxy_from; /* which of those, for messages */
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
@@ -127,11 +130,15 @@ typedef struct cli {
 	client_id_opts id;
 	const char *secrets[CLI_SECRETS_MAX];
 	net_resolve resolve[NET_RESOLVE_MAX];
-	url proxy_url;
 } cli;
 
 static cli opts;
 static client cl;
+/* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
+ * error to report), exec's program gets it back as it would without azkv.
+ * The only signal azkv changes; it blocks none. */
+static struct sigaction sigpipe_inherited;
+static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
 static tls_trust trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
@@ -247,7 +254,7 @@ static int value_opt(const char *name, const char *v, err *e)
 	if (strcmp(name, "--resource") == 0)
 		return opts.resource = v, 1;
 	if (strcmp(name, "--proxy") == 0)
-		return opts.proxy = v, 1;
+		return opts.proxy = v, opts.proxy_from = "--proxy", 1;
 	if (strcmp(name, "--alg") == 0)
 		return opts.key.alg = v, 1;
 	return file_opt(name, v, e);
@@ -386,42 +393,33 @@ static void apply_env(void)
 		opts.id.imds_base = v;
 	if (!opts.cacert && (v = getenv("SSL_CERT_FILE")) && v[0])
 		opts.cacert = v;
-	if (!opts.proxy && (((v = getenv("https_proxy")) && v[0])
-		|| ((v = getenv("HTTPS_PROXY")) && v[0])))
-		opts.proxy = v;
+	if (!opts.proxy && (v = getenv("https_proxy")) && v[0])
+		opts.proxy = v, opts.proxy_from = "https_proxy";
+	if (!opts.proxy && (v = getenv("HTTPS_PROXY")) && v[0])
+		opts.proxy = v, opts.proxy_from = "HTTPS_PROXY";
 	if (((v = getenv("no_proxy")) && v[0]) || ((v = getenv("NO_PROXY")) && v[0]))
 		cl.net.no_proxy = v;
 }
 
-/* HTTPS_PROXY as curl takes it: [http://]HOST[:PORT], port 1080 if none.
- * Not inlined: its buffer stays off the stack under the fetch. */
-__attribute__((noinline)) static int setup_proxy(err *e)
+/* HTTPS_PROXY as curl takes it (url_proxy_parse). Messages name the
+ * proxy by host:port only: the URL may hold a password. */
+static int setup_proxy(err *e)
 {
-	char buf[URL_PATH_MAX];
-	const char *p = opts.proxy, *auth, *v6end;
-	size_t alen;
-	int has_port;
+	url_proxy *p = &cl.proxy;
+	int rc;
 
-	if (!p)
+	if (!opts.proxy)
 		return 0;
-	if (!str_find(p, "://")) {
-		fmt(buf, sizeof buf, "http://%s", p);
-		p = buf;
-	}
-	auth = str_find(p, "://") + 3;
-	alen = strcspn(auth, "/?#");
-	v6end = memchr(auth, ']', alen);
-	if (v6end) {
-		alen -= (size_t)(v6end - auth);
-		auth = v6end;
-	}
-	has_port = memchr(auth, ':', alen) != NULL;
-	if (url_parse(&opts.proxy_url, p) < 0 || opts.proxy_url.https)
-		return err_set(e, ERR_USAGE, "proxy %s: want http://HOST[:PORT] (no user, no https)",
-			opts.proxy);
-	cl.net.proxy_host = opts.proxy_url.host;
-	cl.net.proxy_port = has_port ? opts.proxy_url.port : 1080;
-	logv("proxy: %s:%u for TLS peers%s%s", cl.net.proxy_host, cl.net.proxy_port,
+	rc = url_proxy_parse(p, opts.proxy);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "proxy URL (%s): %s; want http://[USER:PASSWORD@]HOST[:PORT]",
+			opts.proxy_from, url_strerror(rc));
+	cl.net.proxy_host = p->host;
+	cl.net.proxy_port = p->port;
+	cl.net.proxy_user = p->auth ? p->user : NULL;
+	cl.net.proxy_pass = p->auth ? p->pass : NULL;
+	logv("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
+		p->auth ? ", with Basic credentials" : "",
 		cl.net.no_proxy ? ", except NO_PROXY " : "", cl.net.no_proxy ? cl.net.no_proxy : "");
 	return 0;
 }
@@ -435,7 +433,9 @@ static int setup(err *e)
 	cl.id = opts.id;
 	cl.trust = &trust;
 	cl.attempt_ms = (net_ms)opts.timeout * 1000;
-	cl.end = net_now() + (net_ms)(opts.wait > opts.timeout ? opts.wait : opts.timeout) * 1000;
+	/* The run ends at --wait when given, else at --timeout; an attempt
+	 * also ends at --timeout (client_attempt takes the earlier). */
+	cl.end = net_now() + (net_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
 	cl.wait = opts.wait > 0;
 	client_attempt(&cl);
 	if (opts.cacert) {
@@ -520,10 +520,13 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-/* Not inlined: its buffer stays off the stack under the fetch. */
-__attribute__((noinline)) static int write_files(const ref *refs, err *e)
+/* --out / --out-dir: every value to its file, all or nothing (out.h). */
+static int write_files(const ref *refs, err *e)
 {
-	char path[OUT_PATH_MAX];
+	/* static: every path and temporary lives until the renames (~0.5 MB of
+	 * .bss, pages touched only for the files written) */
+	static out_file files[CLI_SECRETS_MAX];
+	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;
 
 	for (i = 0; i < opts.nsecrets; i++)
@@ -532,25 +535,29 @@ __attribute__((noinline)) static int write_files(const ref *refs, err *e)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
 					refs[i].name);
 	for (i = 0; i < opts.nsecrets; i++) {
-		const char *target = opts.out;
-
+		files[i].path = opts.out;
 		if (opts.out_dir) {
-			if (out_join(path, sizeof path, opts.out_dir, refs[i].name) < 0)
+			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
 				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
-			target = path;
+			files[i].path = paths[i];
 		}
-		if (out_write(target, values[i], lens[i], &opts.file, e) < 0)
-			return -1;
-		logv("wrote %s (%zu bytes, mode %x)", target, lens[i], opts.file.mode);
+		files[i].data = values[i];
+		files[i].n = lens[i];
 	}
+	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
+		return -1;
+	for (i = 0; i < opts.nsecrets; i++)
+		logv("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
 	return 0;
 }
 
-/* --pem-key / --pem-certs: split the one value, write each part. */
+/* --pem-key / --pem-certs: split the one value, write both parts together. */
 static int write_pem(const ref *r, err *e)
 {
 	static char kb[CLI_VALUE_MAX], cb[CLI_VALUE_MAX];
+	static out_file files[2];
 	pem_out k = { kb, sizeof kb, 0, 0 }, c = { cb, sizeof cb, 0, 0 };
+	size_t n = 0;
 	int rc = pem_split(values[0], lens[0], opts.pem_key ? &k : NULL,
 		opts.pem_certs ? &c : NULL);
 
@@ -563,10 +570,18 @@ static int write_pem(const ref *r, err *e)
 	else if (rc < 0)
 		rc = err_set(e, ERR_MALFORMED, "secret %s/%s: %s", r->host, r->name,
 			pem_strerror(rc));
-	if (rc == 0 && opts.pem_key)
-		rc = out_write(opts.pem_key, kb, k.len, &opts.file, e);
-	if (rc == 0 && opts.pem_certs)
-		rc = out_write(opts.pem_certs, cb, c.len, &opts.file, e);
+	if (opts.pem_key) {
+		files[n].path = opts.pem_key;
+		files[n].data = kb;
+		files[n++].n = k.len;
+	}
+	if (opts.pem_certs) {
+		files[n].path = opts.pem_certs;
+		files[n].data = cb;
+		files[n++].n = c.len;
+	}
+	if (rc == 0)
+		rc = out_write_all(files, n, &opts.file, e);
 	explicit_bzero(kb, k.len);
 	return rc;
 }
@@ -638,27 +653,19 @@ static int identity_var(const char *entry)
  * of each in at[], and the NAME= prefix length in skip[]. */
 static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 {
-	size_t i;
+	size_t i, bad;
+	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
 
-	*n = 0;
-	for (i = 0; environ[i]; i++) {
-		const char *eq = strchr(environ[i], '=');
-		int rc;
-
-		if (!eq)
-			continue;
-		rc = ref_parse_env(&refs[*n], eq + 1);
-		if (rc == 0)
-			continue;
-		if (rc < 0)
-			return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
-				(int)(eq - environ[i]), environ[i], ref_strerror(rc));
-		if (*n == CLI_SECRETS_MAX)
-			return err_set(e, ERR_USAGE, "exec: more than %d references", CLI_SECRETS_MAX);
-		skip[*n] = (size_t)(eq - environ[i]) + 1;
-		if (skip[*n] >= CLI_VALUE_MAX / 2)
+	if (rc == REF_E_MANY)
+		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
+			CLI_SECRETS_MAX);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
+			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
+	for (i = 0; i < *n; i++) {
+		skip[i] = strcspn(environ[at[i]], "=") + 1;
+		if (skip[i] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
-		at[(*n)++] = i;
 	}
 	return 0;
 }
@@ -701,6 +708,7 @@ static int cmd_exec(err *e)
 	static char *env[CLI_ENV_MAX];
 	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
 	const char *prefix[CLI_SECRETS_MAX];
+	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
@@ -715,8 +723,11 @@ static int cmd_exec(err *e)
 		return -1;
 	client_done(&cl);
 	logv("exec: %s", opts.program[0]);
+	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
 	execvpe(opts.program[0], opts.program, env);
-	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(errno));
+	why = errno;
+	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
+	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(why));
 }
 
 static int cmd_token(err *e)
@@ -726,7 +737,7 @@ static int cmd_token(err *e)
 	size_t n = strlen(r);
 	const az_token *tok;
 
-	/* A scope names its resource with "/.default" (PROTOCOLS.md §3). */
+	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
 	if (n > 9 && strcmp(r + n - 9, "/.default") == 0)
 		n -= 9;
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
@@ -752,7 +763,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;

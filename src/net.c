@@ -74,7 +74,7 @@ static int addr_numeric(net_addr *a, const char *host, unsigned port)
 }
 
 /* ---- resolution: /etc/hosts, then DNS over UDP. Not getaddrinfo: it
- * brings malloc, stdio and qsort along (issue 6). ------------------------- */
+ * brings malloc, stdio and qsort along (README: no malloc, no stdio). ----- */
 
 #define NET_HOSTS "/etc/hosts"
 #define NET_RESOLV_CONF "/etc/resolv.conf"
@@ -230,25 +230,27 @@ static void conf_fn(void *ctx, const char *text, size_t n)
 	dns_resolv_conf(ctx, text, n);
 }
 
-/* Two different query ids. Early in boot the kernel may not have entropy
- * yet: the clock then spreads them (a spoofed answer still has to pass the
- * TLS certificate check). */
-static void query_ids(unsigned id[2])
+/* Two different query ids, from the kernel's random source, waiting for it
+ * early in boot as the TLS seeding does: an id taken from the clock could
+ * be guessed by whoever races the answer, and not every name is checked by
+ * TLS afterwards (an identity endpoint is plain HTTP). 0 or -1 (e set). */
+static int query_ids(unsigned id[2], const char *host, err *e)
 {
 	unsigned char b[4];
-	struct timespec ts;
-	unsigned v;
+	ssize_t r = getrandom(b, sizeof b, GRND_NONBLOCK);
 
-	if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		v = (unsigned)ts.tv_nsec ^ (unsigned)ts.tv_sec * 2654435761u;
-		memcpy(b, &v, sizeof b);
-		logv("getrandom not ready: DNS query ids from the clock");
+	if (r < 0 && errno == EAGAIN) {
+		logv("kernel entropy pool not ready; waiting for it");
+		r = getrandom(b, sizeof b, 0);
 	}
+	if (r != (ssize_t)sizeof b)
+		return err_set(e, ERR_INTERNAL, "resolve %s: getrandom: %s", host,
+			r < 0 ? strerror(errno) : "short read");
 	id[0] = (unsigned)b[0] << 8 | b[1];
 	id[1] = (unsigned)b[2] << 8 | b[3];
 	if (id[1] == id[0])
 		id[1] ^= 1;
+	return 0;
 }
 
 static void ns_open(ns_sock *s, const dns_addr *a)
@@ -269,7 +271,7 @@ static void ns_open(ns_sock *s, const dns_addr *a)
 static int resolver_init(resolver *r, const char *host, err *e)
 {
 	char buf[NET_LINE_MAX];
-	unsigned id[2];
+	unsigned id[2] = { 0, 0 }; /* (set by query_ids; gcc cannot tell) */
 	size_t i;
 
 	memset(r, 0, sizeof *r);
@@ -278,7 +280,8 @@ static int resolver_init(resolver *r, const char *host, err *e)
 	if (read_lines(NET_RESOLV_CONF, buf, sizeof buf, conf_fn, &r->conf) < 0)
 		return err_net(e, ERR_NET_CONNECT, "resolve %s: %s: %s", host,
 			NET_RESOLV_CONF, strerror(errno));
-	query_ids(id);
+	if (query_ids(id, host, e) < 0)
+		return -1;
 	for (i = 0; i < 2; i++) {
 		rq *q = &r->q[i];
 

@@ -30,6 +30,8 @@ typedef struct net_cfg {
 	size_t nresolve;
 	const char *proxy_host; /* HTTPS_PROXY / --proxy for TLS peers; NULL: none */
 	unsigned proxy_port;
+	const char *proxy_user; /* Basic credentials for the proxy; NULL: none */
+	const char *proxy_pass;
 	const char *no_proxy;   /* NO_PROXY list (url_no_proxy), or NULL */
 } net_cfg;
 

@@ -109,12 +109,16 @@ static int make_temp(char *tmp, size_t cap, const char *dir, const char *base)
 	return fd;
 }
 
+/* Owner before mode: a --mode wider than 0600 never applies to the old
+ * owner or group, not even for a moment. */
 static int fill(int fd, const void *data, size_t n, const out_opts *o)
 {
-	if (write_all(fd, data, n) < 0 || fchmod(fd, o->mode) < 0)
+	if (write_all(fd, data, n) < 0)
 		return -1;
 	if ((o->uid != OUT_NO_OWNER || o->gid != OUT_NO_OWNER)
 		&& fchown(fd, (uid_t)o->uid, (gid_t)o->gid) < 0)
+		return -1;
+	if (fchmod(fd, o->mode) < 0)
 		return -1;
 	return fsync(fd);
 }
@@ -129,29 +133,134 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int out_write(const char *path, const void *data, size_t n, const out_opts *o,
-	err *e)
+/* Why a target of this lstat mode is refused, or NULL for a regular file. */
+static const char *refused(unsigned st_mode)
 {
-	char dir[OUT_PATH_MAX], tmp[OUT_PATH_MAX + 64];
-	const char *base;
-	int fd, saved, rc;
+	switch (st_mode & S_IFMT) {
+	case S_IFREG:
+		return NULL;
+	case S_IFDIR:
+		return "a directory";
+	case S_IFLNK:
+		return "a symbolic link";
+	case S_IFCHR:
+	case S_IFBLK:
+		return "a device";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFSOCK:
+		return "a socket";
+	}
+	return "not a regular file";
+}
 
-	if (split(path, dir, sizeof dir, &base) < 0 || !base[0])
-		return err_set(e, ERR_USAGE, "output %s: not a file path", path);
-	fd = make_temp(tmp, sizeof tmp, dir, base);
-	if (fd < 0)
+/* The target must be absent or a regular file. A symbolic link is neither
+ * followed (a link in a folder others can write could aim a root-owned write
+ * anywhere) nor replaced (it was put there on purpose): the user names the
+ * file itself. Replacing a device, FIFO or socket would break whatever uses
+ * it (rename() happily turns /dev/null into a regular file). */
+static int check_target(const char *path, err *e)
+{
+	struct stat st;
+	const char *why;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "output %s: %s",
+			path, strerror(errno));
+	why = refused((unsigned)st.st_mode);
+	return why ? err_set(e, ERR_USAGE, "output %s: refusing to replace %s", path,
+		why) : 0;
+}
+
+/* Every path names a file whose target may be replaced. */
+static int check_all(const out_file *f, size_t n, err *e)
+{
+	char dir[OUT_PATH_MAX];
+	const char *base;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (split(f[i].path, dir, sizeof dir, &base) < 0 || !base[0])
+			return err_set(e, ERR_USAGE, "output %s: not a file path", f[i].path);
+		if (check_target(f[i].path, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Create, fill and close f's temporary (f->tmp). 0 or -1 (e set). */
+static int stage(out_file *f, const out_opts *o, err *e)
+{
+	char dir[OUT_PATH_MAX];
+	const char *base;
+	int fd, rc, saved;
+
+	split(f->path, dir, sizeof dir, &base); /* checked by check_all */
+	fd = make_temp(f->tmp, sizeof f->tmp, dir, base);
+	if (fd < 0) {
+		f->tmp[0] = 0;
 		return err_set(e, ERR_INTERNAL, "output %s: cannot create a temporary file in %s: %s",
-			path, dir, strerror(errno));
-	rc = fill(fd, data, n, o);
+			f->path, dir, strerror(errno));
+	}
+	rc = fill(fd, f->data, f->n, o);
 	saved = errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -1, saved = errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -1, saved = errno;
-	if (rc < 0) {
-		unlink(tmp);
-		return err_set(e, ERR_INTERNAL, "output %s: %s", path, strerror(saved));
+	return rc < 0 ? err_set(e, ERR_INTERNAL, "output %s: %s", f->path,
+		strerror(saved)) : 0;
+}
+
+/* Remove the temporaries still there. */
+static void discard(out_file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].tmp[0]) {
+			unlink(f[i].tmp);
+			f[i].tmp[0] = 0;
+		}
+}
+
+/* Rename every temporary over its target, then sync the folders. */
+static int commit(out_file *f, size_t n, err *e)
+{
+	char dir[OUT_PATH_MAX];
+	const char *base;
+	size_t i;
+
+	for (i = 0; i < n && rename(f[i].tmp, f[i].path) == 0; i++)
+		f[i].tmp[0] = 0;
+	if (i < n && i == 0)
+		return err_set(e, ERR_INTERNAL, "output %s: %s", f[i].path,
+			strerror(errno));
+	if (i < n)
+		return err_set(e, ERR_INTERNAL,
+			"output %s: %s (the %zu file(s) before it were replaced)",
+			f[i].path, strerror(errno), i);
+	for (i = 0; i < n; i++) {
+		split(f[i].path, dir, sizeof dir, &base);
+		sync_dir(dir);
 	}
-	sync_dir(dir);
 	return 0;
+}
+
+int out_write_all(out_file *f, size_t n, const out_opts *o, err *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		f[i].tmp[0] = 0;
+	if (check_all(f, n, e) < 0)
+		return -1;
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = stage(&f[i], o, e);
+	/* again just before the renames: the targets may have changed meanwhile */
+	if (rc == 0)
+		rc = check_all(f, n, e);
+	if (rc == 0)
+		rc = commit(f, n, e);
+	discard(f, n);
+	return rc;
 }

@@ -1,10 +1,13 @@
 /*
- * out: write a secret to a file atomically. The bytes go to a new temporary
- * file in the target's folder (O_EXCL, mode 0600 from the start, whatever
- * the umask), are fsync'd, get the final mode and owner, and are renamed over
- * the target; then the folder is fsync'd. A reader sees the old file or the
- * whole new one; a failure removes the temporary. Errors: ERR_USAGE for a
- * bad path/mode/owner, ERR_INTERNAL for I/O.
+ * out: write secrets to files atomically, all or nothing. A target must be
+ * absent or a regular file (a directory, device, FIFO, socket or symbolic
+ * link is refused before anything is written). Each file goes to a new
+ * temporary in its target's folder (O_EXCL, 0600 whatever the umask), gets
+ * its owner, then its mode, and is fsync'd; only when all are ready are they
+ * renamed over their targets and the folders fsync'd. A failure before the
+ * renames removes every temporary and leaves every target as it was.
+ * Errors: ERR_USAGE for a bad path/mode/owner or a refused target,
+ * ERR_INTERNAL for I/O.
  */
 #ifndef AZKV_OUT_H
 #define AZKV_OUT_H
@@ -26,9 +29,19 @@ int out_mode_parse(const char *s, unsigned *mode);
 /* Parse numeric "UID:GID" (either may be empty: ":GID", "UID:"). 0 or -1. */
 int out_owner_parse(const char *s, long *uid, long *gid);
 
-/* Write data[n] to path atomically. */
-int out_write(const char *path, const void *data, size_t n, const out_opts *o,
-	err *e);
+/* One file of out_write_all: the caller sets path, data and n; tmp is the
+ * module's (the temporary's path while it exists, else ""). */
+typedef struct out_file {
+	const char *path;
+	const void *data;
+	size_t n;
+	char tmp[OUT_PATH_MAX + 64]; /* DIR/.BASE.azkv-RANDOM (12 hex digits) */
+} out_file;
+
+/* Write f[0..n) as described above. The renames are the last step: one
+ * failing there (a race, or an I/O error) leaves the files before it
+ * replaced, and says so. */
+int out_write_all(out_file *f, size_t n, const out_opts *o, err *e);
 
 /* path of a file named name in dir (dir + "/" + name) into out[cap]. */
 int out_join(char *out, size_t cap, const char *dir, const char *name);

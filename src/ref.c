@@ -278,6 +278,31 @@ int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
 	return 0;
 }
 
+int ref_env_scan(char *const *env, ref *refs, size_t *at, size_t max,
+	size_t *n, size_t *bad)
+{
+	size_t i;
+	ref r;
+	int rc;
+
+	*n = 0;
+	for (i = 0; env[i]; i++) {
+		const char *eq = strchr(env[i], '=');
+
+		if (!eq || (rc = ref_parse_env(&r, eq + 1)) == 0)
+			continue;
+		if (rc > 0 && *n == max)
+			rc = REF_E_MANY;
+		if (rc < 0) {
+			*bad = i;
+			return rc;
+		}
+		refs[*n] = r;
+		at[(*n)++] = i;
+	}
+	return 0;
+}
+
 const char *ref_strerror(int code)
 {
 	switch (code) {
@@ -289,6 +314,7 @@ const char *ref_strerror(int code)
 	case REF_E_VAULT: return "bad vault name or host";
 	case REF_E_SCHEME: return "secret URL must be https://";
 	case REF_E_SPACE: return "request target does not fit";
+	case REF_E_MANY: return "too many references";
 	}
 	return "unknown reference error";
 }

@@ -4,7 +4,7 @@
  *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
- * (PROTOCOLS.md §4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
+ * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
  */
 #ifndef AZKV_REF_H
@@ -22,6 +22,7 @@ enum {
 	REF_E_VAULT = -4,   /* vault name or host invalid */
 	REF_E_SCHEME = -5,  /* URL not https */
 	REF_E_SPACE = -6,   /* ref_target: output buffer too small */
+	REF_E_MANY = -7,    /* ref_env_scan: more references than the table */
 };
 
 typedef struct ref {
@@ -44,6 +45,14 @@ int ref_parse(ref *r, const char *s);
  * alone), or REF_E_* for a malformed one (never silently passed on).
  * Keys of the KeyVault() form compare case-insensitively, in any order. */
 int ref_parse_env(ref *r, const char *value);
+
+/* The references among env[] (NAME=VALUE entries, NULL-terminated), in
+ * order: refs[k] and the index at[k] of its entry, for k < *n <= max.
+ * Returns 0, or REF_E_* for a malformed reference or REF_E_MANY for a
+ * (max+1)th one, with *bad the index of that entry. Nothing is written past
+ * refs[max - 1] or at[max - 1]. */
+int ref_env_scan(char *const *env, ref *refs, size_t *at, size_t max,
+	size_t *n, size_t *bad);
 
 /* The request target: "/secrets/NAME[/VERSION]?api-version=V".
  * Returns 0 or REF_E_SPACE. */

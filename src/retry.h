@@ -1,5 +1,5 @@
 /*
- * retry: the one retry policy of every request (PROTOCOLS.md §2, §7.3, §7.4).
+ * retry: the one retry policy of every request (docs/protocols.md 2).
  * Pure: the caller sleeps, reads the clocks and draws the random bits, and
  * reports each failed attempt to retry_next, which answers how long to wait
  * before the next one or that it is time to stop and report the last error.
@@ -55,8 +55,8 @@ enum {
 #define RETRY_AFTER_MAX_S 1000000000LL /* longer Retry-After is read as this */
 #define RETRY_MAX_IMDS 5           /* DOC-IMDS: 5 retries */
 #define RETRY_MAX_IDENTITY 3       /* MSAL-NET: 3 for non-IMDS sources */
-#define RETRY_MAX_VAULT 5          /* DOC-KV throttling: 1, 2, 4, 8, 16 s */
-#define RETRY_MAX_ENTRA 3          /* "a few times" (PROTOCOLS §2.5) */
+#define RETRY_MAX_VAULT 5          /* DOC-KV-THROTTLE: 1, 2, 4, 8, 16 s */
+#define RETRY_MAX_ENTRA 3          /* as the identity sources */
 
 typedef struct retry {
 	int kind;              /* RETRY_IMDS... */

@@ -3,11 +3,11 @@
  * only. Pure. Every input of a verification is public (the key, the
  * signature, the expected padding), so this runs in variable time: 64-bit
  * limbs, Montgomery multiplication, left-to-right square-and-multiply.
- * BearSSL's constant-time i62 code, which private keys need, spent ~1.9 M
- * instructions on each of a handshake's RSA verifications (a quarter of a
- * run); this takes a tenth of that. The PKCS#1 padding and hash check stay
- * BearSSL's (tls.c). Needs a 64x64->128 multiply (__int128: x86-64, arm64);
- * without it RSA_FAST is 0 and tls.c keeps BearSSL's code.
+ * BearSSL's constant-time i62 code, which private keys need, is much slower
+ * for the same work (README's bench section has the figures). The PKCS#1
+ * padding and hash check stay BearSSL's (tls.c). Needs a 64x64->128
+ * multiply (__int128: x86-64, arm64); without it RSA_FAST is 0 and tls.c
+ * keeps BearSSL's code.
  */
 #ifndef AZKV_RSA_H
 #define AZKV_RSA_H

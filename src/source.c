@@ -1,4 +1,4 @@
-/* source: detection and parsers of the identity sources (PROTOCOLS.md §1). */
+/* source: detection and parsers of identity sources (docs/protocols.md 1). */
 #include "source.h"
 
 #include <string.h>
@@ -31,7 +31,7 @@ static const char *const src_names[SRC_COUNT] = {
 	[SRC_WORKLOAD_IDENTITY] = "workload-identity",
 };
 
-/* PROTOCOLS.md §1.2; a NULL entry: no such selector for that source. */
+/* docs/protocols.md 1.2; a NULL entry: no such selector for that source. */
 static const char *const selectors[SRC_COUNT][SEL_COUNT] = {
 	[SRC_IMDS] = { NULL, "client_id", "object_id", "msi_res_id" },
 	[SRC_VM_EXTENSION] = { NULL, "client_id", "object_id", "msi_res_id" },

@@ -1,7 +1,7 @@
 /*
  * source: which managed-identity source the environment describes, and the
- * small parsers every source needs (PROTOCOLS.md §1.1, §1.2, §1.7, §1.8,
- * §1.10). Pure: the environment comes in as "NAME=value" entries, nothing is
+ * small parsers every source needs (docs/protocols.md 1.1, 1.2, 1.7, 1.8,
+ * 1.10). Pure: the environment comes in as "NAME=value" entries, nothing is
  * read, sent or allocated. A source_env keeps pointers into the caller's
  * strings (normally environ), so they must outlive it. No function here
  * copies a secret anywhere but into the caller's buffer it was asked for.

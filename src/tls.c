@@ -4,6 +4,7 @@
 #include "pem.h"
 #include "rsa.h"
 #include "str.h"
+#include "tlschain.h"
 
 #include <bearssl.h>
 #include <errno.h>
@@ -30,17 +31,30 @@ typedef struct tls_pin {
 	const br_x509_pkey *pk; /* the leaf's key, once end_chain accepted it */
 } tls_pin;
 
+/* The client-certificate "provider": azkv has no certificate, so it only
+ * notes that the server asked (a CertificateRequest) and sends none. */
+typedef struct tls_nocert {
+	const br_ssl_client_certificate_class *vtable;
+	int asked;
+} tls_nocert;
+
 typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
 	tls_pin pin;
-	br_ec_impl ec; /* the default, offering only x25519 on a first try */
+	tlschain chain; /* in front of xc: issuer order, clock rule, EKU */
+	tls_nocert nocert;
 	int pinned;
 	int fd;
+	int handshaking; /* inside tls_open */
+	int open;        /* the handshake succeeded: close_notify is due */
+	int broken;      /* a socket read or write failed: send nothing more */
 	char peer[300];
 	size_t used; /* high-water mark of buf: every record in or out passed
 	              * through [0, used), so wiping that wipes them all */
 	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
+	unsigned char chainbuf[TLSCHAIN_BYTES]; /* the server's certificates
+	                                         * (public: not wiped) */
 } tls_impl;
 
 _Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
@@ -64,7 +78,8 @@ static const struct {
 	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
 };
 
-/* BearSSL error codes worth a sentence; the rest print as numbers. */
+/* A sentence for every BearSSL error code (bearssl_ssl.h, bearssl_x509.h);
+ * alerts are numbered ranges, handled apart. */
 static const struct {
 	int code;
 	const char *text;
@@ -89,35 +104,119 @@ static const struct {
 	{ BR_ERR_UNEXPECTED, "unexpected TLS message" },
 	{ BR_ERR_BAD_SIGNATURE, "bad handshake signature" },
 	{ BR_ERR_INVALID_ALGORITHM, "server used an algorithm we did not offer" },
+	{ BR_ERR_BAD_PARAM, "server sent an invalid handshake value" },
+	{ BR_ERR_BAD_STATE, "TLS engine used out of order (a bug in azkv)" },
+	{ BR_ERR_BAD_LENGTH, "server sent a record of invalid length" },
+	{ BR_ERR_UNKNOWN_TYPE, "server sent a record of unknown type" },
+	{ BR_ERR_BAD_CCS, "server sent an invalid ChangeCipherSpec" },
+	{ BR_ERR_BAD_ALERT, "server sent a malformed alert" },
+	{ BR_ERR_BAD_HANDSHAKE, "server sent a malformed handshake message" },
+	{ BR_ERR_OVERSIZED_ID, "server sent a session ID over 32 bytes" },
+	{ BR_ERR_BAD_COMPRESSION, "server chose compression, which we did not offer" },
+	{ BR_ERR_BAD_FRAGLEN, "server sent an invalid maximum fragment length" },
+	{ BR_ERR_BAD_SECRENEG, "server failed secure renegotiation" },
+	{ BR_ERR_EXTRA_EXTENSION, "server sent an extension we did not offer" },
+	{ BR_ERR_BAD_SNI, "server sent an invalid server name extension" },
+	{ BR_ERR_BAD_HELLO_DONE, "server sent an invalid ServerHelloDone" },
+	{ BR_ERR_LIMIT_EXCEEDED, "server's handshake exceeds a TLS engine limit" },
+	{ BR_ERR_BAD_FINISHED, "server's Finished message does not verify" },
+	{ BR_ERR_RESUME_MISMATCH, "server resumed a session with other parameters" },
+	{ BR_ERR_WRONG_KEY_USAGE, "server's key does not allow this cipher suite" },
+	{ BR_ERR_NO_CLIENT_AUTH, "server requires a client certificate" },
+	{ BR_ERR_IO, "connection failed" },
+	{ BR_ERR_X509_INVALID_VALUE, "certificate holds an invalid value" },
+	{ BR_ERR_X509_TRUNCATED, "certificate is truncated" },
+	{ BR_ERR_X509_INNER_TRUNC, "certificate has a truncated inner element" },
+	{ BR_ERR_X509_BAD_TAG_CLASS, "certificate is not valid DER (tag class)" },
+	{ BR_ERR_X509_BAD_TAG_VALUE, "certificate is not valid DER (tag)" },
+	{ BR_ERR_X509_INDEFINITE_LENGTH, "certificate is not valid DER (indefinite length)" },
+	{ BR_ERR_X509_EXTRA_ELEMENT, "certificate has an unexpected extra element" },
+	{ BR_ERR_X509_UNEXPECTED, "certificate has an unexpected element" },
+	{ BR_ERR_X509_NOT_CONSTRUCTED, "certificate is not valid DER (not constructed)" },
+	{ BR_ERR_X509_NOT_PRIMITIVE, "certificate is not valid DER (not primitive)" },
+	{ BR_ERR_X509_PARTIAL_BYTE, "certificate has a BIT STRING with a partial byte" },
+	{ BR_ERR_X509_BAD_BOOLEAN, "certificate has an invalid BOOLEAN" },
+	{ BR_ERR_X509_OVERFLOW, "certificate has a value too large" },
+	{ BR_ERR_X509_BAD_DN, "certificate has an invalid name" },
+	{ BR_ERR_X509_BAD_TIME, "certificate has an invalid date" },
+	{ BR_ERR_X509_WRONG_KEY_TYPE, "certificate key type does not match the cipher suite" },
+	{ BR_ERR_X509_TIME_UNKNOWN, "no time to check certificates at" },
+	{ BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name does not match" },
 };
 
-/* RFC 5246 7.2 names of the alerts a server sends to a client it refuses. */
-static const char *alert_name(int alert)
+/* Alerts BearSSL 0.6 has no constant for: RFC 7507 (86), RFC 6066 (112,
+ * 113, 111), RFC 4279 (115), RFC 8446 (109, 116). */
+#define TLS_ALERT_INAPPROPRIATE_FALLBACK 86
+#define TLS_ALERT_MISSING_EXTENSION 109
+#define TLS_ALERT_CERTIFICATE_UNOBTAINABLE 111
+#define TLS_ALERT_UNRECOGNIZED_NAME 112
+#define TLS_ALERT_BAD_CERTIFICATE_STATUS 113
+#define TLS_ALERT_UNKNOWN_PSK_IDENTITY 115
+#define TLS_ALERT_CERTIFICATE_REQUIRED 116
+
+/* The registry's name of each alert (RFC 5246 7.2 and its successors). */
+static const struct {
+	unsigned char alert;
+	const char *name;
+} alert_names[] = {
+	{ BR_ALERT_CLOSE_NOTIFY, "close_notify" },
+	{ BR_ALERT_UNEXPECTED_MESSAGE, "unexpected_message" },
+	{ BR_ALERT_BAD_RECORD_MAC, "bad_record_mac" },
+	{ BR_ALERT_RECORD_OVERFLOW, "record_overflow" },
+	{ BR_ALERT_DECOMPRESSION_FAILURE, "decompression_failure" },
+	{ BR_ALERT_HANDSHAKE_FAILURE, "handshake_failure" },
+	{ BR_ALERT_BAD_CERTIFICATE, "bad_certificate" },
+	{ BR_ALERT_UNSUPPORTED_CERTIFICATE, "unsupported_certificate" },
+	{ BR_ALERT_CERTIFICATE_REVOKED, "certificate_revoked" },
+	{ BR_ALERT_CERTIFICATE_EXPIRED, "certificate_expired" },
+	{ BR_ALERT_CERTIFICATE_UNKNOWN, "certificate_unknown" },
+	{ BR_ALERT_ILLEGAL_PARAMETER, "illegal_parameter" },
+	{ BR_ALERT_UNKNOWN_CA, "unknown_ca" },
+	{ BR_ALERT_ACCESS_DENIED, "access_denied" },
+	{ BR_ALERT_DECODE_ERROR, "decode_error" },
+	{ BR_ALERT_DECRYPT_ERROR, "decrypt_error" },
+	{ BR_ALERT_PROTOCOL_VERSION, "protocol_version" },
+	{ BR_ALERT_INSUFFICIENT_SECURITY, "insufficient_security" },
+	{ BR_ALERT_INTERNAL_ERROR, "internal_error" },
+	{ TLS_ALERT_INAPPROPRIATE_FALLBACK, "inappropriate_fallback" },
+	{ BR_ALERT_USER_CANCELED, "user_canceled" },
+	{ BR_ALERT_NO_RENEGOTIATION, "no_renegotiation" },
+	{ TLS_ALERT_MISSING_EXTENSION, "missing_extension" },
+	{ BR_ALERT_UNSUPPORTED_EXTENSION, "unsupported_extension" },
+	{ TLS_ALERT_CERTIFICATE_UNOBTAINABLE, "certificate_unobtainable" },
+	{ TLS_ALERT_UNRECOGNIZED_NAME, "unrecognized_name" },
+	{ TLS_ALERT_BAD_CERTIFICATE_STATUS, "bad_certificate_status_response" },
+	{ TLS_ALERT_UNKNOWN_PSK_IDENTITY, "unknown_psk_identity" },
+	{ TLS_ALERT_CERTIFICATE_REQUIRED, "certificate_required" },
+	{ BR_ALERT_NO_APPLICATION_PROTOCOL, "no_application_protocol" },
+};
+
+/* "handshake_failure (40)", or "alert 200" for one without a name. */
+static void alert_text(int alert, char *out, size_t cap)
 {
-	switch (alert) {
-	case 40: return " (handshake_failure)";
-	case 42: return " (bad_certificate)";
-	case 47: return " (illegal_parameter)";
-	case 70: return " (protocol_version)";
-	case 71: return " (insufficient_security)";
-	case 80: return " (internal_error)";
-	case 112: return " (unrecognized_name)";
-	default: return "";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof alert_names / sizeof alert_names[0]; i++)
+		if (alert_names[i].alert == alert) {
+			fmt(out, cap, "%s (%d)", alert_names[i].name, alert);
+			return;
+		}
+	fmt(out, cap, "alert %d", alert);
 }
 
 static void tls_errtext(int code, char *out, size_t cap)
 {
 	size_t i;
+	char name[48];
 
 	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
-		fmt(out, cap, "server sent fatal alert %d%s",
-			code - BR_ERR_RECV_FATAL_ALERT, alert_name(code - BR_ERR_RECV_FATAL_ALERT));
+		alert_text(code - BR_ERR_RECV_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "server sent fatal alert %s", name);
 		return;
 	}
 	if (code >= BR_ERR_SEND_FATAL_ALERT) {
-		fmt(out, cap, "we sent fatal alert %d",
-			code - BR_ERR_SEND_FATAL_ALERT);
+		alert_text(code - BR_ERR_SEND_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "we sent fatal alert %s", name);
 		return;
 	}
 	for (i = 0; i < sizeof br_errors / sizeof br_errors[0]; i++)
@@ -125,7 +224,7 @@ static void tls_errtext(int code, char *out, size_t cap)
 			fmt(out, cap, "%s", br_errors[i].text);
 			return;
 		}
-	fmt(out, cap, "BearSSL error %d", code);
+	fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
 }
 
 void tls_trust_builtin(tls_trust *t)
@@ -252,6 +351,7 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	br_x509_decoder_context dc;
 	const br_x509_pkey *pk;
 	size_t dn_start = l->t->used;
+	char why[96];
 
 	if (l->t->n >= TLS_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
@@ -259,9 +359,11 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	br_x509_decoder_init(&dc, dn_append, l);
 	br_x509_decoder_push(&dc, l->t->der, len);
 	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL)
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: X.509 error %d",
-			path, l->t->n + 1, br_x509_decoder_last_error(&dc));
+	if (pk == NULL) {
+		tls_errtext(br_x509_decoder_last_error(&dc), why, sizeof why);
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s",
+			path, l->t->n + 1, why);
+	}
 	memset(ta, 0, sizeof *ta);
 	ta->dn.data = l->t->arena + dn_start;
 	ta->dn.len = l->t->used - dn_start;
@@ -332,18 +434,16 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 	return rc;
 }
 
-/* Days since 0000-01-01 (BearSSL's epoch) of a Unix time. */
-static void x509_time(br_x509_minimal_context *xc)
+/* Put the chain check in front of the minimal validator, with the clock
+ * and the build time; the clock rule itself is x509_check_time's. */
+static void chain_setup(tls_impl *s)
 {
 	long long now = (long long)time(NULL);
 
-	if (now < AZKV_BUILD_TIME) {
-		logv("clock reads %lld, before this build (%lld): checking certificates at build time",
-			now, (long long)AZKV_BUILD_TIME);
-		now = AZKV_BUILD_TIME;
-	}
-	br_x509_minimal_set_time(xc, (uint32_t)(now / 86400 + 719528),
-		(uint32_t)(now % 86400));
+	if (now < AZKV_BUILD_TIME)
+		logv("clock reads %lld, before this build (%lld): checking only that certificates "
+			"had not expired at build time", now, (long long)AZKV_BUILD_TIME);
+	tlschain_init(&s->chain, &s->xc, s->chainbuf, now, AZKV_BUILD_TIME);
 }
 
 /* Seed from the kernel: BearSSL's own fallback needs /dev/urandom, which an
@@ -366,7 +466,13 @@ static int seed(br_ssl_engine_context *eng, err *e)
 }
 
 #if RSA_FAST
-/* BearSSL 0.6's own unpadding step (src/inner.h; not in its public API). */
+/* BearSSL's PKCS#1 v1.5 signature unpadding and hash-OID check
+ * (src/rsa/rsa_pkcs1_sig_unpad.c). It is declared only in BearSSL's private
+ * src/inner.h, which we do not include (it drags in all of BearSSL's
+ * internals); libbearssl.a exports the symbol, so it is declared here by
+ * hand: the padding check stays BearSSL's, only x^e mod n is rsa.c's. This
+ * prototype was checked against BearSSL 0.6's inner.h (the version
+ * vendor/PINS pins); compare it again on any BearSSL update. */
 uint32_t br_rsa_pkcs1_sig_unpad(const unsigned char *sig, size_t sig_len,
 	const unsigned char *hash_oid, size_t hash_len, unsigned char *hash_out);
 
@@ -387,37 +493,85 @@ static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
 }
 #endif
 
-/* The engine's ECDSA check (ServerKeyExchange of ECDHE_ECDSA) with every
- * curve, whatever the engine's EC implementation offers for ECDHE. */
-static uint32_t ecdsa_vrfy(const br_ec_impl *impl, const void *hash,
-	size_t hash_len, const br_ec_public_key *pk, const void *sig,
-	size_t sig_len)
-{
-	(void)impl;
-	return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(), hash,
-		hash_len, pk, sig, sig_len);
-}
-
-/* Which curves the ClientHello offers. BearSSL 0.6 lists the EC
- * implementation's curves in ID order: its code meant to put x25519 first
- * tests the wrong value, so P-256 comes first and a server that follows the
- * client's order takes it (x25519 costs a third fewer instructions). So
- * the first offer is x25519 alone; TLS_OFFER_ALL adds P-256, P-384 and
- * P-521 for a server without x25519 (conn.c retries with it). */
-static void offer(tls_impl *s, int curves)
+/* The curves: every one of the default EC implementation, x25519 first
+ * in the ClientHello (vendor/patches/0001-x25519-first.patch: BearSSL 0.6
+ * meant that order but sent P-256 first), so a server that follows the
+ * client's order takes x25519, and one whose ECDSA certificate is on P-256
+ * or P-384 finds its curve in the first offer. */
+static void offer(tls_impl *s)
 {
 	br_ssl_engine_context *eng = &s->cc.eng;
 
-	s->ec = *br_ec_get_default();
-	if (curves == TLS_OFFER_X25519)
-		s->ec.supported_curves = (uint32_t)1 << BR_EC_curve25519;
-	br_ssl_engine_set_ec(eng, &s->ec);
-	br_ssl_engine_set_ecdsa(eng, ecdsa_vrfy);
+	br_ssl_engine_set_ec(eng, br_ec_get_default());
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
 	br_x509_minimal_set_ecdsa(&s->xc, br_ec_get_default(),
 		br_ecdsa_vrfy_asn1_get_default());
 }
 
-static void profile(tls_impl *s, const tls_trust *trust, int curves)
+static void nocert_start_name_list(const br_ssl_client_certificate_class **pctx)
+{
+	((tls_nocert *)(void *)pctx)->asked = 1;
+}
+
+static void nocert_start_name(const br_ssl_client_certificate_class **pctx,
+	size_t len)
+{
+	(void)pctx;
+	(void)len;
+}
+
+static void nocert_append_name(const br_ssl_client_certificate_class **pctx,
+	const unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+}
+
+static void nocert_end(const br_ssl_client_certificate_class **pctx)
+{
+	(void)pctx;
+}
+
+/* Called on a CertificateRequest: no chain, so an empty Certificate. */
+static void nocert_choose(const br_ssl_client_certificate_class **pctx,
+	const br_ssl_client_context *cc, uint32_t auth_types,
+	br_ssl_client_certificate *choices)
+{
+	(void)cc;
+	(void)auth_types;
+	((tls_nocert *)(void *)pctx)->asked = 1;
+	memset(choices, 0, sizeof *choices);
+}
+
+/* Never called without a chain. */
+static uint32_t nocert_do_keyx(const br_ssl_client_certificate_class **pctx,
+	unsigned char *data, size_t *len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static size_t nocert_do_sign(const br_ssl_client_certificate_class **pctx,
+	int hash_id, size_t hv_len, unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)hash_id;
+	(void)hv_len;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static const br_ssl_client_certificate_class nocert_vtable = {
+	sizeof(tls_nocert), nocert_start_name_list, nocert_start_name,
+	nocert_append_name, nocert_end, nocert_end, nocert_choose,
+	nocert_do_keyx, nocert_do_sign,
+};
+
+static void profile(tls_impl *s, const tls_trust *trust)
 {
 	static const br_hash_class *const hashes[] = {
 		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
@@ -434,13 +588,18 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 #else
 	br_ssl_engine_set_default_rsavrfy(eng);
 #endif
-	offer(s, curves);
+	offer(s);
+	s->nocert.vtable = &nocert_vtable;
+	s->nocert.asked = 0;
+	br_ssl_client_set_client_certificate(&s->cc, &s->nocert.vtable);
 	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
 	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
 		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
 
 		br_ssl_engine_set_hash(eng, id, hashes[i]);
-		br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
+		/* SHA-1 signs some handshakes, never a certificate we accept */
+		if (id != br_sha1_ID)
+			br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
 	}
 	s->pinned = trust->pinned;
 	if (s->pinned) {
@@ -449,13 +608,21 @@ static void profile(tls_impl *s, const tls_trust *trust, int curves)
 		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
 		br_ssl_engine_set_x509(eng, &s->pin.vtable);
 	} else {
-		br_ssl_engine_set_x509(eng, &s->xc.vtable);
+		br_ssl_engine_set_x509(eng, &s->chain.vtable);
 	}
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
 	br_ssl_engine_set_buffer(eng, s->buf, sizeof s->buf, 0);
-	x509_time(&s->xc);
+	chain_setup(s);
+}
+
+/* What a refused handshake adds when the server had asked for a client
+ * certificate: that is most likely why it refused. */
+static const char *asked_text(const tls_impl *s)
+{
+	return s->nocert.asked
+		? "; the server asked for a client certificate and azkv has none" : "";
 }
 
 /* The engine closed: record why, unless it was a clean close. Returns 1 if
@@ -471,10 +638,69 @@ static int closed_err(tls_impl *s, err *e)
 		return 1; /* our socket layer already said what failed */
 	if (s->pinned && code == BR_ERR_X509_NOT_TRUSTED)
 		fmt(why, sizeof why, "certificate SHA-1 does not match the pinned thumbprint");
+	else if (!s->pinned && tlschain_why(&s->chain, code, why, sizeof why))
+		;
 	else
 		tls_errtext(code, why, sizeof why);
-	err_set(e, ERR_TLS, "TLS with %s: %s", s->peer, why);
+	err_set(e, ERR_TLS, "TLS with %s: %s%s", s->peer, why, asked_text(s));
 	return 1;
+}
+
+/* The first fatal alert in plaintext records buf[len] (a server's refusal
+ * before its ChangeCipherSpec is not encrypted), or -1. */
+static int plain_alert(const unsigned char *buf, size_t len)
+{
+	size_t at = 0;
+
+	while (len - at >= 5) {
+		size_t rlen = (size_t)buf[at + 3] << 8 | buf[at + 4];
+
+		if (buf[at] == 20) /* ChangeCipherSpec: encrypted from here */
+			return -1;
+		if (buf[at] == 21 && rlen == 2 && len - at >= 7 && buf[at + 5] == 2)
+			return buf[at + 6];
+		at += 5 + rlen;
+		if (at > len)
+			break;
+	}
+	return -1;
+}
+
+/* A handshake write failed (the server reset the connection): a server
+ * that refuses a client (no certificate, say) sends its alert and closes
+ * while our next records are on the way, and those get the reset. What it
+ * sent is still in the socket: report its alert if there is one. 1 if so. */
+static int late_alert(tls_impl *s, net_ms deadline, err *e)
+{
+	unsigned char buf[512]; /* a few alert records; nothing secret yet */
+	net_ms soon = net_now() + TLS_LATE_ALERT_MS;
+	char name[48];
+	err scratch;
+	long r;
+	int alert;
+
+	err_clear(&scratch);
+	r = net_read(s->fd, buf, sizeof buf, soon < deadline ? soon : deadline,
+		s->peer, &scratch);
+	alert = r > 0 ? plain_alert(buf, (size_t)r) : -1;
+	if (alert < 0)
+		return 0;
+	alert_text(alert, name, sizeof name);
+	err_set(e, ERR_TLS, "TLS with %s: server sent fatal alert %s%s", s->peer,
+		name, asked_text(s));
+	return 1;
+}
+
+/* A socket write failed with we: nothing more goes out on this connection;
+ * during the handshake the server's own alert is the better reason. */
+static int write_failed(tls_impl *s, const err *we, net_ms deadline, err *e)
+{
+	s->broken = 1;
+	if (s->handshaking && late_alert(s, deadline, e))
+		return -1;
+	if (e->code == ERR_OK)
+		*e = *we;
+	return -1;
 }
 
 /* p[n] of s->buf is about to hold record or application bytes. */
@@ -502,10 +728,13 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 		if (st & BR_SSL_CLOSED)
 			return closed_err(s, e) ? -1 : 1;
 		if (st & BR_SSL_SENDREC) {
+			err we;
+
 			buf = br_ssl_engine_sendrec_buf(eng, &len);
 			mark(s, buf, len);
-			if (net_write(s->fd, buf, len, deadline, s->peer, e) < 0)
-				return -1; /* the caller closes the connection */
+			err_clear(&we);
+			if (net_write(s->fd, buf, len, deadline, s->peer, &we) < 0)
+				return write_failed(s, &we, deadline, e); /* the caller closes */
 			br_ssl_engine_sendrec_ack(eng, len);
 			continue;
 		}
@@ -517,6 +746,8 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
 			mark(s, buf, len);
 			r = net_read(s->fd, buf, len, deadline, s->peer, e);
+			if (r <= 0)
+				s->broken = 1;
 			if (r < 0)
 				return -1;
 			if (r == 0)
@@ -528,39 +759,27 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 	}
 }
 
-/* A failed x25519-only handshake that offering every curve may fix: the
- * server said it has nothing in common with us (no shared curve leaves no
- * ECDHE suite), or it chose a curve we did not offer (ecdhe_curve is what
- * its key exchange named; profile() zeroed it). */
-static int curve_refused(const tls_impl *s)
-{
-	int code = br_ssl_engine_last_error(&s->cc.eng);
-	unsigned curve = s->cc.eng.ecdhe_curve;
-
-	return code == BR_ERR_RECV_FATAL_ALERT + 40 /* handshake_failure */
-		|| code == BR_ERR_RECV_FATAL_ALERT + 71 /* insufficient_security */
-		|| (code == BR_ERR_INVALID_ALGORITHM && curve != 0
-			&& curve != BR_EC_curve25519);
-}
-
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, int curves, net_ms deadline, err *e)
+	const char *peer, net_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	int rc;
 
-	profile(s, trust, curves);
+	profile(s, trust);
 	s->fd = fd;
+	s->open = s->broken = 0;
 	str_copy(s->peer, sizeof s->peer, peer);
 	if (seed(&s->cc.eng, e) < 0)
 		return -1;
 	if (!br_ssl_client_reset(&s->cc, host, 0))
 		return closed_err(s, e) ? -1 : err_set(e, ERR_TLS, "TLS with %s: cannot start", peer);
+	s->handshaking = 1;
 	rc = run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e);
+	s->handshaking = 0;
 	if (rc == 1)
-		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake", peer);
-	if (rc < 0 && curves == TLS_OFFER_X25519 && curve_refused(s))
-		return TLS_RETRY_CURVES;
+		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake%s",
+			peer, asked_text(s));
+	s->open = rc == 0;
 	return rc;
 }
 
@@ -626,10 +845,37 @@ void tls_describe(const tls *t, char *out, size_t cap)
 		? "P-521" : "?");
 }
 
+/* Send close_notify (servers log a close without it as an error), at most
+ * TLS_CLOSE_MS of waiting for the socket to take it; the peer's own
+ * close_notify is not waited for (nothing more is read). */
+static void notify_close(tls_impl *s)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+	net_ms until = net_now() + TLS_CLOSE_MS;
+	err scratch;
+
+	if (!s->open || s->broken || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED))
+		return;
+	br_ssl_engine_close(eng);
+	err_clear(&scratch);
+	while (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) {
+		size_t len;
+		unsigned char *buf = br_ssl_engine_sendrec_buf(eng, &len);
+
+		mark(s, buf, len);
+		if (net_write(s->fd, buf, len, until, s->peer, &scratch) < 0)
+			return;
+		br_ssl_engine_sendrec_ack(eng, len);
+	}
+}
+
 void tls_close(tls *t)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
-	size_t used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
+	size_t used;
+
+	notify_close(s);
+	used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
 
 	/* Keys, and the plaintext that passed through the record buffer; only
 	 * its used part, so its untouched pages stay so. */

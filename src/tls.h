@@ -3,15 +3,18 @@
  * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
  * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
  * AES-GCM (what Key Vault, Entra and the identity endpoints negotiate;
- * ChaCha20-Poly1305 was cut for size); x25519 offered alone first, then
- * with P-256, P-384, P-521 if the server refuses it; RSA to 4096 bits.
+ * ChaCha20-Poly1305 was cut for size); ECDHE on x25519, P-256, P-384,
+ * P-521, offered in that order in one ClientHello; RSA to 4096 bits. No
+ * client certificate: a server that asks gets none, and its refusal says so.
  * SNI and host name verification always, except with a pinned trust: then
  * the one check is that the SHA-1 of the leaf certificate's DER equals the
- * pin (Service Fabric's self-signed token endpoint). Certificates are checked
- * against max(now, build time): at early boot the clock may say 1970. Every
- * read and write waits until the caller's deadline. Errors: ERR_TLS
- * (handshake, certificate, pin), ERR_NETWORK (socket, deadline), ERR_USAGE
- * (bad CA file).
+ * pin (Service Fabric's self-signed token endpoint). The chain is put in
+ * issuer order first, SHA-1 signatures and non-serverAuth leaves are refused,
+ * and a clock before the build time (1970 at early boot) is unknown: then a
+ * certificate need only not have expired at the build time (tlschain.h).
+ * Every read and write waits until the caller's deadline. Errors: ERR_TLS
+ * (handshake, certificate, pin, any alert: named as in the TLS registry),
+ * ERR_NETWORK (socket, deadline), ERR_USAGE (bad CA file).
  */
 #ifndef AZKV_TLS_H
 #define AZKV_TLS_H
@@ -20,12 +23,15 @@
 #include "err.h"
 #include "net.h"
 
-#define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer */
+#define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer,
+                                       * the server's chain (TLSCHAIN_BYTES) */
 #define TLS_ANCHORS_MAX 256           /* roots from --cacert; Debian's bundle has ~140 */
 #define TLS_ANCHOR_SIZE 72            /* bytes per anchor record (checked) */
 #define TLS_ARENA_MAX (192 * 1024)    /* names and keys of those roots */
 #define TLS_CERT_MAX (16 * 1024)      /* one DER certificate in a PEM file */
 #define TLS_PIN_LEN 20                /* a pin is a SHA-1 */
+#define TLS_CLOSE_MS 100              /* close_notify: the socket takes it at once */
+#define TLS_LATE_ALERT_MS 200         /* a reset handshake: the alert is already here */
 
 typedef struct tls {
 	_Alignas(16) unsigned char opaque[TLS_CTX_SIZE];
@@ -53,17 +59,12 @@ int tls_trust_load(tls_trust *t, const char *path, err *e);
  * whole decision; never a "verification off". */
 void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
 
-#define TLS_OFFER_X25519 0 /* ECDHE offer: x25519 only (the first try) */
-#define TLS_OFFER_ALL 1    /* x25519, P-256, P-384, P-521 */
-#define TLS_RETRY_CURVES (-2) /* tls_open: refused an x25519-only offer */
-
-/* Handshake on connected fd with host (SNI and name check), offering
- * curves (TLS_OFFER_*). The trust must outlive the connection. 0, -1 with
- * e set, or TLS_RETRY_CURVES (e set too) when the server refused an
- * x25519-only offer or chose another curve: open a new connection and offer
- * TLS_OFFER_ALL. */
+/* Handshake on connected fd with host (SNI and name check). The trust must
+ * outlive the connection. 0, or -1 with e set: an alert from the server is
+ * ERR_TLS, also when it arrives as a reset of our handshake writes (its
+ * alert is read back from the socket); never worth a second try. */
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, int curves, net_ms deadline, err *e);
+	const char *peer, net_ms deadline, err *e);
 
 /* Read: >0 bytes, 0 the peer closed (cleanly or not: HTTP framing decides),
  * -1 error. */
@@ -75,7 +76,9 @@ int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e);
 /* "TLS1.2 ECDHE_RSA_WITH_AES_128_GCM_SHA256" for -v. */
 void tls_describe(const tls *t, char *out, size_t cap);
 
-/* Forget the session and wipe the context (keys, buffers). */
+/* Send close_notify if the connection is up and healthy (not waiting for
+ * the peer's), then forget the session and wipe the context (keys,
+ * buffers). The caller closes the fd after. */
 void tls_close(tls *t);
 
 #endif

@@ -241,6 +241,80 @@ int url_parse(url *u, const char *s)
 	return rc;
 }
 
+/* Percent-decode userinfo s[n] into out[cap] as a C string. Raw bytes
+ * must be printable ASCII; decoded ones must not be control bytes (nor ':'
+ * in a user name: Basic credentials could not carry it). */
+static int userinfo_part(char *out, size_t cap, const char *s, size_t n,
+	int is_user)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f)
+			return URL_E_USERINFO;
+		if (c == '%') {
+			if (i + 2 >= n)
+				return URL_E_USERINFO;
+			if (str_hexval(s[i + 1]) < 0 || str_hexval(s[i + 2]) < 0)
+				return URL_E_USERINFO;
+			c = str_hexval(s[i + 1]) * 16 + str_hexval(s[i + 2]);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f || (is_user && c == ':') || o + 1 >= cap)
+			return URL_E_USERINFO;
+		out[o++] = (char)c;
+	}
+	out[o] = 0;
+	return 0;
+}
+
+static int proxy_userinfo(url_proxy *p, const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t un = colon ? (size_t)(colon - s) : n;
+	int rc = userinfo_part(p->user, sizeof p->user, s, un, 1);
+
+	if (rc == 0 && colon)
+		rc = userinfo_part(p->pass, sizeof p->pass, colon + 1, n - un - 1, 0);
+	p->auth = 1;
+	return rc;
+}
+
+int url_proxy_parse(url_proxy *p, const char *s)
+{
+	url u;
+	size_t k, an, i;
+	int https = 0, rc = 0;
+
+	explicit_bzero(p, sizeof *p);
+	memset(&u, 0, sizeof u);
+	k = scheme_len(s, &https);
+	if (https || (k == 0 && str_find(s, "://")))
+		return URL_E_SCHEME;
+	s += k;
+	an = strcspn(s, "/?#");
+	for (i = an; i > 0 && s[i - 1] != '@'; i--)
+		;
+	if (i > 0)
+		rc = proxy_userinfo(p, s, i - 1);
+	s += i;
+	an -= i;
+	u.port = URL_PROXY_PORT;
+	if (rc == 0)
+		rc = parse_authority(&u, s, an);
+	if (rc == 0 && s[an] && strcmp(s + an, "/") != 0)
+		rc = URL_E_PATH;
+	if (rc != 0) {
+		explicit_bzero(p, sizeof *p);
+		return rc;
+	}
+	memcpy(p->host, u.host, sizeof p->host);
+	p->port = u.port;
+	return 0;
+}
+
 long url_encode(char *out, size_t cap, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -350,6 +424,7 @@ const char *url_strerror(int code)
 	case URL_E_PATH: return "path too long or has a space or control byte";
 	case URL_E_FORM: return "userinfo or fragment not allowed";
 	case URL_E_SPACE: return "does not fit";
+	case URL_E_USERINFO: return "bad user or password (a bad %-escape, a control byte, ':' in the user, or too long)";
 	}
 	return "unknown url error";
 }

@@ -19,7 +19,14 @@ enum {
 	URL_E_PATH = -4,   /* too long, or a space/control byte */
 	URL_E_FORM = -5,   /* userinfo or fragment present */
 	URL_E_SPACE = -6,  /* output buffer too small */
+	URL_E_USERINFO = -7, /* proxy user/password: bad %-escape, control
+	                        byte, ':' in the user, or over its limit */
 };
+
+#define URL_PROXY_PORT 1080     /* a proxy URL without a port (as curl) */
+#define URL_PROXY_USER_MAX 255  /* proxy user name, decoded: ample for
+				   "DOMAIN\\user" or an e-mail address */
+#define URL_PROXY_PASS_MAX 255  /* proxy password, decoded */
 
 typedef struct url {
 	int https;
@@ -32,6 +39,21 @@ typedef struct url {
  * (1-63, no '-' at an end, no trailing dot), a dotted quad without leading
  * zeros, or [IPv6] without zone. "http://h?q" gets path "/?q". */
 int url_parse(url *u, const char *s);
+
+/* A proxy URL as curl takes HTTPS_PROXY: [http://][USER[:PASSWORD]@]HOST
+ * [:PORT][/], port URL_PROXY_PORT if none; https:// and other schemes are
+ * URL_E_SCHEME, any other path URL_E_PATH. USER and PASSWORD are
+ * percent-decoded into user/pass (auth set); the caller wipes them after
+ * use. On error *p is wiped. */
+typedef struct url_proxy {
+	char host[URL_HOST_MAX + 1];
+	unsigned port;
+	int auth; /* USER[:PASSWORD]@ was given */
+	char user[URL_PROXY_USER_MAX + 1];
+	char pass[URL_PROXY_PASS_MAX + 1];
+} url_proxy;
+
+int url_proxy_parse(url_proxy *p, const char *s);
 
 /* Validate a bare host s[n] (DNS name or IPv4, the rules above; no port, no
  * brackets) and write it lower-cased to out[cap]. 0, URL_E_HOST or

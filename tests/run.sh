@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa jwk"
+UNITS="str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 jwk"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -65,6 +65,9 @@ suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
 suite keys tests/netns.sh -- python3 tests/e2e/keys.py
+suite proxies tests/netns.sh -- python3 tests/e2e/proxies.py
+suite chains tests/netns.sh -- python3 tests/e2e/chains.py
+suite servers tests/netns.sh -- python3 tests/e2e/servers.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
 suite arm64 make -s test-arm64

@@ -24,6 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import e2e as E  # noqa: E402
+import sandbox  # noqa: E402
 
 fx = E.fx
 ROOT = E.ROOT
@@ -48,7 +49,8 @@ class Ran:
         return [e for e in self.entries if e["event"] == "connect" and e["listener"] == listener]
 
 
-def azkv(args, env=None, control=None, cacert=True, timeout=90, cwd=None, argv0=None):
+def azkv(args, env=None, control=None, cacert=True, timeout=90, cwd=None, argv0=None,
+         preexec_fn=None, restore_signals=True):
     """Run azkv (or argv0) with a clean environment; return a Ran."""
     fx.set_control(control or {})
     off = fx.log_offset()
@@ -59,7 +61,8 @@ def azkv(args, env=None, control=None, cacert=True, timeout=90, cwd=None, argv0=
     full.update(env or {})
     t0 = time.monotonic()
     p = subprocess.Popen((argv0 or [AZKV]) + argv, env=full, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
+                         preexec_fn=preexec_fn, restore_signals=restore_signals)
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -229,6 +232,80 @@ def t_exec_two_vaults(tmp):
     return None if d["env"].get("B") == v("api-key") and d["env"].get("C") == v("quotes") else "values"
 
 
+def t_exec_too_many_refs(tmp):
+    """65 references: refused before any is read (the table holds 64)."""
+    env = {"R%02d" % i: "akv://myvault/db-password" for i in range(65)}
+    env["PLAIN"] = "x"
+    r, dump = exec_run(tmp, env)
+    why = failure_shape(r, 2, "more than 64 references")
+    if why:
+        return why
+    if r.reqs():
+        return "requests were sent"
+    return "the program ran" if os.path.exists(dump) else None
+
+
+def t_exec_64_refs(tmp):
+    """64 references among other variables: all delivered."""
+    env = {"R%02d" % i: "akv://myvault/%s" % ("db-password" if i % 2 else "quotes")
+           for i in range(64)}
+    env.update({"PLAIN%d" % i: "plain-%d" % i for i in range(8)})
+    r, dump = exec_run(tmp, env)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    d = read_dump(dump)
+    for k, ref in env.items():
+        want = v(ref.rsplit("/", 1)[1]) if ref.startswith("akv://") else ref.encode()
+        if d["env"].get(k) != want:
+            return "%s = %r, want %r" % (k, d["env"].get(k, b"")[:40], want[:40])
+    return None
+
+
+SIGPIPE_BIT = 1 << (13 - 1)
+
+
+def sig_masks(path):
+    """SigIgn and SigBlk of the program that wrote /proc/self/status to path."""
+    m = {}
+    for line in open(path):
+        k, _, val = line.partition(":")
+        if k in ("SigIgn", "SigBlk"):
+            m[k] = int(val.strip(), 16)
+    return m
+
+
+def t_exec_signals(tmp):
+    """The program gets the signal dispositions and mask azkv was given:
+    SIGPIPE, which azkv ignores for itself, is back to default."""
+    out = os.path.join(tmp, "status")
+    prog = ["/bin/sh", "-c", 'exec cat /proc/self/status > "$0"', out]
+    subprocess.run(prog, env={"PATH": "/usr/bin:/bin"}, check=True)
+    direct = sig_masks(out)
+    os.unlink(out)
+    r = azkv(["exec", "--"] + prog, env={"DB": REFS["DB"]})
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    m = sig_masks(out)
+    if m.get("SigIgn", -1) & SIGPIPE_BIT:
+        return "SIGPIPE ignored in the program (SigIgn %x)" % m["SigIgn"]
+    return None if m == direct else "masks %r, without azkv %r" % (m, direct)
+
+
+def t_exec_signals_inherited_ignore(tmp):
+    """A SIGPIPE ignored by azkv's parent stays ignored for the program, as
+    it would be without azkv."""
+    out = os.path.join(tmp, "status")
+    r = azkv(["exec", "--", "/bin/sh", "-c", 'exec cat /proc/self/status > "$0"', out],
+             env={"DB": REFS["DB"]}, restore_signals=False)
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    m = sig_masks(out)
+    return None if m.get("SigIgn", 0) & SIGPIPE_BIT else "SIGPIPE not ignored: SigIgn %x" % m["SigIgn"]
+
+
 def t_scratch_chroot(tmp):
     """Only azkv, envdump and the test CA in an empty root: no /etc, /dev,
     /proc or libc. Real default endpoints; the vault name via --resolve
@@ -278,6 +355,28 @@ def t_out_mode_owner(tmp):
     if (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid) != (0o440, 1234, 5678):
         return "mode %o owner %d:%d" % (stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
     return None if open(f, "rb").read() == v("luks-key") else "content differs"
+
+
+def t_out_verbose_mode_octal(tmp):
+    """-v says the written file's mode in octal, as --mode takes it"""
+    f = os.path.join(tmp, "db")
+    r = azkv(["get", "-v", "--out", f, "--mode", "0440", "myvault/db-password"])
+    why = ok_shape(r, b"")
+    if why:
+        return why
+    return None if b"bytes, mode 0440)" in r.err else "no 'mode 0440' in -v: %r" % [
+        l for l in r.err.split(b"\n") if b"wrote" in l]
+
+
+def t_verbose_request_count_per_connection(tmp):
+    """-v counts requests per connection: a second vault's first request
+    is request 1 again"""
+    r = azkv(["get", "-v", "myvault/db-password", "other/db-password"])
+    why = ok_shape(r, v("db-password") * 2)
+    if why:
+        return why
+    counts = [l.split(b"(request ")[1].split(b" ")[0] for l in r.err.split(b"\n") if b"(request " in l]
+    return None if counts == [b"1", b"1"] else "request counts %r, want 1 then 1" % counts
 
 
 def t_out_dir(tmp):
@@ -346,6 +445,161 @@ def t_out_atomic_replace(tmp):
         return bad[0]
     leftovers = [n for n in os.listdir(tmp) if n != "k"]
     return "temporaries left: %r" % leftovers if leftovers else None
+
+
+def temporaries(folder):
+    return [n for n in os.listdir(folder) if ".azkv-" in n]
+
+
+def refused(r, path, what, tmp):
+    """exit 2 naming path and what it is, stdout empty, no temporary."""
+    why = failure_shape(r, 2, "refusing to replace " + what)
+    if why:
+        return why
+    if path.encode() not in r.err:
+        return "stderr does not name %s: %r" % (path, r.err)
+    left = temporaries(os.path.dirname(path))
+    return "temporaries left: %r" % left if left else None
+
+
+def t_out_refuses_device(tmp):
+    """A device node as --out is left alone (as root, rename() would turn
+    /dev/null into a regular file holding the secret)."""
+    node = os.path.join(tmp, "null")
+    subprocess.run(["mknod", "-m", "0666", node, "c", "1", "3"], check=True)
+    r = azkv(["get", "--out", node, "myvault/db-password"])
+    why = refused(r, node, "a device", tmp)
+    if why:
+        return why
+    st = os.lstat(node)
+    if not stat.S_ISCHR(st.st_mode) or st.st_rdev != os.makedev(1, 3):
+        return "the device node was replaced: mode %o" % st.st_mode
+    return None
+
+
+def t_out_refuses_stdout_link(tmp):
+    """A symbolic link to /proc/self/fd/1 (as /dev/stdout is) as --out."""
+    link = os.path.join(tmp, "stdout")
+    os.symlink("/proc/self/fd/1", link)
+    r = azkv(["get", "--out", link, "myvault/db-password"])
+    why = refused(r, link, "a symbolic link", tmp)
+    if why:
+        return why
+    return None if os.readlink(link) == "/proc/self/fd/1" else "the link was replaced"
+
+
+def t_out_refuses_link_to_file(tmp):
+    """A symbolic link to a regular file is refused too: neither followed
+    nor replaced; both stay as they were."""
+    real, link = os.path.join(tmp, "real"), os.path.join(tmp, "link")
+    open(real, "wb").write(b"old")
+    os.symlink(real, link)
+    why = refused(azkv(["get", "--out", link, "myvault/db-password"]), link,
+                  "a symbolic link", tmp)
+    if why:
+        return why
+    if not os.path.islink(link) or open(real, "rb").read() != b"old":
+        return "the link or its file changed"
+    return None
+
+
+def t_out_refuses_fifo_dir_socket(tmp):
+    """A FIFO, a folder or a socket as the target of --out-dir, --out or
+    --pem-certs: refused, exit 2, nothing written."""
+    import socket
+    d = os.path.join(tmp, "d")
+    os.mkdir(d)
+    os.mkfifo(os.path.join(d, "db-password"))
+    why = refused(azkv(["get", "--out-dir", d, "myvault/db-password"]),
+                  os.path.join(d, "db-password"), "a FIFO", tmp)
+    if why:
+        return "FIFO: " + why
+    sub = os.path.join(tmp, "sub")
+    os.mkdir(sub)
+    why = refused(azkv(["get", "--out", sub, "myvault/db-password"]), sub, "a directory", tmp)
+    if why:
+        return "folder: " + why
+    if os.listdir(sub):
+        return "the folder was written into"
+    sock = os.path.join(tmp, "sock")
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(sock)
+    key = os.path.join(tmp, "key.pem")
+    r = azkv(["get", "--pem-key", key, "--pem-certs", sock, "myvault/tls-cert"])
+    s.close()
+    why = refused(r, sock, "a socket", tmp)
+    if why:
+        return "socket: " + why
+    return "the key was written" if os.path.exists(key) else None
+
+
+def old_files(folder, names):
+    for n in names:
+        open(os.path.join(folder, n), "wb").write(b"old " + n.encode())
+
+
+def unchanged(folder, names):
+    for n in names:
+        got = open(os.path.join(folder, n), "rb").read()
+        if got != b"old " + n.encode():
+            return "%s was replaced (%d bytes)" % (n, len(got))
+    left = temporaries(folder)
+    return "temporaries left: %r" % left if left else None
+
+
+def t_out_dir_all_or_nothing(tmp):
+    """The second --out-dir target is a folder: the first file keeps its
+    old content."""
+    d = os.path.join(tmp, "secrets")
+    os.mkdir(d)
+    old_files(d, ["db-password"])
+    os.mkdir(os.path.join(d, "unicode"))
+    r = azkv(["get", "--out-dir", d, "myvault/db-password", "myvault/unicode"])
+    return failure_shape(r, 2, "unicode") or unchanged(d, ["db-password"])
+
+
+def t_pem_all_or_nothing(tmp):
+    """--pem-certs cannot be created (no such folder): --pem-key keeps its
+    old content and no temporary is left."""
+    old_files(tmp, ["key.pem"])
+    certs = os.path.join(tmp, "nofolder", "certs.pem")
+    r = azkv(["get", "--pem-key", os.path.join(tmp, "key.pem"), "--pem-certs", certs,
+              "myvault/tls-cert"])
+    return failure_shape(r, 1, "nofolder") or unchanged(tmp, ["key.pem"])
+
+
+def t_out_dir_disk_full(tmp):
+    """The folder fills up on the second value: the first file keeps its
+    old content and no temporary is left."""
+    d = os.path.join(tmp, "small")
+    os.mkdir(d)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", d], check=True)
+    try:
+        old_files(d, ["db-password"])
+        r = azkv(["get", "--out-dir", d, "myvault/db-password", "myvault/big"])
+        return failure_shape(r, 1, "big") or unchanged(d, ["db-password"])
+    finally:
+        subprocess.run(["umount", d], check=False)
+
+
+def t_out_owner_before_mode(tmp):
+    """The temporary gets its owner before its mode: with fchown failing
+    (and unlink too, so the temporary stays to be looked at) it never had
+    the group-readable --mode."""
+    d = os.path.join(tmp, "o")
+    os.mkdir(d)
+    deny = sandbox.failing([("fchown", 1, None), ("fchownat", 1, None),
+                            ("unlink", 1, None), ("unlinkat", 1, None)])
+    r = azkv(["get", "--out", os.path.join(d, "db"), "--mode", "0640", "--owner", "0:1234",
+              "myvault/db-password"], preexec_fn=deny)
+    why = failure_shape(r, 1, "Operation not permitted")
+    if why:
+        return why
+    left = temporaries(d)
+    if len(left) != 1:
+        return "want the one temporary left, got %r" % os.listdir(d)
+    mode = stat.S_IMODE(os.stat(os.path.join(d, left[0])).st_mode)
+    return None if mode == 0o600 else "temporary had mode %o before its owner was set" % mode
 
 
 # ---- formats ---------------------------------------------------------------
@@ -449,9 +703,9 @@ def t_proxy_never_identity(tmp):
     return why or (None if not log else "an identity request went to the proxy: %r" % log)
 
 
-def t_proxy_curve_fallback(tmp):
-    """a vault without x25519 behind the proxy: the second offer goes
-    through a second CONNECT tunnel"""
+def t_proxy_no_x25519(tmp):
+    """a vault without x25519 behind the proxy takes P-256 from the one
+    ClientHello: one CONNECT tunnel, no second offer"""
     px = Proxy(tmp)
     try:
         r = azkv(["get", "myvault/db-password"], env={"HTTPS_PROXY": "http://127.0.0.1:3128"},
@@ -462,9 +716,9 @@ def t_proxy_curve_fallback(tmp):
     why = ok_shape(r, v("db-password"))
     if why:
         return why
-    want = [("CONNECT", "myvault.vault.azure.net:443")] * 2
+    want = [("CONNECT", "myvault.vault.azure.net:443")]
     if [(e["method"], e["target"]) for e in log] != want:
-        return "proxy saw %r, want two CONNECTs" % [(e["method"], e["target"]) for e in log]
+        return "proxy saw %r, want one CONNECT" % [(e["method"], e["target"]) for e in log]
     return None
 
 
@@ -532,6 +786,36 @@ def t_wait_deadline(tmp):
     if why:
         return why
     return None if 2.5 <= r.elapsed < 10 else "gave up after %.1f s (wait 3 s)" % r.elapsed
+
+
+def t_wait_bounds_the_run_imds_410(tmp):
+    """--wait shorter than --timeout ends the run: IMDS 410 (retried every
+    10 s) under --wait 4 gives up within 4 s, not after the 30 s --timeout"""
+    r = azkv(["get", "--wait", "4", "myvault/db-password"], control={"imds": "410"})
+    why = failure_shape(r, 3, "HTTP 410")
+    if why:
+        return why
+    return None if 3 <= r.elapsed < 6 else "gave up after %.1f s (wait 4 s)" % r.elapsed
+
+
+def t_wait_bounds_the_attempt(tmp):
+    """an attempt ends at what is left of --wait when that is sooner than
+    --timeout: a stalled IMDS under --wait 3 fails by 3 s with the deadline"""
+    r = azkv(["get", "--wait", "3", "--timeout", "30", "myvault/db-password"],
+             control={"imds": "stall"})
+    why = failure_shape(r, 6)
+    if why:
+        return why
+    return None if 2.5 <= r.elapsed < 5 else "gave up after %.1f s (wait 3 s)" % r.elapsed
+
+
+def t_timeout_alone_bounds_the_run(tmp):
+    """without --wait, --timeout is the whole run's deadline too"""
+    r = azkv(["get", "--timeout", "3", "myvault/db-password"], control={"imds": "410"})
+    why = failure_shape(r, 3, "HTTP 410")
+    if why:
+        return why
+    return None if r.elapsed < 5 else "gave up after %.1f s (timeout 3 s)" % r.elapsed
 
 
 def t_no_wait_fails_fast(tmp):

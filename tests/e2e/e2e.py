@@ -175,7 +175,7 @@ def challenge_first(r):
 
 def no_challenge_round(r):
     """Known vault suffix: the resource comes from it, no unauthenticated
-    round trip (issue 6), so every vault request carries the token."""
+    round trip (docs/protocols.md 4.6), so every vault request carries the token."""
     bare = [e["path"] for e in r.reqs("vault") if "authorization" not in e["headers"]]
     return "unauthenticated vault request(s) %r" % bare if bare else None
 
@@ -441,24 +441,23 @@ def cases():
              control={"vault_tls": "client-order"}, out=v("db-password"), stderr_ok=True,
              err="curve x25519", checks=[vault_tls_tries(1, 0)],
              doc="a server that takes the client's first curve gets x25519 (BearSSL 0.6 "
-                 "would list P-256 first)"))
-    add(Case("tls-no-x25519-fallback", ["get", "-v", "myvault/db-password"],
+                 "would list P-256 first without vendor/patches/0001-x25519-first.patch)"))
+    add(Case("tls-no-x25519", ["get", "-v", "myvault/db-password"],
              control={"vault_tls": "no-x25519"}, out=v("db-password"), stderr_ok=True,
-             err=["fatal alert 40 (handshake_failure); again, offering P-256", "curve P-256"],
-             checks=[vault_tls_tries(2, 1)],
-             doc="a vault without x25519 refuses the first offer; one new connection "
-                 "offering every curve"))
+             err="curve P-256", checks=[vault_tls_tries(1, 0)],
+             doc="a vault without x25519 takes P-256 from the one ClientHello: one connection"))
     add(Case("fault-tls-no-common-suite", ["get", "myvault/db-password"],
              control={"vault_tls": "no-common"}, rc=7,
-             err="TLS with myvault.vault.azure.net:443: server sent fatal alert 40 (handshake_failure)",
-             checks=[vault_tls_tries(2, 2)],
-             doc="refused with every curve too: exit 7 after two tries, not more"))
+             err="TLS with myvault.vault.azure.net:443: server sent fatal alert handshake_failure (40)",
+             checks=[vault_tls_tries(1, 1)],
+             doc="a handshake refused with an alert: exit 7 after one connection, no retry"))
     add(Case("fault-tls-server-ignores-curves", ["get", "myvault/db-password"],
              control={"vault_tls": "p256-anyway"}, rc=7, err="bad handshake signature",
-             checks=[vault_tls_tries(2, 2)],
-             doc="a server choosing P-256 when offered x25519 alone gets the second offer "
-                 "(there its zero signature fails)"))
-    add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7))
+             checks=[vault_tls_tries(1, 1)],
+             doc="a server choosing P-256 (offered) with a bad ServerKeyExchange signature: "
+                 "exit 7 after one connection"))
+    add(Case("fault-tls-expired", ["get", "myvault/db-password"], control={"vault_cert": "expired"}, rc=7,
+             err="TLS with myvault.vault.azure.net:443: the server's certificate expired on 2021-01-01"))
     add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
              out=v("db-password")))
     add(Case("fault-vault-bad-json", ["get", "myvault/db-password"],

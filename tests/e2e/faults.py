@@ -104,6 +104,11 @@ ROWS = [
     Row("vault-chunk-missing-crlf", "no CRLF after chunk data", 8, "chunk",
         control=vault(raw("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n"))),
     Row("vault-chunk-bad-hex", "non-hex chunk size", 8, "chunk", control=vault("bad-chunk")),
+    # bare LF (no CR): refused, as README says, where curl would accept it
+    Row("vault-bare-lf", "status and header lines ending in a bare LF", 8, "bare LF",
+        control=vault(raw("HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 2\n\n{}"))),
+    Row("imds-bare-lf", "IMDS token response with bare LF line ends", 8, "bare LF",
+        control={"imds": raw("HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: 2\n\n{}")}),
     Row("vault-header-block-over-limit", "20 KB of headers", 8, "header",
         control=vault("oversize-headers:20000")),
     Row("vault-100kb-header-line", "one 100 KB header line", 8, "header",

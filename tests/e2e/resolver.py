@@ -17,6 +17,7 @@ One line per case, "ok - NAME" or "not ok - NAME: why", then "N passed,
 N failed"; exit 1 on any failure. Every case checks the exit code; a failure
 also leaves stdout empty and stderr one line "azkv: ..." naming the host.
 """
+import errno
 import fnmatch
 import json
 import os
@@ -36,6 +37,7 @@ from proxy import relay as pipe  # noqa: E402  (the proxy fake's byte pump)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e as E  # noqa: E402
+import sandbox  # noqa: E402
 
 AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
 SUFFIX = ".vault.azure.net"
@@ -146,9 +148,9 @@ class Run:
         return sorted(e["type"] for e in self.queries if e["name"].lower() == name.lower())
 
 
-def run_azkv(ctx, args, mounts=(), timeout=30):
+def run_azkv(ctx, args, mounts=(), timeout=30, preexec_fn=None):
     """azkv get --cacert CA ARGS; MOUNTS: (file, target) bind mounts made in
-    a private mount namespace for this run only."""
+    a private mount namespace for this run only; preexec_fn as subprocess's."""
     argv = [AZKV, "get", "--cacert", os.environ["AZKV_TEST_CA"]] + args
     if mounts:
         script = "".join('mount --bind "%s" "%s" || exit 99; ' % m for m in mounts)
@@ -156,7 +158,7 @@ def run_azkv(ctx, args, mounts=(), timeout=30):
                 script + 'exec "$@"', "sh"] + argv
     off = log_size(ctx.dnslog)
     t0 = time.monotonic()
-    p = subprocess.run(argv, capture_output=True, timeout=timeout,
+    p = subprocess.run(argv, capture_output=True, timeout=timeout, preexec_fn=preexec_fn,
                        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     elapsed = time.monotonic() - t0
     time.sleep(0.05)  # replies the server sends after azkv gave up are logged too
@@ -296,6 +298,29 @@ def c_bad_id(ctx):
     return got_secret(r)
 
 
+def c_ids_wait_for_entropy(ctx):
+    """getrandom not ready (EAGAIN without waiting): the query ids wait for
+    it, as the TLS seed does, instead of coming from the clock."""
+    nonblock_fails = sandbox.failing([("getrandom", errno.EAGAIN, os.GRND_NONBLOCK)])
+    r = run_azkv(ctx, ["-v", "dnsvault/" + SECRET], preexec_fn=nonblock_fails)
+    if r.rc != 0 or r.out != fx.expected(SECRET):
+        return "exit %d, stdout %r, stderr %r" % (r.rc, r.out[:60], r.err[-300:])
+    if "clock" in r.err:
+        return "query ids from the clock: %r" % [x for x in r.err.splitlines() if "clock" in x]
+    if "waiting" not in r.err:
+        return "no wait for entropy in the trace"
+    return queried(r, "dnsvault" + SUFFIX, ["A", "AAAA"])
+
+
+def c_ids_no_entropy(ctx):
+    """No getrandom at all (ENOSYS): no query leaves with a guessable id;
+    exit 1 naming getrandom."""
+    r = run_azkv(ctx, ["dnsvault/" + SECRET],
+                 preexec_fn=sandbox.failing([("getrandom", errno.ENOSYS, None)]))
+    return first(failed_with(r, 1, "resolve dnsvault" + SUFFIX, "getrandom"),
+                 None if not r.queries else "%d DNS queries sent" % len(r.queries))
+
+
 def c_spoof(ctx):
     """A forged reply from another source port comes first: ignored."""
     r = run_azkv(ctx, ["spoofvault/" + SECRET])
@@ -407,6 +432,8 @@ CASES = [
     ("nodata", c_nodata),
     ("cname-loop", c_cname_loop),
     ("wrong-id-ignored", c_bad_id),
+    ("query-ids-wait-for-entropy", c_ids_wait_for_entropy),
+    ("query-ids-need-getrandom", c_ids_no_entropy),
     ("wrong-source-port-ignored", c_spoof),
     ("hosts-wins-over-dns", c_hosts_wins),
     ("aaaa-only-to-v6-loopback", c_aaaa_only),

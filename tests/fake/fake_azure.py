@@ -24,7 +24,7 @@ byte by byte by this file so that faults can be injected exactly:
                      for workload identity, entra.pem for the public, China and US Gov
                      authority hosts (default 127.0.0.2:443)
   Requests are checked as strictly as the real endpoints are known to check
-  them, and answered in each source's token and error shapes (PROTOCOLS.md §1);
+  them, and answered in each source's token and error shapes (docs/protocols.md 1);
   secrets and identities of these sources are the fixture's "sources".
 
 Never run it on the host's network: tests/netns.sh starts it inside a private
@@ -46,7 +46,7 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
   "vault:NAME": SPEC | [...]    fault for authenticated requests for secret NAME
                                 (NAME lower-case; the fixture's "fault" is the default)
   "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired" | "badsig"
-                | "badchain"
+                | "badchain" | "fresh" (valid from the fake's start)
                                 certificate the vault presents (chosen per connection)
   "vault_tls": "default" | "client-order" | "no-x25519" | "no-common"
                                 the vault's ECDHE curve choice: its own order
@@ -746,7 +746,7 @@ def handle_ext(ctx):
 # ---- the other identity sources ---------------------------------------------
 # appsvc (App Service 2019-08-01 and 2017-09-01 on one port), arc, sf (Service
 # Fabric, TLS, self-signed), ml (Azure ML), cloudshell, entra (the Entra ID
-# token endpoint for workload identity, TLS). PROTOCOLS.md §1.5-§1.10. Each
+# token endpoint for workload identity, TLS). docs/protocols.md 1.5-1.10. Each
 # checks its requests as strictly as the real one is known to, and answers
 # with that source's token and error shapes. Secrets and identities come from
 # the fixture's "sources" object.
@@ -1732,7 +1732,8 @@ def main():
     listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
                  Listener("vault", parse_addrs(OPTS.vault), handle_vault,
-                          certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain")),
+                          certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain",
+                                 "fresh")),
                  Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
                  Listener("arc", parse_addrs(OPTS.arc), handle_arc),
                  Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec")),

@@ -9,6 +9,8 @@
 #   badsig.pem badsig.key         vault.pem with a flipped bit in its signature
 #   badchain.pem badchain.key     chain.pem, the leaf's signature flipped the same way
 #   expired.pem expired.key       issued by ca.pem, valid 2020-01-01 .. 2021-01-01
+#   fresh.pem fresh.key           vault.pem's names, valid from now on: issued after
+#                                 any build of azkv (the boot test's 1970 clock)
 #   entra.pem entra.key           issued by ca.pem for the Entra ID authority hosts
 #                                 (public, China, US Gov): the fake token endpoint
 #   sf.pem sf.key                 self-signed (no CA): the Service Fabric token
@@ -81,6 +83,7 @@ CNF
 }
 
 NOW_MINUS=$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)
+NOW=$(date -u +%Y%m%d%H%M%SZ)
 LATER=$(date -u -d '+3650 days' +%Y%m%d%H%M%SZ)
 
 mkroot ca "azkv test root CA"
@@ -92,6 +95,7 @@ cat intermediate.pem >> chain.pem
 sign untrusted-ca untrusted "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER"
 sign ca wrongname "wrong.example.com" "DNS:wrong.example.com" "$NOW_MINUS" "$LATER"
 sign ca expired "*.vault.azure.net" "$GOOD_SAN" 20200101000000Z 20210101000000Z
+sign ca fresh "*.vault.azure.net" "$GOOD_SAN" "$NOW" "$LATER"
 sign ca entra "login.microsoftonline.com" "$ENTRA_SAN" "$NOW_MINUS" "$LATER"
 # badsig: vault's certificate with one bit of its signature flipped (the key
 # still matches, so the server can use it; a client must refuse it: no root

@@ -46,7 +46,7 @@ static void hc_kept_ok(const http_resp *r)
 static void hc_invariants(const http_resp *r, int rc)
 {
 	FUZZ_CHECK(rc == HTTP_MORE || rc == HTTP_DONE ||
-		(rc <= HTTP_E_STATUS && rc >= HTTP_E_STATE));
+		(rc <= HTTP_E_STATUS && rc >= HTTP_E_BARE_LF));
 	FUZZ_CHECK(r->body_len <= r->body_cap);
 	FUZZ_CHECK(r->body_len <= HTTP_BODY_MAX);
 	hc_kept_ok(r);

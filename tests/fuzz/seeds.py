@@ -3,7 +3,7 @@
 
     python3 tests/fuzz/seeds.py      (re-run after editing; output is stable)
 
-Real-shaped inputs from PROTOCOLS.md (IMDS, App Service, Entra, Service
+Real-shaped inputs from docs/protocols.md (IMDS, App Service, Entra, Service
 Fabric, Key Vault), each variant once, plus the malformed shapes the parsers
 must refuse. Files this script does not name (crash-* reproducers) are left
 alone. fuzz_http inputs start with two control bytes (cap/HEAD, split

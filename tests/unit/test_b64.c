@@ -38,6 +38,25 @@ int main(void)
 	}
 	CHECK_EQ(b64_decode(tiny, sizeof tiny, "Zm9v", 4), -1); /* no room */
 	CHECK_EQ(b64_decode(out, sizeof out, "Zm\0" "9v", 5), -1); /* NUL inside */
+	/* Encoding: the RFC 4648 vectors back, and the exact room needed. */
+	{
+		static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+		static const char *const b64[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+		char enc[24], room[5];
+
+		for (i = 0; i < 7; i++) {
+			n = b64_encode(enc, sizeof enc, plain[i], strlen(plain[i]));
+			CHECK_EQ(n, (long)strlen(b64[i]));
+			CHECK_STR(enc, b64[i]);
+		}
+		CHECK_EQ(b64_encode(room, sizeof room, "foo", 3), 4);
+		CHECK_STR(room, "Zm9v");
+		CHECK_EQ(b64_encode(room, sizeof room, "foob", 4), -1);
+		CHECK_STR(room, "");
+		CHECK_EQ(b64_encode(room, 4, "foo", 3), -1);
+		CHECK_EQ(b64_encode(enc, sizeof enc, "user:p\xc3\xa4ss", 10), 16);
+		CHECK_STR(enc, "dXNlcjpww6Rzcw==");
+	}
 	n = b64_decode(inplace, sizeof inplace, (const char *)inplace, 8);
 	CHECK_EQ(n, 6);
 	CHECK(memcmp(inplace, "foobar", 6) == 0);

@@ -1,5 +1,5 @@
 /* Unit tests for cloud: suffix -> resource, authority per cloud, the Bearer
- * challenge parser and the resource-vs-vault check (PROTOCOLS.md §4.7, §5). */
+ * challenge parser and the resource-vs-vault check (docs/protocols.md 4.6, 5). */
 #include "cloud.h"
 #include "t.h"
 

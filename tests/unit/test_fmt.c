@@ -23,6 +23,8 @@ int main(void)
 	SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, 0x123456789abcUL);
 	SAME("%lld %llu %llx", LLONG_MIN, ULLONG_MAX, 0ULL);
 	SAME("%zu %zx", (size_t)SIZE_MAX, (size_t)255);
+	SAME("%o %o %o", 0u, 0600u, UINT_MAX);
+	SAME("mode %o, %lo, %llo, %zo", 0400u, 01777UL, ULLONG_MAX, (size_t)0755);
 	SAME("%c%c%%", 'a', 'b');
 	SAME("[%.*s]", 3, "abcdef");
 	SAME("[%.*s]", 10, "abc");

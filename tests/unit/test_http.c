@@ -357,7 +357,7 @@ static const struct ecase errs[] = {
 	E("status-no-reason-space", "HTTP/1.1 200OK\r\n", 0, 0, HTTP_E_STATUS),
 	E("status-double-space", "HTTP/1.1  200 OK\r\n", 0, 0, HTTP_E_STATUS),
 	E("status-short", "HTTP/1.1\r\n", 0, 0, HTTP_E_STATUS),
-	E("status-bare-lf", "HTTP/1.1 200 OK\nX: y\n\n", 0, 0, HTTP_E_STATUS),
+	E("status-bare-lf", "HTTP/1.1 200 OK\nX: y\n\n", 0, 0, HTTP_E_BARE_LF),
 	E("status-stray-cr", "HTTP/1.1 200 O\rK\r\n", 0, 0, HTTP_E_STATUS),
 	E("status-ctl", "HTTP/1.1 200 O\x01K\r\n", 0, 0, HTTP_E_STATUS),
 	E("status-nul", "HTTP/1.1 200 O\0K\r\n", 0, 0, HTTP_E_STATUS),
@@ -381,13 +381,13 @@ static const struct ecase errs[] = {
 	E("header-no-colon", OK "Xa\r\n\r\n", 0, 0, HTTP_E_HEADER),
 	E("header-bad-name", OK "X(y): a\r\n\r\n", 0, 0, HTTP_E_HEADER),
 	E("header-8bit-name", OK "X\x80: a\r\n\r\n", 0, 0, HTTP_E_HEADER),
-	E("header-bare-lf", OK "X: a\n\r\n", 0, 0, HTTP_E_HEADER),
-	E("header-bare-lf-end", OK "X: a\r\n\n", 0, 0, HTTP_E_HEADER),
+	E("header-bare-lf", OK "X: a\n\r\n", 0, 0, HTTP_E_BARE_LF),
+	E("header-bare-lf-end", OK "X: a\r\n\n", 0, 0, HTTP_E_BARE_LF),
 	E("header-lone-cr-end", OK "X: a\r\n\r\r\n", 0, 0, HTTP_E_HEADER),
 	E("trailer-no-colon", CH "0\r\nBad trailer\r\n\r\n", 0, 0,
 		HTTP_E_HEADER),
-	E("trailer-bare-lf", CH "0\r\nX: y\n\r\n", 0, 0, HTTP_E_HEADER),
-	E("trailer-bare-lf-end", CH "0\r\n\n", 0, 0, HTTP_E_HEADER),
+	E("trailer-bare-lf", CH "0\r\nX: y\n\r\n", 0, 0, HTTP_E_BARE_LF),
+	E("trailer-bare-lf-end", CH "0\r\n\n", 0, 0, HTTP_E_BARE_LF),
 
 	E("length-overflow", OK "Content-Length: 99999999999999999999\r\n\r\n",
 		0, 0, HTTP_E_LENGTH),
@@ -425,11 +425,11 @@ static const struct ecase errs[] = {
 	E("chunk-leading-space", CH " 5\r\n", 0, 0, HTTP_E_CHUNK),
 	E("chunk-trailing-space", CH "5 \r\n", 0, 0, HTTP_E_CHUNK),
 	E("chunk-ext-ctl", CH "5;a\x01\r\n", 0, 0, HTTP_E_CHUNK),
-	E("chunk-bare-lf", CH "5\nhello\r\n", 0, 0, HTTP_E_CHUNK),
+	E("chunk-bare-lf", CH "5\nhello\r\n", 0, 0, HTTP_E_BARE_LF),
 	E("chunk-missing-crlf", CH "5\r\nhelloX\r\n0\r\n\r\n", 0, 0,
 		HTTP_E_CHUNK),
 	E("chunk-missing-lf", CH "5\r\nhello\rX", 0, 0, HTTP_E_CHUNK),
-	E("chunk-data-bare-lf", CH "5\r\nhello\n0\r\n\r\n", 0, 0, HTTP_E_CHUNK),
+	E("chunk-data-bare-lf", CH "5\r\nhello\n0\r\n\r\n", 0, 0, HTTP_E_BARE_LF),
 
 	E("eof-nothing", "", 0, 1, HTTP_E_TRUNCATED),
 	E("eof-mid-status", "HTTP/1.1 200 O", 0, 1, HTTP_E_TRUNCATED),
@@ -660,10 +660,10 @@ static void test_strerror(void)
 {
 	int a, b;
 
-	for (a = HTTP_E_STATE; a <= HTTP_E_STATUS; a++) {
+	for (a = HTTP_E_BARE_LF; a <= HTTP_E_STATUS; a++) {
 		CHECK(strlen(http_strerror(a)) > 0);
 		CHECK(strcmp(http_strerror(a), http_strerror(0)) != 0);
-		for (b = HTTP_E_STATE; b < a; b++)
+		for (b = HTTP_E_BARE_LF; b < a; b++)
 			CHECK(strcmp(http_strerror(a), http_strerror(b)) != 0);
 	}
 	CHECK_STR(http_strerror(HTTP_E_CHUNK), "malformed chunked encoding");
@@ -789,6 +789,32 @@ static void test_fmt_small(void)
 	EQ(out[len], 'Z');
 }
 
+/* The reason phrase is kept for messages (a proxy's refusal), cut to its
+ * field; none gives "". */
+static void test_reason(void)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "HTTP/1.1 403 Forbidden\r\n\r\n", "Forbidden" },
+		{ "HTTP/1.0 407 Proxy Authentication Required\r\n\r\n", "Proxy Authentication Required" },
+		{ "HTTP/1.1 200\r\n\r\n", "" },
+		{ "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\n\r\n", "Busy" },
+	};
+	char line[HTTP_SHORTVAL_MAX * 2 + 32];
+	size_t i, used;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		http_resp_init(&R, NULL, 0, 1);
+		CHECK_EQ(http_resp_feed(&R, t[i].in, strlen(t[i].in), &used), HTTP_DONE);
+		CHECK_STR(R.reason, t[i].want);
+	}
+	memcpy(line, "HTTP/1.1 502 ", 13);
+	memset(line + 13, 'r', HTTP_SHORTVAL_MAX * 2);
+	memcpy(line + 13 + HTTP_SHORTVAL_MAX * 2, "\r\n\r\n", 4);
+	http_resp_init(&R, NULL, 0, 1);
+	CHECK_EQ(http_resp_feed(&R, line, 13 + HTTP_SHORTVAL_MAX * 2 + 4, &used), HTTP_DONE);
+	CHECK_EQ(strlen(R.reason), HTTP_SHORTVAL_MAX - 1);
+}
+
 int main(void)
 {
 	size_t i;
@@ -797,6 +823,7 @@ int main(void)
 		test_valid_case(&valid[i]);
 	for (i = 0; i < sizeof errs / sizeof errs[0]; i++)
 		test_err_case(&errs[i]);
+	test_reason();
 	test_head_limit();
 	test_field_count();
 	test_kept_len("WWW-Authenticate", HTTP_WWWAUTH_MAX);

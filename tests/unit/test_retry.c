@@ -1,7 +1,7 @@
 /* Unit tests for retry: the schedule as data (sequences of failed attempts
  * with injected clocks and random bits, and the exact wait expected after
  * each), the outcome-by-kind table, and the Retry-After / HTTP-date parsers
- * (PROTOCOLS.md §2, §7.3, §7.4). */
+ * (docs/protocols.md 2). */
 #include "retry.h"
 #include "t.h"
 

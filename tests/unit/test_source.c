@@ -1,7 +1,7 @@
 /* Unit tests for source: detection order from tables of environments, the
  * selector names per source, the thumbprint, authority, Arc realm, key path
- * and federated token parsers (PROTOCOLS.md §1); and, through azure.c, the
- * token response and error body of every source (§1.11). */
+ * and federated token parsers (docs/protocols.md 1); and, through azure.c,
+ * the token response and error body of every source (1.11). */
 #include "azure.h"
 #include "source.h"
 #include "t.h"
@@ -405,7 +405,7 @@ static void test_assertion(void)
 	}
 }
 
-/* The token response of each source, as PROTOCOLS.md §1.11 says it is
+/* The token response of each source, as docs/protocols.md 1.11 says it is
  * shaped; now is fixed, so the lifetimes are exact. */
 static void test_source_tokens(void)
 {

@@ -1,10 +1,7 @@
-/* Unit tests for url (parse, encode, query, Host header) and ref (the three
- * reference shapes, ref_target). Tables: one row per input and outcome. */
-#include "ref.h"
+/* Unit tests for url (parse, encode, query, Host header, NO_PROXY). Tables:
+ * one row per input and outcome. (ref has its own: test_ref.c.) */
 #include "url.h"
 #include "t.h"
-
-#define V32 "0123456789abcdef0123456789ABCDEF"
 
 static const struct {
 	const char *in;
@@ -276,207 +273,6 @@ static void test_url_strerror(void)
 	}
 }
 
-static const struct {
-	const char *in;
-	int rc;
-	const char *host;
-	unsigned port;
-	const char *name, *version;
-} refs[] = {
-	{ "https://myvault.vault.azure.net/secrets/db-pass", 0, "myvault.vault.azure.net", 443, "db-pass", "" },
-	{ "https://myvault.vault.azure.net/secrets/db-pass/", 0, "myvault.vault.azure.net", 443, "db-pass", "" },
-	{ "https://myvault.vault.azure.net/secrets/db-pass/" V32, 0, "myvault.vault.azure.net", 443, "db-pass", V32 },
-	{ "HTTPS://MyVault.Vault.Azure.Net/Secrets/Db-Pass", 0, "myvault.vault.azure.net", 443, "Db-Pass", "" },
-	{ "https://localhost:8443/secrets/x", 0, "localhost", 8443, "x", "" },
-	{ "https://127.0.0.1:8443/secrets/x/" V32, 0, "127.0.0.1", 8443, "x", V32 },
-	{ "https://kv.managedhsm.azure.net/secrets/x", 0, "kv.managedhsm.azure.net", 443, "x", "" },
-	{ "http://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
-	{ "HTTP://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
-	{ "ftp://myvault.vault.azure.net/secrets/x", REF_E_SCHEME, "", 0, "", "" },
-	{ "https://h/secrets/x/" V32 "/", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/x/" V32 "/extra", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/x//", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/x?api-version=7.4", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/x/?a", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/x#f", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/keys/x", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secretsx/x", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/", REF_E_FORM, "", 0, "", "" },
-	{ "https://h", REF_E_FORM, "", 0, "", "" },
-	{ "https://u@h/secrets/x", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/x/secrets/x", REF_E_FORM, "", 0, "", "" },
-	{ "https://h/secrets/", REF_E_NAME, "", 0, "", "" },
-	{ "https://h/secrets//" V32, REF_E_NAME, "", 0, "", "" },
-	{ "https://h/secrets/a_b", REF_E_NAME, "", 0, "", "" },
-	{ "https://h/secrets/a.b", REF_E_NAME, "", 0, "", "" },
-	{ "https://h/secrets/a%2Db", REF_E_NAME, "", 0, "", "" },
-	{ "https://h/secrets/x/0123", REF_E_VERSION, "", 0, "", "" },
-	{ "https://h/secrets/x/" V32 "0", REF_E_VERSION, "", 0, "", "" },
-	{ "https://h/secrets/x/0123456789abcdef0123456789abcde-", REF_E_VERSION, "", 0, "", "" },
-	{ "https://bad!host/secrets/x", REF_E_VAULT, "", 0, "", "" },
-	{ "https://h:0/secrets/x", REF_E_VAULT, "", 0, "", "" },
-	{ "https:///secrets/x", REF_E_VAULT, "", 0, "", "" },
-	/* short forms */
-	{ "myvault/x", 0, "myvault.vault.azure.net", 443, "x", "" },
-	{ "MyVault/X/", 0, "myvault.vault.azure.net", 443, "X", "" },
-	{ "myvault/x/" V32, 0, "myvault.vault.azure.net", 443, "x", V32 },
-	{ "kv.vault.azure.cn/x/0123456789abcdef0123456789abcdef", 0, "kv.vault.azure.cn", 443, "x", "0123456789abcdef0123456789abcdef" },
-	{ "KV.Vault.UsGovCloudApi.Net/db", 0, "kv.vault.usgovcloudapi.net", 443, "db", "" },
-	{ "abc/x", 0, "abc.vault.azure.net", 443, "x", "" },
-	{ "a-b-c/x", 0, "a-b-c.vault.azure.net", 443, "x", "" },
-	{ "abcdefghijklmnopqrstuvw9/x", 0, "abcdefghijklmnopqrstuvw9.vault.azure.net", 443, "x", "" },
-	{ "ab/x", REF_E_VAULT, "", 0, "", "" },
-	{ "abcdefghijklmnopqrstuvwxy/x", REF_E_VAULT, "", 0, "", "" },
-	{ "a--b/x", REF_E_VAULT, "", 0, "", "" },
-	{ "1vault/x", REF_E_VAULT, "", 0, "", "" },
-	{ "-vault/x", REF_E_VAULT, "", 0, "", "" },
-	{ "vault-/x", REF_E_VAULT, "", 0, "", "" },
-	{ "va_lt/x", REF_E_VAULT, "", 0, "", "" },
-	{ "vault:443/x", REF_E_VAULT, "", 0, "", "" },
-	{ "kv.example.com:443/x", REF_E_VAULT, "", 0, "", "" },
-	{ "bad..host/x", REF_E_VAULT, "", 0, "", "" },
-	{ "/x", REF_E_VAULT, "", 0, "", "" },
-	{ "myvault", REF_E_FORM, "", 0, "", "" },
-	{ "", REF_E_FORM, "", 0, "", "" },
-	{ "myvault/x/" V32 "/z", REF_E_FORM, "", 0, "", "" },
-	{ "myvault/x?y", REF_E_FORM, "", 0, "", "" },
-	{ "myvault/x#y", REF_E_FORM, "", 0, "", "" },
-	{ "myvault/", REF_E_NAME, "", 0, "", "" },
-	{ "myvault//" V32, REF_E_NAME, "", 0, "", "" },
-	{ "myvault/a_b", REF_E_NAME, "", 0, "", "" },
-	{ "myvault/x/y", REF_E_VERSION, "", 0, "", "" },
-};
-
-static void test_ref_table(void)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof refs / sizeof refs[0]; i++) {
-		ref r;
-		int rc = ref_parse(&r, refs[i].in);
-
-		CHECKM(rc == refs[i].rc, "%s: got %d want %d", refs[i].in, rc,
-		    refs[i].rc);
-		CHECKM(strcmp(r.host, refs[i].host) == 0, "%s: host %s",
-		    refs[i].in, r.host);
-		CHECKM(r.port == refs[i].port, "%s: port %u", refs[i].in, r.port);
-		CHECKM(strcmp(r.name, refs[i].name) == 0, "%s: name %s",
-		    refs[i].in, r.name);
-		CHECKM(strcmp(r.version, refs[i].version) == 0, "%s: version %s",
-		    refs[i].in, r.version);
-	}
-}
-
-static void test_ref_name_len(void)
-{
-	char in[256], name[REF_NAME_MAX + 2];
-	ref r;
-
-	memset(name, 'n', REF_NAME_MAX);
-	name[REF_NAME_MAX] = 0;
-	snprintf(in, sizeof in, "myvault/%s", name);
-	CHECK_EQ(ref_parse(&r, in), 0);
-	CHECK_STR(r.name, name);
-	snprintf(in, sizeof in, "https://h/secrets/%s/" V32, name);
-	CHECK_EQ(ref_parse(&r, in), 0);
-	CHECK_STR(r.name, name);
-	strcat(name, "n");
-	snprintf(in, sizeof in, "myvault/%s", name);
-	CHECK_EQ(ref_parse(&r, in), REF_E_NAME);
-	snprintf(in, sizeof in, "https://h/secrets/%s", name);
-	CHECK_EQ(ref_parse(&r, in), REF_E_NAME);
-}
-
-static void test_ref_target(void)
-{
-	static const char want[] = "/secrets/db-pass/" V32 "?api-version=2025-07-01";
-	char b[256];
-	ref r;
-
-	CHECK_EQ(ref_parse(&r, "myvault/db-pass"), 0);
-	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
-	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
-	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/secrets/db-pass/"), 0);
-	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
-	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
-	CHECK_EQ(ref_parse(&r, "myvault/db-pass/" V32), 0);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof b), 0);
-	CHECK_STR(b, want);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want), 0);
-	CHECK_STR(b, want);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want - 1), REF_E_SPACE);
-	CHECK_STR(b, "");
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, 17), REF_E_SPACE);
-	CHECK_STR(b, "");
-	CHECK_EQ(ref_target(&r, "a b", b, sizeof b), 0);
-	CHECK_STR(b, "/secrets/db-pass/" V32 "?api-version=a%20b");
-}
-
-static void test_ref_strerror(void)
-{
-	int c, d;
-
-	for (c = REF_E_SPACE; c <= 0; c++) {
-		CHECK(ref_strerror(c) != NULL);
-		for (d = REF_E_SPACE; d < c; d++)
-			CHECKM(strcmp(ref_strerror(c), ref_strerror(d)) != 0,
-			    "%d and %d share a message", c, d);
-	}
-}
-
-static const struct {
-	const char *in;
-	int rc;
-	const char *host, *name, *version;
-} envrefs[] = {
-	{ "plain value", 0, "", "", "" },
-	{ "", 0, "", "", "" },
-	{ "https://kv.vault.azure.net/secrets/x", 0, "", "", "" },
-	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)", 1,
-	  "kv.vault.azure.net", "db", "" },
-	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/" V32 ")", 1,
-	  "kv.vault.azure.net", "db", V32 },
-	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db)", 1,
-	  "myvault.vault.azure.net", "db", "" },
-	{ "@microsoft.keyvault(secretname=db;vaultname=myvault;SECRETVERSION=" V32 ")", 1,
-	  "myvault.vault.azure.net", "db", V32 },
-	{ "akv://myvault/db", 1, "myvault.vault.azure.net", "db", "" },
-	{ "akv://kv.vault.azure.cn/db/" V32, 1, "kv.vault.azure.cn", "db", V32 },
-	{ "@Microsoft.KeyVault(SecretUri=http://kv.vault.azure.net/secrets/db)",
-	  REF_E_SCHEME, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault)", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault;VaultName=myvault;SecretName=db)", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=d/b)", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=db;Color=red)", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db;VaultName=myvault)",
-	  REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault()", REF_E_FORM, "", "", "" },
-	{ "@Microsoft.KeyVault(VaultName=myvault;SecretName=a_b)", REF_E_NAME, "", "", "" },
-	{ "akv://myvault/", REF_E_NAME, "", "", "" },
-	{ "akv://k/db", REF_E_VAULT, "", "", "" },
-};
-
-static void test_ref_env(void)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof envrefs / sizeof envrefs[0]; i++) {
-		ref r;
-		int rc = ref_parse_env(&r, envrefs[i].in);
-
-		CHECKM(rc == envrefs[i].rc, "%s: got %d want %d", envrefs[i].in, rc,
-		    envrefs[i].rc);
-		CHECKM(strcmp(r.host, envrefs[i].host) == 0, "%s: host %s",
-		    envrefs[i].in, r.host);
-		CHECKM(strcmp(r.name, envrefs[i].name) == 0, "%s: name %s",
-		    envrefs[i].in, r.name);
-		CHECKM(strcmp(r.version, envrefs[i].version) == 0, "%s: version %s",
-		    envrefs[i].in, r.version);
-	}
-}
-
 static void test_no_proxy(void)
 {
 	static const struct {
@@ -520,20 +316,87 @@ static void test_url_zeroed(void)
 	}
 }
 
+/* Proxy URLs: curl's forms, userinfo percent-decoded, limits, and a
+ * failure leaves no byte of the password behind. */
+static void test_proxy(void)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		const char *host;
+		unsigned port;
+		int auth;
+		const char *user, *pass;
+	} t[] = {
+		{ "http://proxy.corp:3128", 0, "proxy.corp", 3128, 0, "", "" },
+		{ "HTTP://Proxy.Corp:3128/", 0, "proxy.corp", 3128, 0, "", "" },
+		{ "proxy.corp", 0, "proxy.corp", 1080, 0, "", "" },
+		{ "http://[::1]:8080", 0, "::1", 8080, 0, "", "" },
+		{ "http://bob:s3cret@127.0.0.1:3128", 0, "127.0.0.1", 3128, 1, "bob", "s3cret" },
+		{ "bob:s3cret@127.0.0.1:3128", 0, "127.0.0.1", 3128, 1, "bob", "s3cret" },
+		{ "http://bob@h", 0, "h", 1080, 1, "bob", "" },
+		{ "http://bob:@h:1", 0, "h", 1, 1, "bob", "" },
+		{ "http://DOM%5Cbob:p%40ss%3Aw%25rd@h:3", 0, "h", 3, 1, "DOM\\bob", "p@ss:w%rd" },
+		{ "http://a:b@c@h:3", 0, "h", 3, 1, "a", "b@c" }, /* the last @ ends it */
+		{ "http://bob:p%C3%A4ss@h", 0, "h", 1080, 1, "bob", "p\xc3\xa4ss" },
+		{ "https://h:3128", URL_E_SCHEME, "", 0, 0, "", "" },
+		{ "socks5://h:1080", URL_E_SCHEME, "", 0, 0, "", "" },
+		{ "http://h:3128/path", URL_E_PATH, "", 0, 0, "", "" },
+		{ "http://h:0", URL_E_PORT, "", 0, 0, "", "" },
+		{ "http://bob:pw@", URL_E_HOST, "", 0, 0, "", "" },
+		{ "http://b%3Aob:pw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%0Aw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%00w@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:pw%4@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:pw%@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p%zzw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+		{ "http://bob:p\tw@h", URL_E_USERINFO, "", 0, 0, "", "" },
+	};
+	static const url_proxy zero;
+	char in[URL_PROXY_PASS_MAX + 32], longpw[URL_PROXY_PASS_MAX + 2];
+	url_proxy p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		memset(&p, 0xa5, sizeof p);
+		rc = url_proxy_parse(&p, t[i].in);
+		CHECKM(rc == t[i].rc, "%s: rc %d", t[i].in, rc);
+		if (rc < 0) {
+			CHECKM(memcmp(&p, &zero, sizeof p) == 0, "%s: not wiped", t[i].in);
+			continue;
+		}
+		CHECKM(strcmp(p.host, t[i].host) == 0 && p.port == t[i].port, "%s: %s:%u",
+			t[i].in, p.host, p.port);
+		CHECKM(p.auth == t[i].auth && strcmp(p.user, t[i].user) == 0
+			&& strcmp(p.pass, t[i].pass) == 0, "%s: user/pass", t[i].in);
+	}
+	/* The password's limit, exactly. */
+	memset(longpw, 'x', URL_PROXY_PASS_MAX);
+	longpw[URL_PROXY_PASS_MAX] = 0;
+	snprintf(in, sizeof in, "http://u:%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), 0);
+	CHECK_EQ(strlen(p.pass), URL_PROXY_PASS_MAX);
+	longpw[URL_PROXY_PASS_MAX] = 'x';
+	longpw[URL_PROXY_PASS_MAX + 1] = 0;
+	snprintf(in, sizeof in, "http://u:%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), URL_E_USERINFO);
+	memset(longpw, 'u', URL_PROXY_USER_MAX + 1);
+	longpw[URL_PROXY_USER_MAX + 1] = 0;
+	snprintf(in, sizeof in, "http://%s@h", longpw);
+	CHECK_EQ(url_proxy_parse(&p, in), URL_E_USERINFO);
+}
+
 int main(void)
 {
+	test_proxy();
 	test_url_zeroed();
 	test_no_proxy();
-	test_ref_env();
 	test_url_table();
 	test_url_limits();
 	test_encode();
 	test_add_query();
 	test_host_header();
 	test_url_strerror();
-	test_ref_table();
-	test_ref_name_len();
-	test_ref_target();
-	test_ref_strerror();
 	T_END();
 }

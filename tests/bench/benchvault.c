@@ -1,11 +1,11 @@
 /*
  * benchvault: a compiled stand-in for the fake Key Vault, for `make bench`
- * only. The Python fake answers a request in ~140 us (its TLS write, its log,
- * its GIL), which hides azkv's own cost per secret; this one answers with
- * bytes the Python fake recorded earlier (tests/bench.py records them), so the
- * client sees the same responses, only sooner. TLS is OpenSSL's, as in the
- * Python fake (and as fast as a real server's: BearSSL's constant-time RSA
- * signs ten times slower, which would pad the handshake).
+ * only. The Python fake's time per request (its TLS write, its log, its GIL)
+ * hides azkv's own cost per secret; this one answers with bytes the Python
+ * fake recorded earlier (tests/bench/bench.py records them), so the client
+ * sees the same responses, only sooner. TLS is OpenSSL's, as in the Python
+ * fake (and as fast as a real server's: BearSSL's constant-time RSA signs
+ * much slower, which would pad the handshake).
  *
  *   benchvault ADDR PORT CERT.pem KEY.pem DIR
  *
@@ -14,7 +14,8 @@
  * GET /secrets/NAME[/...]; other names get a Key Vault 404, a request
  * without "Authorization: Bearer" a 401. One connection at a time,
  * keep-alive until the client closes. Prints "ready" once listening; runs
- * until killed. Never a test fixture: tests use tests/fake/fake_azure.py.
+ * until killed. With BENCHVAULT_CONNLOG=FILE set, appends a line to FILE
+ * for each connection accepted (the bench counts a client's handshakes). Never a test fixture: tests use tests/fake/fake_azure.py.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -183,6 +184,17 @@ static int listen_on(const char *addr, const char *port)
 	return fd;
 }
 
+static void log_conn(void)
+{
+	const char *path = getenv("BENCHVAULT_CONNLOG");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	if (f) {
+		fputs("connection\n", f);
+		fclose(f);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct bv_resp resp[BV_RESP_MAX];
@@ -214,6 +226,7 @@ int main(int argc, char **argv)
 			die("accept");
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		log_conn();
 		io = SSL_new(ctx);
 		if (io && SSL_set_fd(io, fd) == 1 && SSL_accept(io) == 1) {
 			serve(io, resp, nresp);

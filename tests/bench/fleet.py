@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fleet.py: a fleet booting at once (a benchmark, not a test).
 
-    tests/netns.sh -- python3 tests/fleet.py [N] [RATE]     (make fleet)
+    tests/netns.sh -- python3 tests/bench/fleet.py [N] [RATE]     (make fleet)
 
 Starts N azkv processes (default 200) at the same moment against the fake
 vault throttling above RATE requests per second (default 50) with 429 and
@@ -16,8 +16,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(HERE, "fake"))
+TESTS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TESTS)
+sys.path.insert(0, os.path.join(TESTS, "fake"))
 import fixtures as fx  # noqa: E402
 
 AZKV = os.path.join(ROOT, "bin", "azkv")
@@ -61,6 +62,6 @@ def main(argv):
 
 if __name__ == "__main__":
     if os.environ.get("AZKV_FAKE_UP") != "1":
-        os.execv(os.path.join(HERE, "netns.sh"),
-                 [os.path.join(HERE, "netns.sh"), "--", sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+        os.execv(os.path.join(TESTS, "netns.sh"),
+                 [os.path.join(TESTS, "netns.sh"), "--", sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
     sys.exit(main(sys.argv[1:]))

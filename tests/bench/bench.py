@@ -2,9 +2,9 @@
 """bench.py: azkv vs the tutorial curl + jq pipeline, on the fake Azure.
 
 A benchmark, never a test: it reports numbers and fails only if a run gives
-the wrong output. Run through tests/bench.sh (private netns with the fake).
+the wrong output. Run through tests/bench/bench.sh (private netns, the fake).
 
-    bench.py [--runs N] [--pipeline-only]
+    bench.py [--runs N] [--pipeline-only] [--curves-only]
 
 (a) bin/azkv get --cacert CA https://myvault.vault.azure.net/secrets/db-password
 (b) sh -c 'TOKEN=$(curl IMDS | jq -r .access_token); curl vault | jq -r .value'
@@ -17,14 +17,23 @@ high-water mark), so without /usr/bin/time the RSS column is only an upper bound
 Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
 of bin/azkv. Medians; the fake's own CPU is not counted.
 
-The vault: the Python fake answers a request in ~140 us, which would be most
-of what an extra secret costs and hide azkv's own share. So the bench first
-records the Python fake's answers for its secrets (over TLS, as any client
-gets them), closes the fake's vault listener, and serves the same bytes from
-build/benchvault (tests/benchvault.c, BearSSL, the same certificate) for every
+The vault: the Python fake's time per request would be most of what an
+extra secret costs and hide azkv's own share (README's bench section has the
+figures). So the bench first records the Python fake's answers for its
+secrets (over TLS, as any client gets them), closes the fake's vault
+listener, and serves the same bytes from build/benchvault
+(tests/bench/benchvault.c, OpenSSL, the same certificate) for every
 measured run, azkv's and the pipeline's alike. The 1-vs-10 line is repeated
 against the Python fake at the end, for comparison with earlier figures.
 Without build/benchvault, every run uses the Python fake.
+
+Curves by vault certificate (also alone with --curves-only): build/benchvault
+(OpenSSL, the client's curve order) with an RSA 2048, an ECDSA P-256 and an
+ECDSA P-384 certificate made here by the test CA; for each, azkv's
+connections (benchvault counts them), the curve -v reports and its
+instructions (callgrind). OpenSSL takes an ECDSA certificate only if its
+curve is in the client's supported_groups, so a client offering x25519
+alone needs a second connection there. AZKV=old/binary shows an older one.
 """
 import os
 import json
@@ -39,9 +48,10 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+TESTS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TESTS)
 sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
-sys.path.insert(0, os.path.join(HERE, "fake"))
+sys.path.insert(0, os.path.join(TESTS, "fake"))
 import fixtures as fx  # noqa: E402
 
 AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
@@ -57,8 +67,8 @@ TEN = ["db-password", "api-key", "conn-string", "empty", "multiline", "quotes",
 
 
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-HWM = os.path.join(ROOT, "build", "hwm")  # tests/hwm.c: VmHWM at the exit stop
-BENCHVAULT = os.path.join(ROOT, "build", "benchvault")  # tests/benchvault.c
+HWM = os.path.join(ROOT, "build", "hwm")  # tests/bench/hwm.c: VmHWM at the exit stop
+BENCHVAULT = os.path.join(ROOT, "build", "benchvault")  # tests/bench/benchvault.c
 IMDS = ("http://169.254.169.254/metadata/identity/oauth2/token"
         "?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net")
 
@@ -93,15 +103,19 @@ def record(ca, outdir):
             f.write(b"\r\n".join(lines) + sep + body)
 
 
-def start_benchvault(ca, tmp):
-    """Record, close the fake's vault, start build/benchvault on its address."""
+def start_benchvault(ca, tmp, cert=None, connlog=None):
+    """Record (once), close the fake's vault, start build/benchvault on its
+    address with the fake's certificate or cert (.pem and .key)."""
     rec = os.path.join(tmp, "responses")
-    os.mkdir(rec)
-    record(ca, rec)
+    if not os.path.isdir(rec):
+        os.mkdir(rec)
+        record(ca, rec)
     certs = os.environ["FAKE_CERTDIR"]
+    cert = cert or os.path.join(certs, "vault")
     fx.set_control({"vault": "unavailable"})
-    p = subprocess.Popen([BENCHVAULT, "127.0.0.1", "443", os.path.join(certs, "vault.pem"),
-                          os.path.join(certs, "vault.key"), rec], stdout=subprocess.PIPE)
+    env = dict(os.environ, BENCHVAULT_CONNLOG=connlog) if connlog else None
+    p = subprocess.Popen([BENCHVAULT, "127.0.0.1", "443", cert + ".pem", cert + ".key", rec],
+                         stdout=subprocess.PIPE, env=env)
     if p.stdout.readline() != b"ready\n":
         sys.exit("bench: build/benchvault did not start")
     return p
@@ -209,6 +223,54 @@ def tls_params(ca, env):
     return "?"
 
 
+def make_leaf(tmp, name, newkey):
+    """tmp/NAME.pem and .key: a vault leaf of key type newkey (openssl req
+    -newkey arguments) issued by the fake's test CA."""
+    ca, base = os.environ["FAKE_CERTDIR"], os.path.join(tmp, name)
+    run = lambda *a: subprocess.run(["openssl"] + list(a), check=True,  # noqa: E731
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(base + ".ext", "w") as f:
+        f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,"
+                "keyEncipherment\nextendedKeyUsage=serverAuth\n"
+                "subjectAltName=DNS:*.vault.azure.net\n")
+    run("req", "-new", "-nodes", "-newkey", *newkey, "-keyout", base + ".key",
+        "-out", base + ".csr", "-subj", "/CN=*.vault.azure.net")
+    run("x509", "-req", "-in", base + ".csr", "-CA", os.path.join(ca, "ca.pem"),
+        "-CAkey", os.path.join(ca, "ca.key"), "-CAcreateserial", "-CAserial",
+        os.path.join(tmp, "ca.srl"), "-days", "2", "-sha256", "-extfile", base + ".ext",
+        "-out", base + ".pem")
+    return base
+
+
+def curves_by_cert(ca, env, tmp):
+    """azkv against benchvault with RSA, ECDSA P-256 and P-384 certificates:
+    connections per run, the curve, instructions."""
+    print("curves by vault certificate (benchvault, client's curve order), %s:" % AZKV)
+    print("%-12s %12s %-8s %14s" % ("certificate", "connections", "curve", "instructions"))
+    for name, newkey in (("RSA 2048", ["rsa:2048"]),
+                         ("ECDSA P-256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+                         ("ECDSA P-384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"])):
+        base = make_leaf(tmp, name.replace(" ", "-"), newkey)
+        connlog = base + ".conns"
+        vault = start_benchvault(ca, tmp, base, connlog)
+        try:
+            open(connlog, "w").close()
+            p = subprocess.run([AZKV, "get", "-v", "--cacert", ca, URL], env=env,
+                               capture_output=True)
+            conns = len(open(connlog).read().splitlines())
+            curve = "?"
+            for line in p.stderr.decode().splitlines():
+                if " curve " in line:
+                    curve = line.rsplit(" curve ", 1)[1]
+            if p.returncode != 0:
+                curve = "exit %d" % p.returncode
+            ins = instructions([AZKV, "get", "--cacert", ca, URL], env) \
+                if os.access("/usr/bin/valgrind", os.X_OK) else 0
+            print("%-12s %12d %-8s %14d" % (name, conns, curve, ins))
+        finally:
+            stop_benchvault(vault)
+
+
 def check(m, want, what):
     if m[4] != 0 or m[3] != want:
         sys.exit("bench: %s gave exit %s and %r, want %r" % (what, m[4], m[3][:80], want[:80]))
@@ -239,6 +301,7 @@ def one_vs_ten(ca, env, runs, label):
 def main(argv):
     runs = 15
     pipeline_only = "--pipeline-only" in argv
+    curves_only = "--curves-only" in argv
     if "--runs" in argv:
         runs = max(10, int(argv[argv.index("--runs") + 1]))
     ca = os.environ["AZKV_TEST_CA"]
@@ -249,6 +312,10 @@ def main(argv):
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "CA": ca}
     fx.set_control({})
     with tempfile.TemporaryDirectory(prefix="azkv-bench.") as tmp:
+        if curves_only or (have_azkv and not pipeline_only and os.access(BENCHVAULT, os.X_OK)):
+            curves_by_cert(ca, env, tmp)
+        if curves_only:
+            return 0
         vault = None
         if os.access(BENCHVAULT, os.X_OK):
             vault = start_benchvault(ca, tmp)
@@ -302,5 +369,5 @@ def measure_all(ca, env, runs, pipeline_only, compiled):
 
 if __name__ == "__main__":
     if os.environ.get("AZKV_FAKE_UP") != "1":
-        sys.exit("bench.py: run it through tests/bench.sh")
+        sys.exit("bench.py: run it through tests/bench/bench.sh")
     sys.exit(main(sys.argv[1:]))
