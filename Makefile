@@ -16,8 +16,9 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c src/der.c src/rc2.c src/pkey.c
-UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c src/der.c src/rc2.c src/pkey.c \
+	src/jwk.c src/tags.c
+UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -50,6 +51,12 @@ build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) bui
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \
 		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
+
+# rsaenc (local wrap) against BearSSL's private-key decryption.
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/rsaenc.c src/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/rsaenc.c \
+		build/bearssl-host/libbearssl.a
 
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
@@ -128,7 +135,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12
+FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12 jwk
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

@@ -30,6 +30,8 @@ curl jq ca-certificates binutils cryptsetup-bin coreutils patch
 nginx-light haproxy gnutls-bin libssl-dev"
 # tests/e2e/proxies.py runs azkv through real proxies
 DEPS+=" squid tinyproxy"
+# tests/fake/fake_keys.py: the fake vault's keys (RSA OAEP, AES key wrap)
+DEPS+=" python3-cryptography"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"

@@ -89,3 +89,20 @@ long b64_encode(char *out, size_t cap, const void *in, size_t n)
 	out[o] = 0;
 	return (long)o;
 }
+
+long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n)
+{
+	long len = b64_encode(out, cap, in, n), i;
+
+	for (i = 0; i < len; i++) {
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+		else if (out[i] == '=')
+			break;
+	}
+	if (len >= 0)
+		out[i] = 0;
+	return len < 0 ? -1 : i;
+}

@@ -24,4 +24,8 @@ long b64_encode(char *out, size_t cap, const void *in, size_t n);
 /* Decode in[n] into out[cap]; returns the decoded length or -1. */
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
 
+/* As b64_encode (out needs room for the padded form), then made unpadded
+ * base64url (RFC 4648 section 5: what Key Vault's JSON binary fields carry). */
+long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n);
+
 #endif

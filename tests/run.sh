@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2"
+UNITS="str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -55,6 +55,8 @@ make -s build/unit-asan/diff_rsa || { echo "0 passed, 1 failed"; exit 1; }
 suite rsa-vs-bearssl build/unit-asan/diff_rsa
 make -s build/unit-asan/test_pkcs12 || { echo "0 passed, 1 failed"; exit 1; }
 suite pkcs12-vs-openssl build/unit-asan/test_pkcs12
+make -s build/unit-asan/diff_rsaenc || { echo "0 passed, 1 failed"; exit 1; }
+suite rsaenc-vs-bearssl build/unit-asan/diff_rsaenc
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
@@ -64,6 +66,7 @@ make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
+suite keys tests/netns.sh -- python3 tests/e2e/keys.py
 suite proxies tests/netns.sh -- python3 tests/e2e/proxies.py
 suite chains tests/netns.sh -- python3 tests/e2e/chains.py
 suite servers tests/netns.sh -- python3 tests/e2e/servers.py
