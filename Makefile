@@ -87,10 +87,13 @@ fleet: all
 check-valgrind:
 	tests/valgrind.sh
 
-# make install PREFIX=/usr/local [DESTDIR=...]: the binary and the man page.
+# make install PREFIX=/usr/local [DESTDIR=...]: the binary, the man page and
+# the clevis pin (clevis/clevis-{en,de}crypt-azkv, next to azkv on PATH).
 PREFIX ?= /usr/local
 install: all
 	install -D -m 0755 bin/azkv $(DESTDIR)$(PREFIX)/bin/azkv
+	install -D -m 0755 clevis/clevis-encrypt-azkv $(DESTDIR)$(PREFIX)/bin/clevis-encrypt-azkv
+	install -D -m 0755 clevis/clevis-decrypt-azkv $(DESTDIR)$(PREFIX)/bin/clevis-decrypt-azkv
 	install -D -m 0644 docs/azkv.1 $(DESTDIR)$(PREFIX)/share/man/man1/azkv.1
 
 clean:

@@ -62,6 +62,7 @@ make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
+suite clevis tests/netns.sh -- python3 tests/e2e/clevis.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
 suite arm64 make -s test-arm64
