@@ -404,6 +404,123 @@ def t_luks_pass_denied(tmp):
     return None if p.returncode != 0 and not p.stdout else "exit %d, %d bytes" % (p.returncode, len(p.stdout))
 
 
+# ---- boot kit: initramfs-tools hook and local-top, dracut module -----------
+
+KIT = os.path.join(PINDIR, "initramfs-tools")
+
+
+def t_initramfs_hook(tmp):
+    """hook: prereq clevis; copy_exec the pin and azkv into /usr/bin side by side"""
+    log = os.path.join(tmp, "calls")
+    stub = os.path.join(tmp, "hook-functions")
+    with open(stub, "w") as f:
+        f.write('copy_exec() { echo "copy_exec $*" >> %s; }\n' % log)
+    hook = os.path.join(KIT, "hooks", "azkv-clevis")
+    p = subprocess.run(["/bin/sh", hook, "prereqs"], capture_output=True)
+    if p.stdout.strip() != b"clevis":
+        return "prereqs printed %r" % p.stdout
+    b = make_bin(tmp)
+    p = subprocess.run(["/bin/sh", hook], env=env(tmp, HOOK_FUNCTIONS=stub), capture_output=True)
+    if p.returncode != 0:
+        return "exit %d: %r" % (p.returncode, p.stderr)
+    want = ["copy_exec %s/clevis-decrypt-azkv /usr/bin/clevis-decrypt-azkv" % b,
+            "copy_exec %s/azkv /usr/bin/azkv" % b]
+    calls = open(log).read().splitlines()
+    if calls != want:
+        return "hook calls %r" % calls
+    p = subprocess.run(["/bin/sh", hook], env=env(tmp, HOOK_FUNCTIONS=stub, PATH="/nonexistent"),
+                       capture_output=True)
+    return None if p.returncode != 0 else "no pin on PATH, yet exit 0"
+
+
+def chroot_sh(root):
+    """root/bin/sh: the host's dash and the libraries ldd names, as copy_exec does."""
+    os.makedirs(os.path.join(root, "bin"))
+    shutil.copy("/bin/dash", os.path.join(root, "bin", "sh"))
+    for lib in re.findall(r"(/\S+) \(0x", subprocess.run(["ldd", "/bin/dash"], capture_output=True,
+                                                           text=True).stdout):
+        dst = os.path.join(root, lib.lstrip("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy(lib, dst)
+
+
+def local_top(tmp, net_confs, resolv=None):
+    """Run local-top/azkv-clevis in a chroot whose /scripts/functions stands
+    in for initramfs-tools: configure_networking writes net_confs into /run,
+    as klibc ipconfig does. Returns (rc, resolv.conf text or None, calls)."""
+    root = os.path.join(tmp, "root")
+    chroot_sh(root)
+    for d in ("scripts/local-top", "run", "etc"):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    writes = "".join("echo '%s' > /run/net-%s.conf\n" % (text, dev) for dev, text in net_confs.items())
+    with open(os.path.join(root, "scripts", "functions"), "w") as f:
+        f.write("configure_networking() {\necho called > /run/calls\n%s}\n" % writes)
+    shutil.copy(os.path.join(KIT, "scripts", "local-top", "azkv-clevis"),
+                os.path.join(root, "scripts", "local-top", "azkv-clevis"))
+    if resolv is not None:
+        with open(os.path.join(root, "etc", "resolv.conf"), "w") as f:
+            f.write(resolv)
+    p = subprocess.run([shutil.which("chroot"), root, "/bin/sh", "/scripts/local-top/azkv-clevis"],
+                       env={"PATH": "/bin"}, capture_output=True, timeout=30)
+    rpath = os.path.join(root, "etc", "resolv.conf")
+    text = open(rpath).read() if os.path.exists(rpath) else None
+    calls = os.path.exists(os.path.join(root, "run", "calls"))
+    return p.returncode, text, calls, p.stderr
+
+
+def t_local_top_network_and_resolver(tmp):
+    """local-top: configure_networking, then ipconfig's DNS servers into resolv.conf"""
+    rc, text, calls, err = local_top(tmp, {
+        "ens3": "DEVICE=ens3\nIPV4ADDR=10.0.2.15\nIPV4DNS0=10.0.2.3\nIPV4DNS1=0.0.0.0",
+        "ens4": "DEVICE=ens4\nIPV4DNS0=192.0.2.53\nIPV4DNS1=192.0.2.54"})
+    if rc != 0 or not calls:
+        return "exit %d, configure_networking called: %r, %r" % (rc, calls, err)
+    want = "nameserver 10.0.2.3\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n"
+    return None if text == want else "resolv.conf %r" % text
+
+
+def t_local_top_keeps_resolver(tmp):
+    """local-top: an existing resolv.conf is kept; no DNS learnt: none written"""
+    rc, text, _, err = local_top(tmp, {"ens3": "IPV4DNS0=10.0.2.3"}, resolv="nameserver 192.0.2.1\n")
+    if rc != 0 or text != "nameserver 192.0.2.1\n":
+        return "exit %d, resolv.conf %r %r" % (rc, text, err)
+    shutil.rmtree(os.path.join(tmp, "root"))
+    rc, text, _, err = local_top(tmp, {"ens3": "IPV4DNS0=0.0.0.0"})
+    return None if rc == 0 and text is None else "exit %d, resolv.conf %r" % (rc, text)
+
+
+def t_local_top_prereqs(tmp):
+    """local-top answers prereqs with nothing, without sourcing anything"""
+    p = subprocess.run(["sh", os.path.join(KIT, "scripts", "local-top", "azkv-clevis"), "prereqs"],
+                       capture_output=True)
+    return None if p.returncode == 0 and p.stdout.strip() == b"" else "%d %r" % (p.returncode, p.stdout)
+
+
+def t_dracut_module(tmp):
+    """dracut: depends clevis network; the pin and azkv in /usr/bin; rd.neednet=1"""
+    b = make_bin(tmp)
+    initdir = os.path.join(tmp, "initrd")
+    log = os.path.join(tmp, "calls")
+    script = ('require_binaries() { for b; do command -v "$b" >/dev/null || return 1; done; }\n'
+              'inst_simple() { echo "inst_simple $*" >> %s; }\n'
+              'initdir=%s; moddir=/m\n. %s\ncheck; echo "check=$?"; depends; install\n'
+              % (log, initdir, os.path.join(PINDIR, "dracut", "60clevis-pin-azkv", "module-setup.sh")))
+    p = subprocess.run(["bash", "-c", script], env=env(tmp), capture_output=True)
+    out = p.stdout.decode()
+    if p.returncode != 0 or "check=0" not in out or "clevis network" not in out:
+        return "check/depends said %r %r" % (out, p.stderr)
+    calls = open(log).read().splitlines()
+    want = ["inst_simple %s/clevis-decrypt-azkv /usr/bin/clevis-decrypt-azkv" % b,
+            "inst_simple %s/azkv /usr/bin/azkv" % b]
+    if calls != want:
+        return "install() calls %r" % calls
+    conf = os.path.join(initdir, "etc", "cmdline.d", "99clevis-pin-azkv.conf")
+    if open(conf).read() != "rd.neednet=1\n":
+        return "cmdline.d holds %r" % open(conf).read()
+    p = subprocess.run(["bash", "-c", script], env=env(tmp, PATH="/usr/bin:/bin"), capture_output=True)
+    return None if "check=1" in p.stdout.decode() else "check without the pin: %r" % p.stdout
+
+
 CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
 
 

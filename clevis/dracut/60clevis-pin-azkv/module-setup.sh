@@ -1,0 +1,23 @@
+#!/bin/bash
+# dracut module 60clevis-pin-azkv: the azkv clevis pin in a dracut initramfs.
+# clevis's module (60clevis) brings clevis, jose and the LUKS askpass; this
+# one adds clevis-decrypt-azkv and azkv (static) in /usr/bin, side by side,
+# and rd.neednet=1 so dracut brings the network up (DHCP unless ip= says
+# otherwise; dracut writes resolv.conf). Install: cp -r 60clevis-pin-azkv
+# /usr/lib/dracut/modules.d/ and dracut -f.
+check() {
+	require_binaries clevis-decrypt-azkv azkv || return 1
+	return 0
+}
+
+depends() {
+	echo clevis network
+	return 0
+}
+
+install() {
+	inst_simple "$(command -v clevis-decrypt-azkv)" /usr/bin/clevis-decrypt-azkv
+	inst_simple "$(command -v azkv)" /usr/bin/azkv
+	mkdir -p "$initdir/etc/cmdline.d"
+	echo "rd.neednet=1" > "$initdir/etc/cmdline.d/99clevis-pin-azkv.conf"
+}
