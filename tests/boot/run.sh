@@ -2,13 +2,14 @@
 # tests/boot/run.sh: `make test-boot`. Boots a real Debian kernel under
 # qemu-system-x86_64 (TCG) with a tiny initramfs whose /init fetches a LUKS
 # key from the fake Azure with examples/initramfs-tools/azkv-keyscript, and
-# checks the key byte for byte.
+# checks the key byte for byte; then boots again to unlock a LUKS2 disk bound
+# with the azkv clevis pin (Debian's clevis, jose, cryptsetup in the guest).
 #   1. install qemu-system-x86 and busybox-static if missing (needs root)
 #   2. build bin/azkv if missing (make test-boot builds it first)
 #   3. the kernel: the package linux-image-amd64 depends on, fetched with
 #      `apt-get download` into build/boot/ (never installed into /boot) and
 #      reduced by `boot.py prepare` to build/boot/kernel-PKG/ (vmlinuz, config,
-#      the NIC modules): kept between runs, fetched again when the package changes
+#      the NIC and virtio disk modules): kept between runs, fetched again when the package changes
 #   4. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
 #      network namespace, its user-mode network reaches only the fake
 # Ends with "boot: N passed, N failed". Environment: see tests/boot/boot.py.
@@ -47,7 +48,8 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || fail kernel "apt-cache: linux-image-amd64 depends on no linux-image-* package"
 kdir=build/boot/kernel-$pkg
-if [ ! -f "$kdir/kernel.json" ]; then
+# a cache from before the clevis boot lacks the disk driver: prepare again
+if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"disk"' "$kdir/kernel.json"; then
 	mkdir -p build/boot/deb
 	rm -f build/boot/deb/*.deb
 	echo "# fetching $pkg (apt-get download, not installed)"
