@@ -16,7 +16,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c
+	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/jwk.c src/tags.c
 UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)

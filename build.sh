@@ -26,7 +26,7 @@ PINS=$ROOT/vendor/PINS
 APTDIR=$ROOT/vendor/.apt
 STAMP=.azkv-fetched
 DEPS="musl-tools gcc make xz-utils file openssl python3 iproute2 util-linux
-curl jq ca-certificates binutils cryptsetup-bin coreutils
+curl jq ca-certificates binutils cryptsetup-bin coreutils python3-cryptography
 clevis clevis-luks jose"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.

@@ -61,3 +61,31 @@ long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 		return -1;
 	return (long)o;
 }
+
+long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n)
+{
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t o = 0, i, need = n / 3 * 4 + (n % 3 ? n % 3 + 1 : 0);
+	unsigned long acc = 0;
+	int bits = 0;
+
+	if (need >= cap) {
+		if (cap > 0)
+			out[0] = 0;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = a[(acc >> bits) & 63];
+		}
+		acc &= (1UL << bits) - 1;
+	}
+	if (bits > 0)
+		out[o++] = a[(acc << (6 - bits)) & 63];
+	out[o] = 0;
+	return (long)o;
+}

@@ -19,4 +19,9 @@ int b64_digit(int c, int *alpha);
 /* Decode in[n] into out[cap]; returns the decoded length or -1. */
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n);
 
+/* Encode in[n] as unpadded base64url (RFC 4648 §5, what Key Vault's JSON
+ * binary fields carry) into out[cap] plus a NUL; returns the length or -1
+ * if it does not fit (out emptied). */
+long b64_url_encode(char *out, size_t cap, const unsigned char *in, size_t n);
+
 #endif

@@ -18,11 +18,15 @@ typedef struct kv_op {
 	char target[REF_NAME_MAX + REF_VERSION_MAX + 48];
 	char hosthdr[URL_HOST_MAX + 8];
 	int last;
+	const char *method; /* GET, or POST with body (keys) */
+	const char *body;
+	size_t blen;
+	int cls400;         /* the class of a 400: ERR_MALFORMED unless set */
 } kv_op;
 
 static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 {
-	http_hdr h[3];
+	http_hdr h[4];
 	size_t nh = 0;
 	long len;
 	int rc;
@@ -31,8 +35,10 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
 	if (tok)
 		h[nh++] = (http_hdr){ "Authorization", tok->access, "Bearer " };
-	len = http_req_fmt(c->req, sizeof c->req, "GET", op->hosthdr, op->target,
-		h, nh, NULL, 0, !op->last);
+	if (op->body)
+		h[nh++] = (http_hdr){ "Content-Type", "application/json", NULL };
+	len = http_req_fmt(c->req, sizeof c->req, op->method, op->hosthdr, op->target,
+		h, nh, op->body, op->blen, !op->last);
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "%s: %s", op->what, http_strerror((int)len));
 	if ((size_t)len > c->req_used)
@@ -41,7 +47,7 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
 			c->trust, c->deadline, e) < 0)
 		return -1;
-	logv("%s: GET%s (request %lu on this connection)", op->what,
+	logv("%s: %s%s (request %lu on this connection)", op->what, op->method,
 		tok ? " with token" : " without token", c->vault.requests + 1);
 	http_resp_init(&c->resp, c->body, sizeof c->body, 0);
 	rc = conn_exchange(&c->vault, c->req, (size_t)len, &c->resp, c->deadline, e);
@@ -145,8 +151,11 @@ static int kv_failed(client *c, kv_op *op, err *e)
 	if (st >= 300 && st < 400)
 		return err_set(e, ERR_MALFORMED, "%s: unexpected redirect (HTTP %d), not followed",
 			op->what, st);
-	if (st == 404 || (st == 403 && str_find(text, "SecretDisabled")))
+	if (st == 404 || (st == 403 && (str_find(text, "SecretDisabled")
+		|| str_find(text, "KeyDisabled"))))
 		cls = ERR_NOTFOUND;
+	else if (st == 400 && op->cls400)
+		cls = op->cls400;
 	else if (st == 401 || st == 403)
 		cls = ERR_DENIED;
 	else if (st == 408 || st == 429 || st >= 500)
@@ -179,24 +188,16 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e)
 {
-	const char *resource;
-	kv_op op;
+	char what[sizeof ((kv_op *)0)->what], target[sizeof ((kv_op *)0)->target];
+	kv_req q = { what, target, NULL, last, 0 };
 	int rc;
 
-	memset(&op, 0, sizeof op);
-	op.r = r;
-	op.last = last;
-	fmt(op.what, sizeof op.what, "secret %s/%s%s%s", r->host, r->name,
+	fmt(what, sizeof what, "secret %s/%s%s%s", r->host, r->name,
 		r->version[0] ? "/" : "", r->version);
-	if (ref_target(r, KV_API, op.target, sizeof op.target) < 0)
-		return err_set(e, ERR_USAGE, "%s: reference too long", op.what);
-	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
-		r->host, r->port);
-	resource = vault_resource(c, &op, e);
-	if (!resource || get_authed(c, &op, resource, e) < 0)
+	if (ref_target(r, KV_API, target, sizeof target) < 0)
+		return err_set(e, ERR_USAGE, "%s: reference too long", what);
+	if (kv_call(c, r, &q, e) < 0)
 		return -1;
-	if (c->resp.status != 200)
-		return kv_failed(c, &op, e);
 	rc = az_secret_parse((const char *)c->body, c->resp.body_len, out, cap, n);
 	if (rc == 0 && raw) {
 		explicit_bzero(out, *n);
@@ -206,7 +207,32 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	}
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "%s: %s", op.what, az_strerror(rc));
-	logv("%s: %zu bytes", op.what, *n);
+		return err_set(e, ERR_MALFORMED, "%s: %s", what, az_strerror(rc));
+	logv("%s: %zu bytes", what, *n);
+	return 0;
+}
+
+int kv_call(client *c, const ref *r, const kv_req *q, err *e)
+{
+	const char *resource;
+	kv_op op;
+
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.last = q->last;
+	op.method = q->body ? "POST" : "GET";
+	op.body = q->body;
+	op.blen = q->body ? strlen(q->body) : 0;
+	op.cls400 = q->cls400;
+	if (str_copy(op.what, sizeof op.what, q->what) < 0
+		|| str_copy(op.target, sizeof op.target, q->target) < 0)
+		return err_set(e, ERR_USAGE, "%s: reference too long", q->what);
+	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
+		r->host, r->port);
+	resource = vault_resource(c, &op, e);
+	if (!resource || get_authed(c, &op, resource, e) < 0)
+		return -1;
+	if (c->resp.status != 200)
+		return kv_failed(c, &op, e);
 	return 0;
 }

@@ -7,11 +7,14 @@
 #include "b64.h"
 #include "client.h"
 #include "fmt.h"
+#include "keyop.h"
 #include "log.h"
+#include "meta.h"
 #include "out.h"
 #include "pem.h"
 #include "ref.h"
 #include "str.h"
+#include "tags.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -36,6 +39,7 @@ static const char usage_text[] =
 "usage: azkv get [OPTIONS] SECRET...\n"
 "       azkv exec [OPTIONS] -- PROGRAM [ARGS...]\n"
 "       azkv token [OPTIONS] [--resource URI]\n"
+"       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY  < INPUT\n"
 "       azkv --help | --version\n"
 "\n"
 "Read Azure Key Vault secrets with the host's managed identity.\n"
@@ -46,6 +50,9 @@ static const char usage_text[] =
 "(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
 "SecretName=N[;SecretVersion=X]) or akv://VAULT/NAME[/VERSION]) by the\n"
 "secret, then executes PROGRAM; if any reference fails, nothing runs.\n"
+"KEY is https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION];\n"
+"wrap/unwrap/encrypt/decrypt read stdin (up to 64 KiB), print the result.\n"
+"tag:NAME as SECRET or KEY is the reference held in the VM's tag NAME.\n"
 "\n"
 "options:\n"
 "  -n, --newline           print a newline after each value or token\n"
@@ -81,7 +88,10 @@ static const char usage_text[] =
 "      --mode OCTAL        mode of written files (default 0600)\n"
 "      --owner UID:GID     owner of written files (numeric)\n"
 "      --decode base64     decode each value from base64 before output\n"
-"      --json              get: print each whole secret bundle (JSON)\n"
+"      --json              get: print each whole secret bundle (JSON);\n"
+"                          wrap, encrypt: {\"kid\", \"alg\", \"value\"}\n"
+"      --alg ALG           key algorithm: RSA-OAEP-256 (default), RSA-OAEP,\n"
+"                          RSA1_5; A128KW, A192KW, A256KW (Managed HSM)\n"
 "      --allow-missing     exec: run even if some references failed\n"
 "                          (those variables are removed, with a warning)\n"
 "      --keep-identity-env exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
@@ -99,7 +109,7 @@ static const char usage_text[] =
 typedef struct cli {
 	/* what every run writes first, the big rarely-used members last: a run
 	 * touches one or two pages of it */
-	int cmd; /* 'g' get, 't' token, 'x' exec */
+	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
@@ -110,6 +120,7 @@ typedef struct cli {
 	long wait;
 	const char *cacert;
 	const char *resource;
+	keyop_opts key; /* cmd 'k' */
 	size_t nsecrets;
 	size_t nresolve;
 	out_opts file;
@@ -204,6 +215,7 @@ static int is_value_opt(const char *name)
 		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
 		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
 		"--mode", "--owner", "--decode", "--proxy", "--pem-key", "--pem-certs",
+		"--alg",
 	};
 	size_t i;
 
@@ -236,6 +248,8 @@ static int value_opt(const char *name, const char *v, err *e)
 		return opts.resource = v, 1;
 	if (strcmp(name, "--proxy") == 0)
 		return opts.proxy = v, 1;
+	if (strcmp(name, "--alg") == 0)
+		return opts.key.alg = v, 1;
 	return file_opt(name, v, e);
 }
 
@@ -268,7 +282,15 @@ static int operand(const char *a, err *e)
 			return opts.cmd = 't', 0;
 		if (strcmp(a, "exec") == 0)
 			return opts.cmd = 'x', 0;
+		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
+			if (strcmp(a, keyop_name(opts.key.op)) == 0)
+				return opts.cmd = 'k', 0;
 		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
+	}
+	if (opts.cmd == 'k') {
+		if (opts.key.key)
+			return err_set(e, ERR_USAGE, "%s: one KEY only", keyop_name(opts.key.op));
+		return opts.key.key = a, 0;
 	}
 	if (opts.cmd != 'g')
 		return err_set(e, ERR_USAGE, "token: unexpected argument %s", a);
@@ -555,7 +577,15 @@ static int parse_refs(ref *refs, err *e)
 	int rc;
 
 	for (i = 0; i < opts.nsecrets; i++) {
-		rc = ref_parse(&refs[i], opts.secrets[i]);
+		const char *tag = tags_ref(opts.secrets[i]);
+		char val[TAGS_VALUE_MAX + 1];
+
+		if (tag && meta_tag(&cl, tag, val, sizeof val, e) < 0)
+			return -1;
+		rc = ref_parse(&refs[i], tag ? val : opts.secrets[i]);
+		if (rc < 0 && tag)
+			return err_set(e, ERR_USAGE, "tag %s: value is not a secret reference: %s",
+				tag, ref_strerror(rc));
 		if (rc < 0)
 			return err_set(e, ERR_USAGE, "secret reference %s: %s",
 				opts.secrets[i], ref_strerror(rc));
@@ -707,6 +737,15 @@ static int cmd_token(err *e)
 	return print_value(tok->access, tok->len, e);
 }
 
+static int cmd_key(err *e)
+{
+	if (!opts.key.key)
+		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", keyop_name(opts.key.op));
+	opts.key.json = opts.json;
+	opts.key.newline = opts.newline;
+	return keyop_run(&cl, &opts.key, e);
+}
+
 int main(int argc, char **argv)
 {
 	err e = { 0, 0, "" };
@@ -729,7 +768,7 @@ int main(int argc, char **argv)
 		rc = setup(&e);
 		if (rc == 0)
 			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
-				: cmd_token(&e);
+				: opts.cmd == 'k' ? cmd_key(&e) : cmd_token(&e);
 		client_done(&cl);
 		explicit_bzero(arena, arena_used);
 	}

@@ -90,6 +90,7 @@ cat > "$tmp/hosts" <<EOF
 127.0.0.1 stall.vault.azure.net kv-test-01.vault.azure.net
 127.0.0.1 kv.vault.contoso.test kv.contoso.test
 127.0.0.1 kv.vault.azure.cn kv.vault.usgovcloudapi.net
+127.0.0.1 myhsm.managedhsm.azure.net
 127.0.0.2 login.microsoftonline.com login.chinacloudapi.cn login.microsoftonline.us
 EOF
 mount --bind "$tmp/hosts" /etc/hosts || exit 1

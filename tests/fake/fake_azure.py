@@ -113,9 +113,12 @@ import time
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
+import fake_keys
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMDS_PATH = "/metadata/identity/oauth2/token"
 IMDS_API = "2018-02-01"
+TAGS_PATH = "/metadata/instance/compute/tagsList"
 KV_APIS = {"2015-06-01", "2016-10-01", "7.0", "7.1", "7.2", "7.3", "7.4",
            "7.5", "7.6", "7.6-preview.2", "2025-06-01-preview", "2025-07-01"}
 SELECTORS = ("client_id", "object_id", "msi_res_id")
@@ -687,8 +690,22 @@ def issue(ctx, params):
 
 
 
+def imds_tags(ctx):
+    """The VM's tags: the control's "imds_tags" (a list, or raw text) if
+    set, else the fixture's "vm_tags"."""
+    req = ctx.req
+    if not re.match(r"^20\d\d-\d\d-\d\d$", req.query.get("api-version") or ""):
+        return imds_error(400, "invalid_request",
+                          "Bad request. api-version is invalid or was not specified in the url")
+    tags = CONTROL.get("imds_tags", FIX.get("vm_tags", []))
+    return Resp(200, tags if isinstance(tags, str) else dumps(tags))
+
+
 def handle_imds(ctx):
     req = ctx.req
+    if req.path == TAGS_PATH and req.method == "GET" and req.header("metadata") == "true" \
+            and not req.qdup:
+        return imds_tags(ctx)
     if req.path != IMDS_PATH:
         return imds_error(404, "not_found", "Not found")
     if req.method != "GET":
@@ -1275,9 +1292,12 @@ def handle_vault(ctx):
     if vc is None:
         return kv_error(400, "BadParameter", "Unknown vault host %s" % ctx.host)
     m = SECRET_PATH_RE.match(req.path)
-    if req.method != "GET":
+    keys = req.path.startswith("/keys/")
+    if req.method != "GET" and not keys:
         return kv_error(405, "BadParameter", "The requested HTTP method is not allowed")
-    if not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
+    if keys:
+        pass
+    elif not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
         return kv_error(400, "BadParameter", "The request URI is invalid: %s" % req.path)
     api = req.query.get("api-version")
     if not api:
@@ -1298,6 +1318,8 @@ def handle_vault(ctx):
     if norm_res(tok["resource"]) != norm_res(vc["resource"]):
         return challenge(vc, "AKV10022: Invalid audience. Expected %s, found: %s." % (
             vc["resource"], tok["resource"]))
+    if keys:
+        return fake_keys.handle(ctx, kv_error, Resp, dumps)
     name, version = m.group(1), m.group(2) or ""
     resp = vault_secret(ctx, vc, name, version)
     sec = FIX["secrets"].get(name.lower()) or {}
@@ -1706,6 +1728,7 @@ def main():
     with open(OPTS.fixture, encoding="utf-8") as f:
         FIX = json.load(f)
     CONTROL = Control(OPTS.control)
+    fake_keys.init(FIX, OPTS.certdir)
     listeners = [Listener("imds", parse_addrs(OPTS.imds), handle_imds),
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
                  Listener("vault", parse_addrs(OPTS.vault), handle_vault,

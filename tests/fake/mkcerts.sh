@@ -23,6 +23,7 @@ cd "$d"
 rm -rf work && mkdir work
 GOOD_SAN='DNS:*.vault.azure.net,DNS:vault.azure.net,DNS:*.contoso.test,DNS:*.vault.contoso.test,DNS:localhost,IP:127.0.0.1'
 GOOD_SAN="$GOOD_SAN,DNS:*.vault.azure.cn,DNS:*.vault.usgovcloudapi.net"
+GOOD_SAN="$GOOD_SAN,DNS:*.managedhsm.azure.net"
 ENTRA_SAN='DNS:login.microsoftonline.com,DNS:login.chinacloudapi.cn,DNS:login.microsoftonline.us'
 
 ossl() { openssl "$@" 2>work/openssl.err || { cat work/openssl.err >&2; exit 1; }; }
