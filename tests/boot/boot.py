@@ -407,7 +407,7 @@ def run(kdir):
 
 # ---- second boot: a LUKS2 volume bound with the azkv clevis pin ------------
 
-CLEVIS_KEY = "https://%s/keys/luks-kek" % VAULT
+CLEVIS_KEY = "https://%s/keys/rsa2048" % VAULT
 CLEVIS_SLOT = 1
 # What Debian's clevis hook puts in an initramfs, as far as unlocking a LUKS2
 # token needs it (luksmeta, curl and the other pins are for LUKS1 and tang).

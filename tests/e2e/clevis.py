@@ -28,8 +28,8 @@ import e2e as E  # noqa: E402
 
 fx, ROOT, AZKV, VAULT = E.fx, E.ROOT, E.AZKV, E.VAULT
 PINDIR = os.path.join(ROOT, "clevis")
-# The fixture's RSA key-encryption key (tests/fake/secrets.json "keys").
-KEY_NAME = "luks-kek"
+# The fixture's RSA 2048 key (tests/fake/secrets.json "keys").
+KEY_NAME = "rsa2048"
 KEY = VAULT + "/keys/" + KEY_NAME
 VERSIONED = re.compile(re.escape(KEY) + r"/[0-9a-f]{32}$")
 # Data with NUL, 0xff and every other byte value, not a multiple of 16.
@@ -98,13 +98,22 @@ def sealed(tmp, cfg=None):
 
 
 def ops(reqs):
-    """(operation, version, alg) of each key operation request."""
+    """(operation, version, alg) of each key request: ("get", version, None)
+    for reading the key (azkv wraps with an RSA key's public half locally),
+    ("wrapkey" | "unwrapkey", version, alg) for the vault's operations."""
     out = []
     for r in reqs:
-        m = re.match(r"^/keys/([^/]+)(?:/([^/]*))?/(wrapkey|unwrapkey)$", r["path"])
-        if m:
+        m = re.match(r"^/keys/([^/]+)(?:/([^/]*))?(?:/(wrapkey|unwrapkey))?$", r["path"])
+        if m and r["method"] == "GET" and not m.group(3):
+            out.append(("get", m.group(2) or "", None))
+        elif m and m.group(3):
             out.append((m.group(3), m.group(2) or "", json.loads(r["body"]).get("alg")))
     return out
+
+
+def wraps(reqs):
+    """Whether reqs hold exactly one wrap: a key read or a wrapkey call."""
+    return [o for o, _, _ in ops(reqs) if o in ("get", "wrapkey")] in (["get"], ["wrapkey"])
 
 
 # ---- round trips -----------------------------------------------------------
@@ -151,16 +160,16 @@ def t_versioned_kid_used(tmp):
     q, ureqs = decrypt(tmp, p.stdout)
     if q.returncode != 0 or q.stdout != DATA:
         return "decrypt exit %d: %r" % (q.returncode, q.stderr[:300])
-    if ("wrapkey", "", "RSA-OAEP-256") not in ops(wreqs):
-        return "encrypt's vault requests %r" % ops(wreqs)
+    if ops(wreqs) != [("get", "", None)]:
+        return "encrypt's vault requests %r, want one read of the latest key" % ops(wreqs)
     return None if ops(ureqs) == [("unwrapkey", version, "RSA-OAEP-256")] else \
         "decrypt's vault requests %r, want the version %s" % (ops(ureqs), version)
 
 
 def t_explicit_version_and_alg(tmp):
-    """key with a version and alg RSA-OAEP: both kept, both used to unwrap"""
+    """key with an older version and alg RSA-OAEP: both kept, both used to unwrap"""
     make_bin(tmp)
-    kid = header(sealed(tmp))["clevis"]["azkv"]["kid"]
+    kid = KEY + "/" + fx.DATA["keys"][KEY_NAME]["older"][0]
     jwe = sealed(tmp, {"key": kid, "alg": "RSA-OAEP"})
     a = header(jwe)["clevis"]["azkv"]
     if (a["kid"], a["alg"]) != (kid, "RSA-OAEP"):
@@ -169,6 +178,25 @@ def t_explicit_version_and_alg(tmp):
     if p.returncode != 0 or p.stdout != DATA:
         return "decrypt exit %d: %r" % (p.returncode, p.stderr[:300])
     return None if ops(reqs) == [("unwrapkey", kid.rsplit("/", 1)[1], "RSA-OAEP")] else "requests %r" % ops(reqs)
+
+
+def t_managed_hsm_aes_kw(tmp):
+    """Managed HSM oct key, alg A256KW: wrapped and unwrapped by the HSM"""
+    make_bin(tmp)
+    key = "https://myhsm.managedhsm.azure.net/keys/hsm-aes"
+    p, wreqs = encrypt(tmp, {"key": key, "alg": "A256KW"})
+    if p.returncode != 0:
+        return "encrypt exit %d: %r" % (p.returncode, p.stderr[:300])
+    a = header(p.stdout)["clevis"]["azkv"]
+    version = fx.DATA["keys"]["hsm-aes"]["version"]
+    if (a["kid"], a["alg"], len(unb64u(a["wrapped"]))) != (key + "/" + version, "A256KW", 40):
+        return "clevis.azkv %r (want the versioned kid, A256KW, 40 wrapped bytes)" % a
+    q, ureqs = decrypt(tmp, p.stdout)
+    if q.returncode != 0 or q.stdout != DATA:
+        return "decrypt exit %d: %r" % (q.returncode, q.stderr[:300])
+    got = [(o, al) for o, _, al in ops(wreqs) if o != "get"] + ops(ureqs)
+    return None if got == [("wrapkey", "A256KW"), ("unwrapkey", version, "A256KW")] else \
+        "HSM requests %r" % got
 
 
 def t_identity_options_kept(tmp):
@@ -273,7 +301,7 @@ def t_header_missing_fields(tmp):
 def t_bad_configs(tmp):
     """malformed config, no key, unknown property, bad alg, bad wait: exit 1, no request"""
     make_bin(tmp)
-    cfgs = ['not json', '[]', '{}', '{"key": 5}', '{"key": "myvault/luks-kek"}',
+    cfgs = ['not json', '[]', '{}', '{"key": 5}', '{"key": "myvault/rsa2048"}',
             json.dumps({"key": KEY, "clientid": "x"}), json.dumps({"key": KEY, "alg": "dir"}),
             json.dumps({"key": KEY, "wait": "soon"}), json.dumps({"key": KEY, "client_id": "--verbose"})]
     for cfg in cfgs:
@@ -375,7 +403,7 @@ def t_luks_bind_pass(tmp):
                   b"existing passphrase")
     if p.returncode != 0:
         return "bind exit %d: %r" % (p.returncode, p.stderr[-300:])
-    if [o for o, _, _ in ops(reqs)] != ["wrapkey"]:
+    if not wraps(reqs):
         return "bind's vault requests %r" % ops(reqs)
     t = subprocess.run(["cryptsetup", "token", "export", "--token-id", "0", img], capture_output=True)
     tok = json.loads(t.stdout)
