@@ -334,6 +334,9 @@ def t_summary_and_usage(tmp):
     p = subprocess.run([os.path.join(b, "clevis-decrypt-azkv"), "--summary"], capture_output=True)
     if p.returncode != 2 or p.stdout:
         return "decrypt --summary: exit %d %r" % (p.returncode, p.stdout)
+    p, _ = run(tmp, [os.path.join(b, "clevis-encrypt-azkv"), json.dumps({"key": KEY}), "-z"])
+    if p.returncode != 2 or p.stdout or b"Usage: clevis encrypt azkv" not in p.stderr:
+        return "an unknown option: exit %d %r" % (p.returncode, p.stderr[:200])
     # clevis's own listing looks beside itself: a clevis copy in the bin folder
     shutil.copy(shutil.which("clevis"), os.path.join(b, "clevis"))
     p = subprocess.run([os.path.join(b, "clevis")], capture_output=True, env=env(tmp))

@@ -15,6 +15,7 @@ depends() {
 	return 0
 }
 
+# shellcheck disable=SC2154 # dracut sets initdir
 install() {
 	inst_simple "$(command -v clevis-decrypt-azkv)" /usr/bin/clevis-decrypt-azkv
 	inst_simple "$(command -v azkv)" /usr/bin/azkv
