@@ -4,7 +4,8 @@
 # key from the fake Azure with examples/initramfs-tools/azkv-keyscript, and
 # checks the key byte for byte; then boots again to unlock a LUKS2 disk bound
 # with the azkv clevis pin (Debian's clevis, jose, cryptsetup in the guest).
-#   1. install qemu-system-x86 and busybox-static if missing (needs root)
+#   1. install qemu-system-x86, busybox-static, clevis, clevis-luks, jose and
+#      cryptsetup-bin if missing (needs root)
 #   2. build bin/azkv if missing (make test-boot builds it first)
 #   3. the kernel: the package linux-image-amd64 depends on, fetched with
 #      `apt-get download` into build/boot/ (never installed into /boot) and
@@ -27,8 +28,11 @@ fail() {
 t0=$(date +%s.%N)
 missing=
 command -v qemu-system-x86_64 >/dev/null || missing="$missing qemu-system-x86"
-[ "$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null)" = "install ok installed" ] ||
-	missing="$missing busybox-static"
+# the clevis boot: Debian's clevis, jose and cryptsetup, on the host and copied into the guest
+for p in busybox-static clevis clevis-luks jose cryptsetup-bin; do
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
+		missing="$missing $p"
+done
 if [ -n "$missing" ]; then
 	echo "# installing$missing"
 	# shellcheck disable=SC2086
