@@ -31,11 +31,17 @@ run, step by step:
      with the libraries ldd names (as Debian's clevis hook copies them), and
      whatever clevis/initramfs-tools/hooks/azkv-clevis copies (the hook itself
      runs, with a copy_exec that copies); the image is the guest's virtio disk
-     /dev/vda. The guest unlocks it with clevis_luks_unlock_device, as Debian's
-     clevis local-top does; checks: the passphrase byte-exact (sha256 against
-     the host's clevis luks pass), the guest's cryptsetup --test-passphrase
-     accepts it for slot 1, and the fake saw the unwrap of the recorded
-     versioned key id
+     /dev/vda. The network comes from clevis/initramfs-tools/scripts/local-top/
+     azkv-clevis with initramfs-tools' scripts/functions and klibc's ipconfig
+     (build/boot/itools/, fetched by run.sh), and the guest's /etc/hosts does
+     not name the vault: azkv asks the DNS server the lease gave (qemu's
+     10.0.2.3, forwarding to tests/fake/dns.py on the namespace's 127.0.0.1:53,
+     which answers 10.0.2.2). The guest unlocks the disk with
+     clevis_luks_unlock_device, as Debian's clevis local-top does; checks: the
+     passphrase byte-exact (sha256 against the host's clevis luks pass), the
+     guest's cryptsetup --test-passphrase accepts it for slot 1, resolv.conf
+     names 10.0.2.3 and the fake DNS was asked for the vault, and the fake saw
+     the unwrap of the recorded versioned key id
 
 The guest clock is set to 1970 when azkv's build time (build/gen/buildinfo.h)
 is within the test vault certificate's validity, so azkv must verify it
@@ -484,6 +490,17 @@ def clevis_extra(kdir, kinfo, nic, bindir):
         subprocess.run(["/bin/sh", os.path.join(ROOT, "clevis", "initramfs-tools", "hooks", "azkv-clevis")],
                        env=e, check=True)
         os.makedirs(os.path.join(root, "run"), exist_ok=True)
+        # the network as the kit brings it up (tests/boot/run.sh fetched these)
+        x = os.path.join(ROOT, "build", "boot", "itools", "x")
+        put(root, "scripts/functions", os.path.join(x, "usr/share/initramfs-tools/scripts/functions"))
+        put(root, "scripts/local-top/azkv-clevis",
+            os.path.join(ROOT, "clevis", "initramfs-tools", "scripts", "local-top", "azkv-clevis"), mode=0o755)
+        put(root, "bin/ipconfig", os.path.join(x, "usr/lib/klibc/bin/ipconfig"), mode=0o755)
+        for so in os.listdir(os.path.join(x, "lib")):
+            if so.startswith("klibc-") and so.endswith(".so"):
+                put(root, "lib/" + so, os.path.join(x, "lib", so), mode=0o755)
+        # no vault name in /etc/hosts: azkv asks the DNS server the lease named
+        put(root, "etc/hosts", data="127.0.0.1 localhost\n")
         return "DISK_MODULES='%s'\nSLOT=%d\n" % (" ".join(mods), CLEVIS_SLOT)
     return extra
 
@@ -499,6 +516,38 @@ def check_clevis_log(entries, kid):
     if not got[0]["raddr"].startswith("127.0.0.1:"):
         return "unwrap from %s, not through qemu's network" % got[0]["raddr"], None
     return None, "POST %s, SNI %s" % (path, (got[0].get("tls") or {}).get("sni"))
+
+
+def start_dns(work):
+    """tests/fake/dns.py on the namespace's 127.0.0.1:53, where qemu's
+    user-mode DNS (the guest's 10.0.2.3) forwards queries, as the
+    namespace's resolv.conf names it: the vault is 10.0.2.2 for the guest."""
+    zone, log = os.path.join(work, "zone.json"), os.path.join(work, "dns.log")
+    with open(zone, "w") as f:
+        json.dump({VAULT: {"A": ["10.0.2.2"]}}, f)
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fake", "dns.py"),
+                          "--listen", "127.0.0.1:53", "--zone", zone, "--log", log],
+                         stdout=subprocess.PIPE, stderr=open(os.path.join(work, "dns.err"), "w"))
+    if p.stdout.readline().strip() != b"ready":
+        p.kill()
+        raise RuntimeError("fake DNS server did not start: %s" % open(os.path.join(work, "dns.err")).read())
+    return p, log
+
+
+def check_clevis_net(fields, dnslog):
+    """The local-top wrote the lease's DNS server, and azkv asked it."""
+    if fields.get("dns") != "10.0.2.3":
+        return "guest resolv.conf names %r, want qemu's DNS 10.0.2.3" % fields.get("dns"), None
+    try:
+        with open(dnslog) as f:
+            qs = [json.loads(l) for l in f if l.strip()]
+    except OSError:
+        qs = []
+    asked = [q for q in qs if q.get("name", "").lower() == VAULT and q.get("type") == "A"]
+    if not asked:
+        return "the fake DNS server got no A query for %s (%d queries)" % (VAULT, len(qs)), None
+    return None, "resolv.conf: nameserver 10.0.2.3 (from ipconfig's lease); %s A asked %d time(s), " \
+        "answered 10.0.2.2" % (VAULT, len(asked))
 
 
 def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
@@ -520,7 +569,12 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
     print("# clevis boot: LUKS2 /dev/vda, slot %d bound to %s; initramfs %d KiB in %.1f s" % (
         CLEVIS_SLOT, kid, os.path.getsize(initrd) // 1024, time.monotonic() - t))
     off = fx.log_offset()
-    fields, text, qerr, qrc, t_marker, t_end = boot(kdir, initrd, nic, work, timeout, accel, disk=img)
+    dns, dnslog = start_dns(work)
+    try:
+        fields, text, qerr, qrc, t_marker, t_end = boot(kdir, initrd, nic, work, timeout, accel, disk=img)
+    finally:
+        dns.kill()
+        dns.wait()
     for line in text.splitlines():
         if line.startswith(("azkv-boot:", "azkv:")):
             print("#   " + line)
@@ -542,6 +596,8 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
         why = "cryptsetup open --test-passphrase in the guest: exit %s" % fields.get("open")
     rep.check("boot-clevis-unlock", why, "%s bytes, sha256 %s, byte-exact; the guest's cryptsetup "
               "opened slot %d with it" % (n, got_sum, CLEVIS_SLOT))
+    why, note = check_clevis_net(fields, dnslog)
+    rep.check("boot-clevis-network", why, note)
     why, note = check_clevis_log(fx.read_log(off), kid)
     rep.check("boot-clevis-unwrap", why, note)
     poweroff = qrc == 0 and t_end - t_marker < 10

@@ -11,7 +11,9 @@
 #      `apt-get download` into build/boot/ (never installed into /boot) and
 #      reduced by `boot.py prepare` to build/boot/kernel-PKG/ (vmlinuz, config,
 #      the NIC and virtio disk modules): kept between runs, fetched again when the package changes
-#   4. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
+#   4. for the clevis boot: initramfs-tools-core, klibc-utils and libklibc,
+#      fetched the same way and unpacked into build/boot/itools/
+#   5. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
 #      network namespace, its user-mode network reaches only the fake
 # Ends with "boot: N passed, N failed". Environment: see tests/boot/boot.py.
 set -u
@@ -64,6 +66,21 @@ if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"disk"' "$kdir/kernel.json"; then
 	rm -f build/boot/deb/*.deb
 	# older kernels' caches
 	for d in build/boot/kernel-*; do [ "$d" = "$kdir" ] || rm -rf "$d"; done
+fi
+# The clevis boot's network: initramfs-tools' scripts/functions and klibc's
+# ipconfig, fetched with `apt-get download` (never installed) into build/boot/itools/
+ipkgs="initramfs-tools-core klibc-utils libklibc"
+idir=build/boot/itools
+if [ ! -f "$idir/x/usr/share/initramfs-tools/scripts/functions" ]; then
+	mkdir -p build/boot/deb
+	rm -f build/boot/deb/*.deb
+	echo "# fetching $ipkgs (apt-get download, not installed)"
+	# shellcheck disable=SC2086
+	(cd build/boot/deb && apt-get download -o APT::Sandbox::User=root $ipkgs >/dev/null) ||
+		fail itools "apt-get download $ipkgs"
+	rm -rf "$idir" && mkdir -p "$idir/x"
+	for d in build/boot/deb/*.deb; do dpkg-deb -x "$d" "$idir/x" || fail itools "dpkg-deb -x $d"; done
+	rm -f build/boot/deb/*.deb
 fi
 t1=$(date +%s.%N)
 
