@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -465,24 +466,30 @@ def t_initramfs_hook(tmp):
 
 
 def chroot_sh(root):
-    """root/bin/sh: the host's dash and the libraries ldd names, as copy_exec does."""
+    """root/bin/sh and root/bin/mv: the host's dash and mv with the libraries
+    ldd names, as copy_exec does."""
     os.makedirs(os.path.join(root, "bin"))
-    shutil.copy("/bin/dash", os.path.join(root, "bin", "sh"))
-    for lib in re.findall(r"(/\S+) \(0x", subprocess.run(["ldd", "/bin/dash"], capture_output=True,
-                                                           text=True).stdout):
-        dst = os.path.join(root, lib.lstrip("/"))
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy(lib, dst)
+    for src, name in (("/bin/dash", "sh"), ("/bin/mv", "mv")):
+        shutil.copy(src, os.path.join(root, "bin", name))
+        for lib in re.findall(r"(/\S+) \(0x", subprocess.run(["ldd", src], capture_output=True,
+                                                               text=True).stdout):
+            dst = os.path.join(root, lib.lstrip("/"))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(lib, dst)
 
 
 def local_top(tmp, net_confs, resolv=None):
     """Run local-top/azkv-clevis in a chroot whose /scripts/functions stands
     in for initramfs-tools: configure_networking writes net_confs into /run,
-    as klibc ipconfig does. Returns (rc, resolv.conf text or None, calls)."""
+    as klibc ipconfig does. The script's background job keeps the output
+    pipes, so the run ends when the job does. Returns (rc, resolv.conf text or
+    None, whether configure_networking ran, stderr)."""
     root = os.path.join(tmp, "root")
     chroot_sh(root)
-    for d in ("scripts/local-top", "run", "etc"):
+    for d in ("scripts/local-top", "run", "etc", "dev"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
+    # sh gives a background job /dev/null as stdin
+    os.mknod(os.path.join(root, "dev", "null"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     writes = "".join("echo '%s' > /run/net-%s.conf\n" % (text, dev) for dev, text in net_confs.items())
     with open(os.path.join(root, "scripts", "functions"), "w") as f:
         f.write("configure_networking() {\necho called > /run/calls\n%s}\n" % writes)
@@ -507,17 +514,20 @@ def t_local_top_network_and_resolver(tmp):
     if rc != 0 or not calls:
         return "exit %d, configure_networking called: %r, %r" % (rc, calls, err)
     want = "nameserver 10.0.2.3\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n"
-    return None if text == want else "resolv.conf %r" % text
+    if text != want:
+        return "resolv.conf %r" % text
+    left = os.listdir(os.path.join(tmp, "root", "etc"))
+    return None if left == ["resolv.conf"] else "/etc holds %r" % left
 
 
 def t_local_top_keeps_resolver(tmp):
     """local-top: an existing resolv.conf is kept; no DNS learnt: none written"""
-    rc, text, _, err = local_top(tmp, {"ens3": "IPV4DNS0=10.0.2.3"}, resolv="nameserver 192.0.2.1\n")
-    if rc != 0 or text != "nameserver 192.0.2.1\n":
-        return "exit %d, resolv.conf %r %r" % (rc, text, err)
+    rc, text, calls, err = local_top(tmp, {"ens3": "IPV4DNS0=10.0.2.3"}, resolv="nameserver 192.0.2.1\n")
+    if rc != 0 or not calls or text != "nameserver 192.0.2.1\n":
+        return "exit %d, configure_networking called: %r, resolv.conf %r %r" % (rc, calls, text, err)
     shutil.rmtree(os.path.join(tmp, "root"))
-    rc, text, _, err = local_top(tmp, {"ens3": "IPV4DNS0=0.0.0.0"})
-    return None if rc == 0 and text is None else "exit %d, resolv.conf %r" % (rc, text)
+    rc, text, calls, err = local_top(tmp, {"ens3": "IPV4DNS0=0.0.0.0"})
+    return None if rc == 0 and calls and text is None else "exit %d, resolv.conf %r %r" % (rc, text, err)
 
 
 def t_local_top_prereqs(tmp):
