@@ -200,6 +200,21 @@ def t_managed_hsm_aes_kw(tmp):
         "HSM requests %r" % got
 
 
+def t_sss_two_azkv_bindings(tmp):
+    """clevis's sss pin with t=2 over a vault key and a Managed HSM key: both unwrapped"""
+    make_bin(tmp)
+    cfg = {"t": 2, "pins": {"azkv": [{"key": KEY}, {"key": "https://myhsm.managedhsm.azure.net/keys/hsm-aes",
+                                                    "alg": "A256KW"}]}}
+    p, _ = run(tmp, ["clevis", "encrypt", "sss", json.dumps(cfg)], DATA)
+    if p.returncode != 0:
+        return "encrypt exit %d: %r" % (p.returncode, p.stderr[:300])
+    q, reqs = decrypt(tmp, p.stdout)
+    if q.returncode != 0 or q.stdout != DATA:
+        return "decrypt exit %d: %r" % (q.returncode, q.stderr[:300])
+    got = sorted(o for o, _, _ in ops(reqs))
+    return None if got == ["unwrapkey", "unwrapkey"] else "decrypt's key requests %r" % ops(reqs)
+
+
 def t_identity_options_kept(tmp):
     """client_id and wait are stored and passed to azkv unwrap (IMDS sees client_id)"""
     make_bin(tmp)
