@@ -361,6 +361,18 @@ def t_summary_and_usage(tmp):
     return None
 
 
+def t_roundtrip_large(tmp):
+    """300 KB of random bytes (more than a pipe holds): back byte for byte"""
+    make_bin(tmp)
+    data = os.urandom(300 * 1024)
+    p, _ = encrypt(tmp, {"key": KEY}, data=data)
+    if p.returncode != 0:
+        return "encrypt exit %d: %r" % (p.returncode, p.stderr[:300])
+    q, _ = decrypt(tmp, p.stdout)
+    return None if q.returncode == 0 and q.stdout == data else \
+        "decrypt exit %d, %d bytes (want %d)" % (q.returncode, len(q.stdout), len(data))
+
+
 def t_roundtrip_empty(tmp):
     """empty input: an empty plaintext back, exit 0"""
     make_bin(tmp)
