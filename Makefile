@@ -17,7 +17,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Pure modules: no sockets, tested alone.
 PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
 	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/jwk.c src/tags.c
-UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa
+UNITS = str fmt b64 pem http json azure url cloud retry source dns rsa jwk
 UNIT_SRC = $(UNITS:%=tests/unit/test_%.c)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h)
 
@@ -41,6 +41,12 @@ build/unit-musl/test_%: tests/unit/test_%.c $(PURE) $(UNIT_HDR)
 build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t.h build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
+		build/bearssl-host/libbearssl.a
+
+# rsaenc (local wrap) against BearSSL's private-key decryption.
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/rsaenc.c src/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/rsaenc.c \
 		build/bearssl-host/libbearssl.a
 
 # The program azkv exec starts in the delivery tests (static: it also runs
@@ -119,7 +125,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem
+FUZZERS = http chunked json azure ref challenge time dns pem jwk
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -g -O1 -fno-omit-frame-pointer \

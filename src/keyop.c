@@ -145,7 +145,7 @@ static int get_key(client *c, keyrun *k, err *e)
 	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	logv("%s: %s, %zu-bit, kid %s", k->what, key.kty_name, key.nlen * 8, key.kid);
+	logv("%s: %s (%zu bytes of modulus), kid %s", k->what, key.kty_name, key.nlen, key.kid);
 	return 0;
 }
 
@@ -216,7 +216,11 @@ static int seal(client *c, keyrun *k, err *e)
 		at = k->r; /* post where we read it */
 	else
 		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;
-	return remote(c, k, &at, e);
+	if (remote(c, k, &at, e) < 0)
+		return -1;
+	if (!k->kid[0]) /* a result without kid: the versioned one we read */
+		str_copy(k->kid, sizeof k->kid, key.kid);
+	return 0;
 }
 
 static int write_all(const char *p, size_t n, err *e)

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa"
+UNITS="str fmt b64 pem http json azure url cloud retry source dns rsa jwk"
 LOGDIR=build/test-logs
 passed=0
 failed=0
@@ -53,6 +53,8 @@ for u in $UNITS; do
 done
 make -s build/unit-asan/diff_rsa || { echo "0 passed, 1 failed"; exit 1; }
 suite rsa-vs-bearssl build/unit-asan/diff_rsa
+make -s build/unit-asan/diff_rsaenc || { echo "0 passed, 1 failed"; exit 1; }
+suite rsaenc-vs-bearssl build/unit-asan/diff_rsaenc
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py
@@ -62,6 +64,7 @@ make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
+suite keys tests/netns.sh -- python3 tests/e2e/keys.py
 suite clevis tests/netns.sh -- python3 tests/e2e/clevis.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
