@@ -181,6 +181,24 @@ def t_explicit_version_and_alg(tmp):
     return None if ops(reqs) == [("unwrapkey", kid.rsplit("/", 1)[1], "RSA-OAEP")] else "requests %r" % ops(reqs)
 
 
+def t_key_short_forms_and_tag(tmp):
+    """key as VAULT/keys/NAME or tag:TAG: the JWE records the full versioned kid"""
+    make_bin(tmp)
+    want = KEY + "/" + fx.DATA["keys"][KEY_NAME]["version"]
+    for ref in ("myvault/keys/" + KEY_NAME, "tag:KekRef"):
+        jwe = sealed(tmp, {"key": ref})
+        kid = header(jwe)["clevis"]["azkv"]["kid"]
+        if kid != want:
+            return "%s recorded kid %r, want %r" % (ref, kid, want)
+        p, reqs = decrypt(tmp, jwe)
+        if p.returncode != 0 or p.stdout != DATA:
+            return "%s: decrypt exit %d: %r" % (ref, p.returncode, p.stderr[:200])
+    p, reqs = encrypt(tmp, {"key": "https://myvault.vault.azure.net/secrets/db-password"})
+    if p.returncode != 2 or p.stdout or not p.stderr.startswith(b"azkv: ") or reqs:
+        return "a secret URL as key: exit %d, %d requests, %r" % (p.returncode, len(reqs), p.stderr[:200])
+    return None
+
+
 def t_managed_hsm_aes_kw(tmp):
     """Managed HSM oct key, alg A256KW: wrapped and unwrapped by the HSM"""
     make_bin(tmp)
@@ -317,7 +335,7 @@ def t_header_missing_fields(tmp):
 def t_bad_configs(tmp):
     """malformed config, no key, unknown property, bad alg, bad wait: exit 1, no request"""
     make_bin(tmp)
-    cfgs = ['not json', '[]', '{}', '{"key": 5}', '{"key": "myvault/rsa2048"}',
+    cfgs = ['not json', '[]', '{}', '{"key": 5}', '{"key": ""}',
             json.dumps({"key": KEY, "clientid": "x"}), json.dumps({"key": KEY, "alg": "dir"}),
             json.dumps({"key": KEY, "wait": "soon"}), json.dumps({"key": KEY, "client_id": "--verbose"})]
     for cfg in cfgs:
