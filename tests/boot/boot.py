@@ -36,8 +36,9 @@ run, step by step:
      (build/boot/itools/, fetched by run.sh), and the guest's /etc/hosts does
      not name the vault: azkv asks the DNS server the lease gave (qemu's
      10.0.2.3, forwarding to tests/fake/dns.py on the namespace's 127.0.0.1:53,
-     which answers 10.0.2.2). The guest unlocks the disk with
-     clevis_luks_unlock_device, as Debian's clevis local-top does; checks: the
+     which answers 10.0.2.2). Debian's clevis local-top (clevis-initramfs)
+     unlocks the disk: its loop finds tests/boot/askpass standing in for
+     cryptroot's prompt and writes the passphrase into its FIFO; checks: the
      passphrase byte-exact (sha256 against the host's clevis luks pass), the
      guest's cryptsetup --test-passphrase accepts it for slot 1, resolv.conf
      names 10.0.2.3 and the fake DNS was asked for the vault, and the fake saw
@@ -496,6 +497,10 @@ def clevis_extra(kdir, kinfo, nic, bindir):
         put(root, "scripts/local-top/azkv-clevis",
             os.path.join(ROOT, "clevis", "initramfs-tools", "scripts", "local-top", "azkv-clevis"), mode=0o755)
         put(root, "bin/ipconfig", os.path.join(x, "usr/lib/klibc/bin/ipconfig"), mode=0o755)
+        # Debian's clevis local-top, and a stand-in for cryptroot's askpass
+        put(root, "scripts/local-top/clevis", os.path.join(x, "usr/share/initramfs-tools/scripts/local-top/clevis"),
+            mode=0o755)
+        put(root, "lib/cryptsetup/askpass", os.path.join(HERE, "askpass"), mode=0o755)
         for so in os.listdir(os.path.join(x, "lib")):
             if so.startswith("klibc-") and so.endswith(".so"):
                 put(root, "lib/" + so, os.path.join(x, "lib", so), mode=0o755)
@@ -588,14 +593,15 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
     rc, got_sum, n = fields.get("rc"), fields.get("sha256"), fields.get("bytes")
     why = None
     if rc != "0":
-        why = "clevis_luks_unlock_device exit %s (%s)" % (rc, fields.get("why", "see console.log"))
+        why = "the askpass stand-in got no passphrase from clevis: exit %s (%s)" % (
+            rc, fields.get("why", "124: its 90 s ran out; see build/boot/run/clevis/console.log"))
     elif got_sum != hashlib.sha256(want).hexdigest() or n != str(len(want)):
         why = "passphrase %s bytes sha256 %s, want %d bytes %s" % (
             n, got_sum, len(want), hashlib.sha256(want).hexdigest())
     elif fields.get("open") != "0":
         why = "cryptsetup open --test-passphrase in the guest: exit %s" % fields.get("open")
-    rep.check("boot-clevis-unlock", why, "%s bytes, sha256 %s, byte-exact; the guest's cryptsetup "
-              "opened slot %d with it" % (n, got_sum, CLEVIS_SLOT))
+    rep.check("boot-clevis-unlock", why, "Debian's clevis local-top wrote %s bytes into askpass's FIFO, "
+              "sha256 %s, byte-exact; the guest's cryptsetup opened slot %d with it" % (n, got_sum, CLEVIS_SLOT))
     why, note = check_clevis_net(fields, dnslog)
     rep.check("boot-clevis-network", why, note)
     why, note = check_clevis_log(fx.read_log(off), kid)

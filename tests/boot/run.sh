@@ -11,8 +11,8 @@
 #      `apt-get download` into build/boot/ (never installed into /boot) and
 #      reduced by `boot.py prepare` to build/boot/kernel-PKG/ (vmlinuz, config,
 #      the NIC and virtio disk modules): kept between runs, fetched again when the package changes
-#   4. for the clevis boot: initramfs-tools-core, klibc-utils and libklibc,
-#      fetched the same way and unpacked into build/boot/itools/
+#   4. for the clevis boot: initramfs-tools-core, klibc-utils, libklibc and
+#      clevis-initramfs, fetched the same way and unpacked into build/boot/itools/
 #   5. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
 #      network namespace, its user-mode network reaches only the fake
 # Ends with "boot: N passed, N failed". Environment: see tests/boot/boot.py.
@@ -67,11 +67,13 @@ if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"disk"' "$kdir/kernel.json"; then
 	# older kernels' caches
 	for d in build/boot/kernel-*; do [ "$d" = "$kdir" ] || rm -rf "$d"; done
 fi
-# The clevis boot's network: initramfs-tools' scripts/functions and klibc's
-# ipconfig, fetched with `apt-get download` (never installed) into build/boot/itools/
-ipkgs="initramfs-tools-core klibc-utils libklibc"
+# The clevis boot's initramfs-tools pieces: scripts/functions, klibc's
+# ipconfig and Debian's clevis local-top, fetched with `apt-get download`
+# (never installed) into build/boot/itools/
+ipkgs="initramfs-tools-core klibc-utils libklibc clevis-initramfs"
 idir=build/boot/itools
-if [ ! -f "$idir/x/usr/share/initramfs-tools/scripts/functions" ]; then
+if [ ! -f "$idir/x/usr/share/initramfs-tools/scripts/functions" ] ||
+	[ ! -f "$idir/x/usr/share/initramfs-tools/scripts/local-top/clevis" ]; then
 	mkdir -p build/boot/deb
 	rm -f build/boot/deb/*.deb
 	echo "# fetching $ipkgs (apt-get download, not installed)"
