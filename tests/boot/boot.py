@@ -594,7 +594,7 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
     why = None
     if rc != "0":
         why = "the askpass stand-in got no passphrase from clevis: exit %s (%s)" % (
-            rc, fields.get("why", "124: its 90 s ran out; see build/boot/run/clevis/console.log"))
+            rc, fields.get("why", "143: its 90 s ran out; see build/boot/run/clevis/console.log"))
     elif got_sum != hashlib.sha256(want).hexdigest() or n != str(len(want)):
         why = "passphrase %s bytes sha256 %s, want %d bytes %s" % (
             n, got_sum, len(want), hashlib.sha256(want).hexdigest())
