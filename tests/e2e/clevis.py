@@ -505,9 +505,27 @@ def t_initramfs_hook(tmp):
     calls = open(log).read().splitlines()
     if calls != want:
         return "hook calls %r" % calls
-    p = subprocess.run(["/bin/sh", hook], env=env(tmp, HOOK_FUNCTIONS=stub, PATH="/nonexistent"),
-                       capture_output=True)
-    return None if p.returncode != 0 else "no pin on PATH, yet exit 0"
+    # as mkinitramfs runs hooks (PATH=/usr/bin:/sbin:/bin), make install's default
+    # PREFIX /usr/local holding the pin (bind-mounted, in a mount namespace of its own)
+    os.remove(log)
+    p = with_usr_local(b, ["/bin/sh", hook], env(tmp, HOOK_FUNCTIONS=stub, PATH="/usr/bin:/sbin:/bin"))
+    calls = open(log).read().splitlines() if os.path.exists(log) else []
+    if p.returncode != 0 or calls != ["copy_exec /usr/local/bin/clevis-decrypt-azkv /usr/bin/clevis-decrypt-azkv",
+                                      "copy_exec /usr/local/bin/azkv /usr/bin/azkv"]:
+        return "with the pin in /usr/local/bin: exit %d, calls %r, %r" % (p.returncode, calls, p.stderr)
+    empty = os.path.join(tmp, "empty")
+    os.mkdir(empty)
+    p = with_usr_local(empty, ["/bin/sh", hook], env(tmp, HOOK_FUNCTIONS=stub, PATH="/usr/bin:/sbin:/bin"))
+    return None if p.returncode != 0 else "no pin anywhere, yet exit 0"
+
+
+def with_usr_local(folder, argv, environ):
+    """Run argv with folder bind-mounted on /usr/local/bin and an empty one on
+    /usr/local/sbin, in a mount namespace of its own (the host's are untouched)."""
+    script = ('mount --bind "$1" /usr/local/bin && mount -t tmpfs none /usr/local/sbin && '
+              'shift && exec "$@"')
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", folder]
+                          + argv, env=environ, capture_output=True, timeout=60)
 
 
 def chroot_sh(root):
@@ -603,7 +621,18 @@ def t_dracut_module(tmp):
     conf = os.path.join(initdir, "etc", "cmdline.d", "99clevis-pin-azkv.conf")
     if open(conf).read() != "rd.neednet=1\n":
         return "cmdline.d holds %r" % open(conf).read()
-    p = subprocess.run(["bash", "-c", script], env=env(tmp, PATH="/usr/bin:/bin"), capture_output=True)
+    # dracut's PATH (/sbin /bin /usr/sbin /usr/bin), the pin in /usr/local/bin
+    os.remove(log)
+    dpath = "/sbin:/bin:/usr/sbin:/usr/bin"
+    p = with_usr_local(b, ["bash", "-c", script], env(tmp, PATH=dpath))
+    calls = open(log).read().splitlines() if os.path.exists(log) else []
+    if "check=0" not in p.stdout.decode() or calls != [
+            "inst_simple /usr/local/bin/clevis-decrypt-azkv /usr/bin/clevis-decrypt-azkv",
+            "inst_simple /usr/local/bin/azkv /usr/bin/azkv"]:
+        return "with the pin in /usr/local/bin: %r, calls %r" % (p.stdout, calls)
+    empty = os.path.join(tmp, "empty")
+    os.mkdir(empty)
+    p = with_usr_local(empty, ["bash", "-c", script], env(tmp, PATH=dpath))
     return None if "check=1" in p.stdout.decode() else "check without the pin: %r" % p.stdout
 
 

@@ -5,8 +5,12 @@
 # and rd.neednet=1 so dracut brings the network up (DHCP unless ip= says
 # otherwise; dracut writes resolv.conf). Install: cp -r 60clevis-pin-azkv
 # /usr/lib/dracut/modules.d/ and dracut -f.
+# dracut searches only /sbin /bin /usr/sbin /usr/bin; make install's default
+# PREFIX is /usr/local
+find_bin() { (PATH="$PATH:/usr/local/sbin:/usr/local/bin" && command -v "$1"); }
+
 check() {
-	require_binaries clevis-decrypt-azkv azkv || return 1
+	find_bin clevis-decrypt-azkv >/dev/null && find_bin azkv >/dev/null || return 1
 	return 0
 }
 
@@ -17,8 +21,8 @@ depends() {
 
 # shellcheck disable=SC2154 # dracut sets initdir
 install() {
-	inst_simple "$(command -v clevis-decrypt-azkv)" /usr/bin/clevis-decrypt-azkv
-	inst_simple "$(command -v azkv)" /usr/bin/azkv
+	inst_simple "$(find_bin clevis-decrypt-azkv)" /usr/bin/clevis-decrypt-azkv
+	inst_simple "$(find_bin azkv)" /usr/bin/azkv
 	mkdir -p "$initdir/etc/cmdline.d"
 	echo "rd.neednet=1" > "$initdir/etc/cmdline.d/99clevis-pin-azkv.conf"
 }
