@@ -212,7 +212,7 @@ static int seal(client *c, keyrun *k, err *e)
 	if (key.kty == JWK_RSA)
 		return local_rsa(k, e);
 	at = k->r;
-	if (jwk_ref(&at, key.kid) < 0 || strcmp(at.name, k->r.name) != 0)
+	if (jwk_ref(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
 		at = k->r; /* post where we read it */
 	else
 		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;

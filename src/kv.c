@@ -123,6 +123,7 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 {
 	client_vault *v = vault_entry(c, op->r->host);
 	const char *known;
+	kv_op probe;
 
 	if (!v)
 		return err_set(e, ERR_INTERNAL, "more than %d vaults in one run",
@@ -135,8 +136,13 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 		return v->resource;
 	}
 	logv("%s: unknown vault suffix, asking the vault for its resource", op->what);
-	if (send_get_retry(c, op, NULL, e) < 0
-		|| challenge_resource(c, op, v->resource, sizeof v->resource, e) < 0)
+	/* The probe carries no body: a key operation's input goes only with a
+	 * token, to a vault whose resource is known. */
+	probe = *op;
+	probe.body = NULL;
+	probe.blen = 0;
+	if (send_get_retry(c, &probe, NULL, e) < 0
+		|| challenge_resource(c, &probe, v->resource, sizeof v->resource, e) < 0)
 		return NULL;
 	return v->resource;
 }

@@ -2,10 +2,12 @@
  * rsaenc: RSA encryption with a public key, for wrapping a key locally
  * with the public half of a Key Vault RSA key. Paddings: OAEP with SHA-256
  * (hash and MGF1) or SHA-1, empty label (RFC 8017 7.1), and PKCS#1 v1.5
- * type 2 (RFC 8017 7.2). The exponentiation is BearSSL's constant-time i31
- * code (the message is secret, unlike in rsa.c's verifications); seeds and
- * padding bytes come from getrandom. The second module after tls.c that
- * includes BearSSL headers; no BearSSL type leaks out of it.
+ * type 2 (RFC 8017 7.2; the padding is ours, OAEP's is BearSSL's). The
+ * exponentiation is BearSSL's constant-time i31 modpow (the message is
+ * secret, unlike in rsa.c's verifications); seeds and padding bytes come
+ * from getrandom. The second module after tls.c that includes BearSSL
+ * headers (and, like it, declares a few of its internals); no BearSSL type
+ * leaks out of it.
  */
 #ifndef AZKV_RSAENC_H
 #define AZKV_RSAENC_H

@@ -85,8 +85,8 @@ def invariants(r):
     for e in r.reqs("vault"):
         if e["query"].get("api-version") != "7.5":
             why.append("vault api-version %r" % e["query"].get("api-version"))
-        if e["method"] == "POST" and e["headers"].get("content-type") != "application/json":
-            why.append("POST without Content-Type: application/json")
+        if e["body"] and e["headers"].get("content-type") != "application/json":
+            why.append("a body without Content-Type: application/json")
     toks = [e["token"] for e in r.reqs() if e.get("token")]
     if any(t.encode() in r.err for t in toks):
         why.append("stderr leaks a token")
@@ -290,6 +290,30 @@ def t_hsm_bad_unwrap():
     return fails(r, 2, "BadParameter")
 
 
+def t_challenge_no_body():
+    """A vault of unknown suffix is asked for its resource first: that
+    request carries no token and no body; the input goes with the token."""
+    key = "https://kv.vault.contoso.test/keys/rsa2048"
+    w = azkv(["wrap", key], PT)
+    why = good(w)
+    if why:
+        return "wrap: " + why
+    u = azkv(["unwrap", key], w.out)
+    why = good(u) or (None if u.out == PT else "unwrap gave %r" % u.out[:40])
+    if why:
+        return why
+    p = u.posts()
+    if len(p) != 2:
+        return "POSTs %r, want the probe then the operation" % [e["target"] for e in p]
+    first, last = p
+    if "authorization" in first["headers"] or first["body"] or first["status"] != 401:
+        return "first POST: auth %r, body %r, status %r" % (
+            "authorization" in first["headers"], first["body"][:20], first["status"])
+    if "authorization" not in last["headers"] or not last["body"]:
+        return "the input did not go with the token"
+    return None
+
+
 def t_enc_only():
     r = azkv(["wrap", "myvault/enc-only"], PT)
     why = fails(r, 4, "key_ops do not allow wrapKey")
@@ -414,6 +438,7 @@ def cases():
     add("key-not-found-unwrap", bad(["unwrap", "myvault/no-such-key"], bytes(256), 5, "KeyNotFound", ["POST"]))
     add("version-not-found", bad(["unwrap", "myvault/rsa2048/" + "f" * 32], bytes(256), 5, "KeyNotFound", ["POST"]))
     add("rbac-denied", bad(["unwrap", "myvault/rbac-denied"], bytes(256), 4, "ForbiddenByRbac", ["POST"]))
+    add("challenge-no-body", t_challenge_no_body, "unknown vault suffix: the 401 probe has no body")
     add("bad-ciphertext", t_bad_ciphertext, "400 BadParameter OAEP padding: exit 2")
     add("hsm-bad-unwrap", t_hsm_bad_unwrap)
     # tag: references
