@@ -161,8 +161,8 @@ fuzz-replay: fetch $(FUZZERS:%=build/fuzz-replay/fuzz_%)
 # libraries in the guest; clevis_luks_unlock_device as its local-top runs it).
 # qemu runs inside tests/netns.sh: its user-mode network reaches only the fake.
 # Installs qemu-system-x86, busybox-static, clevis, clevis-luks, jose and
-# cryptsetup-bin if missing. About 30 s (two boots) once the kernel is
-# cached, 45 s on the first run; ends with "boot: N passed, N failed". BOOT_NIC=e1000 (default virtio), BOOT_TIMEOUT=120.
+# cryptsetup-bin if missing. About 45 s (two boots) once the kernel is
+# cached, a minute on the first run; ends with "boot: N passed, N failed". BOOT_NIC=e1000 (default virtio), BOOT_TIMEOUT=120.
 .PHONY: test-boot
 test-boot: all
 	tests/boot/run.sh
