@@ -314,6 +314,29 @@ def t_challenge_no_body():
     return None
 
 
+def t_retry_post():
+    blob = azkv(["wrap", "myvault/rsa2048"], PT).out
+    r = azkv(["unwrap", "myvault/rsa2048"], blob, control={"vault": ["503", "ok"]})
+    why = good(r) or (None if r.out == PT else "unwrap gave %r" % r.out[:40])
+    n = len(r.posts())
+    return why or (None if n == 2 else "%d POSTs, want 2 (503 retried)" % n)
+
+
+def t_bad_answers():
+    blob = azkv(["wrap", "myvault/rsa2048"], PT).out
+    for args, stdin, ctl in (
+            (["wrap", "myvault/rsa2048"], PT, "bad-json"),
+            (["wrap", "myvault/rsa2048"], PT, {"fault": "bad-json", "arg": '{"key":{"kid":"x","kty":"RSA","n":"AQAB","e":"AQAB"}}'}),
+            (["unwrap", "myvault/rsa2048"], blob, {"fault": "bad-json", "arg": '{"kid":"x","value":"***"}'}),
+            (["unwrap", "myvault/rsa2048"], blob, {"fault": "bad-json", "arg": '{"kid":"x"}'}),
+            (["unwrap", "myvault/rsa2048"], blob, {"fault": "bad-json", "arg": '{"kid":"a\\"b","value":"AA"}'})):
+        r = azkv(args, stdin, control={"vault": ctl})
+        why = fails(r, 8)
+        if why:
+            return "%r: %s" % (ctl, why)
+    return None
+
+
 def t_enc_only():
     r = azkv(["wrap", "myvault/enc-only"], PT)
     why = fails(r, 4, "key_ops do not allow wrapKey")
@@ -439,6 +462,8 @@ def cases():
     add("version-not-found", bad(["unwrap", "myvault/rsa2048/" + "f" * 32], bytes(256), 5, "KeyNotFound", ["POST"]))
     add("rbac-denied", bad(["unwrap", "myvault/rbac-denied"], bytes(256), 4, "ForbiddenByRbac", ["POST"]))
     add("challenge-no-body", t_challenge_no_body, "unknown vault suffix: the 401 probe has no body")
+    add("retry-post", t_retry_post, "a 503 to unwrap is retried")
+    add("bad-answers", t_bad_answers, "bad JSON, n, value or kid from the vault: 8")
     add("bad-ciphertext", t_bad_ciphertext, "400 BadParameter OAEP padding: exit 2")
     add("hsm-bad-unwrap", t_hsm_bad_unwrap)
     # tag: references

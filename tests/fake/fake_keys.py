@@ -171,7 +171,7 @@ def handle(ctx, mk_error, mk_resp, dumps):
                         "Caller is not authorized to perform action on resource.\r\n"
                         "Action: 'Microsoft.KeyVault/vaults/keys/%s'\r\n"
                         "DecisionReason: 'DeniedWithNoValidRBAC' \r\n" % (
-                            "read/action" if op is None else OPS[op].lower() + "/action"),
+                            "read" if op is None else OPS[op].replace("Key", "").lower() + "/action"),
                         "ForbiddenByRbac")
     if op is None:
         return mk_resp(200, dumps(bundle(ctx.host, name, spec, version, key)))
