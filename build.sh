@@ -32,6 +32,8 @@ nginx-light haproxy gnutls-bin libssl-dev"
 DEPS+=" squid tinyproxy"
 # tests/fake/fake_keys.py: the fake vault's keys (RSA OAEP, AES key wrap)
 DEPS+=" python3-cryptography"
+# tests/e2e/clevis.py and the boot test: the clevis pin with real clevis
+DEPS+=" clevis clevis-luks jose"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"

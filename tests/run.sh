@@ -71,6 +71,7 @@ suite proxies tests/netns.sh -- python3 tests/e2e/proxies.py
 suite chains tests/netns.sh -- python3 tests/e2e/chains.py
 suite servers tests/netns.sh -- python3 tests/e2e/servers.py
 suite certs tests/netns.sh -- python3 tests/e2e/certs.py
+suite clevis tests/netns.sh -- python3 tests/e2e/clevis.py
 suite docs tests/docs.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
 suite arm64 make -s test-arm64

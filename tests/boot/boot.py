@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Boot a Debian kernel under qemu with an initramfs whose init reads a LUKS key
-from the fake Azure with the example keyscript (make test-boot, tests/boot/run.sh).
+from the fake Azure with the example keyscript, then a second time to unlock a
+LUKS2 disk bound with the azkv clevis pin (make test-boot, tests/boot/run.sh).
 
     boot.py prepare DEB DIR   extract a linux-image .deb into the kernel cache DIR:
-                              vmlinuz, config, and each NIC driver's modules with
-                              their dependencies (modules.dep made by busybox depmod)
+                              vmlinuz, config, and each NIC driver's and the virtio
+                              disk driver's modules with their dependencies
+                              (modules.dep made by busybox depmod)
     boot.py run DIR           inside tests/netns.sh only: build the initramfs, boot
                               it, check the key and the fake's log
 
@@ -22,6 +24,25 @@ run, step by step:
      ttyS0 captured to build/boot/run/console.log) until the init's RESULT line,
      BOOT_TIMEOUT seconds at most (120); then qemu is killed if still running
   4. checks, each "ok - NAME" or "not ok - NAME: why", then "boot: N passed, N failed"
+  5. the clevis boot (build/boot/run/clevis/): on the host, a LUKS2 image with a
+     passphrase in slot 0 is bound by `clevis luks bind -s 1 ... azkv` (Debian's
+     clevis, the pin beside azkv); the initramfs adds bash, jose, cryptsetup,
+     clevis, clevis-decrypt, clevis-luks-common-functions and clevis-luks-list
+     with the libraries ldd names (as Debian's clevis hook copies them), and
+     whatever clevis/initramfs-tools/hooks/azkv-clevis copies (the hook itself
+     runs, with a copy_exec that copies); the image is the guest's virtio disk
+     /dev/vda. The network comes from clevis/initramfs-tools/scripts/local-top/
+     azkv-clevis with initramfs-tools' scripts/functions and klibc's ipconfig
+     (build/boot/itools/, fetched by run.sh), and the guest's /etc/hosts does
+     not name the vault: azkv asks the DNS server the lease gave (qemu's
+     10.0.2.3, forwarding to tests/fake/dns.py on the namespace's 127.0.0.1:53,
+     which answers 10.0.2.2). Debian's clevis local-top (clevis-initramfs)
+     unlocks the disk: its loop finds tests/boot/askpass standing in for
+     cryptroot's prompt and writes the passphrase into its FIFO; checks: the
+     passphrase byte-exact (sha256 against the host's clevis luks pass), the
+     guest's cryptsetup --test-passphrase accepts it for slot 1, resolv.conf
+     names 10.0.2.3 and the fake DNS was asked for the vault, and the fake saw
+     the unwrap of the recorded versioned key id
 
 The guest clock is set to 1970 on every run, and the fake vault presents
 fresh.pem (tests/fake/mkcerts.sh): a certificate valid from the moment the
@@ -33,6 +54,7 @@ keeps the RTC's time instead (by hand only: that check is then skipped).
 Environment: BOOT_NIC (virtio, the default: virtio-net-pci; or e1000), BOOT_TIMEOUT, BOOT_ACCEL
 (tcg, default; kvm where /dev/kvm works), AZKV (default bin/azkv).
 """
+import base64
 import gzip
 import hashlib
 import json
@@ -53,6 +75,8 @@ NICS = {
     "e1000": ("e1000", ["e1000"]),
     "virtio": ("virtio-net-pci", ["virtio_pci", "virtio_net"]),
 }
+# The clevis boot's LUKS volume: a virtio disk (/dev/vda).
+DISK = ("virtio-blk-pci", ["virtio_pci", "virtio_blk"])
 BUSYBOX = "/bin/busybox"
 SECRET = "luks-key"
 VAULT = "myvault.vault.azure.net"
@@ -96,10 +120,17 @@ def prepare(deb, outdir):
         for m in order:
             shutil.copy(os.path.join(mdir, path[m]), os.path.join(tmp, "modules", m + ".ko"))
         nics[nic] = [m + ".ko" for m in order]
+    order = []
+    for t in DISK[1]:
+        load_order(deps, t, order)
+    for m in order:
+        shutil.copy(os.path.join(mdir, path[m]), os.path.join(tmp, "modules", m + ".ko"))
+    disk = [m + ".ko" for m in order]
     shutil.copy(os.path.join(x, "boot", "vmlinuz-" + ver), os.path.join(tmp, "vmlinuz"))
     shutil.copy(os.path.join(x, "boot", "config-" + ver), os.path.join(tmp, "config"))
     with open(os.path.join(tmp, "kernel.json"), "w") as f:
-        json.dump({"version": ver, "deb": os.path.basename(deb), "nics": nics}, f, indent=1)
+        json.dump({"version": ver, "deb": os.path.basename(deb), "nics": nics, "disk": disk},
+                  f, indent=1)
     shutil.rmtree(x)
     shutil.rmtree(outdir, ignore_errors=True)
     os.rename(tmp, outdir)
@@ -150,6 +181,8 @@ def cpio_newc(root, out):
 def put(root, rel, src=None, data=None, mode=0o644):
     dst = os.path.join(root, rel.lstrip("/"))
     os.makedirs(os.path.dirname(dst), exist_ok=True)
+    if os.path.islink(dst):
+        os.unlink(dst)  # a busybox applet the real program replaces
     if src is not None:
         shutil.copyfile(src, dst)
     else:
@@ -158,7 +191,9 @@ def put(root, rel, src=None, data=None, mode=0o644):
     os.chmod(dst, mode)
 
 
-def build_initramfs(kdir, kinfo, nic, clock, work, azkv):
+def build_initramfs(kdir, kinfo, nic, clock, work, azkv, test="keyscript", extra=None):
+    """The initramfs of one boot; extra(root) adds what TEST needs and
+    returns more test.conf lines."""
     root = os.path.join(work, "root")
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "etc", "lib/modules"):
@@ -183,20 +218,26 @@ def build_initramfs(kdir, kinfo, nic, clock, work, azkv):
     mods = kinfo["nics"][nic]
     for m in mods:
         put(root, "lib/modules/" + m, os.path.join(kdir, "modules", m))
-    put(root, "test.conf", data="CLOCK=%s\nMODULES='%s'\n" % (clock, " ".join(mods)))
+    conf = "CLOCK=%s\nMODULES='%s'\nTEST=%s\n" % (clock, " ".join(mods), test)
+    if extra:
+        conf += extra(root)
+    put(root, "test.conf", data=conf)
     out = os.path.join(work, "initrd.gz")
     cpio_newc(root, out)
     return out
 
 
-def boot(kdir, initrd, nic, work, timeout, accel):
-    """Run qemu until the RESULT line (or timeout); returns (fields, console, times)."""
+def boot(kdir, initrd, nic, work, timeout, accel, disk=None):
+    """Run qemu until the RESULT line (or timeout); returns (fields, console, times).
+    disk: a raw image file, the guest's /dev/vda."""
     console = os.path.join(work, "console.log")
     cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", "max", "-m", "256M", "-smp", "1",
            "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio", "-monitor", "none",
            "-kernel", os.path.join(kdir, "vmlinuz"), "-initrd", initrd,
            "-append", "console=ttyS0 panic=-1 rdinit=/init",
            "-netdev", "user,id=n0", "-device", NICS[nic][0] + ",netdev=n0"]
+    if disk:
+        cmd += ["-drive", "file=%s,if=none,id=d0,format=raw" % disk, "-device", DISK[0] + ",drive=d0"]
     with open(os.path.join(work, "qemu.cmd"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     t0 = time.monotonic()
@@ -376,7 +417,207 @@ def run(kdir):
     poweroff = qrc == 0 and t_end - t_marker < 10
     rep.check("boot-poweroff", None if poweroff else
               "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
+    clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv)
     return rep.finish()
+
+
+# ---- second boot: a LUKS2 volume bound with the azkv clevis pin ------------
+
+CLEVIS_KEY = "https://%s/keys/rsa2048" % VAULT
+CLEVIS_SLOT = 1
+# What Debian's clevis hook puts in an initramfs, as far as unlocking a LUKS2
+# token needs it (luksmeta, curl and the other pins are for LUKS1 and tang).
+CLEVIS_PROGS = ["bash", "jose", "cryptsetup", "clevis", "clevis-decrypt",
+                "clevis-luks-common-functions", "clevis-luks-list"]
+
+
+def copy_exec(root, src):
+    """src and each shared library ldd names for it, at their own paths, as
+    initramfs-tools' copy_exec does (busybox applets they replace removed)."""
+    put(root, src, src, mode=0o755)
+    p = subprocess.run(["ldd", src], capture_output=True, text=True)
+    for lib in re.findall(r"(/\S+) \(0x", p.stdout) if p.returncode == 0 else []:
+        if not os.path.exists(os.path.join(root, lib.lstrip("/"))):
+            put(root, lib, lib, mode=0o755)
+
+
+def pin_bin(work, azkv):
+    """A folder holding azkv and the pins side by side, as make install does."""
+    b = os.path.join(work, "bin")
+    os.makedirs(b)
+    shutil.copy(azkv, os.path.join(b, "azkv"))
+    for pin in ("clevis-encrypt-azkv", "clevis-decrypt-azkv"):
+        shutil.copy(os.path.join(ROOT, "clevis", pin), os.path.join(b, pin))
+    return b
+
+
+def host_env(bindir):
+    return {"PATH": bindir + ":/usr/sbin:/usr/bin:/sbin:/bin",
+            "SSL_CERT_FILE": os.environ["AZKV_TEST_CA"], "TMPDIR": os.path.dirname(bindir)}
+
+
+def clevis_volume(work, bindir):
+    """A LUKS2 image (slot 0: a passphrase) bound with `clevis luks bind` to
+    the azkv pin in CLEVIS_SLOT; returns (image, the slot's passphrase as
+    clevis luks pass gives it on the host)."""
+    img = os.path.join(work, "vda.img")
+    with open(img, "wb") as f:
+        f.truncate(32 << 20)
+    e = host_env(bindir)
+    subprocess.run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--pbkdf",
+                    "pbkdf2", "--pbkdf-force-iterations", "1000", "--key-file=-", img],
+                   input=b"boot test passphrase", env=e, check=True, capture_output=True)
+    p = subprocess.run(["clevis", "luks", "bind", "-y", "-k", "-", "-s", str(CLEVIS_SLOT), "-d", img,
+                        "azkv", json.dumps({"key": CLEVIS_KEY})],
+                       input=b"boot test passphrase", env=e, capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError("clevis luks bind: exit %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
+    p = subprocess.run(["clevis", "luks", "pass", "-d", img, "-s", str(CLEVIS_SLOT)],
+                       env=e, capture_output=True, timeout=120)
+    if p.returncode != 0 or not p.stdout:
+        raise RuntimeError("clevis luks pass: exit %d: %s" % (p.returncode, p.stderr.decode()[-300:]))
+    return img, p.stdout
+
+
+def clevis_extra(kdir, kinfo, nic, bindir):
+    """extra() of the clevis boot: the disk driver, clevis's programs with
+    their libraries, and what clevis/initramfs-tools/hooks/azkv-clevis copies
+    (run for real, with a copy_exec that copies into the root)."""
+    def extra(root):
+        mods = [m for m in kinfo["disk"] if m not in kinfo["nics"][nic]]
+        for m in kinfo["disk"]:
+            put(root, "lib/modules/" + m, os.path.join(kdir, "modules", m))
+        for prog in CLEVIS_PROGS:
+            path = shutil.which(prog, path="/usr/sbin:/usr/bin:/sbin:/bin")
+            if path is None:
+                raise RuntimeError("%s not found on the host" % prog)
+            copy_exec(root, "/bin/bash" if prog == "bash" else path)
+        funcs = os.path.join(os.path.dirname(root), "hook-functions")
+        with open(funcs, "w") as f:
+            f.write('copy_exec() { mkdir -p "$DESTDIR${2%/*}" && cp -L "$1" "$DESTDIR$2"; }\n')
+        e = host_env(bindir)
+        e.update(HOOK_FUNCTIONS=funcs, DESTDIR=root)
+        subprocess.run(["/bin/sh", os.path.join(ROOT, "clevis", "initramfs-tools", "hooks", "azkv-clevis")],
+                       env=e, check=True)
+        os.makedirs(os.path.join(root, "run"), exist_ok=True)
+        # the network as the kit brings it up (tests/boot/run.sh fetched these)
+        x = os.path.join(ROOT, "build", "boot", "itools", "x")
+        put(root, "scripts/functions", os.path.join(x, "usr/share/initramfs-tools/scripts/functions"))
+        put(root, "scripts/local-top/azkv-clevis",
+            os.path.join(ROOT, "clevis", "initramfs-tools", "scripts", "local-top", "azkv-clevis"), mode=0o755)
+        put(root, "bin/ipconfig", os.path.join(x, "usr/lib/klibc/bin/ipconfig"), mode=0o755)
+        # Debian's clevis local-top, and a stand-in for cryptroot's askpass
+        put(root, "scripts/local-top/clevis", os.path.join(x, "usr/share/initramfs-tools/scripts/local-top/clevis"),
+            mode=0o755)
+        put(root, "lib/cryptsetup/askpass", os.path.join(HERE, "askpass"), mode=0o755)
+        for so in os.listdir(os.path.join(x, "lib")):
+            if so.startswith("klibc-") and so.endswith(".so"):
+                put(root, "lib/" + so, os.path.join(x, "lib", so), mode=0o755)
+        # no vault name in /etc/hosts: azkv asks the DNS server the lease named
+        put(root, "etc/hosts", data="127.0.0.1 localhost\n")
+        return "DISK_MODULES='%s'\nSLOT=%d\n" % (" ".join(mods), CLEVIS_SLOT)
+    return extra
+
+
+def check_clevis_log(entries, kid):
+    """The guest's unwrap: POST to the versioned key id the JWE recorded."""
+    import fixtures as fx
+    path = kid.split(VAULT, 1)[1] + "/unwrapkey"
+    got = [v for v in fx.requests(entries, "vault") if v["path"] == path]
+    if not got or got[0]["status"] != 200:
+        return "no 200 POST %s (vault requests: %s)" % (
+            path, [(v["path"], v["status"]) for v in fx.requests(entries, "vault")]), None
+    if not got[0]["raddr"].startswith("127.0.0.1:"):
+        return "unwrap from %s, not through qemu's network" % got[0]["raddr"], None
+    return None, "POST %s, SNI %s" % (path, (got[0].get("tls") or {}).get("sni"))
+
+
+def start_dns(work):
+    """tests/fake/dns.py on the namespace's 127.0.0.1:53, where qemu's
+    user-mode DNS (the guest's 10.0.2.3) forwards queries, as the
+    namespace's resolv.conf names it: the vault is 10.0.2.2 for the guest."""
+    zone, log = os.path.join(work, "zone.json"), os.path.join(work, "dns.log")
+    with open(zone, "w") as f:
+        json.dump({VAULT: {"A": ["10.0.2.2"]}}, f)
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fake", "dns.py"),
+                          "--listen", "127.0.0.1:53", "--zone", zone, "--log", log],
+                         stdout=subprocess.PIPE, stderr=open(os.path.join(work, "dns.err"), "w"))
+    if p.stdout.readline().strip() != b"ready":
+        p.kill()
+        raise RuntimeError("fake DNS server did not start: %s" % open(os.path.join(work, "dns.err")).read())
+    return p, log
+
+
+def check_clevis_net(fields, dnslog):
+    """The local-top wrote the lease's DNS server, and azkv asked it."""
+    if fields.get("dns") != "10.0.2.3":
+        return "guest resolv.conf names %r, want qemu's DNS 10.0.2.3" % fields.get("dns"), None
+    try:
+        with open(dnslog) as f:
+            qs = [json.loads(l) for l in f if l.strip()]
+    except OSError:
+        qs = []
+    asked = [q for q in qs if q.get("name", "").lower() == VAULT and q.get("type") == "A"]
+    if not asked:
+        return "the fake DNS server got no A query for %s (%d queries)" % (VAULT, len(qs)), None
+    return None, "resolv.conf: nameserver 10.0.2.3 (from ipconfig's lease); %s A asked %d time(s), " \
+        "answered 10.0.2.2" % (VAULT, len(asked))
+
+
+def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
+    import fixtures as fx
+    work = os.path.join(ROOT, "build", "boot", "run", "clevis")
+    os.makedirs(work)
+    bindir = pin_bin(work, azkv)
+    try:
+        img, want = clevis_volume(work, bindir)
+    except (RuntimeError, subprocess.SubprocessError) as e:
+        rep.notok("boot-clevis-bind", str(e))
+        return
+    tok = json.loads(subprocess.run(["cryptsetup", "token", "export", "--token-id", "0", img],
+                                    capture_output=True, check=True).stdout)
+    prot = json.loads(base64.urlsafe_b64decode(tok["jwe"]["protected"] + "=" * (-len(tok["jwe"]["protected"]) % 4)))
+    kid = prot["clevis"]["azkv"]["kid"]
+    t = time.monotonic()
+    initrd = build_initramfs(kdir, kinfo, nic, clock, work, azkv, "clevis", clevis_extra(kdir, kinfo, nic, bindir))
+    print("# clevis boot: LUKS2 /dev/vda, slot %d bound to %s; initramfs %d KiB in %.1f s" % (
+        CLEVIS_SLOT, kid, os.path.getsize(initrd) // 1024, time.monotonic() - t))
+    off = fx.log_offset()
+    dns, dnslog = start_dns(work)
+    try:
+        fields, text, qerr, qrc, t_marker, t_end = boot(kdir, initrd, nic, work, timeout, accel, disk=img)
+    finally:
+        dns.kill()
+        dns.wait()
+    for line in text.splitlines():
+        if line.startswith(("azkv-boot:", "azkv:")):
+            print("#   " + line)
+    if t_marker is None:
+        rep.notok("boot-clevis-unlock", "no RESULT line within %.0f s (qemu exit %s)" % (timeout, qrc))
+        print("# console (build/boot/run/clevis/console.log), last lines:")
+        for line in text.splitlines()[-25:]:
+            print("#   " + line)
+        return
+    print("# clevis RESULT after %.1f s (guest uptime %s s)" % (t_marker, fields.get("uptime", "?")))
+    rc, got_sum, n = fields.get("rc"), fields.get("sha256"), fields.get("bytes")
+    why = None
+    if rc != "0":
+        why = "the askpass stand-in got no passphrase from clevis: exit %s (%s)" % (
+            rc, fields.get("why", "143: its 90 s ran out; see build/boot/run/clevis/console.log"))
+    elif got_sum != hashlib.sha256(want).hexdigest() or n != str(len(want)):
+        why = "passphrase %s bytes sha256 %s, want %d bytes %s" % (
+            n, got_sum, len(want), hashlib.sha256(want).hexdigest())
+    elif fields.get("open") != "0":
+        why = "cryptsetup open --test-passphrase in the guest: exit %s" % fields.get("open")
+    rep.check("boot-clevis-unlock", why, "Debian's clevis local-top wrote %s bytes into askpass's FIFO, "
+              "sha256 %s, byte-exact; the guest's cryptsetup opened slot %d with it" % (n, got_sum, CLEVIS_SLOT))
+    why, note = check_clevis_net(fields, dnslog)
+    rep.check("boot-clevis-network", why, note)
+    why, note = check_clevis_log(fx.read_log(off), kid)
+    rep.check("boot-clevis-unwrap", why, note)
+    poweroff = qrc == 0 and t_end - t_marker < 10
+    rep.check("boot-clevis-poweroff", None if poweroff else
+              "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
 
 
 def main():

@@ -2,14 +2,18 @@
 # tests/boot/run.sh: `make test-boot`. Boots a real Debian kernel under
 # qemu-system-x86_64 (TCG) with a tiny initramfs whose /init fetches a LUKS
 # key from the fake Azure with examples/initramfs-tools/azkv-keyscript, and
-# checks the key byte for byte.
-#   1. install qemu-system-x86 and busybox-static if missing (needs root)
+# checks the key byte for byte; then boots again to unlock a LUKS2 disk bound
+# with the azkv clevis pin (Debian's clevis, jose, cryptsetup in the guest).
+#   1. install qemu-system-x86, busybox-static, clevis, clevis-luks, jose and
+#      cryptsetup-bin if missing (needs root)
 #   2. build bin/azkv if missing (make test-boot builds it first)
 #   3. the kernel: the package linux-image-amd64 depends on, fetched with
 #      `apt-get download` into build/boot/ (never installed into /boot) and
 #      reduced by `boot.py prepare` to build/boot/kernel-PKG/ (vmlinuz, config,
-#      the NIC modules): kept between runs, fetched again when the package changes
-#   4. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
+#      the NIC and virtio disk modules): kept between runs, fetched again when the package changes
+#   4. for the clevis boot: initramfs-tools-core, klibc-utils, libklibc and
+#      clevis-initramfs, fetched the same way and unpacked into build/boot/itools/
+#   5. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
 #      network namespace, its user-mode network reaches only the fake
 # Ends with "boot: N passed, N failed". Environment: see tests/boot/boot.py.
 set -u
@@ -26,8 +30,11 @@ fail() {
 t0=$(date +%s.%N)
 missing=
 command -v qemu-system-x86_64 >/dev/null || missing="$missing qemu-system-x86"
-[ "$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null)" = "install ok installed" ] ||
-	missing="$missing busybox-static"
+# the clevis boot: Debian's clevis, jose and cryptsetup, on the host and copied into the guest
+for p in busybox-static clevis clevis-luks jose cryptsetup-bin; do
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
+		missing="$missing $p"
+done
 if [ -n "$missing" ]; then
 	echo "# installing$missing"
 	# shellcheck disable=SC2086
@@ -47,7 +54,8 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || fail kernel "apt-cache: linux-image-amd64 depends on no linux-image-* package"
 kdir=build/boot/kernel-$pkg
-if [ ! -f "$kdir/kernel.json" ]; then
+# a cache from before the clevis boot lacks the disk driver: prepare again
+if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"disk"' "$kdir/kernel.json"; then
 	mkdir -p build/boot/deb
 	rm -f build/boot/deb/*.deb
 	echo "# fetching $pkg (apt-get download, not installed)"
@@ -58,6 +66,23 @@ if [ ! -f "$kdir/kernel.json" ]; then
 	rm -f build/boot/deb/*.deb
 	# older kernels' caches
 	for d in build/boot/kernel-*; do [ "$d" = "$kdir" ] || rm -rf "$d"; done
+fi
+# The clevis boot's initramfs-tools pieces: scripts/functions, klibc's
+# ipconfig and Debian's clevis local-top, fetched with `apt-get download`
+# (never installed) into build/boot/itools/
+ipkgs="initramfs-tools-core klibc-utils libklibc clevis-initramfs"
+idir=build/boot/itools
+if [ ! -f "$idir/x/usr/share/initramfs-tools/scripts/functions" ] ||
+	[ ! -f "$idir/x/usr/share/initramfs-tools/scripts/local-top/clevis" ]; then
+	mkdir -p build/boot/deb
+	rm -f build/boot/deb/*.deb
+	echo "# fetching $ipkgs (apt-get download, not installed)"
+	# shellcheck disable=SC2086
+	(cd build/boot/deb && apt-get download -o APT::Sandbox::User=root $ipkgs >/dev/null) ||
+		fail itools "apt-get download $ipkgs"
+	rm -rf "$idir" && mkdir -p "$idir/x"
+	for d in build/boot/deb/*.deb; do dpkg-deb -x "$d" "$idir/x" || fail itools "dpkg-deb -x $d"; done
+	rm -f build/boot/deb/*.deb
 fi
 t1=$(date +%s.%N)
 
