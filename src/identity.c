@@ -1,6 +1,7 @@
 /* identity: tokens from every managed-identity source (docs/protocols.md 1):
  * one request per source, the Arc challenge, the Service Fabric pin and the
  * workload-identity exchange with Entra ID. Detection is source.c's. */
+#include "identity.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"

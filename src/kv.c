@@ -1,4 +1,5 @@
 /* kv: one secret from Key Vault, challenge included (docs/protocols.md 4). */
+#include "kv.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"

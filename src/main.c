@@ -6,6 +6,8 @@
  */
 #include "b64.h"
 #include "client.h"
+#include "identity.h"
+#include "kv.h"
 #include "fmt.h"
 #include "log.h"
 #include "out.h"
