@@ -42,28 +42,13 @@ struct challenge {
 	struct param resource, scope, authority;
 };
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static int ieqn(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
-
 /* h[n] is "LABEL." + sfx (case-insensitive) with a non-empty LABEL. */
 static int under(const char *h, size_t n, const char *sfx)
 {
 	size_t k = strlen(sfx);
 
 	return n > k + 1 && h[n - k - 1] == '.' && h[n - k - 2] != '.' &&
-	    ieqn(h + n - k, sfx, k);
+	    str_ieqn(h + n - k, sfx, k);
 }
 
 const char *cloud_resource(const char *vault_host)
@@ -86,7 +71,7 @@ const char *cloud_authority(const char *s)
 	for (i = 0; i < sizeof clouds / sizeof clouds[0]; i++) {
 		size_t k = strlen(clouds[i].suffix);
 
-		if ((n == k && ieqn(s, clouds[i].suffix, k)) ||
+		if ((n == k && str_ieqn(s, clouds[i].suffix, k)) ||
 		    under(s, n, clouds[i].suffix))
 			return clouds[i].authority;
 	}
@@ -100,8 +85,7 @@ static int is_ws(int c)
 
 static int is_keych(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+	return str_isalnum(c) || c == '_' || c == '-' || c == '.';
 }
 
 /* A value byte: printable ASCII; quoted values also refuse '\\' (no URL
@@ -146,7 +130,7 @@ static struct param *slot(struct challenge *c, const char *k, size_t n)
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && ieqn(k, names[i], n))
+		if (strlen(names[i]) == n && str_ieqn(k, names[i], n))
 			return slots[i];
 	return NULL;
 }
@@ -185,7 +169,7 @@ static int parse_params(const char *h, struct challenge *c)
 
 	while (is_ws((unsigned char)*h))
 		h++;
-	if (!ieqn(h, "bearer", 6) || (h[6] != 0 && !is_ws((unsigned char)h[6])))
+	if (!str_ieqn(h, "bearer", 6) || (h[6] != 0 && !is_ws((unsigned char)h[6])))
 		return CLOUD_E_SYNTAX;
 	for (h += 6;;) {
 		while (is_ws((unsigned char)*h) || *h == ',')
@@ -206,7 +190,7 @@ static int pick_resource(const struct challenge *c, struct param *r)
 		*r = c->scope;
 		if (memchr(r->v, ' ', r->n) != NULL)
 			return CLOUD_E_SYNTAX; /* exactly one scope */
-		if (r->n > k && ieqn(r->v + r->n - k, CLOUD_DEFAULT_SUFFIX, k))
+		if (r->n > k && str_ieqn(r->v + r->n - k, CLOUD_DEFAULT_SUFFIX, k))
 			r->n -= k;
 	} else if (c->resource.v != NULL) {
 		*r = c->resource;

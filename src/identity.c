@@ -329,8 +329,7 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 	}
 	for (i = 0; i < tl; i++)
 		if (!(tenant[i] == '-' || tenant[i] == '.' || tenant[i] == '_'
-			|| (tenant[i] >= '0' && tenant[i] <= '9') || ((tenant[i] | 32) >= 'a'
-			&& (tenant[i] | 32) <= 'z')))
+			|| str_isalnum((unsigned char)tenant[i])))
 			break;
 	if (i < tl || tl > WI_TENANT_MAX)
 		return err_set(e, ERR_USAGE, "AZURE_TENANT_ID: not a tenant id or domain name");

@@ -20,11 +20,6 @@ int str_copyn(char *dst, size_t cap, const char *src, size_t n)
 	return 0;
 }
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 const char *str_find(const char *s, const char *pat)
 {
 	size_t n = strlen(pat);
@@ -37,9 +32,24 @@ const char *str_find(const char *s, const char *pat)
 
 int str_ieq(const char *a, const char *b)
 {
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+	while (*a && str_lower((unsigned char)*a) == str_lower((unsigned char)*b))
 		a++, b++;
 	return *a == 0 && *b == 0;
+}
+
+int str_ieqn(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_lower((unsigned char)a[i]) != str_lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+int str_ieqmem(const char *s, size_t n, const char *z)
+{
+	return strlen(z) == n && str_ieqn(s, z, n);
 }
 
 int str_iends(const char *s, const char *suffix)
