@@ -188,11 +188,11 @@ FORCE:
 # ---- tests ----------------------------------------------------------------
 
 # Pure modules: no sockets, tested alone (and fuzzed).
-PURE = src/str.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c
+PURE = src/str.c src/date.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
+	src/ref.c src/cloud.c src/challenge.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str fmt b64 pem http json azure url ref cloud retry source dns rsa x509 out opts
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 out opts
 UNIT_IO = src/out.c src/opts.c src/net.c src/resolve.c src/log.c
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h) build/gen/buildinfo.h

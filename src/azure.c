@@ -1,4 +1,5 @@
 #include "azure.h"
+#include "date.h"
 
 #include <limits.h>
 #include <string.h>
@@ -54,11 +55,10 @@ static int c_end(const cur *c)
 static int civil_epoch(const civil *t, long long *epoch)
 {
 	if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
-		t->d > str_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
+		t->d > date_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
 		t->s > 59)
 		return AZ_E_EXPIRY;
-	*epoch = str_days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 +
-		t->mi * 60 + t->s - t->off;
+	*epoch = date_timegm(t->y, t->mo, t->d, t->h, t->mi, t->s) - t->off;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * one request per source, the Arc challenge, the Service Fabric pin and the
  * workload-identity exchange with Entra ID. Detection is source.c's. */
 #include "identity.h"
+#include "challenge.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
@@ -361,7 +362,7 @@ static int wi_req(client *c, id_req *q, const char *resource, err *e)
 	rc = source_assertion(assertion, &n);
 	assertion[n] = 0;
 	if (rc == 0) {
-		fmt(scope, sizeof scope, "%s/.default", resource);
+		fmt(scope, sizeof scope, "%s" CLOUD_DEFAULT_SUFFIX, resource);
 		if (form(q, "client_id", c->id.sel_value) < 0
 			|| form(q, "grant_type", "client_credentials") < 0
 			|| form(q, "client_assertion_type", WI_ASSERTION_TYPE) < 0

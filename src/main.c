@@ -302,10 +302,11 @@ static int cmd_token(err *e)
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
 	size_t n = strlen(r);
 	const az_token *tok;
+	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
 
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
-	if (n > 9 && strcmp(r + n - 9, "/.default") == 0)
-		n -= 9;
+	if (n > k && strcmp(r + n - k, CLOUD_DEFAULT_SUFFIX) == 0)
+		n -= k;
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
 	tok = client_token_get(&cl, resource, e);

@@ -218,32 +218,6 @@ int source_authority(const char *in, char *out, size_t cap)
 	return 0;
 }
 
-int source_realm(const char *hdr, char *path, size_t cap)
-{
-	static const char basic[] = "basic ";
-	static const char realm[] = "realm=";
-	size_t n, i;
-
-	path[0] = 0;
-	if (!str_ieqmem(hdr, strnlen(hdr, sizeof basic - 1), basic))
-		return SOURCE_E_SYNTAX;
-	hdr += sizeof basic - 1;
-	while (*hdr == ' ')
-		hdr++;
-	if (!str_ieqmem(hdr, strnlen(hdr, sizeof realm - 1), realm))
-		return SOURCE_E_SYNTAX;
-	hdr += sizeof realm - 1;
-	n = strlen(hdr);
-	while (n > 0 && hdr[n - 1] == ' ')
-		n--;
-	if (n == 0)
-		return SOURCE_E_SYNTAX;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)hdr[i] < ' ' || hdr[i] == 0x7f)
-			return SOURCE_E_SYNTAX;
-	return str_copyn(path, cap, hdr, n) < 0 ? SOURCE_E_SPACE : 0;
-}
-
 int source_key_path(const char *path, const char *dir)
 {
 	static const char suffix[] = ".key";

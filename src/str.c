@@ -131,24 +131,3 @@ int str_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
-
-/* Howard Hinnant's days_from_civil. */
-long long str_days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-int str_month_days(long long y, int m)
-{
-	static const unsigned char md[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return md[m - 1] + (m == 2 && leap);
-}

@@ -54,9 +54,4 @@ int str_udec(const char *s, size_t n, unsigned long long max,
 /* Value of an ASCII hex digit, or -1. */
 int str_hexval(int c);
 
-/* Calendar (proleptic Gregorian, no time zone): days since 1970-01-01 of a
- * date, and the days of month m (1-12) of year y. */
-long long str_days_from_civil(long long y, int m, int d);
-int str_month_days(long long y, int m);
-
 #endif
