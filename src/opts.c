@@ -103,12 +103,12 @@ enum {
 
 struct opt {
 	const char *name;  /* "--timeout" */
-	const char *shrt;  /* "-n", or NULL */
-	int kind;          /* OPT_* */
-	size_t off;        /* FLAG, STR, seconds: the field; selectors: SEL_* */
 	int (*set)(const opt *o, const char *v, err *e); /* 0, 2, or -1 */
 	const char *arg;   /* the value's name in --help */
 	const char *help;  /* --help lines, '\n' between */
+	unsigned short off; /* FLAG, STR, seconds: the field; selectors: SEL_* */
+	char shrt;         /* 'n' for -n, or 0 */
+	unsigned char kind; /* OPT_* */
 };
 
 static int opt_seconds(const opt *o, const char *v, err *e)
@@ -182,70 +182,96 @@ static int opt_version(const opt *o, const char *v, err *e)
 
 /* In --help's order. */
 static const opt table[] = {
-	{ "--newline", "-n", OPT_FLAG, F(newline), NULL, NULL,
-		"print a newline after each value or token" },
-	{ "--verbose", "-v", OPT_DO, 0, opt_verbose, NULL,
-		"trace each step on stderr (never tokens or values)" },
-	{ "--timeout", NULL, OPT_SET, F(timeout), opt_seconds, "SECONDS",
+	{ "--newline", NULL, NULL,
+		"print a newline after each value or token",
+		F(newline), 'n', OPT_FLAG },
+	{ "--verbose", opt_verbose, NULL,
+		"trace each step on stderr (never tokens or values)",
+		0, 'v', OPT_DO },
+	{ "--timeout", opt_seconds, "SECONDS",
 		"deadline of each attempt (default 30), and of\n"
-		"the whole run unless --wait is given" },
-	{ "--wait", NULL, OPT_SET, F(wait), opt_seconds, "SECONDS",
+		"the whole run unless --wait is given",
+		F(timeout), 0, OPT_SET },
+	{ "--wait", opt_seconds, "SECONDS",
 		"the whole run's deadline: keep retrying (network\n"
 		"down, IMDS updating, 429, 5xx) until SECONDS\n"
-		"have passed: for boot" },
-	{ "--cacert", NULL, OPT_STR, F(cacert), NULL, "FILE",
+		"have passed: for boot",
+		F(wait), 0, OPT_SET },
+	{ "--cacert", NULL, "FILE",
 		"trust these PEM roots instead of the built-in ones\n"
-		"(also SSL_CERT_FILE)" },
-	{ "--resolve", NULL, OPT_SET, 0, opt_resolve, "HOST:PORT:ADDR",
-		"connect to ADDR for HOST:PORT (as curl)" },
-	{ "--proxy", NULL, OPT_SET, 0, opt_proxy, "URL",
+		"(also SSL_CERT_FILE)",
+		F(cacert), 0, OPT_STR },
+	{ "--resolve", opt_resolve, "HOST:PORT:ADDR",
+		"connect to ADDR for HOST:PORT (as curl)",
+		0, 0, OPT_SET },
+	{ "--proxy", opt_proxy, "URL",
 		"HTTPS proxy (CONNECT) for the vault and Entra:\n"
 		"http://[USER:PASSWORD@]HOST[:PORT]; also\n"
 		"HTTPS_PROXY, NO_PROXY;\n"
-		"identity endpoints are never proxied" },
-	{ "--source", NULL, OPT_SET, 0, opt_source, "NAME",
+		"identity endpoints are never proxied",
+		0, 0, OPT_SET },
+	{ "--source", opt_source, "NAME",
 		"identity source: auto (default: detected from the\n"
 		"environment), imds, vm-extension, app-service,\n"
 		"app-service-2017, arc, service-fabric, azure-ml,\n"
-		"cloud-shell, workload-identity" },
-	{ "--client-id", NULL, OPT_SET, SEL_CLIENT_ID, opt_selector, "ID",
+		"cloud-shell, workload-identity",
+		0, 0, OPT_SET },
+	{ "--client-id", opt_selector, "ID",
 		"user-assigned identity by client id\n"
-		"(default: AZURE_CLIENT_ID; workload identity's app)" },
-	{ "--object-id", NULL, OPT_SET, SEL_OBJECT_ID, opt_selector, "ID",
-		"user-assigned identity by object (principal) id" },
-	{ "--resource-id", NULL, OPT_SET, SEL_RESOURCE_ID, opt_selector, "ID",
+		"(default: AZURE_CLIENT_ID; workload identity's app)",
+		SEL_CLIENT_ID, 0, OPT_SET },
+	{ "--object-id", opt_selector, "ID",
+		"user-assigned identity by object (principal) id",
+		SEL_OBJECT_ID, 0, OPT_SET },
+	{ "--resource-id", opt_selector, "ID",
 		"user-assigned identity by ARM resource id\n"
 		"(selectors: imds, vm-extension and app-service take\n"
 		"all three; app-service-2017 and azure-ml a client\n"
-		"id; arc, service-fabric and cloud-shell none)" },
-	{ "--resource", NULL, OPT_STR, F(resource), NULL, "URI",
+		"id; arc, service-fabric and cloud-shell none)",
+		SEL_RESOURCE_ID, 0, OPT_SET },
+	{ "--resource", NULL, "URI",
 		"token: resource to ask for\n"
-		"(default https://vault.azure.net)" },
-	{ "--out", NULL, OPT_STR, F(out), NULL, "FILE",
-		"get: write the (one) value to FILE, atomically" },
-	{ "--out-dir", NULL, OPT_STR, F(out_dir), NULL, "DIR",
-		"get: write each value to DIR/NAME, atomically" },
-	{ "--pem-key", NULL, OPT_STR, F(pem_key), NULL, "FILE",
+		"(default https://vault.azure.net)",
+		F(resource), 0, OPT_STR },
+	{ "--out", NULL, "FILE",
+		"get: write the (one) value to FILE, atomically",
+		F(out), 0, OPT_STR },
+	{ "--out-dir", NULL, "DIR",
+		"get: write each value to DIR/NAME, atomically",
+		F(out_dir), 0, OPT_STR },
+	{ "--pem-key", NULL, "FILE",
 		"get: write the PEM private key of the (one)\n"
-		"secret to FILE (a certificate's secret)" },
-	{ "--pem-certs", NULL, OPT_STR, F(pem_certs), NULL, "FILE",
-		"get: write its PEM certificates to FILE" },
-	{ "--mode", NULL, OPT_SET, 0, opt_mode, "OCTAL",
-		"mode of written files (default 0600)" },
-	{ "--owner", NULL, OPT_SET, 0, opt_owner, "UID:GID",
-		"owner of written files (numeric)" },
-	{ "--decode", NULL, OPT_SET, 0, opt_decode, "base64",
-		"decode each value from base64 before output" },
-	{ "--json", NULL, OPT_FLAG, F(json), NULL, NULL,
-		"get: print each whole secret bundle (JSON)" },
-	{ "--allow-missing", NULL, OPT_FLAG, F(allow_missing), NULL, NULL,
+		"secret to FILE (a certificate's secret)",
+		F(pem_key), 0, OPT_STR },
+	{ "--pem-certs", NULL, "FILE",
+		"get: write its PEM certificates to FILE",
+		F(pem_certs), 0, OPT_STR },
+	{ "--mode", opt_mode, "OCTAL",
+		"mode of written files (default 0600)",
+		0, 0, OPT_SET },
+	{ "--owner", opt_owner, "UID:GID",
+		"owner of written files (numeric)",
+		0, 0, OPT_SET },
+	{ "--decode", opt_decode, "base64",
+		"decode each value from base64 before output",
+		0, 0, OPT_SET },
+	{ "--json", NULL, NULL,
+		"get: print each whole secret bundle (JSON)",
+		F(json), 0, OPT_FLAG },
+	{ "--allow-missing", NULL, NULL,
 		"exec: run even if some references failed\n"
-		"(those variables are removed, with a warning)" },
-	{ "--keep-identity-env", NULL, OPT_FLAG, F(keep_identity_env), NULL, NULL,
+		"(those variables are removed, with a warning)",
+		F(allow_missing), 0, OPT_FLAG },
+	{ "--keep-identity-env", NULL, NULL,
 		"exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
-		"AZURE_FEDERATED_TOKEN_FILE on (default: removed)" },
-	{ "--help", "-h", OPT_DO, 0, opt_help, NULL, "this text" },
-	{ "--version", NULL, OPT_DO, 0, opt_version, NULL, "print the version" },
+		"AZURE_FEDERATED_TOKEN_FILE on (default: removed)",
+		F(keep_identity_env), 0, OPT_FLAG },
+	{ "--help", opt_help, NULL,
+		"this text",
+		0, 'h', OPT_DO },
+	{ "--version", opt_version, NULL,
+		"print the version",
+		0, 0, OPT_DO },
 };
 
 /* Pad out[0, o) with spaces to column col (at least min of them). */
@@ -264,9 +290,10 @@ static size_t pad(char *out, size_t cap, size_t o, size_t col, size_t min)
 static size_t usage_row(const opt *r, char *out, size_t cap)
 {
 	const char *h = r->help;
-	size_t o = fmt(out, cap, "  %s%s%s%s%s", r->shrt ? r->shrt : "  ",
-		r->shrt ? ", " : "  ", r->name, r->arg ? " " : "", r->arg ? r->arg : "");
+	size_t o = r->shrt ? fmt(out, cap, "  -%c, ", r->shrt) : fmt(out, cap, "      ");
 
+	o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%s%s%s", r->name,
+		r->arg ? " " : "", r->arg ? r->arg : "");
 	o = pad(out, cap, o, OPTS_COLUMN, o + 1 == OPTS_COLUMN ? 1 : 2);
 	for (;;) {
 		size_t n = strcspn(h, "\n");
@@ -312,7 +339,7 @@ static const opt *opt_find(const char *a, int with_value)
 
 		if ((r->kind == OPT_STR || r->kind == OPT_SET) != with_value)
 			continue;
-		if (strcmp(a, r->name) == 0 || (r->shrt && strcmp(a, r->shrt) == 0))
+		if (strcmp(a, r->name) == 0 || (r->shrt && a[1] == r->shrt && !a[2]))
 			return r;
 	}
 	return NULL;
