@@ -193,7 +193,7 @@ PURE = src/str.c src/date.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c s
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 out opts
-UNIT_IO = src/out.c src/opts.c src/net.c src/resolve.c src/log.c
+UNIT_IO = src/out.c src/opts.c src/net.c src/resolve.c src/rnd.c src/log.c
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)

@@ -9,6 +9,7 @@
 #include "dns.h"
 #include "fmt.h"
 #include "log.h"
+#include "rnd.h"
 #include "str.h"
 
 #include <arpa/inet.h>
@@ -17,7 +18,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -205,15 +205,10 @@ static void conf_fn(void *ctx, const char *text, size_t n)
 static int query_ids(unsigned id[2], const char *host, err *e)
 {
 	unsigned char b[4];
-	ssize_t r = getrandom(b, sizeof b, GRND_NONBLOCK);
+	const char *why = rnd_bytes(b, sizeof b);
 
-	if (r < 0 && errno == EAGAIN) {
-		logv("kernel entropy pool not ready; waiting for it");
-		r = getrandom(b, sizeof b, 0);
-	}
-	if (r != (ssize_t)sizeof b)
-		return err_set(e, ERR_INTERNAL, "resolve %s: getrandom: %s", host,
-			r < 0 ? strerror(errno) : "short read");
+	if (why)
+		return err_set(e, ERR_INTERNAL, "resolve %s: getrandom: %s", host, why);
 	id[0] = (unsigned)b[0] << 8 | b[1];
 	id[1] = (unsigned)b[2] << 8 | b[3];
 	if (id[1] == id[0])

@@ -7,6 +7,7 @@
 #include "tls.h"
 #include "fmt.h"
 #include "log.h"
+#include "rnd.h"
 #include "rsa.h"
 #include "str.h"
 #include "tlschain.h"
@@ -17,7 +18,6 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -234,15 +234,10 @@ static void chain_setup(tls_impl *s)
 static int seed(br_ssl_engine_context *eng, err *e)
 {
 	unsigned char rnd[32];
-	ssize_t r = getrandom(rnd, sizeof rnd, GRND_NONBLOCK);
+	const char *why = rnd_bytes(rnd, sizeof rnd);
 
-	if (r < 0 && errno == EAGAIN) {
-		logv("kernel entropy pool not ready; waiting for it");
-		r = getrandom(rnd, sizeof rnd, 0);
-	}
-	if (r != (ssize_t)sizeof rnd)
-		return err_set(e, ERR_INTERNAL, "getrandom: %s",
-			r < 0 ? strerror(errno) : "short read");
+	if (why)
+		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);
 	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
 	memset(rnd, 0, sizeof rnd);
 	return 0;
