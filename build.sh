@@ -4,7 +4,8 @@
 #   ./build.sh --debug   the same with -g -O1 and no stripping (make DEBUG=1)
 #   ./build.sh --fetch   only get the pinned third-party code (vendor/PINS),
 #                        verified and patched (vendor/patches)
-#   ./build.sh --deps    only install missing Debian packages (root)
+#   ./build.sh --deps    only install missing Debian packages (root);
+#                        --deps --fetch does both
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
 #   ./build.sh --build-time  print the time a build embeds (unix seconds)
 #   --arch aarch64       with any of the above but --clean: static arm64
@@ -43,7 +44,7 @@ say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-	sed -n '2,16s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -403,7 +404,10 @@ main() {
 		case $1 in
 		--arch) [ $# -ge 2 ] || usage; arch=$2; shift ;;
 		--arch=*) arch=${1#--arch=} ;;
-		--debug | --fetch | --deps | --clean | --build-time) [ -z "$action" ] || usage; action=$1 ;;
+		--deps | --fetch) # these two go together: --deps --fetch
+			case $action in '' | --deps | --fetch) ;; *) usage ;; esac
+			[ "$action" = "$1" ] || action=${action:+--deps-fetch}; action=${action:-$1} ;;
+		--debug | --clean | --build-time) [ -z "$action" ] || usage; action=$1 ;;
 		*) usage ;;
 		esac
 		shift
@@ -414,6 +418,7 @@ main() {
 	--debug) build debug ;;
 	--fetch) fetch ;;
 	--deps) install_deps ;;
+	--deps-fetch) install_deps && fetch ;;
 	--clean) rm -rf build bin ;;
 	--build-time) make -s print-build-time ;;
 	esac
