@@ -157,7 +157,8 @@ build/gen/anchors.c: $(PEMS) build/bearssl-host/brssl vendor/PINS
 	grep -q "^const size_t tls_builtin_anchors_num = $$n;$$" $@.tmp && \
 	grep -q "^const br_x509_trust_anchor tls_builtin_anchors\[$$n\] = {$$" $@.tmp && \
 	! grep -q 'TAs' $@.tmp || { echo "brssl ta: unexpected output format" >&2; exit 1; }; \
-	mv $@.tmp $@; rm -f $@.raw; echo "anchors: $$n trust anchors -> $@"
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi; \
+	rm -f $@.raw; echo "anchors: $$n trust anchors -> $@"
 
 # Never the current time: the same tree gives the same binary. The build
 # time is SOURCE_DATE_EPOCH, else the time of the last commit that changed
