@@ -1,15 +1,18 @@
 #!/bin/bash
-# Build bin/azkv: a static musl binary with BearSSL and jsmn from vendor/.
-#   ./build.sh           fetch vendor/ if needed, build BearSSL, generate
-#                        build/gen/, compile and link bin/azkv
-#   ./build.sh --debug   the same with -g -O1 and no stripping
-#   ./build.sh --fetch   only get the pinned third-party code (vendor/PINS)
-#   ./build.sh --deps    only install missing Debian packages (root)
+# Get what the build needs; make (Makefile) builds bin/azkv from it.
+#   ./build.sh           fetch vendor/ if needed, then make: bin/azkv
+#   ./build.sh --debug   the same with -g -O1 and no stripping (make DEBUG=1)
+#   ./build.sh --fetch   only get the pinned third-party code (vendor/PINS),
+#                        verified and patched (vendor/patches)
+#   ./build.sh --deps    only install missing Debian packages (root);
+#                        --deps --fetch does both
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
 #   ./build.sh --build-time  print the time a build embeds (unix seconds)
 #   --arch aarch64       with any of the above but --clean: static arm64
 #                        bin/azkv-aarch64 (Debian's cross gcc, arm64 musl
-#                        from vendor/); --deps adds the cross tools and qemu
+#                        from vendor/, driven by build/aarch64/musl-gcc
+#                        that --fetch writes); --deps adds the cross tools
+#                        and qemu
 # Overrides: MUSLCC, HOSTCC, JOBS, SOURCE_DATE_EPOCH; AZKV_NO_FETCH=1 never
 # runs apt (missing vendor/ files are an error).
 set -eu -o pipefail
@@ -37,13 +40,6 @@ DEPS+=" clevis clevis-luks jose"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"
-# BearSSL's own warnings stay visible in its log but never fail the build.
-# -fno-pie: the binary is static at a fixed address, not PIE; position-
-# independent code would only cost size, and put pointer tables in a
-# writable segment.
-BR_CFLAGS="-W -Wall -Os -fno-pie -ffunction-sections -fdata-sections"
-BR_CFLAGS+=" -fno-asynchronous-unwind-tables -fno-unwind-tables"
-BR_CFLAGS+=" -ffile-prefix-map=$ROOT=."
 
 # A failed unpack leaves nothing half-made in vendor/.
 trap 'rm -rf "$ROOT"/vendor/.unpack.*' EXIT
@@ -52,7 +48,7 @@ say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-	sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -325,7 +321,9 @@ fetch_musl_arm64() {
 fetch() {
 	fetch_bearssl
 	fetch_jsmn
-	[ "$ARCH" != aarch64 ] || fetch_musl_arm64
+	[ "$ARCH" = aarch64 ] || return 0
+	fetch_musl_arm64
+	gen_cross_cc
 }
 
 # ---- target architecture ------------------------------------------------
@@ -336,10 +334,10 @@ fetch() {
 set_arch() {
 	case $1 in
 	x86_64 | amd64)
-		ARCH=x86_64 CROSS='' BR_OUT=build/bearssl-musl OUT=bin/azkv
+		ARCH=x86_64 CROSS='' OUT=bin/azkv
 		;;
 	aarch64 | arm64)
-		ARCH=aarch64 CROSS=aarch64-linux-gnu- BR_OUT=build/bearssl-aarch64
+		ARCH=aarch64 CROSS=aarch64-linux-gnu-
 		OUT=bin/azkv-aarch64 MUSL_TRIPLE=aarch64-linux-musl
 		MUSLCC=$ROOT/build/aarch64/musl-gcc
 		DEPS+=" $DEPS_AARCH64"
@@ -381,155 +379,12 @@ gen_cross_cc() {
 	replace_if_changed "$MUSLCC.tmp" "$MUSLCC"
 }
 
-# ---- BearSSL ------------------------------------------------------------
-
-# Upstream limits: RSA to 4096 bits (Microsoft 2017 root), EC to P-521.
-check_bearssl_limits() {
-	local h
-	h=vendor/$(pin bearssl dir)/src/inner.h
-	grep -q '^#define BR_MAX_RSA_SIZE *4096$' "$h" ||
-		die "$h: BR_MAX_RSA_SIZE is not 4096"
-	grep -q '^#define BR_MAX_EC_SIZE *528$' "$h" ||
-		die "$h: BR_MAX_EC_SIZE is not 528"
-}
-
-# bearssl_make OUTDIR TARGET MAKE-VARS...: run BearSSL's own Makefile.
-bearssl_make() {
-	local rel=$1 out=$ROOT/$1 target=$2 log=$ROOT/$1.log
-	shift 2
-	mkdir -p "$out"
-	# MAKEFLAGS= keeps an outer make's jobserver out of this one.
-	MAKEFLAGS='' make -C "vendor/$(pin bearssl dir)" -j"$JOBS" BUILD="$out" "$@" \
-		"$target" >"$log" 2>&1 ||
-		{ tail -n 20 "$log" >&2; die "BearSSL $target failed (log: ${log#"$ROOT"/})"; }
-	say "BearSSL $target: $rel ($(grep -c 'warning:' "$log" || true) warnings," \
-		"log: ${log#"$ROOT"/})"
-}
-
-# The object files do not record their flags (nor the patches applied to
-# the tree): start over when they change.
-build_bearssl_musl() {
-	local out=$BR_OUT flags
-	flags="$MUSLCC $BR_CFLAGS patches $(patches_sum)"
-	check_bearssl_limits
-	[ "$(cat "$out/.flags" 2>/dev/null)" = "$flags" ] || rm -rf "$out"
-	bearssl_make "$out" lib CC="$MUSLCC" AR="${CROSS}ar" ARFLAGS=-rcsD CFLAGS="$BR_CFLAGS"
-	printf '%s\n' "$flags" >"$out/.flags"
-}
-
-# brssl runs only here, at build time, to turn certs/ into C.
-build_brssl_host() {
-	bearssl_make build/bearssl-host tools CC="$HOSTCC" LD="$HOSTCC" LDDLL="$HOSTCC"
-}
-
-# ---- generated sources --------------------------------------------------
-
-anchors_head() {
-	local i=0 f
-	printf '/*\n * Generated by build.sh from the PEM files in certs/ with\n'
-	printf ' * "brssl ta" (BearSSL %s): do not edit.\n *\n' "$(pin bearssl version)"
-	for f in "$@"; do
-		printf ' * %d  %s\n' "$i" "$f"
-		i=$((i + 1))
-	done
-	printf ' */\n#include <stddef.h>\n#include <bearssl.h>\n\n'
-	printf 'extern const br_x509_trust_anchor tls_builtin_anchors[];\n'
-	printf 'extern const size_t tls_builtin_anchors_num;\n'
-}
-
-# Rename brssl's TAs[] / TAs_NUM into our two exported symbols.
-anchors_body() {
-	sed -e 's/^static const br_x509_trust_anchor TAs\[\([0-9]*\)\] = {$/const br_x509_trust_anchor tls_builtin_anchors[\1] = {/' \
-		-e 's/^#define TAs_NUM *\([0-9]*\)$/const size_t tls_builtin_anchors_num = \1;/'
-}
-
-# anchors_check FILE N: both symbols renamed, nothing of brssl's names left.
-anchors_check() {
-	grep -q "^const size_t tls_builtin_anchors_num = $2;$" "$1" || return 1
-	grep -q "^const br_x509_trust_anchor tls_builtin_anchors\[$2\] = {$" "$1" ||
-		return 1
-	! grep -q 'TAs' "$1"
-}
-
-gen_anchors() {
-	local out=build/gen/anchors.c pems n
-	pems=(certs/*.pem)
-	[ -e "${pems[0]}" ] || die "no certs/*.pem"
-	mkdir -p build/gen
-	build/bearssl-host/brssl ta "${pems[@]}" >"$out.raw" 2>"$out.log" ||
-		die "brssl ta failed: $(tail -n 1 "$out.log")"
-	n=$(grep -c ': 1 trust anchor$' "$out.log" || true)
-	[ "$n" = "${#pems[@]}" ] || die "brssl ta: expected one anchor per PEM file, see $out.log"
-	{ anchors_head "${pems[@]}"; anchors_body <"$out.raw"; } >"$out.tmp"
-	anchors_check "$out.tmp" "$n" || die "brssl ta: unexpected output format"
-	replace_if_changed "$out.tmp" "$out"
-	rm -f "$out.raw"
-	say "anchors: $n trust anchors -> $out"
-}
-
 # replace_if_changed NEW OLD: keep OLD (and its mtime) when nothing changed.
 replace_if_changed() {
 	if cmp -s "$1" "$2"; then rm -f "$1"; else mv "$1" "$2"; fi
 }
 
-# Never the current time: the same tree gives the same binary.
-# What the binary is made of: a commit that touches none of these (README,
-# tests) leaves the binary's bytes, and so README's expected sha256, as they
-# were. vendor/PINS names the third-party code.
-BUILD_INPUTS="src certs build.sh vendor/PINS vendor/patches VERSION"
-
-# The build time: SOURCE_DATE_EPOCH, else the time of the last commit that
-# changed a build input.
-build_time() {
-	local t=${SOURCE_DATE_EPOCH:-}
-	# shellcheck disable=SC2086 # one path per word
-	[ -n "$t" ] || t=$(git -C "$ROOT" log -1 --format=%ct -- $BUILD_INPUTS 2>/dev/null || true)
-	[ -n "$t" ] || t=$(stat -c %Y certs/* | sort -n | tail -n 1)
-	case $t in '' | *[!0-9]*) die "build time '$t' is not unix seconds" ;; esac
-	printf '%s\n' "$t"
-}
-
-gen_buildinfo() {
-	local out=build/gen/buildinfo.h v t
-	v=$(cat VERSION)
-	case $v in '' | *[!0-9A-Za-z.+~-]*) die "VERSION: bad version '$v'" ;; esac
-	t=$(build_time)
-	mkdir -p build/gen
-	{
-		printf '/* Generated by build.sh from VERSION: do not edit. */\n'
-		printf '#ifndef AZKV_BUILDINFO_H\n#define AZKV_BUILDINFO_H\n'
-		printf '#define AZKV_VERSION "%s"\n' "$v"
-		printf '#define AZKV_BUILD_TIME %s\n' "$t"
-		printf '#endif\n'
-	} >"$out.tmp"
-	replace_if_changed "$out.tmp" "$out"
-}
-
-# ---- azkv ---------------------------------------------------------------
-
-# -fno-unwind-tables: nothing unwinds (arm64 gcc emits tables by default).
-# -z norelro: no loader applies RELRO to a static binary (musl's static start
-# does not), so it would only cost the padding that page-aligns it, up to
-# 64 KiB on arm64.
-# -z noseparate-code: one executable segment instead of page-aligned read-only
-# ones around it (~8 KiB of padding on x86-64).
-# --sort-section=alignment: the client's page-aligned buffers (client.h) come
-# first in .bss and the small variables last, together with libc's: resident
-# memory is counted in pages, and this layout touches the fewest.
-link_azkv() {
-	local srcs opt
-	srcs=(src/*.c)
-	[ -e "${srcs[0]}" ] || die "no src/*.c to build"
-	opt=(-Os -s)
-	[ "$1" = debug ] && opt=(-O1 -g)
-	mkdir -p bin
-	"$MUSLCC" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "${opt[@]}" -fno-pie -no-pie \
-		-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
-		-ffile-prefix-map="$ROOT"=. -Isrc -Ibuild/gen -I"vendor/$(pin jsmn dir)" \
-		-I"vendor/$(pin bearssl dir)/inc" -static -Wl,--gc-sections -Wl,--build-id=none \
-		-Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--sort-section=alignment \
-		-o "$OUT" "${srcs[@]}" build/gen/anchors.c "$BR_OUT/libbearssl.a"
-}
+# ---- azkv: make builds it -------------------------------------------------
 
 report() {
 	say "$OUT: $(stat -c %s "$OUT") bytes"
@@ -537,14 +392,13 @@ report() {
 	file "$OUT"
 }
 
+# make (Makefile) builds BearSSL, the generated sources and the binary.
 build() {
+	local flags=()
 	fetch
-	[ "$ARCH" = x86_64 ] || gen_cross_cc
-	build_bearssl_musl
-	build_brssl_host
-	gen_anchors
-	gen_buildinfo
-	link_azkv "$1"
+	[ "$1" = debug ] && flags+=(DEBUG=1)
+	[ "$ARCH" = x86_64 ] && flags+=(MUSLCC="$MUSLCC")
+	make -j"$JOBS" ARCH="$ARCH" HOSTCC="$HOSTCC" "${flags[@]}" "$OUT"
 	report
 }
 
@@ -554,7 +408,10 @@ main() {
 		case $1 in
 		--arch) [ $# -ge 2 ] || usage; arch=$2; shift ;;
 		--arch=*) arch=${1#--arch=} ;;
-		--debug | --fetch | --deps | --clean | --build-time) [ -z "$action" ] || usage; action=$1 ;;
+		--deps | --fetch) # these two go together: --deps --fetch
+			case $action in '' | --deps | --fetch) ;; *) usage ;; esac
+			[ "$action" = "$1" ] || action=${action:+--deps-fetch}; action=${action:-$1} ;;
+		--debug | --clean | --build-time) [ -z "$action" ] || usage; action=$1 ;;
 		*) usage ;;
 		esac
 		shift
@@ -565,8 +422,9 @@ main() {
 	--debug) build debug ;;
 	--fetch) fetch ;;
 	--deps) install_deps ;;
+	--deps-fetch) install_deps && fetch ;;
 	--clean) rm -rf build bin ;;
-	--build-time) build_time ;;
+	--build-time) make -s print-build-time ;;
 	esac
 }
 

@@ -1,4 +1,5 @@
 #include "azure.h"
+#include "date.h"
 
 #include <limits.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static int c_num(cur *c, int lo, int hi, int *v)
 	int k = 0;
 
 	*v = 0;
-	while (k < hi && c->i < c->n && c->s[c->i] >= '0' && c->s[c->i] <= '9') {
+	while (k < hi && c->i < c->n && str_isdigit((unsigned char)c->s[c->i])) {
 		*v = *v * 10 + (c->s[c->i++] - '0');
 		k++;
 	}
@@ -54,11 +55,10 @@ static int c_end(const cur *c)
 static int civil_epoch(const civil *t, long long *epoch)
 {
 	if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
-		t->d > str_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
+		t->d > date_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
 		t->s > 59)
 		return AZ_E_EXPIRY;
-	*epoch = str_days_from_civil(t->y, t->mo, t->d) * 86400 + t->h * 3600 +
-		t->mi * 60 + t->s - t->off;
+	*epoch = date_timegm(t->y, t->mo, t->d, t->h, t->mi, t->s) - t->off;
 	return 0;
 }
 
@@ -299,7 +299,7 @@ static int is_number(const json_doc *d, int i)
 	char c = d->src[d->tok[i].start];
 
 	return d->tok[i].type == JSON_PRIMITIVE &&
-		(c == '-' || (c >= '0' && c <= '9'));
+		(c == '-' || str_isdigit((unsigned char)c));
 }
 
 /* A string (decoded, else raw) or number member as text; 0 if absent,
@@ -411,16 +411,10 @@ void az_error_text(const char *body, size_t len, char *out, size_t cap)
 
 static int icontains(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle), i, j;
+	size_t k = strlen(needle), i;
 
 	for (i = 0; i + k <= n; i++) {
-		for (j = 0; j < k; j++) {
-			int a = (unsigned char)s[i + j], b = (unsigned char)needle[j];
-
-			if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != b)
-				break;
-		}
-		if (j == k)
+		if (str_ieqn(s + i, needle, k))
 			return 1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#define CLOUD_DEFAULT_SUFFIX "/.default" /* a scope = resource + this */
 #define CLOUD_RESOURCE_MAX 256 /* resource URI we accept from a challenge */
 
 enum {
@@ -28,15 +29,6 @@ const char *cloud_resource(const char *vault_host);
 /* Entra authority host for the cloud of a vault host or resource, e.g.
  * "login.microsoftonline.com"; the public one if unknown. */
 const char *cloud_authority(const char *host_or_resource);
-
-/* Parse a WWW-Authenticate value: scheme Bearer, params separated by commas
- * and/or spaces, values quoted or not. resource = scope without a trailing
- * "/.default" if scope is given, else resource; it must be an https URL of
- * at most CLOUD_RESOURCE_MAX bytes. authority (may be NULL) gets
- * authorization= or authorization_uri= ("" if absent). A known parameter
- * given twice, a scope list, '\' or a control byte is CLOUD_E_SYNTAX. */
-int cloud_challenge(const char *hdr, char *resource, size_t rcap,
-	char *authority, size_t acap);
 
 /* 0 if vault_host ends with "." + host(resource) (case-insensitive),
  * else CLOUD_E_MISMATCH. */

@@ -1,4 +1,5 @@
 #include "dns.h"
+#include "str.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -22,11 +23,6 @@ typedef struct rr {
 	size_t owner, rd, rdlen;
 	unsigned type, cls;
 } rr;
-
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
 
 static int blank(int c)
 {
@@ -115,17 +111,6 @@ static int addr_parse(dns_addr *a, const char *s, size_t n)
 	return 0;
 }
 
-static int field_ieq(const char *f, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (name[i] == 0 || lower((unsigned char)f[i]) !=
-			lower((unsigned char)name[i]))
-			return 0;
-	return name[n] == 0;
-}
-
 /* One hosts line: the address when one of its names is name. 0 or -1. */
 static int hosts_line(const char *line, size_t len, const char *name,
 	dns_addr *a)
@@ -138,7 +123,7 @@ static int hosts_line(const char *line, size_t len, const char *name,
 	if (!next_field(line, len, &pos, &ip, &iplen))
 		return -1;
 	while (next_field(line, len, &pos, &f, &flen))
-		if (field_ieq(f, flen, name))
+		if (str_ieqmem(f, flen, name))
 			return addr_parse(a, ip, iplen);
 	return -1;
 }
@@ -245,7 +230,7 @@ static int name_wire(const char *name, wname *w, int fold)
 		}
 		if (c <= 0x20 || c >= 0x7f)
 			return DNS_E_NAME;
-		w->b[i + 1] = (unsigned char)(fold ? lower(c) : c);
+		w->b[i + 1] = (unsigned char)(fold ? str_lower(c) : c);
 		lab++;
 	}
 	if (lab == 0 || lab > DNS_LABEL_MAX)
@@ -322,7 +307,7 @@ static int name_get(const unsigned char *buf, size_t n, size_t off, wname *w,
 		if (c == 0)
 			break;
 		for (pos++; c-- > 0; pos++)
-			w->b[w->n++] = (unsigned char)lower(buf[pos]);
+			w->b[w->n++] = (unsigned char)str_lower(buf[pos]);
 	}
 	if (!jumped)
 		*end = pos + 1;

@@ -45,11 +45,6 @@ static const char *const own_fields[] = {
 	"host", "content-length", "connection", "transfer-encoding",
 };
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int is_ows(int c)
 {
 	return c == ' ' || c == '\t';
@@ -58,7 +53,7 @@ static int is_ows(int c)
 /* RFC 7230 tchar. */
 static int is_tchar(int c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c))
+	if (str_isalnum(c))
 		return 1;
 	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
@@ -76,22 +71,6 @@ static int all_text(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if (!is_text((unsigned char)s[i]))
 			return 0;
-	return 1;
-}
-
-/* s[0..n) equals the lower-case literal lit, ignoring ASCII case. */
-static int ieqn(const char *s, size_t n, const char *lit)
-{
-	size_t i;
-
-	if (strlen(lit) != n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-
-		if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != lit[i])
-			return 0;
-	}
 	return 1;
 }
 
@@ -198,7 +177,7 @@ static int status_line(http_resp *r, const char *s, size_t n)
 		return HTTP_E_STATUS;
 	if ((s[7] != '0' && s[7] != '1') || s[9] < '1' || s[9] > '9')
 		return HTTP_E_STATUS;
-	if (!is_digit(s[10]) || !is_digit(s[11]))
+	if (!str_isdigit(s[10]) || !str_isdigit(s[11]))
 		return HTTP_E_STATUS;
 	if (n > 12 && (s[12] != ' ' || !all_text(s + 13, n - 13)))
 		return HTTP_E_STATUS;
@@ -249,7 +228,7 @@ static int on_length(http_resp *r, const char *v, size_t n)
 /* Only "chunked", once: any other coding (or a second one) we cannot undo. */
 static int on_encoding(http_resp *r, const char *v, size_t n)
 {
-	if (r->chunked || !ieqn(v, n, "chunked"))
+	if (r->chunked || !str_ieqmem(v, n, "chunked"))
 		return HTTP_E_ENCODING;
 	r->chunked = 1;
 	return 0;
@@ -262,9 +241,9 @@ static void on_connection(http_resp *r, const char *v)
 		size_t n = strcspn(v, ","), a = 0, b = n;
 
 		trim_ows(v, &a, &b);
-		if (ieqn(v + a, b - a, "close"))
+		if (str_ieqmem(v + a, b - a, "close"))
 			r->keep_alive = 0;
-		else if (ieqn(v + a, b - a, "keep-alive") && r->keep_alive != 0)
+		else if (str_ieqmem(v + a, b - a, "keep-alive") && r->keep_alive != 0)
 			r->keep_alive = 1;
 		v += n + (v[n] == ',');
 	}

@@ -1,6 +1,8 @@
 /* identity: tokens from every managed-identity source (docs/protocols.md 1):
  * one request per source, the Arc challenge, the Service Fabric pin and the
  * workload-identity exchange with Entra ID. Detection is source.c's. */
+#include "identity.h"
+#include "challenge.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"
@@ -328,8 +330,7 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 	}
 	for (i = 0; i < tl; i++)
 		if (!(tenant[i] == '-' || tenant[i] == '.' || tenant[i] == '_'
-			|| (tenant[i] >= '0' && tenant[i] <= '9') || ((tenant[i] | 32) >= 'a'
-			&& (tenant[i] | 32) <= 'z')))
+			|| str_isalnum((unsigned char)tenant[i])))
 			break;
 	if (i < tl || tl > WI_TENANT_MAX)
 		return err_set(e, ERR_USAGE, "AZURE_TENANT_ID: not a tenant id or domain name");
@@ -361,7 +362,7 @@ static int wi_req(client *c, id_req *q, const char *resource, err *e)
 	rc = source_assertion(assertion, &n);
 	assertion[n] = 0;
 	if (rc == 0) {
-		fmt(scope, sizeof scope, "%s/.default", resource);
+		fmt(scope, sizeof scope, "%s" CLOUD_DEFAULT_SUFFIX, resource);
 		if (form(q, "client_id", c->id.sel_value) < 0
 			|| form(q, "grant_type", "client_credentials") < 0
 			|| form(q, "client_assertion_type", WI_ASSERTION_TYPE) < 0

@@ -33,17 +33,6 @@ static void skip_ws(vld *v)
 		v->i++;
 }
 
-static int is_hex(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		(c >= 'A' && c <= 'F');
-}
-
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629 table: no
  * overlongs, no surrogates, nothing above U+10FFFF), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
@@ -90,7 +79,7 @@ static int v_escape(vld *v)
 	for (k = 1; k <= 4; k++) {
 		if (v->i + k >= v->n)
 			return JSON_E_SYNTAX;
-		if (!is_hex(v->s[v->i + k]))
+		if (!str_isxdigit(v->s[v->i + k]))
 			return JSON_E_ESCAPE;
 	}
 	v->i += 5;
@@ -129,7 +118,7 @@ static int v_digits(vld *v)
 {
 	size_t start = v->i;
 
-	while (is_digit(peek(v)))
+	while (str_isdigit(peek(v)))
 		v->i++;
 	return v->i > start ? 0 : JSON_E_SYNTAX;
 }
@@ -174,7 +163,7 @@ static int v_scalar(vld *v)
 
 	if (c == '"')
 		return v_string(v);
-	if (c == '-' || is_digit(c))
+	if (c == '-' || str_isdigit(c))
 		return v_number(v);
 	if (c == 't')
 		return v_word(v, "true");
@@ -480,7 +469,7 @@ int json_int(const json_doc *d, int tok, long long *v)
 	t = &d->tok[tok];
 	s = d->src + t->start;
 	len = (size_t)(t->end - t->start);
-	if (t->type == JSON_PRIMITIVE && s[0] != '-' && !is_digit(s[0]))
+	if (t->type == JSON_PRIMITIVE && s[0] != '-' && !str_isdigit(s[0]))
 		return JSON_E_TYPE; /* true, false, null */
 	if (t->type != JSON_PRIMITIVE && t->type != JSON_STRING)
 		return JSON_E_TYPE;

@@ -2,6 +2,8 @@
 #include "keyop.h"
 #include "b64.h"
 #include "fmt.h"
+#include "identity.h"
+#include "kv.h"
 #include "log.h"
 #include "meta.h"
 #include "rsaenc.h"
@@ -118,9 +120,9 @@ static int parse_key(keyrun *k, const char *s, const char *tag, err *e)
 /* AES key wrap exists on Managed HSM only: refuse it for a Key Vault. */
 static int check_host(const keyrun *k, err *e)
 {
-	const char *res = cloud_resource(k->r.host);
+	const char *rsrc = cloud_resource(k->r.host);
 
-	if (k->alg->kty == JWK_OCT && res && str_find(res, "//vault."))
+	if (k->alg->kty == JWK_OCT && rsrc && str_find(rsrc, "//vault."))
 		return err_set(e, ERR_USAGE, "%s: %s needs a Managed HSM oct-HSM key; %s is a Key Vault",
 			k->what, k->alg->name, k->r.host);
 	return 0;

@@ -1,4 +1,6 @@
 /* kv: one secret from Key Vault, challenge included (docs/protocols.md 4). */
+#include "kv.h"
+#include "challenge.h"
 #include "client.h"
 #include "fmt.h"
 #include "log.h"

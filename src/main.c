@@ -1,12 +1,15 @@
 /*
- * main: azkv's command line. Parses options into one cli struct (the only
- * global state), runs the command, prints values to stdout only when every
- * one was read, and reports a failure as one stderr line "azkv: what: why"
+ * main: azkv's command line: runs get, exec or token over the options
+ * opts.c parsed (cli.h), prints values to stdout only when every one was
+ * read, and reports a failure as one stderr line "azkv: what: why"
  * with the exit code of its class (err.h, README "Exit codes").
  */
 #include "b64.h"
 #include "cert.h"
+#include "cli.h"
 #include "client.h"
+#include "identity.h"
+#include "kv.h"
 #include "fmt.h"
 #include "keyop.h"
 #include "log.h"
@@ -28,119 +31,7 @@
 
 extern char **environ;
 
-#define CLI_SECRETS_MAX 64 /* secrets per run (or references in exec) */
-#define CLI_VALUE_MAX (64 * 1024) /* per secret: a 25 KB value, its bundle for
-				    --json, or NAME=value for exec */
-#define CLI_ENV_MAX 1024    /* environment entries exec passes on */
-#define CLI_TIMEOUT_DEFAULT 30
-#define CLI_TIMEOUT_MAX 86400
-#define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
-
-static const char usage_text[] =
-"usage: azkv get [OPTIONS] SECRET...\n"
-"       azkv exec [OPTIONS] -- PROGRAM [ARGS...]\n"
-"       azkv token [OPTIONS] [--resource URI]\n"
-"       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY  < INPUT\n"
-"       azkv --help | --version\n"
-"\n"
-"Read Azure Key Vault secrets with the host's managed identity.\n"
-"SECRET is https://HOST/secrets/NAME[/VERSION], VAULT/NAME[/VERSION]\n"
-"(VAULT a public-cloud vault name) or HOST/NAME[/VERSION]; a certificate\n"
-"is https://HOST/certificates/NAME[/VERSION] or VAULT/certificates/NAME\n"
-"(its leaf is printed as PEM).\n"
-"Values go to stdout byte for byte, in argument order, nothing added.\n"
-"exec replaces every environment variable whose value is a reference\n"
-"(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
-"SecretName=N[;SecretVersion=X]) or akv://VAULT/NAME[/VERSION]) by the\n"
-"secret, then executes PROGRAM; if any reference fails, nothing runs.\n"
-"KEY is https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION];\n"
-"wrap/unwrap/encrypt/decrypt read stdin (up to 64 KiB), print the result.\n"
-"tag:NAME as SECRET or KEY is the reference held in the VM's tag NAME.\n"
-"\n"
-"options:\n"
-"  -n, --newline           print a newline after each value or token\n"
-"  -v, --verbose           trace each step on stderr (never tokens or values)\n"
-"      --timeout SECONDS   deadline of each attempt (default 30), and of\n"
-"                          the whole run unless --wait is given\n"
-"      --wait SECONDS      the whole run's deadline: keep retrying (network\n"
-"                          down, IMDS updating, 429, 5xx) until SECONDS\n"
-"                          have passed: for boot\n"
-"      --cacert FILE       trust these PEM roots instead of the built-in ones\n"
-"                          (also SSL_CERT_FILE)\n"
-"      --resolve HOST:PORT:ADDR  connect to ADDR for HOST:PORT (as curl)\n"
-"      --proxy URL         HTTPS proxy (CONNECT) for the vault and Entra:\n"
-"                          http://[USER:PASSWORD@]HOST[:PORT]; also\n"
-"                          HTTPS_PROXY, NO_PROXY;\n"
-"                          identity endpoints are never proxied\n"
-"      --source NAME       identity source: auto (default: detected from the\n"
-"                          environment), imds, vm-extension, app-service,\n"
-"                          app-service-2017, arc, service-fabric, azure-ml,\n"
-"                          cloud-shell, workload-identity\n"
-"      --client-id ID      user-assigned identity by client id\n"
-"                          (default: AZURE_CLIENT_ID; workload identity's app)\n"
-"      --object-id ID      user-assigned identity by object (principal) id\n"
-"      --resource-id ID    user-assigned identity by ARM resource id\n"
-"                          (selectors: imds, vm-extension and app-service take\n"
-"                          all three; app-service-2017 and azure-ml a client\n"
-"                          id; arc, service-fabric and cloud-shell none)\n"
-"      --resource URI      token: resource to ask for\n"
-"                          (default https://vault.azure.net)\n"
-"      --out FILE          get: write the (one) value to FILE, atomically\n"
-"      --out-dir DIR       get: write each value to DIR/NAME, atomically\n"
-"      --pem-key FILE      get: write the PEM private key of the (one)\n"
-"                          secret to FILE (a certificate's secret)\n"
-"      --pem-certs FILE    get: write its PEM certificates to FILE (leaf\n"
-"                          first; from a PEM bundle or a PKCS#12 file)\n"
-"      --pem FILE          get: the key, the leaf and its chain in one file\n"
-"      --pfx-password-file FILE  the PKCS#12 password (default: empty)\n"
-"      --mode OCTAL        mode of written files (default 0600)\n"
-"      --owner UID:GID     owner of written files (numeric)\n"
-"      --decode base64     decode each value from base64 before output\n"
-"      --json              get: print each whole secret bundle (JSON);\n"
-"                          wrap, encrypt: {\"kid\", \"alg\", \"value\"}\n"
-"      --alg ALG           key algorithm: RSA-OAEP-256 (default), RSA-OAEP,\n"
-"                          RSA1_5; A128KW, A192KW, A256KW (Managed HSM)\n"
-"      --allow-missing     exec: run even if some references failed\n"
-"                          (those variables are removed, with a warning)\n"
-"      --keep-identity-env exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
-"                          AZURE_FEDERATED_TOKEN_FILE on (default: removed)\n"
-"  -h, --help              this text\n"
-"      --version           print the version\n"
-"\n"
-"exit codes:\n"
-"  0 ok                     5 secret not found or disabled\n"
-"  1 internal error         6 network: DNS, connect, reset, deadline\n"
-"  2 usage or bad reference 7 TLS or certificate verification\n"
-"  3 identity unavailable   8 malformed or oversized response\n"
-"  4 access denied by the vault (401 after a token, 403)\n";
-
-typedef struct cli {
-	/* what every run writes first, the big rarely-used members last: a run
-	 * touches one or two pages of it */
-	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
-	int newline;
-	int json, decode, allow_missing, keep_identity_env;
-	const char *out, *out_dir;
-	const char *pem_key, *pem_certs;
-	cert_files cert; /* --pem, --pfx-password-file (and the two above) */
-	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
-	const char *proxy_from; /* which of those, for messages */
-	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
-	long timeout;
-	long wait;
-	const char *cacert;
-	const char *resource;
-	keyop_opts key; /* cmd 'k' */
-	size_t nsecrets;
-	size_t nresolve;
-	out_opts file;
-	client_id_opts id;
-	const char *secrets[CLI_SECRETS_MAX];
-	net_resolve resolve[NET_RESOLVE_MAX];
-} cli;
-
-static cli opts;
-static client cl;
+client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none. */
@@ -152,216 +43,8 @@ static tls_trust trust;
  * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
 static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
 static size_t arena_used;
-static char *values[CLI_SECRETS_MAX];
-static size_t lens[CLI_SECRETS_MAX];
-
-static int set_selector(int sel, const char *v, err *e)
-{
-	if (opts.id.sel != SEL_NONE)
-		return err_set(e, ERR_USAGE,
-			"options: give at most one of --client-id, --object-id, --resource-id");
-	if (!v[0])
-		return err_set(e, ERR_USAGE, "options: empty identity selector");
-	opts.id.sel = sel;
-	opts.id.sel_value = v;
-	return 0;
-}
-
-static int set_source(const char *v, err *e)
-{
-	int src = source_from_name(v);
-
-	if (src < 0)
-		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, "
-			"vm-extension, app-service, app-service-2017, arc, service-fabric, "
-			"azure-ml, cloud-shell, workload-identity)", v);
-	opts.id.source = src;
-	return 0;
-}
-
-static int set_seconds(const char *name, const char *v, long *out, err *e)
-{
-	unsigned long long t;
-
-	if (str_udec(v, strlen(v), CLI_TIMEOUT_MAX, &t) < 0 || t == 0)
-		return err_set(e, ERR_USAGE, "%s %s: want whole seconds, 1 to %d",
-			name, v, CLI_TIMEOUT_MAX);
-	*out = (long)t;
-	return 0;
-}
-
-static int add_resolve(const char *v, err *e)
-{
-	if (opts.nresolve == NET_RESOLVE_MAX)
-		return err_set(e, ERR_USAGE, "--resolve: at most %d", NET_RESOLVE_MAX);
-	if (net_resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
-		return err_set(e, ERR_USAGE, "--resolve %s: want HOST:PORT:ADDR", v);
-	opts.nresolve++;
-	return 0;
-}
-
-/* Output options of get. 1 if name was one, -1 on error, 0 otherwise. */
-static int file_opt(const char *name, const char *v, err *e)
-{
-	if (strcmp(name, "--out") == 0)
-		return opts.out = v, 1;
-	if (strcmp(name, "--out-dir") == 0)
-		return opts.out_dir = v, 1;
-	if (strcmp(name, "--pem-key") == 0)
-		return opts.pem_key = v, 1;
-	if (strcmp(name, "--pem-certs") == 0)
-		return opts.pem_certs = v, 1;
-	if (strcmp(name, "--pem") == 0)
-		return opts.cert.both = v, 1;
-	if (strcmp(name, "--pfx-password-file") == 0)
-		return opts.cert.pass_file = v, 1;
-	if (strcmp(name, "--mode") == 0)
-		return out_mode_parse(v, &opts.file.mode) < 0 ? err_set(e, ERR_USAGE,
-			"--mode %s: want octal permissions such as 0400", v) : 1;
-	if (strcmp(name, "--owner") == 0)
-		return out_owner_parse(v, &opts.file.uid, &opts.file.gid) < 0 ? err_set(e,
-			ERR_USAGE, "--owner %s: want numeric UID:GID", v) : 1;
-	if (strcmp(name, "--decode") == 0)
-		return strcmp(v, "base64") == 0 ? (opts.decode = 1) : err_set(e,
-			ERR_USAGE, "--decode %s: only base64 is known", v);
-	return 0;
-}
-
-static int is_value_opt(const char *name)
-{
-	static const char *const names[] = {
-		"--timeout", "--wait", "--cacert", "--resolve", "--source", "--client-id",
-		"--object-id", "--resource-id", "--resource", "--out", "--out-dir",
-		"--mode", "--owner", "--decode", "--proxy", "--pem-key", "--pem-certs",
-		"--pem", "--pfx-password-file", "--alg",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* An option that takes a value: apply it. 1 if name was one, -1 on error. */
-static int value_opt(const char *name, const char *v, err *e)
-{
-	if (strcmp(name, "--timeout") == 0)
-		return set_seconds(name, v, &opts.timeout, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--wait") == 0)
-		return set_seconds(name, v, &opts.wait, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--cacert") == 0)
-		return opts.cacert = v, 1;
-	if (strcmp(name, "--resolve") == 0)
-		return add_resolve(v, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--source") == 0)
-		return set_source(v, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--client-id") == 0)
-		return set_selector(SEL_CLIENT_ID, v, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--object-id") == 0)
-		return set_selector(SEL_OBJECT_ID, v, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--resource-id") == 0)
-		return set_selector(SEL_RESOURCE_ID, v, e) < 0 ? -1 : 1;
-	if (strcmp(name, "--resource") == 0)
-		return opts.resource = v, 1;
-	if (strcmp(name, "--proxy") == 0)
-		return opts.proxy = v, opts.proxy_from = "--proxy", 1;
-	if (strcmp(name, "--alg") == 0)
-		return opts.key.alg = v, 1;
-	return file_opt(name, v, e);
-}
-
-/* A flag: apply it. 1 if it was one, 2 if the run is over (help, version). */
-static int flag_opt(const char *a)
-{
-	if (strcmp(a, "-n") == 0 || strcmp(a, "--newline") == 0)
-		return opts.newline = 1, 1;
-	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
-		return log_verbose = 1, 1;
-	if (strcmp(a, "--json") == 0)
-		return opts.json = 1, 1;
-	if (strcmp(a, "--allow-missing") == 0)
-		return opts.allow_missing = 1, 1;
-	if (strcmp(a, "--keep-identity-env") == 0)
-		return opts.keep_identity_env = 1, 1;
-	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-		return fmt_put(1, usage_text), 2;
-	if (strcmp(a, "--version") == 0)
-		return fmt_put(1, "azkv " AZKV_VERSION "\n"), 2;
-	return 0;
-}
-
-static int operand(const char *a, err *e)
-{
-	if (!opts.cmd) {
-		if (strcmp(a, "get") == 0)
-			return opts.cmd = 'g', 0;
-		if (strcmp(a, "token") == 0)
-			return opts.cmd = 't', 0;
-		if (strcmp(a, "exec") == 0)
-			return opts.cmd = 'x', 0;
-		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
-			if (strcmp(a, keyop_name(opts.key.op)) == 0)
-				return opts.cmd = 'k', 0;
-		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
-	}
-	if (opts.cmd == 'k') {
-		if (opts.key.key)
-			return err_set(e, ERR_USAGE, "%s: one KEY only", keyop_name(opts.key.op));
-		return opts.key.key = a, 0;
-	}
-	if (opts.cmd != 'g')
-		return err_set(e, ERR_USAGE, "token: unexpected argument %s", a);
-	if (opts.nsecrets == CLI_SECRETS_MAX)
-		return err_set(e, ERR_USAGE, "get: at most %d secrets per run", CLI_SECRETS_MAX);
-	opts.secrets[opts.nsecrets++] = a;
-	return 0;
-}
-
-/* Parse argv. Returns 0 to run, 2 when done (help/version), -1 on error. */
-static int parse_args(int argc, char **argv, err *e)
-{
-	int i, rc, dashdash = 0;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		char name[32];
-		const char *eq;
-
-		if (opts.cmd == 'x' && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
-			opts.program = argv + i + (!dashdash && strcmp(a, "--") == 0);
-			return opts.program[0] ? 0 : err_set(e, ERR_USAGE, "exec: no program given");
-		}
-		if (dashdash || a[0] != '-' || a[1] == 0) {
-			if (operand(a, e) < 0)
-				return -1;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			dashdash = 1;
-			continue;
-		}
-		if ((rc = flag_opt(a)) != 0) {
-			if (rc == 2)
-				return 2;
-			continue;
-		}
-		eq = strchr(a, '=');
-		if (eq && a[1] == '-' && str_copyn(name, sizeof name, a, (size_t)(eq - a)) == 0)
-			rc = value_opt(name, eq + 1, e);
-		else if (is_value_opt(a) && i + 1 < argc)
-			rc = value_opt(a, argv[++i], e);
-		else if (is_value_opt(a))
-			rc = err_set(e, ERR_USAGE, "%s needs a value", a);
-		else
-			rc = 0;
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			return err_set(e, ERR_USAGE, "unknown option %s (try --help)", a);
-	}
-	return 0;
-}
+char *values[CLI_SECRETS_MAX];
+size_t lens[CLI_SECRETS_MAX];
 
 static int write_all(const char *p, size_t n, err *e)
 {
@@ -384,55 +67,6 @@ static int print_value(const char *p, size_t n, err *e)
 	if (write_all(p, n, e) < 0)
 		return -1;
 	return opts.newline ? write_all("\n", 1, e) : 0;
-}
-
-/* Environment defaults, applied after the command line. */
-static void apply_env(void)
-{
-	const char *v;
-	size_t i;
-
-	if (opts.id.sel == SEL_NONE && (v = getenv("AZURE_CLIENT_ID")) && v[0]) {
-		opts.id.sel = SEL_CLIENT_ID;
-		opts.id.sel_value = v;
-		opts.id.sel_from_env = 1;
-		logv("identity: client id from AZURE_CLIENT_ID");
-	}
-	for (i = 0; environ[i]; i++)
-		source_env_add(&opts.id.env, environ[i]);
-	if ((v = getenv("AZURE_POD_IDENTITY_AUTHORITY_HOST")) && v[0])
-		opts.id.imds_base = v;
-	if (!opts.cacert && (v = getenv("SSL_CERT_FILE")) && v[0])
-		opts.cacert = v;
-	if (!opts.proxy && (v = getenv("https_proxy")) && v[0])
-		opts.proxy = v, opts.proxy_from = "https_proxy";
-	if (!opts.proxy && (v = getenv("HTTPS_PROXY")) && v[0])
-		opts.proxy = v, opts.proxy_from = "HTTPS_PROXY";
-	if (((v = getenv("no_proxy")) && v[0]) || ((v = getenv("NO_PROXY")) && v[0]))
-		cl.net.no_proxy = v;
-}
-
-/* HTTPS_PROXY as curl takes it (url_proxy_parse). Messages name the
- * proxy by host:port only: the URL may hold a password. */
-static int setup_proxy(err *e)
-{
-	url_proxy *p = &cl.proxy;
-	int rc;
-
-	if (!opts.proxy)
-		return 0;
-	rc = url_proxy_parse(p, opts.proxy);
-	if (rc < 0)
-		return err_set(e, ERR_USAGE, "proxy URL (%s): %s; want http://[USER:PASSWORD@]HOST[:PORT]",
-			opts.proxy_from, url_strerror(rc));
-	cl.net.proxy_host = p->host;
-	cl.net.proxy_port = p->port;
-	cl.net.proxy_user = p->auth ? p->user : NULL;
-	cl.net.proxy_pass = p->auth ? p->pass : NULL;
-	logv("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
-		p->auth ? ", with Basic credentials" : "",
-		cl.net.no_proxy ? ", except NO_PROXY " : "", cl.net.no_proxy ? cl.net.no_proxy : "");
-	return 0;
 }
 
 static int setup(err *e)
@@ -663,73 +297,6 @@ static int cmd_get(err *e)
 	return 0;
 }
 
-/* Variables that carry azkv's own credentials: not for the child. */
-static int identity_var(const char *entry)
-{
-	static const char *const names[] = {
-		"IDENTITY_HEADER=", "MSI_SECRET=", "AZURE_FEDERATED_TOKEN_FILE=",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strncmp(entry, names[i], strlen(names[i])) == 0)
-			return 1;
-	return 0;
-}
-
-/* Collect the references in the environment: refs[], the environ index
- * of each in at[], and the NAME= prefix length in skip[]. */
-static int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
-{
-	size_t i, bad;
-	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
-
-	if (rc == REF_E_MANY)
-		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
-			CLI_SECRETS_MAX);
-	if (rc < 0)
-		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
-			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
-	for (i = 0; i < *n; i++) {
-		skip[i] = strcspn(environ[at[i]], "=") + 1;
-		if (skip[i] >= CLI_VALUE_MAX / 2)
-			return err_set(e, ERR_USAGE, "exec: variable name too long");
-	}
-	return 0;
-}
-
-/* Build the child's environment: references replaced (or dropped when
- * missing), identity variables dropped unless asked. */
-static int child_env(char **env, const size_t *at, const size_t *skip,
-	size_t nrefs, err *e)
-{
-	size_t i, k, o = 0;
-
-	for (i = 0; environ[i]; i++) {
-		char *entry = environ[i];
-
-		for (k = 0; k < nrefs && at[k] != i; k++)
-			;
-		if (k < nrefs) {
-			if (lens[k] == (size_t)-1)
-				continue;
-			if (memchr(values[k] + skip[k], 0, lens[k]))
-				return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, which an environment variable cannot",
-					(int)skip[k] - 1, values[k]);
-			values[k][skip[k] + lens[k]] = 0;
-			entry = values[k];
-		} else if (!opts.keep_identity_env && identity_var(entry)) {
-			continue;
-		}
-		if (o + 1 == CLI_ENV_MAX)
-			return err_set(e, ERR_USAGE, "exec: more than %d environment variables",
-				CLI_ENV_MAX - 1);
-		env[o++] = entry;
-	}
-	env[o] = NULL;
-	return 0;
-}
-
 static int cmd_exec(err *e)
 {
 	static ref refs[CLI_SECRETS_MAX];
@@ -764,10 +331,11 @@ static int cmd_token(err *e)
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
 	size_t n = strlen(r);
 	const az_token *tok;
+	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
 
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
-	if (n > 9 && strcmp(r + n - 9, "/.default") == 0)
-		n -= 9;
+	if (n > k && strcmp(r + n - k, CLOUD_DEFAULT_SUFFIX) == 0)
+		n -= k;
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
 	tok = client_token_get(&cl, resource, e);

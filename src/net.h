@@ -1,9 +1,7 @@
 /*
  * net: TCP sockets bounded by one absolute deadline.
- * Resolution: --resolve overrides first, then IP literals, "localhost" as
- * 127.0.0.1 then ::1 (a scratch image has no /etc/hosts), then /etc/hosts,
- * then DNS over UDP per /etc/resolv.conf (dns.h: no search list, no TCP;
- * IPv4 then IPv6, no RFC 6724 sorting); every address is tried in turn.
+ * The addresses come from resolve.h (--resolve, literals, /etc/hosts, DNS);
+ * every address is tried in turn.
  * Sockets are non-blocking with TCP_NODELAY; connect, read and write wait
  * with poll() until the deadline, and passing it is its own error. Errors
  * go to an err as ERR_NETWORK.

@@ -8,21 +8,6 @@
 #define REF_VAULT_MAX 24
 #define REF_PUBLIC_SUFFIX ".vault.azure.net" /* short form: public cloud */
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static int is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_alnum(int c)
-{
-	return is_alpha(c) || (c >= '0' && c <= '9');
-}
-
 static int name_ok(const char *s, size_t n)
 {
 	size_t i;
@@ -30,7 +15,7 @@ static int name_ok(const char *s, size_t n)
 	if (n == 0 || n > REF_NAME_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '-')
+		if (!str_isalnum(s[i]) && s[i] != '-')
 			return 0;
 	return 1;
 }
@@ -42,7 +27,7 @@ static int version_ok(const char *s, size_t n)
 	if (n != REF_VERSION_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!is_alnum(s[i]))
+		if (!str_isalnum(s[i]))
 			return 0;
 	return 1;
 }
@@ -52,11 +37,11 @@ static int vault_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n < REF_VAULT_MIN || n > REF_VAULT_MAX || !is_alpha(s[0]) ||
+	if (n < REF_VAULT_MIN || n > REF_VAULT_MAX || !str_isalpha(s[0]) ||
 	    s[n - 1] == '-')
 		return 0;
 	for (i = 1; i < n; i++)
-		if ((!is_alnum(s[i]) && s[i] != '-') ||
+		if ((!str_isalnum(s[i]) && s[i] != '-') ||
 		    (s[i] == '-' && s[i - 1] == '-'))
 			return 0;
 	return 1;
@@ -85,10 +70,7 @@ static int parse_tail(ref *r, const char *t)
 
 static int is_prefix_ci(const char *s, const char *pfx)
 {
-	for (; *pfx; s++, pfx++)
-		if (lower((unsigned char)*s) != *pfx)
-			return 0;
-	return 1;
+	return str_ieqn(s, pfx, strlen(pfx));
 }
 
 #define REF_CERTS "certificates/"
@@ -136,7 +118,7 @@ static int parse_short(ref *r, const char *s)
 	if (!vault_ok(s, n))
 		return REF_E_VAULT;
 	for (i = 0; i < n; i++)
-		r->host[i] = (char)lower((unsigned char)s[i]);
+		r->host[i] = (char)str_lower((unsigned char)s[i]);
 	memcpy(r->host + n, REF_PUBLIC_SUFFIX, sizeof REF_PUBLIC_SUFFIX);
 	return parse_short_tail(r, s + n + 1);
 }
@@ -175,7 +157,7 @@ static int appsvc_pair(const char *k, size_t kn, const char *v, size_t vn,
 	for (i = 0; i < 4; i++) {
 		if (strlen(keys[i]) != kn)
 			continue;
-		for (j = 0; j < kn && lower((unsigned char)k[j]) == keys[i][j]; j++)
+		for (j = 0; j < kn && str_lower((unsigned char)k[j]) == keys[i][j]; j++)
 			;
 		if (j < kn)
 			continue;

@@ -1,4 +1,5 @@
 #include "retry.h"
+#include "date.h"
 
 #include <string.h>
 
@@ -197,12 +198,12 @@ int retry_date_parse(const char *s, long long *epoch)
 	if (wd < 0 || mo < 1 || num(s + 5, 2, 1, 31, &d) < 0
 		|| num(s + 12, 4, 0, 9999, &y) < 0 || num(s + 17, 2, 0, 23, &h) < 0
 		|| num(s + 20, 2, 0, 59, &mi) < 0 || num(s + 23, 2, 0, 60, &sec) < 0
-		|| d > str_month_days(y, mo))
+		|| d > date_month_days(y, mo))
 		return -1;
-	days = str_days_from_civil(y, mo, d);
+	days = date_days_from_civil(y, mo, d);
 	/* 1970-01-01 was a Thursday, index 3 from Monday. */
 	if (((days % 7 + 7 + 3) % 7) != wd)
 		return -1;
-	*epoch = days * 86400 + h * 3600 + mi * 60 + sec;
+	*epoch = date_timegm(y, mo, d, h, mi, sec);
 	return 0;
 }

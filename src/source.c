@@ -185,27 +185,11 @@ static size_t scheme_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')
-		|| (i > 0 && ((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-'
+	while (i < n && (str_isalpha((unsigned char)s[i]) || (i > 0 &&
+		(str_isdigit((unsigned char)s[i]) || s[i] == '+' || s[i] == '-'
 		|| s[i] == '.'))))
 		i++;
 	return i > 0 && n - i >= 3 && memcmp(s + i, "://", 3) == 0 ? i + 3 : 0;
-}
-
-/* s[n] equals lit, ASCII case-insensitively. */
-static int ieq_prefix(const char *s, size_t n, const char *lit)
-{
-	size_t i;
-
-	if (strlen(lit) != n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		int a = (unsigned char)s[i], b = (unsigned char)lit[i];
-
-		if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != b)
-			return 0;
-	}
-	return 1;
 }
 
 int source_authority(const char *in, char *out, size_t cap)
@@ -216,7 +200,7 @@ int source_authority(const char *in, char *out, size_t cap)
 	while (n > 0 && is_space((unsigned char)*in))
 		in++, n--;
 	k = scheme_prefix(in, n);
-	if (k > 0 && !ieq_prefix(in, k, https))
+	if (k > 0 && !str_ieqmem(in, k, https))
 		return SOURCE_E_SCHEME;
 	while (n > k && (is_space((unsigned char)in[n - 1]) || in[n - 1] == '/'))
 		n--;
@@ -232,32 +216,6 @@ int source_authority(const char *in, char *out, size_t cap)
 	memcpy(out + sizeof https - 1, in + k, n - k);
 	out[sizeof https - 1 + n - k] = 0;
 	return 0;
-}
-
-int source_realm(const char *hdr, char *path, size_t cap)
-{
-	static const char basic[] = "basic ";
-	static const char realm[] = "realm=";
-	size_t n, i;
-
-	path[0] = 0;
-	if (!ieq_prefix(hdr, strnlen(hdr, sizeof basic - 1), basic))
-		return SOURCE_E_SYNTAX;
-	hdr += sizeof basic - 1;
-	while (*hdr == ' ')
-		hdr++;
-	if (!ieq_prefix(hdr, strnlen(hdr, sizeof realm - 1), realm))
-		return SOURCE_E_SYNTAX;
-	hdr += sizeof realm - 1;
-	n = strlen(hdr);
-	while (n > 0 && hdr[n - 1] == ' ')
-		n--;
-	if (n == 0)
-		return SOURCE_E_SYNTAX;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)hdr[i] < ' ' || hdr[i] == 0x7f)
-			return SOURCE_E_SYNTAX;
-	return str_copyn(path, cap, hdr, n) < 0 ? SOURCE_E_SPACE : 0;
 }
 
 int source_key_path(const char *path, const char *dir)

@@ -92,12 +92,6 @@ int source_thumbprint(const char *text, unsigned char sha1[SOURCE_SHA1_LEN]);
  * path are checked by url_parse later. */
 int source_authority(const char *in, char *out, size_t cap);
 
-/* The key file path of an Arc challenge "Basic realm=PATH" (scheme name
- * case-insensitive, PATH unquoted and taken whole, '=' included) into
- * path[cap]. 0, SOURCE_E_SYNTAX (not Basic, no realm, empty, a control
- * byte) or SOURCE_E_SPACE. */
-int source_realm(const char *www_authenticate, char *path, size_t cap);
-
 /* 0 if path names a file directly in dir: dir + "/" + NAME where NAME has
  * no '/' and ends in ".key" after at least one byte.
  * SOURCE_E_DIR or SOURCE_E_SUFFIX otherwise. (Symlinks and the size are

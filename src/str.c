@@ -20,11 +20,6 @@ int str_copyn(char *dst, size_t cap, const char *src, size_t n)
 	return 0;
 }
 
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 const char *str_find(const char *s, const char *pat)
 {
 	size_t n = strlen(pat);
@@ -37,9 +32,24 @@ const char *str_find(const char *s, const char *pat)
 
 int str_ieq(const char *a, const char *b)
 {
-	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+	while (*a && str_lower((unsigned char)*a) == str_lower((unsigned char)*b))
 		a++, b++;
 	return *a == 0 && *b == 0;
+}
+
+int str_ieqn(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (str_lower((unsigned char)a[i]) != str_lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+int str_ieqmem(const char *s, size_t n, const char *z)
+{
+	return strlen(z) == n && str_ieqn(s, z, n);
 }
 
 int str_iends(const char *s, const char *suffix)
@@ -120,25 +130,4 @@ int str_hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/* Howard Hinnant's days_from_civil. */
-long long str_days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-int str_month_days(long long y, int m)
-{
-	static const unsigned char md[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return md[m - 1] + (m == 2 && leap);
 }

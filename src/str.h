@@ -14,8 +14,27 @@ int str_copy(char *dst, size_t cap, const char *src);
 /* Copy n bytes of src (may contain NUL) as a C string; -1 if too long. */
 int str_copyn(char *dst, size_t cap, const char *src, size_t n);
 
-/* ASCII case-insensitive equality, and "s ends with suffix". */
+/* ASCII classes and case, whatever the locale (as curl's curl_ctype.h):
+ * c is a byte value (unsigned char) or -1. */
+static inline int str_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int str_isalpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline int str_isalnum(int c) { return str_isalpha(c) || str_isdigit(c); }
+static inline int str_isxdigit(int c)
+{
+	return str_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static inline int str_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* ASCII case-insensitive comparisons (as curl's strcase.c). str_ieq: two
+ * C strings; str_ieqn: the first n bytes of a and b (a NUL in one stops at
+ * the first difference: a prefix test); str_ieqmem: s[0, n) is exactly z;
+ * str_iends: s ends with suffix. */
 int str_ieq(const char *a, const char *b);
+int str_ieqn(const char *a, const char *b, size_t n);
+int str_ieqmem(const char *s, size_t n, const char *z);
 int str_iends(const char *s, const char *suffix);
 
 /* The first occurrence of pat in s, or NULL; "" is found at s. strstr
@@ -34,10 +53,5 @@ int str_udec(const char *s, size_t n, unsigned long long max,
 
 /* Value of an ASCII hex digit, or -1. */
 int str_hexval(int c);
-
-/* Calendar (proleptic Gregorian, no time zone): days since 1970-01-01 of a
- * date, and the days of month m (1-12) of year y. */
-long long str_days_from_civil(long long y, int m, int d);
-int str_month_days(long long y, int m);
 
 #endif

@@ -1,35 +1,27 @@
+/*
+ * tls: the BearSSL client engine driven over a socket: the profile, the
+ * handshake, records in and out until the deadline, alerts and errors in
+ * words, close_notify. Trust anchors are trust.c's, the Service Fabric
+ * pin tlspin.c's, the chain checks tlschain.c's.
+ */
 #include "tls.h"
 #include "fmt.h"
 #include "log.h"
-#include "pem.h"
+#include "rnd.h"
 #include "rsa.h"
 #include "str.h"
 #include "tlschain.h"
+#include "tlspin.h"
 
 #include <bearssl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
-
-extern const br_x509_trust_anchor tls_builtin_anchors[];
-extern const size_t tls_builtin_anchors_num;
-
-/* The pinned X.509 "validator": hashes the leaf's DER as it arrives,
- * decodes its public key, and accepts only if the hash is the pin. */
-typedef struct tls_pin {
-	const br_x509_class *vtable;
-	br_sha1_context sha;
-	br_x509_decoder_context dc;
-	unsigned char want[TLS_PIN_LEN];
-	unsigned certs; /* certificates seen in this chain */
-	const br_x509_pkey *pk; /* the leaf's key, once end_chain accepted it */
-} tls_pin;
 
 /* The client-certificate "provider": azkv has no certificate, so it only
  * notes that the server asked (a CertificateRequest) and sends none. */
@@ -58,8 +50,6 @@ typedef struct tls_impl {
 } tls_impl;
 
 _Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
-_Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
-	"raise TLS_ANCHOR_SIZE");
 
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -204,7 +194,7 @@ static void alert_text(int alert, char *out, size_t cap)
 	fmt(out, cap, "alert %d", alert);
 }
 
-static void tls_errtext(int code, char *out, size_t cap)
+void tls_errtext(int code, char *out, size_t cap)
 {
 	size_t i;
 	char name[48];
@@ -227,213 +217,6 @@ static void tls_errtext(int code, char *out, size_t cap)
 	fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
 }
 
-void tls_trust_builtin(tls_trust *t)
-{
-	t->tas = tls_builtin_anchors;
-	t->n = tls_builtin_anchors_num;
-	t->used = 0;
-	t->pinned = 0;
-}
-
-void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN])
-{
-	t->tas = NULL;
-	t->n = t->used = 0;
-	t->pinned = 1;
-	memcpy(t->pin, sha1, TLS_PIN_LEN);
-}
-
-static void pin_start_chain(const br_x509_class **ctx, const char *server_name)
-{
-	tls_pin *p = (tls_pin *)(void *)ctx;
-
-	(void)server_name; /* a self-signed endpoint: the pin replaces the name */
-	p->certs = 0;
-	p->pk = NULL;
-}
-
-static void pin_start_cert(const br_x509_class **ctx, uint32_t length)
-{
-	tls_pin *p = (tls_pin *)(void *)ctx;
-
-	(void)length;
-	if (p->certs == 0) {
-		br_sha1_init(&p->sha);
-		br_x509_decoder_init(&p->dc, NULL, NULL);
-	}
-}
-
-static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
-	size_t len)
-{
-	tls_pin *p = (tls_pin *)(void *)ctx;
-
-	if (p->certs == 0) {
-		br_sha1_update(&p->sha, buf, len);
-		br_x509_decoder_push(&p->dc, buf, len);
-	}
-}
-
-static void pin_end_cert(const br_x509_class **ctx)
-{
-	((tls_pin *)(void *)ctx)->certs++;
-}
-
-static unsigned pin_end_chain(const br_x509_class **ctx)
-{
-	tls_pin *p = (tls_pin *)(void *)ctx;
-	unsigned char got[TLS_PIN_LEN];
-	unsigned diff = 0;
-	size_t i;
-	int derr;
-	const br_x509_pkey *pk;
-
-	if (p->certs == 0)
-		return BR_ERR_X509_EMPTY_CHAIN;
-	br_sha1_out(&p->sha, got);
-	for (i = 0; i < TLS_PIN_LEN; i++) /* constant time */
-		diff |= (unsigned)(got[i] ^ p->want[i]);
-	if (diff != 0)
-		return BR_ERR_X509_NOT_TRUSTED;
-	pk = br_x509_decoder_get_pkey(&p->dc);
-	if (pk == NULL) {
-		derr = br_x509_decoder_last_error(&p->dc);
-		return derr ? (unsigned)derr : BR_ERR_X509_INVALID_VALUE;
-	}
-	p->pk = pk;
-	return 0;
-}
-
-static const br_x509_pkey *pin_get_pkey(const br_x509_class *const *ctx,
-	unsigned *usages)
-{
-	const tls_pin *p = (const tls_pin *)(const void *)ctx;
-
-	if (p->pk && usages)
-		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
-	return p->pk;
-}
-
-static const br_x509_class pin_vtable = {
-	sizeof(tls_pin), pin_start_chain, pin_start_cert, pin_append,
-	pin_end_cert, pin_end_chain, pin_get_pkey,
-};
-
-/* Loading state for one PEM file: the anchors and arena being filled. */
-typedef struct loader {
-	tls_trust *t;
-	int overflow;
-} loader;
-
-static unsigned char *arena_put(loader *l, const void *p, size_t n)
-{
-	unsigned char *dst;
-
-	if (n > TLS_ARENA_MAX - l->t->used) {
-		l->overflow = 1;
-		return NULL;
-	}
-	dst = l->t->arena + l->t->used;
-	memcpy(dst, p, n);
-	l->t->used += n;
-	return dst;
-}
-
-static void dn_append(void *ctx, const void *p, size_t n)
-{
-	arena_put(ctx, p, n);
-}
-
-/* Decode the len bytes of DER in t->der into the next anchor. */
-static int add_anchor(loader *l, size_t len, const char *path, err *e)
-{
-	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
-	br_x509_decoder_context dc;
-	const br_x509_pkey *pk;
-	size_t dn_start = l->t->used;
-	char why[96];
-
-	if (l->t->n >= TLS_ANCHORS_MAX)
-		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
-			path, TLS_ANCHORS_MAX);
-	br_x509_decoder_init(&dc, dn_append, l);
-	br_x509_decoder_push(&dc, l->t->der, len);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL) {
-		tls_errtext(br_x509_decoder_last_error(&dc), why, sizeof why);
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s",
-			path, l->t->n + 1, why);
-	}
-	memset(ta, 0, sizeof *ta);
-	ta->dn.data = l->t->arena + dn_start;
-	ta->dn.len = l->t->used - dn_start;
-	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = arena_put(l, pk->key.rsa.n, pk->key.rsa.nlen);
-		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta->pkey.key.rsa.e = arena_put(l, pk->key.rsa.e, pk->key.rsa.elen);
-		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-	} else {
-		ta->pkey.key.ec.curve = pk->key.ec.curve;
-		ta->pkey.key.ec.q = arena_put(l, pk->key.ec.q, pk->key.ec.qlen);
-		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-	}
-	if (l->overflow)
-		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",
-			path, TLS_ARENA_MAX);
-	l->t->n++;
-	return 0;
-}
-
-/* What the reader said (PEM_CERT: add that certificate). */
-static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
-{
-	if (rc == PEM_CERT)
-		return add_anchor(l, r->len, path, e);
-	if (rc == PEM_E_BIG)
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: over %d bytes",
-			path, l->t->n + 1, TLS_CERT_MAX);
-	if (rc < 0)
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s", path,
-			l->t->n + 1, pem_strerror(rc));
-	return 0;
-}
-
-int tls_trust_load(tls_trust *t, const char *path, err *e)
-{
-	loader l = { t, 0 };
-	pem_reader r;
-	char chunk[4096];
-	int fd, rc = 0;
-	long got = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
-	t->n = t->used = 0;
-	t->tas = t->own;
-	t->pinned = 0;
-	pem_reader_init(&r, t->der, sizeof t->der);
-	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
-		size_t at = 0, used;
-
-		while (rc == 0 && at < (size_t)got) {
-			rc = pem_reader_feed(&r, chunk + at, (size_t)got - at, &used);
-			at += used;
-			rc = pem_step(&l, &r, rc, path, e);
-		}
-	}
-	if (rc == 0 && got < 0)
-		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
-	close(fd);
-	if (rc == 0)
-		rc = pem_step(&l, &r, pem_reader_end(&r), path, e);
-	if (rc == 0 && t->n == 0)
-		rc = err_set(e, ERR_USAGE, "CA file %s: no certificate found", path);
-	return rc;
-}
-
 /* Put the chain check in front of the minimal validator, with the clock
  * and the build time; the clock rule itself is x509_check_time's. */
 static void chain_setup(tls_impl *s)
@@ -451,15 +234,10 @@ static void chain_setup(tls_impl *s)
 static int seed(br_ssl_engine_context *eng, err *e)
 {
 	unsigned char rnd[32];
-	ssize_t r = getrandom(rnd, sizeof rnd, GRND_NONBLOCK);
+	const char *why = rnd_bytes(rnd, sizeof rnd);
 
-	if (r < 0 && errno == EAGAIN) {
-		logv("kernel entropy pool not ready; waiting for it");
-		r = getrandom(rnd, sizeof rnd, 0);
-	}
-	if (r != (ssize_t)sizeof rnd)
-		return err_set(e, ERR_INTERNAL, "getrandom: %s",
-			r < 0 ? strerror(errno) : "short read");
+	if (why)
+		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);
 	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
 	memset(rnd, 0, sizeof rnd);
 	return 0;
@@ -604,7 +382,7 @@ static void profile(tls_impl *s, const tls_trust *trust)
 	s->pinned = trust->pinned;
 	if (s->pinned) {
 		memset(&s->pin, 0, sizeof s->pin);
-		s->pin.vtable = &pin_vtable;
+		s->pin.vtable = &tlspin_vtable;
 		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
 		br_ssl_engine_set_x509(eng, &s->pin.vtable);
 	} else {
@@ -646,6 +424,11 @@ static int closed_err(tls_impl *s, err *e)
 	return 1;
 }
 
+/* Record content types and the alert level (RFC 5246 6.2.1, 7.2). */
+#define TLS_CT_CHANGE_CIPHER_SPEC 20
+#define TLS_CT_ALERT 21
+#define TLS_ALERT_FATAL 2
+
 /* The first fatal alert in plaintext records buf[len] (a server's refusal
  * before its ChangeCipherSpec is not encrypted), or -1. */
 static int plain_alert(const unsigned char *buf, size_t len)
@@ -655,9 +438,10 @@ static int plain_alert(const unsigned char *buf, size_t len)
 	while (len - at >= 5) {
 		size_t rlen = (size_t)buf[at + 3] << 8 | buf[at + 4];
 
-		if (buf[at] == 20) /* ChangeCipherSpec: encrypted from here */
+		if (buf[at] == TLS_CT_CHANGE_CIPHER_SPEC) /* encrypted from here */
 			return -1;
-		if (buf[at] == 21 && rlen == 2 && len - at >= 7 && buf[at + 5] == 2)
+		if (buf[at] == TLS_CT_ALERT && rlen == 2 && len - at >= 7 &&
+			buf[at + 5] == TLS_ALERT_FATAL)
 			return buf[at + 6];
 		at += 5 + rlen;
 		if (at > len)
@@ -834,7 +618,9 @@ void tls_describe(const tls *t, char *out, size_t cap)
 	uint16_t id = s->cc.eng.session.cipher_suite;
 	const char *name = "?";
 	size_t i;
-	unsigned curve = s->cc.eng.ecdhe_curve;
+	/* (the getter takes a non-const engine; it only reads) */
+	unsigned curve = (unsigned)br_ssl_engine_get_ecdhe_curve(
+		(br_ssl_engine_context *)&s->cc.eng);
 
 	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
 		if (suite_names[i].id == id)

@@ -1,4 +1,5 @@
 #include "tlschain.h"
+#include "date.h"
 #include "fmt.h"
 #include "log.h"
 #include "x509.h"
@@ -115,7 +116,7 @@ static void set_time(tlschain *ch, const x509_cert *c, size_t as_sent)
 	if (ch->now < ch->build && c->not_before > ch->build) {
 		char d[11];
 
-		x509_date(c->not_before, d);
+		date_fmt(c->not_before, d);
 		logv("certificate %zu: valid from %s, after this build; its start is not checked "
 			"(clock unknown)", as_sent, d);
 	}
@@ -237,7 +238,7 @@ int tlschain_why(const tlschain *ch, int code, char *out, size_t cap)
 
 	if (ch->why == TLSCHAIN_WHY_NONE || code != ch->result)
 		return 0;
-	x509_date(ch->why_time, d);
+	date_fmt(ch->why_time, d);
 	switch (ch->why) {
 	case TLSCHAIN_WHY_MANY:
 		fmt(out, cap, "server sent more than %d certificates", TLSCHAIN_CERTS);

@@ -7,26 +7,6 @@
 
 #define URL_V6_MAX 45 /* longest IPv6 text form (INET6_ADDRSTRLEN - 1) */
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_alnum(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_xdigit(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int lower(int c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 /* Length of a case-insensitive "http://" or "https://" prefix, else 0. */
 static size_t scheme_len(const char *s, int *https)
 {
@@ -35,11 +15,9 @@ static size_t scheme_len(const char *s, int *https)
 
 	for (i = 1; i >= 0; i--) {
 		const char *p = pfx[i];
-		size_t n = strlen(p), k = 0;
+		size_t n = strlen(p);
 
-		while (k < n && lower((unsigned char)s[k]) == p[k])
-			k++;
-		if (k == n) {
+		if (str_ieqn(s, p, n)) {
 			*https = i;
 			return n;
 		}
@@ -58,7 +36,7 @@ static int is_ipv4(const char *s, size_t n)
 		size_t start = i;
 		unsigned v = 0;
 
-		while (i < n && is_digit(s[i]) && i - start < 3)
+		while (i < n && str_isdigit(s[i]) && i - start < 3)
 			v = v * 10 + (unsigned)(s[i++] - '0');
 		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
 			return 0;
@@ -79,7 +57,7 @@ static int is_dns(const char *s, size_t n)
 	while (i < n) {
 		size_t start = i;
 
-		while (i < n && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_'))
+		while (i < n && (str_isalnum(s[i]) || s[i] == '-' || s[i] == '_'))
 			i++;
 		if (i == start || i - start > 63 || s[start] == '-' ||
 		    s[i - 1] == '-')
@@ -96,7 +74,7 @@ static int looks_numeric(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!is_digit(s[i]) && s[i] != '.')
+		if (!str_isdigit(s[i]) && s[i] != '.')
 			return 0;
 	return 1;
 }
@@ -106,7 +84,7 @@ static int hex_group(const char *s, size_t n, size_t *i)
 {
 	size_t start = *i;
 
-	while (*i < n && is_xdigit(s[*i]) && *i - start < 5)
+	while (*i < n && str_isxdigit(s[*i]) && *i - start < 5)
 		(*i)++;
 	return *i > start && *i - start <= 4;
 }
@@ -156,7 +134,7 @@ static void copy_lower(char *dst, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		dst[i] = (char)lower((unsigned char)s[i]);
+		dst[i] = (char)str_lower((unsigned char)s[i]);
 	dst[n] = 0;
 }
 
@@ -322,7 +300,7 @@ long url_encode(char *out, size_t cap, const char *s)
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		int keep = is_alnum(c) || c == '-' || c == '.' || c == '_' ||
+		int keep = str_isalnum(c) || c == '-' || c == '.' || c == '_' ||
 		    c == '~';
 
 		if (o + (keep ? 1 : 3) >= cap) {
@@ -387,7 +365,7 @@ int url_host_header(const url *u, char *out, size_t cap)
 /* Does entry e[n] cover host? */
 static int no_proxy_entry(const char *e, size_t n, const char *host)
 {
-	size_t hl = strlen(host), i;
+	size_t hl = strlen(host);
 
 	if (n == 1 && e[0] == '*')
 		return 1;
@@ -395,9 +373,8 @@ static int no_proxy_entry(const char *e, size_t n, const char *host)
 		e++, n--;
 	if (n == 0 || n > hl)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (lower((unsigned char)e[i]) != lower((unsigned char)host[hl - n + i]))
-			return 0;
+	if (!str_ieqn(e, host + hl - n, n))
+		return 0;
 	return hl == n || host[hl - n - 1] == '.';
 }
 

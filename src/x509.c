@@ -1,4 +1,5 @@
 #include "x509.h"
+#include "date.h"
 #include "str.h"
 
 #include <string.h>
@@ -79,10 +80,10 @@ static int read_time(der *d, long long *t)
 	h = digits(s + 4, 2);
 	mi = digits(s + 6, 2);
 	sec = digits(s + 8, 2);
-	if (mo < 1 || mo > 12 || dd < 1 || dd > str_month_days(y, mo) || h < 0 || h > 23
+	if (mo < 1 || mo > 12 || dd < 1 || dd > date_month_days(y, mo) || h < 0 || h > 23
 		|| mi < 0 || mi > 59 || sec < 0 || sec > 60)
 		return X509_E_DER;
-	*t = str_days_from_civil(y, mo, dd) * 86400 + h * 3600 + mi * 60 + sec;
+	*t = date_timegm(y, mo, dd, h, mi, sec);
 	return 0;
 }
 
@@ -222,32 +223,4 @@ size_t x509_path(const x509_cert *c, size_t n, size_t *order)
 		order[k++] = cur = i;
 	}
 	return k;
-}
-
-void x509_date(long long t, char out[11])
-{
-	/* Howard Hinnant's civil_from_days. */
-	long long z = (t >= 0 ? t : t - 86399) / 86400 + 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	long long doe = z - era * 146097;
-	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long long mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	long long y = yoe + era * 400 + (m <= 2);
-
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = 0;
 }

@@ -49,7 +49,5 @@ long long x509_check_time(long long now, long long build, long long not_before);
  * put in order[]; the others are not on the path. */
 size_t x509_path(const x509_cert *c, size_t n, size_t *order); /* n <= 64 */
 
-/* "YYYY-MM-DD" of Unix seconds t into out[11]. */
-void x509_date(long long t, char out[11]);
 
 #endif

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cloud.h"
+#include "challenge.h"
 #include "fuzz.h"
 #include "url.h"
 

@@ -3,6 +3,7 @@
  * and federated token parsers (docs/protocols.md 1); and, through azure.c,
  * the token response and error body of every source (1.11). */
 #include "azure.h"
+#include "challenge.h"
 #include "source.h"
 #include "t.h"
 

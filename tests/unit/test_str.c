@@ -230,20 +230,6 @@ static void test_udec(void)
 	}
 }
 
-static void test_calendar(void)
-{
-	CHECK_EQ(str_days_from_civil(1970, 1, 1), 0);
-	CHECK_EQ(str_days_from_civil(1969, 12, 31), -1);
-	CHECK_EQ(str_days_from_civil(2000, 3, 1), 11017);
-	CHECK_EQ(str_days_from_civil(2024, 2, 29), 19782);
-	CHECK_EQ(str_days_from_civil(2026, 11, 28), 20785);
-	CHECK_EQ(str_month_days(2024, 2), 29);
-	CHECK_EQ(str_month_days(2100, 2), 28);
-	CHECK_EQ(str_month_days(2000, 2), 29);
-	CHECK_EQ(str_month_days(2023, 12), 31);
-	CHECK_EQ(str_month_days(2023, 4), 30);
-}
-
 static void test_hexval(void)
 {
 	int c, n = 0;
@@ -276,7 +262,6 @@ static void test_find(void)
 int main(void)
 {
 	test_find();
-	test_calendar();
 	test_hexval();
 	test_copy();
 	test_copyn();

@@ -320,19 +320,6 @@ static void test_path(void)
 	}
 }
 
-static void test_date(void)
-{
-	char d[11];
-
-	x509_date(0, d);
-	CHECK_STR(d, "1970-01-01");
-	x509_date(1767225600, d);
-	CHECK_STR(d, "2026-01-01");
-	x509_date(951782400, d); /* 2000-02-29 */
-	CHECK_STR(d, "2000-02-29");
-	x509_date(-1, d);
-	CHECK_STR(d, "1969-12-31");
-}
 
 int main(void)
 {
@@ -341,6 +328,5 @@ int main(void)
 	test_eku();
 	test_time();
 	test_path();
-	test_date();
 	T_END();
 }

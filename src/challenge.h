@@ -1,0 +1,28 @@
+/*
+ * challenge: the two WWW-Authenticate values azkv reads. A vault's Bearer
+ * challenge names the resource (and authority) to get a token for; Azure
+ * Arc's Basic challenge names the key file that proves local access
+ * (docs/protocols.md). Pure parsers over one header value; errors are the
+ * CLOUD_E_* (cloud.h) and SOURCE_E_* (source.h) codes.
+ */
+#ifndef AZKV_CHALLENGE_H
+#define AZKV_CHALLENGE_H
+
+#include <stddef.h>
+
+/* Parse a WWW-Authenticate value: scheme Bearer, params separated by commas
+ * and/or spaces, values quoted or not. resource = scope without a trailing
+ * "/.default" if scope is given, else resource; it must be an https URL of
+ * at most CLOUD_RESOURCE_MAX bytes. authority (may be NULL) gets
+ * authorization= or authorization_uri= ("" if absent). A known parameter
+ * given twice, a scope list, '\' or a control byte is CLOUD_E_SYNTAX. */
+int cloud_challenge(const char *hdr, char *resource, size_t rcap,
+	char *authority, size_t acap);
+
+/* The key file path of an Arc challenge "Basic realm=PATH" (scheme name
+ * case-insensitive, PATH unquoted and taken whole, '=' included) into
+ * path[cap]. 0, SOURCE_E_SYNTAX (not Basic, no realm, empty, a control
+ * byte) or SOURCE_E_SPACE. */
+int source_realm(const char *www_authenticate, char *path, size_t cap);
+
+#endif

@@ -1,0 +1,452 @@
+/*
+ * opts: the option table and argv. One row per option (its names, what it
+ * takes, where it goes, its --help lines) drives both parsing and --help,
+ * as curl's tool_getparam.c does. Options may come before or after the
+ * command and its operands; --name=VALUE and --name VALUE are the same.
+ */
+#include "cli.h"
+#include "fmt.h"
+#include "log.h"
+#include "source.h"
+#include "str.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "buildinfo.h"
+
+#define OPTS_COLUMN 26 /* where --help's descriptions start */
+
+cli opts;
+
+static const char usage_head[] =
+"usage: azkv get [OPTIONS] SECRET...\n"
+"       azkv exec [OPTIONS] -- PROGRAM [ARGS...]\n"
+"       azkv token [OPTIONS] [--resource URI]\n"
+"       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY  < INPUT\n"
+"       azkv --help | --version\n"
+"\n"
+"Read Azure Key Vault secrets with the host's managed identity.\n"
+"SECRET is https://HOST/secrets/NAME[/VERSION], VAULT/NAME[/VERSION]\n"
+"(VAULT a public-cloud vault name) or HOST/NAME[/VERSION]; a certificate\n"
+"is https://HOST/certificates/NAME[/VERSION] or VAULT/certificates/NAME\n"
+"(its leaf is printed as PEM).\n"
+"Values go to stdout byte for byte, in argument order, nothing added.\n"
+"exec replaces every environment variable whose value is a reference\n"
+"(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
+"SecretName=N[;SecretVersion=X]) or akv://VAULT/NAME[/VERSION]) by the\n"
+"secret, then executes PROGRAM; if any reference fails, nothing runs.\n"
+"KEY is https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION];\n"
+"wrap/unwrap/encrypt/decrypt read stdin (up to 64 KiB), print the result.\n"
+"tag:NAME as SECRET or KEY is the reference held in the VM's tag NAME.\n"
+"\n"
+"options:\n";
+
+static const char usage_tail[] =
+"\n"
+"exit codes:\n"
+"  0 ok                     5 secret not found or disabled\n"
+"  1 internal error         6 network: DNS, connect, reset, deadline\n"
+"  2 usage or bad reference 7 TLS or certificate verification\n"
+"  3 identity unavailable   8 malformed or oversized response\n"
+"  4 access denied by the vault (401 after a token, 403)\n";
+
+
+static int set_selector(int sel, const char *v, err *e)
+{
+	if (opts.id.sel != SEL_NONE)
+		return err_set(e, ERR_USAGE,
+			"options: give at most one of --client-id, --object-id, --resource-id");
+	if (!v[0])
+		return err_set(e, ERR_USAGE, "options: empty identity selector");
+	opts.id.sel = sel;
+	opts.id.sel_value = v;
+	return 0;
+}
+
+static int set_source(const char *v, err *e)
+{
+	int src = source_from_name(v);
+
+	if (src < 0)
+		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, "
+			"vm-extension, app-service, app-service-2017, arc, service-fabric, "
+			"azure-ml, cloud-shell, workload-identity)", v);
+	opts.id.source = src;
+	return 0;
+}
+
+static int set_seconds(const char *name, const char *v, long *out, err *e)
+{
+	unsigned long long t;
+
+	if (str_udec(v, strlen(v), CLI_TIMEOUT_MAX, &t) < 0 || t == 0)
+		return err_set(e, ERR_USAGE, "%s %s: want whole seconds, 1 to %d",
+			name, v, CLI_TIMEOUT_MAX);
+	*out = (long)t;
+	return 0;
+}
+
+static int add_resolve(const char *v, err *e)
+{
+	if (opts.nresolve == NET_RESOLVE_MAX)
+		return err_set(e, ERR_USAGE, "--resolve: at most %d", NET_RESOLVE_MAX);
+	if (net_resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
+		return err_set(e, ERR_USAGE, "--resolve %s: want HOST:PORT:ADDR", v);
+	opts.nresolve++;
+	return 0;
+}
+
+typedef struct opt opt;
+
+/* What an option takes, and so how a row is applied. */
+enum {
+	OPT_FLAG, /* no value: the int at off becomes 1 */
+	OPT_STR,  /* a value: the const char * at off points to it */
+	OPT_SET,  /* a value: set(o, value) checks and stores it */
+	OPT_DO,   /* no value: set(o, NULL) acts; 2 ends the run (help) */
+};
+
+struct opt {
+	const char *name;  /* "--timeout" */
+	int (*set)(const opt *o, const char *v, err *e); /* 0, 2, or -1 */
+	const char *arg;   /* the value's name in --help */
+	const char *help;  /* --help lines, '\n' between */
+	unsigned short off; /* FLAG, STR, seconds: the field; selectors: SEL_* */
+	char shrt;         /* 'n' for -n, or 0 */
+	unsigned char kind; /* OPT_* */
+};
+
+static int opt_seconds(const opt *o, const char *v, err *e)
+{
+	return set_seconds(o->name, v, (long *)(void *)((char *)&opts + o->off), e);
+}
+
+static int opt_resolve(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return add_resolve(v, e);
+}
+
+static int opt_source(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return set_source(v, e);
+}
+
+static int opt_selector(const opt *o, const char *v, err *e)
+{
+	return set_selector((int)o->off, v, e);
+}
+
+static int opt_proxy(const opt *o, const char *v, err *e)
+{
+	(void)o, (void)e;
+	opts.proxy = v;
+	opts.proxy_from = "--proxy";
+	return 0;
+}
+
+static int opt_mode(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return out_mode_parse(v, &opts.file.mode) < 0 ? err_set(e, ERR_USAGE,
+		"--mode %s: want octal permissions such as 0400", v) : 0;
+}
+
+static int opt_owner(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return out_owner_parse(v, &opts.file.uid, &opts.file.gid) < 0 ? err_set(e,
+		ERR_USAGE, "--owner %s: want numeric UID:GID", v) : 0;
+}
+
+static int opt_decode(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return strcmp(v, "base64") == 0 ? (opts.decode = 1, 0) : err_set(e,
+		ERR_USAGE, "--decode %s: only base64 is known", v);
+}
+
+static int opt_verbose(const opt *o, const char *v, err *e)
+{
+	(void)o, (void)v, (void)e;
+	log_verbose = 1;
+	return 0;
+}
+
+static int opt_help(const opt *o, const char *v, err *e);
+
+static int opt_version(const opt *o, const char *v, err *e)
+{
+	(void)o, (void)v, (void)e;
+	fmt_put(1, "azkv " AZKV_VERSION "\n");
+	return 2;
+}
+
+#define F(field) offsetof(cli, field)
+
+/* In --help's order. */
+static const opt table[] = {
+	{ "--newline", NULL, NULL,
+		"print a newline after each value or token",
+		F(newline), 'n', OPT_FLAG },
+	{ "--verbose", opt_verbose, NULL,
+		"trace each step on stderr (never tokens or values)",
+		0, 'v', OPT_DO },
+	{ "--timeout", opt_seconds, "SECONDS",
+		"deadline of each attempt (default 30), and of\n"
+		"the whole run unless --wait is given",
+		F(timeout), 0, OPT_SET },
+	{ "--wait", opt_seconds, "SECONDS",
+		"the whole run's deadline: keep retrying (network\n"
+		"down, IMDS updating, 429, 5xx) until SECONDS\n"
+		"have passed: for boot",
+		F(wait), 0, OPT_SET },
+	{ "--cacert", NULL, "FILE",
+		"trust these PEM roots instead of the built-in ones\n"
+		"(also SSL_CERT_FILE)",
+		F(cacert), 0, OPT_STR },
+	{ "--resolve", opt_resolve, "HOST:PORT:ADDR",
+		"connect to ADDR for HOST:PORT (as curl)",
+		0, 0, OPT_SET },
+	{ "--proxy", opt_proxy, "URL",
+		"HTTPS proxy (CONNECT) for the vault and Entra:\n"
+		"http://[USER:PASSWORD@]HOST[:PORT]; also\n"
+		"HTTPS_PROXY, NO_PROXY;\n"
+		"identity endpoints are never proxied",
+		0, 0, OPT_SET },
+	{ "--source", opt_source, "NAME",
+		"identity source: auto (default: detected from the\n"
+		"environment), imds, vm-extension, app-service,\n"
+		"app-service-2017, arc, service-fabric, azure-ml,\n"
+		"cloud-shell, workload-identity",
+		0, 0, OPT_SET },
+	{ "--client-id", opt_selector, "ID",
+		"user-assigned identity by client id\n"
+		"(default: AZURE_CLIENT_ID; workload identity's app)",
+		SEL_CLIENT_ID, 0, OPT_SET },
+	{ "--object-id", opt_selector, "ID",
+		"user-assigned identity by object (principal) id",
+		SEL_OBJECT_ID, 0, OPT_SET },
+	{ "--resource-id", opt_selector, "ID",
+		"user-assigned identity by ARM resource id\n"
+		"(selectors: imds, vm-extension and app-service take\n"
+		"all three; app-service-2017 and azure-ml a client\n"
+		"id; arc, service-fabric and cloud-shell none)",
+		SEL_RESOURCE_ID, 0, OPT_SET },
+	{ "--resource", NULL, "URI",
+		"token: resource to ask for\n"
+		"(default https://vault.azure.net)",
+		F(resource), 0, OPT_STR },
+	{ "--out", NULL, "FILE",
+		"get: write the (one) value to FILE, atomically",
+		F(out), 0, OPT_STR },
+	{ "--out-dir", NULL, "DIR",
+		"get: write each value to DIR/NAME, atomically",
+		F(out_dir), 0, OPT_STR },
+	{ "--pem-key", NULL, "FILE",
+		"get: write the PEM private key of the (one)\n"
+		"secret to FILE (a certificate's secret)",
+		F(pem_key), 0, OPT_STR },
+	{ "--pem-certs", NULL, "FILE",
+		"get: write its PEM certificates to FILE (leaf\n"
+		"first; from a PEM bundle or a PKCS#12 file)",
+		F(pem_certs), 0, OPT_STR },
+	{ "--pem", NULL, "FILE",
+		"get: the key, the leaf and its chain in one file",
+		F(cert.both), 0, OPT_STR },
+	{ "--pfx-password-file", NULL, "FILE",
+		"the PKCS#12 password (default: empty)",
+		F(cert.pass_file), 0, OPT_STR },
+	{ "--mode", opt_mode, "OCTAL",
+		"mode of written files (default 0600)",
+		0, 0, OPT_SET },
+	{ "--owner", opt_owner, "UID:GID",
+		"owner of written files (numeric)",
+		0, 0, OPT_SET },
+	{ "--decode", opt_decode, "base64",
+		"decode each value from base64 before output",
+		0, 0, OPT_SET },
+	{ "--json", NULL, NULL,
+		"get: print each whole secret bundle (JSON);\n"
+		"wrap, encrypt: {\"kid\", \"alg\", \"value\"}",
+		F(json), 0, OPT_FLAG },
+	{ "--alg", NULL, "ALG",
+		"key algorithm: RSA-OAEP-256 (default), RSA-OAEP,\n"
+		"RSA1_5; A128KW, A192KW, A256KW (Managed HSM)",
+		F(key.alg), 0, OPT_STR },
+	{ "--allow-missing", NULL, NULL,
+		"exec: run even if some references failed\n"
+		"(those variables are removed, with a warning)",
+		F(allow_missing), 0, OPT_FLAG },
+	{ "--keep-identity-env", NULL, NULL,
+		"exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
+		"AZURE_FEDERATED_TOKEN_FILE on (default: removed)",
+		F(keep_identity_env), 0, OPT_FLAG },
+	{ "--help", opt_help, NULL,
+		"this text",
+		0, 'h', OPT_DO },
+	{ "--version", opt_version, NULL,
+		"print the version",
+		0, 0, OPT_DO },
+};
+
+/* Pad out[0, o) with spaces to column col (at least min of them). */
+static size_t pad(char *out, size_t cap, size_t o, size_t col, size_t min)
+{
+	size_t want = o + min > col ? o + min : col;
+
+	while (o < want && o + 1 < cap)
+		out[o++] = ' ';
+	out[o < cap ? o : cap - 1] = 0;
+	return o;
+}
+
+/* One row of --help: "  -n, --newline" or "      --wait SECONDS", then
+ * its lines from OPTS_COLUMN on (two spaces at least after a long head). */
+static size_t usage_row(const opt *r, char *out, size_t cap)
+{
+	const char *h = r->help;
+	size_t o = r->shrt ? fmt(out, cap, "  -%c, ", r->shrt) : fmt(out, cap, "      ");
+
+	o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%s%s%s", r->name,
+		r->arg ? " " : "", r->arg ? r->arg : "");
+	o = pad(out, cap, o, OPTS_COLUMN, o + 1 == OPTS_COLUMN ? 1 : 2);
+	for (;;) {
+		size_t n = strcspn(h, "\n");
+
+		o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%.*s\n",
+			(int)n, h);
+		if (!h[n])
+			return o;
+		h += n + 1;
+		o = pad(out, cap, o, o + OPTS_COLUMN, 0);
+	}
+}
+
+size_t opts_usage(char *out, size_t cap)
+{
+	size_t o = fmt(out, cap, "%s", usage_head), i;
+
+	for (i = 0; i < sizeof table / sizeof table[0] && o < cap; i++)
+		o += usage_row(&table[i], out + o, cap - o);
+	if (o < cap)
+		o += fmt(out + o, cap - o, "%s", usage_tail);
+	return o < cap ? o : cap;
+}
+
+static int opt_help(const opt *o, const char *v, err *e)
+{
+	char text[OPTS_USAGE_MAX];
+
+	(void)o, (void)v, (void)e;
+	opts_usage(text, sizeof text);
+	fmt_put(1, text);
+	return 2;
+}
+
+/* The row for a (its long or short name); with_value: only options that
+ * take one, else only those that do not. NULL if none. */
+static const opt *opt_find(const char *a, int with_value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const opt *r = &table[i];
+
+		if ((r->kind == OPT_STR || r->kind == OPT_SET) != with_value)
+			continue;
+		if (strcmp(a, r->name) == 0 || (r->shrt && a[1] == r->shrt && !a[2]))
+			return r;
+	}
+	return NULL;
+}
+
+/* Apply row r with value v (NULL for FLAG and DO): 0, 2 (run over), -1. */
+static int opt_apply(const opt *r, const char *v, err *e)
+{
+	int rc;
+
+	switch (r->kind) {
+	case OPT_FLAG:
+		*(int *)(void *)((char *)&opts + r->off) = 1;
+		return 0;
+	case OPT_STR:
+		*(const char **)(void *)((char *)&opts + r->off) = v;
+		return 0;
+	default:
+		rc = r->set(r, v, e);
+		return rc < 0 ? -1 : rc;
+	}
+}
+
+static int operand(const char *a, err *e)
+{
+	if (!opts.cmd) {
+		if (strcmp(a, "get") == 0)
+			return opts.cmd = 'g', 0;
+		if (strcmp(a, "token") == 0)
+			return opts.cmd = 't', 0;
+		if (strcmp(a, "exec") == 0)
+			return opts.cmd = 'x', 0;
+		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
+			if (strcmp(a, keyop_name(opts.key.op)) == 0)
+				return opts.cmd = 'k', 0;
+		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
+	}
+	if (opts.cmd == 'k') {
+		if (opts.key.key)
+			return err_set(e, ERR_USAGE, "%s: one KEY only", keyop_name(opts.key.op));
+		return opts.key.key = a, 0;
+	}
+	if (opts.cmd != 'g')
+		return err_set(e, ERR_USAGE, "token: unexpected argument %s", a);
+	if (opts.nsecrets == CLI_SECRETS_MAX)
+		return err_set(e, ERR_USAGE, "get: at most %d secrets per run", CLI_SECRETS_MAX);
+	opts.secrets[opts.nsecrets++] = a;
+	return 0;
+}
+
+/* Parse argv. Returns 0 to run, 2 when done (help/version), -1 on error. */
+int parse_args(int argc, char **argv, err *e)
+{
+	int i, dashdash = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL, *eq;
+		const opt *r;
+		char name[32];
+
+		if (opts.cmd == 'x' && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
+			opts.program = argv + i + (!dashdash && strcmp(a, "--") == 0);
+			return opts.program[0] ? 0 : err_set(e, ERR_USAGE, "exec: no program given");
+		}
+		if (dashdash || a[0] != '-' || a[1] == 0) {
+			if (operand(a, e) < 0)
+				return -1;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if ((r = opt_find(a, 0)) != NULL) {
+			if (opt_apply(r, NULL, e) == 2)
+				return 2;
+			continue;
+		}
+		eq = strchr(a, '=');
+		if (eq && a[1] == '-' && str_copyn(name, sizeof name, a, (size_t)(eq - a)) == 0)
+			r = opt_find(name, 1), v = eq + 1;
+		else if ((r = opt_find(a, 1)) != NULL && i + 1 < argc)
+			v = argv[++i];
+		else if (r)
+			return err_set(e, ERR_USAGE, "%s needs a value", a);
+		if (!r)
+			return err_set(e, ERR_USAGE, "unknown option %s (try --help)", a);
+		if (opt_apply(r, v, e) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,230 @@
+/* opts: the option table drives parsing and --help (src/opts.c). */
+#include "cli.h"
+#include "log.h"
+#include "t.h"
+
+#include <stdarg.h>
+
+/* Parse a NULL-terminated list after "azkv" into fresh opts. */
+static int parse(err *e, ...)
+{
+	char *argv[16] = { "azkv" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, e);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	memset(&opts, 0, sizeof opts);
+	log_verbose = 0;
+	err_clear(e);
+	return parse_args(argc, argv, e);
+}
+
+typedef struct vcase {
+	const char *name, *value;
+} vcase;
+
+/* Every option that takes a value, with one good value. */
+static const vcase values_ok[] = {
+	{ "--timeout", "5" }, { "--wait", "7" }, { "--cacert", "ca.pem" },
+	{ "--resolve", "h.example:443:127.0.0.1" }, { "--proxy", "http://p:3128" },
+	{ "--source", "imds" }, { "--client-id", "c" }, { "--object-id", "o" },
+	{ "--resource-id", "/subscriptions/r" }, { "--resource", "https://x" },
+	{ "--out", "f" }, { "--out-dir", "d" }, { "--pem-key", "k.pem" },
+	{ "--pem-certs", "c.pem" }, { "--mode", "0400" }, { "--owner", "1:2" },
+	{ "--decode", "base64" },
+};
+
+static const char *const flags_ok[] = {
+	"-n", "--newline", "-v", "--verbose", "--json", "--allow-missing",
+	"--keep-identity-env",
+};
+
+/* The field each value option sets, as a string to compare. */
+static int applied(const char *name, const char *v)
+{
+	if (!strcmp(name, "--timeout"))
+		return opts.timeout == 5;
+	if (!strcmp(name, "--wait"))
+		return opts.wait == 7;
+	if (!strcmp(name, "--cacert"))
+		return opts.cacert == v;
+	if (!strcmp(name, "--resolve"))
+		return opts.nresolve == 1 && opts.resolve[0].port == 443 &&
+			!strcmp(opts.resolve[0].addr, "127.0.0.1");
+	if (!strcmp(name, "--proxy"))
+		return opts.proxy == v && !strcmp(opts.proxy_from, "--proxy");
+	if (!strcmp(name, "--source"))
+		return opts.id.source == SRC_IMDS;
+	if (!strcmp(name, "--client-id"))
+		return opts.id.sel == SEL_CLIENT_ID && opts.id.sel_value == v;
+	if (!strcmp(name, "--object-id"))
+		return opts.id.sel == SEL_OBJECT_ID && opts.id.sel_value == v;
+	if (!strcmp(name, "--resource-id"))
+		return opts.id.sel == SEL_RESOURCE_ID && opts.id.sel_value == v;
+	if (!strcmp(name, "--resource"))
+		return opts.resource == v;
+	if (!strcmp(name, "--out"))
+		return opts.out == v;
+	if (!strcmp(name, "--out-dir"))
+		return opts.out_dir == v;
+	if (!strcmp(name, "--pem-key"))
+		return opts.pem_key == v;
+	if (!strcmp(name, "--pem-certs"))
+		return opts.pem_certs == v;
+	if (!strcmp(name, "--mode"))
+		return opts.file.mode == 0400;
+	if (!strcmp(name, "--owner"))
+		return opts.file.uid == 1 && opts.file.gid == 2;
+	if (!strcmp(name, "--decode"))
+		return opts.decode == 1;
+	return 0;
+}
+
+static int flag_applied(const char *f)
+{
+	if (!strcmp(f, "-n") || !strcmp(f, "--newline"))
+		return opts.newline == 1;
+	if (!strcmp(f, "-v") || !strcmp(f, "--verbose"))
+		return log_verbose == 1;
+	if (!strcmp(f, "--json"))
+		return opts.json == 1;
+	if (!strcmp(f, "--allow-missing"))
+		return opts.allow_missing == 1;
+	return opts.keep_identity_env == 1;
+}
+
+static void test_values(void)
+{
+	char joined[128];
+	size_t i;
+	err e;
+
+	for (i = 0; i < sizeof values_ok / sizeof values_ok[0]; i++) {
+		const vcase *c = &values_ok[i];
+
+		CHECKM(parse(&e, "get", c->name, c->value, "s", NULL) == 0, "%s: %s", c->name, e.msg);
+		CHECKM(applied(c->name, c->value), "%s VALUE", c->name);
+		CHECKM(opts.nsecrets == 1, "%s took one argument", c->name);
+		snprintf(joined, sizeof joined, "%s=%s", c->name, c->value);
+		CHECKM(parse(&e, joined, "get", NULL) == 0, "%s: %s", joined, e.msg);
+		CHECKM(applied(c->name, joined + strlen(c->name) + 1), "%s", joined);
+		CHECKM(parse(&e, "get", c->name, NULL) == -1, "%s alone", c->name);
+		snprintf(joined, sizeof joined, "%s needs a value", c->name);
+		CHECK_STR(e.msg, joined);
+		CHECK_EQ(e.code, ERR_USAGE);
+	}
+}
+
+static void test_flags(void)
+{
+	char joined[64];
+	size_t i;
+	err e;
+
+	for (i = 0; i < sizeof flags_ok / sizeof flags_ok[0]; i++) {
+		CHECKM(parse(&e, flags_ok[i], "token", NULL) == 0, "%s: %s", flags_ok[i], e.msg);
+		CHECKM(flag_applied(flags_ok[i]), "%s", flags_ok[i]);
+		CHECK_EQ(opts.cmd, 't');
+		snprintf(joined, sizeof joined, "%s=1", flags_ok[i]);
+		CHECKM(parse(&e, "token", joined, NULL) == -1, "%s takes no value", joined);
+	}
+}
+
+static void test_refused(void)
+{
+	static const char *const bad[][2] = {
+		{ "--timeout", "0" }, { "--timeout", "86401" }, { "--wait", "x" },
+		{ "--mode", "0800" }, { "--owner", "a:b" }, { "--decode", "hex" },
+		{ "--source", "nope" }, { "--resolve", "nocolon" }, { "--client-id", "" },
+	};
+	size_t i;
+	err e;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECKM(parse(&e, "get", bad[i][0], bad[i][1], NULL) == -1, "%s %s", bad[i][0], bad[i][1]);
+		CHECK_EQ(e.code, ERR_USAGE);
+	}
+	CHECK(parse(&e, "get", "--nope", NULL) == -1);
+	CHECK_STR(e.msg, "unknown option --nope (try --help)");
+	CHECK(parse(&e, "get", "-x", NULL) == -1);
+	CHECK_STR(e.msg, "unknown option -x (try --help)");
+	CHECK(parse(&e, "get", "--out-dirx=d", NULL) == -1);
+	CHECK(parse(&e, "--client-id", "a", "--object-id", "b", NULL) == -1);
+	CHECK(parse(&e, "frobnicate", NULL) == -1);
+	CHECK_STR(e.msg, "unknown command frobnicate (try --help)");
+}
+
+static void test_operands(void)
+{
+	err e;
+
+	CHECK(parse(&e, "get", "v/a", "-n", "v/b", NULL) == 0);
+	CHECK_EQ(opts.nsecrets, 2);
+	CHECK(opts.newline);
+	CHECK(parse(&e, "get", "--", "-v", NULL) == 0);
+	CHECK_EQ(opts.nsecrets, 1);
+	CHECK_STR(opts.secrets[0], "-v");
+	CHECK(parse(&e, "exec", "--json", "--", "prog", "-v", NULL) == 0);
+	CHECK_STR(opts.program[0], "prog");
+	CHECK_STR(opts.program[1], "-v");
+	CHECK(opts.json && !log_verbose);
+	CHECK(parse(&e, "exec", "prog", NULL) == 0);
+	CHECK_STR(opts.program[0], "prog");
+	CHECK(parse(&e, "exec", "--", NULL) == -1);
+	CHECK(parse(&e, "token", "extra", NULL) == -1);
+}
+
+/* --help: every option's head line once, at the start of a line. */
+static void test_usage(void)
+{
+	static char text[OPTS_USAGE_MAX];
+	static const char *const names[] = {
+		"--newline", "--verbose", "--timeout", "--wait", "--cacert", "--resolve",
+		"--proxy", "--source", "--client-id", "--object-id", "--resource-id",
+		"--resource", "--out", "--out-dir", "--pem-key", "--pem-certs", "--mode",
+		"--owner", "--decode", "--json", "--allow-missing", "--keep-identity-env",
+		"--help", "--version",
+	};
+	size_t n = opts_usage(text, sizeof text), i, heads = 0;
+	const char *p;
+
+	CHECK(n < sizeof text);
+	CHECK(strstr(text, "usage: azkv get") == text);
+	CHECK(strstr(text, "exit codes:\n") != NULL);
+	for (p = text; (p = strstr(p, "\n  -")) != NULL; p++)
+		heads++;
+	for (p = text; (p = strstr(p, "\n      --")) != NULL; p++)
+		heads++;
+	CHECK_EQ(heads, sizeof names / sizeof names[0]);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char a[40], b[40];
+		size_t found = 0;
+
+		snprintf(a, sizeof a, "\n      %s ", names[i]);
+		snprintf(b, sizeof b, ", %s ", names[i]);
+		for (p = text; (p = strstr(p, a)) != NULL; p++)
+			found++;
+		for (p = text; (p = strstr(p, b)) != NULL; p++)
+			found++;
+		CHECKM(found == 1, "%s listed %zu times", names[i], found);
+	}
+	CHECK(strstr(text, "  -n, --newline           print a newline") != NULL);
+	CHECK(strstr(text, "      --keep-identity-env exec: pass") != NULL);
+	CHECK(strstr(text, "      --resolve HOST:PORT:ADDR  connect") != NULL);
+	CHECK(strstr(text, "\n                          the whole run unless --wait") != NULL);
+	CHECK_EQ(opts_usage(text, 100), 100);
+	CHECK_EQ(strlen(text), 99);
+}
+
+int main(void)
+{
+	test_values();
+	test_flags();
+	test_refused();
+	test_operands();
+	test_usage();
+	T_END();
+}
