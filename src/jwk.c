@@ -276,3 +276,14 @@ const char *jwk_ref_strerror(int code)
 	}
 	return ref_strerror(code);
 }
+
+const char *jwk_op_name(int op)
+{
+	switch (op) {
+	case JWK_WRAP: return "wrap";
+	case JWK_UNWRAP: return "unwrap";
+	case JWK_ENCRYPT: return "encrypt";
+	case JWK_DECRYPT: return "decrypt";
+	}
+	return NULL;
+}

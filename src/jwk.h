@@ -81,4 +81,7 @@ const char *jwk_strerror(int code);
 int jwk_ref(ref *r, const char *s);
 const char *jwk_ref_strerror(int code);
 
+/* The operation's name ("wrap"), or NULL for no JWK_* op. */
+const char *jwk_op_name(int op);
+
 #endif

@@ -38,26 +38,16 @@ typedef struct keyrun {
 	char what[KEYOP_WHAT_MAX];
 } keyrun;
 
-const char *keyop_name(int op)
-{
-	switch (op) {
-	case JWK_WRAP: return "wrap";
-	case JWK_UNWRAP: return "unwrap";
-	case JWK_ENCRYPT: return "encrypt";
-	case JWK_DECRYPT: return "decrypt";
-	}
-	return NULL;
-}
 
 /* The service's names: in paths, and in key_ops. */
 static const char *op_path(int op)
 {
-	return op == JWK_WRAP ? "wrapkey" : op == JWK_UNWRAP ? "unwrapkey" : keyop_name(op);
+	return op == JWK_WRAP ? "wrapkey" : op == JWK_UNWRAP ? "unwrapkey" : jwk_op_name(op);
 }
 
 static const char *op_perm(int op)
 {
-	return op == JWK_WRAP ? "wrapKey" : op == JWK_UNWRAP ? "unwrapKey" : keyop_name(op);
+	return op == JWK_WRAP ? "wrapKey" : op == JWK_UNWRAP ? "unwrapKey" : jwk_op_name(op);
 }
 
 static int read_input(keyrun *k, err *e)
@@ -70,16 +60,16 @@ static int read_input(keyrun *k, err *e)
 			continue;
 		if (r < 0)
 			return err_set(e, ERR_USAGE, "%s: reading stdin: %s",
-				keyop_name(k->o->op), strerror(errno));
+				jwk_op_name(k->o->op), strerror(errno));
 		if (r == 0)
 			break;
 		k->n += (size_t)r;
 		if (k->n > KEYOP_INPUT_MAX)
 			return err_set(e, ERR_USAGE, "%s: input over %d bytes",
-				keyop_name(k->o->op), KEYOP_INPUT_MAX);
+				jwk_op_name(k->o->op), KEYOP_INPUT_MAX);
 	}
 	if (k->n == 0)
-		return err_set(e, ERR_USAGE, "%s: empty input on stdin", keyop_name(k->o->op));
+		return err_set(e, ERR_USAGE, "%s: empty input on stdin", jwk_op_name(k->o->op));
 	return 0;
 }
 
@@ -91,7 +81,7 @@ static int check_len(const keyrun *k, size_t kbytes, err *e)
 	if (jwk_len_ok(k->alg, k->o->op, kbytes, k->n))
 		return 0;
 	return err_set(e, ERR_USAGE, "%s: input of %zu bytes: %s %s %zu to %zu bytes%s",
-		keyop_name(k->o->op), k->n, k->alg->name, kbytes ? "with this key takes" : "takes",
+		jwk_op_name(k->o->op), k->n, k->alg->name, kbytes ? "with this key takes" : "takes",
 		min, max, k->alg->pad == JWK_KW ? ", a multiple of 8" : "");
 }
 
@@ -271,7 +261,7 @@ static int run(client *c, keyrun *k, err *e)
 			k->o->alg);
 	if (!(k->alg->ops & k->o->op))
 		return err_set(e, ERR_USAGE, "--alg %s: not for %s (AES key wrap is wrap and unwrap only)",
-			k->alg->name, keyop_name(k->o->op));
+			k->alg->name, jwk_op_name(k->o->op));
 	if (k->o->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
 		return err_set(e, ERR_USAGE, "--json: only for wrap and encrypt");
 	if (!tag && parse_key(k, k->o->key, NULL, e) < 0)

@@ -25,8 +25,6 @@ typedef struct keyop_opts {
 	const char *key; /* the KEY operand */
 } keyop_opts;
 
-/* The operation's name ("wrap"), or NULL for no JWK_* op. */
-const char *keyop_name(int op);
 
 /* Run it and write the result (raw bytes, or the JSON line) to stdout;
  * nothing is written on failure. Buffers holding plaintext are wiped. */

@@ -347,7 +347,7 @@ static int cmd_token(err *e)
 static int cmd_key(err *e)
 {
 	if (!opts.key.key)
-		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", keyop_name(opts.key.op));
+		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", jwk_op_name(opts.key.op));
 	opts.key.json = opts.json;
 	opts.key.newline = opts.newline;
 	return keyop_run(&cl, &opts.key, e);

@@ -391,13 +391,13 @@ static int operand(const char *a, err *e)
 		if (strcmp(a, "exec") == 0)
 			return opts.cmd = 'x', 0;
 		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
-			if (strcmp(a, keyop_name(opts.key.op)) == 0)
+			if (strcmp(a, jwk_op_name(opts.key.op)) == 0)
 				return opts.cmd = 'k', 0;
 		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
 	}
 	if (opts.cmd == 'k') {
 		if (opts.key.key)
-			return err_set(e, ERR_USAGE, "%s: one KEY only", keyop_name(opts.key.op));
+			return err_set(e, ERR_USAGE, "%s: one KEY only", jwk_op_name(opts.key.op));
 		return opts.key.key = a, 0;
 	}
 	if (opts.cmd != 'g')

@@ -34,7 +34,8 @@ static const vcase values_ok[] = {
 	{ "--resource-id", "/subscriptions/r" }, { "--resource", "https://x" },
 	{ "--out", "f" }, { "--out-dir", "d" }, { "--pem-key", "k.pem" },
 	{ "--pem-certs", "c.pem" }, { "--mode", "0400" }, { "--owner", "1:2" },
-	{ "--decode", "base64" },
+	{ "--decode", "base64" }, { "--pem", "all.pem" }, { "--pfx-password-file", "pw" },
+	{ "--alg", "RSA-OAEP" },
 };
 
 static const char *const flags_ok[] = {
@@ -80,6 +81,12 @@ static int applied(const char *name, const char *v)
 		return opts.file.uid == 1 && opts.file.gid == 2;
 	if (!strcmp(name, "--decode"))
 		return opts.decode == 1;
+	if (!strcmp(name, "--pem"))
+		return opts.cert.both == v;
+	if (!strcmp(name, "--pfx-password-file"))
+		return opts.cert.pass_file == v;
+	if (!strcmp(name, "--alg"))
+		return opts.key.alg == v;
 	return 0;
 }
 
@@ -175,6 +182,12 @@ static void test_operands(void)
 	CHECK_STR(opts.program[0], "prog");
 	CHECK(parse(&e, "exec", "--", NULL) == -1);
 	CHECK(parse(&e, "token", "extra", NULL) == -1);
+	CHECK(parse(&e, "unwrap", "--alg", "RSA1_5", "v/keys/k", NULL) == 0);
+	CHECK_EQ(opts.cmd, 'k');
+	CHECK_EQ(opts.key.op, JWK_UNWRAP);
+	CHECK_STR(opts.key.key, "v/keys/k");
+	CHECK(parse(&e, "wrap", "v/keys/k", "v/keys/j", NULL) == -1);
+	CHECK(parse(&e, "sign", "v/keys/k", NULL) == -1);
 }
 
 /* --help: every option's head line once, at the start of a line. */
@@ -184,8 +197,8 @@ static void test_usage(void)
 	static const char *const names[] = {
 		"--newline", "--verbose", "--timeout", "--wait", "--cacert", "--resolve",
 		"--proxy", "--source", "--client-id", "--object-id", "--resource-id",
-		"--resource", "--out", "--out-dir", "--pem-key", "--pem-certs", "--mode",
-		"--owner", "--decode", "--json", "--allow-missing", "--keep-identity-env",
+		"--resource", "--out", "--out-dir", "--pem-key", "--pem-certs", "--pem",
+		"--pfx-password-file", "--mode", "--owner", "--decode", "--json", "--alg", "--allow-missing", "--keep-identity-env",
 		"--help", "--version",
 	};
 	size_t n = opts_usage(text, sizeof text), i, heads = 0;
