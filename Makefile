@@ -225,7 +225,7 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t
 
 # The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
 # BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
-P12_SRC = src/pkcs12.c src/der.c src/rc2.c src/pkey.c src/x509.c src/date.c src/str.c src/fmt.c
+P12_SRC = src/pkcs12.c src/ec.c src/der.c src/rc2.c src/pkey.c src/x509.c src/date.c src/str.c src/fmt.c
 build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "der.h"
+#include "ec.h"
 #include "rc2.h"
 
 #define OID(name, ...) static const unsigned char name[] = { __VA_ARGS__ }
@@ -695,7 +696,7 @@ size_t pkcs12_ec_public(int curve, const unsigned char *d, size_t dlen,
 	sk.curve = curve;
 	sk.x = (unsigned char *)d;
 	sk.xlen = dlen;
-	return br_ec_compute_pub(br_ec_get_default(), NULL, out, &sk);
+	return br_ec_compute_pub(&ec_impl, NULL, out, &sk);
 }
 
 const char *pkcs12_strerror(int code)

@@ -5,6 +5,7 @@
  * pin tlspin.c's, the chain checks tlschain.c's.
  */
 #include "tls.h"
+#include "ec.h"
 #include "fmt.h"
 #include "log.h"
 #include "rnd.h"
@@ -271,7 +272,7 @@ static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
 }
 #endif
 
-/* The curves: every one of the default EC implementation, x25519 first
+/* The curves: every one of ec.h's implementation, x25519 first
  * in the ClientHello (vendor/patches/0001-x25519-first.patch: BearSSL 0.6
  * meant that order but sent P-256 first), so a server that follows the
  * client's order takes x25519, and one whose ECDSA certificate is on P-256
@@ -280,9 +281,9 @@ static void offer(tls_impl *s)
 {
 	br_ssl_engine_context *eng = &s->cc.eng;
 
-	br_ssl_engine_set_ec(eng, br_ec_get_default());
+	br_ssl_engine_set_ec(eng, &ec_impl);
 	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
-	br_x509_minimal_set_ecdsa(&s->xc, br_ec_get_default(),
+	br_x509_minimal_set_ecdsa(&s->xc, &ec_impl,
 		br_ecdsa_vrfy_asn1_get_default());
 }
 
