@@ -33,7 +33,7 @@ static int read_pass(const char *path, char *buf, size_t *n, err *e)
 		close(fd);
 	}
 	if (r < 0)
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, strerror(errno));
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, err_errno(errno));
 	*n = (size_t)r - (r > 0 && buf[r - 1] == '\n');
 	return *n > PKCS12_PASS_MAX ? err_set(e, ERR_USAGE, "--pfx-password-file %s: too long",
 		path) : 0;

@@ -49,4 +49,9 @@ void err_clear(err *e);
 /* Name of a class ("network", "tls", ...), for -v and tests. */
 const char *err_name(int code);
 
+/* strerror for the errno values azkv's system calls give, with musl's
+ * words; any other value as "errno N" (musl's table of all of them is
+ * 2 KB). The result is valid until the next call. */
+const char *err_errno(int no);
+
 #endif

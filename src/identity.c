@@ -246,7 +246,7 @@ static const char *refuse_file(int fd, size_t max)
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
-		return strerror(errno);
+		return err_errno(errno);
 	if (!S_ISREG(st.st_mode))
 		return "not a regular file, refused";
 	if (st.st_size > (off_t)max)
@@ -267,7 +267,7 @@ static int read_small(int dirfd, const char *name, const char *what, int flags,
 	*n = 0;
 	if (fd < 0)
 		return err_set(e, ERR_IDENTITY, "%s: %s", what, errno == ELOOP
-			? "a symbolic link, refused" : strerror(errno));
+			? "a symbolic link, refused" : err_errno(errno));
 	if ((why = refuse_file(fd, max)) != NULL) {
 		close(fd);
 		return err_set(e, ERR_IDENTITY, "%s: %s", what, why);
@@ -278,7 +278,7 @@ static int read_small(int dirfd, const char *name, const char *what, int flags,
 	if (r < 0 || *n > max) {
 		explicit_bzero(buf, *n);
 		return err_set(e, ERR_IDENTITY, "%s: %s", what,
-			r < 0 ? strerror(errno) : "grew past the limit while read");
+			r < 0 ? err_errno(errno) : "grew past the limit while read");
 	}
 	return 0;
 }
@@ -296,7 +296,7 @@ static int arc_key(id_req *q, const char *path, err *e)
 		return err_set(e, ERR_IDENTITY, "%s: %s, refused", what, source_strerror(rc));
 	dfd = open(AZKV_ARC_TOKENS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0)
-		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, strerror(errno));
+		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, err_errno(errno));
 	q->auth_len = sizeof q->auth; /* read_small may fill any of it */
 	memcpy(q->auth, basic, sizeof basic - 1);
 	rc = read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, what, O_NOFOLLOW,

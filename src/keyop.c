@@ -60,7 +60,7 @@ static int read_input(keyrun *k, err *e)
 			continue;
 		if (r < 0)
 			return err_set(e, ERR_USAGE, "%s: reading stdin: %s",
-				jwk_op_name(k->o->op), strerror(errno));
+				jwk_op_name(k->o->op), err_errno(errno));
 		if (r == 0)
 			break;
 		k->n += (size_t)r;
@@ -224,7 +224,7 @@ static int write_all(const char *p, size_t n, err *e)
 			continue;
 		if (w <= 0)
 			return err_set(e, ERR_INTERNAL, "write to stdout: %s",
-				w < 0 ? strerror(errno) : "no progress");
+				w < 0 ? err_errno(errno) : "no progress");
 		p += w;
 		n -= (size_t)w;
 	}

@@ -55,7 +55,7 @@ static int write_all(const char *p, size_t n, err *e)
 			continue;
 		if (w <= 0)
 			return err_set(e, ERR_INTERNAL, "write to stdout: %s",
-				w < 0 ? strerror(errno) : "no progress");
+				w < 0 ? err_errno(errno) : "no progress");
 		p += w;
 		n -= (size_t)w;
 	}
@@ -322,7 +322,7 @@ static int cmd_exec(err *e)
 	execvpe(opts.program[0], opts.program, env);
 	why = errno;
 	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
-	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], strerror(why));
+	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], err_errno(why));
 }
 
 static int cmd_token(err *e)

@@ -119,7 +119,7 @@ int net_connect(const net_cfg *cfg, const char *host, unsigned port,
 		fd = connect_one(&addrs[i], deadline, &why);
 		if (fd >= 0)
 			return fd;
-		logv("connect %s:%u (%s): %s", host, port, ip, strerror(why));
+		logv("connect %s:%u (%s): %s", host, port, ip, err_errno(why));
 		if (why == ETIMEDOUT)
 			break;
 	}
@@ -129,7 +129,7 @@ int net_connect(const net_cfg *cfg, const char *host, unsigned port,
 		return err_net(e, ERR_NET_CONNECT,
 			"connect %s:%u (%s): deadline passed", host, port, ip);
 	return err_net(e, ERR_NET_CONNECT, "connect %s:%u (%s): %s", host, port, ip,
-		strerror(why));
+		err_errno(why));
 }
 
 long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
@@ -144,7 +144,7 @@ long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return err_net(e, ERR_NET_RESET, "read from %s: %s", peer,
-				strerror(errno));
+				err_errno(errno));
 		if (!wait_fd(fd, POLLIN, deadline))
 			return err_net(e, ERR_NET_TIMEOUT,
 				"read from %s: deadline passed", peer);
@@ -168,7 +168,7 @@ int net_write(int fd, const void *buf, size_t n, net_ms deadline,
 			continue;
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return err_net(e, ERR_NET_RESET, "write to %s: %s", peer,
-				strerror(errno));
+				err_errno(errno));
 		if (!wait_fd(fd, POLLOUT, deadline))
 			return err_net(e, ERR_NET_TIMEOUT,
 				"write to %s: deadline passed", peer);

@@ -167,7 +167,7 @@ static int check_target(const char *path, err *e)
 
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "output %s: %s",
-			path, strerror(errno));
+			path, err_errno(errno));
 	why = refused((unsigned)st.st_mode);
 	return why ? err_set(e, ERR_USAGE, "output %s: refusing to replace %s", path,
 		why) : 0;
@@ -235,14 +235,14 @@ static int stage(out_file *f, const out_opts *o, err *e)
 	if (fd < 0) {
 		f->tmp[0] = 0;
 		return err_set(e, ERR_INTERNAL, "output %s: cannot create a temporary file in %s: %s",
-			f->path, dir, strerror(errno));
+			f->path, dir, err_errno(errno));
 	}
 	rc = fill(fd, f->data, f->n, o);
 	saved = errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -1, saved = errno;
 	return rc < 0 ? err_set(e, ERR_INTERNAL, "output %s: %s", f->path,
-		strerror(saved)) : 0;
+		err_errno(saved)) : 0;
 }
 
 /* Remove the temporaries still there. */
@@ -268,11 +268,11 @@ static int commit(out_file *f, size_t n, err *e)
 		f[i].tmp[0] = 0; /* (no temporary: the target was unchanged) */
 	if (i < n && i == 0)
 		return err_set(e, ERR_INTERNAL, "output %s: %s", f[i].path,
-			strerror(errno));
+			err_errno(errno));
 	if (i < n)
 		return err_set(e, ERR_INTERNAL,
 			"output %s: %s (the %zu file(s) before it were replaced)",
-			f[i].path, strerror(errno), i);
+			f[i].path, err_errno(errno), i);
 	for (i = 0; i < n; i++) {
 		split(f[i].path, dir, sizeof dir, &base);
 		sync_dir(dir);

@@ -184,7 +184,7 @@ static int resolve_hosts(net_addr *out, const char *host, unsigned port,
 	h.n = 0;
 	if (read_lines(NET_HOSTS, buf, sizeof buf, hosts_fn, &h) < 0)
 		return err_net(e, ERR_NET_CONNECT, "resolve %s: %s: %s", host,
-			NET_HOSTS, strerror(errno));
+			NET_HOSTS, err_errno(errno));
 	for (i = 0; i < h.n; i++)
 		addr_from_dns(&out[i], &h.out[i], port);
 	if (h.n > 0)
@@ -242,7 +242,7 @@ static int resolver_init(resolver *r, const char *host, err *e)
 	dns_conf_init(&r->conf);
 	if (read_lines(NET_RESOLV_CONF, buf, sizeof buf, conf_fn, &r->conf) < 0)
 		return err_net(e, ERR_NET_CONNECT, "resolve %s: %s: %s", host,
-			NET_RESOLV_CONF, strerror(errno));
+			NET_RESOLV_CONF, err_errno(errno));
 	if (query_ids(id, host, e) < 0)
 		return -1;
 	for (i = 0; i < 2; i++) {
@@ -467,7 +467,7 @@ static void resolver_fail(const resolver *r, net_ms deadline, err *e)
 		resolve_addr_fmt(&r->ns[q->why_ns].sa, ip, sizeof ip);
 		err_net(e, ERR_NET_CONNECT, "resolve %s: nameserver %s: %s",
 			r->host, ip,
-			q->why > 0 ? strerror(q->why) : dns_strerror(q->why));
+			q->why > 0 ? err_errno(q->why) : dns_strerror(q->why));
 	} else if (r->q[0].res == RQ_PENDING || r->q[1].res == RQ_PENDING) {
 		resolve_addr_fmt(&r->ns[0].sa, ip, sizeof ip);
 		if (net_now() >= deadline)

@@ -1,5 +1,6 @@
 /* rnd: the kernel's random bytes, waiting for the pool at early boot. */
 #include "rnd.h"
+#include "err.h"
 #include "log.h"
 
 #include <errno.h>
@@ -15,6 +16,6 @@ const char *rnd_bytes(void *buf, size_t n)
 		r = getrandom(buf, n, 0);
 	}
 	if (r != (ssize_t)n)
-		return r < 0 ? strerror(errno) : "short read";
+		return r < 0 ? err_errno(errno) : "short read";
 	return NULL;
 }

@@ -127,7 +127,7 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
+		return err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
 	t->n = t->used = 0;
 	t->tas = t->own;
 	t->pinned = 0;
@@ -142,7 +142,7 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 		}
 	}
 	if (rc == 0 && got < 0)
-		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, strerror(errno));
+		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
 	close(fd);
 	if (rc == 0)
 		rc = pem_step(&l, &r, pem_reader_end(&r), path, e);
