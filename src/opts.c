@@ -22,35 +22,17 @@ cli opts;
 static const char usage_head[] =
 "usage: azkv get [OPTIONS] SECRET...\n"
 "       azkv exec [OPTIONS] -- PROGRAM [ARGS...]\n"
-"       azkv token [OPTIONS] [--resource URI]\n"
-"       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY  < INPUT\n"
-"       azkv --help | --version\n"
-"\n"
-"Read Azure Key Vault secrets with the host's managed identity.\n"
-"SECRET is https://HOST/secrets/NAME[/VERSION], VAULT/NAME[/VERSION]\n"
-"(VAULT a public-cloud vault name) or HOST/NAME[/VERSION]; a certificate\n"
-"is https://HOST/certificates/NAME[/VERSION] or VAULT/certificates/NAME\n"
-"(its leaf is printed as PEM).\n"
-"Values go to stdout byte for byte, in argument order, nothing added.\n"
-"exec replaces every environment variable whose value is a reference\n"
-"(@Microsoft.KeyVault(SecretUri=...), @Microsoft.KeyVault(VaultName=V;\n"
-"SecretName=N[;SecretVersion=X]) or akv://VAULT/NAME[/VERSION]) by the\n"
-"secret, then executes PROGRAM; if any reference fails, nothing runs.\n"
-"KEY is https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION];\n"
-"wrap/unwrap/encrypt/decrypt read stdin (up to 64 KiB), print the result.\n"
-"tag:NAME as SECRET or KEY is the reference held in the VM's tag NAME.\n"
-"\n"
-"options:\n";
+"       azkv token [OPTIONS]\n"
+"       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY < INPUT\n"
+"SECRET: https://HOST/secrets/NAME[/VER], VAULT/NAME[/VER], HOST/NAME[/VER],\n"
+"HOST/certificates/NAME[/VER] (leaf as PEM), tag:NAME (a VM tag's reference).\n"
+"exec: variables holding @Microsoft.KeyVault(...) or akv://VAULT/NAME get\n"
+"their secrets, then PROGRAM runs (not if any fails). KEY: HOST/keys/NAME[/VER].\n"
+"Details: man azkv.\n";
 
 static const char usage_tail[] =
-"\n"
-"exit codes:\n"
-"  0 ok                     5 secret not found or disabled\n"
-"  1 internal error         6 network: DNS, connect, reset, deadline\n"
-"  2 usage or bad reference 7 TLS or certificate verification\n"
-"  3 identity unavailable   8 malformed or oversized response\n"
-"  4 access denied by the vault (401 after a token, 403)\n";
-
+"exit: 0 ok, 1 internal, 2 usage, 3 identity, 4 denied, 5 not found,\n"
+"6 network, 7 TLS, 8 bad response\n";
 
 static int set_selector(int sel, const char *v, err *e)
 {
@@ -188,108 +170,42 @@ static int opt_version(const opt *o, const char *v, err *e)
 
 /* In --help's order. */
 static const opt table[] = {
-	{ "--newline", NULL, NULL,
-		"print a newline after each value or token",
-		F(newline), 'n', OPT_FLAG },
-	{ "--verbose", opt_verbose, NULL,
-		"trace each step on stderr (never tokens or values)",
-		0, 'v', OPT_DO },
-	{ "--timeout", opt_seconds, "SECONDS",
-		"deadline of each attempt (default 30), and of\n"
-		"the whole run unless --wait is given",
-		F(timeout), 0, OPT_SET },
-	{ "--wait", opt_seconds, "SECONDS",
-		"the whole run's deadline: keep retrying (network\n"
-		"down, IMDS updating, 429, 5xx) until SECONDS\n"
-		"have passed: for boot",
-		F(wait), 0, OPT_SET },
-	{ "--cacert", NULL, "FILE",
-		"trust these PEM roots instead of the built-in ones\n"
-		"(also SSL_CERT_FILE)",
-		F(cacert), 0, OPT_STR },
-	{ "--resolve", opt_resolve, "HOST:PORT:ADDR",
-		"connect to ADDR for HOST:PORT (as curl)",
+	{ "--newline", NULL, NULL, "newline after each value", F(newline), 'n', OPT_FLAG },
+	{ "--verbose", opt_verbose, NULL, "trace on stderr (never secrets)", 0, 'v', OPT_DO },
+	{ "--timeout", opt_seconds, "S", "deadline of each attempt (30)", F(timeout), 0, OPT_SET },
+	{ "--wait", opt_seconds, "S", "the run's deadline: retry until then", F(wait), 0, OPT_SET },
+	{ "--cacert", NULL, "FILE", "PEM roots (also SSL_CERT_FILE)", F(cacert), 0, OPT_STR },
+	{ "--resolve", opt_resolve, "HOST:PORT:ADDR", "connect to ADDR", 0, 0, OPT_SET },
+	{ "--proxy", opt_proxy, "URL", "http://[USER:PASS@]HOST[:PORT] (HTTPS_PROXY)",
 		0, 0, OPT_SET },
-	{ "--proxy", opt_proxy, "URL",
-		"HTTPS proxy (CONNECT) for the vault and Entra:\n"
-		"http://[USER:PASSWORD@]HOST[:PORT]; also\n"
-		"HTTPS_PROXY, NO_PROXY;\n"
-		"identity endpoints are never proxied",
+	{ "--source", opt_source, "NAME", "auto imds vm-extension app-service\n"
+		"app-service-2017 arc service-fabric azure-ml\ncloud-shell workload-identity",
 		0, 0, OPT_SET },
-	{ "--source", opt_source, "NAME",
-		"identity source: auto (default: detected from the\n"
-		"environment), imds, vm-extension, app-service,\n"
-		"app-service-2017, arc, service-fabric, azure-ml,\n"
-		"cloud-shell, workload-identity",
-		0, 0, OPT_SET },
-	{ "--client-id", opt_selector, "ID",
-		"user-assigned identity by client id\n"
-		"(default: AZURE_CLIENT_ID; workload identity's app)",
+	{ "--client-id", opt_selector, "ID", "user-assigned identity (AZURE_CLIENT_ID)",
 		SEL_CLIENT_ID, 0, OPT_SET },
-	{ "--object-id", opt_selector, "ID",
-		"user-assigned identity by object (principal) id",
-		SEL_OBJECT_ID, 0, OPT_SET },
-	{ "--resource-id", opt_selector, "ID",
-		"user-assigned identity by ARM resource id\n"
-		"(selectors: imds, vm-extension and app-service take\n"
-		"all three; app-service-2017 and azure-ml a client\n"
-		"id; arc, service-fabric and cloud-shell none)",
-		SEL_RESOURCE_ID, 0, OPT_SET },
-	{ "--resource", NULL, "URI",
-		"token: resource to ask for\n"
-		"(default https://vault.azure.net)",
+	{ "--object-id", opt_selector, "ID", "user-assigned identity", SEL_OBJECT_ID, 0, OPT_SET },
+	{ "--resource-id", opt_selector, "ID", "user-assigned identity", SEL_RESOURCE_ID, 0, OPT_SET },
+	{ "--resource", NULL, "URI", "token: for URI (https://vault.azure.net)",
 		F(resource), 0, OPT_STR },
-	{ "--out", NULL, "FILE",
-		"get: write the (one) value to FILE, atomically",
-		F(out), 0, OPT_STR },
-	{ "--out-dir", NULL, "DIR",
-		"get: write each value to DIR/NAME, atomically",
-		F(out_dir), 0, OPT_STR },
-	{ "--pem-key", NULL, "FILE",
-		"get: write the PEM private key of the (one)\n"
-		"secret to FILE (a certificate's secret)",
-		F(pem_key), 0, OPT_STR },
-	{ "--pem-certs", NULL, "FILE",
-		"get: write its PEM certificates to FILE (leaf\n"
-		"first; from a PEM bundle or a PKCS#12 file)",
-		F(pem_certs), 0, OPT_STR },
-	{ "--pem", NULL, "FILE",
-		"get: the key, the leaf and its chain in one file",
-		F(cert.both), 0, OPT_STR },
-	{ "--pfx-password-file", NULL, "FILE",
-		"the PKCS#12 password (default: empty)",
+	{ "--out", NULL, "FILE", "get: write the value there, atomically", F(out), 0, OPT_STR },
+	{ "--out-dir", NULL, "DIR", "get: write DIR/NAME for each", F(out_dir), 0, OPT_STR },
+	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(pem_key), 0, OPT_STR },
+	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(pem_certs), 0, OPT_STR },
+	{ "--pem", NULL, "FILE", "get: key, leaf and chain in one file", F(cert.both), 0, OPT_STR },
+	{ "--pfx-password-file", NULL, "FILE", "PKCS#12 password (default empty)",
 		F(cert.pass_file), 0, OPT_STR },
-	{ "--mode", opt_mode, "OCTAL",
-		"mode of written files (default 0600)",
-		0, 0, OPT_SET },
-	{ "--owner", opt_owner, "UID:GID",
-		"owner of written files (numeric)",
-		0, 0, OPT_SET },
-	{ "--decode", opt_decode, "base64",
-		"decode each value from base64 before output",
-		0, 0, OPT_SET },
-	{ "--json", NULL, NULL,
-		"get: print each whole secret bundle (JSON);\n"
-		"wrap, encrypt: {\"kid\", \"alg\", \"value\"}",
-		F(json), 0, OPT_FLAG },
-	{ "--alg", NULL, "ALG",
-		"key algorithm: RSA-OAEP-256 (default), RSA-OAEP,\n"
-		"RSA1_5; A128KW, A192KW, A256KW (Managed HSM)",
+	{ "--mode", opt_mode, "OCTAL", "of written files (0600)", 0, 0, OPT_SET },
+	{ "--owner", opt_owner, "UID:GID", "of written files", 0, 0, OPT_SET },
+	{ "--decode", opt_decode, "base64", "decode each value", 0, 0, OPT_SET },
+	{ "--json", NULL, NULL, "get: whole bundles; wrap: {kid, alg, value}", F(json), 0, OPT_FLAG },
+	{ "--alg", NULL, "ALG", "RSA-OAEP-256 (default) RSA-OAEP RSA1_5\nA128KW A192KW A256KW",
 		F(key.alg), 0, OPT_STR },
-	{ "--allow-missing", NULL, NULL,
-		"exec: run even if some references failed\n"
-		"(those variables are removed, with a warning)",
+	{ "--allow-missing", NULL, NULL, "exec: run anyway, drop failed variables",
 		F(allow_missing), 0, OPT_FLAG },
-	{ "--keep-identity-env", NULL, NULL,
-		"exec: pass IDENTITY_HEADER, MSI_SECRET and\n"
-		"AZURE_FEDERATED_TOKEN_FILE on (default: removed)",
+	{ "--keep-identity-env", NULL, NULL, "exec: keep IDENTITY_HEADER, MSI_SECRET...",
 		F(keep_identity_env), 0, OPT_FLAG },
-	{ "--help", opt_help, NULL,
-		"this text",
-		0, 'h', OPT_DO },
-	{ "--version", opt_version, NULL,
-		"print the version",
-		0, 0, OPT_DO },
+	{ "--help", opt_help, NULL, "this text", 0, 'h', OPT_DO },
+	{ "--version", opt_version, NULL, "print the version", 0, 0, OPT_DO },
 };
 
 /* Pad out[0, o) with spaces to column col (at least min of them). */
