@@ -5,6 +5,7 @@
 #include "identity.h"
 #include "kv.h"
 #include "log.h"
+#include "out.h"
 #include "meta.h"
 #include "rsaenc.h"
 #include "str.h"
@@ -215,31 +216,15 @@ static int seal(client *c, keyrun *k, err *e)
 	return 0;
 }
 
-static int write_all(const char *p, size_t n, err *e)
-{
-	while (n > 0) {
-		ssize_t w = write(1, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return err_set(e, ERR_INTERNAL, "write to stdout: %s",
-				w < 0 ? err_errno(errno) : "no progress");
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int print(const keyrun *k, err *e)
 {
 	static char v[KEYOP_B64(JWK_KW_MAX + 8)];
 	size_t n;
 
 	if (!k->o->json) {
-		if (write_all((const char *)res, k->rn, e) < 0)
+		if (out_stdout((const char *)res, k->rn, e) < 0)
 			return -1;
-		return k->o->newline ? write_all("\n", 1, e) : 0;
+		return k->o->newline ? out_stdout("\n", 1, e) : 0;
 	}
 	if (b64_url_encode(v, sizeof v, res, k->rn) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
@@ -247,7 +232,7 @@ static int print(const keyrun *k, err *e)
 		k->kid, k->alg->name, v);
 	if (n >= sizeof out)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
-	return write_all(out, n, e);
+	return out_stdout(out, n, e);
 }
 
 static int run(client *c, keyrun *k, err *e)

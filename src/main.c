@@ -46,27 +46,11 @@ static size_t arena_used;
 char *values[CLI_SECRETS_MAX];
 size_t lens[CLI_SECRETS_MAX];
 
-static int write_all(const char *p, size_t n, err *e)
-{
-	while (n > 0) {
-		ssize_t w = write(1, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return err_set(e, ERR_INTERNAL, "write to stdout: %s",
-				w < 0 ? err_errno(errno) : "no progress");
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int print_value(const char *p, size_t n, err *e)
 {
-	if (write_all(p, n, e) < 0)
+	if (out_stdout(p, n, e) < 0)
 		return -1;
-	return opts.newline ? write_all("\n", 1, e) : 0;
+	return opts.newline ? out_stdout("\n", 1, e) : 0;
 }
 
 static int setup(err *e)

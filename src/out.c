@@ -299,3 +299,12 @@ int out_write_all(out_file *f, size_t n, const out_opts *o, err *e)
 	discard(f, n);
 	return rc;
 }
+
+int out_stdout(const char *p, size_t n, err *e)
+{
+	errno = 0;
+	if (write_all(1, (const unsigned char *)p, n) < 0)
+		return err_set(e, ERR_INTERNAL, "write to stdout: %s",
+			errno ? err_errno(errno) : "no progress");
+	return 0;
+}

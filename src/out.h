@@ -48,4 +48,7 @@ int out_write_all(out_file *f, size_t n, const out_opts *o, err *e);
 /* path of a file named name in dir (dir + "/" + name) into out[cap]. */
 int out_join(char *out, size_t cap, const char *dir, const char *name);
 
+/* Write p[0, n) to stdout, whole (EINTR retried); ERR_INTERNAL otherwise. */
+int out_stdout(const char *p, size_t n, err *e);
+
 #endif
