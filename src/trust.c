@@ -20,7 +20,8 @@ extern const br_x509_trust_anchor tls_builtin_anchors[];
 extern const size_t tls_builtin_anchors_num;
 
 /* A root's key: RSA modulus and exponent together (a 4096-bit modulus and
- * any usual exponent), or an EC point; BearSSL's own decoder's limit. */
+ * an exponent of up to 8 bytes), or an EC point: the limit BearSSL's X.509
+ * decoder had (BR_X509_BUFSIZE_KEY) when it read the roots. */
 #define TRUST_KEY_MAX 520
 
 _Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
