@@ -245,6 +245,15 @@ build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/rsaenc.c src/rsaenc.h 
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/rsaenc.c \
 		build/bearssl-host/libbearssl.a
 
+# The --cacert loader (trust.c) against BearSSL's X.509 decoder, which made
+# the anchors before it.
+TRUST_SRC = src/trust.c src/pem.c src/b64.c src/err.c src/fmt.c src/str.c src/x509.c src/date.c \
+	src/pkey.c src/der.c
+build/unit-asan/diff_trust: tests/unit/diff_trust.c $(TRUST_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_trust.c $(TRUST_SRC) \
+		build/bearssl-host/libbearssl.a
+
 # The program azkv exec starts in the delivery tests (static: it also runs
 # alone in the scratch chroot).
 build/envdump: tests/e2e/envdump.c

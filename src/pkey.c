@@ -17,9 +17,12 @@ static int curve_of(const der *oid)
 	return IS(oid, oid_p256) ? 23 : IS(oid, oid_p384) ? 24 : IS(oid, oid_p521) ? 25 : 0;
 }
 
-/* An INTEGER's contents w as a magnitude without leading zero bytes. */
+/* An INTEGER's contents w as a magnitude without leading zero bytes
+ * (a negative one is refused). */
 static int big_int(der w, const unsigned char **p, size_t *n)
 {
+	if (der_left(&w) > 0 && w.p[0] & 0x80)
+		return PKEY_E_DER;
 	while (der_left(&w) > 1 && w.p[0] == 0)
 		w.p++;
 	*p = w.p;
@@ -36,10 +39,11 @@ static int bits(der *w)
 	return 0;
 }
 
-int pkey_in_cert(const unsigned char *p, size_t n, const unsigned char *pub,
-	size_t publen)
+/* The SubjectPublicKeyInfo of the DER certificate p[n]: spki[0] its
+ * AlgorithmIdentifier, spki[1] its key (the BIT STRING's bytes). */
+static int cert_spki(const unsigned char *p, size_t n, der *spki)
 {
-	der d, cert[1], f[3], tbs, v, spki[2];
+	der d, cert[1], f[3], tbs, v;
 	size_t i;
 
 	der_init(&d, p, n);
@@ -52,6 +56,17 @@ int pkey_in_cert(const unsigned char *p, size_t n, const unsigned char *pub,
 		der_skip(&tbs); /* serial, signature, issuer, validity, subject */
 	der_get(&tbs, DER_SEQ, &v);
 	if (der_fields(&v, T_SEQ T_BITS, spki) || bits(&spki[1]))
+		return PKEY_E_DER;
+	return 0;
+}
+
+int pkey_in_cert(const unsigned char *p, size_t n, const unsigned char *pub,
+	size_t publen)
+{
+	der spki[2];
+	size_t i;
+
+	if (cert_spki(p, n, spki))
 		return PKEY_E_DER;
 	for (i = 0; publen > 0 && i + publen <= der_left(&spki[1]); i++)
 		if (memcmp(spki[1].p + i, pub, publen) == 0)
@@ -107,4 +122,31 @@ int pkey_parse(const unsigned char *p, size_t n, pkey *k)
 	der_get(&rsa[0], DER_INT, &rsa[1]);
 	der_get(&rsa[0], DER_INT, &rsa[2]);
 	return big_int(rsa[2], &k->pub, &k->publen);
+}
+
+/* SubjectPublicKeyInfo {AlgId {OID, params}, BIT STRING key}: RSA's key
+ * is RSAPublicKey {INTEGER n, INTEGER e}; EC's params name the curve and
+ * its key is the point. */
+int pkey_cert(const unsigned char *p, size_t n, pkey *k)
+{
+	der spki[2], alg[2], rsa[1], ne[2];
+
+	memset(k, 0, sizeof *k);
+	if (cert_spki(p, n, spki) || der_get(&spki[0], DER_OID, &alg[0]))
+		return PKEY_E_DER;
+	if (der_oid_is(&alg[0], oid_ec, sizeof oid_ec)) {
+		if (der_get(&spki[0], DER_OID, &alg[1]))
+			return PKEY_E_DER;
+		if (!(k->curve = curve_of(&alg[1])))
+			return unsupported(k, &alg[1]);
+		k->pub = spki[1].p;
+		k->publen = der_left(&spki[1]);
+		return 0;
+	}
+	if (!der_oid_is(&alg[0], oid_rsa, sizeof oid_rsa))
+		return unsupported(k, &alg[0]);
+	if (der_fields(&spki[1], T_SEQ, rsa) || der_fields(rsa, T_INT T_INT, ne)
+		|| big_int(ne[0], &k->pub, &k->publen) || big_int(ne[1], &k->e, &k->elen))
+		return PKEY_E_DER;
+	return 0;
 }

@@ -18,6 +18,8 @@ typedef struct pkey {
 	int curve;                /* EC: 23 P-256, 24 P-384, 25 P-521; RSA: 0 */
 	const unsigned char *pub; /* RSA modulus, or the EC point if the key has it */
 	size_t publen;
+	const unsigned char *e;   /* RSA public exponent (pkey_cert only) */
+	size_t elen;
 	const unsigned char *d;   /* EC private scalar */
 	size_t dlen;
 	char oid[64];             /* PKEY_E_OID: the algorithm's dotted OID */
@@ -31,5 +33,10 @@ int pkey_parse(const unsigned char *der, size_t n, pkey *k);
  * in its SubjectPublicKeyInfo's BIT STRING? 1, 0, or PKEY_E_DER. */
 int pkey_in_cert(const unsigned char *cert, size_t n, const unsigned char *pub,
 	size_t publen);
+
+/* The public key of the DER certificate cert[n] (its SubjectPublicKeyInfo):
+ * RSA (curve 0, pub the modulus and e the exponent, both without leading
+ * zeros) or EC on a curve above (pub the point). 0 or PKEY_E_*. */
+int pkey_cert(const unsigned char *cert, size_t n, pkey *k);
 
 #endif

@@ -51,6 +51,7 @@ typedef struct tls_impl {
 } tls_impl;
 
 _Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
+_Static_assert(TLSPIN_CERT_MAX <= TLSCHAIN_BYTES, "the pinned leaf is kept in chainbuf");
 
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -431,6 +432,7 @@ static void profile(tls_impl *s, const tls_trust *trust)
 		memset(&s->pin, 0, sizeof s->pin);
 		s->pin.vtable = &tlspin_vtable;
 		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
+		s->pin.buf = s->chainbuf; /* no chain to keep when pinned */
 		br_ssl_engine_set_x509(eng, &s->pin.vtable);
 	} else {
 		br_ssl_engine_set_x509(eng, &s->chain.vtable);
@@ -468,6 +470,8 @@ static int closed_err(tls_impl *s, err *e)
 		return 1; /* our socket layer already said what failed */
 	if (s->pinned && code == BR_ERR_X509_NOT_TRUSTED)
 		fmt(why, sizeof why, "certificate SHA-1 does not match the pinned thumbprint");
+	else if (s->pinned && code == BR_ERR_X509_LIMIT_EXCEEDED)
+		fmt(why, sizeof why, "the server's certificate is over %d bytes", TLSPIN_CERT_MAX);
 	else if (!s->pinned && tlschain_why(&s->chain, code, why, sizeof why))
 		;
 	else

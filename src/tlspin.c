@@ -4,8 +4,10 @@
  * public key is then the server's. No chain, name or date check.
  */
 #include "tlspin.h"
+#include "pkey.h"
 
 #include <stddef.h>
+#include <string.h>
 
 static void pin_start_chain(const br_x509_class **ctx, const char *server_name)
 {
@@ -13,18 +15,15 @@ static void pin_start_chain(const br_x509_class **ctx, const char *server_name)
 
 	(void)server_name; /* a self-signed endpoint: the pin replaces the name */
 	p->certs = 0;
-	p->pk = NULL;
+	p->len = 0;
+	p->ok = 0;
+	br_sha1_init(&p->sha);
 }
 
 static void pin_start_cert(const br_x509_class **ctx, uint32_t length)
 {
-	tls_pin *p = (tls_pin *)(void *)ctx;
-
+	(void)ctx;
 	(void)length;
-	if (p->certs == 0) {
-		br_sha1_init(&p->sha);
-		br_x509_decoder_init(&p->dc, NULL, NULL);
-	}
 }
 
 static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
@@ -32,9 +31,14 @@ static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
 {
 	tls_pin *p = (tls_pin *)(void *)ctx;
 
-	if (p->certs == 0) {
-		br_sha1_update(&p->sha, buf, len);
-		br_x509_decoder_push(&p->dc, buf, len);
+	if (p->certs != 0)
+		return;
+	br_sha1_update(&p->sha, buf, len);
+	if (p->len <= TLSPIN_CERT_MAX && len <= TLSPIN_CERT_MAX - p->len) {
+		memcpy(p->buf + p->len, buf, len);
+		p->len += len;
+	} else {
+		p->len = TLSPIN_CERT_MAX + 1; /* too big: refused at end_chain */
 	}
 }
 
@@ -49,8 +53,8 @@ static unsigned pin_end_chain(const br_x509_class **ctx)
 	unsigned char got[TLS_PIN_LEN];
 	unsigned diff = 0;
 	size_t i;
-	int derr;
-	const br_x509_pkey *pk;
+	pkey k;
+	int rc;
 
 	if (p->certs == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
@@ -59,12 +63,26 @@ static unsigned pin_end_chain(const br_x509_class **ctx)
 		diff |= (unsigned)(got[i] ^ p->want[i]);
 	if (diff != 0)
 		return BR_ERR_X509_NOT_TRUSTED;
-	pk = br_x509_decoder_get_pkey(&p->dc);
-	if (pk == NULL) {
-		derr = br_x509_decoder_last_error(&p->dc);
-		return derr ? (unsigned)derr : BR_ERR_X509_INVALID_VALUE;
+	if (p->len > TLSPIN_CERT_MAX)
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	rc = pkey_cert(p->buf, p->len, &k);
+	if (rc == PKEY_E_OID)
+		return BR_ERR_X509_UNSUPPORTED;
+	if (rc < 0)
+		return BR_ERR_X509_INVALID_VALUE;
+	if (k.curve == 0) {
+		p->pk.key_type = BR_KEYTYPE_RSA;
+		p->pk.key.rsa.n = p->buf + (k.pub - p->buf);
+		p->pk.key.rsa.nlen = k.publen;
+		p->pk.key.rsa.e = p->buf + (k.e - p->buf);
+		p->pk.key.rsa.elen = k.elen;
+	} else {
+		p->pk.key_type = BR_KEYTYPE_EC;
+		p->pk.key.ec.curve = k.curve;
+		p->pk.key.ec.q = p->buf + (k.pub - p->buf);
+		p->pk.key.ec.qlen = k.publen;
 	}
-	p->pk = pk;
+	p->ok = 1;
 	return 0;
 }
 
@@ -73,9 +91,11 @@ static const br_x509_pkey *pin_get_pkey(const br_x509_class *const *ctx,
 {
 	const tls_pin *p = (const tls_pin *)(const void *)ctx;
 
-	if (p->pk && usages)
+	if (!p->ok)
+		return NULL;
+	if (usages)
 		*usages = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
-	return p->pk;
+	return &p->pk;
 }
 
 const br_x509_class tlspin_vtable = {

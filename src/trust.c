@@ -6,6 +6,8 @@
  */
 #include "tls.h"
 #include "pem.h"
+#include "pkey.h"
+#include "x509.h"
 
 #include <bearssl.h>
 #include <errno.h>
@@ -16,6 +18,11 @@
 
 extern const br_x509_trust_anchor tls_builtin_anchors[];
 extern const size_t tls_builtin_anchors_num;
+
+/* A root's key: RSA modulus and exponent together (a 4096-bit modulus and
+ * an exponent of up to 8 bytes), or an EC point: the limit BearSSL's X.509
+ * decoder had (BR_X509_BUFSIZE_KEY) when it read the roots. */
+#define TRUST_KEY_MAX 520
 
 _Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
 	"raise TLS_ANCHOR_SIZE");
@@ -56,45 +63,45 @@ static unsigned char *arena_put(loader *l, const void *p, size_t n)
 	return dst;
 }
 
-static void dn_append(void *ctx, const void *p, size_t n)
-{
-	arena_put(ctx, p, n);
-}
-
-/* Decode the len bytes of DER in t->der into the next anchor. */
+/* Decode the len bytes of DER in t->der into the next anchor: its subject
+ * name (the whole Name, as BearSSL compares issuers), whether it is a CA,
+ * and its public key (RSA to TRUST_KEY_MAX bytes of modulus and exponent,
+ * or EC P-256, P-384, P-521), all copied into the arena. */
 static int add_anchor(loader *l, size_t len, const char *path, err *e)
 {
 	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
-	br_x509_decoder_context dc;
-	const br_x509_pkey *pk;
-	size_t dn_start = l->t->used;
-	char why[96];
+	x509_cert c;
+	pkey k;
+	int rc;
 
 	if (l->t->n >= TLS_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
 			path, TLS_ANCHORS_MAX);
-	br_x509_decoder_init(&dc, dn_append, l);
-	br_x509_decoder_push(&dc, l->t->der, len);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL) {
-		tls_errtext(br_x509_decoder_last_error(&dc), why, sizeof why);
-		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s",
-			path, l->t->n + 1, why);
-	}
+	rc = x509_parse(&c, l->t->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->t->der, len, &k);
+	if (rc == PKEY_E_OID)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key algorithm %s not supported",
+			path, l->t->n + 1, k.oid);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: not valid DER X.509",
+			path, l->t->n + 1);
+	if (k.publen + k.elen > TRUST_KEY_MAX)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key over %d bytes",
+			path, l->t->n + 1, TRUST_KEY_MAX);
 	memset(ta, 0, sizeof *ta);
-	ta->dn.data = l->t->arena + dn_start;
-	ta->dn.len = l->t->used - dn_start;
-	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = arena_put(l, pk->key.rsa.n, pk->key.rsa.nlen);
-		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta->pkey.key.rsa.e = arena_put(l, pk->key.rsa.e, pk->key.rsa.elen);
-		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+	ta->dn.data = arena_put(l, c.subject, c.subject_len);
+	ta->dn.len = c.subject_len;
+	ta->flags = c.ca ? BR_X509_TA_CA : 0;
+	if (k.curve == 0) {
+		ta->pkey.key_type = BR_KEYTYPE_RSA;
+		ta->pkey.key.rsa.n = arena_put(l, k.pub, k.publen);
+		ta->pkey.key.rsa.nlen = k.publen;
+		ta->pkey.key.rsa.e = arena_put(l, k.e, k.elen);
+		ta->pkey.key.rsa.elen = k.elen;
 	} else {
-		ta->pkey.key.ec.curve = pk->key.ec.curve;
-		ta->pkey.key.ec.q = arena_put(l, pk->key.ec.q, pk->key.ec.qlen);
-		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+		ta->pkey.key_type = BR_KEYTYPE_EC;
+		ta->pkey.key.ec.curve = k.curve;
+		ta->pkey.key.ec.q = arena_put(l, k.pub, k.publen);
+		ta->pkey.key.ec.qlen = k.publen;
 	}
 	if (l->overflow)
 		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",

@@ -113,11 +113,13 @@ int x509_eku_server_ok(int eku)
 }
 
 /* Extensions: [3] { SEQUENCE OF { OID, BOOLEAN?, OCTET STRING } }; only
- * extendedKeyUsage (2.5.29.37) is read, at most once. */
+ * extendedKeyUsage (2.5.29.37, at most once) and basicConstraints
+ * (2.5.29.19: SEQUENCE { BOOLEAN cA?, pathLen? }) are read. */
 static int read_exts(der *tbs, x509_cert *c)
 {
 	static const unsigned char eku[] = { 0x55, 0x1d, 0x25 };
-	der wrap, seq, ext, o, skip, val;
+	static const unsigned char bc[] = { 0x55, 0x1d, 0x13 };
+	der wrap, seq, ext, o, skip, val, bcs;
 	int seen = 0;
 
 	if (take(tbs, 0xa3, &wrap) < 0 || take(&wrap, 0x30, &seq) < 0 || wrap.p != wrap.end)
@@ -129,6 +131,15 @@ static int read_exts(der *tbs, x509_cert *c)
 			return X509_E_DER;
 		if (take(&ext, 0x04, &val) < 0 || ext.p != ext.end)
 			return X509_E_DER;
+		if (oid_is(&o, bc, sizeof bc)) {
+			if (take(&val, 0x30, &bcs) < 0)
+				return X509_E_DER;
+			if (peek(&bcs) == 0x01) {
+				if (take(&bcs, 0x01, &skip) < 0 || skip.end - skip.p != 1)
+					return X509_E_DER;
+				c->ca = skip.p[0] != 0;
+			}
+		}
 		if (!oid_is(&o, eku, sizeof eku))
 			continue;
 		if (seen++)
@@ -157,7 +168,9 @@ static int read_tbs(der *tbs, x509_cert *c)
 {
 	der v, validity;
 
-	if (peek(tbs) == 0xa0 && take(tbs, 0xa0, &v) < 0)
+	/* version: [0] { INTEGER 0 to 2 } (v1 to v3) */
+	if (peek(tbs) == 0xa0 && (take(tbs, 0xa0, &v) < 0 || v.end - v.p != 3
+		|| v.p[0] != 0x02 || v.p[1] != 1 || v.p[2] > 2))
 		return X509_E_DER;
 	if (take(tbs, 0x02, &v) < 0 || take(tbs, 0x30, &v) < 0
 		|| read_name(tbs, &c->issuer, &c->issuer_len) < 0
@@ -186,7 +199,8 @@ int x509_parse(x509_cert *c, const unsigned char *buf, size_t len)
 	if (take(&d, 0x30, &cert) < 0 || d.p != d.end
 		|| take(&cert, 0x30, &tbs) < 0 || read_tbs(&tbs, c) < 0
 		|| take(&cert, 0x30, &alg) < 0 || take(&alg, 0x06, &o) < 0
-		|| take(&cert, 0x03, &sig) < 0 || cert.p != cert.end)
+		|| take(&cert, 0x03, &sig) < 0 || cert.p != cert.end
+		|| sig.p == sig.end || sig.p[0] != 0) /* whole bytes */
 		return X509_E_DER;
 	c->sha1 = oid_is(&o, rsa_sha1, sizeof rsa_sha1) || oid_is(&o, ecdsa_sha1, sizeof ecdsa_sha1);
 	return 0;

@@ -2,7 +2,8 @@
  * x509: a pure DER walker over one X.509 certificate, for what the TLS
  * module checks beside BearSSL's validator: the issuer and subject names
  * (to put a chain in issuer order), the validity dates (the clock rule),
- * whether it is signed with SHA-1, and its extendedKeyUsage. Fed bytes, no
+ * whether it is signed with SHA-1, its extendedKeyUsage, and whether its
+ * basicConstraints say it is a CA (a --cacert root's flag). Fed bytes, no
  * allocation: names point into the caller's DER. Strict: definite lengths,
  * RFC 5280 time forms; anything else is X509_E_DER.
  */
@@ -24,6 +25,7 @@ typedef struct x509_cert {
 	long long not_before, not_after; /* Unix seconds */
 	int sha1;                        /* signed with SHA-1 (RSA or ECDSA) */
 	int eku;                         /* X509_EKU_* */
+	int ca;                          /* basicConstraints cA is TRUE */
 } x509_cert;
 
 /* Read the certificate der[len] into c. 0 or X509_E_DER. */

@@ -57,6 +57,8 @@ make -s build/unit-asan/test_pkcs12 || { echo "0 passed, 1 failed"; exit 1; }
 suite pkcs12-vs-openssl build/unit-asan/test_pkcs12
 make -s build/unit-asan/diff_rsaenc || { echo "0 passed, 1 failed"; exit 1; }
 suite rsaenc-vs-bearssl build/unit-asan/diff_rsaenc
+make -s build/unit-asan/diff_trust || { echo "0 passed, 1 failed"; exit 1; }
+suite trust-vs-bearssl build/unit-asan/diff_trust /etc/ssl/certs/ca-certificates.crt certs/*.pem
 suite fuzz-replay make -s fuzz-replay
 
 suite e2e tests/netns.sh -- python3 tests/e2e/e2e.py

@@ -423,6 +423,13 @@ def cases():
     add(Case("cacert-names-too-big", ["get", "--cacert", "@ca:bignames", "myvault/db-password"],
              cacert=False, rc=2, err="too large (limit 196608 bytes of keys and names)",
              checks=[no_traffic]))
+    add(Case("cacert-not-x509", ["get", "--cacert", "@ca:notx509", "myvault/db-password"],
+             cacert=False, rc=2, err="certificate 1: not valid DER X.509", checks=[no_traffic]))
+    add(Case("cacert-ed25519", ["get", "--cacert", "@ca:ed25519", "myvault/db-password"],
+             cacert=False, rc=2, err="certificate 2: key algorithm 1.3.101.112 not supported",
+             checks=[no_traffic]))
+    add(Case("cacert-key-too-big", ["get", "--cacert", "@ca:bigkey", "myvault/db-password"],
+             cacert=False, rc=2, err="certificate 2: key over 520 bytes", checks=[no_traffic]))
     add(Case("cacert-folder", ["get", "--cacert", "@ca:dir", "myvault/db-password"], cacert=False,
              rc=2, err="Is a directory", checks=[no_traffic]))
     add(Case("cacert-missing", ["get", "--cacert", "/nonexistent/ca.pem", "myvault/db-password"],
@@ -516,8 +523,11 @@ def ca_variant(kind):
     many: 257 copies of the test CA (the limit is 256); bigcert: the test CA
     after a CERTIFICATE block of 20,000 bytes (the limit is 16 KiB); bignames:
     the test CA after 150 copies of a CA whose name is ~1.3 KB (192 KiB of
-    names and keys in all is the limit); dir: a folder (open works, read
-    fails)."""
+    names and keys in all is the limit); notx509: a CERTIFICATE block holding
+    a DER INTEGER; ed25519: the test CA, then a self-signed Ed25519
+    certificate (keys are RSA or EC P-256/384/521); bigkey: the test CA,
+    then a self-signed RSA-4096 certificate with a 9-byte exponent (modulus
+    and exponent over 520 bytes); dir: a folder (open works, read fails)."""
     if not CA_DIR:
         CA_DIR.append(tempfile.mkdtemp(prefix="azkv-ca."))
         atexit.register(shutil.rmtree, CA_DIR[0], True)
@@ -550,6 +560,23 @@ def ca_variant(kind):
                         "-keyout", big + ".key", "-out", big, "-subj", subj],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         text = open(big).read() * 150 + ca
+    elif kind == "notx509":
+        text = "-----BEGIN CERTIFICATE-----\nAgEA\n-----END CERTIFICATE-----\n" + ca
+    elif kind == "ed25519":
+        ed = os.path.join(CA_DIR[0], "ed25519-one.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ed25519", "-nodes", "-days", "2",
+                        "-keyout", ed + ".key", "-out", ed, "-subj", "/CN=ed25519"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        text = ca + open(ed).read()
+    elif kind == "bigkey":
+        bk = os.path.join(CA_DIR[0], "bigkey-one.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096",
+                        "-pkeyopt", "rsa_keygen_pubexp:0x100000000000000001", "-out", bk + ".key"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["openssl", "req", "-x509", "-key", bk + ".key", "-days", "2",
+                        "-out", bk, "-subj", "/CN=big exponent"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        text = ca + open(bk).read()
     elif kind == "badb64":
         text = "\n".join(lines[:2] + ["*" + lines[2][1:]] + lines[3:]) + "\n"
     else:

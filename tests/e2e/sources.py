@@ -287,7 +287,7 @@ class Rotation:
 
 def cases():
     v = fx.expected("db-password")
-    tp_sf, tp_ec = thumbprint("sf"), thumbprint("sf-ec")
+    tp_sf, tp_ec, tp_big = thumbprint("sf"), thumbprint("sf-ec"), thumbprint("sf-big")
     C = []
     add = C.append
     tok = lambda listener: e2e.token_out(listener=listener)  # noqa: E731
@@ -500,6 +500,10 @@ def cases():
               checks=[lambda r: "a request reached sf" if r.reqs("sf") else None]))
     add(SCase("sf-ec-certificate", ["token"], env=env_sf(tp_ec), control={"sf_cert": "ec"},
               out=tok("sf"), checks=[only("sf")]))
+    add(SCase("sf-certificate-too-big", ["token"], env=env_sf(tp_big), control={"sf_cert": "big"},
+              rc=7, err="the server's certificate is over 16384 bytes",
+              checks=[lambda r: "a request reached sf" if r.reqs("sf") else None],
+              doc="the pin matches, but azkv keeps at most 16 KiB of the leaf to read its key"))
     add(SCase("sf-thumbprint-sha256", ["token"], env=env_sf(hashlib.sha256(b"x").hexdigest()), rc=2,
               err="IDENTITY_SERVER_THUMBPRINT: want 40 hex digits", checks=[no_traffic]))
     add(SCase("sf-thumbprint-not-hex", ["token"], env=env_sf("Z" * 40), rc=2,

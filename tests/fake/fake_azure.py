@@ -58,7 +58,8 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 ChaCha20 suites (handshake_failure to azkv);
                                 "p256-anyway": a raw server that ignores the
                                 client's curves (p256_anyway)
-  "sf_cert": "default" | "ec"   Service Fabric's self-signed certificate (RSA or P-256)
+  "sf_cert": "default" | "ec" | "big"   Service Fabric's self-signed certificate (RSA,
+                                P-256, or RSA with a leaf over 16 KiB)
   "appsvc", "arc", "sf", "ml", "cloudshell", "entra": SPEC | [...]  faults, as "imds"
                                 ("status" answers in that source's error shape)
   "expires": FORMAT             expiry fields of the other sources' token responses
@@ -1794,7 +1795,7 @@ def main():
                                  "fresh")),
                  Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
                  Listener("arc", parse_addrs(OPTS.arc), handle_arc),
-                 Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec")),
+                 Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec", "sf-big")),
                  Listener("ml", parse_addrs(OPTS.ml), handle_ml),
                  Listener("cloudshell", parse_addrs(OPTS.cloudshell), handle_cloudshell),
                  Listener("entra", parse_addrs(OPTS.entra), handle_entra, certs=("entra",))]

@@ -16,6 +16,8 @@
 #   sf.pem sf.key                 self-signed (no CA): the Service Fabric token
 #                                 endpoint, trusted only by its SHA-1 thumbprint
 #   sf-ec.pem sf-ec.key           the same with a P-256 key
+#   sf-big.pem sf-big.key         sf with a 17,000-byte private extension: a leaf
+#                                 over azkv's 16 KiB limit for a pinned certificate
 # Keys RSA 2048 (what Azure serves) but sf-ec. Idempotent: DIR is overwritten.
 set -eu
 [ $# -eq 1 ] || { echo "usage: mkcerts.sh DIR" >&2; exit 2; }
@@ -124,4 +126,5 @@ selfsigned() {
 }
 selfsigned sf rsa:2048
 selfsigned sf-ec ec -pkeyopt ec_paramgen_curve:P-256
+selfsigned sf-big rsa:2048 -addext "1.3.6.1.4.1.55555.1=ASN1:UTF8String:$(head -c 17000 /dev/zero | tr '\0' x)"
 rm -rf work

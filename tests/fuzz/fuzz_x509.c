@@ -3,9 +3,13 @@
  * an extendedKeyUsage value through x509_eku. Parsed names lie inside the
  * input and are SEQUENCEs; dates lie within years 1950..9999; the result
  * is X509_E_DER or fields; eku is one of the four values. x509_path over
- * copies of the parsed certificate starts with the leaf and never repeats.
+ * copies of the parsed certificate starts with the leaf and never repeats;
+ * ca is 0 or 1. pkey_cert on the same bytes (a --cacert root's or the
+ * pinned leaf's key): 0 with a key inside the input on a known curve (or
+ * RSA with an exponent), or PKEY_E_DER / PKEY_E_OID.
  */
 #include "fuzz.h"
+#include "pkey.h"
 #include "x509.h"
 
 #define Y1950 (-631152000LL)
@@ -20,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char *b = (unsigned char *)fuzz_buf(size);
 	x509_cert c, set[4];
+	pkey pk;
 	size_t order[4], k, i, j;
 	int r, e;
 
@@ -34,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(c.not_after >= Y1950 && c.not_after < Y10000);
 		FUZZ_CHECK(c.sha1 == 0 || c.sha1 == 1);
 		FUZZ_CHECK(c.eku >= X509_EKU_ABSENT && c.eku <= X509_EKU_OTHER);
+		FUZZ_CHECK(c.ca == 0 || c.ca == 1);
 		for (i = 0; i < 4; i++)
 			set[i] = c;
 		k = x509_path(set, 4, order);
@@ -41,6 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < k; i++)
 			for (j = i + 1; j < k; j++)
 				FUZZ_CHECK(order[i] != order[j]);
+	}
+	r = pkey_cert(b, size, &pk);
+	FUZZ_CHECK(r == 0 || r == PKEY_E_DER || r == PKEY_E_OID);
+	if (r == 0) {
+		FUZZ_CHECK(pk.publen > 0 && inside(pk.pub, pk.publen, b, size));
+		FUZZ_CHECK(pk.curve == 0 || (pk.curve >= 23 && pk.curve <= 25));
+		FUZZ_CHECK(pk.curve != 0 || (pk.elen > 0 && inside(pk.e, pk.elen, b, size)));
 	}
 	e = x509_eku(b, size);
 	FUZZ_CHECK(e == X509_E_DER || (e >= X509_EKU_SERVER && e <= X509_EKU_OTHER));

@@ -6,7 +6,8 @@
  * 3DES / RC2-40 / RC2-128, PBES2 AES-128/192/256 and DES-EDE3 with PRF
  * SHA-1 or SHA-256; SHA-1 or SHA-256 MAC, or none; empty, absent and UTF-8
  * passwords); each must give back OpenSSL's PKCS#8 key and certificates;
- * the leaf is found by key (pkey_in_cert, never by position) and x509_path
+ * the leaf is found by key (pkey_in_cert, never by position), pkey_cert
+ * reads that key back from it, and x509_path
  * gives its issuers. Also: the KDF against PKCS12_key_gen_uni and known
  * vectors, unsupported OIDs named, the iteration cap, encryptedContent
  * re-encoded as constructed pieces, an EC key without its point, and every
@@ -225,6 +226,15 @@ static void check_file(const char *what, blob b, const char *pass, EVP_PKEY *key
 			leaf_at = i;
 	}
 	CHECKM(leaf_at < ctx.ncerts, "%s: no leaf matches the key", what);
+	if (leaf_at < ctx.ncerts) { /* pkey_cert reads the same public key */
+		pkey ck;
+
+		CHECKM(pkey_cert(ctx.certs[leaf_at].der, ctx.certs[leaf_at].len, &ck) == 0
+			&& ck.curve == k.curve && ck.publen == publen
+			&& memcmp(ck.pub, pub, publen) == 0
+			&& (k.curve || (ck.elen == 3 && memcmp(ck.e, "\x01\x00\x01", 3) == 0)),
+			"%s: pkey_cert", what);
+	}
 	if (leaf_at < ctx.ncerts) { /* x509_path starts at index 0 */
 		x509_cert t = certs[0];
 

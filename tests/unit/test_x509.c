@@ -1,4 +1,5 @@
-/* x509: the DER walker (names, dates, SHA-1, extendedKeyUsage), the clock
+/* x509: the DER walker (names, dates, SHA-1, extendedKeyUsage,
+ * basicConstraints cA, the version and signature forms), the clock
  * rule and the issuer-order path, on certificates built here byte by byte. */
 #include "t.h"
 #include "x509.h"
@@ -98,6 +99,9 @@ typedef struct spec {
 	size_t siglen;
 	const buf *eku;           /* NULL: no extendedKeyUsage */
 	int eku_twice;
+	const buf *bc;            /* NULL: no basicConstraints, else its value */
+	unsigned char version;    /* the INTEGER in [0] (2: v3) */
+	unsigned char sig_unused; /* the signature BIT STRING's unused bits */
 } spec;
 
 static void cert(buf *o, const spec *s)
@@ -106,7 +110,7 @@ static void cert(buf *o, const spec *s)
 		seq = { .n = 0 }, alg = { .n = 0 }, spki = { .n = 0 }, c = { .n = 0 },
 		san = { .n = 0 };
 
-	tlvs(&v, 0x02, "\x02", 1);
+	tlvs(&v, 0x02, &s->version, 1);
 	tlv(&tbs, 0xa0, &v);
 	tlvs(&tbs, 0x02, "\x01", 1);
 	tlvs(&alg, 0x06, s->sig, s->siglen);
@@ -125,16 +129,67 @@ static void cert(buf *o, const spec *s)
 		ext(&seq, OID_EKU, 3, s->eku);
 	if (s->eku && s->eku_twice)
 		ext(&seq, OID_EKU, 3, s->eku);
+	if (s->bc)
+		ext(&seq, "\x55\x1d\x13", 3, s->bc);
 	tlv(&exts, 0x30, &seq);
 	tlv(&tbs, 0xa3, &exts);
 	tlv(&c, 0x30, &tbs);
 	tlv(&c, 0x30, &alg);
-	tlvs(&c, 0x03, "\x00\x01\x02", 3);
+	tlvs(&c, 0x03, s->sig_unused ? "\x01\x01\x02" : "\x00\x01\x02", 3);
 	o->n = 0;
 	tlv(o, 0x30, &c);
 }
 
-static const spec base = { "CA", "leaf", "260101000000Z", "20360101000000Z", SHA256RSA, 9, NULL, 0 };
+static const spec base = { "CA", "leaf", "260101000000Z", "20360101000000Z", SHA256RSA, 9, NULL, 0,
+	NULL, 2, 0 };
+
+/* basicConstraints: cA, the version, the signature's whole bytes. */
+static void test_ca(void)
+{
+	buf b, v;
+	x509_cert c;
+	spec s = base;
+
+	cert(&b, &s);
+	CHECK(x509_parse(&c, b.b, b.n) == 0 && c.ca == 0);
+	s.bc = &v;
+	v.n = 0;
+	tlvs(&v, 0x30, "\x01\x01\xff", 3); /* cA TRUE */
+	cert(&b, &s);
+	CHECK(x509_parse(&c, b.b, b.n) == 0 && c.ca == 1);
+	v.n = 0;
+	tlvs(&v, 0x30, "\x01\x01\xff\x02\x01\x00", 6); /* cA TRUE, pathLen 0 */
+	cert(&b, &s);
+	CHECK(x509_parse(&c, b.b, b.n) == 0 && c.ca == 1);
+	v.n = 0;
+	tlvs(&v, 0x30, "\x01\x01\x00", 3); /* cA FALSE */
+	cert(&b, &s);
+	CHECK(x509_parse(&c, b.b, b.n) == 0 && c.ca == 0);
+	v.n = 0;
+	tlvs(&v, 0x30, "", 0); /* empty: not a CA */
+	cert(&b, &s);
+	CHECK(x509_parse(&c, b.b, b.n) == 0 && c.ca == 0);
+	v.n = 0;
+	tlvs(&v, 0x30, "\x01\x02\xff\xff", 4); /* a BOOLEAN of two bytes */
+	cert(&b, &s);
+	CHECK_EQ(x509_parse(&c, b.b, b.n), X509_E_DER);
+	v.n = 0;
+	tlvs(&v, 0x04, "\x01\x01\xff", 3); /* not a SEQUENCE */
+	cert(&b, &s);
+	CHECK_EQ(x509_parse(&c, b.b, b.n), X509_E_DER);
+
+	s = base;
+	s.version = 0; /* v1 and v2 are read */
+	cert(&b, &s);
+	CHECK_EQ(x509_parse(&c, b.b, b.n), 0);
+	s.version = 3; /* no v4 */
+	cert(&b, &s);
+	CHECK_EQ(x509_parse(&c, b.b, b.n), X509_E_DER);
+	s = base;
+	s.sig_unused = 1; /* a signature is whole bytes */
+	cert(&b, &s);
+	CHECK_EQ(x509_parse(&c, b.b, b.n), X509_E_DER);
+}
 
 static void test_parse(void)
 {
@@ -326,6 +381,7 @@ int main(void)
 	test_parse();
 	test_bad();
 	test_eku();
+	test_ca();
 	test_time();
 	test_path();
 	T_END();
