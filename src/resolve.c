@@ -485,6 +485,7 @@ static void resolver_fail(const resolver *r, net_ms deadline, err *e)
 }
 
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
+__attribute__((noinline)) /* a 6 KiB frame, only for DNS */
 static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	net_ms deadline, err *e)
 {

@@ -17,7 +17,9 @@
  * until killed. With BENCHVAULT_CONNLOG=FILE set, appends a line to FILE
  * for each connection accepted (the bench counts a client's handshakes). Never a test fixture: tests use tests/fake/fake_azure.py.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>

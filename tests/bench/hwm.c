@@ -7,7 +7,9 @@
  * With HWM_SMAPS set, also prints each mapping's resident size (where the
  * memory goes). Exit status: the command's. For benchmarks only.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
