@@ -510,9 +510,7 @@ def t_nginx_ec(tmp):
 
 
 def main(argv):
-    if argv and argv[0] == "-l":
-        for n, f in CASES:
-            print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+    if E.fn_listed(argv, CASES):
         return 0
     E.reexec_in_netns(sys.argv[0], argv)
     if not shutil.which("nginx"):
@@ -521,7 +519,7 @@ def main(argv):
                        check=False)
     setup()
     try:
-        sel = [(n, f) for n, f in CASES if not argv or any(p in n or D.fnmatch.fnmatch(n, p) for p in argv)]
+        sel = E.fn_pick(CASES, argv)
         return E.report((n, E.in_tmp("azkv-certs.", f)) for n, f in sel)
     finally:
         shutil.rmtree(PKI["dir"], ignore_errors=True)

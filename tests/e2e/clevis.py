@@ -14,7 +14,6 @@ image file (no device mapper: --test-passphrase). Output: one line per case,
 then "N passed, N failed".
 """
 import base64
-import fnmatch
 import json
 import os
 import re
@@ -636,16 +635,14 @@ def t_dracut_module(tmp):
     return None if "check=1" in p.stdout.decode() else "check without the pin: %r" % p.stdout
 
 
-CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
+CASES = E.fn_cases(globals())
 
 
 def main(argv):
-    if argv and argv[0] == "-l":
-        for n, f in CASES:
-            print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+    if E.fn_listed(argv, CASES):
         return 0
     E.reexec_in_netns(sys.argv[0], argv)
-    sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
+    sel = E.fn_pick(CASES, argv)
     return E.report((n, E.in_tmp("azkv-clevis.", f)) for n, f in sel)
 
 

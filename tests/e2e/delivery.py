@@ -10,7 +10,6 @@ then "N passed, N failed". Each case is a function returning None (pass) or
 the reason it failed. The child program of exec is build/envdump
 (tests/e2e/envdump.c, static), which records its pid, argv and environment.
 """
-import fnmatch
 import json
 import os
 import shutil
@@ -824,18 +823,16 @@ def t_no_wait_fails_fast(tmp):
     return why or (None if r.elapsed < 2 else "took %.1f s without --wait" % r.elapsed)
 
 
-CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
+CASES = E.fn_cases(globals())
 
 
 def main(argv):
-    if argv and argv[0] == "-l":
-        for n, f in CASES:
-            print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+    if E.fn_listed(argv, CASES):
         return 0
     E.reexec_in_netns(sys.argv[0], argv)
     if not os.access(ENVDUMP, os.X_OK):
         subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
-    sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
+    sel = E.fn_pick(CASES, argv)
     return E.report((n, E.in_tmp("azkv-deliv.", f)) for n, f in sel)
 
 

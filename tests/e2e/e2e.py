@@ -646,6 +646,27 @@ def reexec_in_netns(script, argv):
         os.execv(netns, [netns, "--", sys.executable, os.path.abspath(script)] + argv)
 
 
+def fn_cases(glb):
+    """A function-style suite's cases: (name, fn) for each t_NAME in its
+    globals, sorted, underscores as dashes."""
+    return [(n[2:].replace("_", "-"), f) for n, f in sorted(glb.items()) if n.startswith("t_")]
+
+
+def fn_listed(argv, cases):
+    """True (after printing each case and its docstring's first line) when
+    argv asks for a listing (-l)."""
+    if not (argv and argv[0] == "-l"):
+        return False
+    for n, f in cases:
+        print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+    return True
+
+
+def fn_pick(cases, argv):
+    """The (name, fn) cases argv's patterns name (substring or glob; all if none)."""
+    return [(n, f) for n, f in cases if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
+
+
 def select(all_cases, argv):
     """The cases argv's patterns name (all if none), and whether -l asked
     for a listing (then printed here)."""

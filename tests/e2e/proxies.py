@@ -18,7 +18,6 @@ Refusals are run several times: a proxy's header and its error page arrive
 in one read or several, differently from run to run. Same conventions as
 e2e.py: one line per case, then "N passed, N failed".
 """
-import fnmatch
 import hashlib
 import os
 import pwd
@@ -338,17 +337,15 @@ def t_service_fabric_never_proxied(tmp):
     return None
 
 
-CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
+CASES = E.fn_cases(globals())
 
 
 def main(argv):
     global PX
-    if argv and argv[0] == "-l":
-        for n, f in CASES:
-            print(n + "  # " + (f.__doc__ or "").strip().split("\n")[0])
+    if E.fn_listed(argv, CASES):
         return 0
     E.reexec_in_netns(sys.argv[0], argv)
-    sel = [(n, f) for n, f in CASES if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
+    sel = E.fn_pick(CASES, argv)
     for tool in ("squid", "tinyproxy", "openssl"):
         if not shutil.which(tool):
             print("not ok - setup: %s missing (./build.sh --deps installs it)" % tool)
