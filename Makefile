@@ -63,7 +63,7 @@ else
 OPT = -Oz -flto -flto-partition=one
 STRIP = -s
 endif
-CFLAGS_AZKV = $(WARN) $(OPT) $(SIZE_FLAGS) -Isrc -Ibuild/gen -I$(JSMN_DIR) -I$(BEARSSL_INC)
+CFLAGS_AZKV = $(WARN) $(OPT) $(SIZE_FLAGS) -Isrc -Ibuild/gen
 # -z norelro: no loader applies RELRO to a static binary (musl's static start
 # does not), so it would only cost the padding that page-aligns it, up to
 # 64 KiB on arm64.
@@ -83,9 +83,20 @@ LDFLAGS_AZKV = $(STRIP) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 # -Oz -flto: its archive is made with gcc-ar, so the link sees LTO objects.
 BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS)
 
-SRC := $(sort $(wildcard src/*.c))
+# src/ is one folder per layer (README, Layout), main.c on top. Objects are
+# linked in module-name order, whatever their folder: the order decides
+# LTO's code layout, so a move between folders leaves the binary's bytes.
+SRC_ALL := $(wildcard src/*.c src/*/*.c)
+SRC := $(foreach n,$(sort $(notdir $(SRC_ALL))),$(filter %/$(n),$(SRC_ALL)))
+# $(call mods,NAME...): the sources of these modules, wherever they live.
+mods = $(foreach n,$(1),$(filter %/$(n).c,$(SRC_ALL)))
 OBJDIR = build/obj-$(ARCH)$(if $(filter 1,$(DEBUG)),-debug)
 OBJ = $(SRC:src/%.c=$(OBJDIR)/%.o) $(OBJDIR)/anchors.o
+# Third-party headers reach only the folders that use them: BearSSL the
+# tls/, pki/ and crypto/ layers, jsmn the JSON module. Anywhere else an
+# #include of theirs fails to compile.
+$(OBJDIR)/tls/%.o $(OBJDIR)/pki/%.o $(OBJDIR)/crypto/%.o: VENDOR_INC = -I$(BEARSSL_INC)
+$(OBJDIR)/codec/json.o: VENDOR_INC = -I$(JSMN_DIR)
 
 .PHONY: all FORCE
 all: $(OUT)
@@ -96,11 +107,11 @@ $(OUT): $(OBJ) $(BR_OUT)/libbearssl.a
 
 $(OBJDIR)/%.o: src/%.c build/gen/buildinfo.h | $(FETCHED)
 	@mkdir -p $(@D)
-	$(CC_AZKV) $(CFLAGS_AZKV) -MMD -MP -c -o $@ $<
+	$(CC_AZKV) $(CFLAGS_AZKV) $(VENDOR_INC) -MMD -MP -c -o $@ $<
 
 $(OBJDIR)/anchors.o: build/gen/anchors.c | $(FETCHED)
 	@mkdir -p $(@D)
-	$(CC_AZKV) $(CFLAGS_AZKV) -c -o $@ $<
+	$(CC_AZKV) $(CFLAGS_AZKV) -I$(BEARSSL_INC) -c -o $@ $<
 
 -include $(OBJ:.o=.d)
 
@@ -197,15 +208,14 @@ FORCE:
 # ---- tests ----------------------------------------------------------------
 
 # Pure modules: no sockets, tested alone (and fuzzed).
-PURE = src/str.c src/date.c src/fmt.c src/b64.c src/pem.c src/err.c src/http.c src/json.c src/azure.c src/url.c \
-	src/ref.c src/cloud.c src/challenge.c src/retry.c src/source.c src/dns.c src/rsa.c src/x509.c \
-	src/der.c src/rc2.c src/pkey.c src/jwk.c src/tags.c
+PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challenge retry \
+	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
-UNIT_IO = src/out.c src/opts.c src/net.c src/resolve.c src/rnd.c src/log.c
+UNIT_IO = $(call mods,out opts net resolve rnd log)
 UNIT_LIB = $(PURE) $(UNIT_IO)
-UNIT_HDR = tests/unit/t.h $(wildcard src/*.h) build/gen/buildinfo.h
+UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)
 
 .PHONY: install fleet check-valgrind test check unit-musl demo bench fetch clean print-units print-build-time
@@ -226,29 +236,28 @@ build/unit-musl/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
 
 # rsa_public against BearSSL's constant-time code (the host build of BearSSL
 # made for brssl), under ASan/UBSan.
-build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/rsa.c src/rsa.h tests/unit/t.h build/bearssl-host/libbearssl.a
+build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/crypto/rsa.c src/crypto/rsa.h tests/unit/t.h build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/rsa.c \
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsa.c src/crypto/rsa.c \
 		build/bearssl-host/libbearssl.a
 
 # The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
 # BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
-P12_SRC = src/pkcs12.c src/ec.c src/der.c src/rc2.c src/pkey.c src/x509.c src/date.c src/str.c src/fmt.c
+P12_SRC = $(call mods,pkcs12 ec der rc2 pkey x509 date str fmt)
 build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \
 		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
 
 # rsaenc (local wrap) against BearSSL's private-key decryption.
-build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/rsaenc.c src/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/crypto/rsaenc.c src/crypto/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/rsaenc.c \
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/crypto/rsaenc.c \
 		build/bearssl-host/libbearssl.a
 
 # The --cacert loader (trust.c) against BearSSL's X.509 decoder, which made
 # the anchors before it.
-TRUST_SRC = src/trust.c src/pem.c src/b64.c src/err.c src/fmt.c src/str.c src/x509.c src/date.c \
-	src/pkey.c src/der.c
+TRUST_SRC = $(call mods,trust pem b64 err fmt str x509 date pkey der)
 build/unit-asan/diff_trust: tests/unit/diff_trust.c $(TRUST_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_trust.c $(TRUST_SRC) \
@@ -337,7 +346,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = $(WARN) -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_HDR = $(wildcard tests/fuzz/*.h) $(wildcard src/*.h)
+FUZZ_HDR = $(wildcard tests/fuzz/*.h) $(wildcard src/*/*.h)
 
 .PHONY: fuzz fuzz-replay
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(FUZZ_HDR) | $(FETCHED)

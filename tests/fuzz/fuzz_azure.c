@@ -6,9 +6,9 @@
  * ASCII, terminated within cap, and "" for a body that starts like JSON but
  * does not parse (never echoed). az_identity_not_found: 0 or 1.
  */
-#include "azure.h"
+#include "azure/azure.h"
 #include "fuzz.h"
-#include "json.h"
+#include "codec/json.h"
 
 #define NOW 1700000000LL
 

@@ -8,10 +8,10 @@
  */
 #include <strings.h>
 
-#include "cloud.h"
-#include "challenge.h"
+#include "azure/cloud.h"
+#include "azure/challenge.h"
 #include "fuzz.h"
-#include "url.h"
+#include "http/url.h"
 
 static url u;
 

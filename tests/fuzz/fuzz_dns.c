@@ -10,7 +10,7 @@
  * text is fed in two pieces split at any newline (as net.c reads files).
  */
 #include "fuzz.h"
-#include "dns.h"
+#include "net/dns.h"
 
 #define NAME "myvault.vault.azure.net"
 #define NAME_UP "MyVault.VAULT.azure.NET."

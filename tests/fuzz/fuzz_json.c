@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "json.h"
+#include "codec/json.h"
 
 static json_doc doc; /* 8 KB of tokens: not on the stack */
 

@@ -9,8 +9,8 @@
  * input as a C string: an accepted key has a name and a host.
  */
 #include "fuzz.h"
-#include "jwk.h"
-#include "tags.h"
+#include "vault/jwk.h"
+#include "vault/tags.h"
 
 static jwk k, zero;
 

@@ -8,7 +8,7 @@
  * terminates the outputs it wrote blocks to.
  */
 #include "fuzz.h"
-#include "pem.h"
+#include "codec/pem.h"
 
 #define OUT_MAX 4096 /* certificates' bytes remembered per run */
 

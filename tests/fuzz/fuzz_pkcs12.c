@@ -7,9 +7,9 @@
  * work buffer, within its limit; chain indexes are distinct and in range.
  */
 #include "fuzz.h"
-#include "pkcs12.h"
-#include "pkey.h"
-#include "x509.h"
+#include "pki/pkcs12.h"
+#include "pki/pkey.h"
+#include "pki/x509.h"
 
 static pkcs12 ctx;
 

@@ -9,8 +9,8 @@
  * caps.
  */
 #include "fuzz.h"
-#include "ref.h"
-#include "url.h"
+#include "vault/ref.h"
+#include "http/url.h"
 
 static ref rf, rzero;
 static url u, uzero;

@@ -7,7 +7,7 @@
  */
 #include <time.h>
 
-#include "azure.h"
+#include "azure/azure.h"
 #include "fuzz.h"
 
 #define DAY 86400LL

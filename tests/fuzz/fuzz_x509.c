@@ -9,8 +9,8 @@
  * RSA with an exponent), or PKEY_E_DER / PKEY_E_OID.
  */
 #include "fuzz.h"
-#include "pkey.h"
-#include "x509.h"
+#include "pki/pkey.h"
+#include "pki/x509.h"
 
 #define Y1950 (-631152000LL)
 #define Y10000 253402300800LL

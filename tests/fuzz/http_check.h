@@ -11,7 +11,7 @@
 #define AZKV_FUZZ_HTTP_CHECK_H
 
 #include "fuzz.h"
-#include "http.h"
+#include "http/http.h"
 
 /* Body caps: none, tiny, small, and one over the parser's own maximum. */
 static const size_t hc_caps[4] = { 0, 16, 1024, HTTP_BODY_MAX + 1 };

@@ -7,7 +7,7 @@
  */
 #include <bearssl.h>
 
-#include "rsa.h"
+#include "crypto/rsa.h"
 #include "t.h"
 
 static unsigned long long seed = 88172645463325252ULL;

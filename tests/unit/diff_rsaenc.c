@@ -10,7 +10,7 @@
  */
 #include <bearssl.h>
 
-#include "rsaenc.h"
+#include "crypto/rsaenc.h"
 #include "t.h"
 
 static br_hmac_drbg_context drbg;

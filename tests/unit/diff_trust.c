@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "pem.h"
+#include "codec/pem.h"
 #include "t.h"
-#include "tls.h"
+#include "tls/tls.h"
 
 /* trust.c's tls_trust_builtin names the generated table: none here. */
 const br_x509_trust_anchor tls_builtin_anchors[1];

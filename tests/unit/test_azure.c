@@ -1,6 +1,6 @@
 /* test_azure: token responses, expiry dates, secret bundles, error texts. */
 #define _DEFAULT_SOURCE /* timegm, as an independent reference */
-#include "azure.h"
+#include "azure/azure.h"
 
 #include <limits.h>
 #include <stdio.h>

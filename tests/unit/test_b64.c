@@ -1,5 +1,5 @@
 /* Unit tests of b64: RFC 4648 vectors, variants and every rejection. */
-#include "b64.h"
+#include "codec/b64.h"
 #include "t.h"
 
 static const struct {

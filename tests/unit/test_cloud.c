@@ -1,7 +1,7 @@
 /* Unit tests for cloud: suffix -> resource, authority per cloud, the Bearer
  * challenge parser and the resource-vs-vault check (docs/protocols.md 4.6, 5). */
-#include "cloud.h"
-#include "challenge.h"
+#include "azure/cloud.h"
+#include "azure/challenge.h"
 #include "t.h"
 
 static void test_resource(void)

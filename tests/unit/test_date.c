@@ -1,5 +1,5 @@
-/* date: days from a civil date and back, timegm, "YYYY-MM-DD" (src/date.c). */
-#include "date.h"
+/* date: days from a civil date and back, timegm, "YYYY-MM-DD" (src/base/date.c). */
+#include "base/date.h"
 #include "t.h"
 
 static void test_calendar(void)

@@ -4,7 +4,7 @@
  * numbers, INTEGER limits, OID text; and every truncation of a nested
  * structure fails cleanly (under ASan).
  */
-#include "der.h"
+#include "pki/der.h"
 #include "t.h"
 
 #include <stdlib.h>

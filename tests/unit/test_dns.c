@@ -3,7 +3,7 @@
  * by byte (compression, CNAME chains, loops, every RCODE, limits), each valid
  * one also cut at every length. Inputs are heap copies of exactly their size,
  * so under ASan a read past the end is a failure. */
-#include "dns.h"
+#include "net/dns.h"
 #include "t.h"
 
 #include <arpa/inet.h>

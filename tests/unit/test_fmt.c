@@ -1,5 +1,5 @@
 /* Unit tests of fmt: each conversion against the C library's snprintf. */
-#include "fmt.h"
+#include "base/fmt.h"
 #include "t.h"
 
 #include <limits.h>

@@ -3,7 +3,7 @@
  * every offset and one byte at a time (all three must agree exactly), every
  * error code, and the request writer's exact bytes and refusals.
  */
-#include "http.h"
+#include "http/http.h"
 #include "t.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* test_json: grammar, tokens, string decoding, find, int. */
-#include "json.h"
+#include "codec/json.h"
 
 #include <limits.h>
 #include <stdio.h>

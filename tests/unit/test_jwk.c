@@ -1,8 +1,8 @@
 /* test_jwk: key bundles, operation results, algorithm limits, key
  * references, base64url encoding and the IMDS tag list (tags.c). */
-#include "b64.h"
-#include "jwk.h"
-#include "tags.h"
+#include "codec/b64.h"
+#include "vault/jwk.h"
+#include "vault/tags.h"
 
 #include <stdio.h>
 #include <string.h>

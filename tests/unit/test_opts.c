@@ -1,6 +1,6 @@
-/* opts: the option table drives parsing and --help (src/opts.c). */
-#include "cli.h"
-#include "log.h"
+/* opts: the option table drives parsing and --help (src/cli/opts.c). */
+#include "cli/cli.h"
+#include "base/log.h"
 #include "t.h"
 
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* out: paths, modes and owners parsed; files written all or nothing into
  * a temporary folder (mkdtemp under $TMPDIR or /tmp, removed at the end). */
-#include "out.h"
+#include "base/out.h"
 #include "t.h"
 
 #include <dirent.h>

@@ -1,6 +1,6 @@
 /* Unit tests of pem_split: bundles in the orders Key Vault produces, and
  * every refusal. */
-#include "pem.h"
+#include "codec/pem.h"
 #include "t.h"
 
 #define K "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"

@@ -23,11 +23,11 @@
 #include <openssl/x509.h>
 #include <stdlib.h>
 
-#include "der.h"
-#include "pkcs12.h"
+#include "pki/der.h"
+#include "pki/pkcs12.h"
 #include "t.h"
-#include "pkey.h"
-#include "x509.h"
+#include "pki/pkey.h"
+#include "pki/x509.h"
 
 static pkcs12 ctx; /* big: static */
 

@@ -3,7 +3,7 @@
  * (each ciphertext must decrypt to its plaintext), key length and
  * effective-bits limits, and CBC chaining.
  */
-#include "rc2.h"
+#include "crypto/rc2.h"
 #include "t.h"
 
 static size_t unhex(unsigned char *out, const char *h)

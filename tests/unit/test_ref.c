@@ -2,7 +2,7 @@
  * VAULT/NAME, HOST/NAME) and of `azkv exec` (@Microsoft.KeyVault(...),
  * akv://), what each accepts and refuses, and ref_target. Tables: one row per
  * input and outcome. */
-#include "ref.h"
+#include "vault/ref.h"
 #include "t.h"
 
 #define V32 "0123456789abcdef0123456789ABCDEF"

@@ -2,7 +2,7 @@
  * with injected clocks and random bits, and the exact wait expected after
  * each), the outcome-by-kind table, and the Retry-After / HTTP-date parsers
  * (docs/protocols.md 2). */
-#include "retry.h"
+#include "azure/retry.h"
 #include "t.h"
 
 #define R0 0u          /* jitter x0.8 */

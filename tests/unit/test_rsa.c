@@ -1,6 +1,6 @@
 /* Unit tests of rsa_public: vectors from Python's pow() over every limb
  * shape, and each refusal (x untouched). */
-#include "rsa.h"
+#include "crypto/rsa.h"
 #include "t.h"
 
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * selector names per source, the thumbprint, authority, Arc realm, key path
  * and federated token parsers (docs/protocols.md 1); and, through azure.c,
  * the token response and error body of every source (1.11). */
-#include "azure.h"
-#include "challenge.h"
-#include "source.h"
+#include "azure/azure.h"
+#include "azure/challenge.h"
+#include "azure/source.h"
 #include "t.h"
 
 #define ENV_MAX 8

@@ -3,7 +3,7 @@
  * overflow fails here even without ASan. */
 #include <limits.h>
 
-#include "str.h"
+#include "base/str.h"
 #include "t.h"
 
 #define GUARD 0x5a

@@ -1,6 +1,6 @@
 /* Unit tests for url (parse, encode, query, Host header, NO_PROXY). Tables:
  * one row per input and outcome. (ref has its own: test_ref.c.) */
-#include "url.h"
+#include "http/url.h"
 #include "t.h"
 
 static const struct {

@@ -2,7 +2,7 @@
  * basicConstraints cA, the version and signature forms), the clock
  * rule and the issuer-order path, on certificates built here byte by byte. */
 #include "t.h"
-#include "x509.h"
+#include "pki/x509.h"
 
 #include <stdarg.h>
 

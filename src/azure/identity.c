@@ -1,0 +1,586 @@
+/* identity: tokens from every managed-identity source (docs/protocols.md 1):
+ * one request per source, the Arc challenge, the Service Fabric pin and the
+ * workload-identity exchange with Entra ID. Detection is source.c's. */
+#include "azure/identity.h"
+#include "azure/challenge.h"
+#include "azure/client.h"
+#include "base/fmt.h"
+#include "base/log.h"
+#include "azure/retry.h"
+#include "base/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+#define IMDS_BASE "http://169.254.169.254"
+#define IMDS_PATH "/metadata/identity/oauth2/token"
+#define IMDS_API "2018-02-01"
+#define VMEXT_URL "http://localhost:50342/oauth2/token"
+#define APPSVC_API "2019-08-01"
+#define LEGACY_API "2017-09-01" /* App Service 2017 and Azure ML */
+#define ARC_API "2020-06-01"
+#define ARC_URL "http://127.0.0.1:40342/metadata/identity/oauth2/token" /* MSAL's default */
+#ifndef AZKV_ARC_TOKENS_DIR /* a build-time option, for tests only */
+#define AZKV_ARC_TOKENS_DIR "/var/opt/azcmagent/tokens"
+#endif
+#define SF_API "2019-07-01-preview"
+#define WI_PATH "/oauth2/v2.0/token"
+#define WI_ASSERTION_TYPE "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+#define WI_TENANT_MAX 128       /* a GUID or a domain name */
+#define ID_URL_MAX (SOURCE_AUTHORITY_MAX + WI_TENANT_MAX + 32)
+
+_Static_assert(ID_FORM_MAX + 2048 <= HTTP_REQ_MAX, "an Entra request must fit HTTP_REQ_MAX");
+_Static_assert(TLS_PIN_LEN == SOURCE_SHA1_LEN, "a thumbprint is a TLS pin");
+
+enum { ID_PLAIN, ID_TLS, ID_PINNED }; /* transports */
+
+static const char *const sel_option[SEL_COUNT] = {
+	"", "--client-id", "--object-id", "--resource-id",
+};
+
+static const char *envv(const client *c, int which)
+{
+	return c->id.env.v[which];
+}
+
+static void req_init(id_req *q, const char *name, int kind, const char *method)
+{
+	q->name = name;
+	q->kind = kind;
+	q->transport = ID_PLAIN;
+	q->method = method;
+	q->nh = 0;
+	q->form[0] = 0;
+	q->auth_len = 0; /* auth[] untouched until Arc needs it */
+}
+
+static void add_hdr(id_req *q, const char *name, const char *value)
+{
+	if (q->nh < ID_HDRS_MAX)
+		q->h[q->nh++] = (http_hdr){ name, value, NULL };
+}
+
+/* Parse the endpoint s (from variable var) into q->u. */
+static int endpoint(id_req *q, const char *var, const char *s, int https, err *e)
+{
+	int rc = url_parse(&q->u, s);
+
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "%s: %s", var, url_strerror(rc));
+	if (q->u.https != https)
+		return err_set(e, ERR_USAGE, "%s: want an %s:// URL", var,
+			https ? "https" : "http");
+	return 0;
+}
+
+static int query(id_req *q, const char *name, const char *value)
+{
+	return url_add_query(q->u.path, sizeof q->u.path, name, value) < 0 ? -1 : 0;
+}
+
+/* Append "[&]name=enc(value)" to the form body. */
+static int form(id_req *q, const char *name, const char *value)
+{
+	size_t l = strlen(q->form), nl = strlen(name);
+
+	if (l + nl + 2 >= sizeof q->form)
+		return -1;
+	if (l)
+		q->form[l++] = '&';
+	memcpy(q->form + l, name, nl);
+	l += nl;
+	q->form[l++] = '=';
+	return url_encode(q->form + l, sizeof q->form - l, value) < 0 ? -1 : 0;
+}
+
+/* The user-assigned selector, in the query or (POST) the form. */
+static int selector(const client *c, id_req *q)
+{
+	const char *name = source_selector(c->id.source, c->id.sel);
+
+	if (c->id.sel == SEL_NONE || !name)
+		return 0;
+	return strcmp(q->method, "POST") == 0 ? form(q, name, c->id.sel_value)
+		: query(q, name, c->id.sel_value);
+}
+
+static int too_long(const id_req *q, err *e)
+{
+	return err_set(e, ERR_USAGE, "%s request: resource or selector too long", q->name);
+}
+
+static int imds_req(client *c, id_req *q, const char *resource, err *e)
+{
+	const char *base = c->id.imds_base ? c->id.imds_base : IMDS_BASE;
+	char full[URL_PATH_MAX + 64];
+	size_t bl = strlen(base);
+
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	req_init(q, "IMDS", RETRY_IMDS, "GET");
+	if (bl + sizeof IMDS_PATH > sizeof full)
+		return err_set(e, ERR_USAGE, "IMDS base URL too long");
+	memcpy(full, base, bl);
+	memcpy(full + bl, IMDS_PATH, sizeof IMDS_PATH);
+	if (url_parse(&q->u, full) < 0 || q->u.https)
+		return err_set(e, ERR_USAGE, "IMDS base URL %s: not an http:// URL", base);
+	add_hdr(q, "Metadata", "true");
+	if (query(q, "api-version", IMDS_API) < 0 || query(q, "resource", resource) < 0
+		|| selector(c, q) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+static int vmext_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "VM extension", RETRY_IDENTITY, "POST");
+	url_parse(&q->u, VMEXT_URL);
+	add_hdr(q, "Metadata", "true");
+	if (form(q, "resource", resource) < 0 || selector(c, q) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+/* App Service, Functions, Container Apps (docs/protocols.md 1.5). */
+static int appsvc_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "App Service", RETRY_IDENTITY, "GET");
+	if (endpoint(q, "IDENTITY_ENDPOINT", envv(c, SENV_IDENTITY_ENDPOINT), 0, e) < 0)
+		return -1;
+	add_hdr(q, "X-IDENTITY-HEADER", envv(c, SENV_IDENTITY_HEADER));
+	if (query(q, "resource", resource) < 0 || query(q, "api-version", APPSVC_API) < 0
+		|| selector(c, q) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+/* The 2017-09-01 protocol of App Service (legacy) and Azure ML. */
+static int legacy_req(client *c, id_req *q, const char *resource,
+	const char *clientid, err *e)
+{
+	if (endpoint(q, "MSI_ENDPOINT", envv(c, SENV_MSI_ENDPOINT), 0, e) < 0)
+		return -1;
+	add_hdr(q, "secret", envv(c, SENV_MSI_SECRET));
+	if (query(q, "resource", resource) < 0 || query(q, "api-version", LEGACY_API) < 0
+		|| (clientid && query(q, "clientid", clientid) < 0))
+		return too_long(q, e);
+	return 0;
+}
+
+static int appsvc2017_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "App Service (2017-09-01)", RETRY_IDENTITY, "GET");
+	return legacy_req(c, q, resource, c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+		: NULL, e);
+}
+
+/* Azure ML: clientid always, the selector's else the compute's default. */
+static int ml_req(client *c, id_req *q, const char *resource, err *e)
+{
+	const char *id = c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+		: envv(c, SENV_DEFAULT_IDENTITY_CLIENT_ID);
+
+	req_init(q, "Azure ML", RETRY_IDENTITY, "GET");
+	if (!id)
+		return err_set(e, ERR_USAGE, "Azure ML needs a client id: --client-id, "
+			"AZURE_CLIENT_ID or DEFAULT_IDENTITY_CLIENT_ID");
+	return legacy_req(c, q, resource, id, e);
+}
+
+static int cloudshell_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "Cloud Shell", RETRY_IDENTITY, "POST");
+	if (endpoint(q, "MSI_ENDPOINT", envv(c, SENV_MSI_ENDPOINT), 0, e) < 0)
+		return -1;
+	add_hdr(q, "Metadata", "true");
+	if (form(q, "resource", resource) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+/* Arc leg one; arc_challenge adds leg two's key (docs/protocols.md 1.7). */
+static int arc_req(client *c, id_req *q, const char *resource, err *e)
+{
+	const char *ep = envv(c, SENV_IDENTITY_ENDPOINT);
+
+	req_init(q, "Azure Arc", RETRY_IDENTITY, "GET");
+	if (endpoint(q, "IDENTITY_ENDPOINT", ep ? ep : ARC_URL, 0, e) < 0)
+		return -1;
+	add_hdr(q, "Metadata", "true");
+	if (query(q, "api-version", ARC_API) < 0 || query(q, "resource", resource) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+/* Service Fabric: https, the server certificate pinned by thumbprint. */
+static int sf_req(client *c, id_req *q, const char *resource, err *e)
+{
+	unsigned char sha1[SOURCE_SHA1_LEN];
+	int rc;
+
+	req_init(q, "Service Fabric", RETRY_SF, "GET");
+	q->transport = ID_PINNED;
+	if (endpoint(q, "IDENTITY_ENDPOINT", envv(c, SENV_IDENTITY_ENDPOINT), 1, e) < 0)
+		return -1;
+	rc = source_thumbprint(envv(c, SENV_IDENTITY_SERVER_THUMBPRINT), sha1);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "IDENTITY_SERVER_THUMBPRINT: %s", source_strerror(rc));
+	tls_trust_pin(&c->ident_pin, sha1);
+	logv("identity: server certificate pinned to IDENTITY_SERVER_THUMBPRINT (SHA-1)");
+	add_hdr(q, "Secret", envv(c, SENV_IDENTITY_HEADER));
+	add_hdr(q, "Accept", "application/json");
+	if (query(q, "api-version", SF_API) < 0 || query(q, "resource", resource) < 0)
+		return too_long(q, e);
+	return 0;
+}
+
+/* Why the opened file fd may not be read: NULL if it may. */
+static const char *refuse_file(int fd, size_t max)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return err_errno(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file, refused";
+	if (st.st_size > (off_t)max)
+		return "larger than the limit, refused";
+	return NULL;
+}
+
+/* Read a small regular file into buf[max + 1]: at most max bytes, the size
+ * checked with fstat on the opened file before reading. flags: O_NOFOLLOW
+ * to refuse a symlink. */
+static int read_small(int dirfd, const char *name, const char *what, int flags,
+	char *buf, size_t max, size_t *n, err *e)
+{
+	ssize_t r = 0;
+	const char *why;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
+
+	*n = 0;
+	if (fd < 0)
+		return err_set(e, ERR_IDENTITY, "%s: %s", what, errno == ELOOP
+			? "a symbolic link, refused" : err_errno(errno));
+	if ((why = refuse_file(fd, max)) != NULL) {
+		close(fd);
+		return err_set(e, ERR_IDENTITY, "%s: %s", what, why);
+	}
+	while (*n <= max && (r = read(fd, buf + *n, max + 1 - *n)) > 0)
+		*n += (size_t)r;
+	close(fd);
+	if (r < 0 || *n > max) {
+		explicit_bzero(buf, *n);
+		return err_set(e, ERR_IDENTITY, "%s: %s", what,
+			r < 0 ? err_errno(errno) : "grew past the limit while read");
+	}
+	return 0;
+}
+
+/* Arc: the 401's key file, checked and read into the Authorization. */
+static int arc_key(id_req *q, const char *path, err *e)
+{
+	static const char basic[] = "Basic ";
+	char what[URL_PATH_MAX + 32];
+	size_t n, i;
+	int rc = source_key_path(path, AZKV_ARC_TOKENS_DIR), dfd;
+
+	fmt(what, sizeof what, "Arc key file %s", path);
+	if (rc < 0)
+		return err_set(e, ERR_IDENTITY, "%s: %s, refused", what, source_strerror(rc));
+	dfd = open(AZKV_ARC_TOKENS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dfd < 0)
+		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, err_errno(errno));
+	q->auth_len = sizeof q->auth; /* read_small may fill any of it */
+	memcpy(q->auth, basic, sizeof basic - 1);
+	rc = read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, what, O_NOFOLLOW,
+		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, e);
+	close(dfd);
+	if (rc < 0)
+		return -1;
+	q->auth[sizeof basic - 1 + n] = 0;
+	for (i = sizeof basic - 1; i < sizeof basic - 1 + n; i++)
+		if ((unsigned char)q->auth[i] < ' ' || (unsigned char)q->auth[i] >= 0x7f)
+			n = 0; /* not a header value: refuse below */
+	if (n == 0)
+		return err_set(e, ERR_IDENTITY, "%s: empty or not text, refused", what);
+	add_hdr(q, "Authorization", q->auth);
+	return 0;
+}
+
+/* Entra ID authority: AZURE_AUTHORITY_HOST, else the resource's cloud. */
+static int wi_url(client *c, id_req *q, const char *resource, err *e)
+{
+	char auth[SOURCE_AUTHORITY_MAX], full[ID_URL_MAX];
+	const char *host = envv(c, SENV_AZURE_AUTHORITY_HOST), *tenant = envv(c,
+		SENV_AZURE_TENANT_ID);
+	size_t i, tl = strlen(tenant);
+	int rc;
+
+	if (!host) {
+		fmt(auth, sizeof auth, "https://%s", cloud_authority(resource));
+	} else if ((rc = source_authority(host, auth, sizeof auth)) < 0) {
+		return err_set(e, ERR_USAGE, "AZURE_AUTHORITY_HOST: %s", source_strerror(rc));
+	}
+	for (i = 0; i < tl; i++)
+		if (!(tenant[i] == '-' || tenant[i] == '.' || tenant[i] == '_'
+			|| str_isalnum((unsigned char)tenant[i])))
+			break;
+	if (i < tl || tl > WI_TENANT_MAX)
+		return err_set(e, ERR_USAGE, "AZURE_TENANT_ID: not a tenant id or domain name");
+	fmt(full, sizeof full, "%s/%s%s", auth, tenant, WI_PATH);
+	if ((rc = url_parse(&q->u, full)) < 0)
+		return err_set(e, ERR_USAGE, "AZURE_AUTHORITY_HOST: %s", url_strerror(rc));
+	logv("identity: Entra ID authority %s%s", auth, host ? " (AZURE_AUTHORITY_HOST)"
+		: " (the resource's cloud)");
+	return 0;
+}
+
+/* Workload identity: the federated token, re-read on every run (kubelet
+ * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
+/* noinline: a 10 KiB frame, kept off the other sources' paths. */
+__attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *resource, err *e)
+{
+	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
+	char what[URL_PATH_MAX + 32];
+	const char *path = envv(c, SENV_AZURE_FEDERATED_TOKEN_FILE);
+	size_t n;
+	int rc;
+
+	req_init(q, "Entra ID", RETRY_ENTRA, "POST");
+	q->transport = ID_TLS;
+	if (wi_url(c, q, resource, e) < 0)
+		return -1;
+	fmt(what, sizeof what, "AZURE_FEDERATED_TOKEN_FILE %s", path);
+	if (read_small(AT_FDCWD, path, what, 0, assertion, WI_ASSERTION_MAX, &n, e) < 0)
+		return -1;
+	rc = source_assertion(assertion, &n);
+	assertion[n] = 0;
+	if (rc == 0) {
+		fmt(scope, sizeof scope, "%s" CLOUD_DEFAULT_SUFFIX, resource);
+		if (form(q, "client_id", c->id.sel_value) < 0
+			|| form(q, "grant_type", "client_credentials") < 0
+			|| form(q, "client_assertion_type", WI_ASSERTION_TYPE) < 0
+			|| form(q, "client_assertion", assertion) < 0 || form(q, "scope", scope) < 0)
+			rc = 1;
+	}
+	explicit_bzero(assertion, sizeof assertion);
+	if (rc < 0)
+		return err_set(e, ERR_IDENTITY, "%s: %s", what, source_strerror(rc));
+	if (rc > 0)
+		return too_long(q, e);
+	logv("identity: federated token read from %s (%zu bytes)", path, n);
+	add_hdr(q, "Accept", "application/json");
+	return 0;
+}
+
+static int build_req(client *c, id_req *q, const char *resource, err *e)
+{
+	switch (c->id.source) {
+	case SRC_VM_EXTENSION: return vmext_req(c, q, resource, e);
+	case SRC_APP_SERVICE: return appsvc_req(c, q, resource, e);
+	case SRC_APP_SERVICE_2017: return appsvc2017_req(c, q, resource, e);
+	case SRC_ARC: return arc_req(c, q, resource, e);
+	case SRC_SERVICE_FABRIC: return sf_req(c, q, resource, e);
+	case SRC_AZURE_ML: return ml_req(c, q, resource, e);
+	case SRC_CLOUD_SHELL: return cloudshell_req(c, q, resource, e);
+	case SRC_WORKLOAD_IDENTITY: return wi_req(c, q, resource, e);
+	}
+	return imds_req(c, q, resource, e);
+}
+
+/* Say why an exchange did not give the status wanted. */
+static int token_failed(client *c, const id_req *q, int want, err *e)
+{
+	char text[AZ_ERRTEXT_MAX];
+	int st = c->resp.status;
+
+	az_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+	if (st >= 300 && st < 400)
+		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
+			q->name, c->ident.peer, st);
+	if (want == 401)
+		return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d where a 401 challenge was expected%s%s",
+			q->name, c->ident.peer, st, text[0] ? ": " : "", text);
+	return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d%s%s", q->name,
+		c->ident.peer, st, text[0] ? ": " : "", text);
+}
+
+/* One request and its response in c->resp, whatever the status. */
+static int exchange(client *c, const id_req *q, err *e)
+{
+	char host[URL_HOST_MAX + 8];
+	http_hdr h[ID_HDRS_MAX + 2];
+	size_t nh = q->nh;
+	tls *t = q->transport == ID_PLAIN ? NULL : &c->ident_tls;
+	long len;
+	int rc;
+
+	url_host_header(&q->u, host, sizeof host);
+	memcpy(h, q->h, nh * sizeof h[0]);
+	if (q->form[0])
+		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded", NULL };
+	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
+	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->u.path, h, nh,
+		q->form[0] ? q->form : NULL, strlen(q->form), 0);
+	if (len < 0)
+		return err_set(e, ERR_INTERNAL, "token request: %s", http_strerror((int)len));
+	if ((size_t)len > c->req_used)
+		c->req_used = (size_t)len;
+	logv("token: %s %s %s", q->name, q->method, q->u.host);
+	/* Entra is on the Internet, behind the proxy like the vault; identity
+	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
+	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
+		q->transport == ID_PINNED ? &c->ident_pin : c->trust, c->deadline, e);
+	if (rc == 0) {
+		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
+		rc = conn_exchange(&c->ident, c->req, (size_t)len, &c->resp, c->deadline, e);
+	}
+	conn_close(&c->ident);
+	explicit_bzero(c->req, (size_t)len);
+	return rc;
+}
+
+/* exchange until it gives status want, retried by the source's policy. */
+static int exchange_retry(client *c, const id_req *q, int want, err *e)
+{
+	retry r;
+
+	retry_init(&r, q->kind, c->wait);
+	for (;;) {
+		err one = { 0, 0, "" };
+		int status = 0, nf;
+
+		client_attempt(c);
+		if (exchange(c, q, &one) == 0) {
+			if (c->resp.status == want)
+				return 0;
+			status = c->resp.status;
+			token_failed(c, q, want, &one);
+		}
+		nf = status == 400 && az_identity_not_found((const char *)c->body,
+			c->resp.body_len);
+		if (client_retry(c, &r, &one, status, nf, e) < 0)
+			return -1;
+	}
+}
+
+/* Arc leg one: the 401 naming the key file, which becomes leg two's
+ * Authorization. */
+static int arc_challenge(client *c, id_req *q, err *e)
+{
+	char path[URL_PATH_MAX];
+	int rc;
+
+	if (exchange_retry(c, q, 401, e) < 0)
+		return -1;
+	rc = source_realm(c->resp.www_authenticate, path, sizeof path);
+	if (rc < 0)
+		return err_set(e, ERR_IDENTITY, "token from %s (%s): 401 without a Basic realm= key file challenge",
+			q->name, c->ident.peer);
+	logv("identity: Arc challenge names %s", path);
+	return arc_key(q, path, e);
+}
+
+static int fetch_token(client *c, const id_req *q, az_token *tok, err *e)
+{
+	int rc;
+
+	if (exchange_retry(c, q, 200, e) < 0)
+		return -1;
+	rc = az_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
+	explicit_bzero(c->body, c->resp.body_len);
+	if (rc < 0)
+		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
+			c->ident.peer, az_strerror(rc));
+	logv("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
+	return 0;
+}
+
+/* Settle the source once: detect it (auto) or check the environment has
+ * what the chosen one needs; then the selector it can take. */
+static int resolve(client *c, err *e)
+{
+	client_id_opts *id = &c->id;
+	const char *why = "--source", *missing;
+	int detected = id->source == SRC_AUTO;
+
+	if (detected)
+		id->source = source_detect(&id->env, id->sel == SEL_CLIENT_ID
+			? id->sel_value : NULL, &why);
+	else if ((missing = source_missing(id->source, &id->env)) != NULL)
+		return err_set(e, ERR_USAGE, "--source %s: %s must be set",
+			source_name(id->source), missing);
+	logv("identity: source %s (%s%s)", source_name(id->source),
+		detected ? "auto: " : "", why);
+	if (id->sel != SEL_NONE && !source_selector(id->source, id->sel)) {
+		if (!id->sel_from_env)
+			return err_set(e, ERR_USAGE, "%s: the %s source cannot select a user-assigned identity that way",
+				sel_option[id->sel], source_name(id->source));
+		logv("identity: AZURE_CLIENT_ID ignored: the %s source takes no client id",
+			source_name(id->source));
+		id->sel = SEL_NONE;
+	}
+	if (id->source == SRC_WORKLOAD_IDENTITY && id->sel != SEL_CLIENT_ID)
+		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
+	c->id_ready = 1;
+	return 0;
+}
+
+static client_token *cached(client *c, const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntokens; i++)
+		if (strcmp(c->tokens[i].resource, resource) == 0)
+			return &c->tokens[i];
+	return NULL;
+}
+
+const az_token *client_token_get(client *c, const char *resource, err *e)
+{
+	client_token *t = cached(c, resource);
+	id_req *q = &c->idq;
+	int rc;
+
+	if (t)
+		return &t->tok;
+	if (c->ntokens == CLIENT_TOKENS_MAX)
+		return err_set(e, ERR_INTERNAL, "more than %d token resources in one run",
+			CLIENT_TOKENS_MAX), NULL;
+	t = &c->tokens[c->ntokens];
+	if (str_copy(t->resource, sizeof t->resource, resource) < 0)
+		return err_set(e, ERR_USAGE, "resource too long"), NULL;
+	if (!c->id_ready && resolve(c, e) < 0)
+		return NULL;
+	rc = build_req(c, q, resource, e);
+	if (rc == 0 && c->id.source == SRC_ARC)
+		rc = arc_challenge(c, q, e);
+	if (rc == 0)
+		rc = fetch_token(c, q, &t->tok, e);
+	/* The secrets in it (an assertion, Arc's key); only what was written,
+	 * so the buffers' unused pages stay untouched. */
+	explicit_bzero(q->form, strlen(q->form));
+	explicit_bzero(q->auth, q->auth_len);
+	if (rc < 0)
+		return NULL;
+	c->ntokens++;
+	return &t->tok;
+}
+
+void client_token_drop(client *c, const char *resource)
+{
+	client_token *t = cached(c, resource);
+
+	if (!t)
+		return;
+	explicit_bzero(t, sizeof *t);
+	*t = c->tokens[--c->ntokens];
+	explicit_bzero(&c->tokens[c->ntokens], sizeof c->tokens[0]);
+}

@@ -1,0 +1,62 @@
+/*
+ * identity: a token for a resource from the configured managed-identity
+ * source (docs/protocols.md 1), cached in the client by resource. The
+ * options come from the command line and environment (client_id_opts);
+ * the request is built in the client's storage (id_req). Errors: an err
+ * with the source named; nothing is sent before the source and selector
+ * are checked.
+ */
+#ifndef AZKV_IDENTITY_H
+#define AZKV_IDENTITY_H
+
+#include "azure/azure.h"
+#include "base/err.h"
+#include "http/http.h"
+#include "azure/source.h"
+#include "http/url.h"
+
+typedef struct client client;
+
+/* Identity options: sources (SRC_*) and selectors (SEL_*) are in source.h.
+ * The strings point into argv and environ. */
+typedef struct client_id_opts {
+	int source;            /* SRC_*; SRC_AUTO: detected at the first token */
+	int sel;
+	const char *sel_value;
+	int sel_from_env;      /* sel is AZURE_CLIENT_ID's, not an option's */
+	const char *imds_base; /* AZURE_POD_IDENTITY_AUTHORITY_HOST or NULL */
+	source_env env;        /* the identity variables (source.h) */
+} client_id_opts;
+
+/* The identity request being built (identity.c): where, how, and what to
+ * say about it. */
+#define ARC_KEY_MAX 4096        /* every SDK's limit on the challenge file */
+#define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
+#define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
+#define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
+#define ID_HDRS_MAX 4           /* per-source headers; + Content-Type, UA */
+
+typedef struct id_req {
+	const char *name;       /* source for messages: "App Service" */
+	int kind;               /* RETRY_* */
+	int transport;          /* ID_PLAIN; ID_TLS: the client's roots; ID_PINNED */
+	url u;
+	const char *method;
+	http_hdr h[ID_HDRS_MAX];
+	size_t nh;
+	size_t auth_len;        /* bytes of auth to wipe */
+	char form[ID_FORM_MAX]; /* POST body, "" for GET */
+	char auth[ID_AUTH_MAX]; /* Arc: "Basic " + key file */
+} id_req;
+
+/* A token for resource from the configured identity source (cached). The
+ * first call resolves --source auto from c->id.env (logged under -v with
+ * the variables that decided it) and checks the selector: one the source
+ * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)
+ * if it came from AZURE_CLIENT_ID. Nothing is sent before those checks. */
+const az_token *client_token_get(client *c, const char *resource, err *e);
+
+/* Drop a cached token (after the vault refused it). */
+void client_token_drop(client *c, const char *resource);
+
+#endif

@@ -1,0 +1,209 @@
+#include "azure/retry.h"
+#include "base/date.h"
+
+#include <string.h>
+
+#include "base/str.h"
+
+/* Rows of the table in retry.h. */
+enum { ROW_STOP, ROW_BACKOFF, ROW_GONE, ROW_NF, ROW_DOWN };
+
+void retry_init(retry *r, int kind, int wait)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->wait = wait != 0;
+}
+
+/* Transient for every kind: azure-core's list plus the broken exchange. */
+static int transient(int s)
+{
+	return s == 408 || s == 429 || s == 500 || s == 502 || s == 503
+		|| s == 504 || s == RETRY_NET_TIMEOUT || s == RETRY_NET_RESET;
+}
+
+static int row_of(const retry *r, const retry_in *in)
+{
+	int s = in->outcome;
+
+	if (s == RETRY_NET_CONNECT)
+		return r->wait ? ROW_DOWN : ROW_STOP;
+	if (transient(s))
+		return ROW_BACKOFF;
+	if (r->kind == RETRY_IDENTITY)
+		return s == 404 ? ROW_BACKOFF : ROW_STOP;
+	if (r->kind != RETRY_IMDS)
+		return ROW_STOP;
+	if (s == 404 || (s >= 500 && s <= 599))
+		return ROW_BACKOFF;
+	if (s == 410)
+		return ROW_GONE;
+	return s == 400 && in->identity_not_found ? ROW_NF : ROW_STOP;
+}
+
+static unsigned max_backoffs(int kind)
+{
+	switch (kind) {
+	case RETRY_IMDS: return RETRY_MAX_IMDS;
+	case RETRY_IDENTITY: case RETRY_SF: return RETRY_MAX_IDENTITY;
+	case RETRY_VAULT: return RETRY_MAX_VAULT;
+	case RETRY_ENTRA: return RETRY_MAX_ENTRA;
+	}
+	return 0;
+}
+
+/* The n-th (from 1) wait: RETRY_BASE_MS * 2^(n-1) up to cap, times
+ * 0.8 + 0.4 * rnd / 2^32, so in [0.8, 1.2) and exact for a whole ms. */
+static long long backoff(unsigned n, long long cap, unsigned rnd)
+{
+	unsigned long long d = RETRY_BASE_MS;
+
+	while (n-- > 1 && d < (unsigned long long)cap)
+		d *= 2;
+	if (d > (unsigned long long)cap)
+		d = (unsigned long long)cap;
+	return (long long)(d * 4 / 5 + ((d * 2 / 5 * rnd) >> 32));
+}
+
+/* The wait the row asks for before any Retry-After, or RETRY_STOP. */
+static long long row_wait(retry *r, int row, const retry_in *in)
+{
+	switch (row) {
+	case ROW_BACKOFF:
+		if (r->backoffs >= max_backoffs(r->kind))
+			return RETRY_STOP;
+		return backoff(++r->backoffs, RETRY_CAP_MS, in->rnd);
+	case ROW_NF:
+		if (r->nf >= RETRY_NF_MAX)
+			return RETRY_STOP;
+		return backoff(++r->nf, RETRY_CAP_MS, in->rnd);
+	case ROW_DOWN:
+		return backoff(++r->down, RETRY_WAIT_CAP_MS, in->rnd);
+	case ROW_GONE:
+		if (!r->gone) {
+			r->gone = 1;
+			r->gone_since = in->now_ms;
+		}
+		if (in->now_ms - r->gone_since >= RETRY_GONE_FOR_MS)
+			return RETRY_STOP;
+		return RETRY_GONE_EVERY_MS;
+	}
+	return RETRY_STOP;
+}
+
+/* Retry-After in ms, or -1 if absent or unreadable. A date is counted from
+ * the response's own Date when readable: our clock may be 1970 at boot. */
+static long long after_ms(const retry_in *in)
+{
+	long long now = in->now_epoch, s;
+
+	if (in->retry_after == NULL || in->retry_after[0] == 0)
+		return -1;
+	if (in->date != NULL && retry_date_parse(in->date, &s) == 0)
+		now = s;
+	if (retry_after_parse(in->retry_after, now, &s) < 0)
+		return -1;
+	return s * 1000;
+}
+
+long long retry_next(retry *r, const retry_in *in)
+{
+	long long wait, after, left;
+
+	r->tries++;
+	wait = row_wait(r, row_of(r, in), in);
+	if (wait < 0)
+		return wait;
+	left = in->deadline_ms - in->now_ms - RETRY_MIN_TRY_MS;
+	after = after_ms(in);
+	if (after > left)
+		return RETRY_NO_TIME; /* the server asked us to stay away longer */
+	if (after > wait)
+		wait = after;
+	if (wait > left && left > 0)
+		wait = left; /* our own backoff: one last attempt before the end */
+	return wait > left ? RETRY_NO_TIME : wait;
+}
+
+int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)
+{
+	unsigned long long v;
+	size_t n;
+
+	if (s == NULL)
+		return -1;
+	n = strspn(s, "0123456789");
+	if (n > 0 && s[n] == 0) {
+		if (str_udec(s, n, RETRY_AFTER_MAX_S, &v) < 0)
+			v = RETRY_AFTER_MAX_S;
+		*delay_s = (long long)v;
+		return 0;
+	}
+	if (retry_date_parse(s, delay_s) < 0)
+		return -1;
+	*delay_s = *delay_s > now_epoch ? *delay_s - now_epoch : 0;
+	if (*delay_s > RETRY_AFTER_MAX_S)
+		*delay_s = RETRY_AFTER_MAX_S;
+	return 0;
+}
+
+/* Exactly n digits at s, in lo..hi, into *v: 0 or -1. */
+static int num(const char *s, int n, int lo, int hi, int *v)
+{
+	int i, x = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return x < lo || x > hi ? -1 : 0;
+}
+
+/* Index of the 3-letter name at s in a list of them, or -1. */
+static int name(const char *list, const char *s)
+{
+	int i;
+
+	for (i = 0; list[3 * i]; i++)
+		if (memcmp(list + 3 * i, s, 3) == 0)
+			return i;
+	return -1;
+}
+
+/* The fixed characters of an IMF-fixdate; 'x' marks a variable one. */
+static int shape_ok(const char *s)
+{
+	static const char shape[] = "xxx, xx xxx xxxx xx:xx:xx GMT";
+	size_t i;
+
+	if (strlen(s) != sizeof shape - 1)
+		return 0;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] != 'x' && shape[i] != s[i])
+			return 0;
+	return 1;
+}
+
+int retry_date_parse(const char *s, long long *epoch)
+{
+	int wd, mo, d, y, h, mi, sec;
+	long long days;
+
+	if (s == NULL || !shape_ok(s))
+		return -1;
+	wd = name("MonTueWedThuFriSatSun", s);
+	mo = name("JanFebMarAprMayJunJulAugSepOctNovDec", s + 8) + 1;
+	if (wd < 0 || mo < 1 || num(s + 5, 2, 1, 31, &d) < 0
+		|| num(s + 12, 4, 0, 9999, &y) < 0 || num(s + 17, 2, 0, 23, &h) < 0
+		|| num(s + 20, 2, 0, 59, &mi) < 0 || num(s + 23, 2, 0, 60, &sec) < 0
+		|| d > date_month_days(y, mo))
+		return -1;
+	days = date_days_from_civil(y, mo, d);
+	/* 1970-01-01 was a Thursday, index 3 from Monday. */
+	if (((days % 7 + 7 + 3) % 7) != wd)
+		return -1;
+	*epoch = date_timegm(y, mo, d, h, mi, sec);
+	return 0;
+}

@@ -1,0 +1,27 @@
+#include "base/log.h"
+#include "base/fmt.h"
+#include "net/net.h"
+
+#include <stdarg.h>
+
+int log_verbose;
+static net_ms log_t0;
+
+void log_start(void)
+{
+	log_t0 = net_now();
+}
+
+void logv(const char *f, ...)
+{
+	char msg[400], line[480];
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, f);
+	fmt_v(msg, sizeof msg, f, ap);
+	va_end(ap);
+	fmt(line, sizeof line, "azkv: +%lldms %s\n", (long long)(net_now() - log_t0), msg);
+	fmt_put(2, line);
+}

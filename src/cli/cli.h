@@ -1,0 +1,86 @@
+/*
+ * cli: the parsed command line shared by main.c (the commands), opts.c
+ * (the option table and argv), env.c (environment defaults, the proxy) and
+ * exec.c (the program's environment). One struct, in static storage: the
+ * only global state azkv keeps besides the client and the values.
+ */
+#ifndef AZKV_CLI_H
+#define AZKV_CLI_H
+
+#include <stddef.h>
+#include "base/err.h"
+#include "vault/cert.h"
+#include "azure/identity.h"
+#include "vault/keyop.h"
+#include "net/net.h"
+#include "base/out.h"
+#include "vault/ref.h"
+
+#define CLI_SECRETS_MAX 64 /* secrets per run (or references in exec) */
+#define CLI_VALUE_MAX (64 * 1024) /* per secret: a 25 KB value, its bundle for
+				    --json, or NAME=value for exec */
+#define CLI_ENV_MAX 1024    /* environment entries exec passes on */
+#define CLI_TIMEOUT_DEFAULT 30
+#define CLI_TIMEOUT_MAX 86400
+#define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
+#define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
+
+typedef struct cli {
+	/* what every run writes first, the big rarely-used members last: a run
+	 * touches one or two pages of it */
+	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
+	int newline;
+	int json, decode, allow_missing, keep_identity_env;
+	const char *out, *out_dir;
+	const char *pem_key, *pem_certs;
+	cert_files cert; /* --pem, --pfx-password-file (and the two above) */
+	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
+	const char *proxy_from; /* which of those, for messages */
+	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
+	long timeout;
+	long wait;
+	const char *cacert;
+	const char *resource;
+	keyop_opts key; /* cmd 'k' */
+	size_t nsecrets;
+	size_t nresolve;
+	out_opts file;
+	client_id_opts id;
+	const char *secrets[CLI_SECRETS_MAX];
+	net_resolve resolve[NET_RESOLVE_MAX];
+} cli;
+
+/* The options (opts.c); main.c sets the defaults before parse_args. */
+extern cli opts;
+
+/* The values read, as main.c fetched them (exec.c builds the child's
+ * environment from them): values[i] of lens[i] bytes, SIZE_MAX if missing. */
+extern char *values[CLI_SECRETS_MAX];
+extern size_t lens[CLI_SECRETS_MAX];
+
+/* Parse argv into opts (opts.c). Returns 0 to run, 2 when done (help,
+ * version), -1 on error. */
+int parse_args(int argc, char **argv, err *e);
+
+/* The --help text, generated from the option table, into out[cap] (NUL
+ * included); returns its length, or cap if it did not fit (opts.c). */
+size_t opts_usage(char *out, size_t cap);
+
+/* The run's client (main.c): env.c sets its proxy and NO_PROXY. */
+extern client cl;
+
+/* Environment defaults, applied after the command line (env.c). */
+void apply_env(void);
+
+/* --proxy / HTTPS_PROXY into the client's network settings (env.c). */
+int setup_proxy(err *e);
+
+/* Collect the references in the environment: refs[], the environ index
+ * of each in at[], and the NAME= prefix length in skip[] (exec.c). */
+int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
+
+/* Build the child's environment from the values (exec.c). */
+int child_env(char **env, const size_t *at, const size_t *skip,
+	size_t nrefs, err *e);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * net: TCP sockets bounded by one absolute deadline (resolve.c finds the
+ * addresses): connect tries each in turn, read and write wait with poll().
+ */
+#include "net/net.h"
+#include "net/resolve.h"
+#include "base/fmt.h"
+#include "base/log.h"
+#include "base/str.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+net_ms net_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (net_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int net_resolve_parse(net_resolve *r, const char *s)
+{
+	const char *c1 = strchr(s, ':'), *c2;
+	unsigned long long port;
+	size_t alen;
+
+	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+		return -1;
+	if (str_copyn(r->host, sizeof r->host, s, (size_t)(c1 - s)) < 0
+		|| c1 == s || str_udec(c1 + 1, (size_t)(c2 - c1 - 1), 65535, &port) < 0
+		|| port == 0)
+		return -1;
+	r->port = (unsigned)port;
+	s = c2 + 1;
+	alen = strlen(s);
+	if (alen > 2 && s[0] == '[' && s[alen - 1] == ']')
+		s++, alen -= 2;
+	if (str_copyn(r->addr, sizeof r->addr, s, alen) < 0 || alen == 0)
+		return -1;
+	return 0;
+}
+
+/* Wait for events on fd until the deadline: 1 ready, 0 deadline passed. */
+static int wait_fd(int fd, short events, net_ms deadline)
+{
+	struct pollfd p;
+
+	for (;;) {
+		net_ms left = deadline - net_now();
+		int rc;
+
+		if (left <= 0)
+			return 0;
+		p.fd = fd;
+		p.events = events;
+		p.revents = 0;
+		rc = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+		if (rc > 0)
+			return 1;
+		if (rc < 0 && errno != EINTR)
+			return 1; /* let the following call report the error */
+	}
+}
+
+/* One connect attempt. Returns fd, or -1 with *why set (errno or ETIMEDOUT). */
+static int connect_one(const net_addr *a, net_ms deadline, int *why)
+{
+	int one = 1, fd, soerr = 0;
+	socklen_t sl = sizeof soerr;
+
+	fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*why = errno;
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
+		if (errno != EINPROGRESS) {
+			*why = errno;
+			close(fd);
+			return -1;
+		}
+		if (!wait_fd(fd, POLLOUT, deadline)) {
+			*why = ETIMEDOUT;
+			close(fd);
+			return -1;
+		}
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+		if (soerr != 0) {
+			*why = soerr;
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+int net_connect(const net_cfg *cfg, const char *host, unsigned port,
+	net_ms deadline, err *e)
+{
+	net_addr addrs[NET_ADDRS_MAX];
+	char ip[64] = "";
+	size_t n, i;
+	int why = 0;
+
+	n = resolve_name(cfg, addrs, host, port, deadline, e);
+	for (i = 0; i < n; i++) {
+		int fd;
+
+		resolve_addr_fmt(&addrs[i], ip, sizeof ip);
+		logv("connect %s:%u (%s)", host, port, ip);
+		fd = connect_one(&addrs[i], deadline, &why);
+		if (fd >= 0)
+			return fd;
+		logv("connect %s:%u (%s): %s", host, port, ip, err_errno(why));
+		if (why == ETIMEDOUT)
+			break;
+	}
+	if (n == 0)
+		return -1;
+	if (why == ETIMEDOUT)
+		return err_net(e, ERR_NET_CONNECT,
+			"connect %s:%u (%s): deadline passed", host, port, ip);
+	return err_net(e, ERR_NET_CONNECT, "connect %s:%u (%s): %s", host, port, ip,
+		err_errno(why));
+}
+
+long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
+	err *e)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+
+		if (r >= 0)
+			return (long)r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return err_net(e, ERR_NET_RESET, "read from %s: %s", peer,
+				err_errno(errno));
+		if (!wait_fd(fd, POLLIN, deadline))
+			return err_net(e, ERR_NET_TIMEOUT,
+				"read from %s: deadline passed", peer);
+	}
+}
+
+int net_write(int fd, const void *buf, size_t n, net_ms deadline,
+	const char *peer, err *e)
+{
+	const unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return err_net(e, ERR_NET_RESET, "write to %s: %s", peer,
+				err_errno(errno));
+		if (!wait_fd(fd, POLLOUT, deadline))
+			return err_net(e, ERR_NET_TIMEOUT,
+				"write to %s: deadline passed", peer);
+	}
+	return 0;
+}

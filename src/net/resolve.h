@@ -1,0 +1,31 @@
+/*
+ * resolve: the addresses to try for host:port (net.c connects to them).
+ * Order: --resolve overrides first, then IP literals, "localhost" as
+ * 127.0.0.1 then ::1 (a scratch image has no /etc/hosts), then /etc/hosts,
+ * then DNS over UDP per /etc/resolv.conf (dns.h: no search list, no TCP;
+ * IPv4 then IPv6, no RFC 6724 sorting). At most NET_ADDRS_MAX addresses.
+ * Errors go to an err as ERR_NET_CONNECT (a bad --resolve address:
+ * ERR_USAGE).
+ */
+#ifndef AZKV_RESOLVE_H
+#define AZKV_RESOLVE_H
+
+#include <sys/socket.h>
+#include "base/err.h"
+#include "net/net.h"
+
+typedef struct net_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+} net_addr;
+
+/* Fill out[NET_ADDRS_MAX] with the addresses to try for host:port, DNS
+ * waiting at most until deadline; returns the count, 0 with e set. */
+size_t resolve_name(const net_cfg *cfg, net_addr *out, const char *host,
+	unsigned port, net_ms deadline, err *e);
+
+/* The address for messages: dotted IPv4, or IPv6 as eight hex groups
+ * (inet_ntop would pull in printf). */
+void resolve_addr_fmt(const net_addr *a, char *out, size_t cap);
+
+#endif

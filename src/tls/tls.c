@@ -1,0 +1,726 @@
+/*
+ * tls: the BearSSL client engine driven over a socket: the profile, the
+ * handshake, records in and out until the deadline, alerts and errors in
+ * words, close_notify. Trust anchors are trust.c's, the Service Fabric
+ * pin tlspin.c's, the chain checks tlschain.c's.
+ */
+#include "tls/tls.h"
+#include "crypto/ec.h"
+#include "base/fmt.h"
+#include "base/log.h"
+#include "base/rnd.h"
+#include "crypto/rsa.h"
+#include "base/str.h"
+#include "tls/tlschain.h"
+#include "tls/tlspin.h"
+
+#include <bearssl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buildinfo.h"
+
+/* The client-certificate "provider": azkv has no certificate, so it only
+ * notes that the server asked (a CertificateRequest) and sends none. */
+typedef struct tls_nocert {
+	const br_ssl_client_certificate_class *vtable;
+	int asked;
+} tls_nocert;
+
+typedef struct tls_impl {
+	br_ssl_client_context cc;
+	br_x509_minimal_context xc;
+	tls_pin pin;
+	tlschain chain; /* in front of xc: issuer order, clock rule, EKU */
+	tls_nocert nocert;
+	int pinned;
+	int fd;
+	int handshaking; /* inside tls_open */
+	int open;        /* the handshake succeeded: close_notify is due */
+	int broken;      /* a socket read or write failed: send nothing more */
+	char peer[300];
+	size_t used; /* high-water mark of buf: every record in or out passed
+	              * through [0, used), so wiping that wipes them all */
+	unsigned char buf[BR_SSL_BUFSIZE_MONO]; /* half-duplex: HTTP is */
+	unsigned char chainbuf[TLSCHAIN_BYTES]; /* the server's certificates
+	                                         * (public: not wiped) */
+} tls_impl;
+
+_Static_assert(sizeof(tls_impl) <= TLS_CTX_SIZE, "raise TLS_CTX_SIZE");
+_Static_assert(TLSPIN_CERT_MAX <= TLSCHAIN_BYTES, "the pinned leaf is kept in chainbuf");
+
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+
+static const struct {
+	uint16_t id;
+	const char *name;
+} suite_names[] = {
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE_RSA_WITH_AES_128_GCM_SHA256" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
+};
+
+/* A sentence for every BearSSL error code (bearssl_ssl.h, bearssl_x509.h);
+ * alerts are numbered ranges, handled apart. */
+static const unsigned char br_codes[] = {
+	BR_ERR_X509_NOT_TRUSTED, BR_ERR_X509_BAD_SERVER_NAME,
+	BR_ERR_X509_EXPIRED, BR_ERR_X509_BAD_SIGNATURE, BR_ERR_X509_NOT_CA,
+	BR_ERR_X509_FORBIDDEN_KEY_USAGE, BR_ERR_X509_WEAK_PUBLIC_KEY,
+	BR_ERR_X509_UNSUPPORTED, BR_ERR_X509_LIMIT_EXCEEDED,
+	BR_ERR_X509_EMPTY_CHAIN, BR_ERR_X509_CRITICAL_EXTENSION,
+	BR_ERR_BAD_CIPHER_SUITE, BR_ERR_UNSUPPORTED_VERSION,
+	BR_ERR_BAD_VERSION, BR_ERR_BAD_MAC, BR_ERR_NO_RANDOM, BR_ERR_TOO_LARGE,
+	BR_ERR_UNEXPECTED, BR_ERR_BAD_SIGNATURE, BR_ERR_INVALID_ALGORITHM,
+	BR_ERR_BAD_PARAM, BR_ERR_BAD_STATE, BR_ERR_BAD_LENGTH,
+	BR_ERR_UNKNOWN_TYPE, BR_ERR_BAD_CCS, BR_ERR_BAD_ALERT,
+	BR_ERR_BAD_HANDSHAKE, BR_ERR_OVERSIZED_ID, BR_ERR_BAD_COMPRESSION,
+	BR_ERR_BAD_FRAGLEN, BR_ERR_BAD_SECRENEG, BR_ERR_EXTRA_EXTENSION,
+	BR_ERR_BAD_SNI, BR_ERR_BAD_HELLO_DONE, BR_ERR_LIMIT_EXCEEDED,
+	BR_ERR_BAD_FINISHED, BR_ERR_RESUME_MISMATCH, BR_ERR_WRONG_KEY_USAGE,
+	BR_ERR_NO_CLIENT_AUTH, BR_ERR_IO, BR_ERR_X509_INVALID_VALUE,
+	BR_ERR_X509_TRUNCATED, BR_ERR_X509_INNER_TRUNC,
+	BR_ERR_X509_BAD_TAG_CLASS, BR_ERR_X509_BAD_TAG_VALUE,
+	BR_ERR_X509_INDEFINITE_LENGTH, BR_ERR_X509_EXTRA_ELEMENT,
+	BR_ERR_X509_UNEXPECTED, BR_ERR_X509_NOT_CONSTRUCTED,
+	BR_ERR_X509_NOT_PRIMITIVE, BR_ERR_X509_PARTIAL_BYTE,
+	BR_ERR_X509_BAD_BOOLEAN, BR_ERR_X509_OVERFLOW, BR_ERR_X509_BAD_DN,
+	BR_ERR_X509_BAD_TIME, BR_ERR_X509_WRONG_KEY_TYPE,
+	BR_ERR_X509_TIME_UNKNOWN, BR_ERR_X509_DN_MISMATCH,
+};
+
+static const char br_texts[] =
+	"certificate not trusted (unknown CA)" "\0"
+	"certificate does not match the host name" "\0"
+	"certificate expired or not yet valid" "\0"
+	"certificate signature invalid" "\0"
+	"chain has a non-CA issuer" "\0"
+	"certificate key usage forbids TLS" "\0"
+	"certificate key too weak" "\0"
+	"certificate uses an unsupported algorithm" "\0"
+	"certificate chain too large" "\0"
+	"server sent no certificate" "\0"
+	"certificate has an unknown critical extension" "\0"
+	"no common cipher suite" "\0"
+	"server does not speak TLS 1.2" "\0"
+	"server chose an unsupported TLS version" "\0"
+	"record authentication failed" "\0"
+	"no entropy for the random generator" "\0"
+	"record too large" "\0"
+	"unexpected TLS message" "\0"
+	"bad handshake signature" "\0"
+	"server used an algorithm we did not offer" "\0"
+	"server sent an invalid handshake value" "\0"
+	"TLS engine used out of order (a bug in azkv)" "\0"
+	"server sent a record of invalid length" "\0"
+	"server sent a record of unknown type" "\0"
+	"server sent an invalid ChangeCipherSpec" "\0"
+	"server sent a malformed alert" "\0"
+	"server sent a malformed handshake message" "\0"
+	"server sent a session ID over 32 bytes" "\0"
+	"server chose compression, which we did not offer" "\0"
+	"server sent an invalid maximum fragment length" "\0"
+	"server failed secure renegotiation" "\0"
+	"server sent an extension we did not offer" "\0"
+	"server sent an invalid server name extension" "\0"
+	"server sent an invalid ServerHelloDone" "\0"
+	"server's handshake exceeds a TLS engine limit" "\0"
+	"server's Finished message does not verify" "\0"
+	"server resumed a session with other parameters" "\0"
+	"server's key does not allow this cipher suite" "\0"
+	"server requires a client certificate" "\0"
+	"connection failed" "\0"
+	"certificate holds an invalid value" "\0"
+	"certificate is truncated" "\0"
+	"certificate has a truncated inner element" "\0"
+	"certificate is not valid DER (tag class)" "\0"
+	"certificate is not valid DER (tag)" "\0"
+	"certificate is not valid DER (indefinite length)" "\0"
+	"certificate has an unexpected extra element" "\0"
+	"certificate has an unexpected element" "\0"
+	"certificate is not valid DER (not constructed)" "\0"
+	"certificate is not valid DER (not primitive)" "\0"
+	"certificate has a BIT STRING with a partial byte" "\0"
+	"certificate has an invalid BOOLEAN" "\0"
+	"certificate has a value too large" "\0"
+	"certificate has an invalid name" "\0"
+	"certificate has an invalid date" "\0"
+	"certificate key type does not match the cipher suite" "\0"
+	"no time to check certificates at" "\0"
+	"chain is broken: an issuer name does not match" "\0";
+
+/* Alerts BearSSL 0.6 has no constant for: RFC 7507 (86), RFC 6066 (112,
+ * 113, 111), RFC 4279 (115), RFC 8446 (109, 116). */
+#define TLS_ALERT_INAPPROPRIATE_FALLBACK 86
+#define TLS_ALERT_MISSING_EXTENSION 109
+#define TLS_ALERT_CERTIFICATE_UNOBTAINABLE 111
+#define TLS_ALERT_UNRECOGNIZED_NAME 112
+#define TLS_ALERT_BAD_CERTIFICATE_STATUS 113
+#define TLS_ALERT_UNKNOWN_PSK_IDENTITY 115
+#define TLS_ALERT_CERTIFICATE_REQUIRED 116
+
+/* The registry's name of each alert (RFC 5246 7.2 and its successors). */
+static const unsigned char alert_codes[] = {
+	BR_ALERT_CLOSE_NOTIFY, BR_ALERT_UNEXPECTED_MESSAGE,
+	BR_ALERT_BAD_RECORD_MAC, BR_ALERT_RECORD_OVERFLOW,
+	BR_ALERT_DECOMPRESSION_FAILURE, BR_ALERT_HANDSHAKE_FAILURE,
+	BR_ALERT_BAD_CERTIFICATE, BR_ALERT_UNSUPPORTED_CERTIFICATE,
+	BR_ALERT_CERTIFICATE_REVOKED, BR_ALERT_CERTIFICATE_EXPIRED,
+	BR_ALERT_CERTIFICATE_UNKNOWN, BR_ALERT_ILLEGAL_PARAMETER,
+	BR_ALERT_UNKNOWN_CA, BR_ALERT_ACCESS_DENIED, BR_ALERT_DECODE_ERROR,
+	BR_ALERT_DECRYPT_ERROR, BR_ALERT_PROTOCOL_VERSION,
+	BR_ALERT_INSUFFICIENT_SECURITY, BR_ALERT_INTERNAL_ERROR,
+	TLS_ALERT_INAPPROPRIATE_FALLBACK, BR_ALERT_USER_CANCELED,
+	BR_ALERT_NO_RENEGOTIATION, TLS_ALERT_MISSING_EXTENSION,
+	BR_ALERT_UNSUPPORTED_EXTENSION, TLS_ALERT_CERTIFICATE_UNOBTAINABLE,
+	TLS_ALERT_UNRECOGNIZED_NAME, TLS_ALERT_BAD_CERTIFICATE_STATUS,
+	TLS_ALERT_UNKNOWN_PSK_IDENTITY, TLS_ALERT_CERTIFICATE_REQUIRED,
+	BR_ALERT_NO_APPLICATION_PROTOCOL,
+};
+
+static const char alert_texts[] =
+	"close_notify" "\0"
+	"unexpected_message" "\0"
+	"bad_record_mac" "\0"
+	"record_overflow" "\0"
+	"decompression_failure" "\0"
+	"handshake_failure" "\0"
+	"bad_certificate" "\0"
+	"unsupported_certificate" "\0"
+	"certificate_revoked" "\0"
+	"certificate_expired" "\0"
+	"certificate_unknown" "\0"
+	"illegal_parameter" "\0"
+	"unknown_ca" "\0"
+	"access_denied" "\0"
+	"decode_error" "\0"
+	"decrypt_error" "\0"
+	"protocol_version" "\0"
+	"insufficient_security" "\0"
+	"internal_error" "\0"
+	"inappropriate_fallback" "\0"
+	"user_canceled" "\0"
+	"no_renegotiation" "\0"
+	"missing_extension" "\0"
+	"unsupported_extension" "\0"
+	"certificate_unobtainable" "\0"
+	"unrecognized_name" "\0"
+	"bad_certificate_status_response" "\0"
+	"unknown_psk_identity" "\0"
+	"certificate_required" "\0"
+	"no_application_protocol" "\0";
+
+/* The text of code in a table of n codes and as many NUL-terminated texts
+ * one after another (denser than pointers), or NULL. */
+static const char *text_of(const unsigned char *codes, size_t n,
+	const char *texts, int code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, texts += strlen(texts) + 1)
+		if (codes[i] == code)
+			return texts;
+	return NULL;
+}
+
+/* "handshake_failure (40)", or "alert 200" for one without a name. */
+static void alert_text(int alert, char *out, size_t cap)
+{
+	const char *t = text_of(alert_codes, sizeof alert_codes, alert_texts, alert);
+
+	if (t)
+		fmt(out, cap, "%s (%d)", t, alert);
+	else
+		fmt(out, cap, "alert %d", alert);
+}
+
+void tls_errtext(int code, char *out, size_t cap)
+{
+	const char *t;
+	char name[48];
+
+	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
+		alert_text(code - BR_ERR_RECV_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "server sent fatal alert %s", name);
+		return;
+	}
+	if (code >= BR_ERR_SEND_FATAL_ALERT) {
+		alert_text(code - BR_ERR_SEND_FATAL_ALERT, name, sizeof name);
+		fmt(out, cap, "we sent fatal alert %s", name);
+		return;
+	}
+	t = text_of(br_codes, sizeof br_codes, br_texts, code);
+	if (t)
+		fmt(out, cap, "%s", t);
+	else
+		fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
+}
+
+/* Put the chain check in front of the minimal validator, with the clock
+ * and the build time; the clock rule itself is x509_check_time's. */
+static void chain_setup(tls_impl *s)
+{
+	long long now = (long long)time(NULL);
+
+	if (now < AZKV_BUILD_TIME)
+		logv("clock reads %lld, before this build (%lld): checking only that certificates "
+			"had not expired at build time", now, (long long)AZKV_BUILD_TIME);
+	tlschain_init(&s->chain, &s->xc, s->chainbuf, now, AZKV_BUILD_TIME);
+}
+
+/* Seed from the kernel: BearSSL's own fallback needs /dev/urandom, which an
+ * empty root lacks, and RDRAND, which arm64 lacks. */
+static int seed(br_ssl_engine_context *eng, err *e)
+{
+	unsigned char rnd[32];
+	const char *why = rnd_bytes(rnd, sizeof rnd);
+
+	if (why)
+		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);
+	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
+	memset(rnd, 0, sizeof rnd);
+	return 0;
+}
+
+#if RSA_FAST
+/* BearSSL's PKCS#1 v1.5 signature unpadding and hash-OID check
+ * (src/rsa/rsa_pkcs1_sig_unpad.c). It is declared only in BearSSL's private
+ * src/inner.h, which we do not include (it drags in all of BearSSL's
+ * internals); libbearssl.a exports the symbol, so it is declared here by
+ * hand: the padding check stays BearSSL's, only x^e mod n is rsa.c's. This
+ * prototype was checked against BearSSL 0.6's inner.h (the version
+ * vendor/PINS pins); compare it again on any BearSSL update. */
+uint32_t br_rsa_pkcs1_sig_unpad(const unsigned char *sig, size_t sig_len,
+	const unsigned char *hash_oid, size_t hash_len, unsigned char *hash_out);
+
+/* br_rsa_i62_pkcs1_vrfy with the public operation from rsa.c (variable
+ * time: everything here is public). */
+static uint32_t rsa_vrfy(const unsigned char *x, size_t xlen,
+	const unsigned char *hash_oid, size_t hash_len,
+	const br_rsa_public_key *pk, unsigned char *hash_out)
+{
+	unsigned char sig[RSA_BITS_MAX / 8];
+
+	if (xlen > sizeof sig)
+		return 0;
+	memcpy(sig, x, xlen);
+	if (!rsa_public(sig, xlen, pk->n, pk->nlen, pk->e, pk->elen))
+		return 0;
+	return br_rsa_pkcs1_sig_unpad(sig, xlen, hash_oid, hash_len, hash_out);
+}
+#endif
+
+/* The curves: every one of ec.h's implementation, x25519 first
+ * in the ClientHello (vendor/patches/0001-x25519-first.patch: BearSSL 0.6
+ * meant that order but sent P-256 first), so a server that follows the
+ * client's order takes x25519, and one whose ECDSA certificate is on P-256
+ * or P-384 finds its curve in the first offer. */
+static void offer(tls_impl *s)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+
+	br_ssl_engine_set_ec(eng, &ec_impl);
+	br_ssl_engine_set_ecdsa(eng, br_ecdsa_vrfy_asn1_get_default());
+	br_x509_minimal_set_ecdsa(&s->xc, &ec_impl,
+		br_ecdsa_vrfy_asn1_get_default());
+}
+
+static void nocert_start_name_list(const br_ssl_client_certificate_class **pctx)
+{
+	((tls_nocert *)(void *)pctx)->asked = 1;
+}
+
+static void nocert_start_name(const br_ssl_client_certificate_class **pctx,
+	size_t len)
+{
+	(void)pctx;
+	(void)len;
+}
+
+static void nocert_append_name(const br_ssl_client_certificate_class **pctx,
+	const unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+}
+
+static void nocert_end(const br_ssl_client_certificate_class **pctx)
+{
+	(void)pctx;
+}
+
+/* Called on a CertificateRequest: no chain, so an empty Certificate. */
+static void nocert_choose(const br_ssl_client_certificate_class **pctx,
+	const br_ssl_client_context *cc, uint32_t auth_types,
+	br_ssl_client_certificate *choices)
+{
+	(void)cc;
+	(void)auth_types;
+	((tls_nocert *)(void *)pctx)->asked = 1;
+	memset(choices, 0, sizeof *choices);
+}
+
+/* Never called without a chain. */
+static uint32_t nocert_do_keyx(const br_ssl_client_certificate_class **pctx,
+	unsigned char *data, size_t *len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static size_t nocert_do_sign(const br_ssl_client_certificate_class **pctx,
+	int hash_id, size_t hv_len, unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)hash_id;
+	(void)hv_len;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static const br_ssl_client_certificate_class nocert_vtable = {
+	sizeof(tls_nocert), nocert_start_name_list, nocert_start_name,
+	nocert_append_name, nocert_end, nocert_end, nocert_choose,
+	nocert_do_keyx, nocert_do_sign,
+};
+
+static void profile(tls_impl *s, const tls_trust *trust)
+{
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
+	};
+	br_ssl_engine_context *eng = &s->cc.eng;
+	size_t i;
+
+	br_ssl_client_zero(&s->cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_x509_minimal_init(&s->xc, &br_sha256_vtable, trust->tas, trust->n);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+#if RSA_FAST
+	br_ssl_engine_set_rsavrfy(eng, rsa_vrfy);
+#else
+	br_ssl_engine_set_default_rsavrfy(eng);
+#endif
+	offer(s);
+	s->nocert.vtable = &nocert_vtable;
+	s->nocert.asked = 0;
+	br_ssl_client_set_client_certificate(&s->cc, &s->nocert.vtable);
+	br_x509_minimal_set_rsa(&s->xc, br_ssl_engine_get_rsavrfy(eng));
+	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
+		int id = (int)((hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
+
+		br_ssl_engine_set_hash(eng, id, hashes[i]);
+		/* SHA-1 signs some handshakes, never a certificate we accept */
+		if (id != br_sha1_ID)
+			br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
+	}
+	s->pinned = trust->pinned;
+	if (s->pinned) {
+		memset(&s->pin, 0, sizeof s->pin);
+		s->pin.vtable = &tlspin_vtable;
+		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
+		s->pin.buf = s->chainbuf; /* no chain to keep when pinned */
+		br_ssl_engine_set_x509(eng, &s->pin.vtable);
+	} else {
+		br_ssl_engine_set_x509(eng, &s->chain.vtable);
+	}
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	/* GCM with the constant-time portable AES and GHASH only: the default
+	 * would add the AES-NI/PCLMUL code (4 KB) for records that are a few
+	 * KB each, where the portable code costs well under a millisecond. */
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_buffer(eng, s->buf, sizeof s->buf, 0);
+	chain_setup(s);
+}
+
+/* What a refused handshake adds when the server had asked for a client
+ * certificate: that is most likely why it refused. */
+static const char *asked_text(const tls_impl *s)
+{
+	return s->nocert.asked
+		? "; the server asked for a client certificate and azkv has none" : "";
+}
+
+/* The engine closed: record why, unless it was a clean close. Returns 1 if
+ * it was an error. */
+static int closed_err(tls_impl *s, err *e)
+{
+	int code = br_ssl_engine_last_error(&s->cc.eng);
+	char why[96];
+
+	if (code == BR_ERR_OK)
+		return 0;
+	if (code == BR_ERR_IO)
+		return 1; /* our socket layer already said what failed */
+	if (s->pinned && code == BR_ERR_X509_NOT_TRUSTED)
+		fmt(why, sizeof why, "certificate SHA-1 does not match the pinned thumbprint");
+	else if (s->pinned && code == BR_ERR_X509_LIMIT_EXCEEDED)
+		fmt(why, sizeof why, "the server's certificate is over %d bytes", TLSPIN_CERT_MAX);
+	else if (!s->pinned && tlschain_why(&s->chain, code, why, sizeof why))
+		;
+	else
+		tls_errtext(code, why, sizeof why);
+	err_set(e, ERR_TLS, "TLS with %s: %s%s", s->peer, why, asked_text(s));
+	return 1;
+}
+
+/* Record content types and the alert level (RFC 5246 6.2.1, 7.2). */
+#define TLS_CT_CHANGE_CIPHER_SPEC 20
+#define TLS_CT_ALERT 21
+#define TLS_ALERT_FATAL 2
+
+/* The first fatal alert in plaintext records buf[len] (a server's refusal
+ * before its ChangeCipherSpec is not encrypted), or -1. */
+static int plain_alert(const unsigned char *buf, size_t len)
+{
+	size_t at = 0;
+
+	while (len - at >= 5) {
+		size_t rlen = (size_t)buf[at + 3] << 8 | buf[at + 4];
+
+		if (buf[at] == TLS_CT_CHANGE_CIPHER_SPEC) /* encrypted from here */
+			return -1;
+		if (buf[at] == TLS_CT_ALERT && rlen == 2 && len - at >= 7 &&
+			buf[at + 5] == TLS_ALERT_FATAL)
+			return buf[at + 6];
+		at += 5 + rlen;
+		if (at > len)
+			break;
+	}
+	return -1;
+}
+
+/* A handshake write failed (the server reset the connection): a server
+ * that refuses a client (no certificate, say) sends its alert and closes
+ * while our next records are on the way, and those get the reset. What it
+ * sent is still in the socket: report its alert if there is one. 1 if so. */
+static int late_alert(tls_impl *s, net_ms deadline, err *e)
+{
+	unsigned char buf[512]; /* a few alert records; nothing secret yet */
+	net_ms soon = net_now() + TLS_LATE_ALERT_MS;
+	char name[48];
+	err scratch;
+	long r;
+	int alert;
+
+	err_clear(&scratch);
+	r = net_read(s->fd, buf, sizeof buf, soon < deadline ? soon : deadline,
+		s->peer, &scratch);
+	alert = r > 0 ? plain_alert(buf, (size_t)r) : -1;
+	if (alert < 0)
+		return 0;
+	alert_text(alert, name, sizeof name);
+	err_set(e, ERR_TLS, "TLS with %s: server sent fatal alert %s%s", s->peer,
+		name, asked_text(s));
+	return 1;
+}
+
+/* A socket write failed with we: nothing more goes out on this connection;
+ * during the handshake the server's own alert is the better reason. */
+static int write_failed(tls_impl *s, const err *we, net_ms deadline, err *e)
+{
+	s->broken = 1;
+	if (s->handshaking && late_alert(s, deadline, e))
+		return -1;
+	if (e->code == ERR_OK)
+		*e = *we;
+	return -1;
+}
+
+/* p[n] of s->buf is about to hold record or application bytes. */
+static void mark(tls_impl *s, const unsigned char *p, size_t n)
+{
+	size_t end = (size_t)(p - s->buf) + n;
+
+	if (end > s->used)
+		s->used = end;
+}
+
+/* Pump records until the engine reaches a state in target. 0 reached,
+ * 1 the peer closed the TCP stream, -1 error. As br_sslio's run_until, with
+ * a deadline on every socket wait. */
+static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+
+	for (;;) {
+		unsigned st = br_ssl_engine_current_state(eng);
+		unsigned char *buf;
+		size_t len;
+		long r;
+
+		if (st & BR_SSL_CLOSED)
+			return closed_err(s, e) ? -1 : 1;
+		if (st & BR_SSL_SENDREC) {
+			err we;
+
+			buf = br_ssl_engine_sendrec_buf(eng, &len);
+			mark(s, buf, len);
+			err_clear(&we);
+			if (net_write(s->fd, buf, len, deadline, s->peer, &we) < 0)
+				return write_failed(s, &we, deadline, e); /* the caller closes */
+			br_ssl_engine_sendrec_ack(eng, len);
+			continue;
+		}
+		if (st & target)
+			return 0;
+		if (st & BR_SSL_RECVAPP)
+			return err_set(e, ERR_MALFORMED, "%s: unexpected data from the server", s->peer);
+		if (st & BR_SSL_RECVREC) {
+			buf = br_ssl_engine_recvrec_buf(eng, &len);
+			mark(s, buf, len);
+			r = net_read(s->fd, buf, len, deadline, s->peer, e);
+			if (r <= 0)
+				s->broken = 1;
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				return 1;
+			br_ssl_engine_recvrec_ack(eng, (size_t)r);
+			continue;
+		}
+		br_ssl_engine_flush(eng, 0);
+	}
+}
+
+int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
+	const char *peer, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	int rc;
+
+	profile(s, trust);
+	s->fd = fd;
+	s->open = s->broken = 0;
+	str_copy(s->peer, sizeof s->peer, peer);
+	if (seed(&s->cc.eng, e) < 0)
+		return -1;
+	if (!br_ssl_client_reset(&s->cc, host, 0))
+		return closed_err(s, e) ? -1 : err_set(e, ERR_TLS, "TLS with %s: cannot start", peer);
+	s->handshaking = 1;
+	rc = run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e);
+	s->handshaking = 0;
+	if (rc == 1)
+		return err_set(e, ERR_TLS, "TLS with %s: connection closed during the handshake%s",
+			peer, asked_text(s));
+	s->open = rc == 0;
+	return rc;
+}
+
+long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	unsigned char *app;
+	size_t len;
+	int rc = run_until(s, BR_SSL_RECVAPP, deadline, e);
+
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	app = br_ssl_engine_recvapp_buf(&s->cc.eng, &len);
+	if (len > n)
+		len = n;
+	memcpy(buf, app, len);
+	br_ssl_engine_recvapp_ack(&s->cc.eng, len);
+	return (long)len;
+}
+
+int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	const unsigned char *p = buf;
+
+	while (n > 0) {
+		unsigned char *app;
+		size_t len;
+		int rc = run_until(s, BR_SSL_SENDAPP, deadline, e);
+
+		if (rc != 0)
+			return rc == 1 ? err_net(e, ERR_NET_RESET, "write to %s: connection closed", s->peer) : -1;
+		app = br_ssl_engine_sendapp_buf(&s->cc.eng, &len);
+		if (len > n)
+			len = n;
+		mark(s, app, len);
+		memcpy(app, p, len);
+		br_ssl_engine_sendapp_ack(&s->cc.eng, len);
+		p += len;
+		n -= len;
+	}
+	br_ssl_engine_flush(&s->cc.eng, 0);
+	if (run_until(s, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline, e) < 0)
+		return -1;
+	return 0;
+}
+
+void tls_describe(const tls *t, char *out, size_t cap)
+{
+	const tls_impl *s = (const tls_impl *)(const void *)t->opaque;
+	unsigned v = br_ssl_engine_get_version(&s->cc.eng);
+	uint16_t id = s->cc.eng.session.cipher_suite;
+	const char *name = "?";
+	size_t i;
+	/* (the getter takes a non-const engine; it only reads) */
+	unsigned curve = (unsigned)br_ssl_engine_get_ecdhe_curve(
+		(br_ssl_engine_context *)&s->cc.eng);
+
+	for (i = 0; i < sizeof suite_names / sizeof suite_names[0]; i++)
+		if (suite_names[i].id == id)
+			name = suite_names[i].name;
+	fmt(out, cap, "TLS1.%u %s curve %s", v >= 0x0301 ? v - 0x0301 : 0,
+		name, curve == BR_EC_curve25519 ? "x25519" : curve == BR_EC_secp256r1
+		? "P-256" : curve == BR_EC_secp384r1 ? "P-384" : curve == BR_EC_secp521r1
+		? "P-521" : "?");
+}
+
+/* Send close_notify (servers log a close without it as an error), at most
+ * TLS_CLOSE_MS of waiting for the socket to take it; the peer's own
+ * close_notify is not waited for (nothing more is read). */
+static void notify_close(tls_impl *s)
+{
+	br_ssl_engine_context *eng = &s->cc.eng;
+	net_ms until = net_now() + TLS_CLOSE_MS;
+	err scratch;
+
+	if (!s->open || s->broken || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED))
+		return;
+	br_ssl_engine_close(eng);
+	err_clear(&scratch);
+	while (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) {
+		size_t len;
+		unsigned char *buf = br_ssl_engine_sendrec_buf(eng, &len);
+
+		mark(s, buf, len);
+		if (net_write(s->fd, buf, len, until, s->peer, &scratch) < 0)
+			return;
+		br_ssl_engine_sendrec_ack(eng, len);
+	}
+}
+
+void tls_close(tls *t)
+{
+	tls_impl *s = (tls_impl *)(void *)t->opaque;
+	size_t used;
+
+	notify_close(s);
+	used = s->used < sizeof s->buf ? s->used : sizeof s->buf;
+
+	/* Keys, and the plaintext that passed through the record buffer; only
+	 * its used part, so its untouched pages stay so. */
+	explicit_bzero(s->buf, used);
+	explicit_bzero(s, offsetof(tls_impl, buf));
+}

@@ -1,0 +1,159 @@
+/*
+ * trust: the trust anchors a TLS connection checks against: the roots
+ * built in from certs/ (build/gen/anchors.c), the CERTIFICATE blocks of a
+ * --cacert PEM file decoded into the caller's tls_trust (anchors, names
+ * and keys copied into its arena), or a Service Fabric pin.
+ */
+#include "tls/tls.h"
+#include "codec/pem.h"
+#include "pki/pkey.h"
+#include "pki/x509.h"
+
+#include <bearssl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+extern const br_x509_trust_anchor tls_builtin_anchors[];
+extern const size_t tls_builtin_anchors_num;
+
+/* A root's key: RSA modulus and exponent together (a 4096-bit modulus and
+ * an exponent of up to 8 bytes), or an EC point: the limit BearSSL's X.509
+ * decoder had (BR_X509_BUFSIZE_KEY) when it read the roots. */
+#define TRUST_KEY_MAX 520
+
+_Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
+	"raise TLS_ANCHOR_SIZE");
+
+void tls_trust_builtin(tls_trust *t)
+{
+	t->tas = tls_builtin_anchors;
+	t->n = tls_builtin_anchors_num;
+	t->used = 0;
+	t->pinned = 0;
+}
+
+void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN])
+{
+	t->tas = NULL;
+	t->n = t->used = 0;
+	t->pinned = 1;
+	memcpy(t->pin, sha1, TLS_PIN_LEN);
+}
+
+/* Loading state for one PEM file: the anchors and arena being filled. */
+typedef struct loader {
+	tls_trust *t;
+	int overflow;
+} loader;
+
+static unsigned char *arena_put(loader *l, const void *p, size_t n)
+{
+	unsigned char *dst;
+
+	if (n > TLS_ARENA_MAX - l->t->used) {
+		l->overflow = 1;
+		return NULL;
+	}
+	dst = l->t->arena + l->t->used;
+	memcpy(dst, p, n);
+	l->t->used += n;
+	return dst;
+}
+
+/* Decode the len bytes of DER in t->der into the next anchor: its subject
+ * name (the whole Name, as BearSSL compares issuers), whether it is a CA,
+ * and its public key (RSA to TRUST_KEY_MAX bytes of modulus and exponent,
+ * or EC P-256, P-384, P-521), all copied into the arena. */
+static int add_anchor(loader *l, size_t len, const char *path, err *e)
+{
+	br_x509_trust_anchor *ta = (br_x509_trust_anchor *)(void *)l->t->own + l->t->n;
+	x509_cert c;
+	pkey k;
+	int rc;
+
+	if (l->t->n >= TLS_ANCHORS_MAX)
+		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
+			path, TLS_ANCHORS_MAX);
+	rc = x509_parse(&c, l->t->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->t->der, len, &k);
+	if (rc == PKEY_E_OID)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key algorithm %s not supported",
+			path, l->t->n + 1, k.oid);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: not valid DER X.509",
+			path, l->t->n + 1);
+	if (k.publen + k.elen > TRUST_KEY_MAX)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key over %d bytes",
+			path, l->t->n + 1, TRUST_KEY_MAX);
+	memset(ta, 0, sizeof *ta);
+	ta->dn.data = arena_put(l, c.subject, c.subject_len);
+	ta->dn.len = c.subject_len;
+	ta->flags = c.ca ? BR_X509_TA_CA : 0;
+	if (k.curve == 0) {
+		ta->pkey.key_type = BR_KEYTYPE_RSA;
+		ta->pkey.key.rsa.n = arena_put(l, k.pub, k.publen);
+		ta->pkey.key.rsa.nlen = k.publen;
+		ta->pkey.key.rsa.e = arena_put(l, k.e, k.elen);
+		ta->pkey.key.rsa.elen = k.elen;
+	} else {
+		ta->pkey.key_type = BR_KEYTYPE_EC;
+		ta->pkey.key.ec.curve = k.curve;
+		ta->pkey.key.ec.q = arena_put(l, k.pub, k.publen);
+		ta->pkey.key.ec.qlen = k.publen;
+	}
+	if (l->overflow)
+		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",
+			path, TLS_ARENA_MAX);
+	l->t->n++;
+	return 0;
+}
+
+/* What the reader said (PEM_CERT: add that certificate). */
+static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
+{
+	if (rc == PEM_CERT)
+		return add_anchor(l, r->len, path, e);
+	if (rc == PEM_E_BIG)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: over %d bytes",
+			path, l->t->n + 1, TLS_CERT_MAX);
+	if (rc < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: %s", path,
+			l->t->n + 1, pem_strerror(rc));
+	return 0;
+}
+
+int tls_trust_load(tls_trust *t, const char *path, err *e)
+{
+	loader l = { t, 0 };
+	pem_reader r;
+	char chunk[4096];
+	int fd, rc = 0;
+	long got = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
+	t->n = t->used = 0;
+	t->tas = t->own;
+	t->pinned = 0;
+	pem_reader_init(&r, t->der, sizeof t->der);
+	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
+		size_t at = 0, used;
+
+		while (rc == 0 && at < (size_t)got) {
+			rc = pem_reader_feed(&r, chunk + at, (size_t)got - at, &used);
+			at += used;
+			rc = pem_step(&l, &r, rc, path, e);
+		}
+	}
+	if (rc == 0 && got < 0)
+		rc = err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
+	close(fd);
+	if (rc == 0)
+		rc = pem_step(&l, &r, pem_reader_end(&r), path, e);
+	if (rc == 0 && t->n == 0)
+		rc = err_set(e, ERR_USAGE, "CA file %s: no certificate found", path);
+	return rc;
+}

@@ -1,0 +1,197 @@
+#include "vault/cert.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codec/b64.h"
+#include "base/log.h"
+#include "codec/pem.h"
+#include "pki/pkcs12.h"
+#include "base/str.h"
+#include "pki/pkey.h"
+#include "pki/x509.h"
+
+#define CERT_PUB_MAX 160 /* an EC point (P-521: 133 bytes) */
+
+static pkcs12 p12;
+static unsigned char pfx[PKCS12_PFX_MAX];
+static char kbuf[2 * CERT_OUT_MAX], cbuf[CERT_OUT_MAX];
+
+/* --pfx-password-file: at most PKCS12_PASS_MAX bytes, read at once;
+ * one trailing newline is not part of the password. */
+static int read_pass(const char *path, char *buf, size_t *n, err *e)
+{
+	ssize_t r = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd >= 0) {
+		do
+			r = read(fd, buf, PKCS12_PASS_MAX + 2);
+		while (r < 0 && errno == EINTR);
+		close(fd);
+	}
+	if (r < 0)
+		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, err_errno(errno));
+	*n = (size_t)r - (r > 0 && buf[r - 1] == '\n');
+	return *n > PKCS12_PASS_MAX ? err_set(e, ERR_USAGE, "--pfx-password-file %s: too long",
+		path) : 0;
+}
+
+static int bad(const char *what, const char *why, const char *more, err *e)
+{
+	return err_set(e, ERR_MALFORMED, "%s: %s%s", what, why, more);
+}
+
+static int p12_error(const char *what, int rc, err *e)
+{
+	const char *more = rc == PKCS12_E_OID ? p12.oid : "";
+
+	if (rc == PKCS12_E_MAC || rc == PKCS12_E_DECRYPT)
+		more = p12.pass_given ? ": wrong password, or a damaged file"
+			: ": a damaged file, or it needs --pfx-password-file";
+	return bad(what, pkcs12_strerror(rc), more, e);
+}
+
+static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
+{
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* Without a key (not exportable): the first certificate that issued none
+ * of the others. */
+static size_t guess_leaf(const x509_cert *c, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (j != i && same(c[j].issuer, c[j].issuer_len, c[i].subject, c[i].subject_len))
+				break;
+		if (j == n)
+			return i;
+	}
+	return 0;
+}
+
+/* The leaf: the certificate holding the key's public key (the RSA
+ * modulus, or the EC point, computed when the key does not carry it). */
+static int find_leaf(const char *what, const x509_cert *certs, size_t *leaf, err *e)
+{
+	unsigned char buf[CERT_PUB_MAX];
+	pkey k;
+	int rc;
+
+	if (!p12.has_key)
+		return *leaf = guess_leaf(certs, p12.ncerts), 0;
+	rc = pkey_parse(p12.key.der, p12.key.len, &k);
+	if (rc == PKEY_E_OID)
+		return bad(what, "key algorithm not supported: ", k.oid, e);
+	if (rc == 0 && !k.pub) {
+		k.publen = pkcs12_ec_public(k.curve, k.d, k.dlen, buf, sizeof buf);
+		k.pub = buf;
+	}
+	if (rc < 0 || k.publen == 0)
+		return bad(what, "malformed private key", "", e);
+	for (*leaf = 0; *leaf < p12.ncerts; ++*leaf)
+		if (pkey_in_cert(p12.certs[*leaf].der, p12.certs[*leaf].len, k.pub, k.publen) == 1)
+			break;
+	explicit_bzero(&k, sizeof k);
+	if (*leaf == p12.ncerts && p12.ncerts)
+		return bad(what, "no certificate matches the private key", "", e);
+	return 0;
+}
+
+static int from_pkcs12(const char *what, const char *value, size_t n, const cert_files *f,
+	pem_out *key, pem_out *chain, err *e)
+{
+	static char pass[PKCS12_PASS_MAX + 2];
+	x509_cert certs[PKCS12_CERTS_MAX];
+	size_t order[PKCS12_CERTS_MAX], idx[PKCS12_CERTS_MAX], plen = 0, leaf = 0, i, k = 0;
+	long len = b64_decode(pfx, sizeof pfx, value, n);
+	int rc;
+
+	if (len <= 0)
+		return bad(what, "no PEM private key or certificate, nor base64 PKCS#12", "", e);
+	if (f->pass_file && read_pass(f->pass_file, pass, &plen, e) < 0)
+		return -1;
+	pkcs12_init(&p12, f->pass_file ? pass : NULL, plen);
+	explicit_bzero(pass, sizeof pass);
+	if ((rc = pkcs12_parse(&p12, pfx, (size_t)len)) < 0)
+		return p12_error(what, rc, e);
+	for (i = 0; i < p12.ncerts; i++) {
+		idx[i] = i;
+		if (x509_parse(&certs[i], p12.certs[i].der, p12.certs[i].len) < 0)
+			return bad(what, "malformed certificate", "", e);
+	}
+	if (find_leaf(what, certs, &leaf, e) < 0)
+		return -1;
+	if (p12.ncerts) { /* x509_path starts at index 0: the leaf goes there */
+		x509_cert t = certs[0];
+
+		certs[0] = certs[leaf], certs[leaf] = t;
+		idx[0] = leaf, idx[leaf] = 0;
+		k = x509_path(certs, p12.ncerts, order);
+	}
+	if (k < p12.ncerts)
+		logv("%s: %zu certificates not on the leaf's path dropped", what, p12.ncerts - k);
+	rc = p12.has_key ? pem_write(key, "PRIVATE KEY", p12.key.der, p12.key.len) : 0;
+	for (i = 0; i < k && rc == 0; i++)
+		rc = pem_write(chain, "CERTIFICATE", p12.certs[idx[order[i]]].der,
+			p12.certs[idx[order[i]]].len);
+	return rc < 0 ? bad(what, pem_strerror(rc), "", e) : 0;
+}
+
+/* The files asked for, written together: all or nothing. */
+static int write_outputs(const cert_files *f, pem_out *key, const pem_out *chain,
+	const out_opts *o, err *e)
+{
+	static out_file files[3];
+	const char *path[3] = { f->key, f->certs, f->both };
+	const char *data[3] = { key->buf, chain->buf, key->buf };
+	size_t len[3] = { key->len, chain->len, key->len + chain->len }, i, n = 0;
+
+	memcpy(key->buf + key->len, chain->buf, chain->len); /* --pem: key, chain */
+	for (i = 0; i < 3; i++)
+		if (path[i]) {
+			files[n].path = path[i];
+			files[n].data = data[i];
+			files[n++].n = len[i];
+		}
+	return out_write_all(files, n, o, e);
+}
+
+int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
+	const out_opts *o, err *e)
+{
+	/* the key's buffer has room for the chain after it (--pem) */
+	pem_out key = { kbuf, sizeof kbuf - CERT_OUT_MAX, 0, 0 }, chain = { cbuf, sizeof cbuf, 0, 0 };
+	int rc;
+
+	if (str_find(value, "-----BEGIN "))
+		rc = pem_split(value, n, &key, &chain) < 0 ? bad(what, "malformed PEM bundle", "", e) : 0;
+	else
+		rc = from_pkcs12(what, value, n, f, &key, &chain, e);
+	if (rc == 0 && (f->key || f->both) && key.blocks == 0)
+		rc = bad(what, "no private key in the value", "", e);
+	if (rc == 0 && (f->certs || f->both) && chain.blocks == 0)
+		rc = bad(what, "no certificate in the value", "", e);
+	if (rc == 0)
+		rc = write_outputs(f, &key, &chain, o, e);
+	explicit_bzero(kbuf, key.len + chain.len);
+	explicit_bzero(pfx, sizeof pfx);
+	pkcs12_wipe(&p12);
+	return rc;
+}
+
+int cert_leaf_pem(char *v, size_t *n, size_t cap)
+{
+	long len = b64_decode(pfx, sizeof pfx, v, *n);
+	pem_out o = { v, cap, 0, 0 };
+
+	if (len <= 0 || pem_write(&o, "CERTIFICATE", pfx, (size_t)len) < 0)
+		return -1;
+	*n = o.len;
+	return 0;
+}

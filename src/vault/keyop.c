@@ -1,0 +1,279 @@
+/* keyop: wrap, unwrap, encrypt, decrypt (keyop.h). */
+#include "vault/keyop.h"
+#include "codec/b64.h"
+#include "base/fmt.h"
+#include "azure/identity.h"
+#include "vault/kv.h"
+#include "base/log.h"
+#include "base/out.h"
+#include "vault/meta.h"
+#include "crypto/rsaenc.h"
+#include "base/str.h"
+#include "vault/tags.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KEYOP_API "7.5"
+#define KEYOP_B64(n) (((n) + 2) / 3 * 4 + 1)
+#define KEYOP_RES_MAX KEYOP_B64(JWK_KW_MAX + 8)   /* a result, as text first */
+#define KEYOP_BODY_MAX (KEYOP_B64(JWK_KW_MAX + 8) + 64) /* {"alg","value"} */
+#define KEYOP_OUT_MAX (KEYOP_B64(JWK_KW_MAX + 8) + JWK_KID_MAX + 64) /* --json */
+#define KEYOP_WHAT_MAX (URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16)
+#define KEYOP_TARGET_MAX (REF_NAME_MAX + REF_VERSION_MAX + 48)
+
+static unsigned char in[KEYOP_INPUT_MAX + 1];
+static unsigned char res[KEYOP_RES_MAX];
+static char body[KEYOP_BODY_MAX];
+static char out[KEYOP_OUT_MAX];
+static jwk key;
+
+typedef struct keyrun {
+	const keyop_opts *o;
+	const jwk_alg *alg;
+	ref r;
+	size_t n;          /* input bytes */
+	size_t rn;         /* result bytes */
+	char kid[JWK_KID_MAX + 1];
+	char what[KEYOP_WHAT_MAX];
+} keyrun;
+
+
+/* The service's names: in paths, and in key_ops. */
+static const char *op_path(int op)
+{
+	return op == JWK_WRAP ? "wrapkey" : op == JWK_UNWRAP ? "unwrapkey" : jwk_op_name(op);
+}
+
+static const char *op_perm(int op)
+{
+	return op == JWK_WRAP ? "wrapKey" : op == JWK_UNWRAP ? "unwrapKey" : jwk_op_name(op);
+}
+
+static int read_input(keyrun *k, err *e)
+{
+	k->n = 0;
+	for (;;) {
+		ssize_t r = read(0, in + k->n, sizeof in - k->n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return err_set(e, ERR_USAGE, "%s: reading stdin: %s",
+				jwk_op_name(k->o->op), err_errno(errno));
+		if (r == 0)
+			break;
+		k->n += (size_t)r;
+		if (k->n > KEYOP_INPUT_MAX)
+			return err_set(e, ERR_USAGE, "%s: input over %d bytes",
+				jwk_op_name(k->o->op), KEYOP_INPUT_MAX);
+	}
+	if (k->n == 0)
+		return err_set(e, ERR_USAGE, "%s: empty input on stdin", jwk_op_name(k->o->op));
+	return 0;
+}
+
+/* The input fits the algorithm, for a key of kbytes (0: any key). */
+static int check_len(const keyrun *k, size_t kbytes, err *e)
+{
+	size_t min, max = jwk_max_input(k->alg, k->o->op, kbytes, &min);
+
+	if (jwk_len_ok(k->alg, k->o->op, kbytes, k->n))
+		return 0;
+	return err_set(e, ERR_USAGE, "%s: input of %zu bytes: %s %s %zu to %zu bytes%s",
+		jwk_op_name(k->o->op), k->n, k->alg->name, kbytes ? "with this key takes" : "takes",
+		min, max, k->alg->pad == JWK_KW ? ", a multiple of 8" : "");
+}
+
+static void set_what(keyrun *k, const ref *r)
+{
+	fmt(k->what, sizeof k->what, "key %s/%s%s%s", r->host, r->name,
+		r->version[0] ? "/" : "", r->version);
+}
+
+static int parse_key(keyrun *k, const char *s, const char *tag, err *e)
+{
+	char shown[64];
+	int rc = jwk_ref(&k->r, s);
+
+	if (rc == 0) {
+		set_what(k, &k->r);
+		return 0;
+	}
+	str_printable(shown, sizeof shown, s, strlen(s));
+	if (tag)
+		return err_set(e, ERR_USAGE, "tag %s: value %s is not a key reference: %s",
+			tag, shown, jwk_ref_strerror(rc));
+	return err_set(e, ERR_USAGE, "key %s: %s", shown, jwk_ref_strerror(rc));
+}
+
+/* AES key wrap exists on Managed HSM only: refuse it for a Key Vault. */
+static int check_host(const keyrun *k, err *e)
+{
+	const char *rsrc = cloud_resource(k->r.host);
+
+	if (k->alg->kty == JWK_OCT && rsrc && str_find(rsrc, "//vault."))
+		return err_set(e, ERR_USAGE, "%s: %s needs a Managed HSM oct-HSM key; %s is a Key Vault",
+			k->what, k->alg->name, k->r.host);
+	return 0;
+}
+
+static void target(char *t, const ref *r, const char *opname)
+{
+	fmt(t, KEYOP_TARGET_MAX, "/keys/%s%s%s%s%s?api-version=" KEYOP_API, r->name,
+		r->version[0] ? "/" : "", r->version, opname ? "/" : "", opname ? opname : "");
+}
+
+/* GET the key: its public JWK, kty, key_ops and versioned kid. */
+static int get_key(client *c, keyrun *k, err *e)
+{
+	char t[KEYOP_TARGET_MAX];
+	kv_req q = { k->what, t, NULL, 0, 0 };
+	int rc;
+
+	target(t, &k->r, NULL);
+	if (kv_call(c, &k->r, &q, e) < 0)
+		return -1;
+	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
+	if (rc < 0)
+		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
+	logv("%s: %s, kid %s", k->what, key.kty_name, key.kid);
+	return 0;
+}
+
+/* The key read fits the algorithm, allows the operation, takes the input. */
+static int check_key(const keyrun *k, err *e)
+{
+	if (key.kty != k->alg->kty)
+		return err_set(e, ERR_USAGE, "%s is %s: %s needs %s key", k->what,
+			key.kty_name, k->alg->name, k->alg->kty == JWK_RSA ? "an RSA"
+			: "an oct-HSM (Managed HSM)");
+	if (!(key.ops & k->o->op))
+		return err_set(e, ERR_DENIED, "%s: the key's key_ops do not allow %s",
+			k->what, op_perm(k->o->op));
+	return check_len(k, k->alg->kty == JWK_RSA ? key.nlen : 0, e);
+}
+
+static int local_rsa(keyrun *k, err *e)
+{
+	int rc = rsaenc_encrypt(k->alg->pad, key.n, key.nlen, key.e, key.elen, in,
+		k->n, res, sizeof res, &k->rn);
+
+	if (rc < 0)
+		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
+			"%s: %s", k->what, rsaenc_strerror(rc));
+	str_copy(k->kid, sizeof k->kid, key.kid);
+	logv("%s: %s done here with the public key", k->what, k->alg->name);
+	return 0;
+}
+
+/* POST {"alg","value"} to r's op; the result into res. */
+static int remote(client *c, keyrun *k, const ref *r, err *e)
+{
+	char t[KEYOP_TARGET_MAX];
+	kv_req q = { k->what, t, body, 1, ERR_USAGE };
+	size_t bl;
+	int rc;
+
+	target(t, r, op_path(k->o->op));
+	bl = fmt(body, sizeof body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
+	if (b64_url_encode(body + bl, sizeof body - bl - 2, in, k->n) < 0)
+		return err_set(e, ERR_INTERNAL, "%s: request too large", k->what);
+	bl += strlen(body + bl);
+	memcpy(body + bl, "\"}", 3);
+	rc = kv_call(c, r, &q, e);
+	explicit_bzero(body, bl + 2);
+	if (rc < 0)
+		return -1;
+	rc = jwk_result((const char *)c->body, c->resp.body_len, k->kid, sizeof k->kid,
+		res, sizeof res, &k->rn);
+	explicit_bzero(c->body, c->resp.body_len);
+	if (rc < 0)
+		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
+	logv("%s: %s by the vault, %zu bytes", k->what, k->alg->name, k->rn);
+	return 0;
+}
+
+/* wrap, encrypt: read the key, then here (RSA) or at its version (oct). */
+static int seal(client *c, keyrun *k, err *e)
+{
+	ref at;
+
+	if (get_key(c, k, e) < 0 || check_key(k, e) < 0)
+		return -1;
+	if (key.kty == JWK_RSA)
+		return local_rsa(k, e);
+	at = k->r;
+	if (jwk_ref(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
+		at = k->r; /* post where we read it */
+	else
+		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;
+	if (remote(c, k, &at, e) < 0)
+		return -1;
+	if (!k->kid[0]) /* a result without kid: the versioned one we read */
+		str_copy(k->kid, sizeof k->kid, key.kid);
+	return 0;
+}
+
+static int print(const keyrun *k, err *e)
+{
+	static char v[KEYOP_B64(JWK_KW_MAX + 8)];
+	size_t n;
+
+	if (!k->o->json) {
+		if (out_stdout((const char *)res, k->rn, e) < 0)
+			return -1;
+		return k->o->newline ? out_stdout("\n", 1, e) : 0;
+	}
+	if (b64_url_encode(v, sizeof v, res, k->rn) < 0)
+		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
+	n = fmt(out, sizeof out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
+		k->kid, k->alg->name, v);
+	if (n >= sizeof out)
+		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
+	return out_stdout(out, n, e);
+}
+
+static int run(client *c, keyrun *k, err *e)
+{
+	const char *tag = tags_ref(k->o->key);
+	char val[TAGS_VALUE_MAX + 1];
+
+	k->alg = jwk_alg_find(k->o->alg ? k->o->alg : KEYOP_DEFAULT_ALG);
+	if (!k->alg)
+		return err_set(e, ERR_USAGE, "--alg %s: unknown (RSA-OAEP-256, RSA-OAEP, RSA1_5, A128KW, A192KW, A256KW)",
+			k->o->alg);
+	if (!(k->alg->ops & k->o->op))
+		return err_set(e, ERR_USAGE, "--alg %s: not for %s (AES key wrap is wrap and unwrap only)",
+			k->alg->name, jwk_op_name(k->o->op));
+	if (k->o->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
+		return err_set(e, ERR_USAGE, "--json: only for wrap and encrypt");
+	if (!tag && parse_key(k, k->o->key, NULL, e) < 0)
+		return -1;
+	if (read_input(k, e) < 0 || check_len(k, 0, e) < 0)
+		return -1;
+	if (tag && (meta_tag(c, tag, val, sizeof val, e) < 0 || parse_key(k, val, tag, e) < 0))
+		return -1;
+	if (check_host(k, e) < 0)
+		return -1;
+	if (k->o->op == JWK_WRAP || k->o->op == JWK_ENCRYPT)
+		return seal(c, k, e);
+	return remote(c, k, &k->r, e);
+}
+
+int keyop_run(client *c, const keyop_opts *o, err *e)
+{
+	static keyrun k;
+	int rc;
+
+	memset(&k, 0, sizeof k);
+	k.o = o;
+	rc = run(c, &k, e);
+	if (rc == 0)
+		rc = print(&k, e);
+	explicit_bzero(in, k.n < sizeof in ? k.n : sizeof in);
+	explicit_bzero(res, sizeof res);
+	explicit_bzero(out, sizeof out);
+	return rc;
+}

@@ -1,0 +1,248 @@
+/* kv: one secret from Key Vault, challenge included (docs/protocols.md 4). */
+#include "vault/kv.h"
+#include "azure/challenge.h"
+#include "azure/client.h"
+#include "base/fmt.h"
+#include "base/log.h"
+#include "azure/retry.h"
+#include "base/str.h"
+
+#include <string.h>
+
+#include "buildinfo.h"
+
+#define KV_API "7.5"
+
+/* The exchange being made, for messages and retries. */
+typedef struct kv_op {
+	const ref *r;
+	char what[URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16];
+	char target[REF_NAME_MAX + REF_VERSION_MAX + 48];
+	char hosthdr[URL_HOST_MAX + 8];
+	int last;
+	const char *method; /* GET, or POST with body (keys) */
+	const char *body;
+	size_t blen;
+	int cls400;         /* the class of a 400: ERR_MALFORMED unless set */
+} kv_op;
+
+static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
+{
+	http_hdr h[4];
+	size_t nh = 0;
+	long len;
+	int rc;
+
+	h[nh++] = (http_hdr){ "Accept", "application/json", NULL };
+	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
+	if (tok)
+		h[nh++] = (http_hdr){ "Authorization", tok->access, "Bearer " };
+	if (op->body)
+		h[nh++] = (http_hdr){ "Content-Type", "application/json", NULL };
+	len = http_req_fmt(c->req, sizeof c->req, op->method, op->hosthdr, op->target,
+		h, nh, op->body, op->blen, !op->last);
+	if (len < 0)
+		return err_set(e, ERR_INTERNAL, "%s: %s", op->what, http_strerror((int)len));
+	if ((size_t)len > c->req_used)
+		c->req_used = (size_t)len;
+	if (!conn_matches(&c->vault, op->r->host, op->r->port, 1)
+		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
+			1, c->trust, c->deadline, e) < 0)
+		return -1;
+	logv("%s: %s%s (request %lu on this connection)", op->what, op->method,
+		tok ? " with token" : " without token", c->vault.requests + 1);
+	http_resp_init(&c->resp, c->body, sizeof c->body, 0);
+	rc = conn_exchange(&c->vault, c->req, (size_t)len, &c->resp, c->deadline, e);
+	explicit_bzero(c->req, (size_t)len);
+	if (!c->vault.reusable)
+		conn_close(&c->vault);
+	return rc;
+}
+
+static int kv_failed(client *c, kv_op *op, err *e);
+
+/* send_get, retried on 408/429/5xx and network failures (RETRY_VAULT). */
+static int send_get_retry(client *c, kv_op *op, const az_token *tok, err *e)
+{
+	retry r;
+
+	retry_init(&r, RETRY_VAULT, c->wait);
+	for (;;) {
+		err one = { 0, 0, "" };
+		int rc, st;
+
+		client_attempt(c);
+		rc = send_get(c, op, tok, &one);
+		st = rc == 0 ? c->resp.status : 0;
+		if (rc == 0 && !(st == 408 || st == 429 || st >= 500))
+			return 0;
+		if (rc == 0)
+			kv_failed(c, op, &one);
+		if (client_retry(c, &r, &one, st, 0, e) < 0)
+			return -1;
+	}
+}
+
+/* Resource named by a 401's challenge, checked against the vault host. */
+static int challenge_resource(client *c, kv_op *op, char *res, size_t cap, err *e)
+{
+	char shown[160];
+	int rc;
+
+	if (c->resp.status != 401 || c->resp.www_authenticate[0] == 0)
+		return err_set(e, ERR_DENIED, "%s: HTTP %d without a Bearer challenge",
+			op->what, c->resp.status);
+	rc = cloud_challenge(c->resp.www_authenticate, res, cap, NULL, 0);
+	if (rc < 0)
+		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, cloud_strerror(rc));
+	if (cloud_check(op->r->host, res) < 0) {
+		str_printable(shown, sizeof shown, res, strlen(res));
+		return err_set(e, ERR_DENIED,
+			"%s: challenge names resource %s, which is not %s's; no token sent for it",
+			op->what, shown, op->r->host);
+	}
+	logv("%s: challenge resource %s", op->what, res);
+	return 0;
+}
+
+static client_vault *vault_entry(client *c, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < c->nvaults; i++)
+		if (str_ieq(c->vaults[i].host, host))
+			return &c->vaults[i];
+	if (c->nvaults == CLIENT_VAULTS_MAX)
+		return NULL;
+	memset(&c->vaults[c->nvaults], 0, sizeof c->vaults[0]);
+	str_copy(c->vaults[c->nvaults].host, sizeof c->vaults[0].host, host);
+	return &c->vaults[c->nvaults++];
+}
+
+/* The token resource for this vault: from its DNS suffix, else from an
+ * unauthenticated request's challenge (which costs a round trip). */
+static const char *vault_resource(client *c, kv_op *op, err *e)
+{
+	client_vault *v = vault_entry(c, op->r->host);
+	const char *known;
+	kv_op probe;
+
+	if (!v)
+		return err_set(e, ERR_INTERNAL, "more than %d vaults in one run",
+			CLIENT_VAULTS_MAX), NULL;
+	if (v->resource[0])
+		return v->resource;
+	known = cloud_resource(op->r->host);
+	if (known) {
+		str_copy(v->resource, sizeof v->resource, known);
+		return v->resource;
+	}
+	logv("%s: unknown vault suffix, asking the vault for its resource", op->what);
+	/* The probe carries no body: a key operation's input goes only with a
+	 * token, to a vault whose resource is known. */
+	probe = *op;
+	probe.body = NULL;
+	probe.blen = 0;
+	if (send_get_retry(c, &probe, NULL, e) < 0
+		|| challenge_resource(c, &probe, v->resource, sizeof v->resource, e) < 0)
+		return NULL;
+	return v->resource;
+}
+
+/* Map a final non-200 status to an error. */
+static int kv_failed(client *c, kv_op *op, err *e)
+{
+	char text[AZ_ERRTEXT_MAX];
+	int st = c->resp.status, cls;
+
+	az_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+	if (st >= 300 && st < 400)
+		return err_set(e, ERR_MALFORMED, "%s: unexpected redirect (HTTP %d), not followed",
+			op->what, st);
+	if (st == 404 || (st == 403 && (str_find(text, "SecretDisabled")
+		|| str_find(text, "KeyDisabled"))))
+		cls = ERR_NOTFOUND;
+	else if (st == 400 && op->cls400)
+		cls = op->cls400;
+	else if (st == 401 || st == 403)
+		cls = ERR_DENIED;
+	else if (st == 408 || st == 429 || st >= 500)
+		cls = ERR_NETWORK;
+	else
+		cls = ERR_MALFORMED;
+	return err_set(e, cls, "%s: HTTP %d%s%s", op->what, st, text[0] ? ": " : "", text);
+}
+
+/* One authenticated GET; on 401, one re-challenge with a fresh token. */
+static int get_authed(client *c, kv_op *op, const char *resource, err *e)
+{
+	char again[CLOUD_RESOURCE_MAX];
+	const az_token *tok = client_token_get(c, resource, e);
+
+	if (!tok || send_get_retry(c, op, tok, e) < 0)
+		return -1;
+	if (c->resp.status != 401)
+		return 0;
+	if (challenge_resource(c, op, again, sizeof again, e) < 0)
+		return -1;
+	logv("%s: token refused (401); one retry with a fresh token", op->what);
+	client_token_drop(c, resource);
+	tok = client_token_get(c, again, e);
+	if (!tok || send_get_retry(c, op, tok, e) < 0)
+		return -1;
+	return 0;
+}
+
+int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
+	size_t *n, err *e)
+{
+	char what[sizeof ((kv_op *)0)->what], target[sizeof ((kv_op *)0)->target];
+	kv_req q = { what, target, NULL, last, 0 };
+	int rc;
+
+	fmt(what, sizeof what, "%s %s/%s%s%s", r->cert ? "certificate" : "secret",
+		r->host, r->name,
+		r->version[0] ? "/" : "", r->version);
+	if (ref_target(r, KV_API, target, sizeof target) < 0)
+		return err_set(e, ERR_USAGE, "%s: reference too long", what);
+	if (kv_call(c, r, &q, e) < 0)
+		return -1;
+	rc = az_field_parse((const char *)c->body, c->resp.body_len,
+		r->cert ? (r->cert == 2 ? "sid" : "cer") : "value", out, cap, n);
+	if (rc == 0 && raw) {
+		explicit_bzero(out, *n);
+		*n = c->resp.body_len;
+		if (str_copyn(out, cap, (const char *)c->body, *n) < 0)
+			rc = AZ_E_VALUE_SIZE;
+	}
+	explicit_bzero(c->body, c->resp.body_len);
+	if (rc < 0)
+		return err_set(e, ERR_MALFORMED, "%s: %s", what, az_strerror(rc));
+	logv("%s: %zu bytes", what, *n);
+	return 0;
+}
+
+int kv_call(client *c, const ref *r, const kv_req *q, err *e)
+{
+	const char *resource;
+	kv_op op;
+
+	memset(&op, 0, sizeof op);
+	op.r = r;
+	op.last = q->last;
+	op.method = q->body ? "POST" : "GET";
+	op.body = q->body;
+	op.blen = q->body ? strlen(q->body) : 0;
+	op.cls400 = q->cls400;
+	if (str_copy(op.what, sizeof op.what, q->what) < 0
+		|| str_copy(op.target, sizeof op.target, q->target) < 0)
+		return err_set(e, ERR_USAGE, "%s: reference too long", q->what);
+	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
+		r->host, r->port);
+	resource = vault_resource(c, &op, e);
+	if (!resource || get_authed(c, &op, resource, e) < 0)
+		return -1;
+	if (c->resp.status != 200)
+		return kv_failed(c, &op, e);
+	return 0;
+}
