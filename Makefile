@@ -218,7 +218,7 @@ UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)
 
-.PHONY: install fleet check-valgrind test check unit-musl demo bench fetch clean print-units print-build-time
+.PHONY: install fleet check-valgrind test check unit-musl demo bench fetch clean print-units print-build-time layers
 fetch:
 	./build.sh --fetch --arch $(ARCH)
 
@@ -278,6 +278,10 @@ unit-musl: $(UNITS:%=build/unit-musl/test_%)
 
 test:
 	tests/run.sh
+
+# The include stack of src/ (tests/layers.sh; also part of make test).
+layers:
+	@tests/layers.sh
 
 # As make test: what is missing installed (root), BearSSL and jsmn fetched,
 # bin/azkv built, so that it works alone in a fresh clone.

@@ -61,10 +61,10 @@ static int setup(err *e)
 		return -1;
 	cl.id = opts.id;
 	cl.trust = &trust;
-	cl.attempt_ms = (net_ms)opts.timeout * 1000;
+	cl.attempt_ms = (clock_ms)opts.timeout * 1000;
 	/* The run ends at --wait when given, else at --timeout; an attempt
 	 * also ends at --timeout (client_attempt takes the earlier). */
-	cl.end = net_now() + (net_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
+	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
 	cl.wait = opts.wait > 0;
 	client_attempt(&cl);
 	if (opts.cacert) {

@@ -75,6 +75,7 @@ suite servers tests/netns.sh -- python3 tests/e2e/servers.py
 suite certs tests/netns.sh -- python3 tests/e2e/certs.py
 suite clevis tests/netns.sh -- python3 tests/e2e/clevis.py
 suite docs tests/docs.sh
+suite layers tests/layers.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
 suite arm64 make -s test-arm64
 suite boot make -s test-boot

@@ -37,7 +37,7 @@ void client_done(client *c)
 
 void client_attempt(client *c)
 {
-	net_ms now = net_now();
+	clock_ms now = clock_now();
 
 	c->deadline = now + c->attempt_ms < c->end ? now + c->attempt_ms : c->end;
 }
@@ -73,7 +73,7 @@ int client_retry(client *c, struct retry *r, const err *last, int status,
 	in.retry_after = in.outcome > 0 ? c->resp.retry_after : "";
 	in.date = in.outcome > 0 ? c->resp.date : "";
 	in.identity_not_found = identity_not_found;
-	in.now_ms = net_now();
+	in.now_ms = clock_now();
 	in.now_epoch = (long long)time(NULL);
 	in.deadline_ms = c->end;
 	if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)

@@ -17,7 +17,6 @@
 #include "http/http.h"
 #include "azure/identity.h"
 #include "net/net.h"
-#include "vault/ref.h"
 #include "azure/source.h"
 #include "tls/tls.h"
 #include "http/url.h"
@@ -44,10 +43,10 @@ typedef struct client {
 	 * makes few pages of this large struct resident. */
 	net_cfg net;
 	const tls_trust *trust;
-	net_ms end;        /* the run's deadline: --timeout, or --wait if longer */
-	net_ms attempt_ms; /* one attempt's budget (--timeout) */
+	clock_ms end;        /* the run's deadline: --timeout, or --wait if longer */
+	clock_ms attempt_ms; /* one attempt's budget (--timeout) */
 	int wait;          /* --wait: also retry while the network is down */
-	net_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
+	clock_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
 	client_id_opts id;
 	int id_ready;      /* id.source resolved and checked (identity.c) */
 	size_t req_used;   /* high-water mark of req, wiped at the end */

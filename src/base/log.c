@@ -1,15 +1,15 @@
 #include "base/log.h"
 #include "base/fmt.h"
-#include "net/net.h"
+#include "base/clock.h"
 
 #include <stdarg.h>
 
 int log_verbose;
-static net_ms log_t0;
+static clock_ms log_t0;
 
 void log_start(void)
 {
-	log_t0 = net_now();
+	log_t0 = clock_now();
 }
 
 void logv(const char *f, ...)
@@ -22,6 +22,6 @@ void logv(const char *f, ...)
 	va_start(ap, f);
 	fmt_v(msg, sizeof msg, f, ap);
 	va_end(ap);
-	fmt(line, sizeof line, "azkv: +%lldms %s\n", (long long)(net_now() - log_t0), msg);
+	fmt(line, sizeof line, "azkv: +%lldms %s\n", (long long)(clock_now() - log_t0), msg);
 	fmt_put(2, line);
 }

@@ -7,7 +7,7 @@
 
 #define JSMN_STATIC
 #define JSMN_STRICT
-#include "jsmn.h"
+#include <jsmn.h>
 
 /*
  * The validator: an iterative walk of the RFC 8259 grammar with an explicit

@@ -5,8 +5,8 @@
 #include <sys/random.h>
 
 #include <bearssl_hash.h>
-#include "bearssl_rand.h"
-#include "bearssl_rsa.h"
+#include <bearssl_rand.h>
+#include <bearssl_rsa.h>
 
 /* BearSSL 0.6 internals (src/inner.h), as tls.c uses one: the constant-
  * time i31 integers and modpow that its ECDSA code links anyway, and the

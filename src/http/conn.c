@@ -56,7 +56,7 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
  * only after our ClientHello. */
 /* noinline: its 26 KiB frame must not sit under every connection's calls
  * (the link-time optimiser would fold it into conn_open). */
-__attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, net_ms deadline, err *e)
+__attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
 {
 	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];
@@ -101,7 +101,7 @@ __attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, net_ms 
 
 /* TCP (through the proxy when proxied), then TLS when t is set. */
 static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const tls_trust *trust, net_ms deadline, err *e)
+	const tls_trust *trust, clock_ms deadline, err *e)
 {
 	if (proxied)
 		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
@@ -118,7 +118,7 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 }
 
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, net_ms deadline, err *e)
+	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e)
 {
 	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
@@ -147,7 +147,7 @@ int conn_matches(const conn *c, const char *host, unsigned port, int use_tls)
 		&& (c->tls != NULL) == (use_tls != 0) && str_ieq(c->host, host);
 }
 
-static int conn_write(conn *c, const char *buf, size_t n, net_ms deadline,
+static int conn_write(conn *c, const char *buf, size_t n, clock_ms deadline,
 	err *e)
 {
 	if (c->tls)
@@ -155,7 +155,7 @@ static int conn_write(conn *c, const char *buf, size_t n, net_ms deadline,
 	return net_write(c->fd, buf, n, deadline, c->peer, e);
 }
 
-static long conn_read(conn *c, void *buf, size_t n, net_ms deadline, err *e)
+static long conn_read(conn *c, void *buf, size_t n, clock_ms deadline, err *e)
 {
 	if (c->tls)
 		return tls_read(c->tls, buf, n, deadline, e);
@@ -170,7 +170,7 @@ static int parse_fail(conn *c, int rc, err *e)
 }
 
 int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
-	net_ms deadline, err *e)
+	clock_ms deadline, err *e)
 {
 	unsigned char buf[CONN_READ_CHUNK];
 	int rc = HTTP_MORE;

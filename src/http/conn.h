@@ -39,14 +39,14 @@ void conn_init(conn *c);
 /* Connect (and handshake when t != NULL) to host:port, through the proxy
  * when proxy is set, t != NULL, cfg names one and NO_PROXY allows it. */
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, net_ms deadline, err *e);
+	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e);
 
 /* 1 if c is open to host:port with the same transport and reusable. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);
 
 /* Send req[len] and parse one response into resp (initialised by caller). */
 int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
-	net_ms deadline, err *e);
+	clock_ms deadline, err *e);
 
 void conn_close(conn *c);
 

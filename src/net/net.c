@@ -17,14 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-net_ms net_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (net_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int net_resolve_parse(net_resolve *r, const char *s)
 {
 	const char *c1 = strchr(s, ':'), *c2;
@@ -48,12 +40,12 @@ int net_resolve_parse(net_resolve *r, const char *s)
 }
 
 /* Wait for events on fd until the deadline: 1 ready, 0 deadline passed. */
-static int wait_fd(int fd, short events, net_ms deadline)
+static int wait_fd(int fd, short events, clock_ms deadline)
 {
 	struct pollfd p;
 
 	for (;;) {
-		net_ms left = deadline - net_now();
+		clock_ms left = deadline - clock_now();
 		int rc;
 
 		if (left <= 0)
@@ -70,7 +62,7 @@ static int wait_fd(int fd, short events, net_ms deadline)
 }
 
 /* One connect attempt. Returns fd, or -1 with *why set (errno or ETIMEDOUT). */
-static int connect_one(const net_addr *a, net_ms deadline, int *why)
+static int connect_one(const net_addr *a, clock_ms deadline, int *why)
 {
 	int one = 1, fd, soerr = 0;
 	socklen_t sl = sizeof soerr;
@@ -103,7 +95,7 @@ static int connect_one(const net_addr *a, net_ms deadline, int *why)
 }
 
 int net_connect(const net_cfg *cfg, const char *host, unsigned port,
-	net_ms deadline, err *e)
+	clock_ms deadline, err *e)
 {
 	net_addr addrs[NET_ADDRS_MAX];
 	char ip[64] = "";
@@ -132,7 +124,7 @@ int net_connect(const net_cfg *cfg, const char *host, unsigned port,
 		err_errno(why));
 }
 
-long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
+long net_read(int fd, void *buf, size_t n, clock_ms deadline, const char *peer,
 	err *e)
 {
 	for (;;) {
@@ -151,7 +143,7 @@ long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
 	}
 }
 
-int net_write(int fd, const void *buf, size_t n, net_ms deadline,
+int net_write(int fd, const void *buf, size_t n, clock_ms deadline,
 	const char *peer, err *e)
 {
 	const unsigned char *p = buf;

@@ -10,12 +10,11 @@
 #define AZKV_NET_H
 
 #include <stddef.h>
+#include "base/clock.h"
 #include "base/err.h"
 
 #define NET_RESOLVE_MAX 8 /* --resolve entries */
 #define NET_ADDRS_MAX 16  /* addresses tried per host */
-
-typedef long long net_ms; /* CLOCK_MONOTONIC milliseconds */
 
 typedef struct net_resolve {
 	char host[256];
@@ -33,21 +32,19 @@ typedef struct net_cfg {
 	const char *no_proxy;   /* NO_PROXY list (url_no_proxy), or NULL */
 } net_cfg;
 
-net_ms net_now(void);
-
 /* Parse "HOST:PORT:ADDR" (ADDR may be [v6]) as curl's --resolve. 0 or -1. */
 int net_resolve_parse(net_resolve *r, const char *s);
 
 /* Connect to host:port before deadline; returns the fd or -1 (e set). */
 int net_connect(const net_cfg *cfg, const char *host, unsigned port,
-	net_ms deadline, err *e);
+	clock_ms deadline, err *e);
 
 /* Read up to n bytes: >0 bytes read, 0 the peer closed, -1 error (e set). */
-long net_read(int fd, void *buf, size_t n, net_ms deadline, const char *peer,
+long net_read(int fd, void *buf, size_t n, clock_ms deadline, const char *peer,
 	err *e);
 
 /* Write all n bytes or fail: 0 or -1 (e set). */
-int net_write(int fd, const void *buf, size_t n, net_ms deadline,
+int net_write(int fd, const void *buf, size_t n, clock_ms deadline,
 	const char *peer, err *e);
 
 #endif

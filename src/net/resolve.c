@@ -399,11 +399,11 @@ static int round_over(const resolver *r)
 }
 
 /* Wait for datagrams until end and read them: 0 once end has passed. */
-static int dns_wait(resolver *r, net_ms end)
+static int dns_wait(resolver *r, clock_ms end)
 {
 	struct pollfd p[DNS_NS_MAX];
 	size_t i;
-	net_ms left = end - net_now();
+	clock_ms left = end - clock_now();
 
 	if (left <= 0)
 		return 0;
@@ -427,25 +427,25 @@ static int has_addrs(const resolver *r)
 
 /* Rounds of timeout seconds each (resolv.conf(5)), all within the deadline.
  * Once a query has addresses no new round starts for the other one. */
-static void exchange(resolver *r, net_ms deadline)
+static void exchange(resolver *r, clock_ms deadline)
 {
 	unsigned round;
 
 	for (round = 0; round < r->conf.attempts && !settled(r); round++) {
-		net_ms end = net_now() + (net_ms)r->conf.timeout * 1000;
+		clock_ms end = clock_now() + (clock_ms)r->conf.timeout * 1000;
 
 		if (end > deadline)
 			end = deadline;
 		round_start(r, round);
 		while (!round_over(r) && dns_wait(r, end))
 			;
-		if (has_addrs(r) || net_now() >= deadline)
+		if (has_addrs(r) || clock_now() >= deadline)
 			break;
 	}
 }
 
 /* Why there is no address, most telling reason first. */
-static void resolver_fail(const resolver *r, net_ms deadline, err *e)
+static void resolver_fail(const resolver *r, clock_ms deadline, err *e)
 {
 	char ip[64];
 	const rq *q = NULL;
@@ -470,7 +470,7 @@ static void resolver_fail(const resolver *r, net_ms deadline, err *e)
 			q->why > 0 ? err_errno(q->why) : dns_strerror(q->why));
 	} else if (r->q[0].res == RQ_PENDING || r->q[1].res == RQ_PENDING) {
 		resolve_addr_fmt(&r->ns[0].sa, ip, sizeof ip);
-		if (net_now() >= deadline)
+		if (clock_now() >= deadline)
 			err_net(e, ERR_NET_CONNECT, "resolve %s: deadline passed",
 				r->host);
 		else
@@ -487,7 +487,7 @@ static void resolver_fail(const resolver *r, net_ms deadline, err *e)
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
 __attribute__((noinline)) /* a 6 KiB frame, only for DNS */
 static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
-	net_ms deadline, err *e)
+	clock_ms deadline, err *e)
 {
 	resolver r;
 	size_t n = 0, k;
@@ -506,7 +506,7 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 }
 
 size_t resolve_name(const net_cfg *cfg, net_addr *out, const char *host,
-	unsigned port, net_ms deadline, err *e)
+	unsigned port, clock_ms deadline, err *e)
 {
 	size_t i;
 	int n;

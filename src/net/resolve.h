@@ -22,7 +22,7 @@ typedef struct net_addr {
 /* Fill out[NET_ADDRS_MAX] with the addresses to try for host:port, DNS
  * waiting at most until deadline; returns the count, 0 with e set. */
 size_t resolve_name(const net_cfg *cfg, net_addr *out, const char *host,
-	unsigned port, net_ms deadline, err *e);
+	unsigned port, clock_ms deadline, err *e);
 
 /* The address for messages: dotted IPv4, or IPv6 as eight hex groups
  * (inet_ntop would pull in printf). */

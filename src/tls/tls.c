@@ -5,6 +5,7 @@
  * pin tlspin.c's, the chain checks tlschain.c's.
  */
 #include "tls/tls.h"
+#include "net/net.h"
 #include "crypto/ec.h"
 #include "base/fmt.h"
 #include "base/log.h"
@@ -510,10 +511,10 @@ static int plain_alert(const unsigned char *buf, size_t len)
  * that refuses a client (no certificate, say) sends its alert and closes
  * while our next records are on the way, and those get the reset. What it
  * sent is still in the socket: report its alert if there is one. 1 if so. */
-static int late_alert(tls_impl *s, net_ms deadline, err *e)
+static int late_alert(tls_impl *s, clock_ms deadline, err *e)
 {
 	unsigned char buf[512]; /* a few alert records; nothing secret yet */
-	net_ms soon = net_now() + TLS_LATE_ALERT_MS;
+	clock_ms soon = clock_now() + TLS_LATE_ALERT_MS;
 	char name[48];
 	err scratch;
 	long r;
@@ -533,7 +534,7 @@ static int late_alert(tls_impl *s, net_ms deadline, err *e)
 
 /* A socket write failed with we: nothing more goes out on this connection;
  * during the handshake the server's own alert is the better reason. */
-static int write_failed(tls_impl *s, const err *we, net_ms deadline, err *e)
+static int write_failed(tls_impl *s, const err *we, clock_ms deadline, err *e)
 {
 	s->broken = 1;
 	if (s->handshaking && late_alert(s, deadline, e))
@@ -555,7 +556,7 @@ static void mark(tls_impl *s, const unsigned char *p, size_t n)
 /* Pump records until the engine reaches a state in target. 0 reached,
  * 1 the peer closed the TCP stream, -1 error. As br_sslio's run_until, with
  * a deadline on every socket wait. */
-static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
+static int run_until(tls_impl *s, unsigned target, clock_ms deadline, err *e)
 {
 	br_ssl_engine_context *eng = &s->cc.eng;
 
@@ -600,7 +601,7 @@ static int run_until(tls_impl *s, unsigned target, net_ms deadline, err *e)
 }
 
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, net_ms deadline, err *e)
+	const char *peer, clock_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	int rc;
@@ -623,7 +624,7 @@ int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
 	return rc;
 }
 
-long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e)
+long tls_read(tls *t, void *buf, size_t n, clock_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	unsigned char *app;
@@ -640,7 +641,7 @@ long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e)
 	return (long)len;
 }
 
-int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e)
+int tls_write(tls *t, const void *buf, size_t n, clock_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	const unsigned char *p = buf;
@@ -693,7 +694,7 @@ void tls_describe(const tls *t, char *out, size_t cap)
 static void notify_close(tls_impl *s)
 {
 	br_ssl_engine_context *eng = &s->cc.eng;
-	net_ms until = net_now() + TLS_CLOSE_MS;
+	clock_ms until = clock_now() + TLS_CLOSE_MS;
 	err scratch;
 
 	if (!s->open || s->broken || (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED))

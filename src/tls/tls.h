@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 #include "base/err.h"
-#include "net/net.h"
+#include "base/clock.h"
 
 #define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer,
                                        * the server's chain (TLSCHAIN_BYTES) */
@@ -68,14 +68,14 @@ void tls_errtext(int code, char *out, size_t cap);
  * ERR_TLS, also when it arrives as a reset of our handshake writes (its
  * alert is read back from the socket); never worth a second try. */
 int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
-	const char *peer, net_ms deadline, err *e);
+	const char *peer, clock_ms deadline, err *e);
 
 /* Read: >0 bytes, 0 the peer closed (cleanly or not: HTTP framing decides),
  * -1 error. */
-long tls_read(tls *t, void *buf, size_t n, net_ms deadline, err *e);
+long tls_read(tls *t, void *buf, size_t n, clock_ms deadline, err *e);
 
 /* Write all and flush; 0 or -1. */
-int tls_write(tls *t, const void *buf, size_t n, net_ms deadline, err *e);
+int tls_write(tls *t, const void *buf, size_t n, clock_ms deadline, err *e);
 
 /* "TLS1.2 ECDHE_RSA_WITH_AES_128_GCM_SHA256" for -v. */
 void tls_describe(const tls *t, char *out, size_t cap);

@@ -2,7 +2,6 @@
 #include "vault/keyop.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
-#include "azure/identity.h"
 #include "vault/kv.h"
 #include "base/log.h"
 #include "base/out.h"
