@@ -57,7 +57,7 @@ static int setup(err *e)
 {
 	cl.net.resolve = opts.resolve;
 	cl.net.nresolve = opts.nresolve;
-	if (setup_proxy(e) < 0)
+	if (env_proxy(e) < 0)
 		return -1;
 	cl.id = opts.id;
 	cl.trust = &trust;
@@ -68,7 +68,7 @@ static int setup(err *e)
 	cl.wait = opts.wait > 0;
 	client_attempt(&cl);
 	if (opts.cacert) {
-		logv("trust: roots from %s", opts.cacert);
+		log_v("trust: roots from %s", opts.cacert);
 		return tls_trust_load(&trust, opts.cacert, e);
 	}
 	tls_trust_builtin(&trust);
@@ -193,7 +193,7 @@ static int write_files(const ref *refs, err *e)
 	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
 		return -1;
 	for (i = 0; i < opts.nsecrets; i++)
-		logv("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
+		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
 	return 0;
 }
 
@@ -207,7 +207,7 @@ static int follow_sid(const ref *c, err *e)
 		|| s.port != c->port)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
-	logv("certificate %s/%s: reading its secret", c->host, c->name);
+	log_v("certificate %s/%s: reading its secret", c->host, c->name);
 	if (kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
 		return -1;
 	if (arena_used < lens[0] + 1) /* the exit wipe covers it */
@@ -291,17 +291,17 @@ static int cmd_exec(err *e)
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (env_refs(refs, at, skip, &n, e) < 0)
+	if (exec_refs(refs, at, skip, &n, e) < 0)
 		return -1;
-	logv("exec: %zu references in the environment", n);
+	log_v("exec: %zu references in the environment", n);
 	for (i = 0; i < n; i++)
 		prefix[i] = environ[at[i]];
 	group_by_vault(refs, n, order);
 	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
-		|| child_env(env, at, skip, n, e) < 0)
+		|| exec_env(env, at, skip, n, e) < 0)
 		return -1;
 	client_done(&cl);
-	logv("exec: %s", opts.program[0]);
+	log_v("exec: %s", opts.program[0]);
 	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
 	execvpe(opts.program[0], opts.program, env);
 	why = errno;
@@ -314,7 +314,7 @@ static int cmd_token(err *e)
 	char resource[CLOUD_RESOURCE_MAX];
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
 	size_t n = strlen(r);
-	const az_token *tok;
+	const azure_token *tok;
 	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
 
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
@@ -322,7 +322,7 @@ static int cmd_token(err *e)
 		n -= k;
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
-	tok = client_token_get(&cl, resource, e);
+	tok = identity_token(&cl, resource, e);
 	if (!tok)
 		return -1;
 	return print_value(tok->access, tok->len, e);
@@ -348,14 +348,14 @@ int main(int argc, char **argv)
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
-	rc = parse_args(argc, argv, &e);
+	rc = opts_parse(argc, argv, &e);
 	if (rc == 2)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
 	if (rc == 0) {
 		client_init(&cl);
-		apply_env();
+		env_apply();
 		rc = setup(&e);
 		if (rc == 0)
 			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)

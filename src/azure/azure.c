@@ -7,9 +7,9 @@
 #include "codec/json.h"
 #include "base/str.h"
 
-#define AZ_DATE_MAX 64    /* longest expires_on text we parse (ISO ~33) */
-#define AZ_CODE_MAX 256   /* an error code shown to the user */
-#define AZ_FIELD_MAX 4096 /* a message decoded before the display cut */
+#define AZURE_DATE_MAX 64    /* longest expires_on text we parse (ISO ~33) */
+#define AZURE_CODE_MAX 256   /* an error code shown to the user */
+#define AZURE_FIELD_MAX 4096 /* a message decoded before the display cut */
 
 /* ---- time ---- */
 
@@ -57,7 +57,7 @@ static int civil_epoch(const civil *t, long long *epoch)
 	if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
 		t->d > date_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
 		t->s > 59)
-		return AZ_E_EXPIRY;
+		return AZURE_E_EXPIRY;
 	*epoch = date_timegm(t->y, t->mo, t->d, t->h, t->mi, t->s) - t->off;
 	return 0;
 }
@@ -124,7 +124,7 @@ static int parse_us(cur *c, civil *t)
 	return c_lit(c, " ") ? zone(c, t) : -1;
 }
 
-int az_time_parse(const char *s, size_t n, long long *epoch)
+int azure_time_parse(const char *s, size_t n, long long *epoch)
 {
 	unsigned long long u;
 	civil t;
@@ -141,32 +141,32 @@ int az_time_parse(const char *s, size_t n, long long *epoch)
 	c.i = 0;
 	if (parse_us(&c, &t) == 0)
 		return civil_epoch(&t, epoch);
-	return AZ_E_EXPIRY;
+	return AZURE_E_EXPIRY;
 }
 
 /* ---- token ---- */
 
-static int token_field(const json_doc *d, az_token *t)
+static int token_field(const json_doc *d, azure_token *t)
 {
 	int i = json_find(d, 0, "access_token"), r;
 	size_t k;
 
 	if (i == JSON_E_DUP)
-		return AZ_E_DUP;
+		return AZURE_E_DUP;
 	if (i < 0 || d->tok[i].type != JSON_STRING)
-		return AZ_E_NO_TOKEN;
+		return AZURE_E_NO_TOKEN;
 	r = json_string(d, i, t->access, sizeof t->access, &t->len);
 	if (r == JSON_E_SPACE)
-		return AZ_E_TOKEN_SIZE;
+		return AZURE_E_TOKEN_SIZE;
 	if (r < 0)
-		return AZ_E_TOKEN_CHARS; /* a lone surrogate: no header form */
+		return AZURE_E_TOKEN_CHARS; /* a lone surrogate: no header form */
 	if (t->len == 0)
-		return AZ_E_NO_TOKEN;
+		return AZURE_E_NO_TOKEN;
 	for (k = 0; k < t->len; k++) {
 		unsigned char c = (unsigned char)t->access[k];
 
 		if (c < 0x21 || c > 0x7e)
-			return AZ_E_TOKEN_CHARS;
+			return AZURE_E_TOKEN_CHARS;
 	}
 	return 0;
 }
@@ -177,27 +177,27 @@ static int expires_in(const json_doc *d, int i, long long now, long long *at)
 	long long v;
 
 	if (json_int(d, i, &v) < 0)
-		return AZ_E_EXPIRY;
+		return AZURE_E_EXPIRY;
 	if (v <= 0) {
 		*at = now; /* already expired */
 		return 0;
 	}
 	if (now > 0 && v > LLONG_MAX - now)
-		return AZ_E_EXPIRY;
+		return AZURE_E_EXPIRY;
 	*at = now + v;
 	return 0;
 }
 
 static int expires_on(const json_doc *d, int i, long long *at)
 {
-	char buf[AZ_DATE_MAX];
+	char buf[AZURE_DATE_MAX];
 	size_t n;
 
 	if (d->tok[i].type == JSON_PRIMITIVE)
-		return json_int(d, i, at) == 0 ? 0 : AZ_E_EXPIRY;
+		return json_int(d, i, at) == 0 ? 0 : AZURE_E_EXPIRY;
 	if (json_string(d, i, buf, sizeof buf, &n) < 0)
-		return AZ_E_EXPIRY;
-	return az_time_parse(buf, n, at);
+		return AZURE_E_EXPIRY;
+	return azure_time_parse(buf, n, at);
 }
 
 static int expiry(const json_doc *d, long long now, long long *at)
@@ -205,18 +205,18 @@ static int expiry(const json_doc *d, long long now, long long *at)
 	int i = json_find(d, 0, "expires_in");
 
 	if (i == JSON_E_DUP)
-		return AZ_E_DUP;
+		return AZURE_E_DUP;
 	if (i >= 0 && !json_is(d, i, "null"))
 		return expires_in(d, i, now, at);
 	i = json_find(d, 0, "expires_on");
 	if (i == JSON_E_DUP)
-		return AZ_E_DUP;
+		return AZURE_E_DUP;
 	if (i < 0 || json_is(d, i, "null"))
-		return AZ_E_EXPIRY;
+		return AZURE_E_EXPIRY;
 	return expires_on(d, i, at);
 }
 
-int az_token_parse(az_token *t, const char *body, size_t len, long long now)
+int azure_token_parse(azure_token *t, const char *body, size_t len, long long now)
 {
 	json_doc d;
 	int r;
@@ -225,13 +225,13 @@ int az_token_parse(az_token *t, const char *body, size_t len, long long now)
 	t->len = 0;
 	t->expires_at = 0;
 	if (json_parse(&d, body, len) < 0)
-		r = AZ_E_JSON;
+		r = AZURE_E_JSON;
 	else if (d.tok[0].type != JSON_OBJECT)
-		r = AZ_E_NO_TOKEN;
+		r = AZURE_E_NO_TOKEN;
 	else if ((r = token_field(&d, t)) == 0 &&
 		(r = expiry(&d, now, &t->expires_at)) == 0 &&
 		t->expires_at <= now)
-		r = AZ_E_EXPIRED;
+		r = AZURE_E_EXPIRED;
 	if (r < 0)
 		explicit_bzero(t, sizeof *t); /* no token outlives a failure */
 	return r;
@@ -239,13 +239,13 @@ int az_token_parse(az_token *t, const char *body, size_t len, long long now)
 
 /* ---- secret ---- */
 
-int az_secret_parse(const char *body, size_t len, char *out, size_t cap,
+int azure_secret_parse(const char *body, size_t len, char *out, size_t cap,
 	size_t *n)
 {
-	return az_field_parse(body, len, "value", out, cap, n);
+	return azure_field_parse(body, len, "value", out, cap, n);
 }
 
-int az_field_parse(const char *body, size_t len, const char *field, char *out,
+int azure_field_parse(const char *body, size_t len, const char *field, char *out,
 	size_t cap, size_t *n)
 {
 	json_doc d;
@@ -255,25 +255,25 @@ int az_field_parse(const char *body, size_t len, const char *field, char *out,
 	if (cap > 0)
 		out[0] = 0;
 	if (json_parse(&d, body, len) < 0)
-		return AZ_E_JSON;
+		return AZURE_E_JSON;
 	if (d.tok[0].type != JSON_OBJECT)
-		return AZ_E_NO_VALUE;
+		return AZURE_E_NO_VALUE;
 	if ((i = json_find(&d, 0, field)) == JSON_E_DUP)
-		return AZ_E_DUP;
+		return AZURE_E_DUP;
 	if (i < 0 || d.tok[i].type != JSON_STRING)
-		return AZ_E_NO_VALUE;
+		return AZURE_E_NO_VALUE;
 	r = json_string(&d, i, out, cap, n);
 	if (r == JSON_E_SPACE)
-		return AZ_E_VALUE_SIZE;
-	return r < 0 ? AZ_E_JSON : 0;
+		return AZURE_E_VALUE_SIZE;
+	return r < 0 ? AZURE_E_JSON : 0;
 }
 
 /* ---- error text ---- */
 
 /* Display text being built: whitespace runs fold into one space; one byte
- * beyond AZ_ERRTEXT_MAX is kept so that str_printable marks the cut. */
+ * beyond AZURE_ERRTEXT_MAX is kept so that str_printable marks the cut. */
 typedef struct text {
-	char b[AZ_ERRTEXT_MAX + 1];
+	char b[AZURE_ERRTEXT_MAX + 1];
 	size_t n;
 	int space;
 } text;
@@ -338,7 +338,7 @@ static size_t first_field(const json_doc *d, int obj,
 /* The deepest innererror.code under the error object e. */
 static size_t inner_code(const json_doc *d, int e, char *buf, size_t cap)
 {
-	char tmp[AZ_CODE_MAX];
+	char tmp[AZURE_CODE_MAX];
 	size_t n = 0, m;
 	int depth;
 
@@ -359,7 +359,7 @@ static void describe(const json_doc *d, text *x)
 		"errorCode", "statusCode", "StatusCode", NULL };
 	static const char *const msgs[] = { "message", "error_description",
 		"Message", "ExceptionMessage", "errorMessage", NULL };
-	char code[AZ_CODE_MAX], inner[AZ_CODE_MAX], msg[AZ_FIELD_MAX];
+	char code[AZURE_CODE_MAX], inner[AZURE_CODE_MAX], msg[AZURE_FIELD_MAX];
 	size_t nc, ni = 0, nm;
 	int obj = 0, e = json_find(d, 0, "error");
 
@@ -393,7 +393,7 @@ static int looks_json(const char *s, size_t n)
 }
 
 __attribute__((noinline)) /* a 9 KiB frame: not folded into callers */
-void az_error_text(const char *body, size_t len, char *out, size_t cap)
+void azure_error_text(const char *body, size_t len, char *out, size_t cap)
 {
 	json_doc d;
 	text x;
@@ -407,7 +407,7 @@ void az_error_text(const char *body, size_t len, char *out, size_t cap)
 	} else if (!looks_json(body, len)) {
 		text_add(&x, body, len);
 	}
-	str_printable(out, cap < AZ_ERRTEXT_MAX ? cap : AZ_ERRTEXT_MAX, x.b, x.n);
+	str_printable(out, cap < AZURE_ERRTEXT_MAX ? cap : AZURE_ERRTEXT_MAX, x.b, x.n);
 }
 
 static int icontains(const char *s, size_t n, const char *needle)
@@ -422,10 +422,10 @@ static int icontains(const char *s, size_t n, const char *needle)
 }
 
 __attribute__((noinline)) /* an 8 KiB frame: not folded into callers */
-int az_identity_not_found(const char *body, size_t len)
+int azure_identity_not_found(const char *body, size_t len)
 {
 	static const char *const keys[] = { "error_description", "error", NULL };
-	char buf[AZ_FIELD_MAX];
+	char buf[AZURE_FIELD_MAX];
 	json_doc d;
 	size_t n;
 	int k;
@@ -440,7 +440,7 @@ int az_identity_not_found(const char *body, size_t len)
 	return 0;
 }
 
-const char *az_strerror(int code)
+const char *azure_strerror(int code)
 {
 	static const char *const msg[] = {
 		"ok",
@@ -455,7 +455,7 @@ const char *az_strerror(int code)
 		"access_token has bytes not allowed in a header",
 	};
 
-	if (code > 0 || code < AZ_E_TOKEN_CHARS)
+	if (code > 0 || code < AZURE_E_TOKEN_CHARS)
 		return "unknown azure error";
 	return msg[-code];
 }

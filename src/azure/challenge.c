@@ -167,7 +167,7 @@ static int fill(const struct challenge *c, char *resource, size_t rcap,
 	return 0;
 }
 
-int cloud_challenge(const char *hdr, char *resource, size_t rcap,
+int challenge_bearer(const char *hdr, char *resource, size_t rcap,
 	char *authority, size_t acap)
 {
 	struct challenge c;
@@ -190,7 +190,7 @@ int cloud_challenge(const char *hdr, char *resource, size_t rcap,
 
 /* ---- Basic: Arc's challenge ---- */
 
-int source_realm(const char *hdr, char *path, size_t cap)
+int challenge_arc(const char *hdr, char *path, size_t cap)
 {
 	static const char basic[] = "basic ";
 	static const char realm[] = "realm=";

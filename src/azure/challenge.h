@@ -16,13 +16,13 @@
  * at most CLOUD_RESOURCE_MAX bytes. authority (may be NULL) gets
  * authorization= or authorization_uri= ("" if absent). A known parameter
  * given twice, a scope list, '\' or a control byte is CLOUD_E_SYNTAX. */
-int cloud_challenge(const char *hdr, char *resource, size_t rcap,
+int challenge_bearer(const char *hdr, char *resource, size_t rcap,
 	char *authority, size_t acap);
 
 /* The key file path of an Arc challenge "Basic realm=PATH" (scheme name
  * case-insensitive, PATH unquoted and taken whole, '=' included) into
  * path[cap]. 0, SOURCE_E_SYNTAX (not Basic, no realm, empty, a control
  * byte) or SOURCE_E_SPACE. */
-int source_realm(const char *www_authenticate, char *path, size_t cap);
+int challenge_arc(const char *www_authenticate, char *path, size_t cap);
 
 #endif

@@ -82,12 +82,12 @@ int client_retry(client *c, struct retry *r, const err *last, int status,
 	wait = in.outcome == 0 ? RETRY_STOP : retry_next(r, &in);
 	if (wait < 0) {
 		if (wait == RETRY_NO_TIME)
-			logv("no time left for another attempt");
+			log_v("no time left for another attempt");
 		if (e->code == ERR_OK)
 			*e = *last;
 		return -1;
 	}
-	logv("attempt failed (%s); next in %lldms", last->msg, wait);
+	log_v("attempt failed (%s); next in %lldms", last->msg, wait);
 	sleep_ms(wait);
 	return 0;
 }

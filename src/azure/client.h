@@ -30,7 +30,7 @@ struct retry;
 
 typedef struct client_token {
 	char resource[CLOUD_RESOURCE_MAX];
-	az_token tok;
+	azure_token tok;
 } client_token;
 
 typedef struct client_vault {
@@ -47,7 +47,7 @@ typedef struct client {
 	clock_ms attempt_ms; /* one attempt's budget (--timeout) */
 	int wait;          /* --wait: also retry while the network is down */
 	clock_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
-	client_id_opts id;
+	identity_opts id;
 	int id_ready;      /* id.source resolved and checked (identity.c) */
 	size_t req_used;   /* high-water mark of req, wiped at the end */
 	size_t ntokens;

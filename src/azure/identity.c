@@ -232,7 +232,7 @@ static int sf_req(client *c, id_req *q, const char *resource, err *e)
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "IDENTITY_SERVER_THUMBPRINT: %s", source_strerror(rc));
 	tls_trust_pin(&c->ident_pin, sha1);
-	logv("identity: server certificate pinned to IDENTITY_SERVER_THUMBPRINT (SHA-1)");
+	log_v("identity: server certificate pinned to IDENTITY_SERVER_THUMBPRINT (SHA-1)");
 	add_hdr(q, "Secret", envv(c, SENV_IDENTITY_HEADER));
 	add_hdr(q, "Accept", "application/json");
 	if (query(q, "api-version", SF_API) < 0 || query(q, "resource", resource) < 0)
@@ -337,7 +337,7 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 	fmt(full, sizeof full, "%s/%s%s", auth, tenant, WI_PATH);
 	if ((rc = url_parse(&q->u, full)) < 0)
 		return err_set(e, ERR_USAGE, "AZURE_AUTHORITY_HOST: %s", url_strerror(rc));
-	logv("identity: Entra ID authority %s%s", auth, host ? " (AZURE_AUTHORITY_HOST)"
+	log_v("identity: Entra ID authority %s%s", auth, host ? " (AZURE_AUTHORITY_HOST)"
 		: " (the resource's cloud)");
 	return 0;
 }
@@ -375,7 +375,7 @@ __attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *re
 		return err_set(e, ERR_IDENTITY, "%s: %s", what, source_strerror(rc));
 	if (rc > 0)
 		return too_long(q, e);
-	logv("identity: federated token read from %s (%zu bytes)", path, n);
+	log_v("identity: federated token read from %s (%zu bytes)", path, n);
 	add_hdr(q, "Accept", "application/json");
 	return 0;
 }
@@ -398,10 +398,10 @@ static int build_req(client *c, id_req *q, const char *resource, err *e)
 /* Say why an exchange did not give the status wanted. */
 static int token_failed(client *c, const id_req *q, int want, err *e)
 {
-	char text[AZ_ERRTEXT_MAX];
+	char text[AZURE_ERRTEXT_MAX];
 	int st = c->resp.status;
 
-	az_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
 	if (st >= 300 && st < 400)
 		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
 			q->name, c->ident.peer, st);
@@ -433,7 +433,7 @@ static int exchange(client *c, const id_req *q, err *e)
 		return err_set(e, ERR_INTERNAL, "token request: %s", http_strerror((int)len));
 	if ((size_t)len > c->req_used)
 		c->req_used = (size_t)len;
-	logv("token: %s %s %s", q->name, q->method, q->u.host);
+	log_v("token: %s %s %s", q->name, q->method, q->u.host);
 	/* Entra is on the Internet, behind the proxy like the vault; identity
 	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
 	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
@@ -464,7 +464,7 @@ static int exchange_retry(client *c, const id_req *q, int want, err *e)
 			status = c->resp.status;
 			token_failed(c, q, want, &one);
 		}
-		nf = status == 400 && az_identity_not_found((const char *)c->body,
+		nf = status == 400 && azure_identity_not_found((const char *)c->body,
 			c->resp.body_len);
 		if (client_retry(c, &r, &one, status, nf, e) < 0)
 			return -1;
@@ -480,26 +480,26 @@ static int arc_challenge(client *c, id_req *q, err *e)
 
 	if (exchange_retry(c, q, 401, e) < 0)
 		return -1;
-	rc = source_realm(c->resp.www_authenticate, path, sizeof path);
+	rc = challenge_arc(c->resp.www_authenticate, path, sizeof path);
 	if (rc < 0)
 		return err_set(e, ERR_IDENTITY, "token from %s (%s): 401 without a Basic realm= key file challenge",
 			q->name, c->ident.peer);
-	logv("identity: Arc challenge names %s", path);
+	log_v("identity: Arc challenge names %s", path);
 	return arc_key(q, path, e);
 }
 
-static int fetch_token(client *c, const id_req *q, az_token *tok, err *e)
+static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 {
 	int rc;
 
 	if (exchange_retry(c, q, 200, e) < 0)
 		return -1;
-	rc = az_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
+	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
-			c->ident.peer, az_strerror(rc));
-	logv("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
+			c->ident.peer, azure_strerror(rc));
+	log_v("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
 	return 0;
 }
 
@@ -507,7 +507,7 @@ static int fetch_token(client *c, const id_req *q, az_token *tok, err *e)
  * what the chosen one needs; then the selector it can take. */
 static int resolve(client *c, err *e)
 {
-	client_id_opts *id = &c->id;
+	identity_opts *id = &c->id;
 	const char *why = "--source", *missing;
 	int detected = id->source == SRC_AUTO;
 
@@ -517,13 +517,13 @@ static int resolve(client *c, err *e)
 	else if ((missing = source_missing(id->source, &id->env)) != NULL)
 		return err_set(e, ERR_USAGE, "--source %s: %s must be set",
 			source_name(id->source), missing);
-	logv("identity: source %s (%s%s)", source_name(id->source),
+	log_v("identity: source %s (%s%s)", source_name(id->source),
 		detected ? "auto: " : "", why);
 	if (id->sel != SEL_NONE && !source_selector(id->source, id->sel)) {
 		if (!id->sel_from_env)
 			return err_set(e, ERR_USAGE, "%s: the %s source cannot select a user-assigned identity that way",
 				sel_option[id->sel], source_name(id->source));
-		logv("identity: AZURE_CLIENT_ID ignored: the %s source takes no client id",
+		log_v("identity: AZURE_CLIENT_ID ignored: the %s source takes no client id",
 			source_name(id->source));
 		id->sel = SEL_NONE;
 	}
@@ -543,7 +543,7 @@ static client_token *cached(client *c, const char *resource)
 	return NULL;
 }
 
-const az_token *client_token_get(client *c, const char *resource, err *e)
+const azure_token *identity_token(client *c, const char *resource, err *e)
 {
 	client_token *t = cached(c, resource);
 	id_req *q = &c->idq;
@@ -574,7 +574,7 @@ const az_token *client_token_get(client *c, const char *resource, err *e)
 	return &t->tok;
 }
 
-void client_token_drop(client *c, const char *resource)
+void identity_drop(client *c, const char *resource)
 {
 	client_token *t = cached(c, resource);
 

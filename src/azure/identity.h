@@ -1,7 +1,7 @@
 /*
  * identity: a token for a resource from the configured managed-identity
  * source (docs/protocols.md 1), cached in the client by resource. The
- * options come from the command line and environment (client_id_opts);
+ * options come from the command line and environment (identity_opts);
  * the request is built in the client's storage (id_req). Errors: an err
  * with the source named; nothing is sent before the source and selector
  * are checked.
@@ -19,14 +19,14 @@ typedef struct client client;
 
 /* Identity options: sources (SRC_*) and selectors (SEL_*) are in source.h.
  * The strings point into argv and environ. */
-typedef struct client_id_opts {
+typedef struct identity_opts {
 	int source;            /* SRC_*; SRC_AUTO: detected at the first token */
 	int sel;
 	const char *sel_value;
 	int sel_from_env;      /* sel is AZURE_CLIENT_ID's, not an option's */
 	const char *imds_base; /* AZURE_POD_IDENTITY_AUTHORITY_HOST or NULL */
 	source_env env;        /* the identity variables (source.h) */
-} client_id_opts;
+} identity_opts;
 
 /* The identity request being built (identity.c): where, how, and what to
  * say about it. */
@@ -54,9 +54,9 @@ typedef struct id_req {
  * the variables that decided it) and checks the selector: one the source
  * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)
  * if it came from AZURE_CLIENT_ID. Nothing is sent before those checks. */
-const az_token *client_token_get(client *c, const char *resource, err *e);
+const azure_token *identity_token(client *c, const char *resource, err *e);
 
 /* Drop a cached token (after the vault refused it). */
-void client_token_drop(client *c, const char *resource);
+void identity_drop(client *c, const char *resource);
 
 #endif

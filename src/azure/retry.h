@@ -74,7 +74,7 @@ typedef struct retry_in {
 	int outcome;             /* HTTP status 100..599 or a RETRY_NET_* */
 	const char *retry_after; /* raw Retry-After value; NULL or "" if none */
 	const char *date;        /* raw Date of the same response; NULL or "" */
-	int identity_not_found;  /* az_identity_not_found() said so of the body */
+	int identity_not_found;  /* azure_identity_not_found() said so of the body */
 	long long now_ms;        /* monotonic clock, ms */
 	long long now_epoch;     /* wall clock, Unix s (if Date is unreadable) */
 	long long deadline_ms;   /* the request's deadline, same clock as now_ms */

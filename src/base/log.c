@@ -12,7 +12,7 @@ void log_start(void)
 	log_t0 = clock_now();
 }
 
-void logv(const char *f, ...)
+void log_v(const char *f, ...)
 {
 	char msg[400], line[480];
 	va_list ap;

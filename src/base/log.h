@@ -13,6 +13,6 @@ extern int log_verbose;
 void log_start(void);
 
 /* Print one trace line when -v was given. */
-void logv(const char *f, ...) __attribute__((format(printf, 1, 2)));
+void log_v(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

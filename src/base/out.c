@@ -228,7 +228,7 @@ static int stage(out_file *f, const out_opts *o, err *e)
 	int fd, rc, saved;
 
 	if (unchanged(f->path, f->data, f->n, o))
-		return logv("output %s: unchanged", f->path), 0;
+		return log_v("output %s: unchanged", f->path), 0;
 
 	split(f->path, dir, sizeof dir, &base); /* checked by check_all */
 	fd = make_temp(f->tmp, sizeof f->tmp, dir, base);

@@ -12,7 +12,7 @@ const char *rnd_bytes(void *buf, size_t n)
 	ssize_t r = getrandom(buf, n, GRND_NONBLOCK);
 
 	if (r < 0 && errno == EAGAIN) {
-		logv("kernel entropy pool not ready; waiting for it");
+		log_v("kernel entropy pool not ready; waiting for it");
 		r = getrandom(buf, n, 0);
 	}
 	if (r != (ssize_t)n)

@@ -45,12 +45,12 @@ typedef struct cli {
 	size_t nsecrets;
 	size_t nresolve;
 	out_opts file;
-	client_id_opts id;
+	identity_opts id;
 	const char *secrets[CLI_SECRETS_MAX];
 	net_resolve resolve[NET_RESOLVE_MAX];
 } cli;
 
-/* The options (opts.c); main.c sets the defaults before parse_args. */
+/* The options (opts.c); main.c sets the defaults before opts_parse. */
 extern cli opts;
 
 /* The values read, as main.c fetched them (exec.c builds the child's
@@ -60,7 +60,7 @@ extern size_t lens[CLI_SECRETS_MAX];
 
 /* Parse argv into opts (opts.c). Returns 0 to run, 2 when done (help,
  * version), -1 on error. */
-int parse_args(int argc, char **argv, err *e);
+int opts_parse(int argc, char **argv, err *e);
 
 /* The --help text, generated from the option table, into out[cap] (NUL
  * included); returns its length, or cap if it did not fit (opts.c). */
@@ -70,17 +70,17 @@ size_t opts_usage(char *out, size_t cap);
 extern client cl;
 
 /* Environment defaults, applied after the command line (env.c). */
-void apply_env(void);
+void env_apply(void);
 
 /* --proxy / HTTPS_PROXY into the client's network settings (env.c). */
-int setup_proxy(err *e);
+int env_proxy(err *e);
 
 /* Collect the references in the environment: refs[], the environ index
  * of each in at[], and the NAME= prefix length in skip[] (exec.c). */
-int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
+int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
 
 /* Build the child's environment from the values (exec.c). */
-int child_env(char **env, const size_t *at, const size_t *skip,
+int exec_env(char **env, const size_t *at, const size_t *skip,
 	size_t nrefs, err *e);
 
 #endif

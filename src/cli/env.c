@@ -11,7 +11,7 @@
 
 extern char **environ;
 
-void apply_env(void)
+void env_apply(void)
 {
 	const char *v;
 	size_t i;
@@ -20,7 +20,7 @@ void apply_env(void)
 		opts.id.sel = SEL_CLIENT_ID;
 		opts.id.sel_value = v;
 		opts.id.sel_from_env = 1;
-		logv("identity: client id from AZURE_CLIENT_ID");
+		log_v("identity: client id from AZURE_CLIENT_ID");
 	}
 	for (i = 0; environ[i]; i++)
 		source_env_add(&opts.id.env, environ[i]);
@@ -38,7 +38,7 @@ void apply_env(void)
 
 /* HTTPS_PROXY as curl takes it (url_proxy_parse). Messages name the
  * proxy by host:port only: the URL may hold a password. */
-int setup_proxy(err *e)
+int env_proxy(err *e)
 {
 	url_proxy *p = &cl.proxy;
 	int rc;
@@ -53,7 +53,7 @@ int setup_proxy(err *e)
 	cl.net.proxy_port = p->port;
 	cl.net.proxy_user = p->auth ? p->user : NULL;
 	cl.net.proxy_pass = p->auth ? p->pass : NULL;
-	logv("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
+	log_v("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
 		p->auth ? ", with Basic credentials" : "",
 		cl.net.no_proxy ? ", except NO_PROXY " : "", cl.net.no_proxy ? cl.net.no_proxy : "");
 	return 0;

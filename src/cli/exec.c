@@ -23,7 +23,7 @@ static int identity_var(const char *entry)
 	return 0;
 }
 
-int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
+int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 {
 	size_t i, bad;
 	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
@@ -44,7 +44,7 @@ int env_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 
 /* References replaced (or dropped when missing), identity variables
  * dropped unless asked. */
-int child_env(char **env, const size_t *at, const size_t *skip,
+int exec_env(char **env, const size_t *at, const size_t *skip,
 	size_t nrefs, err *e)
 {
 	size_t i, k, o = 0;

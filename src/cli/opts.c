@@ -325,7 +325,7 @@ static int operand(const char *a, err *e)
 }
 
 /* Parse argv. Returns 0 to run, 2 when done (help/version), -1 on error. */
-int parse_args(int argc, char **argv, err *e)
+int opts_parse(int argc, char **argv, err *e)
 {
 	int i, dashdash = 0;
 

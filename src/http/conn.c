@@ -95,7 +95,7 @@ __attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_m
 	if (used != (size_t)n)
 		return err_set(e, ERR_MALFORMED, "%s: bad answer to CONNECT: data after the header",
 			proxy);
-	logv("%s: tunnel to %s%s", proxy, c->peer, cfg->proxy_user ? " (Basic authentication)" : "");
+	log_v("%s: tunnel to %s%s", proxy, c->peer, cfg->proxy_user ? " (Basic authentication)" : "");
 	return 0;
 }
 
@@ -135,7 +135,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	}
 	if (t) {
 		tls_describe(t, desc, sizeof desc);
-		logv("%s: %s", c->peer, desc);
+		log_v("%s: %s", c->peer, desc);
 	}
 	c->reusable = 1;
 	return 0;
@@ -206,7 +206,7 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 	/* Bytes after the response: the peer is out of step; don't reuse. */
 	if (!resp->keep_alive || (n > 0 && used != (size_t)n))
 		c->reusable = 0;
-	logv("%s: HTTP %d, %zu body bytes%s", c->peer, resp->status,
+	log_v("%s: HTTP %d, %zu body bytes%s", c->peer, resp->status,
 		resp->body_len, c->reusable ? "" : ", connection not reusable");
 	return 0;
 }

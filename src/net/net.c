@@ -107,11 +107,11 @@ int net_connect(const net_cfg *cfg, const char *host, unsigned port,
 		int fd;
 
 		resolve_addr_fmt(&addrs[i], ip, sizeof ip);
-		logv("connect %s:%u (%s)", host, port, ip);
+		log_v("connect %s:%u (%s)", host, port, ip);
 		fd = connect_one(&addrs[i], deadline, &why);
 		if (fd >= 0)
 			return fd;
-		logv("connect %s:%u (%s): %s", host, port, ip, err_errno(why));
+		log_v("connect %s:%u (%s): %s", host, port, ip, err_errno(why));
 		if (why == ETIMEDOUT)
 			break;
 	}

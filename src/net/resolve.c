@@ -188,7 +188,7 @@ static int resolve_hosts(net_addr *out, const char *host, unsigned port,
 	for (i = 0; i < h.n; i++)
 		addr_from_dns(&out[i], &h.out[i], port);
 	if (h.n > 0)
-		logv("resolve %s: %zu address(es) from %s", host, h.n,
+		log_v("resolve %s: %zu address(es) from %s", host, h.n,
 			NET_HOSTS);
 	return (int)h.n;
 }
@@ -292,7 +292,7 @@ static void round_start(resolver *r, unsigned round)
 {
 	size_t i, k;
 
-	logv("dns %s: attempt %u of %u, %zu nameserver(s)", r->host, round + 1,
+	log_v("dns %s: attempt %u of %u, %zu nameserver(s)", r->host, round + 1,
 		r->conf.attempts, r->conf.nns);
 	for (k = 0; k < 2; k++)
 		r->q[k].failed = 0;
@@ -332,7 +332,7 @@ static void on_reply(resolver *r, size_t i, const unsigned char *buf, size_t n)
 			NET_ADDRS_MAX);
 		if (rc == DNS_E_ID || rc == DNS_E_HEADER || rc == DNS_E_QUESTION)
 			continue;
-		logv("dns %s %s: %d %s", r->host,
+		log_v("dns %s %s: %d %s", r->host,
 			q->type == DNS_A ? "A" : "AAAA", rc,
 			rc >= 0 ? "address(es)" : dns_strerror(rc));
 		if (rq_final(rc)) {

@@ -273,7 +273,7 @@ static void chain_setup(tls_impl *s)
 	long long now = (long long)time(NULL);
 
 	if (now < AZKV_BUILD_TIME)
-		logv("clock reads %lld, before this build (%lld): checking only that certificates "
+		log_v("clock reads %lld, before this build (%lld): checking only that certificates "
 			"had not expired at build time", now, (long long)AZKV_BUILD_TIME);
 	tlschain_init(&s->chain, &s->xc, s->chainbuf, now, AZKV_BUILD_TIME);
 }

@@ -102,7 +102,7 @@ static size_t order_chain(tlschain *ch, const x509_cert *c, const int *ok, size_
 	for (i = 0; i < k && order[i] == i; i++)
 		;
 	if (i < k || k < ch->n)
-		logv("certificate chain: %zu sent, validating %s in issuer order; %zu not on the path dropped",
+		log_v("certificate chain: %zu sent, validating %s in issuer order; %zu not on the path dropped",
 			ch->n, list, ch->n - k);
 	return k;
 }
@@ -117,7 +117,7 @@ static void set_time(tlschain *ch, const x509_cert *c, size_t as_sent)
 		char d[11];
 
 		date_fmt(c->not_before, d);
-		logv("certificate %zu: valid from %s, after this build; its start is not checked "
+		log_v("certificate %zu: valid from %s, after this build; its start is not checked "
 			"(clock unknown)", as_sent, d);
 	}
 	if (t < 0)
@@ -179,7 +179,7 @@ static unsigned ch_end_chain(const br_x509_class **ctx)
 	for (i = 0; i < ch->n; i++) {
 		ok[i] = x509_parse(&c[i], ch->buf + ch->off[i], ch->len[i]) == 0;
 		if (!ok[i] && i > 0)
-			logv("certificate chain: certificate %zu is not DER X.509; dropped", i + 1);
+			log_v("certificate chain: certificate %zu is not DER X.509; dropped", i + 1);
 	}
 	if (!ok[0]) {
 		refuse(ch, TLSCHAIN_WHY_DER, 1, 0);

@@ -135,7 +135,7 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 		k = x509_path(certs, p12.ncerts, order);
 	}
 	if (k < p12.ncerts)
-		logv("%s: %zu certificates not on the leaf's path dropped", what, p12.ncerts - k);
+		log_v("%s: %zu certificates not on the leaf's path dropped", what, p12.ncerts - k);
 	rc = p12.has_key ? pem_write(key, "PRIVATE KEY", p12.key.der, p12.key.len) : 0;
 	for (i = 0; i < k && rc == 0; i++)
 		rc = pem_write(chain, "CERTIFICATE", p12.certs[idx[order[i]]].der,

@@ -137,7 +137,7 @@ static int get_key(client *c, keyrun *k, err *e)
 	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	logv("%s: %s, kid %s", k->what, key.kty_name, key.kid);
+	log_v("%s: %s, kid %s", k->what, key.kty_name, key.kid);
 	return 0;
 }
 
@@ -163,7 +163,7 @@ static int local_rsa(keyrun *k, err *e)
 		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
 			"%s: %s", k->what, rsaenc_strerror(rc));
 	str_copy(k->kid, sizeof k->kid, key.kid);
-	logv("%s: %s done here with the public key", k->what, k->alg->name);
+	log_v("%s: %s done here with the public key", k->what, k->alg->name);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static int remote(client *c, keyrun *k, const ref *r, err *e)
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	logv("%s: %s by the vault, %zu bytes", k->what, k->alg->name, k->rn);
+	log_v("%s: %s by the vault, %zu bytes", k->what, k->alg->name, k->rn);
 	return 0;
 }
 

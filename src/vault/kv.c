@@ -26,7 +26,7 @@ typedef struct kv_op {
 	int cls400;         /* the class of a 400: ERR_MALFORMED unless set */
 } kv_op;
 
-static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
+static int send_get(client *c, kv_op *op, const azure_token *tok, err *e)
 {
 	http_hdr h[4];
 	size_t nh = 0;
@@ -49,7 +49,7 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
 			1, c->trust, c->deadline, e) < 0)
 		return -1;
-	logv("%s: %s%s (request %lu on this connection)", op->what, op->method,
+	log_v("%s: %s%s (request %lu on this connection)", op->what, op->method,
 		tok ? " with token" : " without token", c->vault.requests + 1);
 	http_resp_init(&c->resp, c->body, sizeof c->body, 0);
 	rc = conn_exchange(&c->vault, c->req, (size_t)len, &c->resp, c->deadline, e);
@@ -62,7 +62,7 @@ static int send_get(client *c, kv_op *op, const az_token *tok, err *e)
 static int kv_failed(client *c, kv_op *op, err *e);
 
 /* send_get, retried on 408/429/5xx and network failures (RETRY_VAULT). */
-static int send_get_retry(client *c, kv_op *op, const az_token *tok, err *e)
+static int send_get_retry(client *c, kv_op *op, const azure_token *tok, err *e)
 {
 	retry r;
 
@@ -92,7 +92,7 @@ static int challenge_resource(client *c, kv_op *op, char *res, size_t cap, err *
 	if (c->resp.status != 401 || c->resp.www_authenticate[0] == 0)
 		return err_set(e, ERR_DENIED, "%s: HTTP %d without a Bearer challenge",
 			op->what, c->resp.status);
-	rc = cloud_challenge(c->resp.www_authenticate, res, cap, NULL, 0);
+	rc = challenge_bearer(c->resp.www_authenticate, res, cap, NULL, 0);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, cloud_strerror(rc));
 	if (cloud_check(op->r->host, res) < 0) {
@@ -101,7 +101,7 @@ static int challenge_resource(client *c, kv_op *op, char *res, size_t cap, err *
 			"%s: challenge names resource %s, which is not %s's; no token sent for it",
 			op->what, shown, op->r->host);
 	}
-	logv("%s: challenge resource %s", op->what, res);
+	log_v("%s: challenge resource %s", op->what, res);
 	return 0;
 }
 
@@ -137,7 +137,7 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 		str_copy(v->resource, sizeof v->resource, known);
 		return v->resource;
 	}
-	logv("%s: unknown vault suffix, asking the vault for its resource", op->what);
+	log_v("%s: unknown vault suffix, asking the vault for its resource", op->what);
 	/* The probe carries no body: a key operation's input goes only with a
 	 * token, to a vault whose resource is known. */
 	probe = *op;
@@ -152,10 +152,10 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 /* Map a final non-200 status to an error. */
 static int kv_failed(client *c, kv_op *op, err *e)
 {
-	char text[AZ_ERRTEXT_MAX];
+	char text[AZURE_ERRTEXT_MAX];
 	int st = c->resp.status, cls;
 
-	az_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
 	if (st >= 300 && st < 400)
 		return err_set(e, ERR_MALFORMED, "%s: unexpected redirect (HTTP %d), not followed",
 			op->what, st);
@@ -177,7 +177,7 @@ static int kv_failed(client *c, kv_op *op, err *e)
 static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 {
 	char again[CLOUD_RESOURCE_MAX];
-	const az_token *tok = client_token_get(c, resource, e);
+	const azure_token *tok = identity_token(c, resource, e);
 
 	if (!tok || send_get_retry(c, op, tok, e) < 0)
 		return -1;
@@ -185,9 +185,9 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 		return 0;
 	if (challenge_resource(c, op, again, sizeof again, e) < 0)
 		return -1;
-	logv("%s: token refused (401); one retry with a fresh token", op->what);
-	client_token_drop(c, resource);
-	tok = client_token_get(c, again, e);
+	log_v("%s: token refused (401); one retry with a fresh token", op->what);
+	identity_drop(c, resource);
+	tok = identity_token(c, again, e);
 	if (!tok || send_get_retry(c, op, tok, e) < 0)
 		return -1;
 	return 0;
@@ -207,18 +207,18 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 		return err_set(e, ERR_USAGE, "%s: reference too long", what);
 	if (kv_call(c, r, &q, e) < 0)
 		return -1;
-	rc = az_field_parse((const char *)c->body, c->resp.body_len,
+	rc = azure_field_parse((const char *)c->body, c->resp.body_len,
 		r->cert ? (r->cert == 2 ? "sid" : "cer") : "value", out, cap, n);
 	if (rc == 0 && raw) {
 		explicit_bzero(out, *n);
 		*n = c->resp.body_len;
 		if (str_copyn(out, cap, (const char *)c->body, *n) < 0)
-			rc = AZ_E_VALUE_SIZE;
+			rc = AZURE_E_VALUE_SIZE;
 	}
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "%s: %s", what, az_strerror(rc));
-	logv("%s: %zu bytes", what, *n);
+		return err_set(e, ERR_MALFORMED, "%s: %s", what, azure_strerror(rc));
+	log_v("%s: %zu bytes", what, *n);
 	return 0;
 }
 

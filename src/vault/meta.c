@@ -47,7 +47,7 @@ static int exchange(client *c, const url *u, err *e)
 	len = http_req_fmt(c->req, sizeof c->req, "GET", host, u->path, h, 2, NULL, 0, 0);
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "tags: %s", http_strerror((int)len));
-	logv("tags: IMDS GET %s", u->host);
+	log_v("tags: IMDS GET %s", u->host);
 	rc = conn_open(&c->ident, &c->net, u->host, u->port, NULL, 0, c->trust, c->deadline, e);
 	if (rc == 0) {
 		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
@@ -64,7 +64,7 @@ static int fetch(client *c, const url *u, err *e)
 	retry_init(&r, RETRY_IMDS, c->wait);
 	for (;;) {
 		err one = { 0, 0, "" };
-		char text[AZ_ERRTEXT_MAX];
+		char text[AZURE_ERRTEXT_MAX];
 		int st = 0;
 
 		client_attempt(c);
@@ -72,7 +72,7 @@ static int fetch(client *c, const url *u, err *e)
 			st = c->resp.status;
 			if (st == 200)
 				return 0;
-			az_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+			azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
 			err_set(&one, ERR_IDENTITY, "tags from IMDS (%s): HTTP %d%s%s",
 				c->ident.peer, st, text[0] ? ": " : "", text);
 		}
@@ -122,6 +122,6 @@ int meta_tag(client *c, const char *name, char *out, size_t cap, err *e)
 		return err_set(e, ERR_NOTFOUND, "tag %s: %s", name, tags_strerror(rc));
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "tag %s: %s", name, tags_strerror(rc));
-	logv("tag %s: %zu characters", name, strlen(out));
+	log_v("tag %s: %zu characters", name, strlen(out));
 	return 0;
 }

@@ -37,7 +37,7 @@ static void check_challenge(const char *hdr, const char *vault,
 	size_t rcap, size_t acap, int with_auth)
 {
 	char *res = fuzz_buf(rcap), *auth = fuzz_buf(acap);
-	int rc = cloud_challenge(hdr, res, rcap, with_auth ? auth : NULL, acap);
+	int rc = challenge_bearer(hdr, res, rcap, with_auth ? auth : NULL, acap);
 
 	FUZZ_CHECK(rc <= 0 && rc >= CLOUD_E_MISMATCH);
 	if (rc == 0) {

@@ -1,6 +1,6 @@
 /*
- * fuzz_time: az_time_parse, the expires_on reader.
- * Results are 0 or AZ_E_EXPIRY. Accepted text is checked against libc:
+ * fuzz_time: azure_time_parse, the expires_on reader.
+ * Results are 0 or AZURE_E_EXPIRY. Accepted text is checked against libc:
  * pure digits against strtoull; the zone-less ISO and US forms against
  * timegm (glibc's is TZ-independent and proleptic), and any accepted date
  * lies within years 1..9999 give or take a zone offset.
@@ -70,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 0)
 		memcpy(s, data, size);
-	rc = az_time_parse(s, size, &e);
-	FUZZ_CHECK(rc == 0 || rc == AZ_E_EXPIRY);
+	rc = azure_time_parse(s, size, &e);
+	FUZZ_CHECK(rc == 0 || rc == AZURE_E_EXPIRY);
 	if (rc == 0 && digits(s, size)) {
 		FUZZ_CHECK(e == (long long)strtoull(z, NULL, 10));
 	} else if (rc == 0) {

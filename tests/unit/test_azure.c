@@ -12,7 +12,7 @@
 #define JWT "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.c2ln-_Q="
 #define NOW 1700000000LL /* 2023-11-14T22:13:20Z */
 
-static az_token tk;
+static azure_token tk;
 
 static const struct {
 	const char *text;
@@ -34,20 +34,20 @@ static const struct {
 	{ "1/16/2020 1:05:09 PM +00:00", 0, 1579179909 },
 	{ "01/16/2020 01:05:09 PM +00:00", 0, 1579179909 },
 	{ "1/16/2020 11:59:59 PM +00:00", 0, 1579219199 },
-	{ "1/16/2020 0:24:12 AM +00:00", AZ_E_EXPIRY, 0 },
-	{ "1/16/2020 13:24:12 PM +00:00", AZ_E_EXPIRY, 0 },
-	{ "1/16/2020 5:24:12 am +00:00", AZ_E_EXPIRY, 0 },
-	{ "1/16/2020 5:24:12 XM +00:00", AZ_E_EXPIRY, 0 },
-	{ "13/19/2019 23:42:01 +00:00", AZ_E_EXPIRY, 0 },
-	{ "0/19/2019 23:42:01 +00:00", AZ_E_EXPIRY, 0 },
-	{ "02/30/2020 00:00:00 +00:00", AZ_E_EXPIRY, 0 },
-	{ "06/19/19 23:42:01 +00:00", AZ_E_EXPIRY, 0 },
-	{ "06/19/2019 23:42 +00:00", AZ_E_EXPIRY, 0 },
-	{ "06/19/2019 24:00:00 +00:00", AZ_E_EXPIRY, 0 },
-	{ "06/19/2019 23:42:01 +00:00 ", AZ_E_EXPIRY, 0 },
-	{ "06/19/2019  23:42:01 +00:00", AZ_E_EXPIRY, 0 },
-	{ "06/19/2019 23:42:01 +0000", AZ_E_EXPIRY, 0 },
-	{ "006/19/2019 23:42:01 +00:00", AZ_E_EXPIRY, 0 },
+	{ "1/16/2020 0:24:12 AM +00:00", AZURE_E_EXPIRY, 0 },
+	{ "1/16/2020 13:24:12 PM +00:00", AZURE_E_EXPIRY, 0 },
+	{ "1/16/2020 5:24:12 am +00:00", AZURE_E_EXPIRY, 0 },
+	{ "1/16/2020 5:24:12 XM +00:00", AZURE_E_EXPIRY, 0 },
+	{ "13/19/2019 23:42:01 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "0/19/2019 23:42:01 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "02/30/2020 00:00:00 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "06/19/19 23:42:01 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "06/19/2019 23:42 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "06/19/2019 24:00:00 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "06/19/2019 23:42:01 +00:00 ", AZURE_E_EXPIRY, 0 },
+	{ "06/19/2019  23:42:01 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "06/19/2019 23:42:01 +0000", AZURE_E_EXPIRY, 0 },
+	{ "006/19/2019 23:42:01 +00:00", AZURE_E_EXPIRY, 0 },
 	/* ISO 8601 / RFC 3339 and MSAL-GO's "2006-01-02 15:04:05" */
 	{ "2024-10-18T19:51:37.0000000+00:00", 0, 1729281097 },
 	{ "2024-10-18T19:51:37Z", 0, 1729281097 },
@@ -61,39 +61,39 @@ static const struct {
 	{ "2000-02-29T00:00:00Z", 0, 951782400 },
 	{ "1970-01-01T00:00:00Z", 0, 0 },
 	{ "9999-12-31T23:59:59Z", 0, 253402300799 },
-	{ "2024-10-18T19:51:37.Z", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37.", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37+0200", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37+24:00", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37+02:60", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37 +00:00", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37Zx", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:37.0000000+00:00x", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T24:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:60:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51:60Z", AZ_E_EXPIRY, 0 },
-	{ "2023-02-29T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2100-02-29T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-04-31T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-00-10T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-13-10T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "2024-10-00T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "0000-01-01T00:00:00Z", AZ_E_EXPIRY, 0 },
-	{ "24-10-18T19:51:37Z", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18", AZ_E_EXPIRY, 0 },
-	{ "2024-10-18T19:51Z", AZ_E_EXPIRY, 0 },
-	{ "2024-1-18T19:51:37Z", AZ_E_EXPIRY, 0 },
-	{ "Fri, 18 Oct 2024 19:51:37 GMT", AZ_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37.Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37.", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37+0200", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37+24:00", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37+02:60", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37 +00:00", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37Zx", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:37.0000000+00:00x", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T24:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:60:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51:60Z", AZURE_E_EXPIRY, 0 },
+	{ "2023-02-29T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2100-02-29T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-04-31T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-00-10T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-13-10T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-00T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "0000-01-01T00:00:00Z", AZURE_E_EXPIRY, 0 },
+	{ "24-10-18T19:51:37Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18", AZURE_E_EXPIRY, 0 },
+	{ "2024-10-18T19:51Z", AZURE_E_EXPIRY, 0 },
+	{ "2024-1-18T19:51:37Z", AZURE_E_EXPIRY, 0 },
+	{ "Fri, 18 Oct 2024 19:51:37 GMT", AZURE_E_EXPIRY, 0 },
 	/* not numbers */
-	{ "", AZ_E_EXPIRY, 0 },
-	{ "-5", AZ_E_EXPIRY, 0 },
-	{ "+5", AZ_E_EXPIRY, 0 },
-	{ "12ab", AZ_E_EXPIRY, 0 },
-	{ " 1506484173", AZ_E_EXPIRY, 0 },
-	{ "1506484173 ", AZ_E_EXPIRY, 0 },
-	{ "1506484173.5", AZ_E_EXPIRY, 0 },
-	{ "99999999999999999999", AZ_E_EXPIRY, 0 },
-	{ "abc", AZ_E_EXPIRY, 0 },
+	{ "", AZURE_E_EXPIRY, 0 },
+	{ "-5", AZURE_E_EXPIRY, 0 },
+	{ "+5", AZURE_E_EXPIRY, 0 },
+	{ "12ab", AZURE_E_EXPIRY, 0 },
+	{ " 1506484173", AZURE_E_EXPIRY, 0 },
+	{ "1506484173 ", AZURE_E_EXPIRY, 0 },
+	{ "1506484173.5", AZURE_E_EXPIRY, 0 },
+	{ "99999999999999999999", AZURE_E_EXPIRY, 0 },
+	{ "abc", AZURE_E_EXPIRY, 0 },
 };
 
 static void test_time(void)
@@ -102,7 +102,7 @@ static void test_time(void)
 
 	for (k = 0; k < sizeof times / sizeof times[0]; k++) {
 		long long e = -42;
-		int r = az_time_parse(times[k].text, strlen(times[k].text), &e);
+		int r = azure_time_parse(times[k].text, strlen(times[k].text), &e);
 
 		CHECKM(r == times[k].rc, "\"%s\": got %d want %d", times[k].text,
 			r, times[k].rc);
@@ -139,11 +139,11 @@ static void test_time_calendar(void)
 				tm.tm_sec = 9;
 				want = timegm(&tm);
 				snprintf(s, sizeof s, "%04d-%02d-%02dT21:07:09Z", y, m, dd);
-				r1 = az_time_parse(s, strlen(s), &e1);
+				r1 = azure_time_parse(s, strlen(s), &e1);
 				snprintf(s, sizeof s, "%d/%d/%04d 9:07:09 PM +00:00", m, dd, y);
-				r2 = az_time_parse(s, strlen(s), &e2);
+				r2 = azure_time_parse(s, strlen(s), &e2);
 				if (m == 2 && dd == 29 && !leap) {
-					bad += r1 != AZ_E_EXPIRY || r2 != AZ_E_EXPIRY;
+					bad += r1 != AZURE_E_EXPIRY || r2 != AZURE_E_EXPIRY;
 					continue;
 				}
 				days++;
@@ -159,12 +159,12 @@ static void test_time_bounded(void)
 	long long e = 0;
 
 	/* n bounds the text; nothing past it is read */
-	CHECK_EQ(az_time_parse("1506484173999", 10, &e), 0);
+	CHECK_EQ(azure_time_parse("1506484173999", 10, &e), 0);
 	CHECK_EQ(e, 1506484173);
-	CHECK_EQ(az_time_parse("2024-10-18T19:51:37Zjunk", 20, &e), 0);
+	CHECK_EQ(azure_time_parse("2024-10-18T19:51:37Zjunk", 20, &e), 0);
 	CHECK_EQ(e, 1729281097);
-	CHECK_EQ(az_time_parse("2024-10-18T19:51:37Z", 19, &e), 0);
-	CHECK_EQ(az_time_parse("2024-10-18T19:51:37Z", 18, &e), AZ_E_EXPIRY);
+	CHECK_EQ(azure_time_parse("2024-10-18T19:51:37Z", 19, &e), 0);
+	CHECK_EQ(azure_time_parse("2024-10-18T19:51:37Z", 18, &e), AZURE_E_EXPIRY);
 }
 
 static const struct {
@@ -229,99 +229,99 @@ static const struct {
 	{ "escaped token bytes are decoded",
 		"{\"access_token\":\"a\\/b\\u002dc\",\"expires_in\":1}", NOW, 0, NOW + 1 },
 	/* token missing or unusable */
-	{ "no access_token", "{\"expires_in\":3599}", NOW, AZ_E_NO_TOKEN, 0 },
+	{ "no access_token", "{\"expires_in\":3599}", NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "access_token null", "{\"access_token\":null,\"expires_in\":3599}",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "access_token number", "{\"access_token\":12,\"expires_in\":3599}",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "access_token object", "{\"access_token\":{\"a\":\"b\"},\"expires_in\":3599}",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "access_token empty", "{\"access_token\":\"\",\"expires_in\":3599}",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "nested access_token only",
 		"{\"data\":{\"access_token\":\"" JWT "\"},\"expires_in\":3599}",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "top-level array", "[{\"access_token\":\"" JWT "\",\"expires_in\":3599}]",
-		NOW, AZ_E_NO_TOKEN, 0 },
+		NOW, AZURE_E_NO_TOKEN, 0 },
 	{ "duplicate access_token",
 		"{\"access_token\":\"" JWT "\",\"access_token\":\"x\",\"expires_in\":3599}",
-		NOW, AZ_E_DUP, 0 },
+		NOW, AZURE_E_DUP, 0 },
 	{ "duplicate access_token, escaped key",
 		"{\"access_token\":\"" JWT "\",\"access\\u005ftoken\":\"x\",\"expires_in\":1}",
-		NOW, AZ_E_DUP, 0 },
+		NOW, AZURE_E_DUP, 0 },
 	{ "duplicate expires_in",
 		"{\"access_token\":\"" JWT "\",\"expires_in\":3599,\"expires_in\":1}",
-		NOW, AZ_E_DUP, 0 },
+		NOW, AZURE_E_DUP, 0 },
 	{ "duplicate expires_on",
 		"{\"access_token\":\"" JWT "\",\"expires_on\":1700003600,\"expires_on\":1}",
-		NOW, AZ_E_DUP, 0 },
+		NOW, AZURE_E_DUP, 0 },
 	{ "space in token", "{\"access_token\":\"ab cd\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "escaped newline in token", "{\"access_token\":\"ab\\r\\nX-Evil: 1\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "tab in token", "{\"access_token\":\"ab\\tcd\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "NUL in token", "{\"access_token\":\"ab\\u0000cd\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "DEL in token", "{\"access_token\":\"ab\\u007fcd\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "raw UTF-8 in token", "{\"access_token\":\"caf\xc3\xa9\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "escaped non-ASCII in token", "{\"access_token\":\"caf\\u00e9\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	{ "lone surrogate in token", "{\"access_token\":\"a\\ud800\",\"expires_in\":1}",
-		NOW, AZ_E_TOKEN_CHARS, 0 },
+		NOW, AZURE_E_TOKEN_CHARS, 0 },
 	/* expiry missing or unusable */
 	{ "no expiry at all", "{\"access_token\":\"" JWT "\",\"token_type\":\"Bearer\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on null only", "{\"access_token\":\"" JWT "\",\"expires_on\":null}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in words", "{\"access_token\":\"" JWT "\",\"expires_in\":\"abc\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in fraction", "{\"access_token\":\"" JWT "\",\"expires_in\":3599.5}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in \"3599.0\"", "{\"access_token\":\"" JWT "\",\"expires_in\":\"3599.0\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in exponent", "{\"access_token\":\"" JWT "\",\"expires_in\":3.6e3}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in true", "{\"access_token\":\"" JWT "\",\"expires_in\":true}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in object", "{\"access_token\":\"" JWT "\",\"expires_in\":{}}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_in overflows the clock",
 		"{\"access_token\":\"" JWT "\",\"expires_in\":9223372036854775807}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on garbage", "{\"access_token\":\"" JWT "\",\"expires_on\":\"soon\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on bad date", "{\"access_token\":\"" JWT "\",\"expires_on\":\"02/30/2024 00:00:00 +00:00\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on fraction", "{\"access_token\":\"" JWT "\",\"expires_on\":1700003600.5}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on true", "{\"access_token\":\"" JWT "\",\"expires_on\":true}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	{ "expires_on too long a string",
 		"{\"access_token\":\"" JWT "\",\"expires_on\":\"2023-11-15T00:13:20."
 		"00000000000000000000000000000000000000000000000000000000+00:00\"}",
-		NOW, AZ_E_EXPIRY, 0 },
+		NOW, AZURE_E_EXPIRY, 0 },
 	/* expired */
 	{ "expires_in 0", "{\"access_token\":\"" JWT "\",\"expires_in\":\"0\"}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	{ "expires_in negative", "{\"access_token\":\"" JWT "\",\"expires_in\":-10}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	{ "expires_on now", "{\"access_token\":\"" JWT "\",\"expires_on\":1700000000}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	{ "expires_on a second ago", "{\"access_token\":\"" JWT "\",\"expires_on\":\"1699999999\"}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	{ "expires_on old date", "{\"access_token\":\"" JWT "\",\"expires_on\":\"06/19/2019 23:42:01 +00:00\"}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	{ "expires_on negative epoch", "{\"access_token\":\"" JWT "\",\"expires_on\":-1}",
-		NOW, AZ_E_EXPIRED, 0 },
+		NOW, AZURE_E_EXPIRED, 0 },
 	/* not JSON */
-	{ "HTML", "<html><body>502</body></html>", NOW, AZ_E_JSON, 0 },
-	{ "empty", "", NOW, AZ_E_JSON, 0 },
-	{ "truncated", "{\"access_token\":\"" JWT "\",\"expires_in\":35", NOW, AZ_E_JSON, 0 },
+	{ "HTML", "<html><body>502</body></html>", NOW, AZURE_E_JSON, 0 },
+	{ "empty", "", NOW, AZURE_E_JSON, 0 },
+	{ "truncated", "{\"access_token\":\"" JWT "\",\"expires_in\":35", NOW, AZURE_E_JSON, 0 },
 	{ "trailing comma", "{\"access_token\":\"" JWT "\",\"expires_in\":3599,}",
-		NOW, AZ_E_JSON, 0 },
+		NOW, AZURE_E_JSON, 0 },
 };
 
 static int all_zero(const void *p, size_t n)
@@ -343,7 +343,7 @@ static void test_tokens(void)
 		int r;
 
 		memset(&tk, 0x55, sizeof tk);
-		r = az_token_parse(&tk, tokens[k].body, strlen(tokens[k].body),
+		r = azure_token_parse(&tk, tokens[k].body, strlen(tokens[k].body),
 			tokens[k].now);
 		CHECKM(r == tokens[k].rc, "%s: got %d want %d", tokens[k].name, r,
 			tokens[k].rc);
@@ -364,23 +364,23 @@ static void test_tokens(void)
 }
 
 static char body[128 * 1024];
-static char out[AZ_SECRET_MAX];
+static char out[AZURE_SECRET_MAX];
 
 static void test_token_size(void)
 {
 	size_t n;
 
 	n = (size_t)snprintf(body, sizeof body, "{\"expires_in\":3599,\"access_token\":\"");
-	memset(body + n, 'A', AZ_TOKEN_MAX);
-	strcpy(body + n + AZ_TOKEN_MAX, "\"}");
-	CHECK_EQ(az_token_parse(&tk, body, strlen(body), NOW), 0);
-	CHECK_EQ(tk.len, AZ_TOKEN_MAX);
-	CHECK_EQ(tk.access[AZ_TOKEN_MAX - 1], 'A');
-	CHECK_EQ(tk.access[AZ_TOKEN_MAX], 0);
+	memset(body + n, 'A', AZURE_TOKEN_MAX);
+	strcpy(body + n + AZURE_TOKEN_MAX, "\"}");
+	CHECK_EQ(azure_token_parse(&tk, body, strlen(body), NOW), 0);
+	CHECK_EQ(tk.len, AZURE_TOKEN_MAX);
+	CHECK_EQ(tk.access[AZURE_TOKEN_MAX - 1], 'A');
+	CHECK_EQ(tk.access[AZURE_TOKEN_MAX], 0);
 
-	memset(body + n, 'A', AZ_TOKEN_MAX + 1);
-	strcpy(body + n + AZ_TOKEN_MAX + 1, "\"}");
-	CHECK_EQ(az_token_parse(&tk, body, strlen(body), NOW), AZ_E_TOKEN_SIZE);
+	memset(body + n, 'A', AZURE_TOKEN_MAX + 1);
+	strcpy(body + n + AZURE_TOKEN_MAX + 1, "\"}");
+	CHECK_EQ(azure_token_parse(&tk, body, strlen(body), NOW), AZURE_E_TOKEN_SIZE);
 	CHECK(all_zero(&tk, sizeof tk));
 }
 
@@ -414,23 +414,23 @@ static const struct {
 		"real", 4, 0 },
 	{ "escaped key", "{\"v\\u0061lue\":\"k\"}", "k", 1, 0 },
 	{ "missing", "{\"id\":\"x\",\"attributes\":{\"value\":\"x\"}}", "", 0,
-		AZ_E_NO_VALUE },
-	{ "null", "{\"value\":null}", "", 0, AZ_E_NO_VALUE },
-	{ "number", "{\"value\":42}", "", 0, AZ_E_NO_VALUE },
-	{ "bool", "{\"value\":true}", "", 0, AZ_E_NO_VALUE },
-	{ "object", "{\"value\":{\"a\":\"b\"}}", "", 0, AZ_E_NO_VALUE },
+		AZURE_E_NO_VALUE },
+	{ "null", "{\"value\":null}", "", 0, AZURE_E_NO_VALUE },
+	{ "number", "{\"value\":42}", "", 0, AZURE_E_NO_VALUE },
+	{ "bool", "{\"value\":true}", "", 0, AZURE_E_NO_VALUE },
+	{ "object", "{\"value\":{\"a\":\"b\"}}", "", 0, AZURE_E_NO_VALUE },
 	{ "array (a list-versions page)", "{\"value\":[],\"nextLink\":null}", "", 0,
-		AZ_E_NO_VALUE },
-	{ "top-level array", "[{\"value\":\"x\"}]", "", 0, AZ_E_NO_VALUE },
-	{ "duplicate", "{\"value\":\"a\",\"id\":\"x\",\"value\":\"b\"}", "", 0, AZ_E_DUP },
+		AZURE_E_NO_VALUE },
+	{ "top-level array", "[{\"value\":\"x\"}]", "", 0, AZURE_E_NO_VALUE },
+	{ "duplicate", "{\"value\":\"a\",\"id\":\"x\",\"value\":\"b\"}", "", 0, AZURE_E_DUP },
 	{ "duplicate via escape", "{\"value\":\"a\",\"valu\\u0065\":\"b\"}", "", 0,
-		AZ_E_DUP },
-	{ "lone surrogate", "{\"value\":\"a\\udc00\"}", "", 0, AZ_E_JSON },
-	{ "invalid UTF-8", "{\"value\":\"a\xc0\xaf\"}", "", 0, AZ_E_JSON },
-	{ "raw newline", "{\"value\":\"a\nb\"}", "", 0, AZ_E_JSON },
-	{ "truncated", "{\"value\":\"abc", "", 0, AZ_E_JSON },
-	{ "trailing comma", "{\"value\":\"abc\",}", "", 0, AZ_E_JSON },
-	{ "empty body", "", "", 0, AZ_E_JSON },
+		AZURE_E_DUP },
+	{ "lone surrogate", "{\"value\":\"a\\udc00\"}", "", 0, AZURE_E_JSON },
+	{ "invalid UTF-8", "{\"value\":\"a\xc0\xaf\"}", "", 0, AZURE_E_JSON },
+	{ "raw newline", "{\"value\":\"a\nb\"}", "", 0, AZURE_E_JSON },
+	{ "truncated", "{\"value\":\"abc", "", 0, AZURE_E_JSON },
+	{ "trailing comma", "{\"value\":\"abc\",}", "", 0, AZURE_E_JSON },
+	{ "empty body", "", "", 0, AZURE_E_JSON },
 };
 
 static void test_secrets(void)
@@ -442,7 +442,7 @@ static void test_secrets(void)
 
 		memset(out, 'Z', 64);
 		n = 99;
-		r = az_secret_parse(secrets[k].body, strlen(secrets[k].body), out,
+		r = azure_secret_parse(secrets[k].body, strlen(secrets[k].body), out,
 			sizeof out, &n);
 		CHECKM(r == secrets[k].rc, "%s: got %d want %d", secrets[k].name, r,
 			secrets[k].rc);
@@ -472,33 +472,33 @@ static size_t big_secret(size_t n, char *want)
 	return o + 32;
 }
 
-static char want_big[AZ_SECRET_MAX + 16];
+static char want_big[AZURE_SECRET_MAX + 16];
 
 static void test_secret_size(void)
 {
 	size_t len, n = 99;
 
 	len = big_secret(25 * 1024, want_big);
-	CHECK_EQ(az_secret_parse(body, len, out, sizeof out, &n), 0);
+	CHECK_EQ(azure_secret_parse(body, len, out, sizeof out, &n), 0);
 	CHECK_EQ(n, 25 * 1024);
 	CHECK(memcmp(out, want_big, n) == 0 && out[n] == 0);
 
-	len = big_secret(AZ_SECRET_MAX - 1, want_big);
-	CHECK_EQ(az_secret_parse(body, len, out, sizeof out, &n), 0);
-	CHECK_EQ(n, AZ_SECRET_MAX - 1);
+	len = big_secret(AZURE_SECRET_MAX - 1, want_big);
+	CHECK_EQ(azure_secret_parse(body, len, out, sizeof out, &n), 0);
+	CHECK_EQ(n, AZURE_SECRET_MAX - 1);
 
-	len = big_secret(AZ_SECRET_MAX, want_big);
-	CHECK_EQ(az_secret_parse(body, len, out, sizeof out, &n), AZ_E_VALUE_SIZE);
+	len = big_secret(AZURE_SECRET_MAX, want_big);
+	CHECK_EQ(azure_secret_parse(body, len, out, sizeof out, &n), AZURE_E_VALUE_SIZE);
 	CHECK_EQ(n, 0);
 	CHECK(all_zero(out, sizeof out));
 
 	/* the caller's cap is what counts: 9 bytes + NUL fit in 10, 10 don't */
-	CHECK_EQ(az_secret_parse("{\"value\":\"123456789\"}", 21, out, 10, &n), 0);
+	CHECK_EQ(azure_secret_parse("{\"value\":\"123456789\"}", 21, out, 10, &n), 0);
 	CHECK_STR(out, "123456789");
-	CHECK_EQ(az_secret_parse("{\"value\":\"1234567890\"}", 22, out, 10, &n),
-		AZ_E_VALUE_SIZE);
+	CHECK_EQ(azure_secret_parse("{\"value\":\"1234567890\"}", 22, out, 10, &n),
+		AZURE_E_VALUE_SIZE);
 	CHECK(all_zero(out, 10));
-	CHECK_EQ(az_secret_parse("{\"value\":\"\"}", 12, out, 0, &n), AZ_E_VALUE_SIZE);
+	CHECK_EQ(azure_secret_parse("{\"value\":\"\"}", 12, out, 0, &n), AZURE_E_VALUE_SIZE);
 }
 
 static void test_secret_tags(void)
@@ -512,14 +512,14 @@ static void test_secret_tags(void)
 		o += (size_t)snprintf(body + o, sizeof body - o, "%s\"t%d\":\"v%d\"",
 			i ? "," : "", i, i);
 	o += (size_t)snprintf(body + o, sizeof body - o, "}}");
-	CHECK_EQ(az_secret_parse(body, o, out, sizeof out, &n), 0);
+	CHECK_EQ(azure_secret_parse(body, o, out, sizeof out, &n), 0);
 	CHECK_STR(out, "v");
 	o = (size_t)snprintf(body, sizeof body, "{\"value\":\"v\",\"tags\":{");
 	for (i = 0; i < 600; i++)
 		o += (size_t)snprintf(body + o, sizeof body - o, "%s\"t%d\":\"v%d\"",
 			i ? "," : "", i, i);
 	o += (size_t)snprintf(body + o, sizeof body - o, "}}");
-	CHECK_EQ(az_secret_parse(body, o, out, sizeof out, &n), AZ_E_JSON);
+	CHECK_EQ(azure_secret_parse(body, o, out, sizeof out, &n), AZURE_E_JSON);
 }
 
 static const struct {
@@ -609,12 +609,12 @@ static const struct {
 
 static void test_errors(void)
 {
-	char txt[AZ_ERRTEXT_MAX];
+	char txt[AZURE_ERRTEXT_MAX];
 	size_t k;
 
 	for (k = 0; k < sizeof errors / sizeof errors[0]; k++) {
 		memset(txt, 'Z', sizeof txt);
-		az_error_text(errors[k].body, strlen(errors[k].body), txt, sizeof txt);
+		azure_error_text(errors[k].body, strlen(errors[k].body), txt, sizeof txt);
 		CHECKM(strcmp(txt, errors[k].want) == 0, "%s: got \"%s\" want \"%s\"",
 			errors[k].name, txt, errors[k].want);
 		CHECKM(strstr(txt, "hunter2") == NULL && strstr(txt, "eyJ") == NULL,
@@ -631,7 +631,7 @@ static int ends_with(const char *s, const char *suffix)
 
 static void test_error_limits(void)
 {
-	char txt[AZ_ERRTEXT_MAX], big_txt[2 * AZ_ERRTEXT_MAX];
+	char txt[AZURE_ERRTEXT_MAX], big_txt[2 * AZURE_ERRTEXT_MAX];
 	size_t o;
 	int i;
 
@@ -641,12 +641,12 @@ static void test_error_limits(void)
 	for (i = 0; i < 1000; i++)
 		body[o++] = (char)('a' + i % 26);
 	o += (size_t)snprintf(body + o, sizeof body - o, "\"}}");
-	az_error_text(body, o, txt, sizeof txt);
+	azure_error_text(body, o, txt, sizeof txt);
 	CHECK(strncmp(txt, "Forbidden: abcdef", 17) == 0);
 	CHECK(ends_with(txt, "..."));
-	CHECK_EQ(strlen(txt), AZ_ERRTEXT_MAX - 1);
-	/* a bigger caller buffer still gets at most AZ_ERRTEXT_MAX */
-	az_error_text(body, o, big_txt, sizeof big_txt);
+	CHECK_EQ(strlen(txt), AZURE_ERRTEXT_MAX - 1);
+	/* a bigger caller buffer still gets at most AZURE_ERRTEXT_MAX */
+	azure_error_text(body, o, big_txt, sizeof big_txt);
 	CHECK_STR(big_txt, txt);
 
 	/* a message too long to decode is shown raw, still cut */
@@ -654,33 +654,33 @@ static void test_error_limits(void)
 	for (i = 0; i < 5000; i++)
 		o += (size_t)snprintf(body + o, sizeof body - o, "\\n\\u0041");
 	o += (size_t)snprintf(body + o, sizeof body - o, "\"}");
-	az_error_text(body, o, txt, sizeof txt);
+	azure_error_text(body, o, txt, sizeof txt);
 	CHECK(strncmp(txt, "e: \\x5cn\\x5cu0041", 17) == 0);
 	CHECK(ends_with(txt, "..."));
 
 	/* a long HTML page too */
 	for (o = 0; o < 3000; o++)
 		body[o] = (char)(o % 50 == 49 ? '\n' : 'h');
-	az_error_text(body, o, txt, sizeof txt);
+	azure_error_text(body, o, txt, sizeof txt);
 	CHECK(strncmp(txt, "hhhh", 4) == 0);
 	CHECK(ends_with(txt, "..."));
-	CHECK(strlen(txt) < AZ_ERRTEXT_MAX);
+	CHECK(strlen(txt) < AZURE_ERRTEXT_MAX);
 	CHECK(strchr(txt, '\n') == NULL);
 
 	/* a text that exactly fits is not marked as cut */
-	memset(body, 'x', AZ_ERRTEXT_MAX - 1);
-	az_error_text(body, AZ_ERRTEXT_MAX - 1, txt, sizeof txt);
-	CHECK_EQ(strlen(txt), AZ_ERRTEXT_MAX - 1);
+	memset(body, 'x', AZURE_ERRTEXT_MAX - 1);
+	azure_error_text(body, AZURE_ERRTEXT_MAX - 1, txt, sizeof txt);
+	CHECK_EQ(strlen(txt), AZURE_ERRTEXT_MAX - 1);
 	CHECK(!ends_with(txt, "..."));
 
 	/* small and zero caps */
-	az_error_text(errors[0].body, strlen(errors[0].body), txt, 10);
+	azure_error_text(errors[0].body, strlen(errors[0].body), txt, 10);
 	CHECK_EQ(strlen(txt), 9);
 	CHECK(ends_with(txt, "..."));
 	txt[0] = 'Q';
-	az_error_text(errors[0].body, strlen(errors[0].body), txt, 0);
+	azure_error_text(errors[0].body, strlen(errors[0].body), txt, 0);
 	CHECK_EQ(txt[0], 'Q');
-	az_error_text(errors[0].body, strlen(errors[0].body), txt, 1);
+	azure_error_text(errors[0].body, strlen(errors[0].body), txt, 1);
 	CHECK_EQ(txt[0], 0);
 }
 
@@ -710,7 +710,7 @@ static void test_not_found(void)
 	size_t k;
 
 	for (k = 0; k < sizeof notfound / sizeof notfound[0]; k++)
-		CHECKM(az_identity_not_found(notfound[k].body,
+		CHECKM(azure_identity_not_found(notfound[k].body,
 			strlen(notfound[k].body)) == notfound[k].want, "%s",
 			notfound[k].body);
 }
@@ -719,14 +719,14 @@ static void test_strerror(void)
 {
 	int a, b;
 
-	for (a = AZ_E_TOKEN_CHARS; a <= 0; a++) {
-		CHECKM(az_strerror(a)[0] != 0, "%d", a);
-		for (b = AZ_E_TOKEN_CHARS; b < a; b++)
-			CHECKM(strcmp(az_strerror(a), az_strerror(b)) != 0,
+	for (a = AZURE_E_TOKEN_CHARS; a <= 0; a++) {
+		CHECKM(azure_strerror(a)[0] != 0, "%d", a);
+		for (b = AZURE_E_TOKEN_CHARS; b < a; b++)
+			CHECKM(strcmp(azure_strerror(a), azure_strerror(b)) != 0,
 				"%d and %d share a text", a, b);
 	}
-	CHECK_STR(az_strerror(-99), "unknown azure error");
-	CHECK_STR(az_strerror(1), "unknown azure error");
+	CHECK_STR(azure_strerror(-99), "unknown azure error");
+	CHECK_STR(azure_strerror(1), "unknown azure error");
 }
 
 int main(void)

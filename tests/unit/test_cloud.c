@@ -137,7 +137,7 @@ static void test_challenge_table(void)
 
 	for (i = 0; i < sizeof chals / sizeof chals[0]; i++) {
 		char res[CLOUD_RESOURCE_MAX + 1] = "junk", auth[128] = "junk";
-		int rc = cloud_challenge(chals[i].hdr, res, sizeof res, auth,
+		int rc = challenge_bearer(chals[i].hdr, res, sizeof res, auth,
 		    sizeof auth);
 
 		CHECKM(rc == chals[i].rc, "case %zu: got %d want %d", i, rc,
@@ -164,34 +164,34 @@ static void test_challenge_limits(void)
 	char res[CLOUD_RESOURCE_MAX + 1], small[24], auth[16];
 
 	long_resource(hdr, CLOUD_RESOURCE_MAX, "resource");
-	CHECK_EQ(cloud_challenge(hdr, res, sizeof res, NULL, 0), 0);
+	CHECK_EQ(challenge_bearer(hdr, res, sizeof res, NULL, 0), 0);
 	CHECK_EQ(strlen(res), CLOUD_RESOURCE_MAX);
 	long_resource(hdr, CLOUD_RESOURCE_MAX + 1, "resource");
-	CHECK_EQ(cloud_challenge(hdr, res, sizeof res, NULL, 0), CLOUD_E_SPACE);
+	CHECK_EQ(challenge_bearer(hdr, res, sizeof res, NULL, 0), CLOUD_E_SPACE);
 	CHECK_STR(res, "");
 	/* a scope may be longer by its "/.default" */
 	long_resource(hdr, CLOUD_RESOURCE_MAX, "scope");
 	strcpy(hdr + strlen(hdr) - 1, "/.default\"");
-	CHECK_EQ(cloud_challenge(hdr, res, sizeof res, NULL, 0), 0);
+	CHECK_EQ(challenge_bearer(hdr, res, sizeof res, NULL, 0), 0);
 	CHECK_EQ(strlen(res), CLOUD_RESOURCE_MAX);
 	long_resource(hdr, CLOUD_RESOURCE_MAX + 1, "scope");
 	strcpy(hdr + strlen(hdr) - 1, "/.default\"");
-	CHECK_EQ(cloud_challenge(hdr, res, sizeof res, NULL, 0), CLOUD_E_SPACE);
+	CHECK_EQ(challenge_bearer(hdr, res, sizeof res, NULL, 0), CLOUD_E_SPACE);
 
 	/* the caller's buffers */
-	CHECK_EQ(cloud_challenge("Bearer resource=" KV, small, sizeof KV, NULL, 0), 0);
+	CHECK_EQ(challenge_bearer("Bearer resource=" KV, small, sizeof KV, NULL, 0), 0);
 	CHECK_STR(small, KV);
-	CHECK_EQ(cloud_challenge("Bearer resource=" KV, small, sizeof KV - 1, NULL, 0),
+	CHECK_EQ(challenge_bearer("Bearer resource=" KV, small, sizeof KV - 1, NULL, 0),
 	    CLOUD_E_SPACE);
 	CHECK_STR(small, "");
-	CHECK_EQ(cloud_challenge("Bearer resource=" KV " authorization=https://x",
+	CHECK_EQ(challenge_bearer("Bearer resource=" KV " authorization=https://x",
 	    res, sizeof res, auth, sizeof auth), 0);
 	CHECK_STR(auth, "https://x");
-	CHECK_EQ(cloud_challenge("Bearer resource=" KV " authorization=\"" AUTH "\"",
+	CHECK_EQ(challenge_bearer("Bearer resource=" KV " authorization=\"" AUTH "\"",
 	    res, sizeof res, auth, sizeof auth), CLOUD_E_SPACE);
 	CHECK_STR(auth, "");
 	CHECK_STR(res, "");
-	CHECK_EQ(cloud_challenge("Bearer resource=" KV " authorization=\"" AUTH "\"",
+	CHECK_EQ(challenge_bearer("Bearer resource=" KV " authorization=\"" AUTH "\"",
 	    res, sizeof res, NULL, 0), 0);
 	CHECK_STR(res, KV);
 }

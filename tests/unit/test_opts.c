@@ -19,7 +19,7 @@ static int parse(err *e, ...)
 	memset(&opts, 0, sizeof opts);
 	log_verbose = 0;
 	err_clear(e);
-	return parse_args(argc, argv, e);
+	return opts_parse(argc, argv, e);
 }
 
 typedef struct vcase {

@@ -322,7 +322,7 @@ static void test_realm(void)
 	size_t i;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		int rc = source_realm(t[i].hdr, path, sizeof path);
+		int rc = challenge_arc(t[i].hdr, path, sizeof path);
 
 		CHECKM(rc == t[i].rc, "\"%s\": got %d", t[i].hdr, rc);
 		if (t[i].path && rc == 0)
@@ -330,8 +330,8 @@ static void test_realm(void)
 		if (rc < 0)
 			CHECK_STR(path, "");
 	}
-	CHECK_EQ(source_realm("Basic realm=/0123456789.key", path, 15), SOURCE_E_SPACE);
-	CHECK_EQ(source_realm("Basic realm=/0123456789.key", path, 16), 0);
+	CHECK_EQ(challenge_arc("Basic realm=/0123456789.key", path, 15), SOURCE_E_SPACE);
+	CHECK_EQ(challenge_arc("Basic realm=/0123456789.key", path, 16), 0);
 }
 
 static void test_key_path(void)
@@ -456,13 +456,13 @@ static void test_source_tokens(void)
 			"{\"access_token\":\"eyJ0.a.b\",\"expires_in\":1234,\"expires_on\":\"1800000000\"}",
 			1234 },
 	};
-	static az_token tk;
+	static azure_token tk;
 	size_t i;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		int rc = az_token_parse(&tk, t[i].body, strlen(t[i].body), now);
+		int rc = azure_token_parse(&tk, t[i].body, strlen(t[i].body), now);
 
-		CHECKM(rc == 0, "%s: %s", t[i].what, az_strerror(rc));
+		CHECKM(rc == 0, "%s: %s", t[i].what, azure_strerror(rc));
 		if (rc == 0) {
 			CHECKM(tk.expires_at - now == t[i].life, "%s: life %lld want %lld",
 				t[i].what, tk.expires_at - now, t[i].life);
@@ -472,7 +472,7 @@ static void test_source_tokens(void)
 	{
 		static const char old[] = "{\"access_token\":\"x\",\"expires_on\":\"11/14/2023 21:00:00 +00:00\"}";
 
-		CHECK_EQ(az_token_parse(&tk, old, sizeof old - 1, now), AZ_E_EXPIRED);
+		CHECK_EQ(azure_token_parse(&tk, old, sizeof old - 1, now), AZURE_E_EXPIRED);
 	}
 }
 
@@ -498,11 +498,11 @@ static void test_source_errors(void)
 		{ "{\"ExceptionMessage\":\"\",\"ErrorCode\":\"service_unavailable\",\"ServiceErrorCodes\":null,"
 			"\"StatusCode\":503,\"Message\":null,\"CorrelationId\":\"c\"}", "service_unavailable" },
 	};
-	char out[AZ_ERRTEXT_MAX];
+	char out[AZURE_ERRTEXT_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		az_error_text(t[i].body, strlen(t[i].body), out, sizeof out);
+		azure_error_text(t[i].body, strlen(t[i].body), out, sizeof out);
 		CHECK_STR(out, t[i].want);
 	}
 }
