@@ -7,7 +7,8 @@
  * skipped. Encryption: none; PBES1 SHA-1 with 3DES, RC2-40, RC2-128; PBES2
  * PBKDF2 (HMAC-SHA-1/256) with AES-128/192/256-CBC or DES-EDE3-CBC. The
  * MAC (HMAC-SHA-1/256) is checked when present. Limits below; the caller
- * owns the context (big: it holds the decrypted parts) and wipes it.
+ * owns the context (big: it holds the password and the decrypted parts)
+ * and wipes it.
  */
 #ifndef AZKV_PKCS12_H
 #define AZKV_PKCS12_H
@@ -20,6 +21,7 @@
 #define PKCS12_KEY_MAX (8 * 1024)    /* one PKCS#8 key (RSA-8192 is ~4.7 KB) */
 #define PKCS12_ITER_MAX 10000000UL   /* KDF iterations: more is a CPU bomb */
 #define PKCS12_PASS_MAX 1024         /* password bytes (UTF-8) */
+#define PKCS12_BMP_MAX (2 * PKCS12_PASS_MAX + 2) /* its BMPString, 00 00 ended */
 #define PKCS12_SALT_MAX 64
 
 enum {
@@ -51,8 +53,11 @@ typedef struct pkcs12 {
 	char oid[64];         /* PKCS12_E_OID: the dotted OID */
 	/* internal */
 	int pass_given, cand; /* candidate password in use (-1: not chosen) */
-	unsigned char pass[PKCS12_PASS_MAX];
 	size_t plen;
+	long bmplen;          /* -1: the password is not UTF-8 (PBES2 only) */
+	struct {              /* the password, as given and as a BMPString */
+		unsigned char pass[PKCS12_PASS_MAX], bmp[PKCS12_BMP_MAX];
+	} pw;
 	size_t used;
 	unsigned char work[PKCS12_PFX_MAX]; /* decrypted contents */
 	unsigned char retry[PKCS12_PFX_MAX]; /* a ciphertext kept while

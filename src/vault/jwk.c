@@ -216,18 +216,27 @@ int jwk_result(const char *body, size_t len, char *kid, size_t kcap,
 	return 0;
 }
 
+/* One line per code, JWK_E_JSON (-1) first, packed (test_jwk checks each). */
+#define E(code, text) text "\0"
+static const char texts[] =
+	E(JWK_E_JSON, "response is not the JSON expected")
+	E(JWK_E_NO_KEY, "no key with kid and kty in the response")
+	E(JWK_E_RSA, "RSA key without a valid n and e")
+	E(JWK_E_KID, "kid too long or not a URL")
+	E(JWK_E_VALUE, "no base64url value in the response")
+	E(JWK_E_SIZE, "value too large")
+	E(JWK_E_DUP, "a field appears twice")
+	"unknown key error";
+#undef E
+
 const char *jwk_strerror(int code)
 {
-	switch (code) {
-	case JWK_E_JSON: return "response is not the JSON expected";
-	case JWK_E_NO_KEY: return "no key with kid and kty in the response";
-	case JWK_E_RSA: return "RSA key without a valid n and e";
-	case JWK_E_KID: return "kid too long or not a URL";
-	case JWK_E_VALUE: return "no base64url value in the response";
-	case JWK_E_SIZE: return "value too large";
-	case JWK_E_DUP: return "a field appears twice";
-	}
-	return "unknown key error";
+	const char *t = texts;
+	int k = code < 0 && code >= JWK_E_DUP ? -code : 1 - JWK_E_DUP;
+
+	while (--k > 0)
+		t += strlen(t) + 1;
+	return t;
 }
 
 static int ci_prefix(const char *s, const char *p)

@@ -91,6 +91,27 @@ static void bad_bundles(void)
 	CHECK_EQ(jwk_parse(&k, big, strlen(big)), JWK_E_RSA);
 }
 
+/* Each code has its own text (a table one line per code: an entry out of
+ * order would show here). */
+static void texts(void)
+{
+	static const struct { int code; const char *text; } t[] = {
+		{ JWK_E_JSON, "response is not the JSON expected" },
+		{ JWK_E_NO_KEY, "no key with kid and kty in the response" },
+		{ JWK_E_RSA, "RSA key without a valid n and e" },
+		{ JWK_E_KID, "kid too long or not a URL" },
+		{ JWK_E_VALUE, "no base64url value in the response" },
+		{ JWK_E_SIZE, "value too large" },
+		{ JWK_E_DUP, "a field appears twice" },
+		{ 0, "unknown key error" }, { JWK_E_DUP - 1, "unknown key error" },
+		{ 1, "unknown key error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK_STR(jwk_strerror(t[i].code), t[i].text);
+}
+
 static void results(void)
 {
 	unsigned char out[64];
@@ -256,6 +277,7 @@ int main(void)
 {
 	bundles();
 	bad_bundles();
+	texts();
 	results();
 	limits();
 	refs();

@@ -425,6 +425,31 @@ static void limits(void)
 	CHECK_EQ(pkcs12_init(&ctx, "x", PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
 }
 
+/* Each code has its own text (a table one line per code: an entry out of
+ * order would show here). */
+static void texts(void)
+{
+	static const struct { int code; const char *text; } t[] = {
+		{ PKCS12_E_DER, "not a well-formed PKCS#12 file" },
+		{ PKCS12_E_VERSION, "PKCS#12 version is not 3" },
+		{ PKCS12_E_OID, "unsupported algorithm or content type" },
+		{ PKCS12_E_MAC, "integrity check (MAC) failed" },
+		{ PKCS12_E_DECRYPT, "decryption failed" },
+		{ PKCS12_E_ITER, "iteration count 0 or over 10000000 (refused)" },
+		{ PKCS12_E_BIG, "a PKCS#12 field is too large" },
+		{ PKCS12_E_CERTS, "more than 16 certificates" },
+		{ PKCS12_E_CERT_SIZE, "a certificate over 16 KiB" },
+		{ PKCS12_E_KEY_SIZE, "a private key over 8 KiB" },
+		{ PKCS12_E_KEYS, "more than one private key" },
+		{ PKCS12_E_PASS, "password too long" },
+		{ 0, "PKCS#12 error" }, { PKCS12_E_PASS - 1, "PKCS#12 error" }, { 1, "PKCS#12 error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK_STR(pkcs12_strerror(t[i].code), t[i].text);
+}
+
 /* DER header of length n with tag t at o; returns its size. */
 static size_t put_hdr(unsigned char *o, int t, size_t n)
 {
@@ -560,6 +585,7 @@ int main(void)
 	kdf_vs_openssl();
 	variants();
 	limits();
+	texts();
 	constructed_content();
 	ec_without_point();
 	/* low iteration counts keep thousands of parses fast */
