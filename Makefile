@@ -212,8 +212,8 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
-UNIT_IO = $(call mods,out opts net resolve rnd log clock)
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts file
+UNIT_IO = $(call mods,out opts net resolve rnd log clock file)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)

@@ -37,6 +37,8 @@ DEPS+=" squid tinyproxy"
 DEPS+=" python3-cryptography"
 # tests/e2e/clevis.py and the boot test: the clevis pin with real clevis
 DEPS+=" clevis clevis-luks jose"
+# tests/e2e/certs.py: azkv's memory at exit, read from a core gdb writes
+DEPS+=" gdb"
 # Only for --arch aarch64: cross compiler (with binutils) and an emulator
 # for the tests. The arm64 musl itself is a pin in vendor/, not a package.
 DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"

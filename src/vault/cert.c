@@ -1,10 +1,10 @@
 #include "vault/cert.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/file.h"
+#include "base/fmt.h"
 #include "codec/b64.h"
 #include "base/log.h"
 #include "codec/pem.h"
@@ -19,24 +19,21 @@ static pkcs12 p12;
 static unsigned char pfx[PKCS12_PFX_MAX];
 static char kbuf[2 * CERT_OUT_MAX], cbuf[CERT_OUT_MAX];
 
-/* --pfx-password-file: at most PKCS12_PASS_MAX bytes, read at once;
- * one trailing newline is not part of the password. */
+/* --pfx-password-file into buf[PKCS12_PASS_MAX + 2]: at most
+ * PKCS12_PASS_MAX bytes; one trailing newline is not part of the password.
+ * buf is wiped on error. */
 static int read_pass(const char *path, char *buf, size_t *n, err *e)
 {
-	ssize_t r = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char what[ERR_MSG_MAX];
 
-	if (fd >= 0) {
-		do
-			r = read(fd, buf, PKCS12_PASS_MAX + 2);
-		while (r < 0 && errno == EINTR);
-		close(fd);
-	}
-	if (r < 0)
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, err_errno(errno));
-	*n = (size_t)r - (r > 0 && buf[r - 1] == '\n');
-	return *n > PKCS12_PASS_MAX ? err_set(e, ERR_USAGE, "--pfx-password-file %s: too long",
-		path) : 0;
+	fmt(what, sizeof what, "--pfx-password-file %s", path);
+	if (file_read_small(AT_FDCWD, path, 0, buf, PKCS12_PASS_MAX + 1, n, ERR_USAGE, what, e) < 0)
+		return -1;
+	*n -= *n > 0 && buf[*n - 1] == '\n';
+	if (*n <= PKCS12_PASS_MAX)
+		return 0;
+	explicit_bzero(buf, *n + 1);
+	return err_set(e, ERR_USAGE, "%s: %s", what, "larger than the limit, refused");
 }
 
 static int bad(const char *what, const char *why, const char *more, err *e)

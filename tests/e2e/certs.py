@@ -251,6 +251,63 @@ def t_password_wrong(tmp):
 
 
 @case
+def t_password_not_a_file(tmp):
+    """--pfx-password-file naming a FIFO (nobody writing) or a folder: exit 2 at once, no file"""
+    fifo = os.path.join(tmp, "fifo")
+    os.mkfifo(fifo)
+    k = os.path.join(tmp, "k.pem")
+    for f in (fifo, tmp):
+        r = run(["get", "--pfx-password-file", f, "--pem-key", k, "myvault/p12-password"], timeout=20)
+        why = D.failure_shape(r, 2, "--pfx-password-file %s: not a regular file, refused" % f)
+        if why or os.path.exists(k):
+            return why or "file written"
+    return None
+
+
+def core_after(tmp, args):
+    """Run azkv ARGS (--cacert added) under gdb, which writes a core file the
+    moment the process exits (catchpoint on exit_group): every byte of its
+    memory then. Returns (Ran, core bytes); azkv's stdout and stderr go to
+    files, not gdb's."""
+    import shlex
+    core, out, err = (os.path.join(tmp, n) for n in ("core", "out", "err"))
+    argv = args[:1] + ["--cacert", os.environ["AZKV_TEST_CA"]] + args[1:]
+    fx.set_control({"secrets": SECRETS})
+    p = subprocess.run(["gdb", "-batch", "-nx", "-ex", "catch syscall exit_group",
+                        "-ex", "run %s >%s 2>%s" % (" ".join(shlex.quote(a) for a in argv), out, err),
+                        "-ex", "generate-core-file " + core, "-ex", "continue", E.AZKV],
+                       capture_output=True, env={"PATH": "/usr/bin:/bin"}, timeout=120)
+    text = p.stdout.decode(errors="replace")
+    m = __import__("re").search(r"exited (normally|with code (\d+))", text)
+    rc = (0 if m.group(1) == "normally" else int(m.group(2), 8)) if m else None
+    data = open(core, "rb").read() if os.path.exists(core) else b""
+    if not data:
+        raise RuntimeError("gdb wrote no core: %r %r" % (text[-300:], p.stderr[-300:]))
+    return D.Ran(rc, open(out, "rb").read(), open(err, "rb").read(), None, 0, []), data
+
+
+@case
+def t_refused_password_not_left_in_memory(tmp):
+    """a --pfx-password-file refused as too long is wiped: none of it is left in azkv's memory at exit"""
+    pw = "".join("%04d-refused-pw;" % i for i in range(70))  # 1,120 bytes
+    f = os.path.join(tmp, "pw")
+    for content in (pw[:1025], pw):  # read whole then refused, refused at fstat
+        with open(f, "w") as fh:
+            fh.write(content)
+        r, core = core_after(tmp, ["get", "--pfx-password-file", f, "--pem-key", os.path.join(tmp, "k"),
+                                   "myvault/p12-password"])
+        pieces = [content[i:i + 32].encode() for i in range(0, len(content) - 32, 32)]
+        left = sum(1 for x in pieces if x in core)
+        if left:
+            return "%d bytes: %d of its %d 32-byte pieces are still in memory at exit" % (
+                len(content), left, len(pieces))
+        why = D.failure_shape(r, 2, "larger than the limit, refused")
+        if why:
+            return "%d bytes: %s" % (len(content), why)
+    return None
+
+
+@case
 def t_bad_mac(tmp):
     """one flipped byte of the MAC: exit 8 naming the integrity check, no file"""
     r = run(["get", "--pem-certs", os.path.join(tmp, "c"), "myvault/p12-badmac"])
@@ -513,10 +570,11 @@ def main(argv):
     if E.fn_listed(argv, CASES):
         return 0
     E.reexec_in_netns(sys.argv[0], argv)
-    if not shutil.which("nginx"):
-        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-q",
-                        "--no-install-recommends", "nginx-light"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
-                       check=False)
+    for prog, pkg in (("nginx", "nginx-light"), ("gdb", "gdb")):
+        if not shutil.which(prog):
+            subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-q",
+                            "--no-install-recommends", pkg], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+                           check=False)
     setup()
     try:
         sel = E.fn_pick(CASES, argv)
