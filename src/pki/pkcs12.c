@@ -150,7 +150,7 @@ long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t 
 	for (; n > 0; pass += len, n -= len) {
 		len = pass[0] < 0x80 ? 1 : pass[0] < 0xc2 ? 0 : pass[0] < 0xe0 ? 2
 			: pass[0] < 0xf0 ? 3 : pass[0] < 0xf5 ? 4 : 0;
-		if (len == 0 || len > n || o + 6 > cap)
+		if (len == 0 || len > n)
 			return -1;
 		c = len == 1 ? pass[0] : pass[0] & (0x3fu >> (len - 1));
 		for (k = 1; k < len; k++) {
@@ -158,6 +158,8 @@ long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t 
 				return -1;
 			c = c << 6 | (pass[k] & 0x3f);
 		}
+		if (o + (c >= 0x10000 ? 6 : 4) > cap) /* this character and 00 00 */
+			return -1;
 		if (c >= 0x10000) { /* a surrogate pair */
 			c -= 0x10000;
 			out[o++] = (unsigned char)(0xd8 | c >> 18);

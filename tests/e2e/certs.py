@@ -251,6 +251,27 @@ def t_password_wrong(tmp):
 
 
 @case
+def t_password_longest(tmp):
+    """a password of 1,024 bytes (the limit) opens its legacy PFX; 1,025 is refused as too long, exit 2, no file"""
+    pw = "p" * 1024  # its BMPString: 2,050 bytes
+    pfx("p12-longpw", password=pw, opts=("-legacy",))
+    f = os.path.join(tmp, "pw")
+    k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
+    with open(f, "w") as fh:
+        fh.write(pw + "\n")
+    r = run(["get", "--pfx-password-file", f, "--pem-key", k, "--pem-certs", c, "myvault/p12-longpw"])
+    why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    if why:
+        return "1,024 bytes: " + why
+    os.remove(k)
+    with open(f, "w") as fh:
+        fh.write(pw + "p")
+    r = run(["get", "--pfx-password-file", f, "--pem-key", k, "myvault/p12-longpw"])
+    return D.failure_shape(r, 2, "--pfx-password-file %s: larger than the limit, refused" % f) or (
+        None if not os.path.exists(k) else "file written")
+
+
+@case
 def t_password_not_a_file(tmp):
     """--pfx-password-file naming a FIFO (nobody writing) or a folder: exit 2 at once, no file"""
     fifo = os.path.join(tmp, "fifo")

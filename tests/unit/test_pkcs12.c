@@ -372,6 +372,37 @@ static void bmp(void)
 	/* not UTF-8: refused */
 	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xe4x", 2, out, sizeof out), -1);
 	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 8), -1);
+	/* exact room: every character and the 00 00 end, no more */
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 10), 10);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 9), -1);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xf0\x9f\x94\x91", 4, out, 6), 6);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xf0\x9f\x94\x91", 4, out, 5), -1);
+}
+
+/* The longest password (PKCS12_PASS_MAX bytes, in one-byte and in
+ * four-byte characters) opens the files OpenSSL makes with it, legacy and
+ * PBES2; one byte more is refused as too long, not taken as wrong. */
+static void longest_password(void)
+{
+	static char ascii[PKCS12_PASS_MAX + 2], wide[PKCS12_PASS_MAX + 1];
+	static const char *const pw[] = { ascii, wide };
+	size_t i;
+
+	memset(ascii, 'p', PKCS12_PASS_MAX);
+	for (i = 0; i < PKCS12_PASS_MAX; i += 4)
+		memcpy(wide + i, "\xf0\x9f\x94\x91", 4);
+	for (i = 0; i < 4; i++) {
+		blob b = create(pw[i % 2], rsa_key, rsa_leaf, i < 2 ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC
+			: NID_aes_256_cbc, i < 2 ? NID_pbe_WithSHA1And40BitRC2_CBC : NID_aes_256_cbc,
+			2048, i < 2 ? EVP_sha1() : EVP_sha256());
+		char what[64];
+
+		snprintf(what, sizeof what, "%zu-byte password %zu", strlen(pw[i % 2]), i);
+		check_file(what, b, pw[i % 2], rsa_key, rsa_leaf);
+		OPENSSL_free(b.p);
+	}
+	ascii[PKCS12_PASS_MAX] = 'p';
+	CHECK_EQ(pkcs12_init(&ctx, ascii, PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
 }
 
 /* A hand-made PFX whose MAC has the given iteration count (as 4 bytes). */
@@ -585,6 +616,7 @@ int main(void)
 	kdf_vs_openssl();
 	variants();
 	limits();
+	longest_password();
 	texts();
 	constructed_content();
 	ec_without_point();
