@@ -109,36 +109,39 @@ int pkcs12_kdf(int hash, int id, const unsigned char *pass, size_t plen,
 	unsigned char *out, size_t n)
 {
 	const br_hash_class *h = hash_of(hash);
-	unsigned char d[P12_V], ibuf[P12_I_MAX], a[64], b[P12_V];
-	br_hash_compat_context hc;
+	struct { /* wiped at the end: the password and what it derives */
+		unsigned char d[P12_V], ibuf[P12_I_MAX], a[64], b[P12_V];
+		br_hash_compat_context hc;
+	} w;
 	size_t u, ilen, o, k;
 	unsigned long r;
 
 	if (!h || n > 64 || slen > PKCS12_SALT_MAX || plen > PKCS12_BMP_MAX || iter == 0)
 		return -1;
 	u = digest_size(h);
-	memset(d, id, sizeof d);
-	ilen = slen ? repeat_to(ibuf, salt, slen) : 0;
-	ilen += plen ? repeat_to(ibuf + ilen, pass, plen) : 0;
+	memset(w.d, id, sizeof w.d);
+	ilen = slen ? repeat_to(w.ibuf, salt, slen) : 0;
+	ilen += plen ? repeat_to(w.ibuf + ilen, pass, plen) : 0;
 	for (o = 0; o < n; o += u) {
-		h->init(&hc.vtable);
-		h->update(&hc.vtable, d, sizeof d);
-		h->update(&hc.vtable, ibuf, ilen);
-		h->out(&hc.vtable, a);
+		h->init(&w.hc.vtable);
+		h->update(&w.hc.vtable, w.d, sizeof w.d);
+		h->update(&w.hc.vtable, w.ibuf, ilen);
+		h->out(&w.hc.vtable, w.a);
 		for (r = 1; r < iter; r++) {
-			h->init(&hc.vtable);
-			h->update(&hc.vtable, a, u);
-			h->out(&hc.vtable, a);
+			h->init(&w.hc.vtable);
+			h->update(&w.hc.vtable, w.a, u);
+			h->out(&w.hc.vtable, w.a);
 		}
-		memcpy(out + o, a, n - o < u ? n - o : u);
+		memcpy(out + o, w.a, n - o < u ? n - o : u);
 		if (o + u >= n)
 			break;
 		for (k = 0; k < P12_V; k++)
-			b[k] = a[k % u];
-		add_blocks(ibuf, ilen, b);
+			w.b[k] = w.a[k % u];
+		add_blocks(w.ibuf, ilen, w.b);
 	}
-	memset(ibuf, 0, sizeof ibuf);
-	memset(a, 0, sizeof a);
+	/* explicit_bzero: a memset of a dying buffer is a dead store, which
+	 * -Oz -flto removes */
+	explicit_bzero(&w, sizeof w);
 	return 0;
 }
 
@@ -402,7 +405,7 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
  * passwords; *out gets the plaintext length. */
 static int decrypt(pkcs12 *p, der *alg, unsigned char *buf, size_t n, size_t *out)
 {
-	unsigned char key[32], iv[16];
+	unsigned char key[32 + 16]; /* the key, then the IV: both derived */
 	int rc, c, k, kept = ncand(p) > 1;
 	scheme s;
 	size_t bs;
@@ -418,9 +421,9 @@ static int decrypt(pkcs12 *p, der *alg, unsigned char *buf, size_t n, size_t *ou
 	for (k = 0, c = p->cand >= 0 ? p->cand : 0; k < ncand(p) && rc < 0; k++, c++) {
 		if (k > 0)
 			memcpy(buf, p->retry, n);
-		if ((rc = derive(p, c, &s, key, iv)) < 0)
+		if ((rc = derive(p, c, &s, key, key + 32)) < 0)
 			break;
-		run_cipher(&s, key, iv, buf, n);
+		run_cipher(&s, key, key + 32, buf, n);
 		rc = unpad(buf, n, bs, out) < 0 ? PKCS12_E_DECRYPT : 0;
 		if (rc == 0)
 			p->cand = c;

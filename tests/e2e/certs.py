@@ -307,6 +307,34 @@ def core_after(tmp, args):
     return D.Ran(rc, open(out, "rb").read(), open(err, "rb").read(), None, 0, []), data
 
 
+def password_forms(pw):
+    """The password as azkv may hold it: UTF-8 (PBES2, the file), BMPString
+    (UTF-16BE: PBES1 and the MAC)."""
+    return {"UTF-8": pw.encode(), "BMPString": pw.encode("utf-16-be")}
+
+
+@case
+def t_password_not_left_in_memory(tmp):
+    """after converting a legacy and a default PFX with a password, no copy of it is left anywhere in azkv's memory (core at exit, gdb)"""
+    pw = "azkv-Pfx-9f3c-secret"
+    pfx("p12-mem-legacy", password=pw, opts=("-legacy",))
+    pfx("p12-mem-default", password=pw)
+    f = os.path.join(tmp, "pw")
+    with open(f, "w") as fh:
+        fh.write(pw + "\n")
+    for name in ("p12-mem-legacy", "p12-mem-default"):
+        k, c = os.path.join(tmp, name + ".key"), os.path.join(tmp, name + ".crt")
+        r, core = core_after(tmp, ["get", "--pfx-password-file", f, "--pem-key", k, "--pem-certs", c,
+                                   "myvault/" + name])
+        why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+        if why:
+            return "%s: %s" % (name, why)
+        left = ["%s x%d" % (n, core.count(v)) for n, v in password_forms(pw).items() if v in core]
+        if left:
+            return "%s: the password is still in memory at exit: %s" % (name, ", ".join(left))
+    return None
+
+
 @case
 def t_refused_password_not_left_in_memory(tmp):
     """a --pfx-password-file refused as too long is wiped: none of it is left in azkv's memory at exit"""
