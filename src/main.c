@@ -227,6 +227,7 @@ static int write_pem(const ref *r, err *e)
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
 	opts.cert.key = opts.pem_key;
 	opts.cert.certs = opts.pem_certs;
+	opts.cert.deadline = cl.end;
 	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
 }
 

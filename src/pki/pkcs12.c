@@ -3,6 +3,7 @@
 #include <bearssl.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "pki/der.h"
 #include "crypto/ec.h"
 #include "crypto/rc2.h"
@@ -282,12 +283,26 @@ static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t ple
 	explicit_bzero(&w, sizeof w);
 }
 
+/* Before a derivation of iter iterations: a count, then the file's budget
+ * (its derivations' counts summed, PKCS12_ITER_MAX), then the run's
+ * deadline. */
+static int charge(pkcs12 *p, unsigned long iter)
+{
+	if (iter == 0 || iter > PKCS12_ITER_MAX - p->spent)
+		return PKCS12_E_ITER;
+	p->spent += iter;
+	return p->deadline && clock_now() >= p->deadline ? PKCS12_E_TIME : 0;
+}
+
 /* Key and IV for candidate c (PBES2 takes the password as UTF-8). */
-static int derive(const pkcs12 *p, int c, const scheme *s, unsigned char *key,
+static int derive(pkcs12 *p, int c, const scheme *s, unsigned char *key,
 	unsigned char *iv)
 {
 	long bl = cand_bmp(p, c);
+	int rc = charge(p, s->iter);
 
+	if (rc < 0)
+		return rc;
 	if (s->c->kind == K_PBES2) {
 		pbkdf2(hash_of(s->prf), p->pw.pass, p->plen, s, key, s->c->keylen);
 		memcpy(iv, s->iv, 16);
@@ -296,8 +311,8 @@ static int derive(const pkcs12 *p, int c, const scheme *s, unsigned char *key,
 	if (bl < 0 || pkcs12_kdf(1, 1, p->pw.bmp, (size_t)bl, s->salt, s->slen, s->iter,
 			key, s->c->keylen) < 0
 		|| pkcs12_kdf(1, 2, p->pw.bmp, (size_t)bl, s->salt, s->slen, s->iter, iv, 8) < 0)
-		return PKCS12_E_PASS;
-	return 0;
+		rc = PKCS12_E_PASS;
+	return rc;
 }
 
 static void run_cipher(const scheme *s, const unsigned char *key,
@@ -396,8 +411,6 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
 	}
 	if (rc == 0 && s->slen > PKCS12_SALT_MAX)
 		rc = PKCS12_E_BIG;
-	if (rc == 0 && (s->iter == 0 || s->iter > PKCS12_ITER_MAX))
-		rc = PKCS12_E_ITER;
 	return rc;
 }
 
@@ -634,7 +647,7 @@ static int mac_verify(pkcs12 *p, der *mac, const der *auth)
 {
 	der f[3], di[2], alg[2];
 	unsigned long iter = 1;
-	int hash, c;
+	int hash, c, rc;
 
 	if (der_fields(mac, T_SEQ T_OCTETS T_OPT T_INT, f) || der_fields(&f[0], T_SEQ T_OCTETS, di)
 		|| der_fields(&di[0], T_OID T_OPT T_NULL, alg)
@@ -642,13 +655,14 @@ static int mac_verify(pkcs12 *p, der *mac, const der *auth)
 		return PKCS12_E_DER;
 	if (!(hash = hash_oid(p, &alg[0])))
 		return PKCS12_E_OID;
-	if (iter == 0 || iter > PKCS12_ITER_MAX)
-		return PKCS12_E_ITER;
 	if (der_left(&f[1]) > PKCS12_SALT_MAX)
 		return PKCS12_E_BIG;
-	for (c = 0; c < ncand(p); c++)
+	for (c = 0; c < ncand(p); c++) {
+		if ((rc = charge(p, iter)) < 0)
+			return rc;
 		if (hmac_check(p, hash, c, &f[1], iter, auth, &di[1]) == 0)
 			return p->cand = c, 0;
+	}
 	return PKCS12_E_MAC;
 }
 
@@ -701,20 +715,21 @@ static const char texts[] =
 	E(PKCS12_E_OID, "unsupported algorithm or content type")
 	E(PKCS12_E_MAC, "integrity check (MAC) failed")
 	E(PKCS12_E_DECRYPT, "decryption failed")
-	E(PKCS12_E_ITER, "iteration count 0 or over 10000000 (refused)")
+	E(PKCS12_E_ITER, "iteration count 0, or over 2000000 in all (refused)")
 	E(PKCS12_E_BIG, "a PKCS#12 field is too large")
 	E(PKCS12_E_CERTS, "more than 16 certificates")
 	E(PKCS12_E_CERT_SIZE, "a certificate over 16 KiB")
 	E(PKCS12_E_KEY_SIZE, "a private key over 8 KiB")
 	E(PKCS12_E_KEYS, "more than one private key")
 	E(PKCS12_E_PASS, "password too long")
+	E(PKCS12_E_TIME, "the run's deadline passed during key derivation")
 	"PKCS#12 error";
 #undef E
 
 const char *pkcs12_strerror(int code)
 {
 	const char *t = texts;
-	int k = code < 0 && code >= PKCS12_E_PASS ? -code : 1 - PKCS12_E_PASS;
+	int k = code < 0 && code >= PKCS12_E_TIME ? -code : 1 - PKCS12_E_TIME;
 
 	while (--k > 0)
 		t += strlen(t) + 1;

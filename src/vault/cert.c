@@ -48,7 +48,8 @@ static int p12_error(const char *what, int rc, err *e)
 	if (rc == PKCS12_E_MAC || rc == PKCS12_E_DECRYPT)
 		more = p12.pass_given ? ": wrong password, or a damaged file"
 			: ": a damaged file, or it needs --pfx-password-file";
-	return bad(what, pkcs12_strerror(rc), more, e);
+	return err_set(e, rc == PKCS12_E_TIME ? ERR_NETWORK : ERR_MALFORMED, "%s: %s%s", what,
+		pkcs12_strerror(rc), more);
 }
 
 static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
@@ -115,6 +116,7 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 		return -1;
 	pkcs12_init(&p12, f->pass_file ? pass : NULL, plen);
 	explicit_bzero(pass, sizeof pass);
+	p12.deadline = f->deadline;
 	if ((rc = pkcs12_parse(&p12, pfx, (size_t)len)) < 0)
 		return p12_error(what, rc, e);
 	for (i = 0; i < p12.ncerts; i++) {

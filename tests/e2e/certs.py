@@ -356,6 +356,81 @@ def t_refused_password_not_left_in_memory(tmp):
     return None
 
 
+def der(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 128 else (lambda b: bytes([0x80 | len(b)]) + b)(n.to_bytes((n.bit_length() + 7) // 8, "big"))
+    return bytes([tag]) + head + body
+
+
+def der_oid(dotted):
+    a = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * a[0] + a[1]])
+    for v in a[2:]:
+        enc = [v & 0x7f]
+        while v > 0x7f:
+            v >>= 7
+            enc.append(0x80 | (v & 0x7f))
+        out += bytes(reversed(enc))
+    return der(0x06, out)
+
+
+def der_int(v):
+    return der(0x02, v.to_bytes(v.bit_length() // 8 + 1, "big"))
+
+
+def many_parts_pfx(parts, iterations):
+    """A PFX (no MAC) of `parts` encryptedData parts, each the same empty
+    SafeContents under PBES2 (PBKDF2-HMAC-SHA256, `iterations`, AES-256-CBC)
+    with the empty password: every part costs azkv one derivation of
+    `iterations`, whatever it holds."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    salt, iv = b"azkv-many-parts!", b"\x01" * 16
+    key = __import__("hashlib").pbkdf2_hmac("sha256", b"", salt, iterations, 32)
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    ct = enc.update(b"\x30\x00" + b"\x0e" * 14) + enc.finalize()  # SEQUENCE {} + padding
+    kdf = der(0x30, der_oid("1.2.840.113549.1.5.12") + der(0x30, der(0x04, salt) + der_int(iterations)
+              + der(0x30, der_oid("1.2.840.113549.2.9") + b"\x05\x00")))
+    alg = der(0x30, der_oid("1.2.840.113549.1.5.13") + der(0x30, kdf + der(
+        0x30, der_oid("2.16.840.1.101.3.4.1.42") + der(0x04, iv))))
+    part = der(0x30, der_oid("1.2.840.113549.1.7.6") + der(0xa0, der(0x30, der_int(0) + der(
+        0x30, der_oid("1.2.840.113549.1.7.1") + alg + der(0x80, ct)))))
+    auth = der(0x30, part * parts)
+    return der(0x30, der_int(3) + der(0x30, der_oid("1.2.840.113549.1.7.1") + der(0xa0, der(0x04, auth))))
+
+
+@case
+def t_pkcs12_work_bound(tmp):
+    """a PFX of 40 encrypted parts of 1,000,000 iterations each (over half an hour of CPU once): refused after 2,000,000 in all, exit 8, within seconds"""
+    SECRETS["p12-many-parts"] = {"value": base64.b64encode(many_parts_pfx(40, 1000000)).decode(),
+                                 "contentType": "application/x-pkcs12"}
+    k = os.path.join(tmp, "k.pem")
+    r = run(["get", "--timeout", "30", "--pem-key", k, "myvault/p12-many-parts"], timeout=120)
+    why = D.failure_shape(r, 8, "iteration count 0, or over 2000000 in all (refused)")
+    if why or os.path.exists(k):
+        return "%s (after %.1f s)" % (why or "file written", r.elapsed)
+    return None if r.elapsed < 15 else "took %.1f s" % r.elapsed
+
+
+@case
+def t_pkcs12_deadline(tmp):
+    """the run's deadline stops a PKCS#12 conversion between two derivations: exit 6 saying so (the same file converts, then lacks a key, without the delay)"""
+    SECRETS["p12-slow"] = {"value": base64.b64encode(many_parts_pfx(10, 190000)).decode(),
+                           "contentType": "application/x-pkcs12"}
+    k = os.path.join(tmp, "k.pem")
+    r = run(["get", "--pem-key", k, "myvault/p12-slow"])
+    why = D.failure_shape(r, 8, "no private key in the value")
+    if why:
+        return "without a delay: " + why
+    # the answer comes 2.4 s into a 3 s run: the 1,900,000 iterations then
+    # take longer than what is left
+    r = D.azkv(["get", "--timeout", "3", "--pem-key", k, "myvault/p12-slow"],
+               control={"secrets": SECRETS, "vault:p12-slow": {"fault": "delay", "arg": 2.4}})
+    why = D.failure_shape(r, 6, "the run's deadline passed during key derivation")
+    if why or os.path.exists(k):
+        return "%s (after %.1f s)" % (why or "file written", r.elapsed)
+    return None if r.elapsed < 4.5 else "took %.1f s" % r.elapsed
+
+
 @case
 def t_bad_mac(tmp):
     """one flipped byte of the MAC: exit 8 naming the integrity check, no file"""

@@ -456,6 +456,51 @@ static void limits(void)
 	CHECK_EQ(pkcs12_init(&ctx, "x", PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
 }
 
+/* A PFX of n encrypted parts (PBES1 3DES, iter iterations each, holding
+ * nothing) and a one-iteration MAC: the CPU cost of a file is its own
+ * choice, whatever it holds. */
+static blob many_parts(int n, int iter)
+{
+	STACK_OF(PKCS7) *safes = sk_PKCS7_new_null();
+	STACK_OF(PKCS12_SAFEBAG) *none = sk_PKCS12_SAFEBAG_new_null();
+	PKCS12 *p12;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sk_PKCS7_push(safes, PKCS12_pack_p7encdata(NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
+			"", 0, NULL, 0, iter, none));
+	p12 = PKCS12_add_safes(safes, 0);
+	PKCS12_set_mac(p12, "", 0, NULL, 0, 1, EVP_sha1());
+	sk_PKCS12_SAFEBAG_free(none);
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	return der_of_p12(p12);
+}
+
+/* The derivations of one file, summed, stay within PKCS12_ITER_MAX; the
+ * run's deadline stops a conversion between two of them. */
+static void work_bound(void)
+{
+	blob five = many_parts(5, 450000);
+	clock_ms t0 = clock_now();
+
+	CHECK(five.n > 0);
+	pkcs12_init(&ctx, "", 0); /* the MAC and 4 x 450,000; the fifth part is
+	                           * refused before it is derived */
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_ITER);
+	CHECK_EQ(ctx.spent, 1 + 4 * 450000);
+	printf("five parts refused after %lld ms\n", clock_now() - t0);
+	pkcs12_init(&ctx, "", 0); /* past the deadline: not one derivation */
+	ctx.deadline = clock_now() - 1;
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_TIME);
+	CHECK_EQ(ctx.spent, 1);
+	pkcs12_init(&ctx, "", 0); /* passing while they run: stopped at the next */
+	ctx.deadline = clock_now() + 20;
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_TIME);
+	CHECKM(ctx.spent > 1 && ctx.spent < 1 + 4 * 450000, "spent %lu", ctx.spent);
+	pkcs12_wipe(&ctx);
+	OPENSSL_free(five.p);
+}
+
 /* Each code has its own text (a table one line per code: an entry out of
  * order would show here). */
 static void texts(void)
@@ -466,14 +511,15 @@ static void texts(void)
 		{ PKCS12_E_OID, "unsupported algorithm or content type" },
 		{ PKCS12_E_MAC, "integrity check (MAC) failed" },
 		{ PKCS12_E_DECRYPT, "decryption failed" },
-		{ PKCS12_E_ITER, "iteration count 0 or over 10000000 (refused)" },
+		{ PKCS12_E_ITER, "iteration count 0, or over 2000000 in all (refused)" },
 		{ PKCS12_E_BIG, "a PKCS#12 field is too large" },
 		{ PKCS12_E_CERTS, "more than 16 certificates" },
 		{ PKCS12_E_CERT_SIZE, "a certificate over 16 KiB" },
 		{ PKCS12_E_KEY_SIZE, "a private key over 8 KiB" },
 		{ PKCS12_E_KEYS, "more than one private key" },
 		{ PKCS12_E_PASS, "password too long" },
-		{ 0, "PKCS#12 error" }, { PKCS12_E_PASS - 1, "PKCS#12 error" }, { 1, "PKCS#12 error" },
+		{ PKCS12_E_TIME, "the run's deadline passed during key derivation" },
+		{ 0, "PKCS#12 error" }, { PKCS12_E_TIME - 1, "PKCS#12 error" }, { 1, "PKCS#12 error" },
 	};
 	size_t i;
 
@@ -617,6 +663,7 @@ int main(void)
 	variants();
 	limits();
 	longest_password();
+	work_bound();
 	texts();
 	constructed_content();
 	ec_without_point();
