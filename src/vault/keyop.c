@@ -151,7 +151,8 @@ static int local_rsa(keyrun *k, err *e)
 		k->n, res, sizeof res, &k->rn);
 
 	if (rc < 0)
-		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
+		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : rc == RSAENC_E_EXP
+			? ERR_USAGE : ERR_MALFORMED,
 			"%s: %s", k->what, rsaenc_strerror(rc));
 	str_copy(k->kid, sizeof k->kid, key.kid);
 	log_v("%s: %s done here with the public key", k->what, k->alg->name);
