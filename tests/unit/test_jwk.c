@@ -77,18 +77,46 @@ static void bad_bundles(void)
 		{ "{\"key\":{},\"key\":{}}", JWK_E_DUP },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kid\":\"" KID "\",\"kty\":\"oct\"}}", JWK_E_DUP },
 	};
-	char big[1200];
+	static const char no_e[] = "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"n\":\"" N64 "\"}}";
+	static const jwk zero;
 	size_t i;
 
 	for (i = 0; i < sizeof c / sizeof c[0]; i++)
 		CHECKM(jwk_parse(&k, c[i].body, strlen(c[i].body)) == c[i].rc, "case %zu", i);
-	CHECK_EQ(k.kid[0], 0); /* wiped on error */
-	/* a 4097-bit modulus does not fit */
-	memset(big, 'A', sizeof big);
-	memcpy(big, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"_", 103);
-	memcpy(big + 1200 - 4, "\"}}", 3);
-	big[1199] = 0;
-	CHECK_EQ(jwk_parse(&k, big, strlen(big)), JWK_E_RSA);
+	/* wiped on error: kid, kty and n are written before e is found
+	 * missing; the whole key must be zero again */
+	CHECK_EQ(jwk_parse(&k, no_e, strlen(no_e)), JWK_E_RSA);
+	CHECK(memcmp(&k, &zero, sizeof k) == 0);
+}
+
+/* n of bytes bytes (the first 0x01, the last odd): a modulus of
+ * 8 * (bytes - 1) + 1 bits, base64url. */
+static void modulus(char *out, size_t cap, size_t bytes)
+{
+	unsigned char n[JWK_N_MAX + 2];
+
+	memset(n, 0x5b, bytes);
+	n[0] = 0x01;
+	CHECK(b64_url_encode(out, cap, n, bytes) > 0);
+}
+
+/* The modulus bound, JWK_N_MAX bytes: 512 bytes fit (n = 0x01 then 511
+ * bytes: 4089 bits), 513 bytes (4097 bits) do not. */
+static void big_modulus(void)
+{
+	char n[800], b[1200];
+
+	modulus(n, sizeof n, JWK_N_MAX);
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), 0);
+	CHECK_EQ(k.nlen, JWK_N_MAX);
+	modulus(n, sizeof n, JWK_N_MAX + 1);
+	CHECK_EQ(strlen(n), 684); /* 513 bytes: the whole n is there */
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), JWK_E_RSA);
+	CHECK_EQ(k.nlen, 0);
 }
 
 /* Each code has its own text (a table one line per code: an entry out of
@@ -277,6 +305,7 @@ int main(void)
 {
 	bundles();
 	bad_bundles();
+	big_modulus();
 	texts();
 	results();
 	limits();
