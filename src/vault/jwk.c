@@ -117,8 +117,11 @@ static int key_ops(const json_doc *d, int obj, unsigned *ops)
 	for (c = 0, t = i + 1; c < d->tok[i].size; c++, t = json_skip(d, t)) {
 		if (d->tok[t].type != JSON_STRING)
 			return JWK_E_JSON;
-		if (json_string(d, t, s, sizeof s, &n) == 0)
-			*ops |= op_bit(s);
+		if (json_string(d, t, s, sizeof s, &n) < 0)
+			continue; /* longer than any name we know */
+		if (strlen(s) != n)
+			return JWK_E_JSON; /* a NUL: "wrapKey\u0000" is no wrapKey */
+		*ops |= op_bit(s);
 	}
 	return 0;
 }
@@ -162,7 +165,9 @@ int jwk_parse(jwk *k, const char *body, size_t len)
 	rc = get_kid(&d, key, k->kid, sizeof k->kid);
 	if (rc == 0)
 		rc = member(&d, key, "kty", k->kty_name, sizeof k->kty_name, &n);
-	if (rc == 1 || (rc == 0 && n == 0))
+	/* a NUL in a name would end it early: "\u0000RSA" is no key type (n
+	 * and e refuse one as base64, kid as a URL) */
+	if (rc == 1 || (rc == 0 && (n == 0 || strlen(k->kty_name) != n)))
 		rc = JWK_E_NO_KEY;
 	if (rc == 0)
 		rc = key_ops(&d, key, &k->ops);
