@@ -616,11 +616,32 @@ static void constructed_content(void)
 	OPENSSL_free(b.p);
 }
 
-/* Prefixes and one-byte changes: never a crash or a read past the end. */
-static void mutations(const char *what, blob b)
+/* Where the MAC'd content (authSafe's OCTET STRING contents) and the MAC
+ * (macData's digest) lie in a PFX: offsets and lengths. 0, or -1 without
+ * a MAC. */
+static int mac_spans(blob b, size_t *content, size_t *clen, size_t *mac, size_t *mlen)
 {
-	size_t n, i, k;
-	int accepted = 0;
+	der d, top[1], f[3], ci[2], auth[1], md[3], di[2];
+
+	der_init(&d, b.p, (size_t)b.n);
+	if (der_fields(&d, T_SEQ, top) || der_fields(top, T_INT T_SEQ T_OPT T_SEQ, f) || f[2].bad
+		|| der_fields(&f[1], T_OID T_CTX0, ci) || der_fields(&ci[1], T_OCTETS, auth)
+		|| der_fields(&f[2], T_SEQ T_OCTETS T_OPT T_INT, md)
+		|| der_fields(&md[0], T_SEQ T_OCTETS, di))
+		return -1;
+	*content = (size_t)(auth->p - b.p), *clen = der_left(auth);
+	*mac = (size_t)(di[1].p - b.p), *mlen = der_left(&di[1]);
+	return 0;
+}
+
+/* Prefixes and one-byte changes: never a crash or a read past the end. In
+ * a file with a MAC, every change of a byte the MAC covers, or of the MAC
+ * itself, fails the MAC: a comparison on fewer bytes, or a MAC over part of
+ * the content, would let one through. */
+static void mutations(const char *what, blob b, int want_mac)
+{
+	size_t n, i, k, content = 0, clen = 0, mac = 0, mlen = 0;
+	int accepted = 0, has_mac = mac_spans(b, &content, &clen, &mac, &mlen) == 0, macs = 0;
 
 	for (n = 0; n < (size_t)b.n; n++) {
 		unsigned char *cp = malloc(n ? n : 1);
@@ -632,22 +653,34 @@ static void mutations(const char *what, blob b)
 	}
 	for (i = 0; i < (size_t)b.n; i++) {
 		static const unsigned char x[] = { 0x01, 0x80, 0xff };
+		int covered = has_mac && ((i >= content && i < content + clen)
+			|| (i >= mac && i < mac + mlen));
 
 		for (k = 0; k < sizeof x; k++) {
 			unsigned char *cp = malloc((size_t)b.n);
+			int rc;
 
 			memcpy(cp, b.p, (size_t)b.n);
 			cp[i] ^= x[k];
 			pkcs12_init(&ctx, NULL, 0);
-			if (pkcs12_parse(&ctx, cp, (size_t)b.n) == 0) {
+			rc = pkcs12_parse(&ctx, cp, (size_t)b.n);
+			if (rc == 0) {
 				accepted++;
 				CHECK(ctx.ncerts <= PKCS12_CERTS_MAX);
+			}
+			if (covered) {
+				macs++;
+				CHECKM(rc == PKCS12_E_MAC, "%s: byte %zu ^ 0x%02x gave %d, not the MAC's "
+					"failure", what, i, x[k], rc);
 			}
 			pkcs12_wipe(&ctx);
 			free(cp);
 		}
 	}
-	printf("%s: %d of %d one-byte changes still parse\n", what, accepted, 3 * b.n);
+	CHECKM(has_mac == want_mac && (!has_mac || (clen > 1000 && mlen == 20
+		&& macs == 3 * (int)(clen + mlen))), "%s: MAC spans %zu + %zu bytes", what, clen, mlen);
+	printf("%s: %d of %d one-byte changes still parse; %d changes under the MAC all fail it\n",
+		what, accepted, 3 * b.n, macs);
 }
 
 int main(void)
@@ -670,10 +703,10 @@ int main(void)
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
-	mutations("legacy with MAC", b);
+	mutations("legacy with MAC", b, 1);
 	OPENSSL_free(b.p);
 	b = create("", ec_key, ec_leaf, NID_aes_128_cbc, -1, 1, NULL);
-	mutations("AES key, plain certs, no MAC", b);
+	mutations("AES key, plain certs, no MAC", b, 0);
 	OPENSSL_free(b.p);
 	T_END();
 }
