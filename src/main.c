@@ -265,6 +265,9 @@ static int cmd_get(err *e)
 	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
+	if ((opts.pem_key || opts.cert.both) && (opts.file.mode & ~0640u))
+		return err_set(e, ERR_USAGE, "--mode 0%o: wider than 0640 for a private key "
+			"(--pem-key, --pem)", opts.file.mode);
 	if (parse_refs(refs, e) < 0)
 		return -1;
 	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))

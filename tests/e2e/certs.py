@@ -432,6 +432,25 @@ def t_pkcs12_deadline(tmp):
 
 
 @case
+def t_key_mode_cap(tmp):
+    """a private key file is never wider than 0640: --mode 0644 (or 0604, 0660) with --pem-key or --pem is exit 2 before anything is sent; the chain alone may be 0644; 0640 writes both"""
+    k, c, b = (os.path.join(tmp, n) for n in ("k.pem", "c.pem", "b.pem"))
+    for mode, out in (("0644", ["--pem-key", k, "--pem-certs", c]), ("0604", ["--pem", b]),
+                      ("0660", ["--pem-key", k])):
+        r = run(["get", "--mode", mode] + out + ["myvault/p12-legacy"])
+        why = D.failure_shape(r, 2, "--mode %s: wider than 0640 for a private key" % mode)
+        if why or r.reqs() or os.listdir(tmp):
+            return "%s %r: %s" % (mode, out, why or "sent %d requests, wrote %r" % (len(r.reqs()), os.listdir(tmp)))
+    r = run(["get", "--mode", "0644", "--pem-certs", c, "myvault/p12-legacy"])
+    why = D.ok_shape(r, b"")
+    if why or stat.S_IMODE(os.stat(c).st_mode) != 0o644:
+        return "chain alone at 0644: %s" % (why or "mode %o" % stat.S_IMODE(os.stat(c).st_mode))
+    os.remove(c)
+    r = run(["get", "--mode", "0640", "--pem-key", k, "--pem-certs", c, "myvault/p12-legacy"])
+    return D.ok_shape(r, b"") or check_files(k, c, "localhost rsa", mode=0o640)
+
+
+@case
 def t_bad_mac(tmp):
     """one flipped byte of the MAC: exit 8 naming the integrity check, no file"""
     r = run(["get", "--pem-certs", os.path.join(tmp, "c"), "myvault/p12-badmac"])
