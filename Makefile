@@ -2,7 +2,8 @@
 #   make          bin/azkv (static, musl): BearSSL's library from vendor/
 #                 (fetched by ./build.sh --fetch if missing), the generated
 #                 trust anchors and build info, the objects, the link
-#   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc, arm64 musl)
+#   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc and musl; also
+#                 ARCH=armhf: conf/ARCH.mk)
 #   make DEBUG=1  the same with -g -O1, not stripped
 #   make test     install what is missing, build, run every test
 #   make check    unit tests under ASan/UBSan with the host gcc
@@ -32,19 +33,20 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- bin/azkv -------------------------------------------------------------
 
-ifeq ($(ARCH),x86_64)
+# One conf/ARCH.mk per target (OUT, CROSS, MUSL_PIN ...: see each file;
+# build.sh and tests/cross/run.sh read the same files).
+ARCHES := $(patsubst conf/%.mk,%,$(wildcard conf/*.mk))
+ifeq ($(filter $(ARCH),$(ARCHES)),)
+$(error ARCH: unknown '$(ARCH)' (one of: $(ARCHES)))
+endif
+include conf/$(ARCH).mk
+ifeq ($(CROSS),)
 CC_AZKV = $(MUSLCC)
-CROSS =
-OUT = bin/azkv
-else ifeq ($(ARCH),aarch64)
-# build/aarch64/musl-gcc: what musl-gcc is to gcc, for the cross gcc over
-# vendor/musl-arm64/ (written by ./build.sh --fetch --arch aarch64).
-CC_AZKV = $(CURDIR)/build/aarch64/musl-gcc
-CROSS = aarch64-linux-gnu-
-OUT = bin/azkv-aarch64
-FETCHED += vendor/$(call pin,musl-arm64,dir)/.azkv-fetched build/aarch64/musl-gcc
 else
-$(error ARCH: unknown '$(ARCH)' (x86_64 or aarch64))
+# build/ARCH/musl-gcc: what musl-gcc is to gcc, for the cross gcc over
+# vendor/musl-*/ (written by ./build.sh --fetch --arch ARCH).
+CC_AZKV = $(CURDIR)/build/$(ARCH)/musl-gcc
+FETCHED += vendor/$(call pin,$(MUSL_PIN),dir)/.azkv-fetched build/$(ARCH)/musl-gcc
 endif
 BR_OUT = build/bearssl-$(if $(CROSS),$(ARCH),musl)
 
@@ -115,7 +117,7 @@ $(OBJDIR)/anchors.o: build/gen/anchors.c | $(FETCHED)
 
 -include $(OBJ:.o=.d)
 
-# The pinned trees (and for aarch64 the cross compiler wrapper): build.sh
+# The pinned trees (and for a cross ARCH the compiler wrapper): build.sh
 # fetches, verifies and patches; nothing is fetched when they are there.
 $(FETCHED): vendor/PINS $(PATCHES)
 	./build.sh --fetch --arch $(ARCH)
@@ -184,7 +186,7 @@ build/gen/anchors.c: $(PEMS) build/bearssl-host/brssl vendor/PINS
 # a build input (a commit touching only README or tests leaves the binary's
 # bytes, and README's expected sha256, as they were), else the newest
 # certs/ file's. Rewritten only when it changes.
-BUILD_INPUTS = src certs build.sh Makefile vendor/PINS vendor/patches VERSION
+BUILD_INPUTS = src certs conf build.sh Makefile vendor/PINS vendor/patches VERSION
 BUILD_TIME = $(or $(SOURCE_DATE_EPOCH),$(shell git -C $(CURDIR) log -1 --format=%ct -- \
 	$(BUILD_INPUTS) 2>/dev/null),$(shell stat -c %Y certs/* | sort -n | tail -n 1))
 VERSION_STR = $(shell cat VERSION)
