@@ -3,7 +3,7 @@
 #                 (fetched by ./build.sh --fetch if missing), the generated
 #                 trust anchors and build info, the objects, the link
 #   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc and musl; also
-#                 ARCH=armhf: conf/ARCH.mk)
+#                 ARCH=armhf, ARCH=s390x: conf/ARCH.mk)
 #   make DEBUG=1  the same with -g -O1, not stripped
 #   make test     install what is missing, build, run every test
 #   make check    unit tests under ASan/UBSan with the host gcc

@@ -9,7 +9,7 @@
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
 #   ./build.sh --build-time  print the time a build embeds (unix seconds)
 #   --arch ARCH          with any of the above but --clean: static
-#                        bin/azkv-ARCH for aarch64 (arm64) or armhf
+#                        bin/azkv-ARCH for aarch64 (arm64), armhf or s390x
 #                        (conf/ARCH.mk: Debian's cross gcc, Debian's musl
 #                        for ARCH from vendor/, driven by build/ARCH/musl-gcc
 #                        that --fetch writes); --deps adds the cross tools
