@@ -119,7 +119,9 @@ $(OBJDIR)/anchors.o: build/gen/anchors.c | $(FETCHED)
 
 # The pinned trees (and for a cross ARCH the compiler wrapper): build.sh
 # fetches, verifies and patches; nothing is fetched when they are there.
-$(FETCHED): vendor/PINS $(PATCHES)
+# One run for all of them (&:): with -j2, two runs at once raced on the
+# wrapper's files ("unexpected musl-gcc.specs format").
+$(FETCHED) &: vendor/PINS $(PATCHES)
 	./build.sh --fetch --arch $(ARCH)
 	@touch $(FETCHED)
 
