@@ -329,15 +329,59 @@ install: all
 clean:
 	rm -rf build bin
 
-# arm64: bin/azkv-aarch64 (cross gcc + Debian's arm64 musl, see build.sh);
-# test-arm64 runs a core e2e subset with it under qemu-aarch64-static.
+# Cross targets (conf/ARCH.mk; Debian's cross gcc and musl, see build.sh):
+# make ARCH=aarch64|armhf|s390x builds bin/azkv-ARCH. test-ARCH
+# (tests/cross/run.sh ARCH) checks the binary's ELF and size budget and runs
+# the unit tests and a core e2e subset with it under qemu-ARCH-static;
+# test-arm64 is test-aarch64. unit-cross (with ARCH=...) builds the unit
+# tests as static binaries for ARCH in build/unit-ARCH/ (their library
+# objects once, in an archive), for qemu; fuzz-cross the same for the fuzz
+# corpus replay.
 # repro: two builds of HEAD in two fresh folders must give the same sha256.
-.PHONY: arm64 test-arm64 repro
+CROSS_ARCHES := $(filter-out x86_64,$(ARCHES))
+.PHONY: arm64 test-arm64 $(CROSS_ARCHES:%=test-%) unit-cross fuzz-cross print-fuzzers repro
 arm64:
 	$(MAKE) ARCH=aarch64
 
-test-arm64:
-	tests/arm64/run.sh
+test-arm64: test-aarch64
+
+$(CROSS_ARCHES:%=test-%):
+	tests/cross/run.sh $(@:test-%=%)
+
+# The fuzz harnesses (FUZZERS, set further down), for tests/cross/run.sh.
+print-fuzzers:
+	@echo $(FUZZERS)
+
+ifneq ($(CROSS),)
+UNIT_X = build/unit-$(ARCH)
+$(UNIT_X)/obj/%.o: src/%.c $(UNIT_HDR) | $(FETCHED)
+	@mkdir -p $(@D)
+	$(CC_AZKV) $(WARN) -Os $(UNIT_INC) -c -o $@ $<
+
+$(UNIT_X)/libunit.a: $(UNIT_LIB:src/%.c=$(UNIT_X)/obj/%.o)
+	rm -f $@
+	$(CROSS)ar rcsD $@ $^
+
+$(UNIT_X)/test_%: tests/unit/test_%.c $(UNIT_X)/libunit.a $(UNIT_HDR) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_X)/libunit.a
+
+unit-cross: $(UNITS:%=$(UNIT_X)/test_%)
+
+# The fuzz harnesses' replay drivers for ARCH (no sanitizers: their
+# invariants and crashes), for the committed corpus under qemu.
+$(UNIT_X)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_X)/libunit.a $(UNIT_HDR) \
+		$(wildcard tests/fuzz/*.h) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(UNIT_X)/libunit.a
+
+$(UNIT_X)/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c tests/fuzz/replay.c $(call mods,pkcs12 ec) \
+		$(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a $(UNIT_HDR) $(wildcard tests/fuzz/*.h)
+	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(BEARSSL_INC) -o $@ $< tests/fuzz/replay.c \
+		$(call mods,pkcs12 ec) $(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a
+
+# (FUZZERS is set further down: named in the recipe, not as prerequisites.)
+fuzz-cross:
+	@$(MAKE) $(FUZZERS:%=$(UNIT_X)/fuzz_%)
+endif
 
 repro:
 	tests/repro.sh

@@ -22,14 +22,14 @@ suite() {
 	"$@" >"$log" 2>&1
 	local rc=$?
 	cat "$log"
-	counts=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	counts=$(grep -E '^([A-Za-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$counts" ]; then
 		echo "!! $name: no count line (exit $rc)"
 		failed=$((failed + 1))
 		return
 	fi
-	p=$(echo "$counts" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/')
-	f=$(echo "$counts" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/')
+	p=$(echo "$counts" | sed -E 's/^([A-Za-z0-9-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+	f=$(echo "$counts" | sed -E 's/^([A-Za-z0-9-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "!! $name: exit $rc with no failure counted"
 		f=1
@@ -77,7 +77,10 @@ suite clevis tests/netns.sh -- python3 tests/e2e/clevis.py
 suite docs tests/docs.sh
 suite layers tests/layers.sh
 # Portability and boot (each installs what it needs: cross gcc, qemu).
+# Each cross target: its unit tests and a core e2e subset under qemu-user.
 suite arm64 make -s test-arm64
+suite armhf make -s test-armhf
+suite s390x make -s test-s390x
 suite boot make -s test-boot
 suite repro make -s repro
 

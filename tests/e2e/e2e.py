@@ -467,6 +467,12 @@ def cases():
              err="TLS with myvault.vault.azure.net:443: the server's certificate expired on 2021-01-01"))
     add(Case("fault-tls-chain", ["get", "myvault/db-password"], control={"vault_cert": "chain"},
              out=v("db-password")))
+    add(Case("tls-valid-until-2050", ["get", "myvault/db-password"], control={"vault_cert": "far"},
+             out=v("db-password"), doc="notAfter 2050-01-01 (GeneralizedTime, past 2038): served"))
+    add(Case("fault-tls-valid-from-2040", ["get", "myvault/db-password"], control={"vault_cert": "future"},
+             rc=7, err="TLS with myvault.vault.azure.net:443: the server's certificate is not valid "
+             "until 2040-01-01", doc="notBefore 2040 (UTCTime), notAfter 2050: not yet valid, "
+             "both dates read past 2038"))
     add(Case("fault-vault-bad-json", ["get", "myvault/db-password"],
              control={"vault:db-password": "bad-json"}, rc=8))
     add(Case("fault-vault-oversize-headers", ["get", "myvault/db-password"],
