@@ -348,13 +348,18 @@ set_arch() {
 	case $ARCH in
 	*/* | .* | '') ARCH=none ;;
 	esac
-	[ -f "conf/$ARCH.mk" ] ||
-		die "--arch: unknown '$1' ($(cd conf && ls -- *.mk | sed 's/\.mk$//' | paste -sd ' '))"
+	if [ ! -f "conf/$ARCH.mk" ]; then
+		set -- "$1" conf/*.mk
+		local names=("${@:2}")
+		names=("${names[@]#conf/}")
+		die "--arch: unknown '$1' (${names[*]%.mk})"
+	fi
 	OUT=$(conf OUT) CROSS=$(conf CROSS)
 	[ -n "$OUT" ] || die "conf/$ARCH.mk: no OUT"
 	[ -n "$CROSS" ] || return 0
 	MUSL_PIN=$(conf MUSL_PIN) MUSL_TRIPLE=$(conf MUSL_TRIPLE) LINK_SPEC=$(conf LINK_SPEC)
-	[ -n "$MUSL_PIN" ] && [ -n "$MUSL_TRIPLE" ] || die "conf/$ARCH.mk: no MUSL_PIN or MUSL_TRIPLE"
+	[ -n "$MUSL_PIN" ] || die "conf/$ARCH.mk: no MUSL_PIN"
+	[ -n "$MUSL_TRIPLE" ] || die "conf/$ARCH.mk: no MUSL_TRIPLE"
 	MUSLCC=$ROOT/build/$ARCH/musl-gcc
 	DEPS+=" $(conf CROSS_DEPS)"
 }
