@@ -74,37 +74,30 @@ add() {
 	[ "$3" -eq 0 ] || [ "$f" -gt 0 ] || notok "$2" "exit $3 with no failure counted (log: $1)"
 }
 
-units() {
-	local u log rc
-	make -s -j2 ARCH="$arch" unit-cross >"$LOGS/unit-$arch-build.log" 2>&1 ||
-		{ notok "unit tests ($arch)" "make ARCH=$arch unit-cross failed (log: $LOGS/unit-$arch-build.log)"; return; }
-	for u in $(make -s print-units); do
-		[ $# -eq 0 ] || [[ " $* " == *" $u "* ]] || continue
-		log=$LOGS/unit-$u-$arch.log
-		"$qemu" "build/unit-$arch/test_$u" >"$log" 2>&1
+# built WHAT MAKE-TARGET LIST-TARGET PREFIX CORPUS [NAME...]: make ARCH=...
+# MAKE-TARGET, then each build/unit-ARCH/PREFIX<name> (the names make -s
+# LIST-TARGET prints, or those given) under qemu, with CORPUS/<name> as its
+# argument when CORPUS is set; each ends with its own count line.
+built() {
+	local what=$1 target=$2 list=$3 prefix=$4 corpus=$5 n log rc
+	shift 5
+	make -s -j2 ARCH="$arch" "$target" >"$LOGS/$target-$arch.log" 2>&1 ||
+		{ notok "$what ($arch)" "make ARCH=$arch $target failed (log: $LOGS/$target-$arch.log)"; return; }
+	for n in $(make -s "$list"); do
+		[ $# -eq 0 ] || [[ " $* " == *" $n "* ]] || continue
+		log=$LOGS/$prefix$n-$arch.log
+		"$qemu" "build/unit-$arch/$prefix$n" ${corpus:+"$corpus/$n"} >"$log" 2>&1
 		rc=$?
-		echo "== unit $u ($arch): $(tail -n 1 "$log")"
-		grep '^FAIL' "$log"
-		add "$log" "unit $u" "$rc"
+		echo "== $what $n ($arch): $(tail -n 1 "$log")"
+		grep -v '^[0-9]* passed, [0-9]* failed$' "$log"
+		add "$log" "$what $n" "$rc"
 	done
 }
 
-# The committed fuzz corpus through the harnesses built for ARCH (their
+# The unit tests; the committed fuzz corpus through the harnesses (their
 # invariants; no sanitizers here).
-fuzz() {
-	local n log rc
-	make -s -j2 ARCH="$arch" fuzz-cross >"$LOGS/fuzz-$arch-build.log" 2>&1 ||
-		{ notok "fuzz replay ($arch)" "make ARCH=$arch fuzz-cross failed (log: $LOGS/fuzz-$arch-build.log)"; return; }
-	for n in $(make -s print-fuzzers); do
-		[ $# -eq 0 ] || [[ " $* " == *" $n "* ]] || continue
-		log=$LOGS/fuzz-$n-$arch.log
-		"$qemu" "build/unit-$arch/fuzz_$n" "tests/fuzz/corpus/$n" >"$log" 2>&1
-		rc=$?
-		echo "== fuzz replay $n ($arch): $(tail -n 1 "$log")"
-		grep -v '^[0-9]* passed, [0-9]* failed$' "$log"
-		add "$log" "fuzz replay $n" "$rc"
-	done
-}
+units() { built "unit" unit-cross print-units test_ "" "$@"; }
+fuzz() { built "fuzz replay" fuzz-cross print-fuzzers fuzz_ tests/fuzz/corpus "$@"; }
 
 # e2e SUITE PATTERN...: the cases of tests/e2e/SUITE.py with the wrapper
 # (inside tests/netns.sh: the suites share its fake Azure).
@@ -134,7 +127,7 @@ pick() {
 		esac
 	done
 	[ ${#e2es[@]} -gt 0 ] || return 0
-	log=$LOGS/e2e-$arch.log
+	log=$LOGS/netns-$arch.log
 	AZKV=$ROOT/$WRAP tests/netns.sh -- "$ROOT/tests/cross/run.sh" "$arch" --in-netns "${e2es[@]}" 2>&1 |
 		tee "$log"
 	rc=${PIPESTATUS[0]}
