@@ -85,6 +85,11 @@ class Run:
         self.waive = {}
         self.why = []            # invariant violations found so far
 
+    # subprocess.CompletedProcess's names, for cases written against it
+    returncode = property(lambda self: self.rc)
+    stdout = property(lambda self: self.out)
+    stderr = property(lambda self: self.err)
+
     @property
     def text(self):
         """stderr as text."""
@@ -323,7 +328,8 @@ def run_azkv(args, rc=None, *, env=None, control=None, cacert=True, timeout=60, 
     the subcommand (get, token, exec, wrap, ...), a path puts that one,
     False none. prefix: argv before the binary (unshare, chroot, qemu); exe:
     the binary's path as the prefix sees it. secrets: more values that must
-    not reach stderr. waive: {invariant: reason}."""
+    not reach stderr. waive: {invariant: reason}. path: the child's PATH
+    (None: none)."""
     waive = _check_waive(waive)
     _set_control(control)
     off = fx.log_offset() if _fake_up() else 0
@@ -331,7 +337,7 @@ def run_azkv(args, rc=None, *, env=None, control=None, cacert=True, timeout=60, 
     if cacert and argv and not argv[0].startswith("-"):
         ca = os.environ["AZKV_TEST_CA"] if cacert is True else cacert
         argv[1:1] = ["--cacert", ca]
-    full = {"PATH": path}
+    full = {"PATH": path} if path else {}
     full.update(env or {})
     cmd = list(prefix) + [exe or AZKV] + argv
     res, out, err, elapsed, pid = _execute(cmd, full, stdin, timeout, cwd, preexec_fn, restore_signals)
@@ -359,8 +365,54 @@ def run_cmd(argv, rc=None, *, env=None, control=None, stdin=None, timeout=120, c
     want = None if rc is None else (rc if isinstance(rc, tuple) else (rc,))
     r = Run(res, out, err, elapsed, entries, pid, argv, want)
     r.waive = waive
-    r.returncode, r.stdout, r.stderr = res, out, err   # subprocess.CompletedProcess names
     return _finish(r, argv, env or {}, stdin, control, secrets, False, False)
+
+
+# ---- azkv run by scripts: a recording stand-in ------------------------------------
+
+def azkv_shim(path, argv_log=None):
+    """Write at path a stand-in for azkv that scripts (clevis pins, boot
+    scripts) run instead: it runs the real one, records argv, exit code,
+    stdout and stderr under path + ".runs/", then passes them on (stdout
+    first). shim_runs(path) judges what it recorded. argv_log: also append
+    "azkv ARGS" there (a case reads it)."""
+    runs = path + ".runs"
+    os.makedirs(runs, exist_ok=True)
+    log = 'printf "%%s\\n" "azkv $*" >> "%s"\n' % argv_log if argv_log else ""
+    with open(path, "w") as f:
+        f.write('#!/bin/sh\n%sd=$(mktemp -d "%s/run.XXXXXX") || exit 125\n'
+                'printf "%%s\\0" "$@" > "$d/argv"\n'
+                '"%s" "$@" > "$d/out" 2> "$d/err"\nrc=$?\n'
+                'echo "$rc" > "$d/rc"\ncat "$d/out"\ncat "$d/err" >&2\nexit "$rc"\n'
+                % (log, runs, AZKV))
+    os.chmod(path, 0o755)
+    return path
+
+
+def shim_runs(path, waive=None):
+    """The runs azkv_shim(path) recorded since the last call, as Runs with
+    the invariants applied (exit waived unless waive says otherwise: the
+    script decides what an exit code means, and the case checks the
+    script's)."""
+    runs = path + ".runs"
+    out = []
+    for d in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
+        full = os.path.join(runs, d)
+        try:
+            with open(os.path.join(full, "rc")) as f:
+                rc = int(f.read().strip() or -1)
+        except (OSError, ValueError):
+            rc = "no exit code (killed?)"
+        parts = {}
+        for k in ("argv", "out", "err"):
+            with open(os.path.join(full, k), "rb") as f:
+                parts[k] = f.read()
+        argv = [AZKV] + [a.decode("utf-8", "replace") for a in parts["argv"].split(b"\0")[:-1]]
+        r = Run(rc, parts["out"], parts["err"], argv=argv)
+        r.waive = _check_waive(waive or {"exit": "run by a script, whose exit code the case checks"})
+        shutil.rmtree(full, ignore_errors=True)
+        out.append(_finish(r, argv[1:], {}, None, None, (), _verbose(argv[1:]), True))
+    return out
 
 
 # ---- shape helpers for function-style cases --------------------------------------
@@ -421,6 +473,13 @@ def read_dump(path):
                 k, _, x = bytes.fromhex(val).partition(b"=")
                 d["env"][k.decode()] = x
     return d
+
+
+def ensure_envdump():
+    """Setup of the suites whose exec child is build/envdump: None, or why not."""
+    if not os.access(ENVDUMP, os.X_OK):
+        subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
+    return None if os.access(ENVDUMP, os.X_OK) else "no %s (make build/envdump)" % ENVDUMP
 
 
 def in_tmp(prefix, fn):
