@@ -116,7 +116,7 @@ class Run:
         self.rc_want = want
         if self.rc in want:
             return None
-        return "exit %r, want %s; stderr %r" % (self.rc, "/".join(map(str, want)), self.err[:300])
+        return "exit %r, want %s; stderr %r" % (self.rc, "/".join(map(str, want)), redact(self.err)[:300])
 
 
 # ---- the case running now: its runs, to judge at its end -------------------------
@@ -138,7 +138,7 @@ def _judge_runs(runs):
             want = r.rc_want if r.rc_want is not None else (0,)
             if r.rc not in want:
                 w.insert(0, "exit %r, want %s (declare it: run_azkv(rc=...) or r.expect(rc)); "
-                            "stderr %r" % (r.rc, "/".join(map(str, want)), r.err[:300]))
+                            "stderr %r" % (r.rc, "/".join(map(str, want)), redact(r.err)[:300]))
         why += ["%s: %s" % (_short(r.argv), x) for x in w]
     return why
 
@@ -201,11 +201,22 @@ def _control_secrets(control):
     return out
 
 
-def leaks(err, extra=()):
-    """The secrets (shortened) that appear in err."""
+def _secrets(extra=()):
     cand = list(FIXTURE_SECRETS) + [t.encode() for t in _issued_tokens()]
     cand += [x.encode() if isinstance(x, str) else x for x in extra]
-    return sorted({c[:6].decode("utf-8", "replace") + "..." for c in cand if len(c) >= 8 and c in err})
+    return [c for c in cand if len(c) >= 8]
+
+
+def leaks(err, extra=()):
+    """The secrets (shortened) that appear in err."""
+    return sorted({c[:6].decode("utf-8", "replace") + "..." for c in _secrets(extra) if c in err})
+
+
+def redact(data, extra=()):
+    """data with every secret known here replaced by <secret> (for messages)."""
+    for c in sorted(_secrets(extra), key=len, reverse=True):
+        data = data.replace(c, b"<secret>")
+    return data
 
 
 # ---- the invariants ------------------------------------------------------------
@@ -258,20 +269,20 @@ def _shape_violations(r, verbose):
     why = []
     if r.rc == 0:
         if r.err and not verbose and "quiet" not in r.waive:
-            why.append("stderr not empty on success: %r" % r.err[:300])
+            why.append("stderr not empty on success: %r" % redact(r.err)[:300])
         return why
     if "shape" in r.waive:
         return why
     if r.out:
-        why.append("stdout not empty on failure: %r" % r.out[:100])
+        why.append("stdout not empty on failure: %r" % redact(r.out)[:100])
     lines = r.err.split(b"\n")
     if not r.err.endswith(b"\n"):
-        why.append("stderr does not end in a newline: %r" % r.err[-200:])
+        why.append("stderr does not end in a newline: %r" % redact(r.err)[-200:])
     elif verbose:
         if not lines[-2].startswith(b"azkv: "):
-            why.append("-v: stderr's last line is not 'azkv: ...': %r" % lines[-2][:200])
+            why.append("-v: stderr's last line is not 'azkv: ...': %r" % redact(lines[-2])[:200])
     elif len(lines) != 2 or not r.err.startswith(b"azkv: "):
-        why.append("stderr must be exactly one line starting 'azkv: ', got %r" % r.err[:400])
+        why.append("stderr must be exactly one line starting 'azkv: ', got %r" % redact(r.err)[:400])
     return why
 
 
@@ -426,9 +437,9 @@ def failure_shape(r, rc, needle=None):
         return "stdout not empty on failure: %r" % r.out[:100]
     if not _verbose(r.argv) and not (r.err.startswith(b"azkv: ") and r.err.count(b"\n") == 1
                                      and r.err.endswith(b"\n")):
-        return "stderr must be one 'azkv: ' line, got %r" % r.err[:300]
+        return "stderr must be one 'azkv: ' line, got %r" % redact(r.err)[:300]
     if needle and needle.encode() not in r.err:
-        return "stderr lacks %r: %r" % (needle, r.err[:300])
+        return "stderr lacks %r: %r" % (needle, redact(r.err)[:300])
     return None
 
 
@@ -614,7 +625,7 @@ def judge(case, r):
     if case.err is not None:
         for needle in ([case.err] if isinstance(case.err, str) else case.err):
             if needle.encode() not in r.err:
-                return "stderr lacks %r: %r" % (needle, r.err[:300])
+                return "stderr lacks %r: %r" % (needle, redact(r.err)[:300])
     why = [w for w in (chk(r) for chk in case.checks) if w]
     return "; ".join(why) or None
 
