@@ -11,22 +11,23 @@
 # count is counted as one failure.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=tests/lib/counts.sh
 . tests/lib/counts.sh
 
 UNITS=$(make -s print-units) || { echo "0 passed, 1 failed"; exit 1; }
 E2E="e2e resolver sources delivery faults examples keys proxies chains servers certs clevis"
-SUITES="$(for u in $UNITS; do printf 'unit-%s ' "$u"; done)rsa-vs-bearssl pkcs12-vs-openssl
+SUITES="unit $(for u in $UNITS; do printf 'unit-%s ' "$u"; done)rsa-vs-bearssl pkcs12-vs-openssl
 rsaenc-vs-bearssl trust-vs-bearssl fuzz-replay $E2E docs layers arm64 boot repro"
 LOGDIR=build/test-logs
 
 if [ "${1:-}" = -l ]; then
-	echo unit $SUITES | tr ' ' '\n'
+	echo "$SUITES" | tr ' ' '\n'
 	exit 0
 fi
 ONLY=${1:-}
 [ $# -gt 0 ] && shift
 PATS=("$@")
-if [ -n "$ONLY" ] && ! echo unit $SUITES | tr ' ' '\n' | grep -qxF -- "$ONLY"; then
+if [ -n "$ONLY" ] && ! echo "$SUITES" | tr ' ' '\n' | grep -qxF -- "$ONLY"; then
 	echo "tests/run.sh: no suite named '$ONLY' (tests/run.sh -l lists them)"
 	echo "0 passed, 1 failed"
 	exit 1

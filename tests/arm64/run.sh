@@ -19,6 +19,7 @@ CORE="token-imds token-vm-extension get-url get-big get-unicode get-chunked
 get-vm-extension get-three get-two-vaults get-version-old get-not-found
 get-forbidden fault-tls-untrusted fault-tls-wrong-name bad-ref-http version"
 
+# shellcheck source=tests/lib/counts.sh
 . tests/lib/counts.sh
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 notok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }

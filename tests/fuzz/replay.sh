@@ -6,6 +6,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
+# shellcheck source=tests/lib/counts.sh
 . tests/lib/counts.sh
 for name in "$@"; do
 	out=$("build/fuzz-replay/fuzz_$name" "tests/fuzz/corpus/$name" 2>&1)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib/counts.sh: the one reader of the "N passed, N failed" lines
 # every test step ends with (sourced by tests/run.sh, tests/arm64/run.sh,
 # tests/fuzz/replay.sh). Keeps the running totals in $passed and $failed.
