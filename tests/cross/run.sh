@@ -39,6 +39,8 @@ CONF=conf/$arch.mk
 
 passed=0
 failed=0
+# shellcheck source=tests/lib/counts.sh
+. tests/lib/counts.sh
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 notok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 finish() {
@@ -59,20 +61,8 @@ WRAP=build/azkv-$arch-qemu
 LOGS=build/test-logs
 mkdir -p "$LOGS"
 
-# add LOG WHAT RC: add a log's last "N passed, N failed" line; none, or a
-# failed exit without a failure counted, is one more failure.
-add() {
-	local counts p f
-	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
-	if [ -z "$counts" ]; then
-		notok "$2" "no count line (log: $1)"
-		return
-	fi
-	read -r p _ f _ <<<"$counts"
-	passed=$((passed + p))
-	failed=$((failed + f))
-	[ "$3" -eq 0 ] || [ "$f" -gt 0 ] || notok "$2" "exit $3 with no failure counted (log: $1)"
-}
+# add LOG WHAT RC: add LOG's last count line (tests/lib/counts.sh).
+add() { counts_add "$2" "$3" <"$1" || true; }
 
 # built WHAT MAKE-TARGET LIST-TARGET PREFIX CORPUS [NAME...]: make ARCH=...
 # MAKE-TARGET, then each build/unit-ARCH/PREFIX<name> (the names make -s
