@@ -117,6 +117,16 @@ size_t fmt(char *out, size_t cap, const char *f, ...)
 	return n;
 }
 
+size_t fmt_at(char *out, size_t cap, size_t at, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	at += at < cap ? fmt_v(out + at, cap - at, f, ap) : fmt_v(out, 0, f, ap);
+	va_end(ap);
+	return at;
+}
+
 void fmt_put(int fd, const char *s)
 {
 	size_t n = strlen(s);

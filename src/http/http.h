@@ -94,8 +94,9 @@ const char *http_strerror(int code);
  * headers, Content-Length when body != NULL or method is POST, and
  * "Connection: keep-alive" or "close". Rejects CR, LF, NUL (any control but
  * HTAB in values, SP in method/host/target) and hdrs naming Host,
- * Content-Length, Connection or Transfer-Encoding. Not NUL-terminated.
- * Returns the length written, or HTTP_E_REQUEST. */
+ * Content-Length, Connection or Transfer-Encoding. NUL-terminated: cap
+ * counts the NUL. Returns the length written (without the NUL), or
+ * HTTP_E_REQUEST. */
 long http_req_fmt(char *out, size_t cap, const char *method, const char *host,
 	const char *target, const http_hdr *hdrs, size_t nhdrs,
 	const void *body, size_t body_len, int keep_alive);

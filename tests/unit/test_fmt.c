@@ -39,5 +39,20 @@ int main(void)
 	CHECK_EQ(n, 5);
 	n = fmt(NULL, 0, "%s", "abc");
 	CHECK_EQ(n, 3);
+
+	/* fmt_at appends; past cap it only counts, and writes nothing. */
+	memset(small, 'Z', sizeof small);
+	n = fmt_at(small, sizeof small, 0, "%s", "ab");
+	n = fmt_at(small, sizeof small, n, "%d", 12);
+	CHECK_STR(small, "ab12");
+	CHECK_EQ(n, 4);
+	n = fmt_at(small, sizeof small, n, "%s", "xyz");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 7);
+	n = fmt_at(small, sizeof small, n, "%s", "more");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 11);
+	n = fmt_at(NULL, 0, 2, "%u", 100u);
+	CHECK_EQ(n, 5);
 	T_END();
 }
