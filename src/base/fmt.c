@@ -1,4 +1,5 @@
 #include "base/fmt.h"
+#include "base/str.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ static void put_u(sink *s, unsigned long long v, unsigned base, int neg)
 	size_t i = sizeof d;
 
 	do {
-		d[--i] = "0123456789abcdef"[v % base];
+		d[--i] = str_hex[v % base];
 		v /= base;
 	} while (v);
 	if (neg)

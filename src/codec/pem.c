@@ -1,6 +1,7 @@
 #include "codec/pem.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -128,7 +129,7 @@ static int marker(const char *line, size_t n, const char *kind,
 {
 	size_t k = strlen(kind), d = sizeof PEM_DASHES - 1;
 
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (n > 0 && str_isspace((unsigned char)line[n - 1]))
 		n--;
 	if (n < k + d || memcmp(line, kind, k) != 0 || !ends_with(line, n, PEM_DASHES))
 		return 0;
@@ -173,7 +174,7 @@ static int body_char(pem_reader *r, int c)
 {
 	int standard = 1, v;
 
-	if (c == ' ' || c == '\t' || c == '\r')
+	if (str_isspace(c))
 		return 0;
 	if (c == '=') {
 		r->pad = 1;

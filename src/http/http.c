@@ -46,11 +46,6 @@ static const char *const own_fields[] = {
 	"host", "content-length", "connection", "transfer-encoding",
 };
 
-static int is_ows(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* RFC 7230 tchar. */
 static int is_tchar(int c)
 {
@@ -78,9 +73,9 @@ static int all_text(const char *s, size_t n)
 /* Narrow s[*a..*b) to drop optional whitespace at both ends. */
 static void trim_ows(const char *s, size_t *a, size_t *b)
 {
-	while (*a < *b && is_ows(s[*a]))
+	while (*a < *b && str_isblank(s[*a]))
 		(*a)++;
-	while (*b > *a && is_ows(s[*b - 1]))
+	while (*b > *a && str_isblank(s[*b - 1]))
 		(*b)--;
 }
 
@@ -386,7 +381,7 @@ static int chunk_size(http_resp *r, const char *s, size_t n)
 	if (i == 0)
 		return HTTP_E_CHUNK;
 	if (i < n) {
-		while (i < n && is_ows(s[i]))
+		while (i < n && str_isblank(s[i]))
 			i++;
 		if (i == n || s[i] != ';' || !all_text(s + i, n - i))
 			return HTTP_E_CHUNK;

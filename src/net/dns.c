@@ -24,11 +24,6 @@ typedef struct rr {
 	unsigned type, cls;
 } rr;
 
-static int blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
 static unsigned get16(const unsigned char *p)
 {
 	return (unsigned)p[0] << 8 | p[1];
@@ -57,12 +52,12 @@ static int next_field(const char *line, size_t len, size_t *pos,
 {
 	size_t i = *pos;
 
-	while (i < len && blank((unsigned char)line[i]))
+	while (i < len && str_isspace((unsigned char)line[i]))
 		i++;
 	if (i == len)
 		return 0;
 	*f = line + i;
-	while (i < len && !blank((unsigned char)line[i]))
+	while (i < len && !str_isspace((unsigned char)line[i]))
 		i++;
 	*flen = (size_t)(line + i - *f);
 	*pos = i;
@@ -156,7 +151,7 @@ static int keyword(const char *line, size_t len, const char *kw)
 	size_t k = strlen(kw);
 
 	return len > k && memcmp(line, kw, k) == 0 &&
-		blank((unsigned char)line[k]);
+		str_isspace((unsigned char)line[k]);
 }
 
 /* "NAME:DIGITS" sets *v, clamped to 1..max. */

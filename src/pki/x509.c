@@ -16,45 +16,27 @@ static int get(der *d, int tag, der *in)
 	return der_get(d, tag, in);
 }
 
-/* n decimal digits at s. */
-static int digits(const unsigned char *s, int n)
-{
-	int v = 0;
-
-	for (; n > 0; n--, s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 /* UTCTime YYMMDDHHMMSSZ (YY < 50: 20YY, RFC 5280 4.1.2.5.1) or
  * GeneralizedTime YYYYMMDDHHMMSSZ. */
 static int read_time(der *d, long long *t)
 {
 	der v;
-	const unsigned char *s;
-	int y, mo, dd, h, mi, sec, utc = der_peek(d) == DER_UTCTIME;
+	const char *s;
+	int f[6], i, utc = der_peek(d) == DER_UTCTIME, k = utc ? 2 : 4; /* year digits */
 
-	if (get(d, utc ? DER_UTCTIME : DER_GENTIME, &v) < 0 || der_left(&v) != (utc ? 13u : 15u))
+	if (get(d, utc ? DER_UTCTIME : DER_GENTIME, &v) < 0 || der_left(&v) != (size_t)k + 11)
 		return X509_E_DER;
-	s = v.p;
-	y = utc ? digits(s, 2) : digits(s, 4);
-	s += utc ? 2 : 4;
-	if (y < 0 || s[10] != 'Z')
+	s = (const char *)v.p;
+	if (str_digits(s, (size_t)k, &f[0]) < 0 || s[k + 10] != 'Z')
 		return X509_E_DER;
+	for (i = 1; i < 6; i++) /* month, day, hour, minute, second */
+		if (str_digits(s + k + 2 * (i - 1), 2, &f[i]) < 0)
+			return X509_E_DER;
 	if (utc)
-		y += y < 50 ? 2000 : 1900;
-	mo = digits(s, 2);
-	dd = digits(s + 2, 2);
-	h = digits(s + 4, 2);
-	mi = digits(s + 6, 2);
-	sec = digits(s + 8, 2);
-	if (mo < 1 || mo > 12 || dd < 1 || dd > date_month_days(y, mo) || h < 0 || h > 23
-		|| mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		f[0] += f[0] < 50 ? 2000 : 1900;
+	if (!date_valid(f[0], f[1], f[2], f[3], f[4], f[5]))
 		return X509_E_DER;
-	*t = date_timegm(y, mo, dd, h, mi, sec);
+	*t = date_timegm(f[0], f[1], f[2], f[3], f[4], f[5]);
 	return 0;
 }
 
