@@ -212,7 +212,8 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
+	err tlserr
 UNIT_IO = $(call mods,out opts net resolve rnd log clock)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
@@ -225,6 +226,11 @@ fetch:
 # tests/run.sh runs the same list.
 print-units:
 	@echo $(UNITS)
+
+# test_tlserr includes tls/tlserr.c (its tables): BearSSL's headers, no library.
+build/unit-asan/test_tlserr build/unit-musl/test_tlserr: UNIT_INC += -I$(BEARSSL_INC)
+build/unit-musl/test_tlserr: src/tls/tlserr.c
+build/unit-asan/test_tlserr: src/tls/tlserr.c
 
 build/unit-asan/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
 	@mkdir -p $(@D)
