@@ -169,8 +169,8 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 /* --out / --out-dir: every value to its file, all or nothing (out.h). */
 static int write_files(const ref *refs, err *e)
 {
-	/* static: every path and temporary lives until the renames (~0.5 MB of
-	 * .bss, pages touched only for the files written) */
+	/* static: every path and temporary lives until the renames (in .bss,
+	 * pages touched only for the files written) */
 	static out_file files[CLI_SECRETS_MAX];
 	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;

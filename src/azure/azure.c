@@ -28,7 +28,8 @@ static int c_num(cur *c, int lo, int hi, int *v)
 {
 	int k = 0;
 
-	while (k < hi && c->i + (size_t)k < c->n && str_isdigit((unsigned char)c->s[c->i + (size_t)k]))
+	while (k < hi && c->i + (size_t)k < c->n
+		&& str_isdigit((unsigned char)c->s[c->i + (size_t)k]))
 		k++;
 	if (k < lo || str_digits(c->s + c->i, (size_t)k, v) < 0)
 		return -1;
@@ -390,7 +391,7 @@ static int looks_json(const char *s, size_t n)
 	return i < n && (s[i] == '{' || s[i] == '[');
 }
 
-__attribute__((noinline)) /* a 9 KiB frame: not folded into callers */
+__attribute__((noinline)) /* a json_doc and a decoded field: not folded into callers */
 void azure_error_text(const char *body, size_t len, char *out, size_t cap)
 {
 	json_doc d;
@@ -419,7 +420,7 @@ static int icontains(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-__attribute__((noinline)) /* an 8 KiB frame: not folded into callers */
+__attribute__((noinline)) /* a json_doc: not folded into callers */
 int azure_identity_not_found(const char *body, size_t len)
 {
 	static const char *const keys[] = { "error_description", "error", NULL };

@@ -1,4 +1,3 @@
-/* challenge: WWW-Authenticate parsers: Bearer (Key Vault) and Basic (Arc). */
 #include "azure/challenge.h"
 #include "azure/cloud.h"
 #include "azure/source.h"

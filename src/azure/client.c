@@ -13,7 +13,7 @@
 void client_init(client *c)
 {
 	/* c is zeroed static storage (client.h); clearing it again would make
-	 * ~80 KiB of it resident for nothing. */
+	 * its untouched pages resident for nothing. */
 	c->ntokens = 0;
 	c->nvaults = 0;
 	conn_init(&c->ident);

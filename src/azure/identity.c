@@ -344,7 +344,8 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 
 /* Workload identity: the federated token, re-read on every run (kubelet
  * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
-/* noinline: a 10 KiB frame, kept off the other sources' paths. */
+/* noinline: the assertion's buffer in its frame, kept off the other
+ * sources' paths. */
 __attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
@@ -406,8 +407,9 @@ static int token_failed(client *c, const id_req *q, int want, err *e)
 		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
 			q->name, c->ident.peer, st);
 	if (want == 401)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d where a 401 challenge was expected%s%s",
-			q->name, c->ident.peer, st, text[0] ? ": " : "", text);
+		return err_set(e, ERR_IDENTITY,
+			"token from %s (%s): HTTP %d where a 401 challenge was expected%s%s", q->name,
+			c->ident.peer, st, text[0] ? ": " : "", text);
 	return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d%s%s", q->name,
 		c->ident.peer, st, text[0] ? ": " : "", text);
 }
@@ -482,7 +484,8 @@ static int arc_challenge(client *c, id_req *q, err *e)
 		return -1;
 	rc = challenge_arc(c->resp.www_authenticate, path, sizeof path);
 	if (rc < 0)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): 401 without a Basic realm= key file challenge",
+		return err_set(e, ERR_IDENTITY,
+			"token from %s (%s): 401 without a Basic realm= key file challenge",
 			q->name, c->ident.peer);
 	log_v("identity: Arc challenge names %s", path);
 	return arc_key(q, path, e);
@@ -528,7 +531,8 @@ static int resolve(client *c, err *e)
 		id->sel = SEL_NONE;
 	}
 	if (id->source == SRC_WORKLOAD_IDENTITY && id->sel != SEL_CLIENT_ID)
-		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
+		return err_set(e, ERR_USAGE,
+			"workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
 	c->id_ready = 1;
 	return 0;
 }

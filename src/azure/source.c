@@ -1,4 +1,3 @@
-/* source: detection and parsers of identity sources (docs/protocols.md 1). */
 #include "azure/source.h"
 
 #include <string.h>

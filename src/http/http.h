@@ -80,7 +80,8 @@ void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body);
 /* Feed n bytes. Returns HTTP_MORE, HTTP_DONE (with *used = bytes consumed;
  * the rest belongs to the next response) or an HTTP_E_* code, which sticks.
  * 1xx interim responses are skipped (101 is HTTP_E_STATUS: never asked for).
- * Lines must end in CRLF (a bare LF is HTTP_E_BARE_LF). Trailers count toward the header-block limits. */
+ * Lines must end in CRLF (a bare LF is HTTP_E_BARE_LF). Trailers count
+ * toward the header-block limits. */
 int http_resp_feed(http_resp *r, const void *buf, size_t n, size_t *used);
 
 /* The peer closed. Returns HTTP_DONE if the body was framed by close

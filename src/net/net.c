@@ -1,7 +1,3 @@
-/*
- * net: TCP sockets bounded by one absolute deadline (resolve.c finds the
- * addresses): connect tries each in turn, read and write wait with poll().
- */
 #include "net/net.h"
 #include "net/resolve.h"
 #include "base/fmt.h"

@@ -1,10 +1,4 @@
-/*
- * resolve: host name to the addresses to try, without getaddrinfo (it
- * brings malloc, stdio and qsort along): --resolve, IP literals,
- * "localhost", /etc/hosts, then DNS over UDP per /etc/resolv.conf. The
- * packets themselves are built and parsed by dns.c; the sockets that then
- * connect are net.c's.
- */
+/* No getaddrinfo: it brings malloc, stdio and qsort along. */
 #include "net/resolve.h"
 #include "net/dns.h"
 #include "base/fmt.h"
@@ -485,7 +479,7 @@ static void resolver_fail(const resolver *r, clock_ms deadline, err *e)
 }
 
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
-__attribute__((noinline)) /* a 6 KiB frame, only for DNS */
+__attribute__((noinline)) /* DNS packets in its frame: only for DNS */
 static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	clock_ms deadline, err *e)
 {

@@ -1,9 +1,5 @@
-/*
- * tls: the BearSSL client engine driven over a socket: the profile, the
- * handshake, records in and out until the deadline, alerts and errors in
- * words, close_notify. Trust anchors are trust.c's, the Service Fabric
- * pin tlspin.c's, the chain checks tlschain.c's.
- */
+/* Trust anchors are trust.c's, the Service Fabric pin tlspin.c's, the
+ * chain checks tlschain.c's, the error texts tlserr.c's. */
 #include "tls/tls.h"
 #include "net/net.h"
 #include "crypto/ec.h"
