@@ -81,7 +81,12 @@ LDFLAGS_AZKV = $(STRIP) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--sort-section=alignment
 # BearSSL's own warnings stay visible in its log but never fail the build.
 # -Oz -flto: its archive is made with gcc-ar, so the link sees LTO objects.
-BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS)
+# BR_USE_URANDOM=0 BR_RDRAND=0: no system seeder; tls.c seeds every engine
+# from getrandom (rnd.h), and /dev/urandom is absent from an empty root.
+# BR_USE_UNIX_TIME=0: no time() in the X.509 engine; tlschain.c sets its
+# clock before every certificate (the clock rule).
+BR_CONFIG = -DBR_USE_URANDOM=0 -DBR_RDRAND=0 -DBR_USE_UNIX_TIME=0
+BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS) $(BR_CONFIG)
 
 # src/ is one folder per layer (README, Layout), main.c on top. Objects are
 # linked in module-name order, whatever their folder: the order decides
