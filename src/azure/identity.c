@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -497,12 +496,12 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 
 	if (exchange_retry(c, q, 200, e) < 0)
 		return -1;
-	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
+	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, clock_epoch());
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
 			c->ident.peer, azure_strerror(rc));
-	log_v("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
+	log_v("token: received, valid for %llds", tok->expires_at - clock_epoch());
 	return 0;
 }
 

@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -72,7 +71,7 @@ static const struct {
  * and the build time; the clock rule itself is x509_check_time's. */
 static void chain_setup(tls_impl *s)
 {
-	long long now = (long long)time(NULL);
+	long long now = clock_epoch();
 
 	if (now < AZKV_BUILD_TIME)
 		log_v("clock reads %lld, before this build (%lld): checking only that certificates "
