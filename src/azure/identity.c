@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -244,7 +245,7 @@ static const char *refuse_file(int fd, size_t max)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (sys_fstat(fd, &st) < 0)
 		return err_errno(errno);
 	if (!S_ISREG(st.st_mode))
 		return "not a regular file, refused";
