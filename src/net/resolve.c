@@ -20,17 +20,21 @@ static int addr_numeric(net_addr *a, const char *host, unsigned port)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+	unsigned char ip[16];
+	int type = dns_ip_parse(host, ip);
 
 	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+	if (type == DNS_A) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons((unsigned short)port);
+		memcpy(&v4->sin_addr, ip, 4);
 		a->len = sizeof *v4;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+	if (type == DNS_AAAA) {
 		v6->sin6_family = AF_INET6;
 		v6->sin6_port = htons((unsigned short)port);
+		memcpy(&v6->sin6_addr, ip, 16);
 		a->len = sizeof *v6;
 		return 0;
 	}
