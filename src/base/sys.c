@@ -27,3 +27,8 @@ int sys_fchown(int fd, uid_t uid, gid_t gid)
 {
 	return (int)syscall(SYS_fchown, fd, uid, gid);
 }
+
+int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)
+{
+	return (int)syscall(SYS_rt_sigaction, sig, act, old, sizeof act->mask);
+}

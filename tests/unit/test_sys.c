@@ -3,13 +3,15 @@
  * build, musl in the static one), on a regular file, a symbolic link, a
  * folder, a device, a missing path and a closed descriptor: the same
  * result, errno and fields. fchmod and fchown change what libc then reads,
- * and fail as libc's do.
+ * and fail as libc's do. sys_sigaction sets what libc's sigaction reads,
+ * and reads what it set.
  */
 #include "base/sys.h"
 #include "t.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -50,6 +52,30 @@ static void compare(const char *path, int follow_fd)
 	rb = fstat(fd, &b);
 	CHECKM(ra == 0 && rb == 0 && same_stat(&a, &b), "fstat %s", path);
 	close(fd);
+}
+
+/* SIGPIPE: ignored and given back, as libc sees it. */
+static void test_sigaction(void)
+{
+	static const sys_sig ign = SYS_SIG_IGN;
+	sys_sig was, now;
+	struct sigaction lc, dfl;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	CHECK(sigaction(SIGPIPE, &dfl, NULL) == 0);
+	CHECK_EQ(sys_sigaction(SIGPIPE, &ign, &was), 0);
+	CHECK(was.handler == (unsigned long)SIG_DFL);
+	CHECK(sigaction(SIGPIPE, NULL, &lc) == 0 && lc.sa_handler == SIG_IGN);
+	CHECK_EQ(raise(SIGPIPE), 0); /* ignored: still here */
+	CHECK_EQ(sys_sigaction(SIGPIPE, NULL, &now), 0);
+	CHECK(now.handler == (unsigned long)SIG_IGN);
+	CHECK_EQ(sys_sigaction(SIGPIPE, &was, NULL), 0);
+	CHECK(sigaction(SIGPIPE, NULL, &lc) == 0 && lc.sa_handler == SIG_DFL);
+	errno = 0;
+	CHECK(sys_sigaction(SIGKILL, &ign, NULL) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(sys_sigaction(0, NULL, &now) == -1 && errno == EINVAL);
 }
 
 int main(void)
@@ -109,5 +135,6 @@ int main(void)
 
 	snprintf(rm, sizeof rm, "rm -rf %s", dir);
 	CHECK(system(rm) == 0);
+	test_sigaction();
 	T_END();
 }
