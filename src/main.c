@@ -25,7 +25,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -343,7 +342,7 @@ int main(int argc, char **argv)
 	err e = { 0, 0, "" };
 	int rc;
 
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
+	sys_nodump(); /* no core dumps of tokens */
 	sys_sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;

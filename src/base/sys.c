@@ -1,6 +1,7 @@
 #include "base/sys.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,6 +27,11 @@ int sys_fchmod(int fd, mode_t mode)
 int sys_fchown(int fd, uid_t uid, gid_t gid)
 {
 	return (int)syscall(SYS_fchown, fd, uid, gid);
+}
+
+int sys_nodump(void)
+{
+	return (int)syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)

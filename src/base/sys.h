@@ -2,9 +2,9 @@
  * sys: the file-status and signal-disposition system calls azkv makes,
  * called directly. musl's fstat, lstat, fchmod and fchown carry
  * compatibility code azkv never needs (O_PATH descriptors, kernels before
- * 2.6.39, struct conversion for 32-bit time), and its sigaction the
- * machinery for installing handlers (azkv installs none): most of their
- * size. Only for 64-bit Linux, where the kernel's struct stat is libc's
+ * 2.6.39, struct conversion for 32-bit time), its sigaction the
+ * machinery for installing handlers (azkv installs none), its prctl a
+ * variadic call: most of their size. Only for 64-bit Linux, where the kernel's struct stat is libc's
  * (x86-64, arm64: checked at compile time). Each returns 0, or -1 with
  * errno set, as the libc call does.
  */
@@ -19,6 +19,10 @@ int sys_fstat(int fd, struct stat *st);
 int sys_lstat(const char *path, struct stat *st);
 int sys_fchmod(int fd, mode_t mode);
 int sys_fchown(int fd, uid_t uid, gid_t gid);
+
+/* No core dump of this process, no ptrace by other users: it holds tokens
+ * and secrets (prctl PR_SET_DUMPABLE 0). */
+int sys_nodump(void);
 
 /* A signal's disposition as the kernel keeps it (rt_sigaction's struct on
  * x86-64 and arm64: handler, flags, restorer, mask). Only SIG_DFL and

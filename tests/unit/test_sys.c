@@ -4,7 +4,7 @@
  * folder, a device, a missing path and a closed descriptor: the same
  * result, errno and fields. fchmod and fchown change what libc then reads,
  * and fail as libc's do. sys_sigaction sets what libc's sigaction reads,
- * and reads what it set.
+ * and reads what it set. sys_nodump makes the process undumpable.
  */
 #include "base/sys.h"
 #include "t.h"
@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_sys.XXXXXX";
@@ -136,5 +137,8 @@ int main(void)
 	snprintf(rm, sizeof rm, "rm -rf %s", dir);
 	CHECK(system(rm) == 0);
 	test_sigaction();
+	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) > 0); /* dumpable after exec */
+	CHECK_EQ(sys_nodump(), 0);
+	CHECK_EQ(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
 	T_END();
 }
