@@ -100,18 +100,19 @@ void date_fmt(long long t, char out[DATE_FMT_LEN])
 	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	long long y = yoe + era * 400 + (m <= 2);
+	unsigned long x;
+	int i;
 
 	if (y < 0 || y > 9999)
 		y = y < 0 ? 0 : 9999;
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
+	x = (unsigned long)y * 10000 + (unsigned long)(m * 100 + d); /* YYYYMMDD */
 	out[10] = 0;
+	for (i = 9; i >= 0; i--) {
+		if (i == 4 || i == 7) {
+			out[i] = '-';
+			continue;
+		}
+		out[i] = (char)('0' + x % 10);
+		x /= 10;
+	}
 }
