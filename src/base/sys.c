@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,6 +28,11 @@ int sys_fchmod(int fd, mode_t mode)
 int sys_fchown(int fd, uid_t uid, gid_t gid)
 {
 	return (int)syscall(SYS_fchown, fd, uid, gid);
+}
+
+int sys_socket(int family, int type)
+{
+	return (int)syscall(SYS_socket, family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 }
 
 int sys_nodump(void)

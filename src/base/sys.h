@@ -1,8 +1,8 @@
 /*
- * sys: the file-status and signal-disposition system calls azkv makes,
- * called directly. musl's fstat, lstat, fchmod and fchown carry
- * compatibility code azkv never needs (O_PATH descriptors, kernels before
- * 2.6.39, struct conversion for 32-bit time), its sigaction the
+ * sys: the file-status, socket and signal-disposition system calls azkv
+ * makes, called directly. musl's fstat, lstat, fchmod, fchown and socket
+ * carry compatibility code azkv never needs (O_PATH descriptors, kernels
+ * before 2.6.39, struct conversion for 32-bit time), its sigaction the
  * machinery for installing handlers (azkv installs none), its prctl a
  * variadic call: most of their size. Only for 64-bit Linux, where the kernel's struct stat is libc's
  * (x86-64, arm64: checked at compile time). Each returns 0, or -1 with
@@ -19,6 +19,10 @@ int sys_fstat(int fd, struct stat *st);
 int sys_lstat(const char *path, struct stat *st);
 int sys_fchmod(int fd, mode_t mode);
 int sys_fchown(int fd, uid_t uid, gid_t gid);
+
+/* A socket of this family and type (SOCK_STREAM or SOCK_DGRAM), always
+ * non-blocking and close-on-exec. The descriptor, or -1. */
+int sys_socket(int family, int type);
 
 /* No core dump of this process, no ptrace by other users: it holds tokens
  * and secrets (prctl PR_SET_DUMPABLE 0). */

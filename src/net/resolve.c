@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/rnd.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -217,8 +218,7 @@ static int query_ids(unsigned id[2], const char *host, err *e)
 static void ns_open(ns_sock *s, const dns_addr *a)
 {
 	addr_from_dns(&s->sa, a, NET_DNS_PORT);
-	s->fd = socket(s->sa.ss.ss_family,
-		SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->fd = sys_socket(s->sa.ss.ss_family, SOCK_DGRAM);
 	if (s->fd >= 0 && connect(s->fd, (const struct sockaddr *)&s->sa.ss,
 		s->sa.len) == 0)
 		return;

@@ -5,6 +5,8 @@
  * result, errno and fields. fchmod and fchown change what libc then reads,
  * and fail as libc's do. sys_sigaction sets what libc's sigaction reads,
  * and reads what it set. sys_nodump makes the process undumpable.
+ * sys_socket's descriptors are non-blocking and close-on-exec, and it fails
+ * as libc's socket does.
  */
 #include "base/sys.h"
 #include "t.h"
@@ -14,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_sys.XXXXXX";
@@ -53,6 +56,28 @@ static void compare(const char *path, int follow_fd)
 	rb = fstat(fd, &b);
 	CHECKM(ra == 0 && rb == 0 && same_stat(&a, &b), "fstat %s", path);
 	close(fd);
+}
+
+static void test_socket(void)
+{
+	int types[] = { SOCK_STREAM, SOCK_DGRAM }, fams[] = { AF_INET, AF_INET6 }, i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			int fd = sys_socket(fams[j], types[i]), t = -1;
+			socklen_t tl = sizeof t;
+
+			CHECKM(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC)
+				&& (fcntl(fd, F_GETFL) & O_NONBLOCK)
+				&& getsockopt(fd, SOL_SOCKET, SO_TYPE, &t, &tl) == 0 && t == types[i],
+				"family %d type %d", fams[j], types[i]);
+			close(fd);
+		}
+	errno = 0;
+	CHECK(sys_socket(4242, SOCK_STREAM) == -1 && errno == EAFNOSUPPORT);
+	errno = 0;
+	CHECK(socket(4242, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) == -1
+		&& errno == EAFNOSUPPORT);
 }
 
 /* SIGPIPE: ignored and given back, as libc sees it. */
@@ -137,6 +162,7 @@ int main(void)
 	snprintf(rm, sizeof rm, "rm -rf %s", dir);
 	CHECK(system(rm) == 0);
 	test_sigaction();
+	test_socket();
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) > 0); /* dumpable after exec */
 	CHECK_EQ(sys_nodump(), 0);
 	CHECK_EQ(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
