@@ -152,13 +152,14 @@ static void test_http_date(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_calendar();
-	test_timegm();
-	test_round_trip();
-	test_fmt();
-	test_valid();
-	test_http_date();
+	T_MAIN(argc, argv);
+	T_RUN(test_calendar);
+	T_RUN(test_timegm);
+	T_RUN(test_round_trip);
+	T_RUN(test_fmt);
+	T_RUN(test_valid);
+	T_RUN(test_http_date);
 	T_END();
 }

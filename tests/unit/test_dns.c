@@ -1042,19 +1042,20 @@ static void test_ip(void)
 	CHECK_EQ(bad, 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_ip();
-	test_hosts();
-	test_hosts_cut();
-	test_conf();
-	test_conf_chunks();
-	test_query_bytes();
-	test_query_names();
-	test_answers();
-	test_answers_cut();
-	test_answer_args();
-	test_round_trip();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_hosts);
+	T_RUN(test_hosts_cut);
+	T_RUN(test_conf);
+	T_RUN(test_conf_chunks);
+	T_RUN(test_query_bytes);
+	T_RUN(test_query_names);
+	T_RUN(test_answers);
+	T_RUN(test_answers_cut);
+	T_RUN(test_answer_args);
+	T_RUN(test_round_trip);
+	T_RUN(test_strerror);
+	T_RUN(test_ip);
 	T_END();
 }

@@ -67,9 +67,10 @@ static void test_errno(void)
 	CHECK_STR(err_errno(ENOTTY), "errno 25");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_first();
-	test_errno();
+	T_MAIN(argc, argv);
+	T_RUN(test_first);
+	T_RUN(test_errno);
 	T_END();
 }

@@ -11,7 +11,7 @@
 	int nb_ = snprintf(b_, sizeof b_, __VA_ARGS__); \
 	CHECK_STR(a_, b_); CHECK_EQ(na_, nb_); } while (0)
 
-int main(void)
+static void test_fmt_basics(void)
 {
 	char small[6];
 	size_t n;
@@ -39,8 +39,14 @@ int main(void)
 	CHECK_EQ(n, 5);
 	n = fmt(NULL, 0, "%s", "abc");
 	CHECK_EQ(n, 3);
+}
 
-	/* fmt_at appends; past cap it only counts, and writes nothing. */
+/* fmt_at appends; past cap it only counts, and writes nothing. */
+static void test_fmt_at(void)
+{
+	char small[6];
+	size_t n;
+
 	memset(small, 'Z', sizeof small);
 	n = fmt_at(small, sizeof small, 0, "%s", "ab");
 	n = fmt_at(small, sizeof small, n, "%d", 12);
@@ -54,5 +60,12 @@ int main(void)
 	CHECK_EQ(n, 11);
 	n = fmt_at(NULL, 0, 2, "%u", 100u);
 	CHECK_EQ(n, 5);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_fmt_basics);
+	T_RUN(test_fmt_at);
 	T_END();
 }

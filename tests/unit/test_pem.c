@@ -142,7 +142,7 @@ static void test_write(void)
 	CHECK_EQ(o.len, 0);
 }
 
-int main(void)
+static void test_pem_split(void)
 {
 	char kb[512], cb[512];
 	int kn, cn;
@@ -180,7 +180,13 @@ int main(void)
 		CHECK_EQ(pem_split(K C1, strlen(K C1), NULL, &c), 0);
 		CHECK_EQ(c.blocks, 1);
 	}
-	test_reader();
-	test_write();
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_pem_split);
+	T_RUN(test_reader);
+	T_RUN(test_write);
 	T_END();
 }

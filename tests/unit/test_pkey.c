@@ -223,20 +223,25 @@ static void one(const struct row *r, blob *prev_cert)
 	}
 }
 
-int main(void)
+static void test_rows(void)
 {
 	static blob prev;
 	char rm[64];
 	size_t i;
 
 	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 1;
+		CHECKM(0, "mkdtemp %s", dir);
+		return;
 	}
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		one(&rows[i], &prev);
 	snprintf(rm, sizeof rm, "rm -rf %s", dir);
-	if (system(rm) != 0)
-		CHECK(0);
+	CHECK(system(rm) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_rows);
 	T_END();
 }

@@ -104,14 +104,16 @@ static void test_sigaction(void)
 	CHECK(sys_sigaction(0, NULL, &now) == -1 && errno == EINVAL);
 }
 
-int main(void)
+static void test_files(void)
 {
 	char file[64], link[64], other[64], rm[96];
 	struct stat st;
 	int fd, fd2, ra, rb, ea, eb;
 
-	if (mkdtemp(dir) == NULL)
-		return perror("mkdtemp"), 1;
+	if (mkdtemp(dir) == NULL) {
+		CHECKM(0, "mkdtemp %s", dir);
+		return;
+	}
 	snprintf(file, sizeof file, "%s/file", dir);
 	snprintf(link, sizeof link, "%s/link", dir);
 	snprintf(other, sizeof other, "%s/other", dir);
@@ -161,10 +163,21 @@ int main(void)
 
 	snprintf(rm, sizeof rm, "rm -rf %s", dir);
 	CHECK(system(rm) == 0);
-	test_sigaction();
-	test_socket();
+}
+
+static void test_nodump(void)
+{
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) > 0); /* dumpable after exec */
 	CHECK_EQ(sys_nodump(), 0);
 	CHECK_EQ(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_files);
+	T_RUN(test_sigaction);
+	T_RUN(test_socket);
+	T_RUN(test_nodump);
 	T_END();
 }

@@ -105,9 +105,10 @@ static void test_codes(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_alerts();
-	test_codes();
+	T_MAIN(argc, argv);
+	T_RUN(test_alerts);
+	T_RUN(test_codes);
 	T_END();
 }
