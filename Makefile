@@ -84,7 +84,12 @@ LDFLAGS_AZKV = $(STRIP) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--sort-section=alignment
 # BearSSL's own warnings stay visible in its log but never fail the build.
 # -Oz -flto: its archive is made with gcc-ar, so the link sees LTO objects.
-BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS)
+# BR_USE_URANDOM=0 BR_RDRAND=0: no system seeder; tls.c seeds every engine
+# from getrandom (rnd.h), and /dev/urandom is absent from an empty root.
+# BR_USE_UNIX_TIME=0: no time() in the X.509 engine; tlschain.c sets its
+# clock before every certificate (the clock rule).
+BR_CONFIG = -DBR_USE_URANDOM=0 -DBR_RDRAND=0 -DBR_USE_UNIX_TIME=0
+BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS) $(BR_CONFIG)
 
 # src/ is one folder per layer (README, Layout), main.c on top. Objects are
 # linked in module-name order, whatever their folder: the order decides
@@ -217,8 +222,9 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
-UNIT_IO = $(call mods,out opts net resolve rnd log clock)
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
+	err tlserr pkey sys
+UNIT_IO = $(call mods,out opts net resolve rnd log clock sys)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)
@@ -230,6 +236,11 @@ fetch:
 # tests/run.sh runs the same list.
 print-units:
 	@echo $(UNITS)
+
+# test_tlserr includes tls/tlserr.c (its tables): BearSSL's headers, no library.
+build/unit-asan/test_tlserr build/unit-musl/test_tlserr: UNIT_INC += -I$(BEARSSL_INC)
+build/unit-musl/test_tlserr: src/tls/tlserr.c
+build/unit-asan/test_tlserr: src/tls/tlserr.c
 
 build/unit-asan/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
 	@mkdir -p $(@D)

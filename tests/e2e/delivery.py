@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """delivery.py: azkv exec, output files, formats, proxies and boot waits,
-end to end against the fake Azure (issue "Delivery for scratch containers,
-early boot and appliances").
+end to end against the fake Azure: what scratch containers, early boot and
+appliances need to receive their secrets.
 
     tests/netns.sh -- python3 tests/e2e/delivery.py [-l] [PATTERN...]
 

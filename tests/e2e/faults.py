@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""faults.py: the fault matrix (issue "Reliability and security").
+"""faults.py: the fault matrix: what azkv does when the network, the
+identity endpoint or the vault misbehaves, and what it keeps secret.
 
     tests/netns.sh -- python3 tests/e2e/faults.py [-l] [PATTERN...]
 

@@ -41,9 +41,31 @@ static void test_fmt_basics(void)
 	CHECK_EQ(n, 3);
 }
 
+/* fmt_at appends; past cap it only counts, and writes nothing. */
+static void test_fmt_at(void)
+{
+	char small[6];
+	size_t n;
+
+	memset(small, 'Z', sizeof small);
+	n = fmt_at(small, sizeof small, 0, "%s", "ab");
+	n = fmt_at(small, sizeof small, n, "%d", 12);
+	CHECK_STR(small, "ab12");
+	CHECK_EQ(n, 4);
+	n = fmt_at(small, sizeof small, n, "%s", "xyz");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 7);
+	n = fmt_at(small, sizeof small, n, "%s", "more");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 11);
+	n = fmt_at(NULL, 0, 2, "%u", 100u);
+	CHECK_EQ(n, 5);
+}
+
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_fmt_basics);
+	T_RUN(test_fmt_at);
 	T_END();
 }

@@ -770,23 +770,25 @@ static void test_fmt_reject(void)
 		HTTP_E_REQUEST);
 }
 
-/* Every cap short of the request fails and writes nothing past cap. */
+/* Every cap short of the request and its NUL fails and writes nothing
+ * past cap. */
 static void test_fmt_small(void)
 {
 	static const char want[] = "POST / HTTP/1.1\r\nHost: h\r\n"
 		"Content-Length: 4\r\nConnection: close\r\n\r\nbody";
 	size_t cap, len = sizeof want - 1;
 
-	for (cap = 0; cap < len; cap++) {
+	for (cap = 0; cap <= len; cap++) {
 		memset(out, 'Z', sizeof out);
 		EQ(http_req_fmt(cap ? out : NULL, cap, "POST", "h", "/", NULL, 0,
 			"body", 4, 0), HTTP_E_REQUEST);
 		CHECKM(out[cap] == 'Z', "wrote past cap %zu", cap);
 	}
 	memset(out, 'Z', sizeof out);
-	check_fmt(http_req_fmt(out, len, "POST", "h", "/", NULL, 0, "body", 4, 0),
+	check_fmt(http_req_fmt(out, len + 1, "POST", "h", "/", NULL, 0, "body", 4, 0),
 		want);
-	EQ(out[len], 'Z');
+	EQ(out[len], 0);
+	EQ(out[len + 1], 'Z');
 }
 
 /* The reason phrase is kept for messages (a proxy's refusal), cut to its
