@@ -13,7 +13,7 @@
 void client_init(client *c)
 {
 	/* c is zeroed static storage (client.h); clearing it again would make
-	 * ~80 KiB of it resident for nothing. */
+	 * its untouched pages resident for nothing. */
 	c->ntokens = 0;
 	c->nvaults = 0;
 	conn_init(&c->ident);
@@ -74,7 +74,7 @@ int client_retry(client *c, struct retry *r, const err *last, int status,
 	in.date = in.outcome > 0 ? c->resp.date : "";
 	in.identity_not_found = identity_not_found;
 	in.now_ms = clock_now();
-	in.now_epoch = (long long)time(NULL);
+	in.now_epoch = clock_epoch();
 	in.deadline_ms = c->end;
 	if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
 		rnd = (unsigned)in.now_ms * 2654435761u; /* jitter only: any spread */

@@ -1,4 +1,5 @@
 #include "base/file.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,7 @@ int file_read_small(int dirfd, const char *path, int flags, void *buf, size_t ma
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
 
 	*n = 0;
-	if (fd < 0 || fstat(fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_size <= (off_t)max
+	if (fd < 0 || sys_fstat(fd, &st) < 0 || (S_ISREG(st.st_mode) && st.st_size <= (off_t)max
 			&& file_read_fd(fd, buf, max, n) < 0))
 		why = errno == ELOOP && flags ? "a symbolic link, refused" : err_errno(errno);
 	else if (!S_ISREG(st.st_mode))

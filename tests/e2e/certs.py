@@ -5,7 +5,7 @@ left alone when unchanged, and a real nginx serving what azkv wrote.
 
     tests/netns.sh -- python3 tests/e2e/certs.py [-l] [PATTERN...]
 
-Same conventions as e2e.py and delivery.py (whose harness it reuses). The
+Function cases on harness.py (every azkv run gets its invariants). The
 PKI and every PKCS#12 file are made at test time by the openssl command
 line: a root, an intermediate, RSA and EC leaves (names localhost and
 127.0.0.1) and an unrelated self-signed certificate; each PFX lists its
@@ -24,11 +24,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import delivery as D  # noqa: E402
+import harness as H  # noqa: E402
 
-E = D.E
-fx = D.fx
-ROOT = D.ROOT
+fx = H.fx
+ROOT = H.ROOT
 PKI = {}      # name -> path of the test PKI's files
 SECRETS = {}  # secret name -> {"value", "contentType", "cer"} (the fake's control)
 
@@ -131,7 +130,7 @@ VARIANTS = {   # secret -> (leaf, openssl pkcs12 options)
 }
 
 
-def setup():
+def make_all():
     d = PKI["dir"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), "azkv-certs-%d" % os.getpid())
     os.makedirs(d, exist_ok=True)
     make_pki(d)
@@ -145,7 +144,7 @@ def setup():
 
 
 def run(args, **kw):
-    return D.azkv(args, control={"secrets": SECRETS}, **kw)
+    return H.run_azkv(args, control={"secrets": SECRETS}, timeout=90, **kw)
 
 
 def subjects(path):
@@ -203,7 +202,7 @@ def variant_case(name):
     def t(tmp):
         k, c, b = (os.path.join(tmp, n) for n in ("key.pem", "certs.pem", "both.pem"))
         r = run(["get", "-v", "--pem-key", k, "--pem-certs", c, "--pem", b, "myvault/" + name])
-        why = D.ok_shape(r, b"") or check_files(k, c, "localhost " + leaf)
+        why = H.ok_shape(r, b"") or check_files(k, c, "localhost " + leaf)
         if why:
             return why
         if open(b, "rb").read() != open(k, "rb").read() + open(c, "rb").read():
@@ -227,7 +226,7 @@ def t_password_file(tmp):
         f.write("s3cret pw\n")
     k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
     r = run(["get", "--pfx-password-file", pw, "--pem-key", k, "--pem-certs", c, "myvault/p12-password"])
-    return D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    return H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
 
 
 @case
@@ -235,7 +234,7 @@ def t_password_missing(tmp):
     """the same PFX without the password: exit 8 saying so, no file"""
     k = os.path.join(tmp, "k.pem")
     r = run(["get", "--pem-key", k, "myvault/p12-password"])
-    return D.failure_shape(r, 8, "--pfx-password-file") or (
+    return H.failure_shape(r, 8, "--pfx-password-file") or (
         None if not os.listdir(tmp) else "file written: %r" % os.listdir(tmp))
 
 
@@ -246,7 +245,7 @@ def t_password_wrong(tmp):
     with open(pw, "w") as f:
         f.write("nope")
     r = run(["get", "--pfx-password-file", pw, "--pem-key", os.path.join(tmp, "k"), "myvault/p12-password"])
-    return D.failure_shape(r, 8, "integrity check (MAC)") or (
+    return H.failure_shape(r, 8, "integrity check (MAC)") or (
         None if os.listdir(tmp) == ["pw"] else "file written")
 
 
@@ -260,14 +259,14 @@ def t_password_longest(tmp):
     with open(f, "w") as fh:
         fh.write(pw + "\n")
     r = run(["get", "--pfx-password-file", f, "--pem-key", k, "--pem-certs", c, "myvault/p12-longpw"])
-    why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    why = H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
     if why:
         return "1,024 bytes: " + why
     os.remove(k)
     with open(f, "w") as fh:
         fh.write(pw + "p")
     r = run(["get", "--pfx-password-file", f, "--pem-key", k, "myvault/p12-longpw"])
-    return D.failure_shape(r, 2, "--pfx-password-file %s: larger than the limit, refused" % f) or (
+    return H.failure_shape(r, 2, "--pfx-password-file %s: larger than the limit, refused" % f) or (
         None if not os.path.exists(k) else "file written")
 
 
@@ -278,8 +277,9 @@ def t_password_not_a_file(tmp):
     os.mkfifo(fifo)
     k = os.path.join(tmp, "k.pem")
     for f in (fifo, tmp):
-        r = run(["get", "--pfx-password-file", f, "--pem-key", k, "myvault/p12-password"], timeout=20)
-        why = D.failure_shape(r, 2, "--pfx-password-file %s: not a regular file, refused" % f)
+        r = H.run_azkv(["get", "--pfx-password-file", f, "--pem-key", k, "myvault/p12-password"],
+                       control={"secrets": SECRETS}, timeout=20)
+        why = H.failure_shape(r, 2, "--pfx-password-file %s: not a regular file, refused" % f)
         if why or os.path.exists(k):
             return why or "file written"
     return None
@@ -288,23 +288,23 @@ def t_password_not_a_file(tmp):
 def core_after(tmp, args):
     """Run azkv ARGS (--cacert added) under gdb, which writes a core file the
     moment the process exits (catchpoint on exit_group): every byte of its
-    memory then. Returns (Ran, core bytes); azkv's stdout and stderr go to
-    files, not gdb's."""
+    memory then. Returns (azkv's Run, core bytes); azkv's stdout and stderr
+    go to files, not gdb's (gdb's run is judged as a program that runs
+    azkv)."""
     import shlex
     core, out, err = (os.path.join(tmp, n) for n in ("core", "out", "err"))
     argv = args[:1] + ["--cacert", os.environ["AZKV_TEST_CA"]] + args[1:]
-    fx.set_control({"secrets": SECRETS})
-    p = subprocess.run(["gdb", "-batch", "-nx", "-ex", "catch syscall exit_group",
-                        "-ex", "run %s >%s 2>%s" % (" ".join(shlex.quote(a) for a in argv), out, err),
-                        "-ex", "generate-core-file " + core, "-ex", "continue", E.AZKV],
-                       capture_output=True, env={"PATH": "/usr/bin:/bin"}, timeout=120)
-    text = p.stdout.decode(errors="replace")
+    g = H.run_cmd(["gdb", "-batch", "-nx", "-ex", "catch syscall exit_group",
+                   "-ex", "run %s >%s 2>%s" % (" ".join(shlex.quote(a) for a in argv), out, err),
+                   "-ex", "generate-core-file " + core, "-ex", "continue", H.AZKV],
+                  env={"PATH": "/usr/bin:/bin"}, control={"secrets": SECRETS}, timeout=120)
+    text = g.out.decode(errors="replace")
     m = __import__("re").search(r"exited (normally|with code (\d+))", text)
     rc = (0 if m.group(1) == "normally" else int(m.group(2), 8)) if m else None
     data = open(core, "rb").read() if os.path.exists(core) else b""
     if not data:
-        raise RuntimeError("gdb wrote no core: %r %r" % (text[-300:], p.stderr[-300:]))
-    return D.Ran(rc, open(out, "rb").read(), open(err, "rb").read(), None, 0, []), data
+        raise RuntimeError("gdb wrote no core: %r %r" % (text[-300:], g.err[-300:]))
+    return H.Run(rc, open(out, "rb").read(), open(err, "rb").read(), argv=[H.AZKV] + argv), data
 
 
 def password_forms(pw):
@@ -326,7 +326,7 @@ def t_password_not_left_in_memory(tmp):
         k, c = os.path.join(tmp, name + ".key"), os.path.join(tmp, name + ".crt")
         r, core = core_after(tmp, ["get", "--pfx-password-file", f, "--pem-key", k, "--pem-certs", c,
                                    "myvault/" + name])
-        why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+        why = H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
         if why:
             return "%s: %s" % (name, why)
         left = ["%s x%d" % (n, core.count(v)) for n, v in password_forms(pw).items() if v in core]
@@ -350,7 +350,7 @@ def t_refused_password_not_left_in_memory(tmp):
         if left:
             return "%d bytes: %d of its %d 32-byte pieces are still in memory at exit" % (
                 len(content), left, len(pieces))
-        why = D.failure_shape(r, 2, "larger than the limit, refused")
+        why = H.failure_shape(r, 2, "larger than the limit, refused")
         if why:
             return "%d bytes: %s" % (len(content), why)
     return None
@@ -404,8 +404,9 @@ def t_pkcs12_work_bound(tmp):
     SECRETS["p12-many-parts"] = {"value": base64.b64encode(many_parts_pfx(40, 1000000)).decode(),
                                  "contentType": "application/x-pkcs12"}
     k = os.path.join(tmp, "k.pem")
-    r = run(["get", "--timeout", "30", "--pem-key", k, "myvault/p12-many-parts"], timeout=120)
-    why = D.failure_shape(r, 8, "iteration count 0, or over 2000000 in all (refused)")
+    r = H.run_azkv(["get", "--timeout", "30", "--pem-key", k, "myvault/p12-many-parts"],
+                   control={"secrets": SECRETS}, timeout=120)
+    why = H.failure_shape(r, 8, "iteration count 0, or over 2000000 in all (refused)")
     if why or os.path.exists(k):
         return "%s (after %.1f s)" % (why or "file written", r.elapsed)
     return None if r.elapsed < 15 else "took %.1f s" % r.elapsed
@@ -418,14 +419,14 @@ def t_pkcs12_deadline(tmp):
                            "contentType": "application/x-pkcs12"}
     k = os.path.join(tmp, "k.pem")
     r = run(["get", "--pem-key", k, "myvault/p12-slow"])
-    why = D.failure_shape(r, 8, "no private key in the value")
+    why = H.failure_shape(r, 8, "no private key in the value")
     if why:
         return "without a delay: " + why
     # the answer comes 2.4 s into a 3 s run: the 1,900,000 iterations then
     # take longer than what is left
-    r = D.azkv(["get", "--timeout", "3", "--pem-key", k, "myvault/p12-slow"],
+    r = H.run_azkv(["get", "--timeout", "3", "--pem-key", k, "myvault/p12-slow"],
                control={"secrets": SECRETS, "vault:p12-slow": {"fault": "delay", "arg": 2.4}})
-    why = D.failure_shape(r, 6, "the run's deadline passed during key derivation")
+    why = H.failure_shape(r, 6, "the run's deadline passed during key derivation")
     if why or os.path.exists(k):
         return "%s (after %.1f s)" % (why or "file written", r.elapsed)
     return None if r.elapsed < 4.5 else "took %.1f s" % r.elapsed
@@ -438,23 +439,23 @@ def t_key_mode_cap(tmp):
     for mode, out in (("0644", ["--pem-key", k, "--pem-certs", c]), ("0604", ["--pem", b]),
                       ("0660", ["--pem-key", k])):
         r = run(["get", "--mode", mode] + out + ["myvault/p12-legacy"])
-        why = D.failure_shape(r, 2, "--mode %s: wider than 0640 for a private key" % mode)
+        why = H.failure_shape(r, 2, "--mode %s: wider than 0640 for a private key" % mode)
         if why or r.reqs() or os.listdir(tmp):
             return "%s %r: %s" % (mode, out, why or "sent %d requests, wrote %r" % (len(r.reqs()), os.listdir(tmp)))
     r = run(["get", "--mode", "0644", "--pem-certs", c, "myvault/p12-legacy"])
-    why = D.ok_shape(r, b"")
+    why = H.ok_shape(r, b"")
     if why or stat.S_IMODE(os.stat(c).st_mode) != 0o644:
         return "chain alone at 0644: %s" % (why or "mode %o" % stat.S_IMODE(os.stat(c).st_mode))
     os.remove(c)
     r = run(["get", "--mode", "0640", "--pem-key", k, "--pem-certs", c, "myvault/p12-legacy"])
-    return D.ok_shape(r, b"") or check_files(k, c, "localhost rsa", mode=0o640)
+    return H.ok_shape(r, b"") or check_files(k, c, "localhost rsa", mode=0o640)
 
 
 @case
 def t_bad_mac(tmp):
     """one flipped byte of the MAC: exit 8 naming the integrity check, no file"""
     r = run(["get", "--pem-certs", os.path.join(tmp, "c"), "myvault/p12-badmac"])
-    return D.failure_shape(r, 8, "integrity check (MAC)") or (
+    return H.failure_shape(r, 8, "integrity check (MAC)") or (
         None if not os.listdir(tmp) else "file written")
 
 
@@ -462,7 +463,7 @@ def t_bad_mac(tmp):
 def t_plain_get(tmp):
     """plain get of a PKCS#12 secret prints the stored base64 unchanged"""
     r = run(["get", "myvault/p12-legacy"])
-    return D.ok_shape(r, SECRETS["p12-legacy"]["value"].encode())
+    return H.ok_shape(r, SECRETS["p12-legacy"]["value"].encode())
 
 
 @case
@@ -470,7 +471,7 @@ def t_pem_bundle_pem(tmp):
     """a PEM-bundle secret still splits, and --pem gives key then certificates"""
     k, c, b = (os.path.join(tmp, n) for n in ("key.pem", "certs.pem", "both.pem"))
     r = run(["get", "--pem-key", k, "--pem-certs", c, "--pem", b, "myvault/pem-bundle"])
-    why = D.ok_shape(r, b"")
+    why = H.ok_shape(r, b"")
     if why:
         return why
     if open(b, "rb").read() != SECRETS["pem-bundle"]["value"].encode():
@@ -481,8 +482,8 @@ def t_pem_bundle_pem(tmp):
 @case
 def t_not_pkcs12(tmp):
     """a value that is neither PEM nor base64 PKCS#12: exit 8, no file"""
-    r = D.azkv(["get", "--pem-key", os.path.join(tmp, "k"), "myvault/db-password"])
-    return D.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
+    r = H.run_azkv(["get", "--pem-key", os.path.join(tmp, "k"), "myvault/db-password"])
+    return H.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
 
 
 # ---- certificate references ----------------------------------------------
@@ -495,8 +496,8 @@ def leaf_der(out):
 @case
 def t_cert_get_url(tmp):
     """get https://VAULT/certificates/NAME prints the leaf (the bundle's cer) as PEM"""
-    r = run(["get", E.VAULT + "/certificates/p12-legacy"])
-    why = D.ok_shape(r)
+    r = run(["get", H.VAULT + "/certificates/p12-legacy"])
+    why = H.ok_shape(r)
     if why:
         return why
     if not r.out.startswith(b"-----BEGIN CERTIFICATE-----\n") or r.out.count(b"BEGIN") != 1:
@@ -512,7 +513,7 @@ def t_cert_get_short(tmp):
     """VAULT/certificates/NAME/VERSION (short form, with a version)"""
     ver = __import__("hashlib").md5(b"p12-ec").hexdigest()
     r = run(["get", "myvault/certificates/p12-ec/" + ver])
-    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+    return H.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
                              else "not the EC leaf")
 
 
@@ -521,7 +522,7 @@ def t_cert_pem_files(tmp):
     """a certificate reference with --pem-*: the bundle's sid is read, then that secret (PKCS#12)"""
     k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/certificates/p12-3des"])
-    why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    why = H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
     if why:
         return why
     paths = [e["path"] for e in r.reqs("vault") if e.get("path")]
@@ -535,14 +536,14 @@ def t_cert_exec(tmp):
     """exec: a variable akv://VAULT/certificates/NAME becomes the leaf PEM"""
     r = run(["exec", "--", "/bin/sh", "-c", 'printf %s "$TLS_CERT"'],
             env={"TLS_CERT": "akv://myvault/certificates/p12-ec"})
-    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+    return H.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
                              else "not the leaf: %r" % r.out[:80])
 
 
 @case
 def t_cert_not_found(tmp):
     """a certificate the vault does not have: exit 5"""
-    return D.failure_shape(run(["get", "myvault/certificates/nope"]), 5, "certificate")
+    return H.failure_shape(run(["get", "myvault/certificates/nope"]), 5, "certificate")
 
 
 # ---- rotation: files left alone when unchanged; the systemd example -------
@@ -578,16 +579,16 @@ def t_unchanged_same_inode(tmp):
 def t_unchanged_out(tmp):
     """--out and --out-dir files too are left alone when unchanged"""
     out = os.path.join(tmp, "v")
-    r = D.azkv(["get", "--out", out, "myvault/db-password"])
+    r = H.run_azkv(["get", "--out", out, "myvault/db-password"])
     ino = os.stat(out).st_ino, os.stat(out).st_mtime_ns
-    r2 = D.azkv(["get", "-v", "--out", out, "myvault/db-password"])
+    r2 = H.run_azkv(["get", "-v", "--out", out, "myvault/db-password"])
     if r.rc or r2.rc or (os.stat(out).st_ino, os.stat(out).st_mtime_ns) != ino:
         return "replaced (exit %r, %r)" % (r.rc, r2.rc)
     d = os.path.join(tmp, "d")
     os.mkdir(d)
-    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    H.run_azkv(["get", "--out-dir", d, "myvault/db-password"])
     ino = os.stat(os.path.join(d, "db-password")).st_ino
-    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    H.run_azkv(["get", "--out-dir", d, "myvault/db-password"])
     return None if os.stat(os.path.join(d, "db-password")).st_ino == ino else "--out-dir file replaced"
 
 
@@ -622,7 +623,7 @@ def t_systemd_rotation(tmp):
         secrets["web"] = value
         seen = {p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) if os.path.exists(p) else None
                 for p in watched}
-        r = D.azkv(cmd[1:], control={"secrets": secrets})
+        r = H.run_azkv(cmd[1:], control={"secrets": secrets})
         if r.rc != 0:
             return "azkv exit %r: %r" % (r.rc, r.err[-200:])
         if any((os.stat(p).st_ino, os.stat(p).st_mtime_ns) != seen[p] for p in watched):
@@ -675,7 +676,7 @@ http {
 def nginx_serves(tmp, secret, port):
     k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/" + secret])
-    why = D.ok_shape(r, b"")
+    why = H.ok_shape(r, b"")
     if why:
         return why
     conf = nginx_conf(tmp, c, k, port)
@@ -709,21 +710,23 @@ def t_nginx_ec(tmp):
     return nginx_serves(tmp, "p12-ec", 8444)
 
 
-def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
+def setup():
     for prog, pkg in (("nginx", "nginx-light"), ("gdb", "gdb")):
         if not shutil.which(prog):
             subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-q",
-                            "--no-install-recommends", pkg], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
-                           check=False)
-    setup()
-    try:
-        sel = E.fn_pick(CASES, argv)
-        return E.report((n, E.in_tmp("azkv-certs.", f)) for n, f in sel)
-    finally:
+                            "--no-install-recommends", pkg],
+                           env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), check=False)
+    make_all()
+
+
+def teardown():
+    if PKI.get("dir"):
         shutil.rmtree(PKI["dir"], ignore_errors=True)
+
+
+def main(argv):
+    cases = [H.fn_case(n, f, "azkv-certs.") for n, f in CASES]
+    return H.main(__file__, cases, argv, __doc__, setup=setup, teardown=teardown)
 
 
 if __name__ == "__main__":

@@ -168,19 +168,21 @@ static void fd_loop(void)
 	CHECK_EQ(n, 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *t = getenv("TMPDIR");
 	char cmd[300];
 
+	T_MAIN(argc, argv);
 	snprintf(tmpdir, sizeof tmpdir, "%s/azkv-test-file.XXXXXX", t && *t ? t : "/tmp");
 	if (!mkdtemp(tmpdir))
 		return perror("mkdtemp"), 1;
-	regular();
-	not_regular();
-	links();
-	fd_loop();
-	grew();
+	/* in this order: not_regular and links use the files regular makes */
+	T_RUN(regular);
+	T_RUN(not_regular);
+	T_RUN(links);
+	T_RUN(fd_loop);
+	T_RUN(grew);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		CHECK(0);

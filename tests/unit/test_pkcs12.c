@@ -683,30 +683,31 @@ static void mutations(const char *what, blob b, int want_mac)
 		what, accepted, 3 * b.n, macs);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	blob b;
 
 	OSSL_PROVIDER_load(NULL, "legacy");
 	OSSL_PROVIDER_load(NULL, "default");
+	T_MAIN(argc, argv);
 	make_pki();
-	bmp();
-	kdf_vectors();
-	kdf_vs_openssl();
-	variants();
-	limits();
-	longest_password();
-	work_bound();
-	texts();
-	constructed_content();
-	ec_without_point();
+	T_RUN(bmp);
+	T_RUN(kdf_vectors);
+	T_RUN(kdf_vs_openssl);
+	T_RUN(variants);
+	T_RUN(limits);
+	T_RUN(longest_password);
+	T_RUN(work_bound);
+	T_RUN(texts);
+	T_RUN(constructed_content);
+	T_RUN(ec_without_point);
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
-	mutations("legacy with MAC", b, 1);
+	T_RUN_WITH(mutations, "legacy with MAC", b, 1);
 	OPENSSL_free(b.p);
 	b = create("", ec_key, ec_leaf, NID_aes_128_cbc, -1, 1, NULL);
-	mutations("AES key, plain certs, no MAC", b, 0);
+	T_RUN_WITH(mutations, "AES key, plain certs, no MAC", b, 0);
 	OPENSSL_free(b.p);
 	T_END();
 }
