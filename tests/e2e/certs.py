@@ -398,38 +398,38 @@ def many_parts_pfx(parts, iterations):
     return der(0x30, der_int(3) + der(0x30, der_oid("1.2.840.113549.1.7.1") + der(0xa0, der(0x04, auth))))
 
 
+def refused_within(tmp, name, data, args, rc, needle, within, faults=None):
+    """Secret name holding the PFX data, converted with get ARGS --pem-key:
+    exit rc saying needle, no file, in under `within` seconds. None or why."""
+    SECRETS[name] = {"value": base64.b64encode(data).decode(), "contentType": "application/x-pkcs12"}
+    k = os.path.join(tmp, "k.pem")
+    r = H.run_azkv(["get"] + args + ["--pem-key", k, "myvault/" + name],
+                   control=dict({"secrets": SECRETS}, **(faults or {})), timeout=120)
+    why = H.failure_shape(r, rc, needle)
+    if why or os.path.exists(k):
+        return "%s (after %.1f s)" % (why or "file written", r.elapsed)
+    return None if r.elapsed < within else "took %.1f s" % r.elapsed
+
+
 @case
 def t_pkcs12_work_bound(tmp):
     """a PFX of 40 encrypted parts of 1,000,000 iterations each (over half an hour of CPU once): refused after 2,000,000 in all, exit 8, within seconds"""
-    SECRETS["p12-many-parts"] = {"value": base64.b64encode(many_parts_pfx(40, 1000000)).decode(),
-                                 "contentType": "application/x-pkcs12"}
-    k = os.path.join(tmp, "k.pem")
-    r = H.run_azkv(["get", "--timeout", "30", "--pem-key", k, "myvault/p12-many-parts"],
-                   control={"secrets": SECRETS}, timeout=120)
-    why = H.failure_shape(r, 8, "iteration count 0, or over 2000000 in all (refused)")
-    if why or os.path.exists(k):
-        return "%s (after %.1f s)" % (why or "file written", r.elapsed)
-    return None if r.elapsed < 15 else "took %.1f s" % r.elapsed
+    return refused_within(tmp, "p12-many-parts", many_parts_pfx(40, 1000000), ["--timeout", "30"], 8,
+                          "iteration count 0, or over 2000000 in all (refused)", 15)
 
 
 @case
 def t_pkcs12_deadline(tmp):
     """the run's deadline stops a PKCS#12 conversion between two derivations: exit 6 saying so (the same file converts, then lacks a key, without the delay)"""
-    SECRETS["p12-slow"] = {"value": base64.b64encode(many_parts_pfx(10, 190000)).decode(),
-                           "contentType": "application/x-pkcs12"}
-    k = os.path.join(tmp, "k.pem")
-    r = run(["get", "--pem-key", k, "myvault/p12-slow"])
-    why = H.failure_shape(r, 8, "no private key in the value")
+    data = many_parts_pfx(10, 190000)
+    why = refused_within(tmp, "p12-slow", data, [], 8, "no private key in the value", 60)
     if why:
         return "without a delay: " + why
     # the answer comes 2.4 s into a 3 s run: the 1,900,000 iterations then
     # take longer than what is left
-    r = H.run_azkv(["get", "--timeout", "3", "--pem-key", k, "myvault/p12-slow"],
-               control={"secrets": SECRETS, "vault:p12-slow": {"fault": "delay", "arg": 2.4}})
-    why = H.failure_shape(r, 6, "the run's deadline passed during key derivation")
-    if why or os.path.exists(k):
-        return "%s (after %.1f s)" % (why or "file written", r.elapsed)
-    return None if r.elapsed < 4.5 else "took %.1f s" % r.elapsed
+    return refused_within(tmp, "p12-slow", data, ["--timeout", "3"], 6,
+                          "the run's deadline passed during key derivation", 4.5,
+                          {"vault:p12-slow": {"fault": "delay", "arg": 2.4}})
 
 
 @case
