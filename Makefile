@@ -384,6 +384,9 @@ $(UNIT_X)/libunit.a: $(UNIT_LIB:src/%.c=$(UNIT_X)/obj/%.o)
 $(UNIT_X)/test_%: tests/unit/test_%.c $(UNIT_X)/libunit.a $(UNIT_HDR) | $(FETCHED)
 	$(CC_AZKV) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_X)/libunit.a
 
+$(UNIT_X)/test_tlserr: UNIT_INC += -I$(BEARSSL_INC)
+$(UNIT_X)/test_tlserr: src/tls/tlserr.c
+
 unit-cross: $(UNITS:%=$(UNIT_X)/test_%)
 
 # The fuzz harnesses' replay drivers for ARCH (no sanitizers: their
