@@ -38,9 +38,11 @@ typedef struct sys_sig {
 	unsigned long handler, flags, restorer, mask;
 } sys_sig;
 #define SYS_SIG_IGN { (unsigned long)SIG_IGN, 0, 0, 0 }
+#define SYS_SIG_HANDLER(s) ((s).handler)
 #else
 typedef struct sigaction sys_sig;
 #define SYS_SIG_IGN { .sa_handler = SIG_IGN }
+#define SYS_SIG_HANDLER(s) ((unsigned long)(s).sa_handler)
 #endif
 
 /* sigaction(sig, act, old) for such dispositions; act or old may be NULL. */
