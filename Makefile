@@ -55,8 +55,10 @@ BR_OUT = build/bearssl-$(if $(CROSS),$(ARCH),musl)
 # independent code would only cost size, and put pointer tables in a
 # writable segment. -fno-unwind-tables: nothing unwinds (arm64 gcc emits
 # tables by default). The file prefix map keeps the build folder out.
+# SIZE_ARCH: the target's own (conf/ARCH.mk).
 SIZE_FLAGS = -fno-pie -ffunction-sections -fdata-sections \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=.
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=. \
+	$(SIZE_ARCH)
 ifeq ($(DEBUG),1)
 OPT = -O1 -g
 STRIP =
