@@ -55,8 +55,14 @@ BR_OUT = build/bearssl-$(if $(CROSS),$(ARCH),musl)
 # independent code would only cost size, and put pointer tables in a
 # writable segment. -fno-unwind-tables: nothing unwinds (arm64 gcc emits
 # tables by default). The file prefix map keeps the build folder out.
+# -fno-inline-small-functions, -fno-jump-tables, -fno-shrink-wrap: at -Oz
+# gcc 12 still inlines small functions that are not declared inline, makes
+# switch tables and duplicates prologues where calls and compares are
+# smaller (functions declared inline still are inlined). SIZE_ARCH: the
+# target's own (conf/ARCH.mk).
 SIZE_FLAGS = -fno-pie -ffunction-sections -fdata-sections \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=.
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -ffile-prefix-map=$(CURDIR)=. \
+	-fno-inline-small-functions -fno-jump-tables -fno-shrink-wrap $(SIZE_ARCH)
 ifeq ($(DEBUG),1)
 OPT = -O1 -g
 STRIP =

@@ -231,7 +231,7 @@ static size_t usage_row(const opt *r, char *out, size_t cap)
 		r->arg ? " " : "", r->arg ? r->arg : "");
 	o = pad(out, cap, o, OPTS_COLUMN, o + 1 == OPTS_COLUMN ? 1 : 2);
 	for (;;) {
-		size_t n = strcspn(h, "\n");
+		size_t n = str_cspn(h, "\n");
 
 		o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%.*s\n",
 			(int)n, h);

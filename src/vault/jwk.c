@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/str.h"
 #include "codec/b64.h"
 #include "codec/json.h"
 
@@ -256,7 +257,7 @@ static int ci_prefix(const char *s, const char *p)
 int jwk_ref(ref *r, const char *s)
 {
 	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
-	size_t a = strcspn(s, "/"), n = strlen(s);
+	size_t a = str_cspn(s, "/"), n = strlen(s);
 	int is_url = a > 0 && s[a - 1] == ':' && s[a] == '/' && s[a + 1] == '/';
 
 	memset(r, 0, sizeof *r);
@@ -265,7 +266,7 @@ int jwk_ref(ref *r, const char *s)
 	if (is_url) {
 		if (!ci_prefix(s, "https://"))
 			return REF_E_SCHEME;
-		a = 8 + strcspn(s + 8, "/?#");
+		a = 8 + str_cspn(s + 8, "/?#");
 		if (!ci_prefix(s + a, "/keys/"))
 			return REF_E_FORM;
 		memcpy(buf, s, a);

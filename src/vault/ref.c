@@ -50,7 +50,7 @@ static int vault_ok(const char *s, size_t n)
 /* t is "NAME", "NAME/" or "NAME/VERSION". */
 static int parse_tail(ref *r, const char *t)
 {
-	size_t n = strcspn(t, "/");
+	size_t n = str_cspn(t, "/");
 	const char *v;
 
 	if (!name_ok(t, n))
@@ -59,7 +59,7 @@ static int parse_tail(ref *r, const char *t)
 	if (t[n] == 0 || t[n + 1] == 0)
 		return 0;
 	v = t + n + 1;
-	n = strcspn(v, "/");
+	n = str_cspn(v, "/");
 	if (v[n] != 0)
 		return REF_E_FORM;
 	if (!version_ok(v, n))
@@ -105,9 +105,9 @@ static int parse_url(ref *r, const char *s)
 
 static int parse_short(ref *r, const char *s)
 {
-	size_t n = strcspn(s, "/"), i;
+	size_t n = str_cspn(s, "/"), i;
 
-	if (s[n] == 0 || strpbrk(s, "?#") != NULL)
+	if (s[n] == 0 || str_pbrk(s, "?#") != NULL)
 		return REF_E_FORM;
 	r->port = 443;
 	if (memchr(s, '.', n) != NULL) {
