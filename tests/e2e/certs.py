@@ -25,6 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import harness as H  # noqa: E402
+import kvpfx  # noqa: E402
 
 fx = H.fx
 ROOT = H.ROOT
@@ -162,6 +163,17 @@ def b_of_p256(data):
     return data.replace(b, b[:-1] + bytes([b[-1] ^ 1]))
 
 
+def kv_shape(name, leaf):
+    """Key Vault's own PFX shape (tests/e2e/kvpfx.py), chain root first."""
+    data = kvpfx.build(PKI[leaf + ".key"], [PKI["root"], PKI["inter"], PKI[leaf]])
+    SECRETS["kv-" + name] = {"value": base64.b64encode(data).decode(),
+                             "contentType": "application/x-pkcs12", "cer": der_b64(PKI[leaf])}
+    path = os.path.join(PKI["dir"], "kv-%s.pfx" % name)
+    with open(path, "wb") as f:
+        f.write(data)
+    PKI["kv-" + name] = path
+
+
 def make_all():
     d = PKI["dir"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), "azkv-certs-%d" % os.getpid())
     os.makedirs(d, exist_ok=True)
@@ -171,6 +183,8 @@ def make_all():
     pfx("p12-password", password="s3cret pw", opts=("-legacy",))
     pfx("p12-badmac", opts=("-legacy",), mutate=flip_mac)
     make_explicit(d)
+    for name, leaf in (("rsa", "rsa"), ("ec", "ec"), ("p256k", "x-secp256k1")):
+        kv_shape(name, leaf)
     # no MAC, nothing encrypted: the changed curve is what azkv sees
     pfx("p12-explicit-bad-b", "x-p256", opts=("-keypbe", "NONE", "-certpbe", "NONE", "-nomac"),
         mutate=lambda path, data: b_of_p256(data))
@@ -294,6 +308,46 @@ def t_p12_explicit_bad_b(tmp):
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/p12-explicit-bad-b"])
     return H.failure_shape(r, 8, "explicit EC parameters: b differs from P-256's") or (
         None if not os.listdir(tmp) else "file written: %r" % os.listdir(tmp))
+
+
+def kv_case(name, leaf_cn):
+    def t(tmp):
+        pfx_path = PKI["kv-" + name]
+        # the shape as openssl sees it: SHA-1 MAC, iterations left out (1)
+        info = subprocess.run(["openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", pfx_path,
+                               "-passin", "pass:"], capture_output=True).stderr
+        if b"MAC: sha1, Iteration 1" not in info:
+            return "not the shape: %r" % info[:200]
+        k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
+        r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/kv-" + name])
+        why = H.ok_shape(r, b"") or check_files(k, c, leaf_cn)
+        if why:
+            return why
+        openssl("pkcs12", "-legacy", "-in", pfx_path, "-passin", "pass:", "-nodes", "-nocerts",
+                "-out", os.path.join(tmp, "ossl-key.pem"))
+        openssl("pkcs12", "-legacy", "-in", pfx_path, "-passin", "pass:", "-nokeys",
+                "-out", os.path.join(tmp, "ossl-certs.pem"))
+        if openssl("pkey", "-in", k) != openssl("pkey", "-in", os.path.join(tmp, "ossl-key.pem")):
+            return "the key differs from openssl pkcs12 -legacy's"
+        mine = sorted(leaf_der(b) for b in pem_split(open(c, "rb").read()))
+        theirs = sorted(leaf_der(b) for b in pem_split(open(os.path.join(tmp, "ossl-certs.pem"), "rb").read()))
+        if mine != theirs:
+            return "certificates differ from openssl pkcs12 -legacy's"
+        if b"X509v3 Key Usage" not in openssl("asn1parse", "-in", k):
+            return "the key's keyUsage attribute was dropped"
+        return None
+    t.__doc__ = ("Key Vault's own PFX shape (%s; tests/e2e/kvpfx.py): the same key and certificates as "
+                 "openssl pkcs12 -legacy" % name)
+    CASES.append(("kv-shape-" + name, t))
+
+
+def pem_split(text):
+    return [b"-----BEGIN CERTIFICATE-----" + p.split(b"-----END CERTIFICATE-----")[0] +
+            b"-----END CERTIFICATE-----\n" for p in text.split(b"-----BEGIN CERTIFICATE-----")[1:]]
+
+
+for _n, _cn in (("rsa", "localhost rsa"), ("ec", "localhost ec"), ("p256k", "localhost explicit secp256k1")):
+    kv_case(_n, _cn)
 
 
 @case
