@@ -545,6 +545,69 @@ static size_t bn_param(EVP_PKEY *k, const char *name, unsigned char *out, size_t
 	return len;
 }
 
+static size_t put(unsigned char *o, int t, const unsigned char *p, size_t n)
+{
+	size_t h = put_hdr(o, t, n);
+
+	memcpy(o + h, p, n);
+	return h + n;
+}
+
+/* p[n] (DER elements) into out with every explicit parameters' a and b
+ * stripped of their leading zero bytes, as Windows' CNG writes them (Key
+ * Vault's P-256K keys and certificates: secp256k1's a and b in one byte
+ * each); constructed elements re-encoded around them. */
+static size_t cng_form(const unsigned char *p, size_t n, unsigned char *out)
+{
+	static const unsigned char prime_field[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x01, 0x01 };
+	der d, in, w, f[6], fid, c[3];
+	size_t o = 0, bn, i;
+
+	der_init(&d, p, n);
+	while (der_left(&d)) {
+		const unsigned char *at = d.p;
+		int t = der_peek(&d);
+		unsigned char body[4096];
+
+		der_get(&d, t, &in);
+		w = in;
+		if (!(t & 0x20)) {
+			memcpy(out + o, at, (size_t)(d.p - at));
+			o += (size_t)(d.p - at);
+			continue;
+		}
+		if (t == 0x30 && der_fields(&w, T_INT T_SEQ T_SEQ T_OCTETS T_INT T_OPT T_INT, f) == 0
+			&& der_get(&f[1], DER_OID, &fid) == 0
+			&& der_oid_is(&fid, prime_field, sizeof prime_field)
+			&& der_fields(&f[2], T_OCTETS T_OCTETS T_OPT T_BITS, c) == 0) {
+			unsigned char curve[512];
+			size_t cn = 0;
+
+			for (i = 0; i < 2; i++) {
+				while (der_left(&c[i]) > 1 && c[i].p[0] == 0)
+					c[i].p++;
+				cn += put(curve + cn, 0x04, c[i].p, der_left(&c[i]));
+			}
+			if (!c[2].bad)
+				cn += put(curve + cn, 0x03, c[2].p, der_left(&c[2]));
+			/* version and fieldID as they were, the curve, base, order, cofactor */
+			der_init(&w, in.p, der_left(&in));
+			der_skip(&w);
+			der_skip(&w);
+			memcpy(body, in.p, (size_t)(w.p - in.p));
+			bn = (size_t)(w.p - in.p);
+			der_skip(&w);
+			bn += put(body + bn, 0x30, curve, cn);
+			memcpy(body + bn, w.p, der_left(&w));
+			bn += der_left(&w);
+		} else {
+			bn = cng_form(in.p, der_left(&in), body);
+		}
+		o += put(out + o, t, body, bn);
+	}
+	return o;
+}
+
 /* Explicit curve parameters, as Key Vault writes P-256K keys and
  * certificates (and openssl ecparam -param_enc explicit any curve): those
  * of secp256k1, P-256, P-384 and P-521 are recognised in the PKCS#8 key
@@ -590,6 +653,17 @@ static void explicit_params(void)
 		b = create("", k, leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 			NID_pbe_WithSHA1And40BitRC2_CBC, 16, EVP_sha1());
 		check_file(what, b, NULL, k, leaf);
+		if (c[i].id == 22) { /* CNG's form: a and b in one byte each */
+			unsigned char cng[4096];
+			size_t cn = cng_form(kd.p, (size_t)kd.n, cng);
+
+			/* 62 bytes fewer (headers may shrink too) */
+			CHECKM(cn <= (size_t)kd.n - 62 && pkey_parse(cng, cn, &xk) == 0 && xk.curve == 22,
+				"%s: CNG's key (%zu bytes) %s", what, cn, xk.oid);
+			cn = cng_form(cd.p, (size_t)cd.n, cng);
+			CHECKM(cn <= (size_t)cd.n - 62 && pkey_cert(cng, cn, &ck) == PKEY_E_OID
+				&& strcmp(ck.oid, "1.3.132.0.10") == 0, "%s: CNG's certificate %s", what, ck.oid);
+		}
 		if (c[i].id == 22) {
 			blob np;
 
