@@ -164,8 +164,10 @@ def b_of_p256(data):
 
 
 def kv_shape(name, leaf):
-    """Key Vault's own PFX shape (tests/e2e/kvpfx.py), chain root first."""
-    data = kvpfx.build(PKI[leaf + ".key"], [PKI["root"], PKI["inter"], PKI[leaf]])
+    """Key Vault's own PFX shape (tests/e2e/kvpfx.py), chain root first;
+    explicit parameters in CNG's form, the leaf signed again by the
+    intermediate."""
+    data = kvpfx.build(PKI[leaf + ".key"], [PKI["root"], PKI["inter"], PKI[leaf]], PKI["inter.key"])
     SECRETS["kv-" + name] = {"value": base64.b64encode(data).decode(),
                              "contentType": "application/x-pkcs12", "cer": der_b64(PKI[leaf])}
     path = os.path.join(PKI["dir"], "kv-%s.pfx" % name)
@@ -335,6 +337,10 @@ def kv_case(name, leaf_cn):
             return "certificates differ from openssl pkcs12 -legacy's"
         if b"X509v3 Key Usage" not in openssl("asn1parse", "-in", k):
             return "the key's keyUsage attribute was dropped"
+        if name == "p256k":   # CNG's a and b: one byte each, in the key and the leaf
+            for what, path in (("key", k), ("leaf", c)):
+                if b"[HEX DUMP]:07\n" not in openssl("asn1parse", "-in", path):
+                    return "the %s's b is not CNG's one byte 07" % what
         return None
     t.__doc__ = ("Key Vault's own PFX shape (%s; tests/e2e/kvpfx.py): the same key and certificates as "
                  "openssl pkcs12 -legacy" % name)

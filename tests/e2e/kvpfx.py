@@ -13,11 +13,16 @@ docs/protocols.md), built by hand, so that the tests keep azkv reading it:
   - localKeyID 01 00 00 00 on the key and on the leaf; Microsoft's
     CSP-name attribute (1.3.6.1.4.1.311.17.1, a BMPString) on the key
   - a keyUsage attribute (2.5.29.15) inside the PKCS#8
+  - explicit EC parameters (P-256K) as Windows' CNG writes them: the curve's
+    a and b without their leading zero bytes (secp256k1: 00 and 07, one byte
+    each, where OpenSSL writes 32), in the key and, re-signed by the issuer's
+    key when one is given, in the leaf certificate
 
-    python3 tests/e2e/kvpfx.py KEY.pem LEAF.pem [CA.pem...] > FILE.pfx
+    python3 tests/e2e/kvpfx.py KEY.pem CERT.pem... > FILE.pfx
 
 The certificates go in the order given (Key Vault returns merged chains
-root first). Only the standard library and the openssl command (3DES).
+root first; the leaf is the last). Only the standard library and the
+openssl command (3DES, the ECDSA signature).
 """
 import base64
 import hashlib
@@ -98,6 +103,47 @@ def read_tlv(b, i=0):
     return tag, b[i:i + n], i + n
 
 
+def children(body):
+    out, i = [], 0
+    while i < len(body):
+        tag, contents, end = read_tlv(body, i)
+        out.append((tag, contents, body[i:end]))
+        i = end
+    return out
+
+
+PRIME_FIELD = oid("1.2.840.10045.1.1")
+
+
+def cng_ec(der):
+    """der with every explicit EC parameters' a and b (the curve SEQUENCE's
+    two OCTET STRINGs) stripped of leading zero bytes, as CNG writes them;
+    constructed elements re-encoded around them, nothing else changed."""
+    tag, body, _ = read_tlv(der)
+    if not tag & 0x20:
+        return der
+    kids = children(body)
+    if tag == 0x30 and len(kids) >= 5 and kids[1][0] == 0x30 and \
+            [c[2] for c in children(kids[1][1])[:1]] == [PRIME_FIELD]:
+        curve = children(kids[2][1])
+        ab = [tlv(0x04, c[1].lstrip(b"\0") or b"\0") for c in curve[:2]]
+        kids[2] = (0x30, None, seq(*(ab + [c[2] for c in curve[2:]])))
+        return tlv(tag, b"".join(k[2] for k in kids))
+    return tlv(tag, b"".join(cng_ec(k[2]) if k[0] & 0x20 else k[2] for k in kids))
+
+
+def cng_cert(cert, issuer_key):
+    """The certificate with its key's explicit parameters in CNG's form,
+    signed again (ECDSA with SHA-256, as the tests' issuers are EC keys)."""
+    tbs, alg, _ = children(read_tlv(cert)[1])
+    new_tbs = cng_ec(tbs[2])
+    if new_tbs == tbs[2]:
+        return cert
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", issuer_key], input=new_tbs,
+                         capture_output=True, check=True).stdout
+    return seq(new_tbs, alg[2], tlv(0x03, b"\0" + sig))
+
+
 # ---- PKCS#12 key derivation and encryption (RFC 7292 appendix B) ----------
 
 def kdf(password, salt, ident, iterations, n):
@@ -151,9 +197,11 @@ def pkcs8_with_key_usage(pkcs8):
     return tlv(0x30, body + tlv(0xa0, ku))
 
 
-def build(key_pem, cert_pems, password=b"", rand=os.urandom):
-    key = pkcs8_with_key_usage(pem_blocks(key_pem, "PRIVATE KEY")[0])
+def build(key_pem, cert_pems, issuer_key=None, password=b"", rand=os.urandom):
+    key = pkcs8_with_key_usage(cng_ec(pem_blocks(key_pem, "PRIVATE KEY")[0]))
     certs = [pem_blocks(p, "CERTIFICATE")[0] for p in cert_pems]
+    if issuer_key:
+        certs[-1] = cng_cert(certs[-1], issuer_key)
     local_id = attribute(OID_LOCAL_KEY_ID, octets(b"\x01\x00\x00\x00"))
     csp = attribute(OID_CSP_NAME, tlv(0x1e, CSP.encode("utf-16-be")))
 
@@ -163,7 +211,7 @@ def build(key_pem, cert_pems, password=b"", rand=os.urandom):
 
     bags = []
     for c in certs:
-        attrs = [set_(local_id)] if c == certs[0] else []
+        attrs = [set_(local_id)] if c == certs[-1] else []
         bags.append(seq(oid(OID_CERT_BAG), explicit0(seq(oid(OID_X509_CERT), explicit0(octets(c)))),
                         *attrs))
     cert_bags = seq(*bags)
