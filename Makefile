@@ -233,7 +233,12 @@ UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa 
 UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
-UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)
+UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR) -I$(BEARSSL_INC)
+# pkey compares explicit EC parameters through BearSSL's SHA-256: the unit
+# and fuzz builds of the pure modules link BearSSL (its host build; the musl
+# one for the musl units; the target's for the cross ones, below).
+BR_HOST = build/bearssl-host/libbearssl.a
+BR_MUSL = build/bearssl-musl/libbearssl.a
 
 .PHONY: install fleet check-valgrind test check unit-musl demo bench fetch clean print-units print-build-time layers
 fetch:
@@ -248,13 +253,13 @@ build/unit-asan/test_tlserr build/unit-musl/test_tlserr: UNIT_INC += -I$(BEARSSL
 build/unit-musl/test_tlserr: src/tls/tlserr.c
 build/unit-asan/test_tlserr: src/tls/tlserr.c
 
-build/unit-asan/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
+build/unit-asan/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) $(BR_HOST) | $(FETCHED)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) $(UNIT_INC) -o $@ $< $(UNIT_LIB)
+	$(HOSTCC) $(WARN) $(SAN) $(UNIT_INC) -o $@ $< $(UNIT_LIB) $(BR_HOST)
 
-build/unit-musl/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
+build/unit-musl/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) $(BR_MUSL) | $(FETCHED)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_LIB)
+	$(MUSLCC) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_LIB) $(BR_MUSL)
 
 # rsa_public against BearSSL's constant-time code (the host build of BearSSL
 # made for brssl), under ASan/UBSan.
@@ -387,8 +392,8 @@ $(UNIT_X)/libunit.a: $(UNIT_LIB:src/%.c=$(UNIT_X)/obj/%.o)
 	rm -f $@
 	$(CROSS)ar rcsD $@ $^
 
-$(UNIT_X)/test_%: tests/unit/test_%.c $(UNIT_X)/libunit.a $(UNIT_HDR) | $(FETCHED)
-	$(CC_AZKV) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_X)/libunit.a
+$(UNIT_X)/test_%: tests/unit/test_%.c $(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a $(UNIT_HDR) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a
 
 $(UNIT_X)/test_tlserr: UNIT_INC += -I$(BEARSSL_INC)
 $(UNIT_X)/test_tlserr: src/tls/tlserr.c
@@ -397,9 +402,10 @@ unit-cross: $(UNITS:%=$(UNIT_X)/test_%)
 
 # The fuzz harnesses' replay drivers for ARCH (no sanitizers: their
 # invariants and crashes), for the committed corpus under qemu.
-$(UNIT_X)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_X)/libunit.a $(UNIT_HDR) \
-		$(wildcard tests/fuzz/*.h) | $(FETCHED)
-	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(UNIT_X)/libunit.a
+$(UNIT_X)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a \
+		$(UNIT_HDR) $(wildcard tests/fuzz/*.h) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(UNIT_X)/libunit.a \
+		$(BR_OUT)/libbearssl.a
 
 $(UNIT_X)/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c tests/fuzz/replay.c $(call mods,pkcs12 ec) \
 		$(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a $(UNIT_HDR) $(wildcard tests/fuzz/*.h)
@@ -429,13 +435,14 @@ FUZZ_CFLAGS = $(WARN) -g -O1 -fno-omit-frame-pointer \
 FUZZ_HDR = $(wildcard tests/fuzz/*.h) $(wildcard src/*/*.h)
 
 .PHONY: fuzz fuzz-replay
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(FUZZ_HDR) | $(FETCHED)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PURE) $(FUZZ_HDR) $(BR_HOST) | $(FETCHED)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -I$(JSMN_DIR) -o $@ $< $(PURE)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -I$(JSMN_DIR) -I$(BEARSSL_INC) -o $@ $< $(PURE) $(BR_HOST)
 
-build/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PURE) $(FUZZ_HDR) | $(FETCHED)
+build/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(PURE) $(FUZZ_HDR) $(BR_HOST) | $(FETCHED)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(PURE)
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(JSMN_DIR) -I$(BEARSSL_INC) -o $@ $< tests/fuzz/replay.c $(PURE) \
+		$(BR_HOST)
 
 # fuzz_pkcs12 also links BearSSL (host build) for the PKCS#12 crypto.
 build/fuzz/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c $(P12_SRC) $(FUZZ_HDR) build/bearssl-host/libbearssl.a

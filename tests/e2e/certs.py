@@ -25,6 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import harness as H  # noqa: E402
+import kvpfx  # noqa: E402
 
 fx = H.fx
 ROOT = H.ROOT
@@ -130,6 +131,51 @@ VARIANTS = {   # secret -> (leaf, openssl pkcs12 options)
 }
 
 
+# Explicit curve parameters (Key Vault writes P-256K keys and certificates
+# so): keys from openssl ecparam -param_enc explicit, leaves signed by the
+# test intermediate, in legacy PFX files.
+EXPLICIT = {"secp256k1": "secp256k1", "p256": "prime256v1", "p384": "secp384r1", "p521": "secp521r1"}
+
+
+def make_explicit(d):
+    leaf_ext = os.path.join(d, "ec.ext")   # the EC leaf's extensions
+    for name, curve in EXPLICIT.items():
+        sec1, key = os.path.join(d, "x-%s.sec1" % name), os.path.join(d, "x-%s.key" % name)
+        openssl("ecparam", "-name", curve, "-param_enc", "explicit", "-genkey", "-noout", "-out", sec1)
+        openssl("pkcs8", "-topk8", "-nocrypt", "-in", sec1, "-out", key)
+        csr, crt = os.path.join(d, "x-%s.csr" % name), os.path.join(d, "x-%s.pem" % name)
+        openssl("req", "-new", "-key", key, "-subj", "/CN=localhost explicit " + name, "-config",
+                "/dev/null", "-out", csr)
+        openssl("x509", "-req", "-in", csr, "-CA", PKI["inter"], "-CAkey", PKI["inter.key"],
+                "-set_serial", str(100 + len(PKI)), "-days", "30", "-extfile", leaf_ext, "-out", crt)
+        PKI["x-%s.key" % name], PKI["x-" + name] = key, crt
+        if b"prime-field" not in openssl("asn1parse", "-in", key) or \
+                b"Field Type: prime-field" not in openssl("x509", "-in", crt, "-noout", "-text"):
+            raise RuntimeError("openssl wrote no explicit parameters for " + name)
+        pfx("p12-explicit-" + name, "x-" + name, opts=("-legacy",))
+
+
+def b_of_p256(data):
+    """Every copy of P-256's b in data, its last byte changed."""
+    b = bytes.fromhex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b")
+    if b not in data:
+        raise RuntimeError("P-256's b not found")
+    return data.replace(b, b[:-1] + bytes([b[-1] ^ 1]))
+
+
+def kv_shape(name, leaf):
+    """Key Vault's own PFX shape (tests/e2e/kvpfx.py), chain root first;
+    explicit parameters in CNG's form, the leaf signed again by the
+    intermediate."""
+    data = kvpfx.build(PKI[leaf + ".key"], [PKI["root"], PKI["inter"], PKI[leaf]], PKI["inter.key"])
+    SECRETS["kv-" + name] = {"value": base64.b64encode(data).decode(),
+                             "contentType": "application/x-pkcs12", "cer": der_b64(PKI[leaf])}
+    path = os.path.join(PKI["dir"], "kv-%s.pfx" % name)
+    with open(path, "wb") as f:
+        f.write(data)
+    PKI["kv-" + name] = path
+
+
 def make_all():
     d = PKI["dir"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), "azkv-certs-%d" % os.getpid())
     os.makedirs(d, exist_ok=True)
@@ -138,6 +184,12 @@ def make_all():
         pfx(name, leaf, opts=opts)
     pfx("p12-password", password="s3cret pw", opts=("-legacy",))
     pfx("p12-badmac", opts=("-legacy",), mutate=flip_mac)
+    make_explicit(d)
+    for name, leaf in (("rsa", "rsa"), ("ec", "ec"), ("p256k", "x-secp256k1")):
+        kv_shape(name, leaf)
+    # no MAC, nothing encrypted: the changed curve is what azkv sees
+    pfx("p12-explicit-bad-b", "x-p256", opts=("-keypbe", "NONE", "-certpbe", "NONE", "-nomac"),
+        mutate=lambda path, data: b_of_p256(data))
     pem = open(PKI["rsa.key"], "rb").read() + open(PKI["rsa"], "rb").read() + open(PKI["inter"], "rb").read()
     SECRETS["pem-bundle"] = {"value": pem.decode(), "contentType": "application/x-pem-file",
                              "cer": der_b64(PKI["rsa"])}
@@ -171,7 +223,7 @@ def pubkey_of_cert(path):
     return sh(["openssl", "x509", "-in", path, "-noout", "-pubkey"])
 
 
-def check_files(key, certs, leaf_cn, mode=0o600):
+def check_files(key, certs, leaf_cn, mode=0o600, explicit=False):
     """Key matches the first certificate; leaf, intermediate, root; mode."""
     if pubkey_of_key(key) != pubkey_of_cert(certs):
         return "the key does not match the first certificate"
@@ -185,6 +237,8 @@ def check_files(key, certs, leaf_cn, mode=0o600):
             return "%s mode %o, want %o" % (p, m, mode)
     if b"-----BEGIN PRIVATE KEY-----" not in open(key, "rb").read():
         return "key is not PKCS#8 PRIVATE KEY"
+    if explicit and b"prime-field" not in openssl("asn1parse", "-in", key):
+        return "the key lost its explicit parameters"
     return None
 
 
@@ -216,6 +270,90 @@ def variant_case(name):
 
 for _n in VARIANTS:
     variant_case(_n)
+
+
+def explicit_case(name):
+    def t(tmp):
+        k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
+        r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/p12-explicit-" + name])
+        why = H.ok_shape(r, b"") or check_files(k, c, "localhost explicit " + name, explicit=True)
+        if why:
+            return why
+        # OpenSSL loads the key as written (explicit, as in the PFX): the
+        # key checks out and signs what the certificate's key verifies
+        p = subprocess.run(["openssl", "pkey", "-in", k, "-check", "-noout"], capture_output=True)
+        if p.returncode != 0:
+            return "openssl pkey -check: %r" % p.stderr[-200:]
+        msg, sig = os.path.join(tmp, "msg"), os.path.join(tmp, "sig")
+        with open(msg, "wb") as f:
+            f.write(b"signed with the key azkv wrote")
+        openssl("dgst", "-sha256", "-sign", k, "-out", sig, msg)
+        pub = os.path.join(tmp, "pub.pem")
+        with open(pub, "wb") as f:
+            f.write(pubkey_of_cert(c))
+        p = subprocess.run(["openssl", "dgst", "-sha256", "-verify", pub, "-signature", sig, msg],
+                           capture_output=True)
+        return None if p.returncode == 0 else "signature not verified by the leaf: %r" % p.stdout
+    t.__doc__ = ("PKCS#12 with %s key and certificate in explicit parameters (as Key Vault's "
+                 "P-256K): converted as is, OpenSSL signs and verifies with them" % name)
+    CASES.append(("p12-explicit-" + name, t))
+
+
+for _n in EXPLICIT:
+    explicit_case(_n)
+
+
+@case
+def t_p12_explicit_bad_b(tmp):
+    """explicit parameters with P-256's b changed: exit 8 naming b, nothing written"""
+    k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
+    r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/p12-explicit-bad-b"])
+    return H.failure_shape(r, 8, "explicit EC parameters: b differs from P-256's") or (
+        None if not os.listdir(tmp) else "file written: %r" % os.listdir(tmp))
+
+
+def kv_case(name, leaf_cn):
+    def t(tmp):
+        pfx_path = PKI["kv-" + name]
+        # the shape as openssl sees it: SHA-1 MAC, iterations left out (1)
+        info = subprocess.run(["openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", pfx_path,
+                               "-passin", "pass:"], capture_output=True).stderr
+        if b"MAC: sha1, Iteration 1" not in info:
+            return "not the shape: %r" % info[:200]
+        k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
+        r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/kv-" + name])
+        why = H.ok_shape(r, b"") or check_files(k, c, leaf_cn)
+        if why:
+            return why
+        openssl("pkcs12", "-legacy", "-in", pfx_path, "-passin", "pass:", "-nodes", "-nocerts",
+                "-out", os.path.join(tmp, "ossl-key.pem"))
+        openssl("pkcs12", "-legacy", "-in", pfx_path, "-passin", "pass:", "-nokeys",
+                "-out", os.path.join(tmp, "ossl-certs.pem"))
+        if openssl("pkey", "-in", k) != openssl("pkey", "-in", os.path.join(tmp, "ossl-key.pem")):
+            return "the key differs from openssl pkcs12 -legacy's"
+        mine = sorted(leaf_der(b) for b in pem_split(open(c, "rb").read()))
+        theirs = sorted(leaf_der(b) for b in pem_split(open(os.path.join(tmp, "ossl-certs.pem"), "rb").read()))
+        if mine != theirs:
+            return "certificates differ from openssl pkcs12 -legacy's"
+        if b"X509v3 Key Usage" not in openssl("asn1parse", "-in", k):
+            return "the key's keyUsage attribute was dropped"
+        if name == "p256k":   # CNG's a and b: one byte each, in the key and the leaf
+            for what, path in (("key", k), ("leaf", c)):
+                if b"[HEX DUMP]:07\n" not in openssl("asn1parse", "-in", path):
+                    return "the %s's b is not CNG's one byte 07" % what
+        return None
+    t.__doc__ = ("Key Vault's own PFX shape (%s; tests/e2e/kvpfx.py): the same key and certificates as "
+                 "openssl pkcs12 -legacy" % name)
+    CASES.append(("kv-shape-" + name, t))
+
+
+def pem_split(text):
+    return [b"-----BEGIN CERTIFICATE-----" + p.split(b"-----END CERTIFICATE-----")[0] +
+            b"-----END CERTIFICATE-----\n" for p in text.split(b"-----BEGIN CERTIFICATE-----")[1:]]
+
+
+for _n, _cn in (("rsa", "localhost rsa"), ("ec", "localhost ec"), ("p256k", "localhost explicit secp256k1")):
+    kv_case(_n, _cn)
 
 
 @case
@@ -673,7 +811,7 @@ http {
     return conf
 
 
-def nginx_serves(tmp, secret, port):
+def nginx_serves(tmp, secret, port, verify=True):
     k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/" + secret])
     why = H.ok_shape(r, b"")
@@ -684,9 +822,10 @@ def nginx_serves(tmp, secret, port):
     if p.returncode != 0:
         return "nginx: %r" % p.stderr[-300:]
     try:
+        tls = ["--cacert", PKI["root"]] if verify else ["-k"]
         for _ in range(50):
-            q = subprocess.run(["curl", "-sS", "--max-time", "5", "--cacert", PKI["root"],
-                                "--resolve", "localhost:%d:127.0.0.1" % port,
+            q = subprocess.run(["curl", "-sS", "--max-time", "5"] + tls +
+                               ["--resolve", "localhost:%d:127.0.0.1" % port,
                                 "https://localhost:%d/" % port], capture_output=True)
             if q.returncode != 7:   # 7: not listening yet
                 break
@@ -708,6 +847,23 @@ def t_nginx_legacy_rsa(tmp):
 def t_nginx_ec(tmp):
     """the same with an EC key from the default (AES-256) PFX"""
     return nginx_serves(tmp, "p12-ec", 8444)
+
+
+# OpenSSL's verifier refuses a certificate whose key has explicit
+# parameters ("certificate public key has explicit ECC parameters"): that
+# is the certificate Key Vault signed, which azkv cannot change. curl -k:
+# no chain check, but the handshake's signature, made by nginx with the
+# key azkv wrote, is still verified with the certificate's key.
+@case
+def t_nginx_explicit_p256(tmp):
+    """nginx loads a P-256 key and leaf in explicit parameters as azkv wrote them and serves TLS (curl -k)"""
+    return nginx_serves(tmp, "p12-explicit-p256", 8445, verify=False)
+
+
+@case
+def t_nginx_explicit_p384(tmp):
+    """the same on P-384"""
+    return nginx_serves(tmp, "p12-explicit-p384", 8446, verify=False)
 
 
 def setup():
