@@ -19,6 +19,7 @@
 #include "vault/ref.h"
 #include "base/str.h"
 #include "vault/tags.h"
+#include "tls/trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -37,7 +38,7 @@ client cl;
  * The only signal azkv changes; it blocks none. */
 static struct sigaction sigpipe_inherited;
 static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
-static tls_trust trust;
+static trust_anchors trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
  * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
@@ -69,9 +70,9 @@ static int setup(err *e)
 	client_attempt(&cl);
 	if (opts.cacert) {
 		log_v("trust: roots from %s", opts.cacert);
-		return tls_trust_load(&trust, opts.cacert, e);
+		return trust_load(&trust, opts.cacert, e);
 	}
-	tls_trust_builtin(&trust);
+	trust_builtin(&trust);
 	return 0;
 }
 
@@ -95,7 +96,7 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 {
 	long d;
 
-	if (r->cert == 1 && !opts.json)
+	if (r->kind == REF_CERT && !opts.json)
 		return leaf_pem(r, v, n, e);
 	if (!opts.decode)
 		return 0;
@@ -203,7 +204,7 @@ static int follow_sid(const ref *c, err *e)
 {
 	static ref s;
 
-	if (ref_parse(&s, values[0]) < 0 || s.cert || strcmp(s.host, c->host) != 0
+	if (ref_parse(&s, values[0]) < 0 || s.kind || strcmp(s.host, c->host) != 0
 		|| s.port != c->port)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
@@ -221,7 +222,7 @@ static int write_pem(const ref *r, err *e)
 {
 	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
 
-	if (r->cert == 2 && follow_sid(r, e) < 0)
+	if (r->kind == REF_CERT_SID && follow_sid(r, e) < 0)
 		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
@@ -266,8 +267,8 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
 	if (parse_refs(refs, e) < 0)
 		return -1;
-	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
-		refs[0].cert = 2; /* read the bundle's sid, then that secret */
+	if (refs[0].kind && (opts.pem_key || opts.pem_certs || opts.cert.both))
+		refs[0].kind = REF_CERT_SID; /* then the secret it names */
 	group_by_vault(refs, opts.nsecrets, order);
 	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;
@@ -349,7 +350,7 @@ int main(int argc, char **argv)
 	opts.file.mode = 0600;
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
 	rc = opts_parse(argc, argv, &e);
-	if (rc == 2)
+	if (rc == OPTS_DONE)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
@@ -358,8 +359,8 @@ int main(int argc, char **argv)
 		env_apply();
 		rc = setup(&e);
 		if (rc == 0)
-			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
-				: opts.cmd == 'k' ? cmd_key(&e) : cmd_token(&e);
+			rc = opts.cmd == CMD_GET ? cmd_get(&e) : opts.cmd == CMD_EXEC ? cmd_exec(&e)
+				: opts.cmd == CMD_KEY ? cmd_key(&e) : cmd_token(&e);
 		client_done(&cl);
 		explicit_bzero(arena, arena_used);
 	}

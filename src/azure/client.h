@@ -42,7 +42,7 @@ typedef struct client {
 	/* Small state first, and each big buffer used from its start: a run
 	 * makes few pages of this large struct resident. */
 	net_cfg net;
-	const tls_trust *trust;
+	const trust_anchors *trust;
 	clock_ms end;        /* the run's deadline: --timeout, or --wait if longer */
 	clock_ms attempt_ms; /* one attempt's budget (--timeout) */
 	int wait;          /* --wait: also retry while the network is down */
@@ -66,7 +66,7 @@ typedef struct client {
 	_Alignas(CLIENT_PAGE) tls vault_tls;
 	_Alignas(CLIENT_PAGE) unsigned char body[HTTP_BODY_MAX];
 	tls ident_tls;        /* Service Fabric, Entra ID */
-	tls_trust ident_pin;  /* Service Fabric: the thumbprint pin only */
+	tls_pin ident_pin;    /* Service Fabric: IDENTITY_SERVER_THUMBPRINT */
 } client;
 
 /* Prepare c, which must be zeroed storage (static): connections closed,

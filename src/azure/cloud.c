@@ -83,9 +83,6 @@ const char *cloud_strerror(int code)
 	switch (code) {
 	case 0: return "no error";
 	case CLOUD_E_UNKNOWN: return "not a known Key Vault host suffix";
-	case CLOUD_E_SYNTAX: return "malformed Bearer challenge";
-	case CLOUD_E_NORES: return "challenge names no resource or scope";
-	case CLOUD_E_SPACE: return "challenge value too long";
 	case CLOUD_E_MISMATCH:
 		return "challenge resource does not match the vault host";
 	}

@@ -1,9 +1,9 @@
 /*
  * cloud: what a vault host implies (docs/protocols.md 3, 4.6, 5).
  * Token resource per vault DNS suffix (public, China, US Gov, Germany, and
- * their Managed HSM suffixes), the Entra authority of the same cloud, the
- * Bearer challenge parser and the check that a challenge's resource belongs
- * to the vault host (a token must never go to a host it was not meant for).
+ * their Managed HSM suffixes), the Entra authority of the same cloud, and
+ * the check that a challenge's resource (challenge.h) belongs to the vault
+ * host (a token must never go to a host it was not meant for).
  * Pure. Returns 0 or CLOUD_E_*.
  */
 #ifndef AZKV_CLOUD_H
@@ -16,10 +16,7 @@
 
 enum {
 	CLOUD_E_UNKNOWN = -1,  /* host has no known vault suffix */
-	CLOUD_E_SYNTAX = -2,   /* challenge is not Bearer k="v", ... */
-	CLOUD_E_NORES = -3,    /* challenge has neither resource nor scope */
-	CLOUD_E_SPACE = -4,    /* a value does not fit */
-	CLOUD_E_MISMATCH = -5, /* resource host is not a suffix of the vault */
+	CLOUD_E_MISMATCH = -2, /* resource host is not a suffix of the vault */
 };
 
 /* Resource for a vault host, e.g. "https://vault.azure.net"; NULL if the

@@ -221,17 +221,15 @@ static int arc_req(client *c, id_req *q, const char *resource, err *e)
 /* Service Fabric: https, the server certificate pinned by thumbprint. */
 static int sf_req(client *c, id_req *q, const char *resource, err *e)
 {
-	unsigned char sha1[SOURCE_SHA1_LEN];
 	int rc;
 
 	req_init(q, "Service Fabric", RETRY_SF, "GET");
 	q->transport = ID_PINNED;
 	if (endpoint(q, "IDENTITY_ENDPOINT", envv(c, SENV_IDENTITY_ENDPOINT), 1, e) < 0)
 		return -1;
-	rc = source_thumbprint(envv(c, SENV_IDENTITY_SERVER_THUMBPRINT), sha1);
+	rc = source_thumbprint(envv(c, SENV_IDENTITY_SERVER_THUMBPRINT), c->ident_pin.sha1);
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "IDENTITY_SERVER_THUMBPRINT: %s", source_strerror(rc));
-	tls_trust_pin(&c->ident_pin, sha1);
 	log_v("identity: server certificate pinned to IDENTITY_SERVER_THUMBPRINT (SHA-1)");
 	add_hdr(q, "Secret", envv(c, SENV_IDENTITY_HEADER));
 	add_hdr(q, "Accept", "application/json");
@@ -437,7 +435,7 @@ static int exchange(client *c, const id_req *q, err *e)
 	/* Entra is on the Internet, behind the proxy like the vault; identity
 	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
 	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
-		q->transport == ID_PINNED ? &c->ident_pin : c->trust, c->deadline, e);
+		c->trust, q->transport == ID_PINNED ? &c->ident_pin : NULL, c->deadline, e);
 	if (rc == 0) {
 		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
 		rc = conn_exchange(&c->ident, c->req, (size_t)len, &c->resp, c->deadline, e);

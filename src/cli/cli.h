@@ -25,10 +25,17 @@
 #define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
 
+/* The commands (cli.cmd); CMD_NONE until argv names one. */
+enum { CMD_NONE, CMD_GET, CMD_TOKEN, CMD_EXEC, CMD_KEY };
+
+/* opts_parse's answer when an option did all there was to do (--help,
+ * --version): the run is over, successfully. */
+#define OPTS_DONE 2
+
 typedef struct cli {
 	/* what every run writes first, the big rarely-used members last: a run
 	 * touches one or two pages of it */
-	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
+	int cmd; /* CMD_* */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
@@ -58,8 +65,8 @@ extern cli opts;
 extern char *values[CLI_SECRETS_MAX];
 extern size_t lens[CLI_SECRETS_MAX];
 
-/* Parse argv into opts (opts.c). Returns 0 to run, 2 when done (help,
- * version), -1 on error. */
+/* Parse argv into opts (opts.c). Returns 0 to run, OPTS_DONE when done
+ * (help, version), -1 on error. */
 int opts_parse(int argc, char **argv, err *e);
 
 /* The --help text, generated from the option table, into out[cap] (NUL

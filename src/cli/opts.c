@@ -86,12 +86,12 @@ enum {
 	OPT_FLAG, /* no value: the int at off becomes 1 */
 	OPT_STR,  /* a value: the const char * at off points to it */
 	OPT_SET,  /* a value: set(o, value) checks and stores it */
-	OPT_DO,   /* no value: set(o, NULL) acts; 2 ends the run (help) */
+	OPT_DO,   /* no value: set(o, NULL) acts; OPTS_DONE ends the run */
 };
 
 struct opt {
 	const char *name;  /* "--timeout" */
-	int (*set)(const opt *o, const char *v, err *e); /* 0, 2, or -1 */
+	int (*set)(const opt *o, const char *v, err *e); /* 0, OPTS_DONE, -1 */
 	const char *arg;   /* the value's name in --help */
 	const char *help;  /* --help lines, '\n' between */
 	unsigned short off; /* FLAG, STR, seconds: the field; selectors: SEL_* */
@@ -163,7 +163,7 @@ static int opt_version(const opt *o, const char *v, err *e)
 {
 	(void)o, (void)v, (void)e;
 	fmt_put(1, "azkv " AZKV_VERSION "\n");
-	return 2;
+	return OPTS_DONE;
 }
 
 #define F(field) offsetof(cli, field)
@@ -259,7 +259,7 @@ static int opt_help(const opt *o, const char *v, err *e)
 	(void)o, (void)v, (void)e;
 	opts_usage(text, sizeof text);
 	fmt_put(1, text);
-	return 2;
+	return OPTS_DONE;
 }
 
 /* The row for a (its long or short name); with_value: only options that
@@ -279,7 +279,7 @@ static const opt *opt_find(const char *a, int with_value)
 	return NULL;
 }
 
-/* Apply row r with value v (NULL for FLAG and DO): 0, 2 (run over), -1. */
+/* Apply row r with value v (NULL for FLAG and DO): 0, OPTS_DONE, -1. */
 static int opt_apply(const opt *r, const char *v, err *e)
 {
 	int rc;
@@ -301,22 +301,22 @@ static int operand(const char *a, err *e)
 {
 	if (!opts.cmd) {
 		if (strcmp(a, "get") == 0)
-			return opts.cmd = 'g', 0;
+			return opts.cmd = CMD_GET, 0;
 		if (strcmp(a, "token") == 0)
-			return opts.cmd = 't', 0;
+			return opts.cmd = CMD_TOKEN, 0;
 		if (strcmp(a, "exec") == 0)
-			return opts.cmd = 'x', 0;
+			return opts.cmd = CMD_EXEC, 0;
 		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
 			if (strcmp(a, jwk_op_name(opts.key.op)) == 0)
-				return opts.cmd = 'k', 0;
+				return opts.cmd = CMD_KEY, 0;
 		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
 	}
-	if (opts.cmd == 'k') {
+	if (opts.cmd == CMD_KEY) {
 		if (opts.key.key)
 			return err_set(e, ERR_USAGE, "%s: one KEY only", jwk_op_name(opts.key.op));
 		return opts.key.key = a, 0;
 	}
-	if (opts.cmd != 'g')
+	if (opts.cmd != CMD_GET)
 		return err_set(e, ERR_USAGE, "token: unexpected argument %s", a);
 	if (opts.nsecrets == CLI_SECRETS_MAX)
 		return err_set(e, ERR_USAGE, "get: at most %d secrets per run", CLI_SECRETS_MAX);
@@ -324,7 +324,7 @@ static int operand(const char *a, err *e)
 	return 0;
 }
 
-/* Parse argv. Returns 0 to run, 2 when done (help/version), -1 on error. */
+/* Parse argv. Returns 0 to run, OPTS_DONE (help/version), -1 on error. */
 int opts_parse(int argc, char **argv, err *e)
 {
 	int i, dashdash = 0;
@@ -334,7 +334,7 @@ int opts_parse(int argc, char **argv, err *e)
 		const opt *r;
 		char name[32];
 
-		if (opts.cmd == 'x' && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
+		if (opts.cmd == CMD_EXEC && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
 			opts.program = argv + i + (!dashdash && strcmp(a, "--") == 0);
 			return opts.program[0] ? 0 : err_set(e, ERR_USAGE, "exec: no program given");
 		}
@@ -348,8 +348,8 @@ int opts_parse(int argc, char **argv, err *e)
 			continue;
 		}
 		if ((r = opt_find(a, 0)) != NULL) {
-			if (opt_apply(r, NULL, e) == 2)
-				return 2;
+			if (opt_apply(r, NULL, e) == OPTS_DONE)
+				return OPTS_DONE;
 			continue;
 		}
 		eq = strchr(a, '=');

@@ -101,7 +101,7 @@ __attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_m
 
 /* TCP (through the proxy when proxied), then TLS when t is set. */
 static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const tls_trust *trust, clock_ms deadline, err *e)
+	const trust_anchors *roots, const tls_pin *pin, clock_ms deadline, err *e)
 {
 	if (proxied)
 		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
@@ -114,11 +114,12 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 	if (!t)
 		return 0;
 	c->tls = t;
-	return tls_open(t, trust, c->fd, c->host, c->peer, deadline, e);
+	return tls_open(t, roots, pin, c->fd, c->host, c->peer, deadline, e);
 }
 
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e)
+	tls *t, int proxy, const trust_anchors *roots, const tls_pin *pin,
+	clock_ms deadline, err *e)
 {
 	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
@@ -128,7 +129,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, trust, deadline, e);
+	rc = attempt(c, cfg, proxied, t, roots, pin, deadline, e);
 	if (rc < 0) {
 		conn_close(c);
 		return -1;

@@ -36,10 +36,12 @@ typedef struct conn {
 /* Mark c closed; call once before first use. */
 void conn_init(conn *c);
 
-/* Connect (and handshake when t != NULL) to host:port, through the proxy
- * when proxy is set, t != NULL, cfg names one and NO_PROXY allows it. */
+/* Connect (and handshake when t != NULL, checking the server against roots
+ * or pin: tls_open) to host:port, through the proxy when proxy is set,
+ * t != NULL, cfg names one and NO_PROXY allows it. */
 int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e);
+	tls *t, int proxy, const trust_anchors *roots, const tls_pin *pin,
+	clock_ms deadline, err *e);
 
 /* 1 if c is open to host:port with the same transport and reusable. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);

@@ -1,10 +1,6 @@
-/*
- * trust: the trust anchors a TLS connection checks against: the roots
- * built in from certs/ (build/gen/anchors.c), the CERTIFICATE blocks of a
- * --cacert PEM file decoded into the caller's tls_trust (anchors, names
- * and keys copied into its arena), or a Service Fabric pin.
- */
-#include "tls/tls.h"
+/* trust: the built-in roots (build/gen/anchors.c) and the PEM file
+ * loader, on our DER walkers (x509.c, pkey.c). */
+#include "tls/trust.h"
 #include "codec/pem.h"
 #include "pki/pkey.h"
 #include "pki/x509.h"
@@ -24,28 +20,19 @@ extern const size_t tls_builtin_anchors_num;
  * decoder had (BR_X509_BUFSIZE_KEY) when it read the roots. */
 #define TRUST_KEY_MAX 520
 
-_Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
-	"raise TLS_ANCHOR_SIZE");
+_Static_assert(sizeof(br_x509_trust_anchor) <= TRUST_ANCHOR_SIZE,
+	"raise TRUST_ANCHOR_SIZE");
 
-void tls_trust_builtin(tls_trust *t)
+void trust_builtin(trust_anchors *t)
 {
 	t->tas = tls_builtin_anchors;
 	t->n = tls_builtin_anchors_num;
 	t->used = 0;
-	t->pinned = 0;
-}
-
-void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN])
-{
-	t->tas = NULL;
-	t->n = t->used = 0;
-	t->pinned = 1;
-	memcpy(t->pin, sha1, TLS_PIN_LEN);
 }
 
 /* Loading state for one PEM file: the anchors and arena being filled. */
 typedef struct loader {
-	tls_trust *t;
+	trust_anchors *t;
 	int overflow;
 } loader;
 
@@ -53,7 +40,7 @@ static unsigned char *arena_put(loader *l, const void *p, size_t n)
 {
 	unsigned char *dst;
 
-	if (n > TLS_ARENA_MAX - l->t->used) {
+	if (n > TRUST_ARENA_MAX - l->t->used) {
 		l->overflow = 1;
 		return NULL;
 	}
@@ -74,9 +61,9 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	pkey k;
 	int rc;
 
-	if (l->t->n >= TLS_ANCHORS_MAX)
+	if (l->t->n >= TRUST_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
-			path, TLS_ANCHORS_MAX);
+			path, TRUST_ANCHORS_MAX);
 	rc = x509_parse(&c, l->t->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->t->der, len, &k);
 	if (rc == PKEY_E_OID)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key algorithm %s not supported",
@@ -105,7 +92,7 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	}
 	if (l->overflow)
 		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",
-			path, TLS_ARENA_MAX);
+			path, TRUST_ARENA_MAX);
 	l->t->n++;
 	return 0;
 }
@@ -124,7 +111,7 @@ static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 	return 0;
 }
 
-int tls_trust_load(tls_trust *t, const char *path, err *e)
+int trust_load(trust_anchors *t, const char *path, err *e)
 {
 	loader l = { t, 0 };
 	pem_reader r;
@@ -137,7 +124,6 @@ int tls_trust_load(tls_trust *t, const char *path, err *e)
 		return err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
 	t->n = t->used = 0;
 	t->tas = t->own;
-	t->pinned = 0;
 	pem_reader_init(&r, t->der, sizeof t->der);
 	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
 		size_t at = 0, used;

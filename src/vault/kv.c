@@ -47,7 +47,7 @@ static int send_get(client *c, kv_op *op, const azure_token *tok, err *e)
 		c->req_used = (size_t)len;
 	if (!conn_matches(&c->vault, op->r->host, op->r->port, 1)
 		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
-			1, c->trust, c->deadline, e) < 0)
+			1, c->trust, NULL, c->deadline, e) < 0)
 		return -1;
 	log_v("%s: %s%s (request %lu on this connection)", op->what, op->method,
 		tok ? " with token" : " without token", c->vault.requests + 1);
@@ -94,7 +94,7 @@ static int challenge_resource(client *c, kv_op *op, char *res, size_t cap, err *
 			op->what, c->resp.status);
 	rc = challenge_bearer(c->resp.www_authenticate, res, cap, NULL, 0);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, cloud_strerror(rc));
+		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, challenge_strerror(rc));
 	if (cloud_check(op->r->host, res) < 0) {
 		str_printable(shown, sizeof shown, res, strlen(res));
 		return err_set(e, ERR_DENIED,
@@ -200,7 +200,7 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	kv_req q = { what, target, NULL, last, 0 };
 	int rc;
 
-	fmt(what, sizeof what, "%s %s/%s%s%s", r->cert ? "certificate" : "secret",
+	fmt(what, sizeof what, "%s %s/%s%s%s", r->kind ? "certificate" : "secret",
 		r->host, r->name,
 		r->version[0] ? "/" : "", r->version);
 	if (ref_target(r, KV_API, target, sizeof target) < 0)
@@ -208,7 +208,7 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	if (kv_call(c, r, &q, e) < 0)
 		return -1;
 	rc = azure_field_parse((const char *)c->body, c->resp.body_len,
-		r->cert ? (r->cert == 2 ? "sid" : "cer") : "value", out, cap, n);
+		r->kind == REF_CERT_SID ? "sid" : r->kind ? "cer" : "value", out, cap, n);
 	if (rc == 0 && raw) {
 		explicit_bzero(out, *n);
 		*n = c->resp.body_len;

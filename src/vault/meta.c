@@ -48,7 +48,8 @@ static int exchange(client *c, const url *u, err *e)
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "tags: %s", http_strerror((int)len));
 	log_v("tags: IMDS GET %s", u->host);
-	rc = conn_open(&c->ident, &c->net, u->host, u->port, NULL, 0, c->trust, c->deadline, e);
+	rc = conn_open(&c->ident, &c->net, u->host, u->port, NULL, 0, c->trust, NULL,
+		c->deadline, e);
 	if (rc == 0) {
 		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
 		rc = conn_exchange(&c->ident, c->req, (size_t)len, &c->resp, c->deadline, e);

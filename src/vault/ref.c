@@ -78,8 +78,8 @@ static int is_prefix_ci(const char *s, const char *pfx)
 /* After the vault in a short form: "certificates/NAME..." or "NAME...". */
 static int parse_short_tail(ref *r, const char *t)
 {
-	r->cert = is_prefix_ci(t, REF_CERTS);
-	return parse_tail(r, t + (r->cert ? sizeof REF_CERTS - 1 : 0));
+	r->kind = is_prefix_ci(t, REF_CERTS) ? REF_CERT : REF_SECRET;
+	return parse_tail(r, t + (r->kind ? sizeof REF_CERTS - 1 : 0));
 }
 
 static int parse_url(ref *r, const char *s)
@@ -95,12 +95,12 @@ static int parse_url(ref *r, const char *s)
 		return REF_E_VAULT;
 	if (rc != 0 || strchr(u.path, '?') != NULL)
 		return REF_E_FORM;
-	r->cert = is_prefix_ci(u.path, "/" REF_CERTS);
-	if (!r->cert && !is_prefix_ci(u.path, secrets))
+	r->kind = is_prefix_ci(u.path, "/" REF_CERTS) ? REF_CERT : REF_SECRET;
+	if (!r->kind && !is_prefix_ci(u.path, secrets))
 		return REF_E_FORM;
 	memcpy(r->host, u.host, sizeof r->host);
 	r->port = u.port;
-	return parse_tail(r, u.path + (r->cert ? sizeof REF_CERTS : sizeof secrets - 1));
+	return parse_tail(r, u.path + (r->kind ? sizeof REF_CERTS : sizeof secrets - 1));
 }
 
 static int parse_short(ref *r, const char *s)
@@ -248,7 +248,7 @@ int ref_parse_env(ref *r, const char *value)
 
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
 {
-	const char *coll = r->cert ? "/" REF_CERTS : "/secrets/";
+	const char *coll = r->kind ? "/" REF_CERTS : "/secrets/";
 	size_t nn = strlen(r->name), nv = strlen(r->version), o = strlen(coll);
 
 	if (o + nn + (nv ? 1 + nv : 0) >= cap) {

@@ -4,7 +4,7 @@
  *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
  *   https://HOST/certificates/NAME[/VERSION], VAULT/certificates/NAME[/VERSION],
- *   HOST/certificates/NAME[/VERSION]      (a certificate: cert = 1)
+ *   HOST/certificates/NAME[/VERSION]      (a certificate: REF_CERT)
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
  * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
@@ -27,13 +27,20 @@ enum {
 	REF_E_MANY = -7,    /* ref_env_scan: more references than the table */
 };
 
+/* What a reference reads. */
+enum {
+	REF_SECRET,   /* a secret's value */
+	REF_CERT,     /* a certificate: its bundle's "cer" (the leaf) */
+	REF_CERT_SID, /* a certificate: its bundle's "sid" (set by the caller,
+	               * to read the secret holding the key next) */
+};
+
 typedef struct ref {
 	char host[URL_HOST_MAX + 1]; /* lower-cased vault host */
 	unsigned port;               /* 443 unless the URL said otherwise */
 	char name[REF_NAME_MAX + 1];
 	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
-	int cert; /* 0 a secret; 1 a certificate (its "cer" is read); 2 the
-	           * same, reading its bundle's "sid" (set by the caller) */
+	int kind;                    /* REF_SECRET, REF_CERT, REF_CERT_SID */
 } ref;
 
 /* Parse s into *r (zeroed on error). A trailing '/' after NAME means the

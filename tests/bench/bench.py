@@ -147,6 +147,16 @@ def rss_parts(argv, env):
     return ", ".join("%s %d KiB" % (k, v) for k, v in parts.items() if v)
 
 
+def vm_peak(argv, env):
+    """Peak address space (VmPeak, KiB) of one run of a single program, at
+    its exit (build/hwm); None without build/hwm."""
+    if not os.access(HWM, os.X_OK):
+        return None
+    p = subprocess.run([HWM] + argv, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, check=True)
+    return int(p.stderr.decode().rsplit("vmpeak:", 1)[1].split()[0])
+
+
 def peak_rss(argv, env):
     """Peak RSS (KiB) of one run. A single program: its own VmHWM at exit
     (build/hwm). A shell pipeline: the largest process, via GNU time, whose
@@ -357,6 +367,9 @@ def measure_all(ca, env, runs, pipeline_only, compiled):
         max(a.rss) / max(b.rss)))
     one_vs_ten(ca, env, runs, "benchvault" if compiled else "Python fake vault")
     print("azkv's peak RSS by mapping: %s" % rss_parts([AZKV, "get", "--cacert", ca, URL], env))
+    print("azkv's VmPeak (address space, VmPeak at exit): 1 secret %s KiB, 10 secrets %s KiB" % (
+        vm_peak([AZKV, "get", "--cacert", ca, URL], env),
+        vm_peak([AZKV, "get", "--cacert", ca] + ["myvault/" + n for n in TEN], env)))
     if os.access("/usr/bin/valgrind", os.X_OK):
         ia = instructions([AZKV, "get", "--cacert", ca, URL], env)
         ib = instructions(["sh", "-c", PIPELINE], env)

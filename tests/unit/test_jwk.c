@@ -1,8 +1,7 @@
 /* test_jwk: key bundles, operation results, algorithm limits, key
- * references, base64url encoding and the IMDS tag list (tags.c). */
+ * references and base64url encoding. */
 #include "codec/b64.h"
 #include "vault/jwk.h"
-#include "vault/tags.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -210,48 +209,6 @@ static void b64url(void)
 	CHECK_EQ(b64_url_encode(out, 5, (const unsigned char *)"foo", 3), 4);
 }
 
-static void tags(void)
-{
-	const char *l = "[{\"name\":\"Department\",\"value\":\"IT\"},"
-		"{\"name\":\"kek\",\"value\":\"myvault/k1\"},{\"name\":\"e\",\"value\":\"\"}]";
-	char v[TAGS_VALUE_MAX + 1], big[8192];
-	size_t o, i;
-
-	CHECK(tags_ref("tag:x") && strcmp(tags_ref("tag:x"), "x") == 0);
-	CHECK(tags_ref("TAG:x") == NULL && tags_ref("myvault/x") == NULL);
-	CHECK_EQ(tags_find(l, strlen(l), "kek", v, sizeof v), 0);
-	CHECK_STR(v, "myvault/k1");
-	CHECK_EQ(tags_find(l, strlen(l), "department", v, sizeof v), 0);
-	CHECK_STR(v, "IT");
-	CHECK_EQ(tags_find(l, strlen(l), "e", v, sizeof v), 0);
-	CHECK_STR(v, "");
-	CHECK_EQ(tags_find(l, strlen(l), "nope", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("[]", 2, "a", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("{}", 2, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[1]", 3, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\"}]", 14, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\",\"value\":1}]", 24, "a", v, sizeof v), TAGS_E_JSON);
-	/* 50 tags fit, 51 do not; nor 2049 characters */
-	for (i = 0, o = 1, big[0] = '['; i < 51; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"t%zu\",\"value\":\"v\"}",
-			i ? "," : "", i);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t1", v, sizeof v), TAGS_E_LIMIT);
-	big[o] = 0;
-	o = (size_t)(strstr(big, ",{\"name\":\"t50\"") - big);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t49", v, sizeof v), 0);
-	CHECK_STR(v, "v");
-	for (i = 0, o = 1; i < 9; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"n%zu\",\"value\":\"%0256d\"}",
-			i ? "," : "", i, 0);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "n0", v, sizeof v), TAGS_E_LIMIT);
-	/* a value over 256 characters */
-	o = (size_t)snprintf(big, sizeof big, "[{\"name\":\"a\",\"value\":\"%0257d\"}]", 0);
-	CHECK_EQ(tags_find(big, o, "a", v, sizeof v), TAGS_E_LIMIT);
-}
-
 int main(void)
 {
 	bundles();
@@ -260,6 +217,5 @@ int main(void)
 	limits();
 	refs();
 	b64url();
-	tags();
 	T_END();
 }

@@ -171,28 +171,28 @@ static void test_ref_certificates(void)
 	ref r;
 
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/certificates/web/" V32), 0);
-	CHECK(r.cert == 1 && strcmp(r.name, "web") == 0 && strcmp(r.version, V32) == 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.name, "web") == 0 && strcmp(r.version, V32) == 0);
 	CHECK_EQ(ref_target(&r, "7.5", b, sizeof b), 0);
 	CHECK_STR(b, "/certificates/web/" V32 "?api-version=7.5");
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/Certificates/web"), 0);
-	CHECK(r.cert == 1 && strcmp(r.name, "web") == 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.name, "web") == 0);
 	CHECK_EQ(ref_parse(&r, "myvault/certificates/web"), 0);
-	CHECK(r.cert == 1 && strcmp(r.host, "myvault.vault.azure.net") == 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.host, "myvault.vault.azure.net") == 0);
 	CHECK_EQ(ref_parse(&r, "kv.vault.azure.cn/certificates/web/"), 0);
-	CHECK(r.cert == 1 && strcmp(r.host, "kv.vault.azure.cn") == 0 && !r.version[0]);
+	CHECK(r.kind == REF_CERT && strcmp(r.host, "kv.vault.azure.cn") == 0 && !r.version[0]);
 	/* a secret named "certificates" stays a secret */
 	CHECK_EQ(ref_parse(&r, "myvault/certificates"), 0);
-	CHECK(r.cert == 0 && strcmp(r.name, "certificates") == 0);
+	CHECK(r.kind == REF_SECRET && strcmp(r.name, "certificates") == 0);
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/secrets/certificates/" V32), 0);
-	CHECK(r.cert == 0 && strcmp(r.name, "certificates") == 0);
+	CHECK(r.kind == REF_SECRET && strcmp(r.name, "certificates") == 0);
 	CHECK_EQ(ref_target(&r, "7.5", b, sizeof b), 0);
 	CHECK_STR(b, "/secrets/certificates/" V32 "?api-version=7.5");
 	CHECK_EQ(ref_parse(&r, "myvault/certificates/"), REF_E_NAME);
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/keys/web"), REF_E_FORM);
 	CHECK_EQ(ref_parse_env(&r, "akv://myvault/certificates/web"), 1);
-	CHECK(r.cert == 1);
+	CHECK(r.kind == REF_CERT);
 	CHECK_EQ(ref_parse_env(&r, "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/certificates/web/)"), 1);
-	CHECK(r.cert == 1);
+	CHECK(r.kind == REF_CERT);
 }
 
 static void test_ref_strerror(void)
