@@ -47,13 +47,6 @@ static size_t arena_used;
 char *values[CLI_SECRETS_MAX];
 size_t lens[CLI_SECRETS_MAX];
 
-static int print_value(const char *p, size_t n, err *e)
-{
-	if (out_stdout(p, n, e) < 0)
-		return -1;
-	return opts.newline ? out_stdout("\n", 1, e) : 0;
-}
-
 static int setup(err *e)
 {
 	cl.net.resolve = opts.resolve;
@@ -74,6 +67,13 @@ static int setup(err *e)
 	}
 	trust_builtin(&trust);
 	return 0;
+}
+
+static int print_value(const char *p, size_t n, err *e)
+{
+	if (out_stdout(p, n, e) < 0)
+		return -1;
+	return opts.newline ? out_stdout("\n", 1, e) : 0;
 }
 
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,

@@ -1,8 +1,11 @@
-/* client: run state, and the retry loop's waiting (policy in retry.c). */
+/* client: run state, and the one request path: send, read, retry (the
+ * policy is retry.c's). */
 #include "azure/client.h"
 #include "base/fmt.h"
 #include "base/log.h"
 #include "azure/retry.h"
+
+#include "buildinfo.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -61,7 +64,10 @@ static void sleep_ms(long long ms)
 		;
 }
 
-int client_retry(client *c, struct retry *r, const err *last, int status,
+/* After a failed attempt (error in last, HTTP status or 0 in status): ask
+ * the retry policy, log and sleep. 0: try again; -1: stop, with last copied
+ * into e. */
+static int client_retry(client *c, retry *r, const err *last, int status,
 	int identity_not_found, err *e)
 {
 	retry_in in;
@@ -90,4 +96,73 @@ int client_retry(client *c, struct retry *r, const err *last, int status,
 	log_v("attempt failed (%s); next in %lldms", last->msg, wait);
 	sleep_ms(wait);
 	return 0;
+}
+
+int client_status_err(const client *c, const char *what, const char *extra, int cls,
+	err *e)
+{
+	char text[AZURE_ERRTEXT_MAX];
+	int st = c->resp.status;
+
+	if (st >= 300 && st < 400)
+		return err_set(e, cls, "%s: unexpected redirect (HTTP %d), not followed", what, st);
+	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
+	return err_set(e, cls, "%s: HTTP %d%s%s%s", what, st, extra, text[0] ? ": " : "", text);
+}
+
+/* One attempt: the request, the connection (kept if q->keep allows and the
+ * server did), the response. */
+static int send_one(client *c, const client_req *q, err *e)
+{
+	char host[URL_HOST_MAX + 8];
+	http_hdr h[CLIENT_HDRS_MAX + 1];
+	long len;
+	int rc;
+
+	url_host_header(q->host, q->port, q->tls != NULL, host, sizeof host);
+	memcpy(h, q->h, q->nh * sizeof h[0]);
+	h[q->nh] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
+	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->target, h, q->nh + 1,
+		q->body, q->blen, q->keep);
+	if (len < 0)
+		return err_set(e, ERR_INTERNAL, "%s: %s", q->what, http_strerror((int)len));
+	if ((size_t)len > c->req_used)
+		c->req_used = (size_t)len;
+	rc = conn_matches(q->conn, q->host, q->port, q->tls != NULL) ? 0
+		: conn_open(q->conn, &c->net, q->host, q->port, q->tls, q->proxy, c->trust,
+			q->pin, c->deadline, e);
+	if (rc == 0) {
+		log_v("%s: %s%s (request %lu on this connection)", q->what, q->method,
+			q->note, q->conn->requests + 1);
+		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
+		rc = conn_exchange(q->conn, c->req, (size_t)len, &c->resp, c->deadline, e);
+	}
+	explicit_bzero(c->req, (size_t)len);
+	if (!q->keep || !q->conn->reusable)
+		conn_close(q->conn);
+	return rc;
+}
+
+int client_call(client *c, const client_req *q, err *e)
+{
+	retry r;
+
+	retry_init(&r, q->kind, c->wait);
+	for (;;) {
+		err one = { 0, 0, "" };
+		int st = 0, nf;
+
+		client_attempt(c);
+		if (send_one(c, q, &one) == 0) {
+			st = c->resp.status;
+			if (q->want ? st == q->want : !(st == 408 || st == 429 || st >= 500))
+				return 0;
+			client_status_err(c, q->what, q->want == 401
+				? " where a 401 challenge was expected" : "", q->cls, &one);
+		}
+		nf = st == 400 && azure_identity_not_found((const char *)c->body,
+			c->resp.body_len);
+		if (client_retry(c, &r, &one, st, nf, e) < 0)
+			return -1;
+	}
 }

@@ -21,8 +21,6 @@
 #include "tls/tls.h"
 #include "http/url.h"
 
-struct retry;
-
 #define CLIENT_TOKENS_MAX 4  /* distinct resources per run (vault, HSM, ...) */
 #define CLIENT_VAULTS_MAX 8  /* vault hosts whose resource we remember */
 #define CLIENT_UA "azkv/" /* + version */
@@ -49,6 +47,7 @@ typedef struct client {
 	clock_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
 	identity_opts id;
 	int id_ready;      /* id.source resolved and checked (identity.c) */
+	const char *id_why; /* what decided id.source, for messages */
 	size_t req_used;   /* high-water mark of req, wiped at the end */
 	size_t ntokens;
 	size_t nvaults;
@@ -79,10 +78,42 @@ void client_done(client *c);
 /* Start an attempt: set c->deadline. */
 void client_attempt(client *c);
 
-/* After a failed attempt (error in last, HTTP status or 0 in status): ask
- * the retry policy, log and sleep. 0: try again; -1: stop, with last copied
- * into e. */
-int client_retry(client *c, struct retry *r, const err *last, int status,
-	int identity_not_found, err *e);
+/* One request of the run, to an identity endpoint or the vault. */
+typedef struct client_req {
+	const char *what;   /* its subject in messages and -v: "secret V/N" */
+	int kind;           /* RETRY_*: the retry policy (retry.h) */
+	int cls;            /* the error class of a status not wanted */
+	int want;           /* the status wanted; 0: any but 408, 429 and 5xx */
+	conn *conn;         /* &c->ident or &c->vault */
+	tls *tls;           /* its TLS storage; NULL: plain HTTP */
+	int proxy;          /* may go through the proxy (the vault, Entra) */
+	const tls_pin *pin; /* TLS: the server's pin; NULL: the roots */
+	const char *host;
+	unsigned port;
+	const char *method, *target;
+	const http_hdr *h;  /* at most CLIENT_HDRS_MAX besides Host, User-Agent,
+	                       Content-Length and Connection */
+	size_t nh;
+	const char *body;   /* NULL: none */
+	size_t blen;
+	int keep;           /* keep the connection: more requests follow */
+	const char *note;   /* -v: said after the method (" with token"), or "" */
+} client_req;
+
+#define CLIENT_HDRS_MAX 4
+
+/* Send q and read its response into c->resp and c->body, attempt after
+ * attempt under the run's deadline as q->kind's retry policy says: a
+ * network failure, or a status other than q->want, is retried or ends the
+ * call. 0: the response is there (the caller wipes the body); -1 with e
+ * set (a status: client_status_err's words, q->cls). The request is wiped
+ * after each attempt. */
+int client_call(client *c, const client_req *q, err *e);
+
+/* The response in c->resp, of class cls: "WHAT: unexpected redirect (HTTP
+ * 302), not followed", or "WHAT: HTTP 404[EXTRA]: the service's words"
+ * (azure_error_text). Returns -1. */
+int client_status_err(const client *c, const char *what, const char *extra, int cls,
+	err *e);
 
 #endif

@@ -37,6 +37,7 @@
 
 _Static_assert(ID_FORM_MAX + 2048 <= HTTP_REQ_MAX, "an Entra request must fit HTTP_REQ_MAX");
 _Static_assert(TLS_PIN_LEN == SOURCE_SHA1_LEN, "a thumbprint is a TLS pin");
+_Static_assert(ID_HDRS_MAX + 1 <= CLIENT_HDRS_MAX, "a source's headers and Content-Type");
 
 enum { ID_PLAIN, ID_TLS, ID_PINNED }; /* transports */
 
@@ -115,7 +116,7 @@ static int too_long(const id_req *q, err *e)
 	return err_set(e, ERR_USAGE, "%s request: resource or selector too long", q->name);
 }
 
-static int imds_req(client *c, id_req *q, const char *resource, err *e)
+int identity_imds_url(const client *c, const char *path, url *u, err *e)
 {
 	const char *base = c->id.imds_base ? c->id.imds_base : IMDS_BASE;
 	char full[URL_PATH_MAX + 64];
@@ -123,13 +124,18 @@ static int imds_req(client *c, id_req *q, const char *resource, err *e)
 
 	while (bl > 0 && base[bl - 1] == '/')
 		bl--;
-	req_init(q, "IMDS", RETRY_IMDS, "GET");
-	if (bl + sizeof IMDS_PATH > sizeof full)
+	if (fmt(full, sizeof full, "%.*s%s", (int)bl, base, path) >= sizeof full)
 		return err_set(e, ERR_USAGE, "IMDS base URL too long");
-	memcpy(full, base, bl);
-	memcpy(full + bl, IMDS_PATH, sizeof IMDS_PATH);
-	if (url_parse(&q->u, full) < 0 || q->u.https)
+	if (url_parse(u, full) < 0 || u->https)
 		return err_set(e, ERR_USAGE, "IMDS base URL %s: not an http:// URL", base);
+	return 0;
+}
+
+static int imds_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "IMDS", RETRY_IMDS, "GET");
+	if (identity_imds_url(c, IMDS_PATH, &q->u, e) < 0)
+		return -1;
 	add_hdr(q, "Metadata", "true");
 	if (query(q, "api-version", IMDS_API) < 0 || query(q, "resource", resource) < 0
 		|| selector(c, q) < 0)
@@ -393,80 +399,23 @@ static int build_req(client *c, id_req *q, const char *resource, err *e)
 	return imds_req(c, q, resource, e);
 }
 
-/* Say why an exchange did not give the status wanted. */
-static int token_failed(client *c, const id_req *q, int want, err *e)
+/* q until it gives status want (client_call: sent, read, retried). */
+static int exchange(client *c, const id_req *q, int want, err *e)
 {
-	char text[AZURE_ERRTEXT_MAX];
-	int st = c->resp.status;
-
-	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
-	if (st >= 300 && st < 400)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
-			q->name, c->ident.peer, st);
-	if (want == 401)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d where a 401 challenge was expected%s%s",
-			q->name, c->ident.peer, st, text[0] ? ": " : "", text);
-	return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d%s%s", q->name,
-		c->ident.peer, st, text[0] ? ": " : "", text);
-}
-
-/* One request and its response in c->resp, whatever the status. */
-static int exchange(client *c, const id_req *q, err *e)
-{
-	char host[URL_HOST_MAX + 8];
-	http_hdr h[ID_HDRS_MAX + 2];
+	http_hdr h[CLIENT_HDRS_MAX];
 	size_t nh = q->nh;
-	tls *t = q->transport == ID_PLAIN ? NULL : &c->ident_tls;
-	long len;
-	int rc;
+	client_req r;
 
-	url_host_header(&q->u, host, sizeof host);
 	memcpy(h, q->h, nh * sizeof h[0]);
 	if (q->form[0])
 		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded", NULL };
-	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
-	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->u.path, h, nh,
-		q->form[0] ? q->form : NULL, strlen(q->form), 0);
-	if (len < 0)
-		return err_set(e, ERR_INTERNAL, "token request: %s", http_strerror((int)len));
-	if ((size_t)len > c->req_used)
-		c->req_used = (size_t)len;
-	log_v("token: %s %s %s", q->name, q->method, q->u.host);
 	/* Entra is on the Internet, behind the proxy like the vault; identity
 	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
-	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
-		c->trust, q->transport == ID_PINNED ? &c->ident_pin : NULL, c->deadline, e);
-	if (rc == 0) {
-		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
-		rc = conn_exchange(&c->ident, c->req, (size_t)len, &c->resp, c->deadline, e);
-	}
-	conn_close(&c->ident);
-	explicit_bzero(c->req, (size_t)len);
-	return rc;
-}
-
-/* exchange until it gives status want, retried by the source's policy. */
-static int exchange_retry(client *c, const id_req *q, int want, err *e)
-{
-	retry r;
-
-	retry_init(&r, q->kind, c->wait);
-	for (;;) {
-		err one = { 0, 0, "" };
-		int status = 0, nf;
-
-		client_attempt(c);
-		if (exchange(c, q, &one) == 0) {
-			if (c->resp.status == want)
-				return 0;
-			status = c->resp.status;
-			token_failed(c, q, want, &one);
-		}
-		nf = status == 400 && azure_identity_not_found((const char *)c->body,
-			c->resp.body_len);
-		if (client_retry(c, &r, &one, status, nf, e) < 0)
-			return -1;
-	}
+	r = (client_req){ q->what, q->kind, ERR_IDENTITY, want, &c->ident,
+		q->transport == ID_PLAIN ? NULL : &c->ident_tls, q->transport == ID_TLS,
+		q->transport == ID_PINNED ? &c->ident_pin : NULL, q->u.host, q->u.port,
+		q->method, q->u.path, h, nh, q->form[0] ? q->form : NULL, strlen(q->form), 0, "" };
+	return client_call(c, &r, e);
 }
 
 /* Arc leg one: the 401 naming the key file, which becomes leg two's
@@ -476,12 +425,12 @@ static int arc_challenge(client *c, id_req *q, err *e)
 	char path[URL_PATH_MAX];
 	int rc;
 
-	if (exchange_retry(c, q, 401, e) < 0)
+	if (exchange(c, q, 401, e) < 0)
 		return -1;
 	rc = challenge_arc(c->resp.www_authenticate, path, sizeof path);
 	if (rc < 0)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): 401 without a Basic realm= key file challenge",
-			q->name, c->ident.peer);
+		return err_set(e, ERR_IDENTITY, "%s: 401 without a Basic realm= key file challenge",
+			q->what);
 	log_v("identity: Arc challenge names %s", path);
 	return arc_key(q, path, e);
 }
@@ -490,13 +439,12 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 {
 	int rc;
 
-	if (exchange_retry(c, q, 200, e) < 0)
+	if (exchange(c, q, 200, e) < 0)
 		return -1;
 	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
-			c->ident.peer, azure_strerror(rc));
+		return err_set(e, ERR_MALFORMED, "%s: %s", q->what, azure_strerror(rc));
 	log_v("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
 	return 0;
 }
@@ -517,6 +465,7 @@ static int resolve(client *c, err *e)
 			source_name(id->source), missing);
 	log_v("identity: source %s (%s%s)", source_name(id->source),
 		detected ? "auto: " : "", why);
+	c->id_why = why;
 	if (id->sel != SEL_NONE && !source_selector(id->source, id->sel)) {
 		if (!id->sel_from_env)
 			return err_set(e, ERR_USAGE, "%s: the %s source cannot select a user-assigned identity that way",
@@ -529,6 +478,11 @@ static int resolve(client *c, err *e)
 		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
 	c->id_ready = 1;
 	return 0;
+}
+
+int identity_source(client *c, err *e)
+{
+	return !c->id_ready && resolve(c, e) < 0 ? -1 : c->id.source;
 }
 
 static client_token *cached(client *c, const char *resource)
@@ -555,9 +509,10 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 	t = &c->tokens[c->ntokens];
 	if (str_copy(t->resource, sizeof t->resource, resource) < 0)
 		return err_set(e, ERR_USAGE, "resource too long"), NULL;
-	if (!c->id_ready && resolve(c, e) < 0)
+	if (identity_source(c, e) < 0)
 		return NULL;
 	rc = build_req(c, q, resource, e);
+	fmt(q->what, sizeof q->what, "token from %s (%s:%u)", q->name, q->u.host, q->u.port);
 	if (rc == 0 && c->id.source == SRC_ARC)
 		rc = arc_challenge(c, q, e);
 	if (rc == 0)

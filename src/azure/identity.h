@@ -34,10 +34,11 @@ typedef struct identity_opts {
 #define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
 #define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
 #define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
-#define ID_HDRS_MAX 4           /* per-source headers; + Content-Type, UA */
+#define ID_HDRS_MAX 3           /* per-source headers; + Content-Type */
 
 typedef struct id_req {
 	const char *name;       /* source for messages: "App Service" */
+	char what[URL_HOST_MAX + 48]; /* "token from NAME (HOST:PORT)" */
 	int kind;               /* RETRY_* */
 	int transport;          /* ID_PLAIN; ID_TLS: the client's roots; ID_PINNED */
 	url u;
@@ -58,5 +59,15 @@ const azure_token *identity_token(client *c, const char *resource, err *e);
 
 /* Drop a cached token (after the vault refused it). */
 void identity_drop(client *c, const char *resource);
+
+/* The run's identity source (SRC_*), resolved and checked once as for the
+ * first token; c->id_why says why. -1 with e set. */
+int identity_source(client *c, err *e);
+
+/* The IMDS URL of path ("/metadata/..."): the base (c->id.imds_base:
+ * AZURE_POD_IDENTITY_AUTHORITY_HOST, else http://169.254.169.254) with its
+ * trailing '/' dropped, then path. 0, or -1 (ERR_USAGE) for a base too
+ * long or not http://. */
+int identity_imds_url(const client *c, const char *path, url *u, err *e);
 
 #endif

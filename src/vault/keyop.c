@@ -14,13 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define KEYOP_API "7.5"
 #define KEYOP_B64(n) (((n) + 2) / 3 * 4 + 1)
 #define KEYOP_RES_MAX KEYOP_B64(JWK_KW_MAX + 8)   /* a result, as text first */
 #define KEYOP_BODY_MAX (KEYOP_B64(JWK_KW_MAX + 8) + 64) /* {"alg","value"} */
 #define KEYOP_OUT_MAX (KEYOP_B64(JWK_KW_MAX + 8) + JWK_KID_MAX + 64) /* --json */
-#define KEYOP_WHAT_MAX (URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16)
-#define KEYOP_TARGET_MAX (REF_NAME_MAX + REF_VERSION_MAX + 48)
 
 static unsigned char in[KEYOP_INPUT_MAX + 1];
 static unsigned char res[KEYOP_RES_MAX];
@@ -35,7 +32,7 @@ typedef struct keyrun {
 	size_t n;          /* input bytes */
 	size_t rn;         /* result bytes */
 	char kid[JWK_KID_MAX + 1];
-	char what[KEYOP_WHAT_MAX];
+	char what[KV_WHAT_MAX];
 } keyrun;
 
 
@@ -85,26 +82,20 @@ static int check_len(const keyrun *k, size_t kbytes, err *e)
 		min, max, k->alg->pad == JWK_KW ? ", a multiple of 8" : "");
 }
 
-static void set_what(keyrun *k, const ref *r)
-{
-	fmt(k->what, sizeof k->what, "key %s/%s%s%s", r->host, r->name,
-		r->version[0] ? "/" : "", r->version);
-}
-
 static int parse_key(keyrun *k, const char *s, const char *tag, err *e)
 {
 	char shown[64];
-	int rc = jwk_ref(&k->r, s);
+	int rc = ref_parse_key(&k->r, s);
 
 	if (rc == 0) {
-		set_what(k, &k->r);
+		kv_what(&k->r, k->what);
 		return 0;
 	}
 	str_printable(shown, sizeof shown, s, strlen(s));
 	if (tag)
 		return err_set(e, ERR_USAGE, "tag %s: value %s is not a key reference: %s",
-			tag, shown, jwk_ref_strerror(rc));
-	return err_set(e, ERR_USAGE, "key %s: %s", shown, jwk_ref_strerror(rc));
+			tag, shown, ref_key_strerror(rc));
+	return err_set(e, ERR_USAGE, "key %s: %s", shown, ref_key_strerror(rc));
 }
 
 /* AES key wrap exists on Managed HSM only: refuse it for a Key Vault. */
@@ -118,21 +109,13 @@ static int check_host(const keyrun *k, err *e)
 	return 0;
 }
 
-static void target(char *t, const ref *r, const char *opname)
-{
-	fmt(t, KEYOP_TARGET_MAX, "/keys/%s%s%s%s%s?api-version=" KEYOP_API, r->name,
-		r->version[0] ? "/" : "", r->version, opname ? "/" : "", opname ? opname : "");
-}
-
 /* GET the key: its public JWK, kty, key_ops and versioned kid. */
 static int get_key(client *c, keyrun *k, err *e)
 {
-	char t[KEYOP_TARGET_MAX];
-	kv_req q = { k->what, t, NULL, 0, 0 };
+	kv_req q = { &k->r, NULL, NULL, 0, 0 };
 	int rc;
 
-	target(t, &k->r, NULL);
-	if (kv_call(c, &k->r, &q, e) < 0)
+	if (kv_call(c, &q, e) < 0)
 		return -1;
 	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
@@ -170,18 +153,16 @@ static int local_rsa(keyrun *k, err *e)
 /* POST {"alg","value"} to r's op; the result into res. */
 static int remote(client *c, keyrun *k, const ref *r, err *e)
 {
-	char t[KEYOP_TARGET_MAX];
-	kv_req q = { k->what, t, body, 1, ERR_USAGE };
+	kv_req q = { r, op_path(k->o->op), body, 1, ERR_USAGE };
 	size_t bl;
 	int rc;
 
-	target(t, r, op_path(k->o->op));
 	bl = fmt(body, sizeof body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
 	if (b64_url_encode(body + bl, sizeof body - bl - 2, in, k->n) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: request too large", k->what);
 	bl += strlen(body + bl);
 	memcpy(body + bl, "\"}", 3);
-	rc = kv_call(c, r, &q, e);
+	rc = kv_call(c, &q, e);
 	explicit_bzero(body, bl + 2);
 	if (rc < 0)
 		return -1;
@@ -204,7 +185,7 @@ static int seal(client *c, keyrun *k, err *e)
 	if (key.kty == JWK_RSA)
 		return local_rsa(k, e);
 	at = k->r;
-	if (jwk_ref(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
+	if (ref_parse_key(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
 		at = k->r; /* post where we read it */
 	else
 		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;

@@ -1,5 +1,5 @@
-/* test_jwk: key bundles, operation results, algorithm limits, key
- * references and base64url encoding. */
+/* test_jwk: key bundles, operation results, algorithm limits and
+ * base64url encoding. */
 #include "codec/b64.h"
 #include "vault/jwk.h"
 
@@ -150,41 +150,6 @@ static void limits(void)
 	CHECK(!(kw->ops & JWK_ENCRYPT) && (o256->ops & JWK_DECRYPT));
 }
 
-static void refs(void)
-{
-	ref r;
-
-	CHECK_EQ(jwk_ref(&r, "https://MyVault.vault.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "");
-	CHECK_EQ(jwk_ref(&r, KID), 0);
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "https://h.managedhsm.azure.net:8443/KEYS/k1/"), 0);
-	CHECK_EQ(r.port, 8443);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys/k1/0123456789abcdef0123456789abcdef"), 0);
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "h.managedhsm.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys"), 0); /* a key named keys */
-	CHECK_STR(r.name, "keys");
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/secrets/k1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k1?x=1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "http://v.vault.azure.net/keys/k1"), REF_E_SCHEME);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k_1"), REF_E_NAME);
-	CHECK_EQ(jwk_ref(&r, "myvault/k1/short"), REF_E_VERSION);
-	CHECK_EQ(jwk_ref(&r, "myvault"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, ""), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "x"), REF_E_FORM);
-	CHECK_EQ(r.host[0], 0);
-	CHECK(strstr(jwk_ref_strerror(REF_E_FORM), "keys/NAME") != NULL);
-}
-
 static void b64url(void)
 {
 	static const struct {
@@ -215,7 +180,6 @@ int main(void)
 	bad_bundles();
 	results();
 	limits();
-	refs();
 	b64url();
 	T_END();
 }
