@@ -251,9 +251,10 @@ build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) bui
 		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
 
 # rsaenc (local wrap) against BearSSL's private-key decryption.
-build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/crypto/rsaenc.c src/crypto/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+RSAENC_SRC = $(call mods,rsaenc rnd log err fmt clock)
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c $(RSAENC_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/crypto/rsaenc.c \
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c $(RSAENC_SRC) \
 		build/bearssl-host/libbearssl.a
 
 # The --cacert loader (trust.c) against BearSSL's X.509 decoder, which made

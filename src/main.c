@@ -69,13 +69,6 @@ static int setup(err *e)
 	return 0;
 }
 
-static int print_value(const char *p, size_t n, err *e)
-{
-	if (out_stdout(p, n, e) < 0)
-		return -1;
-	return opts.newline ? out_stdout("\n", 1, e) : 0;
-}
-
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
  * in place: v is the arena's last value, which may grow to half of
  * CLI_VALUE_MAX (exec's NAME= prefix takes less than the other half). */
@@ -277,7 +270,7 @@ static int cmd_get(err *e)
 	if (opts.out || opts.out_dir)
 		return write_files(refs, e);
 	for (i = 0; i < opts.nsecrets; i++)
-		if (print_value(values[i], lens[i], e) < 0)
+		if (out_value(values[i], lens[i], opts.newline, e) < 0)
 			return -1;
 	return 0;
 }
@@ -314,28 +307,23 @@ static int cmd_token(err *e)
 {
 	char resource[CLOUD_RESOURCE_MAX];
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
-	size_t n = strlen(r);
-	const azure_token *tok;
-	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
-
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
-	if (n > k && strcmp(r + n - k, CLOUD_DEFAULT_SUFFIX) == 0)
-		n -= k;
+	size_t n = cloud_scope_resource(r, strlen(r));
+	const azure_token *tok;
+
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
 	tok = identity_token(&cl, resource, e);
 	if (!tok)
 		return -1;
-	return print_value(tok->access, tok->len, e);
+	return out_value(tok->access, tok->len, opts.newline, e);
 }
 
 static int cmd_key(err *e)
 {
 	if (!opts.key.key)
 		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", jwk_op_name(opts.key.op));
-	opts.key.json = opts.json;
-	opts.key.newline = opts.newline;
-	return keyop_run(&cl, &opts.key, e);
+	return keyop_run(&cl, &opts.key, opts.json, opts.newline, e);
 }
 
 int main(int argc, char **argv)

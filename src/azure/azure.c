@@ -1,5 +1,6 @@
 #include "azure/azure.h"
 #include "base/date.h"
+#include "base/frame.h"
 
 #include <limits.h>
 #include <string.h>
@@ -392,8 +393,7 @@ static int looks_json(const char *s, size_t n)
 	return i < n && (s[i] == '{' || s[i] == '[');
 }
 
-__attribute__((noinline)) /* a 9 KiB frame: not folded into callers */
-void azure_error_text(const char *body, size_t len, char *out, size_t cap)
+BIG_FRAME void azure_error_text(const char *body, size_t len, char *out, size_t cap)
 {
 	json_doc d;
 	text x;
@@ -421,8 +421,7 @@ static int icontains(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-__attribute__((noinline)) /* an 8 KiB frame: not folded into callers */
-int azure_identity_not_found(const char *body, size_t len)
+BIG_FRAME int azure_identity_not_found(const char *body, size_t len)
 {
 	static const char *const keys[] = { "error_description", "error", NULL };
 	char buf[AZURE_FIELD_MAX];

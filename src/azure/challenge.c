@@ -123,14 +123,11 @@ static int parse_params(const char *h, struct challenge *c)
 /* The resource the challenge names: scope minus "/.default", else resource. */
 static int pick_resource(const struct challenge *c, struct param *r)
 {
-	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
-
 	if (c->scope.v != NULL) {
 		*r = c->scope;
 		if (memchr(r->v, ' ', r->n) != NULL)
 			return CHALLENGE_E_SYNTAX; /* exactly one scope */
-		if (r->n > k && str_ieqn(r->v + r->n - k, CLOUD_DEFAULT_SUFFIX, k))
-			r->n -= k;
+		r->n = cloud_scope_resource(r->v, r->n);
 	} else if (c->resource.v != NULL) {
 		*r = c->resource;
 	} else {

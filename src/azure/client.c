@@ -4,13 +4,13 @@
 #include "base/fmt.h"
 #include "base/log.h"
 #include "azure/retry.h"
+#include "base/rnd.h"
 
 #include "buildinfo.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 void client_init(client *c)
@@ -82,7 +82,7 @@ static int client_retry(client *c, retry *r, const err *last, int status,
 	in.now_ms = clock_now();
 	in.now_epoch = (long long)time(NULL);
 	in.deadline_ms = c->end;
-	if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
+	if (rnd_bytes(&rnd, sizeof rnd, RND_NOWAIT))
 		rnd = (unsigned)in.now_ms * 2654435761u; /* jitter only: any spread */
 	in.rnd = rnd;
 	wait = in.outcome == 0 ? RETRY_STOP : retry_next(r, &in);

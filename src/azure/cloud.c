@@ -41,6 +41,13 @@ static int under(const char *h, size_t n, const char *sfx)
 	    str_ieqn(h + n - k, sfx, k);
 }
 
+size_t cloud_scope_resource(const char *s, size_t n)
+{
+	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
+
+	return n > k && str_ieqn(s + n - k, CLOUD_DEFAULT_SUFFIX, k) ? n - k : n;
+}
+
 const char *cloud_resource(const char *vault_host)
 {
 	size_t i, n = strlen(vault_host);

@@ -19,6 +19,10 @@ enum {
 	CLOUD_E_MISMATCH = -2, /* resource host is not a suffix of the vault */
 };
 
+/* The length of scope s[n]'s resource: n less a trailing "/.default" in
+ * any letter case (as the SDKs compare it), if something is left. */
+size_t cloud_scope_resource(const char *s, size_t n);
+
 /* Resource for a vault host, e.g. "https://vault.azure.net"; NULL if the
  * suffix is unknown (then the challenge must tell). */
 const char *cloud_resource(const char *vault_host);

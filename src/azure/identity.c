@@ -5,6 +5,7 @@
 #include "azure/challenge.h"
 #include "azure/client.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
@@ -348,8 +349,7 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 
 /* Workload identity: the federated token, re-read on every run (kubelet
  * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
-/* noinline: a 10 KiB frame, kept off the other sources' paths. */
-__attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *resource, err *e)
+BIG_FRAME static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
 	char what[URL_PATH_MAX + 32];

@@ -16,6 +16,8 @@
 #include "buildinfo.h"
 
 #define OPTS_COLUMN 26 /* where --help's descriptions start */
+#define OPTS_LIST_WIDTH 44 /* a list of names in --help wraps there */
+#define OPTS_LIST_MAX 256  /* such a list (sources, algorithms) */
 
 cli opts;
 
@@ -46,14 +48,28 @@ static int set_selector(int sel, const char *v, err *e)
 	return 0;
 }
 
+static const char *source_at(int i)
+{
+	return i < SRC_COUNT ? source_name(i) : NULL;
+}
+
+/* --alg's list in --help, its default marked. */
+static const char *alg_help(int i)
+{
+	const char *n = jwk_alg_name(i);
+
+	return n && strcmp(n, KEYOP_DEFAULT_ALG) == 0 ? KEYOP_DEFAULT_ALG " (default)" : n;
+}
+
 static int set_source(const char *v, err *e)
 {
 	int src = source_from_name(v);
+	char names[OPTS_LIST_MAX];
 
-	if (src < 0)
-		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, "
-			"vm-extension, app-service, app-service-2017, arc, service-fabric, "
-			"azure-ml, cloud-shell, workload-identity)", v);
+	if (src < 0) {
+		fmt_list(names, sizeof names, source_at, ", ", 0);
+		return err_set(e, ERR_USAGE, "--source %s: unknown source (%s)", v, names);
+	}
 	opts.id.source = src;
 	return 0;
 }
@@ -93,7 +109,8 @@ struct opt {
 	const char *name;  /* "--timeout" */
 	int (*set)(const opt *o, const char *v, err *e); /* 0, OPTS_DONE, -1 */
 	const char *arg;   /* the value's name in --help */
-	const char *help;  /* --help lines, '\n' between */
+	const char *help;  /* --help lines, '\n' between; NULL: the names of
+	                      the sources (--source) or algorithms (--alg) */
 	unsigned short off; /* FLAG, STR, seconds: the field; selectors: SEL_* */
 	char shrt;         /* 'n' for -n, or 0 */
 	unsigned char kind; /* OPT_* */
@@ -178,9 +195,7 @@ static const opt table[] = {
 	{ "--resolve", opt_resolve, "HOST:PORT:ADDR", "connect to ADDR", 0, 0, OPT_SET },
 	{ "--proxy", opt_proxy, "URL", "http://[USER:PASS@]HOST[:PORT] (HTTPS_PROXY)",
 		0, 0, OPT_SET },
-	{ "--source", opt_source, "NAME", "auto imds vm-extension app-service\n"
-		"app-service-2017 arc service-fabric azure-ml\ncloud-shell workload-identity",
-		0, 0, OPT_SET },
+	{ "--source", opt_source, "NAME", NULL, 0, 0, OPT_SET },
 	{ "--client-id", opt_selector, "ID", "user-assigned identity (AZURE_CLIENT_ID)",
 		SEL_CLIENT_ID, 0, OPT_SET },
 	{ "--object-id", opt_selector, "ID", "user-assigned identity", SEL_OBJECT_ID, 0, OPT_SET },
@@ -198,8 +213,7 @@ static const opt table[] = {
 	{ "--owner", opt_owner, "UID:GID", "of written files", 0, 0, OPT_SET },
 	{ "--decode", opt_decode, "base64", "decode each value", 0, 0, OPT_SET },
 	{ "--json", NULL, NULL, "get: whole bundles; wrap: {kid, alg, value}", F(json), 0, OPT_FLAG },
-	{ "--alg", NULL, "ALG", "RSA-OAEP-256 (default) RSA-OAEP RSA1_5\nA128KW A192KW A256KW",
-		F(key.alg), 0, OPT_STR },
+	{ "--alg", NULL, "ALG", NULL, F(key.alg), 0, OPT_STR },
 	{ "--allow-missing", NULL, NULL, "exec: run anyway, drop failed variables",
 		F(allow_missing), 0, OPT_FLAG },
 	{ "--keep-identity-env", NULL, NULL, "exec: keep IDENTITY_HEADER, MSI_SECRET...",
@@ -223,8 +237,13 @@ static size_t pad(char *out, size_t cap, size_t o, size_t col, size_t min)
  * its lines from OPTS_COLUMN on (two spaces at least after a long head). */
 static size_t usage_row(const opt *r, char *out, size_t cap)
 {
-	const char *h = r->help;
+	char names[OPTS_LIST_MAX];
+	const char *h = r->help ? r->help : names;
 	size_t o = r->shrt ? fmt(out, cap, "  -%c, ", r->shrt) : fmt(out, cap, "      ");
+
+	if (!r->help)
+		fmt_list(names, sizeof names, r->set == opt_source ? source_at : alg_help, " ",
+			OPTS_LIST_WIDTH);
 
 	o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%s%s%s", r->name,
 		r->arg ? " " : "", r->arg ? r->arg : "");

@@ -1,6 +1,7 @@
 #include "http/conn.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "http/url.h"
@@ -54,9 +55,7 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
  * first: a refusal's body (an HTML page) may arrive with its header and is
  * never read. After a 2xx nothing may follow the header: the server speaks
  * only after our ClientHello. */
-/* noinline: its 26 KiB frame must not sit under every connection's calls
- * (the link-time optimiser would fold it into conn_open). */
-__attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
+BIG_FRAME static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
 {
 	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];

@@ -8,6 +8,7 @@
 #include "net/resolve.h"
 #include "net/dns.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "base/rnd.h"
 #include "base/str.h"
@@ -205,7 +206,7 @@ static void conf_fn(void *ctx, const char *text, size_t n)
 static int query_ids(unsigned id[2], const char *host, err *e)
 {
 	unsigned char b[4];
-	const char *why = rnd_bytes(b, sizeof b);
+	const char *why = rnd_bytes(b, sizeof b, 0);
 
 	if (why)
 		return err_set(e, ERR_INTERNAL, "resolve %s: getrandom: %s", host, why);
@@ -485,8 +486,7 @@ static void resolver_fail(const resolver *r, clock_ms deadline, err *e)
 }
 
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
-__attribute__((noinline)) /* a 6 KiB frame, only for DNS */
-static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
+BIG_FRAME static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	clock_ms deadline, err *e)
 {
 	resolver r;

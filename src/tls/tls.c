@@ -284,7 +284,7 @@ static void chain_setup(tls_impl *s)
 static int seed(br_ssl_engine_context *eng, err *e)
 {
 	unsigned char rnd[32];
-	const char *why = rnd_bytes(rnd, sizeof rnd);
+	const char *why = rnd_bytes(rnd, sizeof rnd, 0);
 
 	if (why)
 		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);

@@ -28,6 +28,11 @@ const jwk_alg *jwk_alg_find(const char *name)
 	return NULL;
 }
 
+const char *jwk_alg_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof algs / sizeof algs[0] ? algs[i].name : NULL;
+}
+
 size_t jwk_max_input(const jwk_alg *a, int op, size_t k, size_t *min)
 {
 	int out = op == JWK_WRAP || op == JWK_ENCRYPT; /* plaintext in */

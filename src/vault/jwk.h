@@ -56,6 +56,8 @@ int jwk_parse(jwk *k, const char *body, size_t len);
 /* The algorithm named name (exact, as Key Vault spells it), or NULL. */
 const jwk_alg *jwk_alg_find(const char *name);
 
+/* The name of the i-th algorithm azkv speaks, or NULL past the last. */
+const char *jwk_alg_name(int i);
 
 /* Largest input op (JWK_WRAP...) takes with a, for a key of k modulus
  * bytes (0: not known yet, the largest any key takes); and the smallest

@@ -17,6 +17,7 @@
 #define KEYOP_B64(n) (((n) + 2) / 3 * 4 + 1)
 #define KEYOP_RES_MAX KEYOP_B64(JWK_KW_MAX + 8)   /* a result, as text first */
 #define KEYOP_BODY_MAX (KEYOP_B64(JWK_KW_MAX + 8) + 64) /* {"alg","value"} */
+#define KEYOP_NAMES_MAX 128 /* the algorithms' names, in a message */
 #define KEYOP_OUT_MAX (KEYOP_B64(JWK_KW_MAX + 8) + JWK_KID_MAX + 64) /* --json */
 
 static unsigned char in[KEYOP_INPUT_MAX + 1];
@@ -27,6 +28,7 @@ static jwk key;
 
 typedef struct keyrun {
 	const keyop_opts *o;
+	int json, newline; /* --json, -n */
 	const jwk_alg *alg;
 	ref r;
 	size_t n;          /* input bytes */
@@ -201,11 +203,8 @@ static int print(const keyrun *k, err *e)
 	static char v[KEYOP_B64(JWK_KW_MAX + 8)];
 	size_t n;
 
-	if (!k->o->json) {
-		if (out_stdout((const char *)res, k->rn, e) < 0)
-			return -1;
-		return k->o->newline ? out_stdout("\n", 1, e) : 0;
-	}
+	if (!k->json)
+		return out_value((const char *)res, k->rn, k->newline, e);
 	if (b64_url_encode(v, sizeof v, res, k->rn) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
 	n = fmt(out, sizeof out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
@@ -221,13 +220,16 @@ static int run(client *c, keyrun *k, err *e)
 	char val[TAGS_VALUE_MAX + 1];
 
 	k->alg = jwk_alg_find(k->o->alg ? k->o->alg : KEYOP_DEFAULT_ALG);
-	if (!k->alg)
-		return err_set(e, ERR_USAGE, "--alg %s: unknown (RSA-OAEP-256, RSA-OAEP, RSA1_5, A128KW, A192KW, A256KW)",
-			k->o->alg);
+	if (!k->alg) {
+		char names[KEYOP_NAMES_MAX];
+
+		fmt_list(names, sizeof names, jwk_alg_name, ", ", 0);
+		return err_set(e, ERR_USAGE, "--alg %s: unknown (%s)", k->o->alg, names);
+	}
 	if (!(k->alg->ops & k->o->op))
 		return err_set(e, ERR_USAGE, "--alg %s: not for %s (AES key wrap is wrap and unwrap only)",
 			k->alg->name, jwk_op_name(k->o->op));
-	if (k->o->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
+	if (k->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
 		return err_set(e, ERR_USAGE, "--json: only for wrap and encrypt");
 	if (!tag && parse_key(k, k->o->key, NULL, e) < 0)
 		return -1;
@@ -242,13 +244,15 @@ static int run(client *c, keyrun *k, err *e)
 	return remote(c, k, &k->r, e);
 }
 
-int keyop_run(client *c, const keyop_opts *o, err *e)
+int keyop_run(client *c, const keyop_opts *o, int json, int newline, err *e)
 {
 	static keyrun k;
 	int rc;
 
 	memset(&k, 0, sizeof k);
 	k.o = o;
+	k.json = json;
+	k.newline = newline;
 	rc = run(c, &k, e);
 	if (rc == 0)
 		rc = print(&k, e);

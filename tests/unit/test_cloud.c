@@ -111,6 +111,31 @@ static void test_check(void)
 		    cloud_check(t[i].vault, t[i].res));
 }
 
+/* The one "/.default" rule, for azkv token and the vault's challenge. */
+static void test_scope(void)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+	} t[] = {
+		{ KV "/.default", sizeof KV - 1 },
+		{ KV "/.DEFAULT", sizeof KV - 1 },
+		{ KV "/.Default", sizeof KV - 1 },
+		{ KV, sizeof KV - 1 },
+		{ KV "/", sizeof KV },
+		{ KV "/.defaults", sizeof KV + 9 },
+		{ KV ".default", sizeof KV + 7 },
+		{ "/.default", 9 },
+		{ "x/.default", 1 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECKM(cloud_scope_resource(t[i].in, strlen(t[i].in)) == t[i].n, "%s: got %zu",
+			t[i].in, cloud_scope_resource(t[i].in, strlen(t[i].in)));
+}
+
 static void test_strerror(void)
 {
 	int c, d;
@@ -128,6 +153,7 @@ int main(void)
 	test_resource();
 	test_authority();
 	test_check();
+	test_scope();
 	test_strerror();
 	T_END();
 }
