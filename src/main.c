@@ -32,42 +32,20 @@
 
 extern char **environ;
 
-client cl;
+static client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none. */
 static struct sigaction sigpipe_inherited;
 static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
-static trust_anchors trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
  * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
 static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
 static size_t arena_used;
-char *values[CLI_SECRETS_MAX];
-size_t lens[CLI_SECRETS_MAX];
-
-static int setup(err *e)
-{
-	cl.net.resolve = opts.resolve;
-	cl.net.nresolve = opts.nresolve;
-	if (env_proxy(e) < 0)
-		return -1;
-	cl.id = opts.id;
-	cl.trust = &trust;
-	cl.attempt_ms = (clock_ms)opts.timeout * 1000;
-	/* The run ends at --wait when given, else at --timeout; an attempt
-	 * also ends at --timeout (client_attempt takes the earlier). */
-	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
-	cl.wait = opts.wait > 0;
-	client_attempt(&cl);
-	if (opts.cacert) {
-		log_v("trust: roots from %s", opts.cacert);
-		return trust_load(&trust, opts.cacert, e);
-	}
-	trust_builtin(&trust);
-	return 0;
-}
+/* values[i]: lens[i] bytes (SIZE_MAX: missing, with exec's --allow-missing) */
+static char *values[CLI_SECRETS_MAX];
+static size_t lens[CLI_SECRETS_MAX];
 
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
  * in place: v is the arena's last value, which may grow to half of
@@ -219,8 +197,6 @@ static int write_pem(const ref *r, err *e)
 		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
-	opts.cert.key = opts.pem_key;
-	opts.cert.certs = opts.pem_certs;
 	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
 }
 
@@ -255,17 +231,17 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
 		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
-	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
+	if ((opts.cert.key || opts.cert.certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
 	if (parse_refs(refs, e) < 0)
 		return -1;
-	if (refs[0].kind && (opts.pem_key || opts.pem_certs || opts.cert.both))
+	if (refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
 		refs[0].kind = REF_CERT_SID; /* then the secret it names */
 	group_by_vault(refs, opts.nsecrets, order);
 	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;
-	if (opts.pem_key || opts.pem_certs || opts.cert.both)
+	if (opts.cert.key || opts.cert.certs || opts.cert.both)
 		return write_pem(&refs[0], e);
 	if (opts.out || opts.out_dir)
 		return write_files(refs, e);
@@ -292,7 +268,7 @@ static int cmd_exec(err *e)
 		prefix[i] = environ[at[i]];
 	group_by_vault(refs, n, order);
 	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
-		|| exec_env(env, at, skip, n, e) < 0)
+		|| exec_env(env, at, skip, values, lens, n, e) < 0)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
@@ -343,13 +319,18 @@ int main(int argc, char **argv)
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
 	if (rc == 0) {
-		client_init(&cl);
+		const client_cfg *cfg;
+
 		env_apply();
-		rc = setup(&e);
-		if (rc == 0)
+		cfg = env_config(&e);
+		rc = cfg ? 0 : -1;
+		if (cfg) {
+			client_init(&cl, cfg);
 			rc = opts.cmd == CMD_GET ? cmd_get(&e) : opts.cmd == CMD_EXEC ? cmd_exec(&e)
 				: opts.cmd == CMD_KEY ? cmd_key(&e) : cmd_token(&e);
-		client_done(&cl);
+			client_done(&cl);
+		}
+		env_done();
 		explicit_bzero(arena, arena_used);
 	}
 	if (rc < 0) {

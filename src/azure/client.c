@@ -13,14 +13,15 @@
 #include <string.h>
 #include <time.h>
 
-void client_init(client *c)
+void client_init(client *c, const client_cfg *cfg)
 {
-	/* c is zeroed static storage (client.h); clearing it again would make
-	 * ~80 KiB of it resident for nothing. */
-	c->ntokens = 0;
-	c->nvaults = 0;
+	/* c is zeroed static storage (client.h): clearing it again would make
+	 * all of it resident for nothing. */
+	c->cfg = cfg;
+	c->end = clock_now() + cfg->run_ms;
 	conn_init(&c->ident);
 	conn_init(&c->vault);
+	client_attempt(c);
 }
 
 void client_done(client *c)
@@ -35,14 +36,13 @@ void client_done(client *c)
 	for (size_t i = 0; i < CLIENT_TOKENS_MAX && i <= c->ntokens; i++)
 		explicit_bzero(c->tokens[i].tok.access, c->tokens[i].tok.len);
 	c->ntokens = 0;
-	explicit_bzero(&c->proxy, sizeof c->proxy);
 }
 
 void client_attempt(client *c)
 {
 	clock_ms now = clock_now();
 
-	c->deadline = now + c->attempt_ms < c->end ? now + c->attempt_ms : c->end;
+	c->deadline = now + c->cfg->attempt_ms < c->end ? now + c->cfg->attempt_ms : c->end;
 }
 
 static int outcome_of(const err *last, int status)
@@ -129,8 +129,8 @@ static int send_one(client *c, const client_req *q, err *e)
 	if ((size_t)len > c->req_used)
 		c->req_used = (size_t)len;
 	rc = conn_matches(q->conn, q->host, q->port, q->tls != NULL) ? 0
-		: conn_open(q->conn, &c->net, q->host, q->port, q->tls, q->proxy, c->trust,
-			q->pin, c->deadline, e);
+		: conn_open(q->conn, &c->cfg->net, q->host, q->port, q->tls, q->proxy, q->pin,
+			c->deadline, e);
 	if (rc == 0) {
 		log_v("%s: %s%s (request %lu on this connection)", q->what, q->method,
 			q->note, q->conn->requests + 1);
@@ -147,7 +147,7 @@ int client_call(client *c, const client_req *q, err *e)
 {
 	retry r;
 
-	retry_init(&r, q->kind, c->wait);
+	retry_init(&r, q->kind, c->cfg->wait);
 	for (;;) {
 		err one = { 0, 0, "" };
 		int st = 0, nf;

@@ -1,12 +1,14 @@
 /*
- * client: the state of one azkv run, shared by identity.c and kv.c (their
- * contracts: identity.h, kv.h).
+ * client: one azkv run: its configuration (client_cfg, built once by the
+ * command line and only read here, as curl's "set") apart from its state
+ * (client, as curl's "state"), shared by identity.c, kv.c and meta.c.
  * One absolute deadline; one connection for the identity endpoint (plain
  * HTTP, or TLS for Service Fabric and Entra ID, one exchange each) and
  * one TLS connection for the current vault (kept alive between secrets);
- * one response parser and body buffer reused for every exchange; a small
- * cache of tokens by resource. The caller owns the (large) struct, normally
- * in static storage, and must client_done() it to wipe tokens and buffers.
+ * one response parser and body buffer reused for every exchange; small
+ * caches: tokens by resource, vault resources, the VM's tags. The caller
+ * owns the (large) struct, normally in static storage, and must
+ * client_done() it to wipe tokens and buffers.
  */
 #ifndef AZKV_CLIENT_H
 #define AZKV_CLIENT_H
@@ -36,41 +38,52 @@ typedef struct client_vault {
 	char resource[CLOUD_RESOURCE_MAX];
 } client_vault;
 
+#define CLIENT_TAGS_MAX 16384 /* the VM's tag list: 50 tags, 2048 characters,
+                                JSON escapes (tags.h) */
+
+/* The run's configuration. */
+typedef struct client_cfg {
+	conn_cfg net;         /* --resolve, the proxy, NO_PROXY, the roots */
+	identity_opts id;     /* --source, the selector, their variables */
+	clock_ms attempt_ms;  /* one attempt's budget: --timeout */
+	clock_ms run_ms;      /* the run's: --wait, else --timeout */
+	int wait;             /* --wait: also retry while the network is down */
+} client_cfg;
+
 typedef struct client {
 	/* Small state first, and each big buffer used from its start: a run
 	 * makes few pages of this large struct resident. */
-	net_cfg net;
-	const trust_anchors *trust;
-	clock_ms end;        /* the run's deadline: --timeout, or --wait if longer */
-	clock_ms attempt_ms; /* one attempt's budget (--timeout) */
-	int wait;          /* --wait: also retry while the network is down */
+	const client_cfg *cfg;
+	clock_ms end;        /* the run's deadline */
 	clock_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
-	identity_opts id;
-	int id_ready;      /* id.source resolved and checked (identity.c) */
-	const char *id_why; /* what decided id.source, for messages */
-	size_t req_used;   /* high-water mark of req, wiped at the end */
+	int src_ready;       /* src and sel resolved and checked (identity.c) */
+	int src;             /* the identity source: SRC_* */
+	int sel;             /* the selector it takes: SEL_* */
+	const char *src_why; /* what decided src, for messages */
+	size_t req_used;     /* high-water mark of req, wiped at the end */
 	size_t ntokens;
 	size_t nvaults;
+	int tags_read;       /* tags holds the VM's tag list (meta.c) */
+	size_t tags_len;
 	conn ident;
 	conn vault;
-	url_proxy proxy;   /* --proxy / HTTPS_PROXY; its credentials wiped by
-	                      client_done */
+	tls_pin ident_pin;   /* Service Fabric: IDENTITY_SERVER_THUMBPRINT */
 	client_vault vaults[CLIENT_VAULTS_MAX];
 	/* Each buffer below starts on a page, so its used start costs the
 	 * fewest pages (one, for most). */
 	_Alignas(CLIENT_PAGE) http_resp resp; /* ends with its line buffer */
 	_Alignas(CLIENT_PAGE) char req[HTTP_REQ_MAX];
-	_Alignas(CLIENT_PAGE) id_req idq; /* the identity request being built */
 	_Alignas(CLIENT_PAGE) client_token tokens[CLIENT_TOKENS_MAX];
 	_Alignas(CLIENT_PAGE) tls vault_tls;
 	_Alignas(CLIENT_PAGE) unsigned char body[HTTP_BODY_MAX];
+	_Alignas(CLIENT_PAGE) char tags[CLIENT_TAGS_MAX];
 	tls ident_tls;        /* Service Fabric, Entra ID */
-	tls_pin ident_pin;    /* Service Fabric: IDENTITY_SERVER_THUMBPRINT */
 } client;
 
-/* Prepare c, which must be zeroed storage (static): connections closed,
- * caches empty. */
-void client_init(client *c);
+/* Prepare c, which must be zeroed storage (static), for a run of cfg
+ * (which must outlive it): connections closed, caches empty, the run's
+ * deadline set from now. */
+void client_init(client *c, const client_cfg *cfg);
 
 /* Close connections and wipe tokens, requests and bodies. */
 void client_done(client *c);

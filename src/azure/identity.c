@@ -48,7 +48,7 @@ static const char *const sel_option[SEL_COUNT] = {
 
 static const char *envv(const client *c, int which)
 {
-	return c->id.env.v[which];
+	return c->cfg->id.env.v[which];
 }
 
 static void req_init(id_req *q, const char *name, int kind, const char *method)
@@ -104,12 +104,12 @@ static int form(id_req *q, const char *name, const char *value)
 /* The user-assigned selector, in the query or (POST) the form. */
 static int selector(const client *c, id_req *q)
 {
-	const char *name = source_selector(c->id.source, c->id.sel);
+	const char *name = source_selector(c->src, c->sel);
 
-	if (c->id.sel == SEL_NONE || !name)
+	if (c->sel == SEL_NONE || !name)
 		return 0;
-	return strcmp(q->method, "POST") == 0 ? form(q, name, c->id.sel_value)
-		: query(q, name, c->id.sel_value);
+	return strcmp(q->method, "POST") == 0 ? form(q, name, c->cfg->id.sel_value)
+		: query(q, name, c->cfg->id.sel_value);
 }
 
 static int too_long(const id_req *q, err *e)
@@ -119,7 +119,7 @@ static int too_long(const id_req *q, err *e)
 
 int identity_imds_url(const client *c, const char *path, url *u, err *e)
 {
-	const char *base = c->id.imds_base ? c->id.imds_base : IMDS_BASE;
+	const char *base = c->cfg->id.imds_base ? c->cfg->id.imds_base : IMDS_BASE;
 	char full[URL_PATH_MAX + 64];
 	size_t bl = strlen(base);
 
@@ -183,14 +183,14 @@ static int legacy_req(client *c, id_req *q, const char *resource,
 static int appsvc2017_req(client *c, id_req *q, const char *resource, err *e)
 {
 	req_init(q, "App Service (2017-09-01)", RETRY_IDENTITY, "GET");
-	return legacy_req(c, q, resource, c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+	return legacy_req(c, q, resource, c->sel == SEL_CLIENT_ID ? c->cfg->id.sel_value
 		: NULL, e);
 }
 
 /* Azure ML: clientid always, the selector's else the compute's default. */
 static int ml_req(client *c, id_req *q, const char *resource, err *e)
 {
-	const char *id = c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+	const char *id = c->sel == SEL_CLIENT_ID ? c->cfg->id.sel_value
 		: envv(c, SENV_DEFAULT_IDENTITY_CLIENT_ID);
 
 	req_init(q, "Azure ML", RETRY_IDENTITY, "GET");
@@ -368,7 +368,7 @@ BIG_FRAME static int wi_req(client *c, id_req *q, const char *resource, err *e)
 	assertion[n] = 0;
 	if (rc == 0) {
 		fmt(scope, sizeof scope, "%s" CLOUD_DEFAULT_SUFFIX, resource);
-		if (form(q, "client_id", c->id.sel_value) < 0
+		if (form(q, "client_id", c->cfg->id.sel_value) < 0
 			|| form(q, "grant_type", "client_credentials") < 0
 			|| form(q, "client_assertion_type", WI_ASSERTION_TYPE) < 0
 			|| form(q, "client_assertion", assertion) < 0 || form(q, "scope", scope) < 0)
@@ -386,7 +386,7 @@ BIG_FRAME static int wi_req(client *c, id_req *q, const char *resource, err *e)
 
 static int build_req(client *c, id_req *q, const char *resource, err *e)
 {
-	switch (c->id.source) {
+	switch (c->src) {
 	case SRC_VM_EXTENSION: return vmext_req(c, q, resource, e);
 	case SRC_APP_SERVICE: return appsvc_req(c, q, resource, e);
 	case SRC_APP_SERVICE_2017: return appsvc2017_req(c, q, resource, e);
@@ -453,36 +453,38 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
  * what the chosen one needs; then the selector it can take. */
 static int resolve(client *c, err *e)
 {
-	identity_opts *id = &c->id;
+	const identity_opts *id = &c->cfg->id;
 	const char *why = "--source", *missing;
 	int detected = id->source == SRC_AUTO;
 
+	c->src = id->source;
+	c->sel = id->sel;
 	if (detected)
-		id->source = source_detect(&id->env, id->sel == SEL_CLIENT_ID
+		c->src = source_detect(&id->env, id->sel == SEL_CLIENT_ID
 			? id->sel_value : NULL, &why);
-	else if ((missing = source_missing(id->source, &id->env)) != NULL)
+	else if ((missing = source_missing(c->src, &id->env)) != NULL)
 		return err_set(e, ERR_USAGE, "--source %s: %s must be set",
-			source_name(id->source), missing);
-	log_v("identity: source %s (%s%s)", source_name(id->source),
+			source_name(c->src), missing);
+	log_v("identity: source %s (%s%s)", source_name(c->src),
 		detected ? "auto: " : "", why);
-	c->id_why = why;
-	if (id->sel != SEL_NONE && !source_selector(id->source, id->sel)) {
+	c->src_why = why;
+	if (c->sel != SEL_NONE && !source_selector(c->src, c->sel)) {
 		if (!id->sel_from_env)
 			return err_set(e, ERR_USAGE, "%s: the %s source cannot select a user-assigned identity that way",
-				sel_option[id->sel], source_name(id->source));
+				sel_option[c->sel], source_name(c->src));
 		log_v("identity: AZURE_CLIENT_ID ignored: the %s source takes no client id",
-			source_name(id->source));
-		id->sel = SEL_NONE;
+			source_name(c->src));
+		c->sel = SEL_NONE;
 	}
-	if (id->source == SRC_WORKLOAD_IDENTITY && id->sel != SEL_CLIENT_ID)
+	if (c->src == SRC_WORKLOAD_IDENTITY && c->sel != SEL_CLIENT_ID)
 		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
-	c->id_ready = 1;
+	c->src_ready = 1;
 	return 0;
 }
 
 int identity_source(client *c, err *e)
 {
-	return !c->id_ready && resolve(c, e) < 0 ? -1 : c->id.source;
+	return !c->src_ready && resolve(c, e) < 0 ? -1 : c->src;
 }
 
 static client_token *cached(client *c, const char *resource)
@@ -498,7 +500,8 @@ static client_token *cached(client *c, const char *resource)
 const azure_token *identity_token(client *c, const char *resource, err *e)
 {
 	client_token *t = cached(c, resource);
-	id_req *q = &c->idq;
+	static id_req idq; /* large; only what a request writes is touched */
+	id_req *q = &idq;
 	int rc;
 
 	if (t)
@@ -513,7 +516,7 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 		return NULL;
 	rc = build_req(c, q, resource, e);
 	fmt(q->what, sizeof q->what, "token from %s (%s:%u)", q->name, q->u.host, q->u.port);
-	if (rc == 0 && c->id.source == SRC_ARC)
+	if (rc == 0 && c->src == SRC_ARC)
 		rc = arc_challenge(c, q, e);
 	if (rc == 0)
 		rc = fetch_token(c, q, &t->tok, e);

@@ -1,8 +1,8 @@
 /*
  * identity: a token for a resource from the configured managed-identity
  * source (docs/protocols.md 1), cached in the client by resource. The
- * options come from the command line and environment (identity_opts);
- * the request is built in the client's storage (id_req). Errors: an err
+ * options come from the command line and environment (identity_opts, in
+ * the run's configuration); the request is built in id_req. Errors: an err
  * with the source named; nothing is sent before the source and selector
  * are checked.
  */
@@ -51,7 +51,7 @@ typedef struct id_req {
 } id_req;
 
 /* A token for resource from the configured identity source (cached). The
- * first call resolves --source auto from c->id.env (logged under -v with
+ * first call resolves --source auto from the identity variables (logged under -v with
  * the variables that decided it) and checks the selector: one the source
  * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)
  * if it came from AZURE_CLIENT_ID. Nothing is sent before those checks. */
@@ -61,10 +61,10 @@ const azure_token *identity_token(client *c, const char *resource, err *e);
 void identity_drop(client *c, const char *resource);
 
 /* The run's identity source (SRC_*), resolved and checked once as for the
- * first token; c->id_why says why. -1 with e set. */
+ * first token; c->src_why says why. -1 with e set. */
 int identity_source(client *c, err *e);
 
-/* The IMDS URL of path ("/metadata/..."): the base (c->id.imds_base:
+/* The IMDS URL of path ("/metadata/..."): the base (imds_base:
  * AZURE_POD_IDENTITY_AUTHORITY_HOST, else http://169.254.169.254) with its
  * trailing '/' dropped, then path. 0, or -1 (ERR_USAGE) for a base too
  * long or not http://. */

@@ -38,13 +38,13 @@ static const char usage_tail[] =
 
 static int set_selector(int sel, const char *v, err *e)
 {
-	if (opts.id.sel != SEL_NONE)
+	if (opts.cfg.id.sel != SEL_NONE)
 		return err_set(e, ERR_USAGE,
 			"options: give at most one of --client-id, --object-id, --resource-id");
 	if (!v[0])
 		return err_set(e, ERR_USAGE, "options: empty identity selector");
-	opts.id.sel = sel;
-	opts.id.sel_value = v;
+	opts.cfg.id.sel = sel;
+	opts.cfg.id.sel_value = v;
 	return 0;
 }
 
@@ -70,7 +70,7 @@ static int set_source(const char *v, err *e)
 		fmt_list(names, sizeof names, source_at, ", ", 0);
 		return err_set(e, ERR_USAGE, "--source %s: unknown source (%s)", v, names);
 	}
-	opts.id.source = src;
+	opts.cfg.id.source = src;
 	return 0;
 }
 
@@ -87,9 +87,9 @@ static int set_seconds(const char *name, const char *v, long *out, err *e)
 
 static int add_resolve(const char *v, err *e)
 {
-	if (opts.nresolve == NET_RESOLVE_MAX)
-		return err_set(e, ERR_USAGE, "--resolve: at most %d", NET_RESOLVE_MAX);
-	if (net_resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
+	if (opts.nresolve == RESOLVE_MAX)
+		return err_set(e, ERR_USAGE, "--resolve: at most %d", RESOLVE_MAX);
+	if (resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
 		return err_set(e, ERR_USAGE, "--resolve %s: want HOST:PORT:ADDR", v);
 	opts.nresolve++;
 	return 0;
@@ -204,8 +204,8 @@ static const opt table[] = {
 		F(resource), 0, OPT_STR },
 	{ "--out", NULL, "FILE", "get: write the value there, atomically", F(out), 0, OPT_STR },
 	{ "--out-dir", NULL, "DIR", "get: write DIR/NAME for each", F(out_dir), 0, OPT_STR },
-	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(pem_key), 0, OPT_STR },
-	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(pem_certs), 0, OPT_STR },
+	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(cert.key), 0, OPT_STR },
+	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(cert.certs), 0, OPT_STR },
 	{ "--pem", NULL, "FILE", "get: key, leaf and chain in one file", F(cert.both), 0, OPT_STR },
 	{ "--pfx-password-file", NULL, "FILE", "PKCS#12 password (default empty)",
 		F(cert.pass_file), 0, OPT_STR },

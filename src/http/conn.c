@@ -17,7 +17,7 @@ void conn_init(conn *c)
 
 /* "Proxy-Authorization: Basic base64(user:pass)" into out[cap], which
  * the caller wipes. 0 or -1 (the credentials do not fit). */
-static int proxy_auth(char *out, size_t cap, const net_cfg *cfg)
+static int proxy_auth(char *out, size_t cap, const conn_cfg *cfg)
 {
 	char plain[URL_PROXY_USER_MAX + URL_PROXY_PASS_MAX + 2];
 	size_t n = fmt(plain, sizeof plain, "%s:%s", cfg->proxy_user,
@@ -30,7 +30,7 @@ static int proxy_auth(char *out, size_t cap, const net_cfg *cfg)
 
 /* The proxy's answer was not 2xx: say why, the reason phrase made
  * printable. 4xx will not change by asking again; 5xx may (--wait). */
-static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
+static int refused(const conn_cfg *cfg, const char *proxy, const http_resp *r,
 	err *e)
 {
 	char why[HTTP_SHORTVAL_MAX * 4];
@@ -55,7 +55,7 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
  * first: a refusal's body (an HTML page) may arrive with its header and is
  * never read. After a 2xx nothing may follow the header: the server speaks
  * only after our ClientHello. */
-BIG_FRAME static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
+BIG_FRAME static int tunnel(conn *c, const conn_cfg *cfg, clock_ms deadline, err *e)
 {
 	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];
@@ -99,13 +99,13 @@ BIG_FRAME static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err 
 }
 
 /* TCP (through the proxy when proxied), then TLS when t is set. */
-static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const trust_anchors *roots, const tls_pin *pin, clock_ms deadline, err *e)
+static int attempt(conn *c, const conn_cfg *cfg, int proxied, tls *t,
+	const tls_pin *pin, clock_ms deadline, err *e)
 {
 	if (proxied)
-		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
+		c->fd = net_connect(&cfg->resolve, cfg->proxy_host, cfg->proxy_port, deadline, e);
 	else
-		c->fd = net_connect(cfg, c->host, c->port, deadline, e);
+		c->fd = net_connect(&cfg->resolve, c->host, c->port, deadline, e);
 	if (c->fd < 0)
 		return -1;
 	if (proxied && tunnel(c, cfg, deadline, e) < 0)
@@ -113,12 +113,11 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 	if (!t)
 		return 0;
 	c->tls = t;
-	return tls_open(t, roots, pin, c->fd, c->host, c->peer, deadline, e);
+	return tls_open(t, cfg->roots, pin, c->fd, c->host, c->peer, deadline, e);
 }
 
-int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const trust_anchors *roots, const tls_pin *pin,
-	clock_ms deadline, err *e)
+int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
+	tls *t, int proxy, const tls_pin *pin, clock_ms deadline, err *e)
 {
 	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
@@ -128,7 +127,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, roots, pin, deadline, e);
+	rc = attempt(c, cfg, proxied, t, pin, deadline, e);
 	if (rc < 0) {
 		conn_close(c);
 		return -1;

@@ -11,10 +11,6 @@
 #define META_PATH "/metadata/instance/compute/tagsList"
 #define META_API "2021-02-01"
 
-static char list[META_TAGS_BODY_MAX]; /* the tag list, read once a run */
-static size_t list_len;
-static int list_read;
-
 static int read_list(client *c, err *e)
 {
 	static const http_hdr h[] = { { "Metadata", "true", NULL } };
@@ -31,12 +27,12 @@ static int read_list(client *c, err *e)
 		u.host, u.port, "GET", u.path, h, 1, NULL, 0, 0, "" };
 	if (client_call(c, &q, e) < 0)
 		return -1;
-	if (c->resp.body_len > sizeof list)
+	if (c->resp.body_len > sizeof c->tags)
 		return err_set(e, ERR_MALFORMED, "tags from IMDS: list over %d bytes",
-			META_TAGS_BODY_MAX);
-	memcpy(list, c->body, c->resp.body_len);
-	list_len = c->resp.body_len;
-	list_read = 1;
+			CLIENT_TAGS_MAX);
+	memcpy(c->tags, c->body, c->resp.body_len);
+	c->tags_len = c->resp.body_len;
+	c->tags_read = 1;
 	return 0;
 }
 
@@ -51,10 +47,10 @@ int meta_tag(client *c, const char *name, char *out, size_t cap, err *e)
 		return -1;
 	if (src != SRC_IMDS)
 		return err_set(e, ERR_USAGE, "tag: references need IMDS (a VM); the identity source is %s (%s)",
-			source_name(src), c->id_why);
-	if (!list_read && read_list(c, e) < 0)
+			source_name(src), c->src_why);
+	if (!c->tags_read && read_list(c, e) < 0)
 		return -1;
-	rc = tags_find(list, list_len, name, out, cap);
+	rc = tags_find(c->tags, c->tags_len, name, out, cap);
 	if (rc == TAGS_E_MISSING)
 		return err_set(e, ERR_NOTFOUND, "tag %s: %s", name, tags_strerror(rc));
 	if (rc < 0)

@@ -58,13 +58,13 @@ static int applied(const char *name, const char *v)
 	if (!strcmp(name, "--proxy"))
 		return opts.proxy == v && !strcmp(opts.proxy_from, "--proxy");
 	if (!strcmp(name, "--source"))
-		return opts.id.source == SRC_IMDS;
+		return opts.cfg.id.source == SRC_IMDS;
 	if (!strcmp(name, "--client-id"))
-		return opts.id.sel == SEL_CLIENT_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_CLIENT_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--object-id"))
-		return opts.id.sel == SEL_OBJECT_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_OBJECT_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--resource-id"))
-		return opts.id.sel == SEL_RESOURCE_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_RESOURCE_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--resource"))
 		return opts.resource == v;
 	if (!strcmp(name, "--out"))
@@ -72,9 +72,9 @@ static int applied(const char *name, const char *v)
 	if (!strcmp(name, "--out-dir"))
 		return opts.out_dir == v;
 	if (!strcmp(name, "--pem-key"))
-		return opts.pem_key == v;
+		return opts.cert.key == v;
 	if (!strcmp(name, "--pem-certs"))
-		return opts.pem_certs == v;
+		return opts.cert.certs == v;
 	if (!strcmp(name, "--mode"))
 		return opts.file.mode == 0400;
 	if (!strcmp(name, "--owner"))
