@@ -259,7 +259,7 @@ build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c $(RSAENC_SRC) $(UNIT_HDR) 
 
 # The --cacert loader (trust.c) against BearSSL's X.509 decoder, which made
 # the anchors before it.
-TRUST_SRC = $(call mods,trust pem b64 err fmt str x509 date pkey der)
+TRUST_SRC = $(call mods,trust pem b64 err fmt str x509 date pkey der mem)
 build/unit-asan/diff_trust: tests/unit/diff_trust.c $(TRUST_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_trust.c $(TRUST_SRC) \

@@ -3,6 +3,7 @@
 #include "azure/client.h"
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "azure/retry.h"
 #include "base/rnd.h"
 
@@ -15,8 +16,8 @@
 
 void client_init(client *c, const client_cfg *cfg)
 {
-	/* c is zeroed static storage (client.h): clearing it again would make
-	 * all of it resident for nothing. */
+	/* c is zeroed static storage: clearing it again would make all of it
+	 * resident for nothing. */
 	c->cfg = cfg;
 	c->end = clock_now() + cfg->run_ms;
 	conn_init(&c->ident);
@@ -26,16 +27,21 @@ void client_init(client *c, const client_cfg *cfg)
 
 void client_done(client *c)
 {
+	size_t i;
+
+	/* (tls_close wipes each TLS context) */
 	conn_close(&c->ident);
 	conn_close(&c->vault);
+	mem_give(c->vault_tls, sizeof(tls), 0);
+	mem_give(c->ident_tls, sizeof(tls), 0);
 	/* Requests and bodies holding a secret were wiped right after use; this
-	 * covers the last ones on error paths. Only the used part of the 1 MiB
-	 * body buffer: touching all of it would cost as much resident memory. */
-	explicit_bzero(c->req, c->req_used);
-	explicit_bzero(c->body, c->resp.body_len < sizeof c->body ? c->resp.body_len : sizeof c->body);
-	for (size_t i = 0; i < CLIENT_TOKENS_MAX && i <= c->ntokens; i++)
+	 * covers the last ones on error paths, only as far as they were used:
+	 * touching the rest would make it resident for nothing. */
+	mem_give(c->body, c->body_cap, c->resp.body_len);
+	for (i = 0; i < CLIENT_TOKENS_MAX && i <= c->ntokens; i++)
 		explicit_bzero(c->tokens[i].tok.access, c->tokens[i].tok.len);
-	c->ntokens = 0;
+	c->body = NULL, c->body_cap = 0, c->vault_tls = c->ident_tls = NULL;
+	c->ntokens = 0; /* (a second client_done finds nothing to do) */
 }
 
 void client_attempt(client *c)
@@ -110,34 +116,57 @@ int client_status_err(const client *c, const char *what, const char *extra, int 
 	return err_set(e, cls, "%s: HTTP %d%s%s%s", what, st, extra, text[0] ? ": " : "", text);
 }
 
+static int grow_body(http_resp *r, size_t need)
+{
+	return mem_grow((void **)&r->body, &r->body_cap, r->body_len, need);
+}
+
+_Static_assert(MEM_GROW_MIN >= HTTP_REQ_MAX, "a request fits the first body buffer");
+
+/* A first body buffer, and TLS storage when the connection needs it. */
+static int client_take(client *c, tls **t, err *e)
+{
+	if (!c->body && !(c->body = mem_take(c->body_cap = MEM_GROW_MIN, e)))
+		return -1;
+	if (t && !*t && !(*t = mem_take(sizeof(tls), e)))
+		return -1;
+	return 0;
+}
+
 /* One attempt: the request, the connection (kept if q->keep allows and the
  * server did), the response. */
 static int send_one(client *c, const client_req *q, err *e)
 {
 	char host[URL_HOST_MAX + 8];
 	http_hdr h[CLIENT_HDRS_MAX + 1];
+	char *req;
 	long len;
 	int rc;
 
+	if (client_take(c, q->tls, e) < 0)
+		return -1;
+	req = (char *)c->body;
 	url_host_header(q->host, q->port, q->tls != NULL, host, sizeof host);
 	memcpy(h, q->h, q->nh * sizeof h[0]);
 	h[q->nh] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
-	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->target, h, q->nh + 1,
+	len = http_req_fmt(req, HTTP_REQ_MAX, q->method, host, q->target, h, q->nh + 1,
 		q->body, q->blen, q->keep);
 	if (len < 0)
 		return err_set(e, ERR_INTERNAL, "%s: %s", q->what, http_strerror((int)len));
-	if ((size_t)len > c->req_used)
-		c->req_used = (size_t)len;
 	rc = conn_matches(q->conn, q->host, q->port, q->tls != NULL) ? 0
-		: conn_open(q->conn, &c->cfg->net, q->host, q->port, q->tls, q->proxy, q->pin,
-			c->deadline, e);
+		: conn_open(q->conn, &c->cfg->net, q->host, q->port, q->tls ? *q->tls : NULL,
+			q->proxy, q->pin, c->deadline, e);
 	if (rc == 0) {
 		log_v("%s: %s%s (request %lu on this connection)", q->what, q->method,
 			q->note, q->conn->requests + 1);
-		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
-		rc = conn_exchange(q->conn, c->req, (size_t)len, &c->resp, c->deadline, e);
+		http_resp_init(&c->resp, c->body, c->body_cap, 0);
+		c->resp.grow = grow_body;
+		rc = conn_exchange(q->conn, req, (size_t)len, &c->resp, c->deadline, e);
+		c->body = c->resp.body; /* it may have grown, and moved */
+		c->body_cap = c->resp.body_cap;
+	} else {
+		explicit_bzero(req, (size_t)len);
 	}
-	explicit_bzero(c->req, (size_t)len);
 	if (!q->keep || !q->conn->reusable)
 		conn_close(q->conn);
 	return rc;

@@ -6,9 +6,10 @@
  * HTTP, or TLS for Service Fabric and Entra ID, one exchange each) and
  * one TLS connection for the current vault (kept alive between secrets);
  * one response parser and body buffer reused for every exchange; small
- * caches: tokens by resource, vault resources, the VM's tags. The caller
- * owns the (large) struct, normally in static storage, and must
- * client_done() it to wipe tokens and buffers.
+ * caches: tokens by resource, vault resources, the VM's tags. The
+ * buffers are taken when the run first needs them (mem.h: the response
+ * body grows with the largest response) and given back wiped by
+ * client_done, which the caller must call. Out of memory is ERR_INTERNAL.
  */
 #ifndef AZKV_CLIENT_H
 #define AZKV_CLIENT_H
@@ -51,8 +52,6 @@ typedef struct client_cfg {
 } client_cfg;
 
 typedef struct client {
-	/* Small state first, and each big buffer used from its start: a run
-	 * makes few pages of this large struct resident. */
 	const client_cfg *cfg;
 	clock_ms end;        /* the run's deadline */
 	clock_ms deadline;   /* the current attempt's: min(end, start + attempt_ms) */
@@ -60,32 +59,32 @@ typedef struct client {
 	int src;             /* the identity source: SRC_* */
 	int sel;             /* the selector it takes: SEL_* */
 	const char *src_why; /* what decided src, for messages */
-	size_t req_used;     /* high-water mark of req, wiped at the end */
 	size_t ntokens;
 	size_t nvaults;
-	int tags_read;       /* tags holds the VM's tag list (meta.c) */
-	size_t tags_len;
+	unsigned char *body; /* the request going out, then its response's body
+	                        coming in: taken by the first request, it
+	                        grows up to HTTP_BODY_MAX */
+	size_t body_cap;
+	tls *vault_tls;      /* the vault's TLS, at its first connection */
+	tls *ident_tls;      /* Service Fabric's and Entra ID's */
+	size_t tags_len;     /* tags' bytes (meta.c); 0: not read */
 	conn ident;
 	conn vault;
 	tls_pin ident_pin;   /* Service Fabric: IDENTITY_SERVER_THUMBPRINT */
 	client_vault vaults[CLIENT_VAULTS_MAX];
-	/* Each buffer below starts on a page, so its used start costs the
-	 * fewest pages (one, for most). */
+	/* Every run that sends needs these: each starts on a page, so its used
+	 * start costs the fewest pages (one, for most). */
 	_Alignas(CLIENT_PAGE) http_resp resp; /* ends with its line buffer */
-	_Alignas(CLIENT_PAGE) char req[HTTP_REQ_MAX];
 	_Alignas(CLIENT_PAGE) client_token tokens[CLIENT_TOKENS_MAX];
-	_Alignas(CLIENT_PAGE) tls vault_tls;
-	_Alignas(CLIENT_PAGE) unsigned char body[HTTP_BODY_MAX];
-	_Alignas(CLIENT_PAGE) char tags[CLIENT_TAGS_MAX];
-	tls ident_tls;        /* Service Fabric, Entra ID */
+	_Alignas(CLIENT_PAGE) char tags[CLIENT_TAGS_MAX]; /* the VM's tag list */
 } client;
 
-/* Prepare c, which must be zeroed storage (static), for a run of cfg
- * (which must outlive it): connections closed, caches empty, the run's
- * deadline set from now. */
+/* Prepare c for a run of cfg (which must outlive it): connections closed,
+ * caches empty, the run's deadline set from now. */
 void client_init(client *c, const client_cfg *cfg);
 
-/* Close connections and wipe tokens, requests and bodies. */
+/* Close connections; wipe tokens, requests and bodies and give their
+ * memory back. */
 void client_done(client *c);
 
 /* Start an attempt: set c->deadline. */
@@ -98,7 +97,8 @@ typedef struct client_req {
 	int cls;            /* the error class of a status not wanted */
 	int want;           /* the status wanted; 0: any but 408, 429 and 5xx */
 	conn *conn;         /* &c->ident or &c->vault */
-	tls *tls;           /* its TLS storage; NULL: plain HTTP */
+	tls **tls;          /* &c->vault_tls or &c->ident_tls (taken when
+	                       NULL); NULL: plain HTTP */
 	int proxy;          /* may go through the proxy (the vault, Entra) */
 	const tls_pin *pin; /* TLS: the server's pin; NULL: the roots */
 	const char *host;

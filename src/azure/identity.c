@@ -38,7 +38,7 @@
 
 _Static_assert(ID_FORM_MAX + 2048 <= HTTP_REQ_MAX, "an Entra request must fit HTTP_REQ_MAX");
 _Static_assert(TLS_PIN_LEN == SOURCE_SHA1_LEN, "a thumbprint is a TLS pin");
-_Static_assert(ID_HDRS_MAX + 1 <= CLIENT_HDRS_MAX, "a source's headers and Content-Type");
+_Static_assert(ID_HDRS_MAX <= CLIENT_HDRS_MAX, "a source's headers fit a request");
 
 enum { ID_PLAIN, ID_TLS, ID_PINNED }; /* transports */
 
@@ -86,7 +86,8 @@ static int query(id_req *q, const char *name, const char *value)
 	return url_add_query(q->u.path, sizeof q->u.path, name, value) < 0 ? -1 : 0;
 }
 
-/* Append "[&]name=enc(value)" to the form body. */
+/* Append "[&]name=enc(value)" to the form body (the first one also
+ * says so in a header). */
 static int form(id_req *q, const char *name, const char *value)
 {
 	size_t l = strlen(q->form), nl = strlen(name);
@@ -95,6 +96,8 @@ static int form(id_req *q, const char *name, const char *value)
 		return -1;
 	if (l)
 		q->form[l++] = '&';
+	else
+		add_hdr(q, "Content-Type", "application/x-www-form-urlencoded");
 	memcpy(q->form + l, name, nl);
 	l += nl;
 	q->form[l++] = '=';
@@ -402,19 +405,15 @@ static int build_req(client *c, id_req *q, const char *resource, err *e)
 /* q until it gives status want (client_call: sent, read, retried). */
 static int exchange(client *c, const id_req *q, int want, err *e)
 {
-	http_hdr h[CLIENT_HDRS_MAX];
-	size_t nh = q->nh;
 	client_req r;
 
-	memcpy(h, q->h, nh * sizeof h[0]);
-	if (q->form[0])
-		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded", NULL };
 	/* Entra is on the Internet, behind the proxy like the vault; identity
 	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
 	r = (client_req){ q->what, q->kind, ERR_IDENTITY, want, &c->ident,
 		q->transport == ID_PLAIN ? NULL : &c->ident_tls, q->transport == ID_TLS,
 		q->transport == ID_PINNED ? &c->ident_pin : NULL, q->u.host, q->u.port,
-		q->method, q->u.path, h, nh, q->form[0] ? q->form : NULL, strlen(q->form), 0, "" };
+		q->method, q->u.path, q->h, q->nh, q->form[0] ? q->form : NULL, strlen(q->form),
+		0, "" };
 	return client_call(c, &r, e);
 }
 
@@ -500,7 +499,7 @@ static client_token *cached(client *c, const char *resource)
 const azure_token *identity_token(client *c, const char *resource, err *e)
 {
 	client_token *t = cached(c, resource);
-	static id_req idq; /* large; only what a request writes is touched */
+	static id_req idq; /* only what a request writes is touched */
 	id_req *q = &idq;
 	int rc;
 

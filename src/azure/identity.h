@@ -34,7 +34,7 @@ typedef struct identity_opts {
 #define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
 #define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
 #define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
-#define ID_HDRS_MAX 3           /* per-source headers; + Content-Type */
+#define ID_HDRS_MAX 3           /* per-source headers, Content-Type included */
 
 typedef struct id_req {
 	const char *name;       /* source for messages: "App Service" */

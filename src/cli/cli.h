@@ -58,6 +58,8 @@ typedef struct cli {
 	out_opts file;
 	client_cfg cfg;   /* the run's configuration: identity options from the
 	                     command line and environment, the rest env_config's */
+	trust_anchors roots; /* what cfg points into: the roots */
+	url_proxy proxy_url; /* the proxy (its credentials: wiped by env_done) */
 	const char *secrets[CLI_SECRETS_MAX];
 	resolve_entry resolve[RESOLVE_MAX];
 } cli;
@@ -82,7 +84,8 @@ void env_apply(void);
  * lives until the end of the run (env.c). */
 const client_cfg *env_config(err *e);
 
-/* Wipe what the configuration holds of the proxy's credentials. */
+/* Wipe what the configuration holds of the proxy's credentials; give back
+ * the roots' memory. */
 void env_done(void);
 
 /* Collect the references in the environment: refs[], the environ index

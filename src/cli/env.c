@@ -11,10 +11,6 @@
 
 extern char **environ;
 
-/* What the configuration points into, for the whole run. */
-static url_proxy proxy;     /* its credentials are wiped by env_done */
-static trust_anchors roots;
-
 void env_apply(void)
 {
 	const char *v;
@@ -44,20 +40,21 @@ void env_apply(void)
  * proxy by host:port only: the URL may hold a password. */
 static int set_proxy(conn_cfg *n, err *e)
 {
+	url_proxy *p = &opts.proxy_url;
 	int rc;
 
 	if (!opts.proxy)
 		return 0;
-	rc = url_proxy_parse(&proxy, opts.proxy);
+	rc = url_proxy_parse(p, opts.proxy);
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "proxy URL (%s): %s; want http://[USER:PASSWORD@]HOST[:PORT]",
 			opts.proxy_from, url_strerror(rc));
-	n->proxy_host = proxy.host;
-	n->proxy_port = proxy.port;
-	n->proxy_user = proxy.auth ? proxy.user : NULL;
-	n->proxy_pass = proxy.auth ? proxy.pass : NULL;
-	log_v("proxy: %s:%u for the vault and Entra%s%s%s", proxy.host, proxy.port,
-		proxy.auth ? ", with Basic credentials" : "",
+	n->proxy_host = p->host;
+	n->proxy_port = p->port;
+	n->proxy_user = p->auth ? p->user : NULL;
+	n->proxy_pass = p->auth ? p->pass : NULL;
+	log_v("proxy: %s:%u for the vault and Entra%s%s%s", p->host, p->port,
+		p->auth ? ", with Basic credentials" : "",
 		n->no_proxy ? ", except NO_PROXY " : "", n->no_proxy ? n->no_proxy : "");
 	return 0;
 }
@@ -69,7 +66,7 @@ const client_cfg *env_config(err *e)
 
 	n->resolve = (resolve_cfg){ opts.resolve, opts.nresolve };
 	n->no_proxy = opts.no_proxy;
-	n->roots = &roots;
+	n->roots = &opts.roots;
 	cfg->attempt_ms = (clock_ms)opts.timeout * 1000;
 	/* The run ends at --wait when given, else at --timeout; an attempt
 	 * also ends at --timeout (client_attempt takes the earlier). */
@@ -78,14 +75,15 @@ const client_cfg *env_config(err *e)
 	if (set_proxy(n, e) < 0)
 		return NULL;
 	if (!opts.cacert) {
-		trust_builtin(&roots);
+		trust_builtin(&opts.roots);
 		return cfg;
 	}
 	log_v("trust: roots from %s", opts.cacert);
-	return trust_load(&roots, opts.cacert, e) < 0 ? NULL : cfg;
+	return trust_load(&opts.roots, opts.cacert, e) < 0 ? NULL : cfg;
 }
 
 void env_done(void)
 {
-	explicit_bzero(&proxy, sizeof proxy);
+	explicit_bzero(&opts.proxy_url, sizeof opts.proxy_url);
+	trust_done(&opts.roots);
 }

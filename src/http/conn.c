@@ -168,7 +168,7 @@ static int parse_fail(conn *c, int rc, err *e)
 		http_strerror(rc));
 }
 
-int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
+int conn_exchange(conn *c, char *req, size_t len, http_resp *resp,
 	clock_ms deadline, err *e)
 {
 	unsigned char buf[CONN_READ_CHUNK];
@@ -177,10 +177,13 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 	long n = 0;
 
 	c->requests++;
-	if (conn_write(c, req, len, deadline, e) < 0) {
+	rc = conn_write(c, req, len, deadline, e);
+	explicit_bzero(req, len);
+	if (rc < 0) {
 		c->reusable = 0;
 		return -1;
 	}
+	rc = HTTP_MORE;
 	while (rc == HTTP_MORE) {
 		n = conn_read(c, buf, sizeof buf, deadline, e);
 		if (n < 0) {

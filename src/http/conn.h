@@ -57,8 +57,10 @@ int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
 /* 1 if c is open to host:port with the same transport and reusable. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);
 
-/* Send req[len] and parse one response into resp (initialised by caller). */
-int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
+/* Send req[len] and parse one response into resp (initialised by caller).
+ * req is wiped once written, before anything is read: it may hold a
+ * token, and resp's body buffer may be the same memory. */
+int conn_exchange(conn *c, char *req, size_t len, http_resp *resp,
 	clock_ms deadline, err *e);
 
 void conn_close(conn *c);

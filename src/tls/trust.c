@@ -1,6 +1,8 @@
 /* trust: the built-in roots (build/gen/anchors.c) and the PEM file
  * loader, on our DER walkers (x509.c, pkey.c). */
 #include "tls/trust.h"
+#include "base/frame.h"
+#include "base/mem.h"
 #include "codec/pem.h"
 #include "pki/pkey.h"
 #include "pki/x509.h"
@@ -30,9 +32,18 @@ void trust_builtin(trust_anchors *t)
 	t->used = 0;
 }
 
+void trust_done(trust_anchors *t)
+{
+	mem_give(t->own, TRUST_OWN_SIZE + TRUST_ARENA_MAX, 0);
+	t->own = NULL;
+	t->tas = NULL;
+	t->n = 0;
+}
+
 /* Loading state for one PEM file: the anchors and arena being filled. */
 typedef struct loader {
 	trust_anchors *t;
+	unsigned char *der; /* the certificate being read */
 	int overflow;
 } loader;
 
@@ -44,13 +55,13 @@ static unsigned char *arena_put(loader *l, const void *p, size_t n)
 		l->overflow = 1;
 		return NULL;
 	}
-	dst = l->t->arena + l->t->used;
+	dst = l->t->own + TRUST_OWN_SIZE + l->t->used;
 	memcpy(dst, p, n);
 	l->t->used += n;
 	return dst;
 }
 
-/* Decode the len bytes of DER in t->der into the next anchor: its subject
+/* Decode the len bytes of DER in l->der into the next anchor: its subject
  * name (the whole Name, as BearSSL compares issuers), whether it is a CA,
  * and its public key (RSA to TRUST_KEY_MAX bytes of modulus and exponent,
  * or EC P-256, P-384, P-521), all copied into the arena. */
@@ -64,7 +75,7 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	if (l->t->n >= TRUST_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
 			path, TRUST_ANCHORS_MAX);
-	rc = x509_parse(&c, l->t->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->t->der, len, &k);
+	rc = x509_parse(&c, l->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->der, len, &k);
 	if (rc == PKEY_E_OID)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key algorithm %s not supported",
 			path, l->t->n + 1, k.oid);
@@ -111,20 +122,29 @@ static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 	return 0;
 }
 
-int trust_load(trust_anchors *t, const char *path, err *e)
+/* The certificate being read is on the stack (a run loads roots before
+ * anything deeper runs). */
+BIG_FRAME int trust_load(trust_anchors *t, const char *path, err *e)
 {
-	loader l = { t, 0 };
+	unsigned char der[TLS_CERT_MAX];
+	loader l = { t, der, 0 };
 	pem_reader r;
 	char chunk[4096];
 	int fd, rc = 0;
 	long got = 0;
 
+	trust_done(t);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
-	t->n = t->used = 0;
+	t->own = mem_take(TRUST_OWN_SIZE + TRUST_ARENA_MAX, e);
+	if (!t->own) {
+		close(fd);
+		return -1;
+	}
+	t->used = 0;
 	t->tas = t->own;
-	pem_reader_init(&r, t->der, sizeof t->der);
+	pem_reader_init(&r, der, sizeof der);
 	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
 		size_t at = 0, used;
 

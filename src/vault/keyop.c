@@ -4,6 +4,7 @@
 #include "base/fmt.h"
 #include "vault/kv.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/out.h"
 #include "vault/meta.h"
 #include "crypto/rsaenc.h"
@@ -20,12 +21,7 @@
 #define KEYOP_NAMES_MAX 128 /* the algorithms' names, in a message */
 #define KEYOP_OUT_MAX (KEYOP_B64(JWK_KW_MAX + 8) + JWK_KID_MAX + 64) /* --json */
 
-static unsigned char in[KEYOP_INPUT_MAX + 1];
-static unsigned char res[KEYOP_RES_MAX];
-static char body[KEYOP_BODY_MAX];
-static char out[KEYOP_OUT_MAX];
-static jwk key;
-
+/* One operation. Its input buffer, the large one, is taken for it. */
 typedef struct keyrun {
 	const keyop_opts *o;
 	int json, newline; /* --json, -n */
@@ -35,6 +31,12 @@ typedef struct keyrun {
 	size_t rn;         /* result bytes */
 	char kid[JWK_KID_MAX + 1];
 	char what[KV_WHAT_MAX];
+	jwk key;           /* the key read (wrap, encrypt) */
+	char body[KEYOP_BODY_MAX];
+	unsigned char res[KEYOP_RES_MAX];
+	char out[KEYOP_OUT_MAX];
+	char v[KEYOP_B64(JWK_KW_MAX + 8)];
+	unsigned char *in; /* KEYOP_INPUT_MAX + 1 bytes (keyop_run) */
 } keyrun;
 
 
@@ -53,7 +55,7 @@ static int read_input(keyrun *k, err *e)
 {
 	k->n = 0;
 	for (;;) {
-		ssize_t r = read(0, in + k->n, sizeof in - k->n);
+		ssize_t r = read(0, k->in + k->n, KEYOP_INPUT_MAX + 1 - k->n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -119,35 +121,35 @@ static int get_key(client *c, keyrun *k, err *e)
 
 	if (kv_call(c, &q, e) < 0)
 		return -1;
-	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
+	rc = jwk_parse(&k->key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	log_v("%s: %s, kid %s", k->what, key.kty_name, key.kid);
+	log_v("%s: %s, kid %s", k->what, k->key.kty_name, k->key.kid);
 	return 0;
 }
 
 /* The key read fits the algorithm, allows the operation, takes the input. */
 static int check_key(const keyrun *k, err *e)
 {
-	if (key.kty != k->alg->kty)
+	if (k->key.kty != k->alg->kty)
 		return err_set(e, ERR_USAGE, "%s is %s: %s needs %s key", k->what,
-			key.kty_name, k->alg->name, k->alg->kty == JWK_RSA ? "an RSA"
+			k->key.kty_name, k->alg->name, k->alg->kty == JWK_RSA ? "an RSA"
 			: "an oct-HSM (Managed HSM)");
-	if (!(key.ops & k->o->op))
+	if (!(k->key.ops & k->o->op))
 		return err_set(e, ERR_DENIED, "%s: the key's key_ops do not allow %s",
 			k->what, op_perm(k->o->op));
-	return check_len(k, k->alg->kty == JWK_RSA ? key.nlen : 0, e);
+	return check_len(k, k->alg->kty == JWK_RSA ? k->key.nlen : 0, e);
 }
 
 static int local_rsa(keyrun *k, err *e)
 {
-	int rc = rsaenc_encrypt(k->alg->pad, key.n, key.nlen, key.e, key.elen, in,
-		k->n, res, sizeof res, &k->rn);
+	int rc = rsaenc_encrypt(k->alg->pad, k->key.n, k->key.nlen, k->key.e, k->key.elen, k->in,
+		k->n, k->res, sizeof k->res, &k->rn);
 
 	if (rc < 0)
 		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
 			"%s: %s", k->what, rsaenc_strerror(rc));
-	str_copy(k->kid, sizeof k->kid, key.kid);
+	str_copy(k->kid, sizeof k->kid, k->key.kid);
 	log_v("%s: %s done here with the public key", k->what, k->alg->name);
 	return 0;
 }
@@ -155,21 +157,21 @@ static int local_rsa(keyrun *k, err *e)
 /* POST {"alg","value"} to r's op; the result into res. */
 static int remote(client *c, keyrun *k, const ref *r, err *e)
 {
-	kv_req q = { r, op_path(k->o->op), body, 1, ERR_USAGE };
+	kv_req q = { r, op_path(k->o->op), k->body, 1, ERR_USAGE };
 	size_t bl;
 	int rc;
 
-	bl = fmt(body, sizeof body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
-	if (b64_url_encode(body + bl, sizeof body - bl - 2, in, k->n) < 0)
+	bl = fmt(k->body, sizeof k->body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
+	if (b64_url_encode(k->body + bl, sizeof k->body - bl - 2, k->in, k->n) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: request too large", k->what);
-	bl += strlen(body + bl);
-	memcpy(body + bl, "\"}", 3);
+	bl += strlen(k->body + bl);
+	memcpy(k->body + bl, "\"}", 3);
 	rc = kv_call(c, &q, e);
-	explicit_bzero(body, bl + 2);
+	explicit_bzero(k->body, bl + 2);
 	if (rc < 0)
 		return -1;
 	rc = jwk_result((const char *)c->body, c->resp.body_len, k->kid, sizeof k->kid,
-		res, sizeof res, &k->rn);
+		k->res, sizeof k->res, &k->rn);
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
@@ -184,34 +186,33 @@ static int seal(client *c, keyrun *k, err *e)
 
 	if (get_key(c, k, e) < 0 || check_key(k, e) < 0)
 		return -1;
-	if (key.kty == JWK_RSA)
+	if (k->key.kty == JWK_RSA)
 		return local_rsa(k, e);
 	at = k->r;
-	if (ref_parse_key(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
+	if (ref_parse_key(&at, k->key.kid) < 0 || !str_ieq(at.name, k->r.name))
 		at = k->r; /* post where we read it */
 	else
 		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;
 	if (remote(c, k, &at, e) < 0)
 		return -1;
 	if (!k->kid[0]) /* a result without kid: the versioned one we read */
-		str_copy(k->kid, sizeof k->kid, key.kid);
+		str_copy(k->kid, sizeof k->kid, k->key.kid);
 	return 0;
 }
 
-static int print(const keyrun *k, err *e)
+static int print(keyrun *k, err *e)
 {
-	static char v[KEYOP_B64(JWK_KW_MAX + 8)];
 	size_t n;
 
 	if (!k->json)
-		return out_value((const char *)res, k->rn, k->newline, e);
-	if (b64_url_encode(v, sizeof v, res, k->rn) < 0)
+		return out_value((const char *)k->res, k->rn, k->newline, e);
+	if (b64_url_encode(k->v, sizeof k->v, k->res, k->rn) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
-	n = fmt(out, sizeof out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
-		k->kid, k->alg->name, v);
-	if (n >= sizeof out)
+	n = fmt(k->out, sizeof k->out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
+		k->kid, k->alg->name, k->v);
+	if (n >= sizeof k->out)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
-	return out_stdout(out, n, e);
+	return out_stdout(k->out, n, e);
 }
 
 static int run(client *c, keyrun *k, err *e)
@@ -246,18 +247,21 @@ static int run(client *c, keyrun *k, err *e)
 
 int keyop_run(client *c, const keyop_opts *o, int json, int newline, err *e)
 {
-	static keyrun k;
+	static keyrun kr;
+	keyrun *k = &kr;
 	int rc;
 
-	memset(&k, 0, sizeof k);
-	k.o = o;
-	k.json = json;
-	k.newline = newline;
-	rc = run(c, &k, e);
+	k->in = mem_take(KEYOP_INPUT_MAX + 1, e);
+	if (!k->in)
+		return -1;
+	k->o = o;
+	k->json = json;
+	k->newline = newline;
+	rc = run(c, k, e);
 	if (rc == 0)
-		rc = print(&k, e);
-	explicit_bzero(in, k.n < sizeof in ? k.n : sizeof in);
-	explicit_bzero(res, sizeof res);
-	explicit_bzero(out, sizeof out);
+		rc = print(k, e);
+	mem_give(k->in, KEYOP_INPUT_MAX + 1, k->n < KEYOP_INPUT_MAX ? k->n : KEYOP_INPUT_MAX + 1);
+	explicit_bzero(k->res, sizeof k->res);
+	explicit_bzero(k->out, sizeof k->out);
 	return rc;
 }

@@ -32,7 +32,6 @@ static int read_list(client *c, err *e)
 			CLIENT_TAGS_MAX);
 	memcpy(c->tags, c->body, c->resp.body_len);
 	c->tags_len = c->resp.body_len;
-	c->tags_read = 1;
 	return 0;
 }
 
@@ -48,7 +47,7 @@ int meta_tag(client *c, const char *name, char *out, size_t cap, err *e)
 	if (src != SRC_IMDS)
 		return err_set(e, ERR_USAGE, "tag: references need IMDS (a VM); the identity source is %s (%s)",
 			source_name(src), c->src_why);
-	if (!c->tags_read && read_list(c, e) < 0)
+	if (!c->tags_len && read_list(c, e) < 0)
 		return -1;
 	rc = tags_find(c->tags, c->tags_len, name, out, cap);
 	if (rc == TAGS_E_MISSING)

@@ -14,8 +14,8 @@ peak RSS: the largest process of the run's tree, from an extra run of the same
 command under GNU time (/usr/bin/time -f %M). ru_maxrss of a child forked from
 this Python process would report Python's own RSS (Linux keeps the pre-exec
 high-water mark), so without /usr/bin/time the RSS column is only an upper bound.
-Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
-of bin/azkv. Medians; the fake's own CPU is not counted.
+Then azkv with 1 secret vs 10 secrets in one run (wall ratio), azkv's address
+space (VmPeak at exit, build/hwm) for both, and the size of bin/azkv. Medians; the fake's own CPU is not counted.
 
 The vault: the Python fake's time per request would be most of what an
 extra secret costs and hide azkv's own share (README's bench section has the
