@@ -19,6 +19,7 @@
 #include "codec/pem.h"
 #include "vault/ref.h"
 #include "base/str.h"
+#include "base/sys.h"
 #include "vault/tags.h"
 #include "tls/trust.h"
 
@@ -26,7 +27,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -37,8 +37,8 @@ static client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none. */
-static struct sigaction sigpipe_inherited;
-static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
+static sys_sig sigpipe_inherited;
+static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
 /* The run's references and values, in one struct: its used start is one
  * page. The values follow each other in fetch order (each at most
  * CLI_VALUE_MAX) in the arena, a mapping taken once they are counted, of
@@ -285,10 +285,10 @@ static int cmd_exec(err *e)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
-	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
+	sys_sigaction(SIGPIPE, &sigpipe_inherited, NULL);
 	execvpe(opts.program[0], opts.program, env);
 	why = errno;
-	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
+	sys_sigaction(SIGPIPE, &sigpipe_ignored, NULL);
 	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], err_errno(why));
 }
 
@@ -320,8 +320,8 @@ int main(int argc, char **argv)
 	err e = { 0, 0, "" };
 	int rc;
 
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
+	sys_nodump(); /* no core dumps of tokens */
+	sys_sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;

@@ -16,8 +16,8 @@
 
 void client_init(client *c, const client_cfg *cfg)
 {
-	/* c is zeroed static storage: clearing it again would make all of it
-	 * resident for nothing. */
+	/* c is zeroed static storage (client.h): clearing it again would make
+	 * its untouched pages resident for nothing. */
 	c->cfg = cfg;
 	c->end = clock_now() + cfg->run_ms;
 	conn_init(&c->ident);
@@ -86,7 +86,7 @@ static int client_retry(client *c, retry *r, const err *last, int status,
 	in.date = in.outcome > 0 ? c->resp.date : "";
 	in.identity_not_found = identity_not_found;
 	in.now_ms = clock_now();
-	in.now_epoch = (long long)time(NULL);
+	in.now_epoch = clock_epoch();
 	in.deadline_ms = c->end;
 	if (rnd_bytes(&rnd, sizeof rnd, RND_NOWAIT))
 		rnd = (unsigned)in.now_ms * 2654435761u; /* jitter only: any spread */

@@ -9,12 +9,12 @@
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -253,7 +253,7 @@ static const char *refuse_file(int fd, size_t max)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (sys_fstat(fd, &st) < 0)
 		return err_errno(errno);
 	if (!S_ISREG(st.st_mode))
 		return "not a regular file, refused";
@@ -352,7 +352,8 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 
 /* Workload identity: the federated token, re-read on every run (kubelet
  * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
-BIG_FRAME static int wi_req(client *c, id_req *q, const char *resource, err *e)
+BIG_FRAME /* the assertion */
+static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
 	char what[URL_PATH_MAX + 32];
@@ -440,11 +441,11 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 
 	if (exchange(c, q, 200, e) < 0)
 		return -1;
-	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
+	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, clock_epoch());
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", q->what, azure_strerror(rc));
-	log_v("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
+	log_v("token: received, valid for %llds", tok->expires_at - clock_epoch());
 	return 0;
 }
 
@@ -476,7 +477,8 @@ static int resolve(client *c, err *e)
 		c->sel = SEL_NONE;
 	}
 	if (c->src == SRC_WORKLOAD_IDENTITY && c->sel != SEL_CLIENT_ID)
-		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
+		return err_set(e, ERR_USAGE,
+			"workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
 	c->src_ready = 1;
 	return 0;
 }

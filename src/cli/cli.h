@@ -26,7 +26,7 @@
 #define CLI_ENV_MAX 1024    /* environment entries exec passes on */
 #define CLI_TIMEOUT_DEFAULT 30
 #define CLI_TIMEOUT_MAX 86400
-#define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
+#define OPTS_USAGE_MAX 6144 /* the --help text (test_opts checks it fits) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
 
 /* The commands (cli.cmd); CMD_NONE until argv names one. */

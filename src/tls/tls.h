@@ -44,10 +44,6 @@ typedef struct tls_pin {
 	unsigned char sha1[TLS_PIN_LEN];
 } tls_pin;
 
-/* BearSSL error code code in words ("server sent fatal alert
- * handshake_failure (40)"), for the TLS module's files. */
-void tls_errtext(int code, char *out, size_t cap);
-
 /* Handshake on connected fd with host: SNI, then the server checked against
  * the roots (name and chain), or against pin when it is not NULL. Both must
  * outlive the connection. 0, or -1 with e set: an alert from the server is

@@ -1,4 +1,3 @@
-/* keyop: wrap, unwrap, encrypt, decrypt (keyop.h). */
 #include "vault/keyop.h"
 #include "codec/b64.h"
 #include "base/fmt.h"

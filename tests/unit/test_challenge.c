@@ -183,11 +183,12 @@ static void test_strerror(void)
 	CHECK_STR(challenge_strerror(0), "unknown challenge error");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_challenge_table();
-	test_challenge_limits();
-	test_realm();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_challenge_table);
+	T_RUN(test_challenge_limits);
+	T_RUN(test_realm);
+	T_RUN(test_strerror);
 	T_END();
 }

@@ -148,12 +148,13 @@ static void test_strerror(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_resource();
-	test_authority();
-	test_check();
-	test_scope();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_resource);
+	T_RUN(test_authority);
+	T_RUN(test_check);
+	T_RUN(test_scope);
+	T_RUN(test_strerror);
 	T_END();
 }

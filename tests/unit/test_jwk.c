@@ -174,12 +174,13 @@ static void b64url(void)
 	CHECK_EQ(b64_url_encode(out, 5, (const unsigned char *)"foo", 3), 4);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	bundles();
-	bad_bundles();
-	results();
-	limits();
-	b64url();
+	T_MAIN(argc, argv);
+	T_RUN(bundles);
+	T_RUN(bad_bundles);
+	T_RUN(results);
+	T_RUN(limits);
+	T_RUN(b64url);
 	T_END();
 }

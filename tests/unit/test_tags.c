@@ -81,10 +81,11 @@ static void test_strerror(void)
 	CHECK_STR(tags_strerror(TAGS_E_NAME - 1), "unknown tag error");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_find();
-	test_edges();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_find);
+	T_RUN(test_edges);
+	T_RUN(test_strerror);
 	T_END();
 }
