@@ -79,8 +79,9 @@ typedef struct client {
 	_Alignas(CLIENT_PAGE) char tags[CLIENT_TAGS_MAX]; /* the VM's tag list */
 } client;
 
-/* Prepare c for a run of cfg (which must outlive it): connections closed,
- * caches empty, the run's deadline set from now. */
+/* Prepare c, which must be zeroed storage (static), for a run of cfg
+ * (which must outlive it): connections closed, caches empty, the run's
+ * deadline set from now. */
 void client_init(client *c, const client_cfg *cfg);
 
 /* Close connections; wipe tokens, requests and bodies and give their
@@ -113,7 +114,7 @@ typedef struct client_req {
 	const char *note;   /* -v: said after the method (" with token"), or "" */
 } client_req;
 
-#define CLIENT_HDRS_MAX 4
+#define CLIENT_HDRS_MAX 4 /* a request's own headers (client_req.h) */
 
 /* Send q and read its response into c->resp and c->body, attempt after
  * attempt under the run's deadline as q->kind's retry policy says: a
