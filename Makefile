@@ -228,9 +228,9 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
-	err tlserr pkey sys file
-UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file)
+UNITS = str date fmt b64 pem http json azure url ref cloud challenge retry source dns rsa x509 der rc2 \
+	jwk tags out opts err tlserr pkey sys file mem
+UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file mem)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR) -I$(BEARSSL_INC)
@@ -277,14 +277,15 @@ build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) bui
 		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
 
 # rsaenc (local wrap) against BearSSL's private-key decryption.
-build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c src/crypto/rsaenc.c src/crypto/rsaenc.h tests/unit/t.h build/bearssl-host/libbearssl.a
+RSAENC_SRC = $(call mods,rsaenc rnd log err fmt str clock)
+build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c $(RSAENC_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c src/crypto/rsaenc.c \
+	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c $(RSAENC_SRC) \
 		build/bearssl-host/libbearssl.a
 
 # The --cacert loader (trust.c) against BearSSL's X.509 decoder, which made
 # the anchors before it.
-TRUST_SRC = $(call mods,trust pem b64 err fmt str x509 date pkey der)
+TRUST_SRC = $(call mods,trust pem b64 err fmt str x509 date pkey der mem)
 build/unit-asan/diff_trust: tests/unit/diff_trust.c $(TRUST_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_trust.c $(TRUST_SRC) \

@@ -13,6 +13,7 @@
 #include "base/fmt.h"
 #include "vault/keyop.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "vault/meta.h"
 #include "base/out.h"
 #include "codec/pem.h"
@@ -20,6 +21,7 @@
 #include "base/str.h"
 #include "base/sys.h"
 #include "vault/tags.h"
+#include "tls/trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -31,49 +33,24 @@
 
 extern char **environ;
 
-client cl;
+static client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none. */
 static sys_sig sigpipe_inherited;
 static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
-static tls_trust trust;
-/* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
- * so 64 always fit): a run touches the pages its values need, not one per
- * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
-static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
-static size_t arena_used;
-char *values[CLI_SECRETS_MAX];
-size_t lens[CLI_SECRETS_MAX];
-
-static int print_value(const char *p, size_t n, err *e)
-{
-	if (out_stdout(p, n, e) < 0)
-		return -1;
-	return opts.newline ? out_stdout("\n", 1, e) : 0;
-}
-
-static int setup(err *e)
-{
-	cl.net.resolve = opts.resolve;
-	cl.net.nresolve = opts.nresolve;
-	if (env_proxy(e) < 0)
-		return -1;
-	cl.id = opts.id;
-	cl.trust = &trust;
-	cl.attempt_ms = (clock_ms)opts.timeout * 1000;
-	/* The run ends at --wait when given, else at --timeout; an attempt
-	 * also ends at --timeout (client_attempt takes the earlier). */
-	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
-	cl.wait = opts.wait > 0;
-	client_attempt(&cl);
-	if (opts.cacert) {
-		log_v("trust: roots from %s", opts.cacert);
-		return tls_trust_load(&trust, opts.cacert, e);
-	}
-	tls_trust_builtin(&trust);
-	return 0;
-}
+/* The run's references and values, in one struct: its used start is one
+ * page. The values follow each other in fetch order (each at most
+ * CLI_VALUE_MAX) in the arena, a mapping taken once they are counted, of
+ * which a run touches the pages it needs; arena[0, arena_used) is wiped
+ * when it is given back at exit. */
+static struct run {
+	char *arena;
+	size_t arena_size, arena_used;
+	char *values[CLI_SECRETS_MAX]; /* into the arena */
+	size_t lens[CLI_SECRETS_MAX];  /* SIZE_MAX: missing (exec --allow-missing) */
+	ref refs[CLI_SECRETS_MAX];
+} run;
 
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
  * in place: v is the arena's last value, which may grow to half of
@@ -86,7 +63,7 @@ static int leaf_pem(const ref *r, char *v, size_t *n, err *e)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: cer is not a base64 certificate",
 			r->host, r->name);
 	if (*n > old)
-		arena_used += *n - old;
+		run.arena_used += *n - old;
 	return 0;
 }
 
@@ -95,7 +72,7 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 {
 	long d;
 
-	if (r->cert == 1 && !opts.json)
+	if (r->kind == REF_CERT && !opts.json)
 		return leaf_pem(r, v, n, e);
 	if (!opts.decode)
 		return 0;
@@ -108,30 +85,30 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 	return 0;
 }
 
-/* Fetch refs[i] for each i in order[0..n) (grouped by vault) into the
- * arena: values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; no
+/* Fetch run.refs[i] for each i in order[0..n) (grouped by vault) into the
+ * arena: run.values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; no
  * prefix: NULL) then the value. On failure with allow, the entry is marked
  * missing (lens = SIZE_MAX) and a warning printed; else the first error
  * stops. */
-static int fetch_all(const ref *refs, const size_t *order, size_t n,
+static int fetch_all(const ref *rs, const size_t *order, size_t n,
 	const char *const *prefix, const size_t *skip, int allow, err *e)
 {
 	size_t k;
 
 	for (k = 0; k < n; k++) {
 		size_t i = order[k];
-		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
+		int last = k + 1 == n || strcmp(rs[order[k + 1]].host, rs[i].host) != 0;
 		err one = { 0, 0, "" };
 		int rc;
 
-		values[i] = arena + arena_used; /* CLI_VALUE_MAX bytes left at least */
+		run.values[i] = run.arena + run.arena_used; /* CLI_VALUE_MAX bytes left at least */
 		if (prefix)
-			memcpy(values[i], prefix[i], skip[i]);
-		rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
-			CLI_VALUE_MAX - skip[i], &lens[i], &one);
+			memcpy(run.values[i], prefix[i], skip[i]);
+		rc = kv_get(&cl, &rs[i], last, opts.json, run.values[i] + skip[i],
+			CLI_VALUE_MAX - skip[i], &run.lens[i], &one);
 		if (rc == 0) { /* (on error kv_get left nothing after the prefix) */
-			arena_used += skip[i] + lens[i] + 1;
-			rc = post_process(&refs[i], values[i] + skip[i], &lens[i], &one);
+			run.arena_used += skip[i] + run.lens[i] + 1;
+			rc = post_process(&rs[i], run.values[i] + skip[i], &run.lens[i], &one);
 		}
 		if (rc < 0) {
 			char line[ERR_MSG_MAX + 32];
@@ -140,7 +117,7 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 				return err_set(e, one.code, "%s", one.msg);
 			fmt(line, sizeof line, "azkv: warning: %s\n", one.msg);
 			fmt_put(2, line);
-			lens[i] = (size_t)-1;
+			run.lens[i] = (size_t)-1;
 			conn_close(&cl.vault);
 			continue;
 		}
@@ -148,9 +125,21 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 	return 0;
 }
 
+/* Room for n values; get also gets room for --out's and --out-dir's
+ * files and paths after them (write_files). */
+static int take_values(size_t n, err *e)
+{
+	size_t files = opts.cmd == CMD_GET ? n * (sizeof(out_file) + OUT_PATH_MAX) : 0;
+
+	if (n == 0) /* exec with no reference */
+		return 0;
+	run.arena = mem_take(run.arena_size = n * CLI_VALUE_MAX + files, e);
+	return run.arena ? 0 : -1;
+}
+
 /* Order references so that each vault's are fetched together (one
  * connection each), keeping argument order within a vault. */
-static void group_by_vault(const ref *refs, size_t n, size_t *order)
+static void group_by_vault(const ref *rs, size_t n, size_t *order)
 {
 	size_t i, j, k = 0;
 	unsigned char done[CLI_SECRETS_MAX] = { 0 };
@@ -159,7 +148,7 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 		if (done[i])
 			continue;
 		for (j = i; j < n; j++)
-			if (!done[j] && strcmp(refs[j].host, refs[i].host) == 0) {
+			if (!done[j] && strcmp(rs[j].host, rs[i].host) == 0) {
 				order[k++] = j;
 				done[j] = 1;
 			}
@@ -167,33 +156,31 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 }
 
 /* --out / --out-dir: every value to its file, all or nothing (out.h). */
-static int write_files(const ref *refs, err *e)
+static int write_files(err *e)
 {
-	/* static: every path and temporary lives until the renames (in .bss,
-	 * pages touched only for the files written) */
-	static out_file files[CLI_SECRETS_MAX];
-	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
+	out_file *files = (out_file *)(void *)(run.arena + opts.nsecrets * CLI_VALUE_MAX);
+	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + opts.nsecrets);
 	size_t i, j;
 
 	for (i = 0; i < opts.nsecrets; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
-			if (strcmp(refs[i].name, refs[j].name) == 0)
+			if (strcmp(run.refs[i].name, run.refs[j].name) == 0)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
-					refs[i].name);
+					run.refs[i].name);
 	for (i = 0; i < opts.nsecrets; i++) {
 		files[i].path = opts.out;
 		if (opts.out_dir) {
-			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
+			if (out_join(paths[i], sizeof paths[i], opts.out_dir, run.refs[i].name) < 0)
 				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
 			files[i].path = paths[i];
 		}
-		files[i].data = values[i];
-		files[i].n = lens[i];
+		files[i].data = run.values[i];
+		files[i].n = run.lens[i];
 	}
 	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
 		return -1;
 	for (i = 0; i < opts.nsecrets; i++)
-		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
+		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, run.lens[i], opts.file.mode);
 	return 0;
 }
 
@@ -201,17 +188,17 @@ static int write_files(const ref *refs, err *e)
  * read that secret (in the same vault only) in place of it. */
 static int follow_sid(const ref *c, err *e)
 {
-	static ref s;
+	ref s;
 
-	if (ref_parse(&s, values[0]) < 0 || s.cert || strcmp(s.host, c->host) != 0
+	if (ref_parse(&s, run.values[0]) < 0 || s.kind || strcmp(s.host, c->host) != 0
 		|| s.port != c->port)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
 	log_v("certificate %s/%s: reading its secret", c->host, c->name);
-	if (kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
+	if (kv_get(&cl, &s, 1, 0, run.values[0], CLI_VALUE_MAX, &run.lens[0], e) < 0)
 		return -1;
-	if (arena_used < lens[0] + 1) /* the exit wipe covers it */
-		arena_used = lens[0] + 1;
+	if (run.arena_used < run.lens[0] + 1) /* the exit wipe covers it */
+		run.arena_used = run.lens[0] + 1;
 	return 0;
 }
 
@@ -220,18 +207,18 @@ static int follow_sid(const ref *c, err *e)
 static int write_pem(const ref *r, err *e)
 {
 	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
+	cert_files files;
 
-	if (r->cert == 2 && follow_sid(r, e) < 0)
+	if (r->kind == REF_CERT_SID && follow_sid(r, e) < 0)
 		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
-	opts.cert.key = opts.pem_key;
-	opts.cert.certs = opts.pem_certs;
-	opts.cert.deadline = cl.end;
-	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
+	files = opts.cert;
+	files.deadline = cl.end; /* the run's, not an option */
+	return cert_write(what, run.values[0], run.lens[0], &files, &opts.file, e);
 }
 
-static int parse_refs(ref *refs, err *e)
+static int parse_refs(err *e)
 {
 	size_t i;
 	int rc;
@@ -242,7 +229,7 @@ static int parse_refs(ref *refs, err *e)
 
 		if (tag && meta_tag(&cl, tag, val, sizeof val, e) < 0)
 			return -1;
-		rc = ref_parse(&refs[i], tag ? val : opts.secrets[i]);
+		rc = ref_parse(&run.refs[i], tag ? val : opts.secrets[i]);
 		if (rc < 0 && tag)
 			return err_set(e, ERR_USAGE, "tag %s: value is not a secret reference: %s",
 				tag, ref_strerror(rc));
@@ -255,54 +242,52 @@ static int parse_refs(ref *refs, err *e)
 
 static int cmd_get(err *e)
 {
-	static ref refs[CLI_SECRETS_MAX];
 	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i;
 
 	if (opts.nsecrets == 0)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
 		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
-	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
+	if ((opts.cert.key || opts.cert.certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
-	if ((opts.pem_key || opts.cert.both) && (opts.file.mode & ~0640u))
+	if ((opts.cert.key || opts.cert.both) && (opts.file.mode & ~0640u))
 		return err_set(e, ERR_USAGE, "--mode 0%o: wider than 0640 for a private key "
 			"(--pem-key, --pem)", opts.file.mode);
-	if (parse_refs(refs, e) < 0)
+	if (parse_refs(e) < 0 || take_values(opts.nsecrets, e) < 0)
 		return -1;
-	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
-		refs[0].cert = 2; /* read the bundle's sid, then that secret */
-	group_by_vault(refs, opts.nsecrets, order);
-	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
+	if (run.refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
+		run.refs[0].kind = REF_CERT_SID; /* then the secret it names */
+	group_by_vault(run.refs, opts.nsecrets, order);
+	if (fetch_all(run.refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
 		return -1;
-	if (opts.pem_key || opts.pem_certs || opts.cert.both)
-		return write_pem(&refs[0], e);
+	if (opts.cert.key || opts.cert.certs || opts.cert.both)
+		return write_pem(&run.refs[0], e);
 	if (opts.out || opts.out_dir)
-		return write_files(refs, e);
+		return write_files(e);
 	for (i = 0; i < opts.nsecrets; i++)
-		if (print_value(values[i], lens[i], e) < 0)
+		if (out_value(run.values[i], run.lens[i], opts.newline, e) < 0)
 			return -1;
 	return 0;
 }
 
 static int cmd_exec(err *e)
 {
-	static ref refs[CLI_SECRETS_MAX];
-	static char *env[CLI_ENV_MAX];
 	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
 	const char *prefix[CLI_SECRETS_MAX];
+	static char *env[CLI_ENV_MAX];
 	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(refs, at, skip, &n, e) < 0)
+	if (exec_refs(run.refs, at, skip, &n, e) < 0 || take_values(n, e) < 0)
 		return -1;
 	log_v("exec: %zu references in the environment", n);
 	for (i = 0; i < n; i++)
 		prefix[i] = environ[at[i]];
-	group_by_vault(refs, n, order);
-	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
-		|| exec_env(env, at, skip, n, e) < 0)
+	group_by_vault(run.refs, n, order);
+	if (fetch_all(run.refs, order, n, prefix, skip, opts.allow_missing, e) < 0
+		|| exec_env(env, at, skip, run.values, run.lens, n, e) < 0)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
@@ -317,28 +302,23 @@ static int cmd_token(err *e)
 {
 	char resource[CLOUD_RESOURCE_MAX];
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
-	size_t n = strlen(r);
-	const azure_token *tok;
-	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
-
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
-	if (n > k && strcmp(r + n - k, CLOUD_DEFAULT_SUFFIX) == 0)
-		n -= k;
+	size_t n = cloud_scope_resource(r, strlen(r));
+	const azure_token *tok;
+
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
 	tok = identity_token(&cl, resource, e);
 	if (!tok)
 		return -1;
-	return print_value(tok->access, tok->len, e);
+	return out_value(tok->access, tok->len, opts.newline, e);
 }
 
 static int cmd_key(err *e)
 {
 	if (!opts.key.key)
 		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", jwk_op_name(opts.key.op));
-	opts.key.json = opts.json;
-	opts.key.newline = opts.newline;
-	return keyop_run(&cl, &opts.key, e);
+	return keyop_run(&cl, &opts.key, opts.json, opts.newline, e);
 }
 
 int main(int argc, char **argv)
@@ -353,19 +333,24 @@ int main(int argc, char **argv)
 	opts.file.mode = 0600;
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
 	rc = opts_parse(argc, argv, &e);
-	if (rc == 2)
+	if (rc == OPTS_DONE)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
 	if (rc == 0) {
-		client_init(&cl);
+		const client_cfg *cfg;
+
 		env_apply();
-		rc = setup(&e);
-		if (rc == 0)
-			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
-				: opts.cmd == 'k' ? cmd_key(&e) : cmd_token(&e);
-		client_done(&cl);
-		explicit_bzero(arena, arena_used);
+		cfg = env_config(&e);
+		rc = cfg ? 0 : -1;
+		if (cfg) {
+			client_init(&cl, cfg);
+			rc = opts.cmd == CMD_GET ? cmd_get(&e) : opts.cmd == CMD_EXEC ? cmd_exec(&e)
+				: opts.cmd == CMD_KEY ? cmd_key(&e) : cmd_token(&e);
+			client_done(&cl);
+		}
+		env_done();
+		mem_give(run.arena, run.arena_size, run.arena_used);
 	}
 	if (rc < 0) {
 		char line[ERR_MSG_MAX + 8];

@@ -46,7 +46,7 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 /* References replaced (or dropped when missing), identity variables
  * dropped unless asked. */
 int exec_env(char **env, const size_t *at, const size_t *skip,
-	size_t nrefs, err *e)
+	char *const *values, const size_t *lens, size_t nrefs, err *e)
 {
 	size_t i, k, o = 0;
 

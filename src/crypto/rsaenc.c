@@ -1,8 +1,7 @@
 #include "crypto/rsaenc.h"
+#include "base/rnd.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <bearssl_hash.h>
 #include <bearssl_rand.h>
@@ -29,7 +28,7 @@ size_t br_rsa_oaep_pad(const br_prng_class **rnd, const br_hash_class *dig,
 #define RSAENC_WORDS (2 + (4096 + 30) / 31)
 
 /* BearSSL's OAEP draws its seed (hLen <= 32 bytes) from a br_prng_class:
- * this one hands out bytes drawn from getrandom beforehand, so a failure
+ * this one hands out bytes drawn from rnd_bytes beforehand, so a failure
  * is reported before any padding is made. */
 typedef struct pool {
 	const br_prng_class *vtable;
@@ -63,17 +62,7 @@ static const br_prng_class pool_vtable = {
 
 static int fill_random(unsigned char *b, size_t n)
 {
-	while (n > 0) {
-		ssize_t r = getrandom(b, n, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return RSAENC_E_RANDOM;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return rnd_bytes(b, n, 0) ? RSAENC_E_RANDOM : 0;
 }
 
 /* em[k] := em^e mod n in constant time (em is secret), as

@@ -5,7 +5,7 @@
  * type 2 (RFC 8017 7.2; the padding is ours, OAEP's is BearSSL's). The
  * exponentiation is BearSSL's constant-time i31 modpow (the message is
  * secret, unlike in rsa.c's verifications); seeds and padding bytes come
- * from getrandom. The second module after tls.c that includes BearSSL
+ * from rnd_bytes (rnd.h). The second module after tls.c that includes BearSSL
  * headers (and, like it, declares a few of its internals); no BearSSL type
  * leaks out of it.
  */

@@ -344,16 +344,16 @@ int url_add_query(char *path, size_t cap, const char *name, const char *value)
 	return URL_E_SPACE;
 }
 
-int url_host_header(const url *u, char *out, size_t cap)
+int url_host_header(const char *host, unsigned port, int https, char *out, size_t cap)
 {
-	const char *l = strchr(u->host, ':') ? "[" : "";
+	const char *l = strchr(host, ':') ? "[" : "";
 	const char *r = *l ? "]" : "";
 	size_t n;
 
-	if (u->port == (u->https ? 443u : 80u))
-		n = fmt(out, cap, "%s%s%s", l, u->host, r);
+	if (port == (https ? 443u : 80u))
+		n = fmt(out, cap, "%s%s%s", l, host, r);
 	else
-		n = fmt(out, cap, "%s%s%s:%u", l, u->host, r, u->port);
+		n = fmt(out, cap, "%s%s%s:%u", l, host, r, port);
 	if (n >= cap) {
 		if (cap > 0)
 			out[0] = 0;

@@ -7,7 +7,8 @@
  * a PKCS#12 file (application/x-pkcs12: converted; the leaf is the
  * certificate holding the key's public key, never picked by position;
  * certificates off the leaf's issuer path are dropped, said under -v).
- * Output buffers are static here (CERT_OUT_MAX each) and wiped after use.
+ * Its buffers (CERT_OUT_MAX each, the PKCS#12 reader's) are taken for each
+ * call (mem.h), and wiped and given back after it.
  */
 #ifndef AZKV_CERT_H
 #define AZKV_CERT_H

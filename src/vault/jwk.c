@@ -29,6 +29,11 @@ const jwk_alg *jwk_alg_find(const char *name)
 	return NULL;
 }
 
+const char *jwk_alg_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof algs / sizeof algs[0] ? algs[i].name : NULL;
+}
+
 size_t jwk_max_input(const jwk_alg *a, int op, size_t k, size_t *min)
 {
 	int out = op == JWK_WRAP || op == JWK_ENCRYPT; /* plaintext in */
@@ -243,53 +248,6 @@ const char *jwk_strerror(int code)
 	while (--k > 0)
 		t += strlen(t) + 1;
 	return t;
-}
-
-static int ci_prefix(const char *s, const char *p)
-{
-	for (; *p; s++, p++)
-		if ((*s >= 'A' && *s <= 'Z' ? *s + 32 : *s) != *p)
-			return 0;
-	return 1;
-}
-
-/* Rewritten to the secret forms ref_parse reads, which check every part. */
-int jwk_ref(ref *r, const char *s)
-{
-	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
-	size_t a = str_cspn(s, "/"), n = strlen(s);
-	int is_url = a > 0 && s[a - 1] == ':' && s[a] == '/' && s[a + 1] == '/';
-
-	memset(r, 0, sizeof *r);
-	if (n + 8 >= sizeof buf)
-		return REF_E_FORM;
-	if (is_url) {
-		if (!ci_prefix(s, "https://"))
-			return REF_E_SCHEME;
-		a = 8 + str_cspn(s + 8, "/?#");
-		if (!ci_prefix(s + a, "/keys/"))
-			return REF_E_FORM;
-		memcpy(buf, s, a);
-		memcpy(buf + a, "/secrets/", 9);
-		memcpy(buf + a + 9, s + a + 6, n - a - 6 + 1);
-	} else {
-		memcpy(buf, s, a);
-		if (s[a] == '/' && ci_prefix(s + a + 1, "keys/") && s[a + 6] != 0)
-			s += 5; /* VAULT/keys/NAME */
-		memcpy(buf + a, s + a, strlen(s + a) + 1);
-	}
-	return ref_parse(r, buf);
-}
-
-const char *jwk_ref_strerror(int code)
-{
-	switch (code) {
-	case REF_E_FORM:
-		return "not https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION]";
-	case REF_E_NAME: return "key name must be 1-127 of 0-9 a-z A-Z -";
-	case REF_E_SCHEME: return "key URL must be https://";
-	}
-	return ref_strerror(code);
 }
 
 const char *jwk_op_name(int op)

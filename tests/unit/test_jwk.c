@@ -1,8 +1,7 @@
-/* test_jwk: key bundles, operation results, algorithm limits, key
- * references, base64url encoding and the IMDS tag list (tags.c). */
+/* test_jwk: key bundles, operation results, algorithm limits and
+ * base64url encoding. */
 #include "codec/b64.h"
 #include "vault/jwk.h"
-#include "vault/tags.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -208,41 +207,6 @@ static void limits(void)
 	CHECK(!(kw->ops & JWK_ENCRYPT) && (o256->ops & JWK_DECRYPT));
 }
 
-static void refs(void)
-{
-	ref r;
-
-	CHECK_EQ(jwk_ref(&r, "https://MyVault.vault.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "");
-	CHECK_EQ(jwk_ref(&r, KID), 0);
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "https://h.managedhsm.azure.net:8443/KEYS/k1/"), 0);
-	CHECK_EQ(r.port, 8443);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys/k1/0123456789abcdef0123456789abcdef"), 0);
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "h.managedhsm.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys"), 0); /* a key named keys */
-	CHECK_STR(r.name, "keys");
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/secrets/k1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k1?x=1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "http://v.vault.azure.net/keys/k1"), REF_E_SCHEME);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k_1"), REF_E_NAME);
-	CHECK_EQ(jwk_ref(&r, "myvault/k1/short"), REF_E_VERSION);
-	CHECK_EQ(jwk_ref(&r, "myvault"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, ""), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "x"), REF_E_FORM);
-	CHECK_EQ(r.host[0], 0);
-	CHECK(strstr(jwk_ref_strerror(REF_E_FORM), "keys/NAME") != NULL);
-}
-
 static void b64url(void)
 {
 	static const struct {
@@ -267,59 +231,15 @@ static void b64url(void)
 	CHECK_EQ(b64_url_encode(out, 5, (const unsigned char *)"foo", 3), 4);
 }
 
-static void tags(void)
-{
-	const char *l = "[{\"name\":\"Department\",\"value\":\"IT\"},"
-		"{\"name\":\"kek\",\"value\":\"myvault/k1\"},{\"name\":\"e\",\"value\":\"\"}]";
-	char v[TAGS_VALUE_MAX + 1], big[8192];
-	size_t o, i;
-
-	CHECK(tags_ref("tag:x") && strcmp(tags_ref("tag:x"), "x") == 0);
-	CHECK(tags_ref("TAG:x") == NULL && tags_ref("myvault/x") == NULL);
-	CHECK_EQ(tags_find(l, strlen(l), "kek", v, sizeof v), 0);
-	CHECK_STR(v, "myvault/k1");
-	CHECK_EQ(tags_find(l, strlen(l), "department", v, sizeof v), 0);
-	CHECK_STR(v, "IT");
-	CHECK_EQ(tags_find(l, strlen(l), "e", v, sizeof v), 0);
-	CHECK_STR(v, "");
-	CHECK_EQ(tags_find(l, strlen(l), "nope", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("[]", 2, "a", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("{}", 2, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[1]", 3, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\"}]", 14, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\",\"value\":1}]", 24, "a", v, sizeof v), TAGS_E_JSON);
-	/* 50 tags fit, 51 do not; nor 2049 characters */
-	for (i = 0, o = 1, big[0] = '['; i < 51; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"t%zu\",\"value\":\"v\"}",
-			i ? "," : "", i);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t1", v, sizeof v), TAGS_E_LIMIT);
-	big[o] = 0;
-	o = (size_t)(strstr(big, ",{\"name\":\"t50\"") - big);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t49", v, sizeof v), 0);
-	CHECK_STR(v, "v");
-	for (i = 0, o = 1; i < 9; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"n%zu\",\"value\":\"%0256d\"}",
-			i ? "," : "", i, 0);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "n0", v, sizeof v), TAGS_E_LIMIT);
-	/* a value over 256 characters */
-	o = (size_t)snprintf(big, sizeof big, "[{\"name\":\"a\",\"value\":\"%0257d\"}]", 0);
-	CHECK_EQ(tags_find(big, o, "a", v, sizeof v), TAGS_E_LIMIT);
-}
-
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
-	bundles();
-	bad_bundles();
-	big_modulus();
-	texts();
-	results();
-	limits();
-	refs();
-	b64url();
-	tags();
+	T_RUN(bundles);
+	T_RUN(bad_bundles);
+	T_RUN(big_modulus);
+	T_RUN(texts);
+	T_RUN(results);
+	T_RUN(limits);
+	T_RUN(b64url);
 	T_END();
 }
