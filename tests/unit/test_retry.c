@@ -81,21 +81,34 @@ static const seq seqs[] = {
 		{ 400, 0, 0, 0, 0, RH, STOP } } },
 	{ "imds 400 after retries: stop", RETRY_IMDS, 0, FAR, 0, {
 		{ 503, 0, 0, 0, 0, RH, 1000 }, { 400, "1", 0, 0, 0, RH, STOP } } },
-	{ "imds 429 Retry-After 2", RETRY_IMDS, 0, 30000, 0, {
-		{ 429, "2", 0, 0, 0, RM, 2000 } } },
-	{ "vault 429 Retry-After 2, then backoff outgrows it", RETRY_VAULT, 0, FAR, 0, {
-		{ 429, "2", 0, 0, 0, RM, 2000 }, { 429, "2", 0, 0, 0, RM, 2399 },
-		{ 429, "2", 0, 0, 0, RH, 4000 } } },
+	{ "imds 429 Retry-After 2: at least 2 s", RETRY_IMDS, 0, 30000, 0, {
+		{ 429, "2", 0, 0, 0, R0, 2000 } } },
+	/* Throttled: Retry-After + a spread over 3 Retry-Afters, then over a
+	 * quarter of one, 1, 4, 16... (retry.h) */
+	{ "vault 429 Retry-After 1: the fleet spread", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "1", 0, 0, 0, RM, 3999 }, { 429, "1", 0, 0, 0, RM, 1249 },
+		{ 429, "1", 0, 0, 0, RM, 1999 }, { 429, "1", 0, 0, 0, RM, 4999 },
+		{ 429, "1", 0, 0, 0, RM, 16999 }, { 429, "1", 0, 0, 0, RM, STOP } } },
+	{ "vault 429 Retry-After 2: spread by rnd", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "2", 0, 0, 0, R0, 2000 }, { 429, "2", 0, 0, 0, RH, 2250 },
+		{ 429, "2", 0, 0, 0, RH, 3000 } } },
+	{ "vault 429 long Retry-After: the spread is at most 30 s", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "20", 0, 0, 0, RM, 49999 }, { 429, "100", 0, 0, 0, RM, 124999 },
+		{ 429, "100", 0, 0, 0, RM, 129999 } } },
+	{ "vault 429 spread cut to the deadline", RETRY_VAULT, 0, 6000, 0, {
+		{ 429, "2", 0, 0, 0, RM, 5500 } } },
+	{ "vault 503 without Retry-After: the plain backoff", RETRY_VAULT, 0, FAR, 0, {
+		{ 503, 0, 0, 0, 0, RM, 1199 }, { 429, 0, 0, 0, 0, RM, 2399 } } },
 	{ "vault Retry-After 0 or junk: backoff", RETRY_VAULT, 0, FAR, 0, {
 		{ 503, "0", 0, 0, 0, R0, 800 }, { 503, "soon", 0, 0, 0, R0, 1600 },
 		{ 503, "", 0, 0, 0, R0, 3200 }, { 503, "-1", 0, 0, 0, R0, 6400 },
 		{ 503, "Sunday, 06-Nov-94 08:49:37 GMT", 0, 0, 0, R0, 12800 } } },
 	{ "vault Retry-After HTTP date by our clock", RETRY_VAULT, 0, FAR, T1994 - 5, {
-		{ 503, D1994, 0, 0, 0, RH, 5000 },
-		{ 503, D1994, "", 0, 0, RH, 5000 },
-		{ 503, D1994, "yesterday", 0, 0, RH, 5000 } } },
+		{ 503, D1994, 0, 0, 0, R0, 5000 },
+		{ 503, D1994, "", 0, 0, R0, 5000 },
+		{ 503, D1994, "yesterday", 0, 0, R0, 5000 } } },
 	{ "vault Retry-After date by the response's Date", RETRY_VAULT, 0, FAR, 0, {
-		{ 503, D1994, "Sun, 06 Nov 1994 08:49:30 GMT", 0, 0, RH, 7000 },
+		{ 503, D1994, "Sun, 06 Nov 1994 08:49:30 GMT", 0, 0, R0, 7000 },
 		{ 503, D1994, D1994, 0, 0, RH, 2000 },
 		{ 503, D1994, "Sun, 06 Nov 1994 08:50:37 GMT", 0, 0, RM, 4799 } } },
 	{ "vault 1970 clock, no Date: the date is far off", RETRY_VAULT, 0, 30000, 0, {
@@ -123,7 +136,7 @@ static const seq seqs[] = {
 		{ 503, 0, 0, 0, 0, RH, 4000 }, { 502, 0, 0, 0, 0, RH, 8000 },
 		{ 500, 0, 0, 0, 0, RH, 16000 }, { 500, "1", 0, 0, 0, RH, STOP } } },
 	{ "entra 503 x4: 3 retries", RETRY_ENTRA, 0, FAR, 0, {
-		{ 503, 0, 0, 0, 0, RH, 1000 }, { 429, "3", 0, 0, 0, RH, 3000 },
+		{ 503, 0, 0, 0, 0, RH, 1000 }, { 429, "3", 0, 0, 0, R0, 3000 },
 		{ RETRY_NET_RESET, 0, 0, 0, 0, RH, 4000 }, { 503, 0, 0, 0, 0, RH, STOP } } },
 	{ "identity 404 x4: 3 retries", RETRY_IDENTITY, 0, FAR, 0, {
 		{ 404, 0, 0, 0, 0, RH, 1000 }, { 404, 0, 0, 0, 0, RH, 2000 },
@@ -181,6 +194,34 @@ static void test_seqs(void)
 
 /* First failure of each outcome for each kind: retried (1000 ms at RH) or
  * not. Columns: IMDS, IDENTITY, SF, VAULT, ENTRA. */
+/* --every's waits: the interval x[0.9, 1.1), the first x[0.1, 1.1); a
+ * failed round's retries from interval/16 doubling, capped at the interval
+ * and 5 minutes, x[0.5, 1). */
+static void test_every(void)
+{
+	CHECK_EQ(retry_every(60000, 0, R0), 54000);
+	CHECK_EQ(retry_every(60000, 0, RH), 60000);
+	CHECK_EQ(retry_every(60000, 0, RM), 65999);
+	CHECK_EQ(retry_every(60000, 1, R0), 6000);
+	CHECK_EQ(retry_every(60000, 1, RH), 36000);
+	CHECK_EQ(retry_every(60000, 1, RM), 65999);
+	/* 30 days, the longest --every: no overflow in the jitter */
+	CHECK_EQ(retry_every(2592000000LL, 0, RM), 2851199999LL);
+	CHECK_EQ(retry_every(2592000000LL, 1, RM), 2851199999LL);
+	CHECK_EQ(retry_round(1, 60000, R0), 1875);
+	CHECK_EQ(retry_round(1, 60000, RM), 3749);
+	CHECK_EQ(retry_round(2, 60000, R0), 3750);
+	CHECK_EQ(retry_round(4, 60000, R0), 15000);
+	CHECK_EQ(retry_round(5, 60000, R0), 30000);
+	CHECK_EQ(retry_round(6, 60000, R0), 30000);
+	CHECK_EQ(retry_round(40, 60000, RM), 59999);
+	CHECK_EQ(retry_round(1, 3600000, R0), 112500);
+	CHECK_EQ(retry_round(2, 3600000, R0), 150000);
+	CHECK_EQ(retry_round(9, 3600000, RM), 299999);
+	CHECK_EQ(retry_round(1, 2592000000LL, R0), 150000);
+	CHECK_EQ(retry_round(3, 200, R0), 24);
+}
+
 static void test_matrix(void)
 {
 	static const struct {
@@ -355,6 +396,7 @@ static void test_date_parse(void)
 int main(void)
 {
 	test_seqs();
+	test_every();
 	test_matrix();
 	test_nf_kinds();
 	test_after_parse();
