@@ -79,9 +79,12 @@ void client_done(client *c);
 /* Start an attempt: set c->deadline. */
 void client_attempt(client *c);
 
+/* 32 random bits for a jitter (getrandom, else the clock: any spread). */
+unsigned client_rnd(void);
+
 /* After a failed attempt (error in last, HTTP status or 0 in status): ask
- * the retry policy, log and sleep. 0: try again; -1: stop, with last copied
- * into e. */
+ * the retry policy, log and sleep (net_poll: --every's stop ends it). 0: try
+ * again; -1: stop, with last copied into e. */
 int client_retry(client *c, struct retry *r, const err *last, int status,
 	int identity_not_found, err *e);
 

@@ -13,6 +13,8 @@
 #include "base/clock.h"
 #include "base/err.h"
 
+struct pollfd;
+
 #define NET_RESOLVE_MAX 8 /* --resolve entries */
 #define NET_ADDRS_MAX 16  /* addresses tried per host */
 
@@ -31,6 +33,19 @@ typedef struct net_cfg {
 	const char *proxy_pass;
 	const char *no_proxy;   /* NO_PROXY list (url_no_proxy), or NULL */
 } net_cfg;
+
+/* The wake hook (--every: cli/every.c sets them to its signalfd and signal
+ * reader): while set, every wait of this module and the resolver first asks
+ * net_wake(), and also wakes when net_wake_fd is readable; a nonzero answer
+ * (stop) ends the wait as its deadline would, and the client's retry sleep
+ * (client_retry) at once: the run is ending, its error is not reported. */
+extern int net_wake_fd;
+extern int (*net_wake)(void);
+
+/* poll(2) p[0..n) and the wake fd, which it puts in p[n] (the caller leaves
+ * room), until deadline: 1 one of p[0..n) is ready (or poll failed: the
+ * next call says why), 0 the deadline passed, -1 net_wake() said stop. */
+int net_poll(struct pollfd *p, unsigned n, clock_ms deadline);
 
 /* Parse "HOST:PORT:ADDR" (ADDR may be [v6]) as curl's --resolve. 0 or -1. */
 int net_resolve_parse(net_resolve *r, const char *s);
