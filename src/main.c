@@ -134,12 +134,9 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 			rc = post_process(&refs[i], values[i] + skip[i], &lens[i], &one);
 		}
 		if (rc < 0) {
-			char line[ERR_MSG_MAX + 32];
-
 			if (!allow)
 				return err_set(e, one.code, "%s", one.msg);
-			fmt(line, sizeof line, "azkv: warning: %s\n", one.msg);
-			fmt_put(2, line);
+			log_err("warning: %s", one.msg);
 			lens[i] = (size_t)-1;
 			conn_close(&cl.vault);
 			continue;
@@ -364,10 +361,7 @@ int main(int argc, char **argv)
 		explicit_bzero(arena, arena_used);
 	}
 	if (rc < 0) {
-		char line[ERR_MSG_MAX + 8];
-
-		fmt(line, sizeof line, "azkv: %s\n", e.msg);
-		fmt_put(2, line);
+		log_err("%s", e.msg);
 		return e.code;
 	}
 	return 0;
