@@ -24,6 +24,9 @@
 #define CLI_TIMEOUT_MAX 86400
 #define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
+#define CLI_EVERY_MIN 30          /* --every: seconds; less would press the vault */
+#define CLI_EVERY_MAX (30 * 86400)
+#define CLI_GRACE_DEFAULT 10
 
 typedef struct cli {
 	/* what every run writes first, the big rarely-used members last: a run
@@ -39,6 +42,11 @@ typedef struct cli {
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
+	long every;         /* --every, seconds; 0: one round */
+	long grace;         /* exec --every: TERM, then KILL this much later */
+	char **on_change;   /* get --every: PROGRAM ARGS..., argv's tail */
+	int signal;         /* --signal: a signal number, sent to --pid-file's */
+	const char *pid_file;
 	const char *cacert;
 	const char *resource;
 	keyop_opts key; /* cmd 'k' */
@@ -52,6 +60,10 @@ typedef struct cli {
 
 /* The options (opts.c); main.c sets the defaults before opts_parse. */
 extern cli opts;
+
+/* The signals exec --every forwards to its program, 0-terminated; --signal
+ * takes these names (opts.c). */
+extern const unsigned char opts_signals[];
 
 /* The values read, as main.c fetched them (exec.c builds the child's
  * environment from them): values[i] of lens[i] bytes, SIZE_MAX if missing. */
