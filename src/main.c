@@ -34,8 +34,8 @@ extern char **environ;
 client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
- * The only signal azkv changes; it blocks none. */
-static struct sigaction sigpipe_inherited;
+ * The only signal azkv changes; it blocks none (but --every: every.c). */
+struct sigaction main_sigpipe;
 static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
 static tls_trust trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
@@ -45,12 +45,30 @@ static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
 static size_t arena_used;
 char *values[CLI_SECRETS_MAX];
 size_t lens[CLI_SECRETS_MAX];
+/* The references (get's arguments or exec's variables) and how a round
+ * reads them: in order[] (grouped by vault), exec's NAME= before each. */
+static ref refs[CLI_SECRETS_MAX];
+static size_t nrefs, order[CLI_SECRETS_MAX], at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX];
+static const char *prefix[CLI_SECRETS_MAX];
+static char *env[CLI_ENV_MAX];
 
 static int print_value(const char *p, size_t n, err *e)
 {
 	if (out_stdout(p, n, e) < 0)
 		return -1;
 	return opts.newline ? out_stdout("\n", 1, e) : 0;
+}
+
+/* A round starts (the run, or each of --every's): the values of the last
+ * one wiped, the deadline set. The run (a round) ends at --wait when given,
+ * else at --timeout; an attempt also ends at --timeout (client_attempt
+ * takes the earlier). */
+static void round_start(void)
+{
+	explicit_bzero(arena, arena_used);
+	arena_used = 0;
+	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
+	client_attempt(&cl);
 }
 
 static int setup(err *e)
@@ -62,11 +80,8 @@ static int setup(err *e)
 	cl.id = opts.id;
 	cl.trust = &trust;
 	cl.attempt_ms = (clock_ms)opts.timeout * 1000;
-	/* The run ends at --wait when given, else at --timeout; an attempt
-	 * also ends at --timeout (client_attempt takes the earlier). */
-	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
 	cl.wait = opts.wait > 0;
-	client_attempt(&cl);
+	round_start();
 	if (opts.cacert) {
 		log_v("trust: roots from %s", opts.cacert);
 		return tls_trust_load(&trust, opts.cacert, e);
@@ -108,24 +123,25 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 	return 0;
 }
 
-/* Fetch refs[i] for each i in order[0..n) (grouped by vault) into the
- * arena: values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; no
- * prefix: NULL) then the value. On failure with allow, the entry is marked
+/* Fetch refs[i] for each i in order[0..nrefs) (grouped by vault) into the
+ * arena: values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; get:
+ * none) then the value. On failure with allow, the entry is marked
  * missing (lens = SIZE_MAX) and a warning printed; else the first error
  * stops. */
-static int fetch_all(const ref *refs, const size_t *order, size_t n,
-	const char *const *prefix, const size_t *skip, int allow, err *e)
+static int fetch_all(int allow, err *e)
 {
-	size_t k;
+	size_t k, n = nrefs;
 
 	for (k = 0; k < n; k++) {
 		size_t i = order[k];
-		int last = k + 1 == n || strcmp(refs[order[k + 1]].host, refs[i].host) != 0;
+		/* --every keeps the connection for the next round */
+		int last = !opts.every && (k + 1 == n
+			|| strcmp(refs[order[k + 1]].host, refs[i].host) != 0);
 		err one = { 0, 0, "" };
 		int rc;
 
 		values[i] = arena + arena_used; /* CLI_VALUE_MAX bytes left at least */
-		if (prefix)
+		if (skip[i])
 			memcpy(values[i], prefix[i], skip[i]);
 		rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
 			CLI_VALUE_MAX - skip[i], &lens[i], &one);
@@ -147,9 +163,9 @@ static int fetch_all(const ref *refs, const size_t *order, size_t n,
 
 /* Order references so that each vault's are fetched together (one
  * connection each), keeping argument order within a vault. */
-static void group_by_vault(const ref *refs, size_t n, size_t *order)
+static void group_by_vault(void)
 {
-	size_t i, j, k = 0;
+	size_t i, j, k = 0, n = nrefs;
 	unsigned char done[CLI_SECRETS_MAX] = { 0 };
 
 	for (i = 0; i < n; i++) {
@@ -163,14 +179,16 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-/* --out / --out-dir: every value to its file, all or nothing (out.h). */
-static int write_files(const ref *refs, err *e)
+/* --out / --out-dir: every value to its file, all or nothing (out.h): the
+ * number of files replaced, or -1. */
+static int write_files(err *e)
 {
 	/* static: every path and temporary lives until the renames (~0.5 MB of
 	 * .bss, pages touched only for the files written) */
 	static out_file files[CLI_SECRETS_MAX];
 	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;
+	int k;
 
 	for (i = 0; i < opts.nsecrets; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
@@ -187,11 +205,10 @@ static int write_files(const ref *refs, err *e)
 		files[i].data = values[i];
 		files[i].n = lens[i];
 	}
-	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
-		return -1;
-	for (i = 0; i < opts.nsecrets; i++)
+	k = out_write_all(files, opts.nsecrets, &opts.file, e);
+	for (i = 0; i < opts.nsecrets && k >= 0; i++)
 		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
-	return 0;
+	return k;
 }
 
 /* A certificate reference with --pem-*: what was read is its bundle's sid;
@@ -205,7 +222,7 @@ static int follow_sid(const ref *c, err *e)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
 	log_v("certificate %s/%s: reading its secret", c->host, c->name);
-	if (kv_get(&cl, &s, 1, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
+	if (kv_get(&cl, &s, !opts.every, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
 		return -1;
 	if (arena_used < lens[0] + 1) /* the exit wipe covers it */
 		arena_used = lens[0] + 1;
@@ -227,7 +244,7 @@ static int write_pem(const ref *r, err *e)
 	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
 }
 
-static int parse_refs(ref *refs, err *e)
+static int parse_refs(err *e)
 {
 	size_t i;
 	int rc;
@@ -249,11 +266,27 @@ static int parse_refs(ref *refs, err *e)
 	return 0;
 }
 
+/* One round of get: the values read, then written; the number of files
+ * replaced (0 for stdout), or -1. */
+static int get_round(err *e)
+{
+	size_t i;
+
+	round_start();
+	if (fetch_all(0, e) < 0)
+		return -1;
+	if (opts.pem_key || opts.pem_certs || opts.cert.both)
+		return write_pem(&refs[0], e);
+	if (opts.out || opts.out_dir)
+		return write_files(e);
+	for (i = 0; i < opts.nsecrets; i++)
+		if (print_value(values[i], lens[i], e) < 0)
+			return -1;
+	return 0;
+}
+
 static int cmd_get(err *e)
 {
-	static ref refs[CLI_SECRETS_MAX];
-	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i;
-
 	if (opts.nsecrets == 0)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
@@ -261,45 +294,46 @@ static int cmd_get(err *e)
 	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
-	if (parse_refs(refs, e) < 0)
+	if (parse_refs(e) < 0)
 		return -1;
 	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
 		refs[0].cert = 2; /* read the bundle's sid, then that secret */
-	group_by_vault(refs, opts.nsecrets, order);
-	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
+	nrefs = opts.nsecrets;
+	group_by_vault();
+	if (opts.every) /* env: --on-change's, azkv's own less its identity */
+		return exec_env(env, at, skip, 0, e) < 0 ? -1 : every_run(get_round, env, e);
+	return get_round(e) < 0 ? -1 : 0;
+}
+
+/* One round of exec: the values read into the program's environment. */
+static int exec_round(err *e)
+{
+	round_start();
+	if (fetch_all(opts.allow_missing, e) < 0)
 		return -1;
-	if (opts.pem_key || opts.pem_certs || opts.cert.both)
-		return write_pem(&refs[0], e);
-	if (opts.out || opts.out_dir)
-		return write_files(refs, e);
-	for (i = 0; i < opts.nsecrets; i++)
-		if (print_value(values[i], lens[i], e) < 0)
-			return -1;
-	return 0;
+	return exec_env(env, at, skip, nrefs, e);
 }
 
 static int cmd_exec(err *e)
 {
-	static ref refs[CLI_SECRETS_MAX];
-	static char *env[CLI_ENV_MAX];
-	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
-	const char *prefix[CLI_SECRETS_MAX];
+	size_t i;
 	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(refs, at, skip, &n, e) < 0)
+	if (exec_refs(refs, at, skip, &nrefs, e) < 0)
 		return -1;
-	log_v("exec: %zu references in the environment", n);
-	for (i = 0; i < n; i++)
+	log_v("exec: %zu references in the environment", nrefs);
+	for (i = 0; i < nrefs; i++)
 		prefix[i] = environ[at[i]];
-	group_by_vault(refs, n, order);
-	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
-		|| exec_env(env, at, skip, n, e) < 0)
+	group_by_vault();
+	if (opts.every)
+		return every_run(exec_round, env, e);
+	if (exec_round(e) < 0)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
-	sigaction(SIGPIPE, &sigpipe_inherited, NULL);
+	sigaction(SIGPIPE, &main_sigpipe, NULL);
 	execvpe(opts.program[0], opts.program, env);
 	why = errno;
 	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
@@ -340,16 +374,19 @@ int main(int argc, char **argv)
 	int rc;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
+	sigaction(SIGPIPE, &sigpipe_ignored, &main_sigpipe);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
+	opts.grace = CLI_GRACE_DEFAULT;
 	rc = opts_parse(argc, argv, &e);
 	if (rc == 2)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
+	if (rc == 0)
+		rc = every_check(&e);
 	if (rc == 0) {
 		client_init(&cl);
 		env_apply();
@@ -364,5 +401,5 @@ int main(int argc, char **argv)
 		log_err("%s", e.msg);
 		return e.code;
 	}
-	return 0;
+	return rc; /* exec --every: the program's status */
 }

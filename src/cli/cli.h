@@ -7,6 +7,7 @@
 #ifndef AZKV_CLI_H
 #define AZKV_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "base/err.h"
 #include "vault/cert.h"
@@ -94,5 +95,22 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
 /* Build the child's environment from the values (exec.c). */
 int exec_env(char **env, const size_t *at, const size_t *skip,
 	size_t nrefs, err *e);
+
+/* SIGPIPE's disposition as azkv was started with (main.c). */
+extern struct sigaction main_sigpipe;
+
+/* The --every, --on-change, --signal and --pid-file combinations, checked
+ * before anything is sent (every.c). */
+int every_check(err *e);
+
+/* --every (every.c): round() now and again every interval, until SIGTERM or
+ * SIGINT (get: exit 0) or the program's end (exec: its status). round
+ * returns the number of files it replaced (get) or 0 (exec), or -1; env is
+ * the environment of the program (exec, as round left it) or of
+ * --on-change's (get). A first round that fails
+ * ends the run as without --every; a later one is reported on one line and
+ * tried again sooner (retry_round), leaving the files or the program as
+ * they are. Returns the exit status, or -1 (e set). */
+int every_run(int (*round)(err *e), char **env, err *e);
 
 #endif
