@@ -2,9 +2,11 @@
 #   make          bin/azkv (static, musl): BearSSL's library from vendor/
 #                 (fetched by ./build.sh --fetch if missing), the generated
 #                 trust anchors and build info, the objects, the link
-#   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc, arm64 musl)
+#   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc and musl; also
+#                 ARCH=armhf, ARCH=s390x: conf/ARCH.mk)
 #   make DEBUG=1  the same with -g -O1, not stripped
 #   make test     install what is missing, build, run every test
+#   make test T="SUITE [PATTERN...]"  one suite, or its matching cases
 #   make check    unit tests under ASan/UBSan with the host gcc
 #   make demo     the tutorial against the bundled fake Azure (private netns)
 #   make bench    azkv vs curl + jq on the fake: time, CPU, RSS, size
@@ -32,19 +34,20 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 # ---- bin/azkv -------------------------------------------------------------
 
-ifeq ($(ARCH),x86_64)
+# One conf/ARCH.mk per target (OUT, CROSS, MUSL_PIN ...: see each file;
+# build.sh and tests/cross/run.sh read the same files).
+ARCHES := $(patsubst conf/%.mk,%,$(wildcard conf/*.mk))
+ifeq ($(filter $(ARCH),$(ARCHES)),)
+$(error ARCH: unknown '$(ARCH)' (one of: $(ARCHES)))
+endif
+include conf/$(ARCH).mk
+ifeq ($(CROSS),)
 CC_AZKV = $(MUSLCC)
-CROSS =
-OUT = bin/azkv
-else ifeq ($(ARCH),aarch64)
-# build/aarch64/musl-gcc: what musl-gcc is to gcc, for the cross gcc over
-# vendor/musl-arm64/ (written by ./build.sh --fetch --arch aarch64).
-CC_AZKV = $(CURDIR)/build/aarch64/musl-gcc
-CROSS = aarch64-linux-gnu-
-OUT = bin/azkv-aarch64
-FETCHED += vendor/$(call pin,musl-arm64,dir)/.azkv-fetched build/aarch64/musl-gcc
 else
-$(error ARCH: unknown '$(ARCH)' (x86_64 or aarch64))
+# build/ARCH/musl-gcc: what musl-gcc is to gcc, for the cross gcc over
+# vendor/musl-*/ (written by ./build.sh --fetch --arch ARCH).
+CC_AZKV = $(CURDIR)/build/$(ARCH)/musl-gcc
+FETCHED += vendor/$(call pin,$(MUSL_PIN),dir)/.azkv-fetched build/$(ARCH)/musl-gcc
 endif
 BR_OUT = build/bearssl-$(if $(CROSS),$(ARCH),musl)
 
@@ -81,7 +84,12 @@ LDFLAGS_AZKV = $(STRIP) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--sort-section=alignment
 # BearSSL's own warnings stay visible in its log but never fail the build.
 # -Oz -flto: its archive is made with gcc-ar, so the link sees LTO objects.
-BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS)
+# BR_USE_URANDOM=0 BR_RDRAND=0: no system seeder; tls.c seeds every engine
+# from getrandom (rnd.h), and /dev/urandom is absent from an empty root.
+# BR_USE_UNIX_TIME=0: no time() in the X.509 engine; tlschain.c sets its
+# clock before every certificate (the clock rule).
+BR_CONFIG = -DBR_USE_URANDOM=0 -DBR_RDRAND=0 -DBR_USE_UNIX_TIME=0
+BR_CFLAGS = -W -Wall $(if $(filter 1,$(DEBUG)),-Os,-Oz -flto) $(SIZE_FLAGS) $(BR_CONFIG)
 
 # src/ is one folder per layer (README, Layout), main.c on top. Objects are
 # linked in module-name order, whatever their folder: the order decides
@@ -115,9 +123,11 @@ $(OBJDIR)/anchors.o: build/gen/anchors.c | $(FETCHED)
 
 -include $(OBJ:.o=.d)
 
-# The pinned trees (and for aarch64 the cross compiler wrapper): build.sh
+# The pinned trees (and for a cross ARCH the compiler wrapper): build.sh
 # fetches, verifies and patches; nothing is fetched when they are there.
-$(FETCHED): vendor/PINS $(PATCHES)
+# One run for all of them (&:): with -j2, two runs at once raced on the
+# wrapper's files ("unexpected musl-gcc.specs format").
+$(FETCHED) &: vendor/PINS $(PATCHES)
 	./build.sh --fetch --arch $(ARCH)
 	@touch $(FETCHED)
 
@@ -184,7 +194,7 @@ build/gen/anchors.c: $(PEMS) build/bearssl-host/brssl vendor/PINS
 # a build input (a commit touching only README or tests leaves the binary's
 # bytes, and README's expected sha256, as they were), else the newest
 # certs/ file's. Rewritten only when it changes.
-BUILD_INPUTS = src certs build.sh Makefile vendor/PINS vendor/patches VERSION
+BUILD_INPUTS = src certs conf build.sh Makefile vendor/PINS vendor/patches VERSION
 BUILD_TIME = $(or $(SOURCE_DATE_EPOCH),$(shell git -C $(CURDIR) log -1 --format=%ct -- \
 	$(BUILD_INPUTS) 2>/dev/null),$(shell stat -c %Y certs/* | sort -n | tail -n 1))
 VERSION_STR = $(shell cat VERSION)
@@ -212,8 +222,9 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
-UNIT_IO = $(call mods,out opts net resolve rnd log clock)
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
+	err tlserr pkey sys
+UNIT_IO = $(call mods,out opts net resolve rnd log clock sys)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)
@@ -225,6 +236,11 @@ fetch:
 # tests/run.sh runs the same list.
 print-units:
 	@echo $(UNITS)
+
+# test_tlserr includes tls/tlserr.c (its tables): BearSSL's headers, no library.
+build/unit-asan/test_tlserr build/unit-musl/test_tlserr: UNIT_INC += -I$(BEARSSL_INC)
+build/unit-musl/test_tlserr: src/tls/tlserr.c
+build/unit-asan/test_tlserr: src/tls/tlserr.c
 
 build/unit-asan/test_%: tests/unit/test_%.c $(UNIT_LIB) $(UNIT_HDR) | $(FETCHED)
 	@mkdir -p $(@D)
@@ -276,8 +292,9 @@ check: $(UNITS:%=build/unit-asan/test_%)
 unit-musl: $(UNITS:%=build/unit-musl/test_%)
 	@for t in $(UNITS); do echo "== unit $$t (musl)"; build/unit-musl/test_$$t || exit 1; done
 
+# make test T="SUITE [PATTERN...]" runs one suite (tests/run.sh -l lists them).
 test:
-	tests/run.sh
+	tests/run.sh $(T)
 
 # The include stack of src/ (tests/layers.sh; also part of make test).
 layers:
@@ -325,15 +342,59 @@ install: all
 clean:
 	rm -rf build bin
 
-# arm64: bin/azkv-aarch64 (cross gcc + Debian's arm64 musl, see build.sh);
-# test-arm64 runs a core e2e subset with it under qemu-aarch64-static.
+# Cross targets (conf/ARCH.mk; Debian's cross gcc and musl, see build.sh):
+# make ARCH=aarch64|armhf|s390x builds bin/azkv-ARCH. test-ARCH
+# (tests/cross/run.sh ARCH) checks the binary's ELF and size budget and runs
+# the unit tests and a core e2e subset with it under qemu-ARCH-static;
+# test-arm64 is test-aarch64. unit-cross (with ARCH=...) builds the unit
+# tests as static binaries for ARCH in build/unit-ARCH/ (their library
+# objects once, in an archive), for qemu; fuzz-cross the same for the fuzz
+# corpus replay.
 # repro: two builds of HEAD in two fresh folders must give the same sha256.
-.PHONY: arm64 test-arm64 repro
+CROSS_ARCHES := $(filter-out x86_64,$(ARCHES))
+.PHONY: arm64 test-arm64 $(CROSS_ARCHES:%=test-%) unit-cross fuzz-cross print-fuzzers repro
 arm64:
 	$(MAKE) ARCH=aarch64
 
-test-arm64:
-	tests/arm64/run.sh
+test-arm64: test-aarch64
+
+$(CROSS_ARCHES:%=test-%):
+	tests/cross/run.sh $(@:test-%=%)
+
+# The fuzz harnesses (FUZZERS, set further down), for tests/cross/run.sh.
+print-fuzzers:
+	@echo $(FUZZERS)
+
+ifneq ($(CROSS),)
+UNIT_X = build/unit-$(ARCH)
+$(UNIT_X)/obj/%.o: src/%.c $(UNIT_HDR) | $(FETCHED)
+	@mkdir -p $(@D)
+	$(CC_AZKV) $(WARN) -Os $(UNIT_INC) -c -o $@ $<
+
+$(UNIT_X)/libunit.a: $(UNIT_LIB:src/%.c=$(UNIT_X)/obj/%.o)
+	rm -f $@
+	$(CROSS)ar rcsD $@ $^
+
+$(UNIT_X)/test_%: tests/unit/test_%.c $(UNIT_X)/libunit.a $(UNIT_HDR) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os $(UNIT_INC) -o $@ $< $(UNIT_X)/libunit.a
+
+unit-cross: $(UNITS:%=$(UNIT_X)/test_%)
+
+# The fuzz harnesses' replay drivers for ARCH (no sanitizers: their
+# invariants and crashes), for the committed corpus under qemu.
+$(UNIT_X)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(UNIT_X)/libunit.a $(UNIT_HDR) \
+		$(wildcard tests/fuzz/*.h) | $(FETCHED)
+	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(JSMN_DIR) -o $@ $< tests/fuzz/replay.c $(UNIT_X)/libunit.a
+
+$(UNIT_X)/fuzz_pkcs12: tests/fuzz/fuzz_pkcs12.c tests/fuzz/replay.c $(call mods,pkcs12 ec) \
+		$(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a $(UNIT_HDR) $(wildcard tests/fuzz/*.h)
+	$(CC_AZKV) $(WARN) -static -Os -Isrc -I$(BEARSSL_INC) -o $@ $< tests/fuzz/replay.c \
+		$(call mods,pkcs12 ec) $(UNIT_X)/libunit.a $(BR_OUT)/libbearssl.a
+
+# (FUZZERS is set further down: named in the recipe, not as prerequisites.)
+fuzz-cross:
+	@$(MAKE) $(FUZZERS:%=$(UNIT_X)/fuzz_%)
+endif
 
 repro:
 	tests/repro.sh

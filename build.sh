@@ -8,9 +8,10 @@
 #                        --deps --fetch does both
 #   ./build.sh --clean   remove build/ and bin/ (vendor/ is kept)
 #   ./build.sh --build-time  print the time a build embeds (unix seconds)
-#   --arch aarch64       with any of the above but --clean: static arm64
-#                        bin/azkv-aarch64 (Debian's cross gcc, arm64 musl
-#                        from vendor/, driven by build/aarch64/musl-gcc
+#   --arch ARCH          with any of the above but --clean: static
+#                        bin/azkv-ARCH for aarch64 (arm64), armhf or s390x
+#                        (conf/ARCH.mk: Debian's cross gcc, Debian's musl
+#                        for ARCH from vendor/, driven by build/ARCH/musl-gcc
 #                        that --fetch writes); --deps adds the cross tools
 #                        and qemu
 # Overrides: MUSLCC, HOSTCC, JOBS, SOURCE_DATE_EPOCH; AZKV_NO_FETCH=1 never
@@ -37,9 +38,9 @@ DEPS+=" squid tinyproxy"
 DEPS+=" python3-cryptography"
 # tests/e2e/clevis.py and the boot test: the clevis pin with real clevis
 DEPS+=" clevis clevis-luks jose"
-# Only for --arch aarch64: cross compiler (with binutils) and an emulator
-# for the tests. The arm64 musl itself is a pin in vendor/, not a package.
-DEPS_AARCH64="gcc-aarch64-linux-gnu qemu-user-static"
+# A cross ARCH adds its CROSS_DEPS (conf/ARCH.mk): cross compiler (with
+# binutils) and an emulator for the tests. Its musl is a pin in vendor/,
+# not a package.
 
 # A failed unpack leaves nothing half-made in vendor/.
 trap 'rm -rf "$ROOT"/vendor/.unpack.*' EXIT
@@ -48,7 +49,7 @@ say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-	sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -290,22 +291,23 @@ fetch_jsmn() {
 	say "fetch: $dir/jsmn.h from ${arch#vendor/}"
 }
 
-# musl_arm64_ok: the unpacked tree's stamp names the pinned .deb hash.
-musl_arm64_ok() {
+# musl_ok: the unpacked tree's stamp names the pinned .deb hash.
+musl_ok() {
 	local s
-	s=vendor/$(pin musl-arm64 dir)/$STAMP
-	[ -f "$s" ] && [ "$(awk '{ print $NF }' "$s")" = "$(pin musl-arm64 deb_sha256)" ]
+	s=vendor/$(pin "$MUSL_PIN" dir)/$STAMP
+	[ -f "$s" ] && [ "$(awk '{ print $NF }' "$s")" = "$(pin "$MUSL_PIN" deb_sha256)" ]
 }
 
-# Debian's musl-dev:arm64 (headers, crt*.o, libc.a, musl-gcc.specs),
-# unpacked as a whole into vendor/musl-arm64/; never installed with dpkg.
-fetch_musl_arm64() {
+# Debian's musl-dev for the target (headers, crt*.o, libc.a,
+# musl-gcc.specs), unpacked as a whole into vendor/musl-*/; never installed
+# with dpkg.
+fetch_musl() {
 	local dir deb tmp
-	musl_arm64_ok && return 0
-	dir=vendor/$(pin musl-arm64 dir)
-	deb=vendor/$(pin musl-arm64 deb_file)
-	[ -e "$deb" ] || apt_download musl-arm64
-	verify "$deb" "$(pin musl-arm64 deb_sha256)"
+	musl_ok && return 0
+	dir=vendor/$(pin "$MUSL_PIN" dir)
+	deb=vendor/$(pin "$MUSL_PIN" deb_file)
+	[ -e "$deb" ] || apt_download "$MUSL_PIN"
+	verify "$deb" "$(pin "$MUSL_PIN" deb_sha256)"
 	tmp=$(mktemp -d vendor/.unpack.XXXXXX)
 	dpkg-deb -x "$deb" "$tmp"
 	[ -f "$tmp/usr/lib/$MUSL_TRIPLE/libc.a" ] || die "$deb: no $MUSL_TRIPLE libc.a inside"
@@ -313,7 +315,7 @@ fetch_musl_arm64() {
 	chmod 755 "$tmp"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
-	printf 'musl-arm64 %s %s sha256 %s\n' "$(pin musl-arm64 version)" "${deb#vendor/}" \
+	printf '%s %s %s sha256 %s\n' "$MUSL_PIN" "$(pin "$MUSL_PIN" version)" "${deb#vendor/}" \
 		"$(sha256sum "$deb" | cut -d' ' -f1)" >"$dir/$STAMP"
 	say "fetch: $dir from ${deb#vendor/}"
 }
@@ -321,54 +323,71 @@ fetch_musl_arm64() {
 fetch() {
 	fetch_bearssl
 	fetch_jsmn
-	[ "$ARCH" = aarch64 ] || return 0
-	fetch_musl_arm64
+	[ -n "$CROSS" ] || return 0
+	fetch_musl
 	gen_cross_cc
 }
 
 # ---- target architecture ------------------------------------------------
 
-# set_arch NAME: compiler, binutils prefix and output names for one target.
-# x86_64 is the host's musl-gcc; aarch64 is Debian's cross gcc driven by
-# build/aarch64/musl-gcc, a generated musl-gcc over vendor/musl-arm64/.
+# conf NAME: one value from conf/$ARCH.mk (a missing NAME is empty).
+conf() {
+	awk -v n="$1" '$1 == n && $2 == "=" { sub(/^[^=]*= */, ""); print }' "conf/$ARCH.mk"
+}
+
+# set_arch NAME: compiler, binutils prefix and output names for one target
+# from conf/NAME.mk. x86_64 is the host's musl-gcc; a cross target is
+# Debian's cross gcc driven by build/NAME/musl-gcc, a generated musl-gcc
+# over vendor/musl-*/.
 set_arch() {
 	case $1 in
-	x86_64 | amd64)
-		ARCH=x86_64 CROSS='' OUT=bin/azkv
-		;;
-	aarch64 | arm64)
-		ARCH=aarch64 CROSS=aarch64-linux-gnu-
-		OUT=bin/azkv-aarch64 MUSL_TRIPLE=aarch64-linux-musl
-		MUSLCC=$ROOT/build/aarch64/musl-gcc
-		DEPS+=" $DEPS_AARCH64"
-		;;
-	*) die "--arch: unknown '$1' (x86_64 or aarch64)" ;;
+	amd64) ARCH=x86_64 ;;
+	arm64) ARCH=aarch64 ;;
+	*) ARCH=$1 ;;
 	esac
+	case $ARCH in
+	*/* | .* | '') ARCH=none ;;
+	esac
+	if [ ! -f "conf/$ARCH.mk" ]; then
+		set -- "$1" conf/*.mk
+		local names=("${@:2}")
+		names=("${names[@]#conf/}")
+		die "--arch: unknown '$1' (${names[*]%.mk})"
+	fi
+	OUT=$(conf OUT) CROSS=$(conf CROSS)
+	[ -n "$OUT" ] || die "conf/$ARCH.mk: no OUT"
+	[ -n "$CROSS" ] || return 0
+	MUSL_PIN=$(conf MUSL_PIN) MUSL_TRIPLE=$(conf MUSL_TRIPLE) LINK_SPEC=$(conf LINK_SPEC)
+	[ -n "$MUSL_PIN" ] || die "conf/$ARCH.mk: no MUSL_PIN"
+	[ -n "$MUSL_TRIPLE" ] || die "conf/$ARCH.mk: no MUSL_TRIPLE"
+	MUSLCC=$ROOT/build/$ARCH/musl-gcc
+	DEPS+=" $(conf CROSS_DEPS)"
 }
 
 # The package's own musl-gcc.specs with its /usr paths moved to the private
-# tree, plus the linker's Cortex-A53 erratum 843419 fix that the cross gcc
-# would pass (the specs replace its link line).
+# tree, plus LINK_SPEC (conf/ARCH.mk): what the cross gcc would pass its
+# linker and the specs' link line replaces (arm64: the Cortex-A53 erratum
+# 843419 fix).
 gen_cross_specs() {
 	local musl=$1 in
 	in=$musl/usr/lib/$MUSL_TRIPLE/musl-gcc.specs
 	sed -e "s|/usr/include/$MUSL_TRIPLE|$musl/usr/include/$MUSL_TRIPLE|g" \
 		-e "s|/usr/lib/$MUSL_TRIPLE|$musl/usr/lib/$MUSL_TRIPLE|g" \
-		-e 's|^-dynamic-linker .* -nostdlib |&%{!mno-fix-cortex-a53-843419:--fix-cortex-a53-843419} |' \
+		-e "s|^-dynamic-linker .* -nostdlib |&${LINK_SPEC:+$LINK_SPEC }|" \
 		"$in"
 }
 
-# build/aarch64/musl-gcc: what musl-gcc is to gcc, for the cross gcc.
+# build/ARCH/musl-gcc: what musl-gcc is to gcc, for the cross gcc.
 gen_cross_cc() {
-	local musl d=build/aarch64 specs
-	musl=$ROOT/vendor/$(pin musl-arm64 dir)
+	local musl d=build/$ARCH specs
+	musl=$ROOT/vendor/$(pin "$MUSL_PIN" dir)
 	specs=$ROOT/$d/musl-gcc.specs
 	command -v "${CROSS}gcc" >/dev/null ||
 		die "no ${CROSS}gcc: run ./build.sh --deps --arch $ARCH"
 	mkdir -p "$d"
 	gen_cross_specs "$musl" >"$specs.tmp"
 	if ! grep -q "^-nostdinc -isystem $musl/usr/include/$MUSL_TRIPLE " "$specs.tmp" ||
-		! grep -q -- '--fix-cortex-a53-843419' "$specs.tmp" ||
+		! grep -qF -- "-nostdlib ${LINK_SPEC:+$LINK_SPEC }" "$specs.tmp" ||
 		grep -Eq "(^| |-L)/usr/(lib|include)/$MUSL_TRIPLE" "$specs.tmp"; then
 		die "$d/musl-gcc.specs: unexpected musl-gcc.specs format in vendor/"
 	fi
@@ -397,7 +416,7 @@ build() {
 	local flags=()
 	fetch
 	[ "$1" = debug ] && flags+=(DEBUG=1)
-	[ "$ARCH" = x86_64 ] && flags+=(MUSLCC="$MUSLCC")
+	[ -n "$CROSS" ] || flags+=(MUSLCC="$MUSLCC")
 	make -j"$JOBS" ARCH="$ARCH" HOSTCC="$HOSTCC" "${flags[@]}" "$OUT"
 	report
 }

@@ -18,13 +18,13 @@
 #include "codec/pem.h"
 #include "vault/ref.h"
 #include "base/str.h"
+#include "base/sys.h"
 #include "vault/tags.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -35,8 +35,8 @@ client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none (but --every: every.c). */
-struct sigaction main_sigpipe;
-static const struct sigaction sigpipe_ignored = { .sa_handler = SIG_IGN };
+sys_sig main_sigpipe;
+static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
 static tls_trust trust;
 /* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
  * so 64 always fit): a run touches the pages its values need, not one per
@@ -183,8 +183,8 @@ static void group_by_vault(void)
  * number of files replaced, or -1. */
 static int write_files(err *e)
 {
-	/* static: every path and temporary lives until the renames (~0.5 MB of
-	 * .bss, pages touched only for the files written) */
+	/* static: every path and temporary lives until the renames (in .bss,
+	 * pages touched only for the files written) */
 	static out_file files[CLI_SECRETS_MAX];
 	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
 	size_t i, j;
@@ -333,10 +333,10 @@ static int cmd_exec(err *e)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
-	sigaction(SIGPIPE, &main_sigpipe, NULL);
+	sys_sigaction(SIGPIPE, &main_sigpipe, NULL);
 	execvpe(opts.program[0], opts.program, env);
 	why = errno;
-	sigaction(SIGPIPE, &sigpipe_ignored, NULL);
+	sys_sigaction(SIGPIPE, &sigpipe_ignored, NULL);
 	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], err_errno(why));
 }
 
@@ -373,8 +373,8 @@ int main(int argc, char **argv)
 	err e = { 0, 0, "" };
 	int rc;
 
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no core dumps of tokens */
-	sigaction(SIGPIPE, &sigpipe_ignored, &main_sigpipe);
+	sys_nodump(); /* no core dumps of tokens */
+	sys_sigaction(SIGPIPE, &sigpipe_ignored, &main_sigpipe);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;

@@ -26,9 +26,9 @@ for s in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT "EXIT STATUS" EXAMPLES SE
 	grep -q "^\.SH $s\$" docs/azkv.1 && ok || bad "man page lacks section $s"
 done
 # The repository stands alone: nothing cites a note outside it, an issue
-# number or a section mark that points nowhere; every "docs/protocols.md N"
+# (by number or by title) or a section mark that points nowhere; every "docs/protocols.md N"
 # names a section that exists.
-cites=$(grep -rIlE --exclude=docs.sh 'PROTOCOLS\.md|KEYS-CERTS\.md|\.\./shared|[Ii]ssue #?[0-9]|§' \
+cites=$(grep -rIlE --exclude=docs.sh 'PROTOCOLS\.md|KEYS-CERTS\.md|\.\./shared|[Ii]ssue (#?[0-9]|")|§' \
 	src tests examples docs vendor/README.md vendor/patches Makefile build.sh README.md 2>/dev/null)
 [ -z "$cites" ] && ok || bad "outside notes or issue numbers cited in:" $cites
 for s in $(grep -rhoE 'docs/protocols\.md [0-9]+(\.[0-9]+)?' src tests examples README.md \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/repro.sh [--worktree] [--arch aarch64]: `make repro`.
+# tests/repro.sh [--worktree] [--arch ARCH]: `make repro`.
 # Builds azkv twice from the same sources in two fresh folders under /tmp
 # (different path lengths, TZ and umask) with one SOURCE_DATE_EPOCH, and
 # compares the sha256 of the two binaries. Prints both and "reproducible: yes"
@@ -32,11 +32,17 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+# conffield NAME: one value from conf/$arch.mk (ARCH as make takes it).
+conffield() {
+	awk -v n="$1" '$1 == n && $2 == "=" { sub(/^[^=]*= */, ""); print }' "conf/$arch.mk"
+}
 case $arch in
-x86_64) out=bin/azkv names="bearssl jsmn" ;;
-aarch64) out=bin/azkv-aarch64 names="bearssl jsmn musl-arm64" ;;
-*) die "--arch: x86_64 or aarch64" ;;
+*/* | .* | '') die "--arch: bad name '$arch'" ;;
 esac
+[ -f "conf/$arch.mk" ] || die "--arch: no conf/$arch.mk"
+out=$(conffield OUT)
+cross=$(conffield CROSS)
+names="bearssl jsmn $(conffield MUSL_PIN)"
 
 commit=$(git rev-parse HEAD)
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(./build.sh --build-time)}
@@ -93,9 +99,9 @@ build() {
 # toolchain: the Debian packages that made the binary, with versions.
 toolchain() {
 	local pkgs=(musl-tools gcc-12 binutils) musl
-	[ "$arch" = aarch64 ] && pkgs=(gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu)
+	[ -n "$cross" ] && pkgs=("gcc-12-${cross%-}" "binutils-${cross%-}")
 	dpkg-query -W -f '${Package} ${Version}, ' "${pkgs[@]}"
-	[ "$arch" = aarch64 ] && musl=$(pinfield musl-arm64 deb_binary) && printf '%s, ' "$musl"
+	[ -n "$cross" ] && musl=$(pinfield "$(conffield MUSL_PIN)" deb_binary) && printf '%s, ' "$musl"
 	printf 'BearSSL %s, jsmn %s\n' "$(pinfield bearssl version)" "$(pinfield jsmn version)"
 }
 

@@ -23,17 +23,18 @@ typedef struct civil {
 	long long off; /* seconds east of UTC */
 } civil;
 
-/* Between lo and hi decimal digits into *v. */
+/* Between lo (> 0) and hi decimal digits into *v. */
 static int c_num(cur *c, int lo, int hi, int *v)
 {
 	int k = 0;
 
-	*v = 0;
-	while (k < hi && c->i < c->n && str_isdigit((unsigned char)c->s[c->i])) {
-		*v = *v * 10 + (c->s[c->i++] - '0');
+	while (k < hi && c->i + (size_t)k < c->n
+		&& str_isdigit((unsigned char)c->s[c->i + (size_t)k]))
 		k++;
-	}
-	return k >= lo ? 0 : -1;
+	if (k < lo || str_digits(c->s + c->i, (size_t)k, v) < 0)
+		return -1;
+	c->i += (size_t)k;
+	return 0;
 }
 
 /* Consume lit if it comes next. */
@@ -54,9 +55,8 @@ static int c_end(const cur *c)
 
 static int civil_epoch(const civil *t, long long *epoch)
 {
-	if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
-		t->d > date_month_days(t->y, t->mo) || t->h > 23 || t->mi > 59 ||
-		t->s > 59)
+	/* an expiry is in year 1 or later, and never on a leap second */
+	if (t->y < 1 || t->s > 59 || !date_valid(t->y, t->mo, t->d, t->h, t->mi, t->s))
 		return AZURE_E_EXPIRY;
 	*epoch = date_timegm(t->y, t->mo, t->d, t->h, t->mi, t->s) - t->off;
 	return 0;
@@ -283,7 +283,7 @@ static void text_add(text *x, const char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n && x->n < sizeof x->b; i++) {
-		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r') {
+		if (str_isspace((unsigned char)p[i])) {
 			x->space = x->n > 0;
 			continue;
 		}
@@ -386,13 +386,12 @@ static int looks_json(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-		s[i] == '\r'))
+	while (i < n && str_isspace((unsigned char)s[i]))
 		i++;
 	return i < n && (s[i] == '{' || s[i] == '[');
 }
 
-__attribute__((noinline)) /* a 9 KiB frame: not folded into callers */
+__attribute__((noinline)) /* a json_doc and a decoded field: not folded into callers */
 void azure_error_text(const char *body, size_t len, char *out, size_t cap)
 {
 	json_doc d;
@@ -421,7 +420,7 @@ static int icontains(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-__attribute__((noinline)) /* an 8 KiB frame: not folded into callers */
+__attribute__((noinline)) /* a json_doc: not folded into callers */
 int azure_identity_not_found(const char *body, size_t len)
 {
 	static const char *const keys[] = { "error_description", "error", NULL };

@@ -1,4 +1,3 @@
-/* challenge: WWW-Authenticate parsers: Bearer (Key Vault) and Basic (Arc). */
 #include "azure/challenge.h"
 #include "azure/cloud.h"
 #include "azure/source.h"
@@ -17,11 +16,6 @@ struct challenge {
 };
 
 /* ---- Bearer: the vault's challenge ---- */
-
-static int is_ws(int c)
-{
-	return c == ' ' || c == '\t';
-}
 
 static int is_keych(int c)
 {
@@ -52,7 +46,7 @@ static int take_value(const char **pp, struct param *v)
 	v->n = (size_t)(p - v->v);
 	if (quoted && *p++ != '"')
 		return CLOUD_E_SYNTAX;
-	if (*p != 0 && *p != ',' && !is_ws((unsigned char)*p))
+	if (*p != 0 && *p != ',' && !str_isblank((unsigned char)*p))
 		return CLOUD_E_SYNTAX;
 	*pp = p;
 	return 0;
@@ -86,11 +80,11 @@ static int take_param(const char **pp, struct challenge *c)
 	while (is_keych((unsigned char)*p))
 		p++;
 	kn = (size_t)(p - k);
-	while (is_ws((unsigned char)*p))
+	while (str_isblank((unsigned char)*p))
 		p++;
 	if (kn == 0 || *p++ != '=')
 		return CLOUD_E_SYNTAX;
-	while (is_ws((unsigned char)*p))
+	while (str_isblank((unsigned char)*p))
 		p++;
 	if ((rc = take_value(&p, &v)) != 0)
 		return rc;
@@ -107,12 +101,12 @@ static int parse_params(const char *h, struct challenge *c)
 {
 	int rc;
 
-	while (is_ws((unsigned char)*h))
+	while (str_isblank((unsigned char)*h))
 		h++;
-	if (!str_ieqn(h, "bearer", 6) || (h[6] != 0 && !is_ws((unsigned char)h[6])))
+	if (!str_ieqn(h, "bearer", 6) || (h[6] != 0 && !str_isblank((unsigned char)h[6])))
 		return CLOUD_E_SYNTAX;
 	for (h += 6;;) {
-		while (is_ws((unsigned char)*h) || *h == ',')
+		while (str_isblank((unsigned char)*h) || *h == ',')
 			h++;
 		if (*h == 0)
 			return 0;

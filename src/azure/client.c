@@ -8,12 +8,11 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 void client_init(client *c)
 {
 	/* c is zeroed static storage (client.h); clearing it again would make
-	 * ~80 KiB of it resident for nothing. */
+	 * its untouched pages resident for nothing. */
 	c->ntokens = 0;
 	c->nvaults = 0;
 	conn_init(&c->ident);
@@ -75,7 +74,7 @@ int client_retry(client *c, struct retry *r, const err *last, int status,
 	in.date = in.outcome > 0 ? c->resp.date : "";
 	in.identity_not_found = identity_not_found;
 	in.now_ms = clock_now();
-	in.now_epoch = (long long)time(NULL);
+	in.now_epoch = clock_epoch();
 	in.deadline_ms = c->end;
 	in.rnd = client_rnd();
 	wait = in.outcome == 0 ? RETRY_STOP : retry_next(r, &in);

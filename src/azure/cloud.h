@@ -1,9 +1,9 @@
 /*
  * cloud: what a vault host implies (docs/protocols.md 3, 4.6, 5).
  * Token resource per vault DNS suffix (public, China, US Gov, Germany, and
- * their Managed HSM suffixes), the Entra authority of the same cloud, the
- * Bearer challenge parser and the check that a challenge's resource belongs
- * to the vault host (a token must never go to a host it was not meant for).
+ * their Managed HSM suffixes), the Entra authority of the same cloud, and
+ * the check that a challenge's resource (challenge.h parses it) belongs to
+ * the vault host (a token must never go to a host it was not meant for).
  * Pure. Returns 0 or CLOUD_E_*.
  */
 #ifndef AZKV_CLOUD_H

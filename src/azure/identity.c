@@ -8,12 +8,12 @@
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -245,7 +245,7 @@ static const char *refuse_file(int fd, size_t max)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (sys_fstat(fd, &st) < 0)
 		return err_errno(errno);
 	if (!S_ISREG(st.st_mode))
 		return "not a regular file, refused";
@@ -344,7 +344,8 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 
 /* Workload identity: the federated token, re-read on every run (kubelet
  * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
-/* noinline: a 10 KiB frame, kept off the other sources' paths. */
+/* noinline: the assertion's buffer in its frame, kept off the other
+ * sources' paths. */
 __attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
@@ -406,8 +407,9 @@ static int token_failed(client *c, const id_req *q, int want, err *e)
 		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
 			q->name, c->ident.peer, st);
 	if (want == 401)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d where a 401 challenge was expected%s%s",
-			q->name, c->ident.peer, st, text[0] ? ": " : "", text);
+		return err_set(e, ERR_IDENTITY,
+			"token from %s (%s): HTTP %d where a 401 challenge was expected%s%s", q->name,
+			c->ident.peer, st, text[0] ? ": " : "", text);
 	return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d%s%s", q->name,
 		c->ident.peer, st, text[0] ? ": " : "", text);
 }
@@ -482,7 +484,8 @@ static int arc_challenge(client *c, id_req *q, err *e)
 		return -1;
 	rc = challenge_arc(c->resp.www_authenticate, path, sizeof path);
 	if (rc < 0)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): 401 without a Basic realm= key file challenge",
+		return err_set(e, ERR_IDENTITY,
+			"token from %s (%s): 401 without a Basic realm= key file challenge",
 			q->name, c->ident.peer);
 	log_v("identity: Arc challenge names %s", path);
 	return arc_key(q, path, e);
@@ -494,12 +497,12 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 
 	if (exchange_retry(c, q, 200, e) < 0)
 		return -1;
-	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, (long long)time(NULL));
+	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, clock_epoch());
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
 			c->ident.peer, azure_strerror(rc));
-	log_v("token: received, valid for %llds", tok->expires_at - (long long)time(NULL));
+	log_v("token: received, valid for %llds", tok->expires_at - clock_epoch());
 	return 0;
 }
 
@@ -528,7 +531,8 @@ static int resolve(client *c, err *e)
 		id->sel = SEL_NONE;
 	}
 	if (id->source == SRC_WORKLOAD_IDENTITY && id->sel != SEL_CLIENT_ID)
-		return err_set(e, ERR_USAGE, "workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
+		return err_set(e, ERR_USAGE,
+			"workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
 	c->id_ready = 1;
 	return 0;
 }
@@ -549,7 +553,7 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 	id_req *q = &c->idq;
 	int rc;
 
-	if (t && t->tok.expires_at - IDENTITY_RENEW_S > (long long)time(NULL))
+	if (t && t->tok.expires_at - IDENTITY_RENEW_S > clock_epoch())
 		return &t->tok;
 	if (t) {
 		log_v("token: renewed %ds before it expires", IDENTITY_RENEW_S);

@@ -106,7 +106,7 @@ static long long after_ms(const retry_in *in)
 
 	if (in->retry_after == NULL || in->retry_after[0] == 0)
 		return -1;
-	if (in->date != NULL && retry_date_parse(in->date, &s) == 0)
+	if (in->date != NULL && date_http_parse(in->date, &s) == 0)
 		now = s;
 	if (retry_after_parse(in->retry_after, now, &s) < 0)
 		return -1;
@@ -177,71 +177,10 @@ int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)
 		*delay_s = (long long)v;
 		return 0;
 	}
-	if (retry_date_parse(s, delay_s) < 0)
+	if (date_http_parse(s, delay_s) < 0)
 		return -1;
 	*delay_s = *delay_s > now_epoch ? *delay_s - now_epoch : 0;
 	if (*delay_s > RETRY_AFTER_MAX_S)
 		*delay_s = RETRY_AFTER_MAX_S;
-	return 0;
-}
-
-/* Exactly n digits at s, in lo..hi, into *v: 0 or -1. */
-static int num(const char *s, int n, int lo, int hi, int *v)
-{
-	int i, x = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		x = x * 10 + (s[i] - '0');
-	}
-	*v = x;
-	return x < lo || x > hi ? -1 : 0;
-}
-
-/* Index of the 3-letter name at s in a list of them, or -1. */
-static int name(const char *list, const char *s)
-{
-	int i;
-
-	for (i = 0; list[3 * i]; i++)
-		if (memcmp(list + 3 * i, s, 3) == 0)
-			return i;
-	return -1;
-}
-
-/* The fixed characters of an IMF-fixdate; 'x' marks a variable one. */
-static int shape_ok(const char *s)
-{
-	static const char shape[] = "xxx, xx xxx xxxx xx:xx:xx GMT";
-	size_t i;
-
-	if (strlen(s) != sizeof shape - 1)
-		return 0;
-	for (i = 0; shape[i]; i++)
-		if (shape[i] != 'x' && shape[i] != s[i])
-			return 0;
-	return 1;
-}
-
-int retry_date_parse(const char *s, long long *epoch)
-{
-	int wd, mo, d, y, h, mi, sec;
-	long long days;
-
-	if (s == NULL || !shape_ok(s))
-		return -1;
-	wd = name("MonTueWedThuFriSatSun", s);
-	mo = name("JanFebMarAprMayJunJulAugSepOctNovDec", s + 8) + 1;
-	if (wd < 0 || mo < 1 || num(s + 5, 2, 1, 31, &d) < 0
-		|| num(s + 12, 4, 0, 9999, &y) < 0 || num(s + 17, 2, 0, 23, &h) < 0
-		|| num(s + 20, 2, 0, 59, &mi) < 0 || num(s + 23, 2, 0, 60, &sec) < 0
-		|| d > date_month_days(y, mo))
-		return -1;
-	days = date_days_from_civil(y, mo, d);
-	/* 1970-01-01 was a Thursday, index 3 from Monday. */
-	if (((days % 7 + 7 + 3) % 7) != wd)
-		return -1;
-	*epoch = date_timegm(y, mo, d, h, mi, sec);
 	return 0;
 }

@@ -113,14 +113,10 @@ long long retry_every(long long interval_ms, int first, unsigned rnd);
 long long retry_round(unsigned n, long long interval_ms, unsigned rnd);
 
 /* Parse a Retry-After value: delta-seconds (digits only; more than
- * RETRY_AFTER_MAX_S reads as that) or an IMF-fixdate, whose delay is counted
- * from now_epoch (0 if already past). Obsolete RFC 850 and asctime dates are
- * rejected. Returns 0 with *delay_s set, or -1. */
+ * RETRY_AFTER_MAX_S reads as that) or an IMF-fixdate (date_http_parse),
+ * whose delay is counted from now_epoch (0 if already past). Obsolete
+ * RFC 850 and asctime dates are rejected. Returns 0 with *delay_s set, or
+ * -1. */
 int retry_after_parse(const char *s, long long now_epoch, long long *delay_s);
-
-/* Parse an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 7231 7.1.1.1:
- * exact spacing, two-digit day, the weekday must match the date) into Unix
- * seconds. Returns 0 or -1. */
-int retry_date_parse(const char *s, long long *epoch);
 
 #endif

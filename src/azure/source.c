@@ -1,4 +1,3 @@
-/* source: detection and parsers of identity sources (docs/protocols.md 1). */
 #include "azure/source.h"
 
 #include <string.h>
@@ -157,11 +156,6 @@ const char *source_selector(int src, int sel)
 	return selectors[src][sel];
 }
 
-static int is_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 int source_thumbprint(const char *text, unsigned char sha1[SOURCE_SHA1_LEN])
 {
 	size_t digits = 0;
@@ -169,7 +163,7 @@ int source_thumbprint(const char *text, unsigned char sha1[SOURCE_SHA1_LEN])
 
 	memset(sha1, 0, SOURCE_SHA1_LEN);
 	for (; *text; text++) {
-		if (*text == ':' || is_space((unsigned char)*text))
+		if (*text == ':' || str_isspace((unsigned char)*text))
 			continue;
 		v = str_hexval((unsigned char)*text);
 		if (v < 0 || digits == 2 * SOURCE_SHA1_LEN)
@@ -197,12 +191,12 @@ int source_authority(const char *in, char *out, size_t cap)
 	static const char https[] = "https://";
 	size_t n = strlen(in), i, k;
 
-	while (n > 0 && is_space((unsigned char)*in))
+	while (n > 0 && str_isspace((unsigned char)*in))
 		in++, n--;
 	k = scheme_prefix(in, n);
 	if (k > 0 && !str_ieqmem(in, k, https))
 		return SOURCE_E_SCHEME;
-	while (n > k && (is_space((unsigned char)in[n - 1]) || in[n - 1] == '/'))
+	while (n > k && (str_isspace((unsigned char)in[n - 1]) || in[n - 1] == '/'))
 		n--;
 	if (n == k)
 		return SOURCE_E_SYNTAX;
@@ -239,7 +233,7 @@ int source_assertion(const char *buf, size_t *n)
 {
 	size_t i;
 
-	while (*n > 0 && is_space((unsigned char)buf[*n - 1]))
+	while (*n > 0 && str_isspace((unsigned char)buf[*n - 1]))
 		(*n)--;
 	if (*n == 0)
 		return SOURCE_E_EMPTY;

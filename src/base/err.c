@@ -55,65 +55,68 @@ const char *err_name(int code)
 }
 
 /* The errno values azkv can meet (files, sockets, exec) and musl's text
- * for each: one string of NUL-terminated texts in the order of errnos[]. */
+ * for each, one line a pair; made into a byte table of codes and one string
+ * of NUL-terminated texts in the same order (denser than pointers). */
+#define ERR_ERRNOS(E) \
+	E(EPERM, "Operation not permitted") \
+	E(ENOENT, "No such file or directory") \
+	E(EINTR, "Interrupted system call") \
+	E(EIO, "I/O error") \
+	E(ENXIO, "No such device or address") \
+	E(E2BIG, "Argument list too long") \
+	E(ENOEXEC, "Exec format error") \
+	E(EBADF, "Bad file descriptor") \
+	E(EAGAIN, "Resource temporarily unavailable") \
+	E(ENOMEM, "Out of memory") \
+	E(EACCES, "Permission denied") \
+	E(EFAULT, "Bad address") \
+	E(EBUSY, "Resource busy") \
+	E(EEXIST, "File exists") \
+	E(EXDEV, "Cross-device link") \
+	E(ENODEV, "No such device") \
+	E(ENOTDIR, "Not a directory") \
+	E(EISDIR, "Is a directory") \
+	E(EINVAL, "Invalid argument") \
+	E(ENFILE, "Too many open files in system") \
+	E(EMFILE, "No file descriptors available") \
+	E(ETXTBSY, "Text file busy") \
+	E(EFBIG, "File too large") \
+	E(ENOSPC, "No space left on device") \
+	E(EROFS, "Read-only file system") \
+	E(EMLINK, "Too many links") \
+	E(EPIPE, "Broken pipe") \
+	E(ENAMETOOLONG, "Filename too long") \
+	E(ENOSYS, "Function not implemented") \
+	E(ENOTEMPTY, "Directory not empty") \
+	E(ELOOP, "Symbolic link loop") \
+	E(EPROTO, "Protocol error") \
+	E(EOVERFLOW, "Value too large for data type") \
+	E(EAFNOSUPPORT, "Address family not supported by protocol") \
+	E(EADDRINUSE, "Address in use") \
+	E(EADDRNOTAVAIL, "Address not available") \
+	E(ENETDOWN, "Network is down") \
+	E(ENETUNREACH, "Network unreachable") \
+	E(ECONNABORTED, "Connection aborted") \
+	E(ECONNRESET, "Connection reset by peer") \
+	E(ENOBUFS, "No buffer space available") \
+	E(ENOTCONN, "Socket not connected") \
+	E(ETIMEDOUT, "Operation timed out") \
+	E(ECONNREFUSED, "Connection refused") \
+	E(EHOSTDOWN, "Host is down") \
+	E(EHOSTUNREACH, "Host is unreachable") \
+	E(EDQUOT, "Quota exceeded")
+
 static const unsigned char errnos[] = {
-	EPERM, ENOENT, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, EAGAIN,
-	ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR,
-	EINVAL, ENFILE, EMFILE, ETXTBSY, EFBIG, ENOSPC, EROFS, EMLINK, EPIPE,
-	ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EPROTO, EOVERFLOW,
-	EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENETUNREACH,
-	ECONNABORTED, ECONNRESET, ENOBUFS, ENOTCONN, ETIMEDOUT, ECONNREFUSED,
-	EHOSTDOWN, EHOSTUNREACH, EDQUOT,
+#define E(code, text) code,
+	ERR_ERRNOS(E)
+#undef E
 };
 
 static const char errtexts[] =
-	"Operation not permitted\0"
-	"No such file or directory\0"
-	"Interrupted system call\0"
-	"I/O error\0"
-	"No such device or address\0"
-	"Argument list too long\0"
-	"Exec format error\0"
-	"Bad file descriptor\0"
-	"Resource temporarily unavailable\0"
-	"Out of memory\0"
-	"Permission denied\0"
-	"Bad address\0"
-	"Resource busy\0"
-	"File exists\0"
-	"Cross-device link\0"
-	"No such device\0"
-	"Not a directory\0"
-	"Is a directory\0"
-	"Invalid argument\0"
-	"Too many open files in system\0"
-	"No file descriptors available\0"
-	"Text file busy\0"
-	"File too large\0"
-	"No space left on device\0"
-	"Read-only file system\0"
-	"Too many links\0"
-	"Broken pipe\0"
-	"Filename too long\0"
-	"Function not implemented\0"
-	"Directory not empty\0"
-	"Symbolic link loop\0"
-	"Protocol error\0"
-	"Value too large for data type\0"
-	"Address family not supported by protocol\0"
-	"Address in use\0"
-	"Address not available\0"
-	"Network is down\0"
-	"Network unreachable\0"
-	"Connection aborted\0"
-	"Connection reset by peer\0"
-	"No buffer space available\0"
-	"Socket not connected\0"
-	"Operation timed out\0"
-	"Connection refused\0"
-	"Host is down\0"
-	"Host is unreachable\0"
-	"Quota exceeded\0";
+#define E(code, text) text "\0"
+	ERR_ERRNOS(E)
+#undef E
+	;
 
 const char *err_errno(int no)
 {

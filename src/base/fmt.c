@@ -1,4 +1,5 @@
 #include "base/fmt.h"
+#include "base/str.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ static void put_u(sink *s, unsigned long long v, unsigned base, int neg)
 	size_t i = sizeof d;
 
 	do {
-		d[--i] = "0123456789abcdef"[v % base];
+		d[--i] = str_hex[v % base];
 		v /= base;
 	} while (v);
 	if (neg)
@@ -115,6 +116,16 @@ size_t fmt(char *out, size_t cap, const char *f, ...)
 	n = fmt_v(out, cap, f, ap);
 	va_end(ap);
 	return n;
+}
+
+size_t fmt_at(char *out, size_t cap, size_t at, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	at += at < cap ? fmt_v(out + at, cap - at, f, ap) : fmt_v(out, 0, f, ap);
+	va_end(ap);
+	return at;
 }
 
 void fmt_put(int fd, const char *s)

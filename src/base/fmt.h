@@ -16,6 +16,12 @@ size_t fmt_v(char *out, size_t cap, const char *f, va_list ap);
 size_t fmt(char *out, size_t cap, const char *f, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* fmt at offset at of out[cap], after what is there; at may be past cap
+ * (then nothing is written). Returns at plus the full length: a total
+ * >= cap means the whole did not fit. */
+size_t fmt_at(char *out, size_t cap, size_t at, const char *f, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Write a whole string to fd (stderr lines, help text); errors ignored. */
 void fmt_put(int fd, const char *s);
 

@@ -2,6 +2,7 @@
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,9 +118,9 @@ static int fill(int fd, const void *data, size_t n, const out_opts *o)
 	if (write_all(fd, data, n) < 0)
 		return -1;
 	if ((o->uid != OUT_NO_OWNER || o->gid != OUT_NO_OWNER)
-		&& fchown(fd, (uid_t)o->uid, (gid_t)o->gid) < 0)
+		&& sys_fchown(fd, (uid_t)o->uid, (gid_t)o->gid) < 0)
 		return -1;
-	if (fchmod(fd, o->mode) < 0)
+	if (sys_fchmod(fd, o->mode) < 0)
 		return -1;
 	return fsync(fd);
 }
@@ -165,7 +166,7 @@ static int check_target(const char *path, err *e)
 	struct stat st;
 	const char *why;
 
-	if (lstat(path, &st) < 0)
+	if (sys_lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "output %s: %s",
 			path, err_errno(errno));
 	why = refused((unsigned)st.st_mode);
@@ -203,7 +204,7 @@ static int unchanged(const char *path, const void *data, size_t n, const out_opt
 
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == n
+	if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == n
 		&& (st.st_mode & 07777) == o->mode
 		&& (o->uid == OUT_NO_OWNER || st.st_uid == (uid_t)o->uid)
 		&& (o->gid == OUT_NO_OWNER || st.st_gid == (gid_t)o->gid))

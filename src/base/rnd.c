@@ -1,4 +1,3 @@
-/* rnd: the kernel's random bytes, waiting for the pool at early boot. */
 #include "base/rnd.h"
 #include "base/err.h"
 #include "base/log.h"

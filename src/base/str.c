@@ -1,6 +1,9 @@
 #include "base/str.h"
 
+#include <limits.h>
 #include <string.h>
+
+const char str_hex[17] = "0123456789abcdef";
 
 int str_copy(char *dst, size_t cap, const char *src)
 {
@@ -66,16 +69,14 @@ static size_t width(unsigned char c)
 
 static size_t put(char *dst, size_t o, unsigned char c)
 {
-	static const char hex[] = "0123456789abcdef";
-
 	if (width(c) == 1) {
 		dst[o] = (char)c;
 		return o + 1;
 	}
 	dst[o] = '\\';
 	dst[o + 1] = 'x';
-	dst[o + 2] = hex[c >> 4];
-	dst[o + 3] = hex[c & 15];
+	dst[o + 2] = str_hex[c >> 4];
+	dst[o + 3] = str_hex[c & 15];
 	return o + 4;
 }
 
@@ -118,6 +119,16 @@ int str_udec(const char *s, size_t n, unsigned long long max,
 		x = x * 10 + d;
 	}
 	*v = x;
+	return 0;
+}
+
+int str_digits(const char *s, size_t n, int *v)
+{
+	unsigned long long u;
+
+	if (str_udec(s, n, INT_MAX, &u) < 0)
+		return -1;
+	*v = (int)u;
 	return 0;
 }
 

@@ -27,6 +27,10 @@ static inline int str_isxdigit(int c)
 	return str_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 static inline int str_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+/* HTTP's optional white space (SP, HTAB), and that with CR and LF (JSON's,
+ * base64's, the files'); never VT or FF, which no format here allows. */
+static inline int str_isblank(int c) { return c == ' ' || c == '\t'; }
+static inline int str_isspace(int c) { return str_isblank(c) || c == '\r' || c == '\n'; }
 
 /* ASCII case-insensitive comparisons (as curl's strcase.c). str_ieq: two
  * C strings; str_ieqn: the first n bytes of a and b (a NUL in one stops at
@@ -51,7 +55,14 @@ void str_printable(char *dst, size_t cap, const char *src, size_t n);
 int str_udec(const char *s, size_t n, unsigned long long max,
 	unsigned long long *v);
 
+/* Exactly n decimal digits at s (n > 0, digits only) into *v, for the
+ * fields of the date formats. 0 or -1. */
+int str_digits(const char *s, size_t n, int *v);
+
 /* Value of an ASCII hex digit, or -1. */
 int str_hexval(int c);
+
+/* The lower-case hex digits, the one copy. */
+extern const char str_hex[17];
 
 #endif

@@ -7,9 +7,9 @@
 #ifndef AZKV_CLI_H
 #define AZKV_CLI_H
 
-#include <signal.h>
 #include <stddef.h>
 #include "base/err.h"
+#include "base/sys.h"
 #include "vault/cert.h"
 #include "azure/identity.h"
 #include "vault/keyop.h"
@@ -23,7 +23,7 @@
 #define CLI_ENV_MAX 1024    /* environment entries exec passes on */
 #define CLI_TIMEOUT_DEFAULT 30
 #define CLI_TIMEOUT_MAX 86400
-#define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
+#define OPTS_USAGE_MAX 6144 /* the --help text (test_opts checks it fits) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
 #define CLI_EVERY_MIN 30          /* --every: seconds; less would press the vault */
 #define CLI_EVERY_MAX (30 * 86400)
@@ -97,7 +97,7 @@ int exec_env(char **env, const size_t *at, const size_t *skip,
 	size_t nrefs, err *e);
 
 /* SIGPIPE's disposition as azkv was started with (main.c). */
-extern struct sigaction main_sigpipe;
+extern sys_sig main_sigpipe;
 
 /* The --every, --on-change, --signal and --pid-file combinations, checked
  * before anything is sent (every.c). */

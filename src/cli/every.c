@@ -123,7 +123,7 @@ static pid_t spawn(char **argv, char **envp, err *e)
 	pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0) {
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_inherited, 0, 8);
-		sigaction(SIGPIPE, &main_sigpipe, NULL);
+		sys_sigaction(SIGPIPE, &main_sigpipe, NULL);
 		execvpe(argv[0], argv, envp);
 		why = errno;
 		if (write(p[1], &why, sizeof why) < 0)

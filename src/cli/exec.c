@@ -58,8 +58,8 @@ int exec_env(char **env, const size_t *at, const size_t *skip,
 			if (lens[k] == (size_t)-1)
 				continue;
 			if (memchr(values[k] + skip[k], 0, lens[k]))
-				return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, which an environment variable cannot",
-					(int)skip[k] - 1, values[k]);
+				return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, "
+					"which an environment variable cannot", (int)skip[k] - 1, values[k]);
 			values[k][skip[k] + lens[k]] = 0;
 			entry = values[k];
 		} else if (!opts.keep_identity_env && identity_var(entry)) {

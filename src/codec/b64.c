@@ -1,4 +1,5 @@
 #include "codec/b64.h"
+#include "base/str.h"
 
 int b64_digit(int c, int *alpha)
 {
@@ -21,11 +22,6 @@ int b64_digit(int c, int *alpha)
 	return -1;
 }
 
-static int is_space(int c)
-{
-	return c == ' ' || c == '\r' || c == '\n' || c == '\t';
-}
-
 long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 {
 	unsigned long acc = 0;
@@ -35,7 +31,7 @@ long b64_decode(unsigned char *out, size_t cap, const char *in, size_t n)
 	for (i = 0; i < n; i++) {
 		int v = b64_digit((unsigned char)in[i], &alpha);
 
-		if (is_space((unsigned char)in[i]))
+		if (str_isspace((unsigned char)in[i]))
 			continue;
 		if (v == -1 || (pad && v != -2))
 			return -1;

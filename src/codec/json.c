@@ -28,8 +28,7 @@ static int peek(const vld *v)
 
 static void skip_ws(vld *v)
 {
-	while (v->i < v->n && (v->s[v->i] == ' ' || v->s[v->i] == '\t' ||
-		v->s[v->i] == '\n' || v->s[v->i] == '\r'))
+	while (v->i < v->n && str_isspace((unsigned char)v->s[v->i]))
 		v->i++;
 }
 
@@ -307,11 +306,8 @@ static int hex4(const char *s)
 {
 	int v = 0, k;
 
-	for (k = 0; k < 4; k++) {
-		int c = (unsigned char)s[k];
-
-		v = v * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
+	for (k = 0; k < 4; k++) /* checked to be hex digits */
+		v = v * 16 + str_hexval((unsigned char)s[k]);
 	return v;
 }
 

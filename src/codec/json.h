@@ -13,7 +13,8 @@
 
 #include <stddef.h>
 
-#define JSON_TOKENS_MAX 256 /* a VM's 50 tags from IMDS need 251; a secret bundle with 15 tags ~60 */
+/* a VM's 50 tags from IMDS need 251 tokens; a secret bundle with 15 tags ~60 */
+#define JSON_TOKENS_MAX 256
 #define JSON_DEPTH_MAX 32   /* nesting the validator accepts */
 
 enum { JSON_OBJECT = 1, JSON_ARRAY, JSON_STRING, JSON_PRIMITIVE };

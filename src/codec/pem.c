@@ -1,6 +1,7 @@
 #include "codec/pem.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -90,36 +91,20 @@ int pem_split(const char *in, size_t n, pem_out *key, pem_out *certs)
 	return 0;
 }
 
-static size_t b64_line(char *out, const unsigned char *p, size_t n)
-{
-	static const char a[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0)
-			| (i + 2 < n ? p[i + 2] : 0);
-
-		out[o++] = a[v >> 18];
-		out[o++] = a[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? a[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? a[v & 63] : '=';
-	}
-	out[o++] = '\n';
-	return o;
-}
-
 int pem_write(pem_out *o, const char *label, const unsigned char *der, size_t n)
 {
 	size_t ll = strlen(label), need = 2 * (ll + 16) + (n + 2) / 3 * 4 + n / 48 + 2, i;
-	char *w;
+	char *w, *end;
 
 	if (need >= o->cap - o->len)
 		return PEM_E_SPACE;
 	w = o->buf + o->len;
+	end = w + need;
 	w += fmt(w, need, "-----BEGIN %s-----\n", label);
-	for (i = 0; i < n; i += 48)
-		w += b64_line(w, der + i, n - i < 48 ? n - i : 48);
+	for (i = 0; i < n; i += 48) { /* lines of 64 characters */
+		w += b64_encode(w, (size_t)(end - w), der + i, n - i < 48 ? n - i : 48);
+		*w++ = '\n';
+	}
 	w += fmt(w, need, "-----END %s-----\n", label);
 	o->len = (size_t)(w - o->buf);
 	o->blocks++;
@@ -144,7 +129,7 @@ static int marker(const char *line, size_t n, const char *kind,
 {
 	size_t k = strlen(kind), d = sizeof PEM_DASHES - 1;
 
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+	while (n > 0 && str_isspace((unsigned char)line[n - 1]))
 		n--;
 	if (n < k + d || memcmp(line, kind, k) != 0 || !ends_with(line, n, PEM_DASHES))
 		return 0;
@@ -189,7 +174,7 @@ static int body_char(pem_reader *r, int c)
 {
 	int standard = 1, v;
 
-	if (c == ' ' || c == '\t' || c == '\r')
+	if (str_isspace(c))
 		return 0;
 	if (c == '=') {
 		r->pad = 1;

@@ -1,4 +1,3 @@
-/* ec: Curve25519 and the NIST curves behind one br_ec_impl (see ec.h). */
 #include "crypto/ec.h"
 
 /* Each method goes to the implementation of its curve: c25519_m31 for

@@ -1,4 +1,3 @@
-/* rsa: x^e mod n with 64-bit limbs, variable time (public data only). */
 #include "crypto/rsa.h"
 
 #if RSA_FAST

@@ -38,7 +38,8 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
 	str_printable(why, sizeof why, r->reason, strlen(r->reason));
 	/* 401 is what tinyproxy answers to wrong credentials */
 	if ((r->status == 407 || r->status == 401) && !cfg->proxy_user)
-		return err_set(e, ERR_NETWORK, "%s wants authentication (%d): give USER:PASSWORD in the proxy URL",
+		return err_set(e, ERR_NETWORK,
+			"%s wants authentication (%d): give USER:PASSWORD in the proxy URL",
 			proxy, r->status);
 	if (r->status == 407 || r->status == 401)
 		return err_set(e, ERR_NETWORK, "%s refused the credentials in the proxy URL (%d)",
@@ -55,15 +56,16 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
  * first: a refusal's body (an HTML page) may arrive with its header and is
  * never read. After a 2xx nothing may follow the header: the server speaks
  * only after our ClientHello. */
-/* noinline: its 26 KiB frame must not sit under every connection's calls
- * (the link-time optimiser would fold it into conn_open). */
+/* noinline: its frame (a request, a read buffer, a whole http_resp) must
+ * not sit under every connection's calls (the link-time optimiser would
+ * fold it into conn_open). */
 __attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
 {
 	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];
 	http_hdr h[2] = { { "User-Agent", "azkv", NULL },
 		{ "Proxy-Authorization", auth, "Basic " } };
-	http_resp resp, *r = &resp; /* 16 KiB of stack, once per tunnel */
+	http_resp resp, *r = &resp; /* on the stack: once per tunnel */
 	size_t used = 0;
 	long len = -1, n = 0;
 	int rc = HTTP_MORE;

@@ -1,4 +1,5 @@
 #include "http/http.h"
+#include "base/fmt.h"
 #include "base/str.h"
 
 #include <limits.h>
@@ -45,11 +46,6 @@ static const char *const own_fields[] = {
 	"host", "content-length", "connection", "transfer-encoding",
 };
 
-static int is_ows(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* RFC 7230 tchar. */
 static int is_tchar(int c)
 {
@@ -77,9 +73,9 @@ static int all_text(const char *s, size_t n)
 /* Narrow s[*a..*b) to drop optional whitespace at both ends. */
 static void trim_ows(const char *s, size_t *a, size_t *b)
 {
-	while (*a < *b && is_ows(s[*a]))
+	while (*a < *b && str_isblank(s[*a]))
 		(*a)++;
-	while (*b > *a && is_ows(s[*b - 1]))
+	while (*b > *a && str_isblank(s[*b - 1]))
 		(*b)--;
 }
 
@@ -385,7 +381,7 @@ static int chunk_size(http_resp *r, const char *s, size_t n)
 	if (i == 0)
 		return HTTP_E_CHUNK;
 	if (i < n) {
-		while (i < n && is_ows(s[i]))
+		while (i < n && str_isblank(s[i]))
 			i++;
 		if (i == n || s[i] != ';' || !all_text(s + i, n - i))
 			return HTTP_E_CHUNK;
@@ -524,51 +520,6 @@ const char *http_strerror(int code)
 	return "unknown HTTP error";
 }
 
-/* Request writer: an output cursor that turns overflow into one flag. */
-typedef struct wbuf {
-	char *p;
-	size_t cap, len;
-	int full;
-} wbuf;
-
-static void put(wbuf *w, const void *s, size_t n)
-{
-	if (w->full || n > w->cap - w->len) {
-		w->full = 1;
-		return;
-	}
-	if (n > 0)
-		memcpy(w->p + w->len, s, n);
-	w->len += n;
-}
-
-static void put_str(wbuf *w, const char *s)
-{
-	put(w, s, strlen(s));
-}
-
-static void put_num(wbuf *w, size_t v)
-{
-	char d[24];
-	size_t i = sizeof d;
-
-	do
-		d[--i] = (char)('0' + v % 10);
-	while (v /= 10);
-	put(w, d + i, sizeof d - i);
-}
-
-static void put_field(wbuf *w, const char *name, const char *pre,
-	const char *value)
-{
-	put_str(w, name);
-	put(w, ": ", 2);
-	if (pre)
-		put_str(w, pre);
-	put_str(w, value);
-	put(w, "\r\n", 2);
-}
-
 static int is_token(const char *s)
 {
 	if (s == NULL || *s == 0)
@@ -628,29 +579,23 @@ long http_req_fmt(char *out, size_t cap, const char *method, const char *host,
 	const char *target, const http_hdr *hdrs, size_t nhdrs,
 	const void *body, size_t body_len, int keep_alive)
 {
-	wbuf w = { out, cap, 0, 0 };
-	size_t i;
+	size_t n, i;
 
 	if (!req_valid(method, host, target, hdrs, nhdrs))
 		return HTTP_E_REQUEST;
 	if (body == NULL && body_len > 0)
 		return HTTP_E_REQUEST;
-	put_str(&w, method);
-	put(&w, " ", 1);
-	put_str(&w, target);
-	put_str(&w, " HTTP/1.1\r\n");
-	put_field(&w, "Host", NULL, host);
+	n = fmt(out, cap, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, host);
 	for (i = 0; i < nhdrs; i++)
-		put_field(&w, hdrs[i].name, hdrs[i].pre, hdrs[i].value);
-	if (body != NULL || strcmp(method, "POST") == 0) {
-		put_str(&w, "Content-Length: ");
-		put_num(&w, body_len);
-		put(&w, "\r\n", 2);
-	}
-	put_field(&w, "Connection", NULL, keep_alive ? "keep-alive" : "close");
-	put(&w, "\r\n", 2);
-	put(&w, body, body_len);
-	if (w.full || w.len > LONG_MAX)
+		n = fmt_at(out, cap, n, "%s: %s%s\r\n", hdrs[i].name,
+			hdrs[i].pre ? hdrs[i].pre : "", hdrs[i].value);
+	if (body != NULL || strcmp(method, "POST") == 0)
+		n = fmt_at(out, cap, n, "Content-Length: %zu\r\n", body_len);
+	n = fmt_at(out, cap, n, "Connection: %s\r\n\r\n", keep_alive ? "keep-alive" : "close");
+	if (n >= cap || body_len >= cap - n || n + body_len > LONG_MAX)
 		return HTTP_E_REQUEST;
-	return (long)w.len;
+	if (body_len > 0)
+		memcpy(out + n, body, body_len);
+	out[n + body_len] = 0;
+	return (long)(n + body_len);
 }

@@ -80,7 +80,8 @@ void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body);
 /* Feed n bytes. Returns HTTP_MORE, HTTP_DONE (with *used = bytes consumed;
  * the rest belongs to the next response) or an HTTP_E_* code, which sticks.
  * 1xx interim responses are skipped (101 is HTTP_E_STATUS: never asked for).
- * Lines must end in CRLF (a bare LF is HTTP_E_BARE_LF). Trailers count toward the header-block limits. */
+ * Lines must end in CRLF (a bare LF is HTTP_E_BARE_LF). Trailers count
+ * toward the header-block limits. */
 int http_resp_feed(http_resp *r, const void *buf, size_t n, size_t *used);
 
 /* The peer closed. Returns HTTP_DONE if the body was framed by close
@@ -94,8 +95,9 @@ const char *http_strerror(int code);
  * headers, Content-Length when body != NULL or method is POST, and
  * "Connection: keep-alive" or "close". Rejects CR, LF, NUL (any control but
  * HTAB in values, SP in method/host/target) and hdrs naming Host,
- * Content-Length, Connection or Transfer-Encoding. Not NUL-terminated.
- * Returns the length written, or HTTP_E_REQUEST. */
+ * Content-Length, Connection or Transfer-Encoding. NUL-terminated: cap
+ * counts the NUL. Returns the length written (without the NUL), or
+ * HTTP_E_REQUEST. */
 long http_req_fmt(char *out, size_t cap, const char *method, const char *host,
 	const char *target, const http_hdr *hdrs, size_t nhdrs,
 	const void *body, size_t body_len, int keep_alive);

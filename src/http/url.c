@@ -401,7 +401,9 @@ const char *url_strerror(int code)
 	case URL_E_PATH: return "path too long or has a space or control byte";
 	case URL_E_FORM: return "userinfo or fragment not allowed";
 	case URL_E_SPACE: return "does not fit";
-	case URL_E_USERINFO: return "bad user or password (a bad %-escape, a control byte, ':' in the user, or too long)";
+	case URL_E_USERINFO:
+		return "bad user or password (a bad %-escape, a control byte, ':' in the user, "
+			"or too long)";
 	}
 	return "unknown url error";
 }

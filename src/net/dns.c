@@ -1,9 +1,7 @@
 #include "net/dns.h"
 #include "base/str.h"
 
-#include <arpa/inet.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define HDR 12          /* DNS header bytes */
 #define WIRE_MAX 255    /* longest name on the wire, final zero included */
@@ -23,11 +21,6 @@ typedef struct rr {
 	size_t owner, rd, rdlen;
 	unsigned type, cls;
 } rr;
-
-static int blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
 
 static unsigned get16(const unsigned char *p)
 {
@@ -57,12 +50,12 @@ static int next_field(const char *line, size_t len, size_t *pos,
 {
 	size_t i = *pos;
 
-	while (i < len && blank((unsigned char)line[i]))
+	while (i < len && str_isspace((unsigned char)line[i]))
 		i++;
 	if (i == len)
 		return 0;
 	*f = line + i;
-	while (i < len && !blank((unsigned char)line[i]))
+	while (i < len && !str_isspace((unsigned char)line[i]))
 		i++;
 	*flen = (size_t)(line + i - *f);
 	*pos = i;
@@ -87,6 +80,76 @@ static int udec_sat(const char *s, size_t n, unsigned max, unsigned *v)
 	return 0;
 }
 
+/* a.b.c.d, each part 0-255 in decimal without a leading zero, then the
+ * end of s. 1 or 0. */
+static int ip4(const char *s, unsigned char ip[4])
+{
+	int i, k, v;
+
+	for (i = 0; i < 4; i++, s += k + 1) {
+		for (v = k = 0; k < 3 && str_isdigit((unsigned char)s[k]); k++)
+			v = v * 10 + s[k] - '0';
+		if (k == 0 || (k > 1 && s[0] == '0') || v > 255 || s[k] != (i < 3 ? '.' : 0))
+			return 0;
+		ip[i] = (unsigned char)v;
+	}
+	return 1;
+}
+
+/* Groups into b[0..n), the bytes after a "::" moved to the end of the 16
+ * and zeros put in between. 1 or 0. */
+static int ip6(const char *s, unsigned char b[16])
+{
+	int n = 0, gap = -1, k, v, d;
+
+	if (s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		s += 2;
+	}
+	while (*s || gap != n) {
+		if (n <= 12 && ip4(s, b + n)) { /* a dotted quad ends it */
+			n += 4;
+			break;
+		}
+		for (v = k = 0; k < 4 && (d = str_hexval((unsigned char)s[k])) >= 0; k++)
+			v = v << 4 | d;
+		if (k == 0 || n == 16)
+			return 0;
+		b[n++] = (unsigned char)(v >> 8);
+		b[n++] = (unsigned char)v;
+		s += k;
+		if (*s == 0)
+			break;
+		if (*s++ != ':')
+			return 0;
+		if (*s == ':' && gap < 0) {
+			gap = n;
+			s++;
+		}
+	}
+	if (gap < 0 ? n != 16 : n > 14)
+		return 0;
+	if (gap >= 0) {
+		memmove(b + 16 - (n - gap), b + gap, (size_t)(n - gap));
+		memset(b + gap, 0, (size_t)(16 - n));
+	}
+	return 1;
+}
+
+int dns_ip_parse(const char *s, unsigned char ip[16])
+{
+	unsigned char b[16];
+
+	if (ip4(s, b)) {
+		memcpy(ip, b, 4);
+		return DNS_A;
+	}
+	if (!ip6(s, b))
+		return 0;
+	memcpy(ip, b, 16);
+	return DNS_AAAA;
+}
+
 /* "a.b.c.d" or an IPv6 text with an optional numeric "%zone". 0 or -1. */
 static int addr_parse(dns_addr *a, const char *s, size_t n)
 {
@@ -99,13 +162,9 @@ static int addr_parse(dns_addr *a, const char *s, size_t n)
 		return -1;
 	memcpy(t, s, alen);
 	t[alen] = 0;
-	if (!pct && inet_pton(AF_INET, t, a->ip) == 1) {
-		a->type = DNS_A;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, t, a->ip) != 1)
+	a->type = dns_ip_parse(t, a->ip);
+	if (a->type == 0 || (pct && a->type != DNS_AAAA))
 		return -1;
-	a->type = DNS_AAAA;
 	if (pct && udec_sat(pct + 1, n - alen - 1, 0xffffffffu, &a->scope) < 0)
 		return -1;
 	return 0;
@@ -156,7 +215,7 @@ static int keyword(const char *line, size_t len, const char *kw)
 	size_t k = strlen(kw);
 
 	return len > k && memcmp(line, kw, k) == 0 &&
-		blank((unsigned char)line[k]);
+		str_isspace((unsigned char)line[k]);
 }
 
 /* "NAME:DIGITS" sets *v, clamped to 1..max. */

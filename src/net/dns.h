@@ -56,6 +56,13 @@ typedef struct dns_conf {
 	int listed;        /* a nameserver line was seen */
 } dns_conf;
 
+/* An address in text, as inet_pton reads it: IPv4 "a.b.c.d" (each part
+ * 0-255, no leading zero) into ip[0..3], or IPv6 (RFC 4291 2.2: up to 8
+ * groups of 1-4 hex digits, one "::" for one or more zero groups, a dotted
+ * quad for the last 32 bits) into ip[0..15]. Returns DNS_A, DNS_AAAA, or 0
+ * if s is neither (nothing more may follow: no zone, no space). */
+int dns_ip_parse(const char *s, unsigned char ip[16]);
+
 /* Addresses of name in /etc/hosts text[n] (whole lines; a last line may lack
  * its newline), in file order, at most max. '#' starts a comment; fields are
  * split by spaces and tabs; names compare ASCII case-insensitively; lines

@@ -1,12 +1,9 @@
-/*
- * net: TCP sockets bounded by one absolute deadline (resolve.c finds the
- * addresses): connect tries each in turn, read and write wait with poll().
- */
 #include "net/net.h"
 #include "net/resolve.h"
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -76,7 +73,7 @@ static int connect_one(const net_addr *a, clock_ms deadline, int *why)
 	int one = 1, fd, soerr = 0;
 	socklen_t sl = sizeof soerr;
 
-	fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = sys_socket(a->ss.ss_family, SOCK_STREAM);
 	if (fd < 0) {
 		*why = errno;
 		return -1;

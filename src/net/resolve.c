@@ -1,16 +1,11 @@
-/*
- * resolve: host name to the addresses to try, without getaddrinfo (it
- * brings malloc, stdio and qsort along): --resolve, IP literals,
- * "localhost", /etc/hosts, then DNS over UDP per /etc/resolv.conf. The
- * packets themselves are built and parsed by dns.c; the sockets that then
- * connect are net.c's.
- */
+/* No getaddrinfo: it brings malloc, stdio and qsort along. */
 #include "net/resolve.h"
 #include "net/dns.h"
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/rnd.h"
 #include "base/str.h"
+#include "base/sys.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,17 +21,21 @@ static int addr_numeric(net_addr *a, const char *host, unsigned port)
 {
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&a->ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a->ss;
+	unsigned char ip[16];
+	int type = dns_ip_parse(host, ip);
 
 	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+	if (type == DNS_A) {
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons((unsigned short)port);
+		memcpy(&v4->sin_addr, ip, 4);
 		a->len = sizeof *v4;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+	if (type == DNS_AAAA) {
 		v6->sin6_family = AF_INET6;
 		v6->sin6_port = htons((unsigned short)port);
+		memcpy(&v6->sin6_addr, ip, 16);
 		a->len = sizeof *v6;
 		return 0;
 	}
@@ -219,8 +218,7 @@ static int query_ids(unsigned id[2], const char *host, err *e)
 static void ns_open(ns_sock *s, const dns_addr *a)
 {
 	addr_from_dns(&s->sa, a, NET_DNS_PORT);
-	s->fd = socket(s->sa.ss.ss_family,
-		SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->fd = sys_socket(s->sa.ss.ss_family, SOCK_DGRAM);
 	if (s->fd >= 0 && connect(s->fd, (const struct sockaddr *)&s->sa.ss,
 		s->sa.len) == 0)
 		return;
@@ -482,7 +480,7 @@ static void resolver_fail(const resolver *r, clock_ms deadline, err *e)
 }
 
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
-__attribute__((noinline)) /* a 6 KiB frame, only for DNS */
+__attribute__((noinline)) /* DNS packets in its frame: only for DNS */
 static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	clock_ms deadline, err *e)
 {

@@ -12,10 +12,11 @@
 #include <stddef.h>
 
 enum {
-	DER_INT = 0x02, DER_BITS = 0x03, DER_OCTETS = 0x04, DER_NULL = 0x05,
-	DER_OID = 0x06, DER_SEQ = 0x30, DER_SET = 0x31,
-	DER_CTX0 = 0xa0, DER_CTX1 = 0xa1, /* [0], [1] constructed */
-	DER_IMPL0 = 0x80,                 /* [0] IMPLICIT primitive */
+	DER_BOOL = 0x01, DER_INT = 0x02, DER_BITS = 0x03, DER_OCTETS = 0x04,
+	DER_NULL = 0x05, DER_OID = 0x06, DER_UTCTIME = 0x17, DER_GENTIME = 0x18,
+	DER_SEQ = 0x30, DER_SET = 0x31,
+	DER_CTX0 = 0xa0, DER_CTX1 = 0xa1, DER_CTX3 = 0xa3, /* [n] constructed */
+	DER_IMPL0 = 0x80, DER_IMPL1 = 0x81, DER_IMPL2 = 0x82, /* [n] IMPLICIT primitive */
 };
 
 /* Tags as der_fields strings. */

@@ -4,8 +4,9 @@
  * (to put a chain in issuer order), the validity dates (the clock rule),
  * whether it is signed with SHA-1, its extendedKeyUsage, and whether its
  * basicConstraints say it is a CA (a --cacert root's flag). Fed bytes, no
- * allocation: names point into the caller's DER. Strict: definite lengths,
- * RFC 5280 time forms; anything else is X509_E_DER.
+ * allocation: names point into the caller's DER. Read with der.h's walker;
+ * strict: definite lengths of at most 3 bytes, RFC 5280 time forms;
+ * anything else is X509_E_DER.
  */
 #ifndef AZKV_X509_H
 #define AZKV_X509_H

@@ -1,9 +1,5 @@
-/*
- * tls: the BearSSL client engine driven over a socket: the profile, the
- * handshake, records in and out until the deadline, alerts and errors in
- * words, close_notify. Trust anchors are trust.c's, the Service Fabric
- * pin tlspin.c's, the chain checks tlschain.c's.
- */
+/* Trust anchors are trust.c's, the Service Fabric pin tlspin.c's, the
+ * chain checks tlschain.c's, the error texts tlserr.c's. */
 #include "tls/tls.h"
 #include "net/net.h"
 #include "crypto/ec.h"
@@ -13,6 +9,7 @@
 #include "crypto/rsa.h"
 #include "base/str.h"
 #include "tls/tlschain.h"
+#include "tls/tlserr.h"
 #include "tls/tlspin.h"
 
 #include <bearssl.h>
@@ -20,7 +17,6 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -71,206 +67,11 @@ static const struct {
 	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
 };
 
-/* A sentence for every BearSSL error code (bearssl_ssl.h, bearssl_x509.h);
- * alerts are numbered ranges, handled apart. */
-static const unsigned char br_codes[] = {
-	BR_ERR_X509_NOT_TRUSTED, BR_ERR_X509_BAD_SERVER_NAME,
-	BR_ERR_X509_EXPIRED, BR_ERR_X509_BAD_SIGNATURE, BR_ERR_X509_NOT_CA,
-	BR_ERR_X509_FORBIDDEN_KEY_USAGE, BR_ERR_X509_WEAK_PUBLIC_KEY,
-	BR_ERR_X509_UNSUPPORTED, BR_ERR_X509_LIMIT_EXCEEDED,
-	BR_ERR_X509_EMPTY_CHAIN, BR_ERR_X509_CRITICAL_EXTENSION,
-	BR_ERR_BAD_CIPHER_SUITE, BR_ERR_UNSUPPORTED_VERSION,
-	BR_ERR_BAD_VERSION, BR_ERR_BAD_MAC, BR_ERR_NO_RANDOM, BR_ERR_TOO_LARGE,
-	BR_ERR_UNEXPECTED, BR_ERR_BAD_SIGNATURE, BR_ERR_INVALID_ALGORITHM,
-	BR_ERR_BAD_PARAM, BR_ERR_BAD_STATE, BR_ERR_BAD_LENGTH,
-	BR_ERR_UNKNOWN_TYPE, BR_ERR_BAD_CCS, BR_ERR_BAD_ALERT,
-	BR_ERR_BAD_HANDSHAKE, BR_ERR_OVERSIZED_ID, BR_ERR_BAD_COMPRESSION,
-	BR_ERR_BAD_FRAGLEN, BR_ERR_BAD_SECRENEG, BR_ERR_EXTRA_EXTENSION,
-	BR_ERR_BAD_SNI, BR_ERR_BAD_HELLO_DONE, BR_ERR_LIMIT_EXCEEDED,
-	BR_ERR_BAD_FINISHED, BR_ERR_RESUME_MISMATCH, BR_ERR_WRONG_KEY_USAGE,
-	BR_ERR_NO_CLIENT_AUTH, BR_ERR_IO, BR_ERR_X509_INVALID_VALUE,
-	BR_ERR_X509_TRUNCATED, BR_ERR_X509_INNER_TRUNC,
-	BR_ERR_X509_BAD_TAG_CLASS, BR_ERR_X509_BAD_TAG_VALUE,
-	BR_ERR_X509_INDEFINITE_LENGTH, BR_ERR_X509_EXTRA_ELEMENT,
-	BR_ERR_X509_UNEXPECTED, BR_ERR_X509_NOT_CONSTRUCTED,
-	BR_ERR_X509_NOT_PRIMITIVE, BR_ERR_X509_PARTIAL_BYTE,
-	BR_ERR_X509_BAD_BOOLEAN, BR_ERR_X509_OVERFLOW, BR_ERR_X509_BAD_DN,
-	BR_ERR_X509_BAD_TIME, BR_ERR_X509_WRONG_KEY_TYPE,
-	BR_ERR_X509_TIME_UNKNOWN, BR_ERR_X509_DN_MISMATCH,
-};
-
-static const char br_texts[] =
-	"certificate not trusted (unknown CA)" "\0"
-	"certificate does not match the host name" "\0"
-	"certificate expired or not yet valid" "\0"
-	"certificate signature invalid" "\0"
-	"chain has a non-CA issuer" "\0"
-	"certificate key usage forbids TLS" "\0"
-	"certificate key too weak" "\0"
-	"certificate uses an unsupported algorithm" "\0"
-	"certificate chain too large" "\0"
-	"server sent no certificate" "\0"
-	"certificate has an unknown critical extension" "\0"
-	"no common cipher suite" "\0"
-	"server does not speak TLS 1.2" "\0"
-	"server chose an unsupported TLS version" "\0"
-	"record authentication failed" "\0"
-	"no entropy for the random generator" "\0"
-	"record too large" "\0"
-	"unexpected TLS message" "\0"
-	"bad handshake signature" "\0"
-	"server used an algorithm we did not offer" "\0"
-	"server sent an invalid handshake value" "\0"
-	"TLS engine used out of order (a bug in azkv)" "\0"
-	"server sent a record of invalid length" "\0"
-	"server sent a record of unknown type" "\0"
-	"server sent an invalid ChangeCipherSpec" "\0"
-	"server sent a malformed alert" "\0"
-	"server sent a malformed handshake message" "\0"
-	"server sent a session ID over 32 bytes" "\0"
-	"server chose compression, which we did not offer" "\0"
-	"server sent an invalid maximum fragment length" "\0"
-	"server failed secure renegotiation" "\0"
-	"server sent an extension we did not offer" "\0"
-	"server sent an invalid server name extension" "\0"
-	"server sent an invalid ServerHelloDone" "\0"
-	"server's handshake exceeds a TLS engine limit" "\0"
-	"server's Finished message does not verify" "\0"
-	"server resumed a session with other parameters" "\0"
-	"server's key does not allow this cipher suite" "\0"
-	"server requires a client certificate" "\0"
-	"connection failed" "\0"
-	"certificate holds an invalid value" "\0"
-	"certificate is truncated" "\0"
-	"certificate has a truncated inner element" "\0"
-	"certificate is not valid DER (tag class)" "\0"
-	"certificate is not valid DER (tag)" "\0"
-	"certificate is not valid DER (indefinite length)" "\0"
-	"certificate has an unexpected extra element" "\0"
-	"certificate has an unexpected element" "\0"
-	"certificate is not valid DER (not constructed)" "\0"
-	"certificate is not valid DER (not primitive)" "\0"
-	"certificate has a BIT STRING with a partial byte" "\0"
-	"certificate has an invalid BOOLEAN" "\0"
-	"certificate has a value too large" "\0"
-	"certificate has an invalid name" "\0"
-	"certificate has an invalid date" "\0"
-	"certificate key type does not match the cipher suite" "\0"
-	"no time to check certificates at" "\0"
-	"chain is broken: an issuer name does not match" "\0";
-
-/* Alerts BearSSL 0.6 has no constant for: RFC 7507 (86), RFC 6066 (112,
- * 113, 111), RFC 4279 (115), RFC 8446 (109, 116). */
-#define TLS_ALERT_INAPPROPRIATE_FALLBACK 86
-#define TLS_ALERT_MISSING_EXTENSION 109
-#define TLS_ALERT_CERTIFICATE_UNOBTAINABLE 111
-#define TLS_ALERT_UNRECOGNIZED_NAME 112
-#define TLS_ALERT_BAD_CERTIFICATE_STATUS 113
-#define TLS_ALERT_UNKNOWN_PSK_IDENTITY 115
-#define TLS_ALERT_CERTIFICATE_REQUIRED 116
-
-/* The registry's name of each alert (RFC 5246 7.2 and its successors). */
-static const unsigned char alert_codes[] = {
-	BR_ALERT_CLOSE_NOTIFY, BR_ALERT_UNEXPECTED_MESSAGE,
-	BR_ALERT_BAD_RECORD_MAC, BR_ALERT_RECORD_OVERFLOW,
-	BR_ALERT_DECOMPRESSION_FAILURE, BR_ALERT_HANDSHAKE_FAILURE,
-	BR_ALERT_BAD_CERTIFICATE, BR_ALERT_UNSUPPORTED_CERTIFICATE,
-	BR_ALERT_CERTIFICATE_REVOKED, BR_ALERT_CERTIFICATE_EXPIRED,
-	BR_ALERT_CERTIFICATE_UNKNOWN, BR_ALERT_ILLEGAL_PARAMETER,
-	BR_ALERT_UNKNOWN_CA, BR_ALERT_ACCESS_DENIED, BR_ALERT_DECODE_ERROR,
-	BR_ALERT_DECRYPT_ERROR, BR_ALERT_PROTOCOL_VERSION,
-	BR_ALERT_INSUFFICIENT_SECURITY, BR_ALERT_INTERNAL_ERROR,
-	TLS_ALERT_INAPPROPRIATE_FALLBACK, BR_ALERT_USER_CANCELED,
-	BR_ALERT_NO_RENEGOTIATION, TLS_ALERT_MISSING_EXTENSION,
-	BR_ALERT_UNSUPPORTED_EXTENSION, TLS_ALERT_CERTIFICATE_UNOBTAINABLE,
-	TLS_ALERT_UNRECOGNIZED_NAME, TLS_ALERT_BAD_CERTIFICATE_STATUS,
-	TLS_ALERT_UNKNOWN_PSK_IDENTITY, TLS_ALERT_CERTIFICATE_REQUIRED,
-	BR_ALERT_NO_APPLICATION_PROTOCOL,
-};
-
-static const char alert_texts[] =
-	"close_notify" "\0"
-	"unexpected_message" "\0"
-	"bad_record_mac" "\0"
-	"record_overflow" "\0"
-	"decompression_failure" "\0"
-	"handshake_failure" "\0"
-	"bad_certificate" "\0"
-	"unsupported_certificate" "\0"
-	"certificate_revoked" "\0"
-	"certificate_expired" "\0"
-	"certificate_unknown" "\0"
-	"illegal_parameter" "\0"
-	"unknown_ca" "\0"
-	"access_denied" "\0"
-	"decode_error" "\0"
-	"decrypt_error" "\0"
-	"protocol_version" "\0"
-	"insufficient_security" "\0"
-	"internal_error" "\0"
-	"inappropriate_fallback" "\0"
-	"user_canceled" "\0"
-	"no_renegotiation" "\0"
-	"missing_extension" "\0"
-	"unsupported_extension" "\0"
-	"certificate_unobtainable" "\0"
-	"unrecognized_name" "\0"
-	"bad_certificate_status_response" "\0"
-	"unknown_psk_identity" "\0"
-	"certificate_required" "\0"
-	"no_application_protocol" "\0";
-
-/* The text of code in a table of n codes and as many NUL-terminated texts
- * one after another (denser than pointers), or NULL. */
-static const char *text_of(const unsigned char *codes, size_t n,
-	const char *texts, int code)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++, texts += strlen(texts) + 1)
-		if (codes[i] == code)
-			return texts;
-	return NULL;
-}
-
-/* "handshake_failure (40)", or "alert 200" for one without a name. */
-static void alert_text(int alert, char *out, size_t cap)
-{
-	const char *t = text_of(alert_codes, sizeof alert_codes, alert_texts, alert);
-
-	if (t)
-		fmt(out, cap, "%s (%d)", t, alert);
-	else
-		fmt(out, cap, "alert %d", alert);
-}
-
-void tls_errtext(int code, char *out, size_t cap)
-{
-	const char *t;
-	char name[48];
-
-	if (code >= BR_ERR_RECV_FATAL_ALERT && code < BR_ERR_SEND_FATAL_ALERT) {
-		alert_text(code - BR_ERR_RECV_FATAL_ALERT, name, sizeof name);
-		fmt(out, cap, "server sent fatal alert %s", name);
-		return;
-	}
-	if (code >= BR_ERR_SEND_FATAL_ALERT) {
-		alert_text(code - BR_ERR_SEND_FATAL_ALERT, name, sizeof name);
-		fmt(out, cap, "we sent fatal alert %s", name);
-		return;
-	}
-	t = text_of(br_codes, sizeof br_codes, br_texts, code);
-	if (t)
-		fmt(out, cap, "%s", t);
-	else
-		fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
-}
-
 /* Put the chain check in front of the minimal validator, with the clock
  * and the build time; the clock rule itself is x509_check_time's. */
 static void chain_setup(tls_impl *s)
 {
-	long long now = (long long)time(NULL);
+	long long now = clock_epoch();
 
 	if (now < AZKV_BUILD_TIME)
 		log_v("clock reads %lld, before this build (%lld): checking only that certificates "
@@ -476,7 +277,7 @@ static int closed_err(tls_impl *s, err *e)
 	else if (!s->pinned && tlschain_why(&s->chain, code, why, sizeof why))
 		;
 	else
-		tls_errtext(code, why, sizeof why);
+		tlserr_text(code, why, sizeof why);
 	err_set(e, ERR_TLS, "TLS with %s: %s%s", s->peer, why, asked_text(s));
 	return 1;
 }
@@ -515,7 +316,7 @@ static int late_alert(tls_impl *s, clock_ms deadline, err *e)
 {
 	unsigned char buf[512]; /* a few alert records; nothing secret yet */
 	clock_ms soon = clock_now() + TLS_LATE_ALERT_MS;
-	char name[48];
+	char name[TLSERR_ALERT_MAX];
 	err scratch;
 	long r;
 	int alert;
@@ -526,7 +327,7 @@ static int late_alert(tls_impl *s, clock_ms deadline, err *e)
 	alert = r > 0 ? plain_alert(buf, (size_t)r) : -1;
 	if (alert < 0)
 		return 0;
-	alert_text(alert, name, sizeof name);
+	tlserr_alert(alert, name, sizeof name);
 	err_set(e, ERR_TLS, "TLS with %s: server sent fatal alert %s%s", s->peer,
 		name, asked_text(s));
 	return 1;

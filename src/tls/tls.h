@@ -59,10 +59,6 @@ int tls_trust_load(tls_trust *t, const char *path, err *e);
  * whole decision; never a "verification off". */
 void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
 
-/* BearSSL error code code in words ("server sent fatal alert
- * handshake_failure (40)"), for the TLS module's files. */
-void tls_errtext(int code, char *out, size_t cap);
-
 /* Handshake on connected fd with host (SNI and name check). The trust must
  * outlive the connection. 0, or -1 with e set: an alert from the server is
  * ERR_TLS, also when it arrives as a reset of our handshake writes (its

@@ -1,8 +1,3 @@
-/*
- * tlspin: the pinned X.509 "validator" for Service Fabric's self-signed
- * token endpoint: the SHA-1 of the leaf's DER must equal the pin, and its
- * public key is then the server's. No chain, name or date check.
- */
 #include "tls/tlspin.h"
 #include "pki/pkey.h"
 

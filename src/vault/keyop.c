@@ -1,4 +1,3 @@
-/* keyop: wrap, unwrap, encrypt, decrypt (keyop.h). */
 #include "vault/keyop.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
@@ -241,7 +240,8 @@ static int run(client *c, keyrun *k, err *e)
 
 	k->alg = jwk_alg_find(k->o->alg ? k->o->alg : KEYOP_DEFAULT_ALG);
 	if (!k->alg)
-		return err_set(e, ERR_USAGE, "--alg %s: unknown (RSA-OAEP-256, RSA-OAEP, RSA1_5, A128KW, A192KW, A256KW)",
+		return err_set(e, ERR_USAGE,
+			"--alg %s: unknown (RSA-OAEP-256, RSA-OAEP, RSA1_5, A128KW, A192KW, A256KW)",
 			k->o->alg);
 	if (!(k->alg->ops & k->o->op))
 		return err_set(e, ERR_USAGE, "--alg %s: not for %s (AES key wrap is wrap and unwrap only)",

@@ -25,7 +25,7 @@ static int field(const json_doc *d, int obj, const char *key, char *out,
 int tags_find(const char *body, size_t len, const char *name, char *out,
 	size_t cap)
 {
-	static json_doc d; /* 4 KiB: not on the stack */
+	static json_doc d; /* its token array: not on the stack */
 	char n[TAGS_NAME_MAX + 1], v[TAGS_VALUE_MAX + 1];
 	size_t nl, vl, total = 0;
 	int i, c, rc, found = 0;

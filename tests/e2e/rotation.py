@@ -7,11 +7,13 @@ steady state over 1,000 rounds, the fleet's pacing, and an empty root.
 
     tests/netns.sh -- python3 tests/e2e/rotation.py [-l] [PATTERN...]
 
-Same conventions as delivery.py: one line per case, then "N passed, N
-failed"; each case is a function returning None (pass) or why it failed.
-azkv runs in the background here (Agent); AZKV_TEST_EVERY_MS, the test-only
+Cases are functions on harness.py: one line per case, then "N passed, N
+failed"; each returns None (pass) or why it failed. azkv runs in the
+background here (Agent); once stopped, each run is judged by the harness's
+invariants (harness.run_finished). AZKV_TEST_EVERY_MS, the test-only
 interval, makes a round every few hundred ms. A new secret version is made
-while azkv runs by changing the fake's control ("secrets", with "version").
+while azkv runs by changing the fake's control (ctl(): "secrets", with a
+"version").
 """
 import base64
 import os
@@ -25,14 +27,21 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
+from harness import fx, ROOT, AZKV, ENVDUMP, read_dump  # noqa: E402
 
-fx = E.fx
-ROOT = E.ROOT
-AZKV = E.AZKV
-ENVDUMP = os.path.join(ROOT, "build", "envdump")
 FLEET = os.path.join(ROOT, "tests", "bench", "fleet.py")
 V2 = "2" * 32   # the version id of a rotated value
+ONE, TWO = "rot-value-one-5d2c", "rot-value-two-8f1a"   # a secret before and after
+QUIET = {"quiet": "--every: a failed round, --on-change's or --signal's trouble is one line, and azkv goes on"}
+STATUS = {"shape": "exec --every exits with its program's status; the program said nothing"}
+CONTROLS = []   # every control this suite set: their secrets must not leak
+
+
+def ctl(c):
+    """Set the fake's control (and remember its secrets)."""
+    CONTROLS.append(c)
+    fx.set_control(c)
 
 
 def wait_for(cond, timeout=10.0, step=0.02):
@@ -54,23 +63,31 @@ def secret(value, version=None):
 
 class Agent:
     """azkv with --every in the background: its stderr in a file, the fake's
-    log from its start."""
+    log from its start. prefix: argv before the binary (unshare, chroot);
+    exe: the binary's path as the prefix sees it; cacert: a path for it."""
 
-    def __init__(self, tmp, args, env=None, control=None, test_ms=300, argv=None):
-        fx.set_control(control or {})
+    def __init__(self, tmp, args, env=None, control=None, test_ms=300, prefix=(), exe=None,
+                 cacert=None):
+        ctl(control or {})
+        self.controls = len(CONTROLS) - 1
         self.off = fx.log_offset()
         full = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
         if test_ms:
             full["AZKV_TEST_EVERY_MS"] = str(test_ms)
         full.update(env or {})
-        if argv is None:
-            argv = [AZKV, args[0], "--cacert", os.environ["AZKV_TEST_CA"]] + list(args[1:])
-        self.errpath = os.path.join(tmp, "azkv.err.%d" % len(os.listdir(tmp)))
+        self.env = full
+        self.args = [args[0], "--cacert", cacert or os.environ["AZKV_TEST_CA"]] + list(args[1:])
+        # stdout and stderr to files: a pipe could be held open by what
+        # exec's program left behind
+        n = len([x for x in os.listdir(tmp) if x.startswith("azkv.")])
+        self.errpath = os.path.join(tmp, "azkv.%d.err" % n)
+        self.outpath = os.path.join(tmp, "azkv.%d.out" % n)
         self.t0 = time.monotonic()
-        with open(self.errpath, "wb") as err:
-            self.p = subprocess.Popen(argv, env=full, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=err)
+        with open(self.errpath, "wb") as err, open(self.outpath, "wb") as out:
+            self.p = subprocess.Popen(list(prefix) + [exe or AZKV] + self.args, env=full,
+                                      stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         self.pid = self.p.pid
+        self.judged = False
 
     def err(self):
         with open(self.errpath, "rb") as f:
@@ -97,18 +114,40 @@ class Agent:
     def alive(self):
         return self.p.poll() is None
 
-    def stop(self, sig=signal.SIGTERM, timeout=10.0):
-        """Send sig; (exit status, seconds until it exited) or ("timeout", s)."""
+    def stop(self, sig=signal.SIGTERM, timeout=10.0, rc=0, waive=None, pid=None):
+        """Send sig (to pid, else azkv's process) and wait: (exit status,
+        seconds until it exited), or ("timeout", s). The run is then judged
+        as harness runs are, expecting exit rc."""
         t0 = time.monotonic()
         if self.alive():
-            self.p.send_signal(sig)
+            if pid:
+                os.kill(pid, sig)
+            else:
+                self.p.send_signal(sig)
+        return self.wait(timeout, rc, waive, t0)
+
+    def wait(self, timeout=20.0, rc=0, waive=None, t0=None):
+        """Wait for the exit (see stop)."""
+        t0 = t0 or time.monotonic()
         try:
-            rc = self.p.wait(timeout)
+            got = self.p.wait(timeout)
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
-            rc = "timeout"
-        return rc, time.monotonic() - t0
+            got = "timeout"
+        took = time.monotonic() - t0
+        self.record(got, rc, waive)
+        return got, took
+
+    def record(self, got, rc, waive):
+        if self.judged:
+            return
+        self.judged = True
+        out = read(self.outpath) or b""
+        secrets = [v for c in CONTROLS[self.controls:] for v in H._control_secrets(c)]
+        H.run_finished(self.args, got, out, self.err(), rc_want=rc, env=self.env,
+                       control=CONTROLS[self.controls], elapsed=time.monotonic() - self.t0,
+                       entries=self.entries(), pid=self.pid, secrets=secrets, waive=waive)
 
     def kill(self):
         if self.alive():
@@ -156,18 +195,18 @@ def err_lines(a):
 def t_files_follow_the_vault(tmp, agents):
     """get --every --out: rewritten only when the value changes, mode 0600"""
     f = os.path.join(tmp, "db")
-    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret("v1"))
+    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE))
     agents.append(a)
-    if not wait_for(lambda: read(f) == b"v1"):
-        return "first round did not write v1: %r" % a.err()[-300:]
+    if not wait_for(lambda: read(f) == ONE.encode()):
+        return "first round did not write the value: %r" % a.err()[-300:]
     first = stat_of(f)
     n = a.rounds()
     if not a.after_rounds(n + 3):
         return "no further rounds: %r" % a.err()[-300:]
     if stat_of(f) != first:
         return "an unchanged value rewrote the file"
-    fx.set_control(secret("v2", V2))
-    if not wait_for(lambda: read(f) == b"v2"):
+    ctl(secret(TWO, V2))
+    if not wait_for(lambda: read(f) == TWO.encode()):
         return "the new version was not written: %r" % a.err()[-300:]
     if os.stat(f).st_mode & 0o777 != 0o600 or temporaries(tmp):
         return "mode %o, temporaries %r" % (os.stat(f).st_mode & 0o777, temporaries(tmp))
@@ -247,17 +286,17 @@ def t_files_server_closes_idle_connection(tmp, agents):
 def t_files_hup_is_a_round_now(tmp, agents):
     """SIGHUP: a round now, not at the next interval (30 s here)"""
     f = os.path.join(tmp, "db")
-    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret("v1"),
+    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE),
               test_ms=None)
     agents.append(a)
-    if not wait_for(lambda: read(f) == b"v1"):
+    if not wait_for(lambda: read(f) == ONE.encode()):
         return "first round: %r" % a.err()[-300:]
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     time.sleep(0.3)
-    if read(f) != b"v1":
+    if read(f) != ONE.encode():
         return "a second round before HUP"
     a.p.send_signal(signal.SIGHUP)
-    if not wait_for(lambda: read(f) == b"v2", timeout=3):
+    if not wait_for(lambda: read(f) == TWO.encode(), timeout=3):
         return "no round after HUP: %r" % a.err()[-300:]
     rc, took = a.stop()
     return None if rc == 0 and took <= 1.0 else "exit %r after %.2f s" % (rc, took)
@@ -269,7 +308,7 @@ def t_on_change_runs_without_shell(tmp, agents):
     f, dump = os.path.join(tmp, "db"), os.path.join(tmp, "dump")
     args = ["get", "--every", "30s", "--out", f, "myvault/rot",
             "--on-change", ENVDUMP, dump, "$HOME;x", "*"]
-    a = Agent(tmp, args, control=secret("v1"), env={"IDENTITY_HEADER": "h", "KEEP": "k"})
+    a = Agent(tmp, args, control=secret(ONE), env={"IDENTITY_HEADER": "h", "KEEP": "k"})
     agents.append(a)
     if not wait_for(lambda: os.path.exists(dump)):
         return "--on-change did not run after the first round: %r" % a.err()[-300:]
@@ -283,7 +322,7 @@ def t_on_change_runs_without_shell(tmp, agents):
     a.after_rounds(n + 3)
     if os.path.exists(dump):
         return "--on-change ran after a round that changed nothing"
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     if not wait_for(lambda: os.path.exists(dump)):
         return "--on-change did not run after a change"
     rc, _ = a.stop()
@@ -295,35 +334,22 @@ def t_on_change_deadline_and_status(tmp, agents):
     """--on-change that hangs is killed at --timeout; one that fails is one stderr line; azkv keeps running"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--timeout", "1", "--every", "30s", "--out", f, "myvault/rot",
-                    "--on-change", "/bin/sh", "-c", "sleep 30"], control=secret("v1"))
+                    "--on-change", "/bin/sh", "-c", "sleep 30"], control=secret(ONE))
     agents.append(a)
     if not wait_for(lambda: b"killed at --timeout" in a.err(), timeout=5):
         return "not killed: %r" % a.err()[-300:]
     b = Agent(tmp, ["get", "--every", "30s", "--out", f + "2", "myvault/rot",
-                    "--on-change", "/bin/sh", "-c", "exit 3"], control=secret("v1"))
+                    "--on-change", "/bin/sh", "-c", "exit 3"], control=secret(ONE))
     agents.append(b)
     if not wait_for(lambda: b"exit status 3" in b.err(), timeout=5):
         return "no status line: %r" % b.err()[-300:]
     if not (a.alive() and b.alive()):
         return "azkv ended"
     lines = err_lines(a) + err_lines(b)
+    if a.stop(waive=QUIET)[0] != 0 or b.stop(waive=QUIET)[0] != 0:
+        return "exit %r, %r" % (a.p.returncode, b.p.returncode)
     return None if len(lines) == 2 and all(l.startswith(b"azkv: --on-change ") for l in lines) \
         else "stderr %r" % lines
-
-
-def read_dump(path):
-    d = {"pid": None, "argv": None, "env": {}}
-    with open(path) as f:
-        for line in f:
-            tag, _, val = line.rstrip("\n").partition(" ")
-            if tag == "pid":
-                d["pid"] = int(val)
-            elif tag == "argv":
-                d["argv"] = bytes.fromhex(val).split(b"\0")[:-1]
-            elif tag == "env":
-                k, _, x = bytes.fromhex(val).partition(b"=")
-                d["env"][k.decode()] = x
-    return d
 
 
 # ---- nginx ------------------------------------------------------------------
@@ -390,12 +416,11 @@ def t_nginx_reloaded_through_pid_file(tmp, agents):
     ctl2 = {"secrets": {"web": dict(cert, value=two, cer=der2, version=V2)}}
     k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "chain.pem")
     pidfile = os.path.join(tmp, "nginx.pid")
-    fx.set_control(ctl1)
-    r = subprocess.run([AZKV, "get", "--cacert", os.environ["AZKV_TEST_CA"], "--pem-key", k,
-                        "--pem-certs", c, "myvault/certificates/web"], env={"PATH": "/usr/bin:/bin"},
-                       capture_output=True, timeout=30)
-    if r.returncode != 0:
-        return "one-shot get: %r" % r.stderr
+    ctl(ctl1)
+    r = H.run_azkv(["get", "--pem-key", k, "--pem-certs", c, "myvault/certificates/web"], 0,
+                   control=ctl1)
+    if r.rc != 0:
+        return "one-shot get: %r" % r.err
     conf = nginx_conf(tmp, c, k, port)
     p = subprocess.run(["nginx", "-p", tmp, "-c", conf], capture_output=True)
     if p.returncode != 0:
@@ -411,7 +436,7 @@ def t_nginx_reloaded_through_pid_file(tmp, agents):
             return "fewer than 4 rounds: %r" % a.err()[-300:]
         if reloads(tmp) != 0:
             return "nginx was signalled %d times with no change" % reloads(tmp)
-        fx.set_control(ctl2)
+        ctl(ctl2)
         if wait_for(lambda: served_fingerprint(port) == fp2, timeout=10) is not True:
             return "s_client still sees the old leaf; reloads %d, azkv %r" % (reloads(tmp), a.err()[-300:])
         n = a.rounds()
@@ -429,18 +454,19 @@ def t_signal_pid_file_problems(tmp, agents):
     """--pid-file missing or not a pid: one stderr line each, the files still written, azkv keeps running"""
     f, pf = os.path.join(tmp, "db"), os.path.join(tmp, "pid")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "--signal", "USR1", "--pid-file", pf,
-                    "myvault/rot"], control=secret("v1"))
+                    "myvault/rot"], control=secret(ONE))
     agents.append(a)
     if not wait_for(lambda: b"No such file" in a.err()):
         return "missing pid file: %r" % a.err()
     with open(pf, "w") as fp:
         fp.write("0\n")
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     if not wait_for(lambda: b"no process id" in a.err()):
         return "pid 0: %r" % a.err()
-    if read(f) != b"v2" or not a.alive():
+    if read(f) != TWO.encode() or not a.alive():
         return "file %r, alive %r" % (read(f), a.alive())
-    return None if len(err_lines(a)) == 2 else "stderr %r" % a.err()
+    rc, _ = a.stop(waive=QUIET)
+    return None if rc == 0 and len(err_lines(a)) == 2 else "exit %r, stderr %r" % (rc, a.err())
 
 
 # ---- exec -------------------------------------------------------------------
@@ -455,27 +481,27 @@ def starts(out):
 
 @in_agent
 def t_exec_restart_on_change(tmp, agents):
-    """exec --every: the program sees v1, then after a change is TERMed and started again with v2; azkv stays its parent"""
+    """exec --every: the program sees the value, then after a change is TERMed and started again with the new one; azkv stays its parent"""
     out = os.path.join(tmp, "out")
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", PROG],
-              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret("v1"))
+              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
     agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "the program did not start: %r" % a.err()[-300:]
     first = starts(out)[0]
-    if first[2] != "v1" or int(first[1]) == a.pid:
+    if first[2] != ONE or int(first[1]) == a.pid:
         return "first start %r (azkv pid %d)" % (first, a.pid)
     n = a.rounds()
     a.after_rounds(n + 3)
     if len(starts(out)) != 1:
         return "restarted with no change: %r" % read(out)
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     if not wait_for(lambda: len(starts(out)) == 2):
         return "not restarted after the change: %r" % read(out)
     lines = read(out).decode().splitlines()
-    if lines[1] != "term %s" % first[1] or starts(out)[1][2] != "v2":
+    if lines[1] != "term %s" % first[1] or starts(out)[1][2] != TWO:
         return "sequence %r" % lines
-    rc, _ = a.stop()
+    rc, _ = a.stop(rc=42, waive=STATUS)
     if rc != 42:
         return "azkv exit %r, want the program's 42" % rc
     return None if not err_lines(a) else "stderr %r" % a.err()[-300:]
@@ -483,7 +509,7 @@ def t_exec_restart_on_change(tmp, agents):
 
 @in_agent
 def t_exec_term_forwarded_status(tmp, agents):
-    """TERM, INT, HUP, USR1 reach the program; azkv exits with its status, 128+N when killed by signal N"""
+    """INT, HUP, USR1, USR2, QUIT, WINCH and TERM reach the program; azkv exits with its status, 128+N when killed by signal N"""
     out = os.path.join(tmp, "out")
     prog = ('echo "start $$" >> "$OUT"; for s in INT HUP USR1 USR2 QUIT WINCH; do '
             'trap "echo $s >> $OUT" $s; done; trap "exit 7" TERM; while :; do sleep 0.05; done')
@@ -497,7 +523,7 @@ def t_exec_term_forwarded_status(tmp, agents):
         a.p.send_signal(getattr(signal, "SIG" + s))
         if not wait_for(lambda: (read(out) or b"").decode().splitlines()[-1] == s, timeout=3):
             return "%s not forwarded: %r" % (s, read(out))
-    rc, took = a.stop()
+    rc, took = a.stop(rc=7, waive=STATUS)
     if rc != 7:
         return "exit %r, want 7" % rc
     b = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", 'echo "start $$" >> "$OUT"; exec sleep 60'],
@@ -505,7 +531,7 @@ def t_exec_term_forwarded_status(tmp, agents):
     agents.append(b)
     if not wait_for(lambda: read(out + "2")):
         return "no start"
-    rc, took = b.stop()
+    rc, took = b.stop(rc=143, waive=STATUS)
     return None if rc == 128 + signal.SIGTERM else "killed by TERM: exit %r, want 143" % rc
 
 
@@ -531,9 +557,9 @@ def t_exec_pid1_orphans_reaped(tmp, agents):
     out = os.path.join(tmp, "out")
     prog = ('sh -c "sleep 1 &"; echo "start $$" >> "$OUT"; trap "exit 5" TERM; '
             'while :; do sleep 0.05; done')
-    cmd = ["unshare", "--pid", "--fork", "--kill-child", AZKV, "exec", "--cacert",
-           os.environ["AZKV_TEST_CA"], "--every", "30s", "--", "/bin/sh", "-c", prog]
-    a = Agent(tmp, None, env={"DB": "akv://myvault/db-password", "OUT": out}, argv=cmd)
+    a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", prog],
+              env={"DB": "akv://myvault/db-password", "OUT": out},
+              prefix=["unshare", "--pid", "--fork", "--kill-child"])
     agents.append(a)
     if not wait_for(lambda: read(out) and children(a.pid)):
         return "no start: %r" % a.err()[-300:]
@@ -551,11 +577,8 @@ def t_exec_pid1_orphans_reaped(tmp, agents):
     zombies = [c for c in children(azkv) if state(c) == "Z"]
     if zombies:
         return "zombies %r" % zombies
-    os.kill(azkv, signal.SIGTERM)   # (unshare itself ignores TERM while it waits)
-    try:
-        rc = a.p.wait(5)
-    except subprocess.TimeoutExpired:
-        rc = "timeout"
+    # to azkv: unshare itself ignores TERM while it waits, then exits with azkv's status
+    rc, _ = a.stop(pid=azkv, rc=5, waive=STATUS)
     return None if rc == 5 else "exit %r, want 5: %r" % (rc, a.err()[-300:])
 
 
@@ -563,13 +586,14 @@ def t_exec_pid1_orphans_reaped(tmp, agents):
 def t_exec_grace_then_kill(tmp, agents):
     """a program that ignores TERM is KILLed after --grace, then started again"""
     out = os.path.join(tmp, "out")
-    prog = 'trap "" TERM; echo "start $$ $DB" >> "$OUT"; while :; do sleep 0.05; done'
+    prog = ('trap "" TERM; trap "exit 9" USR1; echo "start $$ $DB" >> "$OUT"; '
+            'while :; do sleep 0.05; done')
     a = Agent(tmp, ["exec", "-v", "--grace", "1", "--every", "30s", "--", "/bin/sh", "-c", prog],
-              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret("v1"))
+              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
     agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "no start"
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     if not wait_for(lambda: len(starts(out)) == 2, timeout=6):
         return "not restarted: %r" % a.err()[-400:]
     t = {}
@@ -585,7 +609,10 @@ def t_exec_grace_then_kill(tmp, agents):
     old = int(starts(out)[0][1])
     if state(old) is not None:
         return "the old program is still there (%s)" % state(old)
-    return None if starts(out)[1][2] == "v2" else "the new program has %r" % starts(out)[1]
+    if starts(out)[1][2] != TWO:
+        return "the new program has %r" % starts(out)[1]
+    rc, _ = a.stop(signal.SIGUSR1, rc=9, waive=STATUS)   # (it ignores TERM)
+    return None if rc == 9 else "exit %r, want 9" % rc
 
 
 @in_agent
@@ -595,13 +622,13 @@ def t_exec_first_round_fails_closed(tmp, agents):
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", 'echo run >> "$OUT"'],
               env={"DB": "akv://myvault/no-such-secret", "OUT": out})
     agents.append(a)
-    rc = a.p.wait(20)
+    rc, _ = a.wait(rc=5)
     if rc != 5 or read(out) is not None:
         return "exit %r, program output %r" % (rc, read(out))
     b = Agent(tmp, ["exec", "--every", "30s", "--", "/nonexistent/prog"],
               env={"DB": "akv://myvault/db-password"})
     agents.append(b)
-    rc = b.p.wait(20)
+    rc, _ = b.wait(rc=2)
     lines = err_lines(b)
     return None if rc == 2 and len(lines) == 1 and b"/nonexistent/prog" in lines[0] \
         else "missing program: exit %r, %r" % (rc, lines)
@@ -613,26 +640,26 @@ def t_exec_first_round_fails_closed(tmp, agents):
 def t_fail_vault_unreachable_keeps_files(tmp, agents):
     """the vault unreachable for 3 rounds, then 403 for one: the file stays as it was, one line a round; the next good round recovers"""
     f = os.path.join(tmp, "db")
-    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret("v1"))
+    a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE))
     agents.append(a)
-    if not wait_for(lambda: read(f) == b"v1"):
+    if not wait_for(lambda: read(f) == ONE.encode()):
         return "first round: %r" % a.err()[-300:]
     first = stat_of(f)
-    fx.set_control({"vault": "unavailable"})
+    ctl({"vault": "unavailable"})
     if not wait_for(lambda: len(err_lines(a)) >= 3, timeout=20):
         return "fewer than 3 failed rounds: %r" % a.err()
-    fx.set_control(dict(secret("v2", V2), **{"vault:rot": "403"}))
+    ctl(dict(secret(TWO, V2), **{"vault:rot": "403"}))
     if not wait_for(lambda: b"HTTP 403" in a.err(), timeout=10):
         return "no 403 round: %r" % a.err()[-300:]
-    if stat_of(f) != first or read(f) != b"v1" or temporaries(tmp):
+    if stat_of(f) != first or read(f) != ONE.encode() or temporaries(tmp):
         return "the file changed during failed rounds"
     lines = err_lines(a)
     if not all(l.startswith(b"azkv: ") and b"; next try in " in l for l in lines):
         return "stderr %r" % lines
-    fx.set_control(secret("v2", V2))
-    if not wait_for(lambda: read(f) == b"v2", timeout=10):
+    ctl(secret(TWO, V2))
+    if not wait_for(lambda: read(f) == TWO.encode(), timeout=10):
         return "no recovery: %r" % a.err()[-300:]
-    rc, _ = a.stop()
+    rc, _ = a.stop(waive=QUIET)
     return None if rc == 0 else "exit %r" % rc
 
 
@@ -641,19 +668,19 @@ def t_fail_vault_unreachable_keeps_program(tmp, agents):
     """exec --every: failed rounds leave the program running as it is; the next good round with a new value restarts it"""
     out = os.path.join(tmp, "out")
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", PROG],
-              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret("v1"))
+              env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
     agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "no start"
-    fx.set_control({"vault": "unavailable"})
+    ctl({"vault": "unavailable"})
     if not wait_for(lambda: len(err_lines(a)) >= 3, timeout=20):
         return "fewer than 3 failed rounds: %r" % a.err()
     if len(starts(out)) != 1 or b"term" in read(out):
         return "the program was touched by failed rounds: %r" % read(out)
-    fx.set_control(secret("v2", V2))
+    ctl(secret(TWO, V2))
     if not wait_for(lambda: len(starts(out)) == 2, timeout=10):
         return "no restart after recovery: %r" % a.err()[-300:]
-    rc, _ = a.stop()
+    rc, _ = a.stop(rc=42, waive=dict(QUIET, **STATUS))
     return None if rc == 42 else "exit %r" % rc
 
 
@@ -669,8 +696,8 @@ def t_term_during_sleep(tmp, agents):
     rc, took = a.stop()
     if rc != 0 or took > 1.0:
         return "exit %r after %.2f s" % (rc, took)
-    return None if not err_lines(a) and sorted(os.listdir(tmp)) == sorted(["db", os.path.basename(a.errpath)]) \
-        else "stderr %r, folder %r" % (a.err(), os.listdir(tmp))
+    left = [n for n in os.listdir(tmp) if not n.startswith("azkv.")]
+    return None if not err_lines(a) and left == ["db"] else "stderr %r, folder %r" % (a.err(), left)
 
 
 @in_agent
@@ -689,7 +716,7 @@ def t_term_mid_request(tmp, agents):
     agents.append(b)
     if not wait_for(lambda: read(f)):
         return "no first round"
-    fx.set_control({"vault:db-password": "stall"})
+    ctl({"vault:db-password": "stall"})
     if not wait_for(lambda: any(e.get("status") is None for e in fx.requests(b.entries(), "vault"))):
         return "no stalled request in a later round"
     rc, took = b.stop()
@@ -700,7 +727,7 @@ def t_term_mid_request(tmp, agents):
     if not wait_for(lambda: c.rounds() >= 1):
         return "no first round"
     n = c.rounds()
-    fx.set_control({"vault:db-password": {"fault": "status", "arg": 503, "headers": {"Retry-After": "20"}}})
+    ctl({"vault:db-password": {"fault": "status", "arg": 503, "headers": {"Retry-After": "20"}}})
     if not wait_for(lambda: c.rounds() > n):
         return "no 503"
     time.sleep(0.2)
@@ -722,14 +749,9 @@ def t_usage_errors(tmp):
              ["get", "--out", "f", "--on-change", "/bin/true", "myvault/db-password"],
              ["exec", "--every", "1m", "--on-change", "/bin/true", "--", "/bin/true"]]
     for args in cases:
-        fx.set_control({})
-        off = fx.log_offset()
-        p = subprocess.run([AZKV] + args, capture_output=True, timeout=10, cwd=tmp,
-                           env={"PATH": "/usr/bin:/bin"})
-        if p.returncode != 2 or p.stderr.count(b"\n") != 1 or not p.stderr.startswith(b"azkv: "):
-            return "%r: exit %d %r" % (args, p.returncode, p.stderr)
-        if fx.requests(fx.read_log(off)) or os.listdir(tmp):
-            return "%r: something was sent or written" % args
+        r = H.run_azkv(args, 2, cwd=tmp, cacert=False)
+        if r.rc != 2 or r.reqs() or os.listdir(tmp):
+            return "%r: exit %r, %d requests, folder %r" % (args, r.rc, len(r.reqs()), os.listdir(tmp))
     return None
 
 
@@ -769,12 +791,12 @@ def t_steady_state_1000_rounds(tmp, agents):
 
 def t_fleet_ratios(tmp):
     """make fleet: 200 processes, a vault throttling above 50/s: requests <= 2x the minimal, the last done within 1.5x the floor"""
-    p = subprocess.run([sys.executable, FLEET], capture_output=True, timeout=300)
-    out = p.stdout.decode()
+    p = H.run_cmd([sys.executable, FLEET], 0, env=dict(os.environ), timeout=300)
+    out = p.out.decode()
     m = re.search(r"ratios: requests ([\d.]+)x .* last ([\d.]+)x", out)
     print("\n".join("# " + l for l in out.splitlines()))
-    if p.returncode != 0 or not m:
-        return "fleet.py exit %d: %r" % (p.returncode, (out + p.stderr.decode())[-400:])
+    if p.rc != 0 or not m:
+        return "fleet.py exit %r: %r" % (p.rc, (out + p.err.decode())[-400:])
     req, last = float(m.group(1)), float(m.group(2))
     return None if req <= 2.0 and last <= 1.5 else "requests %.2fx, last %.2fx" % (req, last)
 
@@ -786,8 +808,9 @@ def t_empty_root(tmp):
     for src, dst in ((AZKV, "azkv"), (ENVDUMP, "envdump"), (os.environ["AZKV_TEST_CA"], "ca.pem")):
         shutil.copy(src, os.path.join(root, dst))
     chroot = shutil.which("chroot") or "/usr/sbin/chroot"
-    common = ["--cacert", "/ca.pem", "--resolve", "myvault.vault.azure.net:443:127.0.0.1", "--every", "30s"]
-    a = Agent(tmp, None, argv=[chroot, root, "/azkv", "get"] + common + ["--out", "/db", "myvault/db-password"])
+    common = ["--resolve", "myvault.vault.azure.net:443:127.0.0.1", "--every", "30s"]
+    a = Agent(tmp, ["get"] + common + ["--out", "/db", "myvault/db-password"], prefix=[chroot, root],
+              exe="/azkv", cacert="/ca.pem")
     try:
         if not a.after_rounds(3):
             return "fewer than 3 rounds in the chroot: %r" % a.err()[-300:]
@@ -796,10 +819,10 @@ def t_empty_root(tmp):
         a.kill()
     if rc != 0 or took > 1.0 or read(os.path.join(root, "db")) != fx.expected("db-password"):
         return "get: exit %r after %.2f s, %r" % (rc, took, a.err()[-300:])
-    b = Agent(tmp, None, env={"DB": "akv://myvault/db-password"},
-              argv=[chroot, root, "/azkv", "exec"] + common + ["--", "/envdump", "/dump"])
+    b = Agent(tmp, ["exec"] + common + ["--", "/envdump", "/dump"], env={"DB": "akv://myvault/db-password"},
+              prefix=[chroot, root], exe="/azkv", cacert="/ca.pem")
     try:
-        rc = b.p.wait(30)
+        rc, _ = b.wait()
     finally:
         b.kill()
     d = read_dump(os.path.join(root, "dump")) if os.path.exists(os.path.join(root, "dump")) else {}
@@ -809,21 +832,20 @@ def t_empty_root(tmp):
     return None if left == ["azkv", "ca.pem", "db", "dump", "envdump"] else "the root holds %r" % left
 
 
-CASES = E.fn_cases(globals())
-
-
-def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
-    if not os.access(ENVDUMP, os.X_OK):
-        subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
+def setup():
+    """build/envdump, and nginx (installed if missing, as certs.py does)."""
     if not shutil.which("nginx"):
         subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-q",
                         "--no-install-recommends", "nginx-light"],
                        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), check=False)
-    sel = E.fn_pick(CASES, argv)
-    return E.report((n, E.in_tmp("azkv-rot.", f)) for n, f in sel)
+    return H.ensure_envdump() or (None if shutil.which("nginx") else "no nginx")
+
+
+CASES = H.fn_cases(globals(), tmp="azkv-rot.")
+
+
+def main(argv):
+    return H.main(__file__, CASES, argv, __doc__, setup=setup)
 
 
 if __name__ == "__main__":

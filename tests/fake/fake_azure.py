@@ -49,6 +49,7 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 (NAME lower-case; the fixture's "fault" is the default)
   "vault_cert": "default" | "chain" | "untrusted" | "wrongname" | "expired" | "badsig"
                 | "badchain" | "fresh" (valid from the fake's start)
+                | "far" (valid until 2050) | "future" (valid 2040-2050)
                                 certificate the vault presents (chosen per connection)
   "vault_tls": "default" | "client-order" | "no-x25519" | "no-common"
                                 the vault's ECDHE curve choice: its own order
@@ -1799,7 +1800,7 @@ def main():
                  Listener("ext", parse_addrs(OPTS.ext), handle_ext),
                  Listener("vault", parse_addrs(OPTS.vault), handle_vault,
                           certs=("vault", "chain", "untrusted", "wrongname", "expired", "badsig", "badchain",
-                                 "fresh")),
+                                 "fresh", "far", "future")),
                  Listener("appsvc", parse_addrs(OPTS.appsvc), handle_appsvc),
                  Listener("arc", parse_addrs(OPTS.arc), handle_arc),
                  Listener("sf", parse_addrs(OPTS.sf), handle_sf, certs=("sf", "sf-ec", "sf-big")),

@@ -11,6 +11,10 @@
 #   expired.pem expired.key       issued by ca.pem, valid 2020-01-01 .. 2021-01-01
 #   fresh.pem fresh.key           vault.pem's names, valid from now on: issued after
 #                                 any build of azkv (the boot test's 1970 clock)
+#   far.pem far.key               vault.pem's names and key, valid until 2050-01-01
+#                                 (a GeneralizedTime past 2038: 32-bit time_t)
+#   future.pem future.key         the same, valid 2040-01-01 .. 2050-01-01 (a
+#                                 UTCTime past 2038): not yet valid
 #   entra.pem entra.key           issued by ca.pem for the Entra ID authority hosts
 #                                 (public, China, US Gov): the fake token endpoint
 #   sf.pem sf.key                 self-signed (no CA): the Service Fabric token
@@ -42,11 +46,16 @@ mkroot() {
 }
 
 # leaf or sub-CA via `openssl ca` (only it can set a past start date on OpenSSL 3.0):
-# sign ISSUER NAME SUBJECT_CN SAN|ca START END
+# sign ISSUER NAME SUBJECT_CN SAN|ca START END [KEY-OF]: a new key, or KEY-OF.key's
 sign() {
 	iss=$1 name=$2 cn=$3 san=$4 start=$5 end=$6
-	ossl req -new -newkey rsa:2048 -nodes -keyout "$name.key" \
-		-out "work/$name.csr" -subj "/O=azkv tests/CN=$cn"
+	if [ -n "${7:-}" ]; then
+		cp "$7.key" "$name.key"
+		ossl req -new -key "$name.key" -out "work/$name.csr" -subj "/O=azkv tests/CN=$cn"
+	else
+		ossl req -new -newkey rsa:2048 -nodes -keyout "$name.key" \
+			-out "work/$name.csr" -subj "/O=azkv tests/CN=$cn"
+	fi
 	: > "work/$iss.index"
 	[ -f "work/$iss.serial" ] || openssl rand -hex 16 > "work/$iss.serial"
 	if [ "$san" = ca ]; then
@@ -98,6 +107,8 @@ sign untrusted-ca untrusted "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" "$LATER
 sign ca wrongname "wrong.example.com" "DNS:wrong.example.com" "$NOW_MINUS" "$LATER"
 sign ca expired "*.vault.azure.net" "$GOOD_SAN" 20200101000000Z 20210101000000Z
 sign ca fresh "*.vault.azure.net" "$GOOD_SAN" "$NOW" "$LATER"
+sign ca far "*.vault.azure.net" "$GOOD_SAN" "$NOW_MINUS" 20500101000000Z vault
+sign ca future "*.vault.azure.net" "$GOOD_SAN" 20400101000000Z 20500101000000Z vault
 sign ca entra "login.microsoftonline.com" "$ENTRA_SAN" "$NOW_MINUS" "$LATER"
 # badsig: vault's certificate with one bit of its signature flipped (the key
 # still matches, so the server can use it; a client must refuse it: no root

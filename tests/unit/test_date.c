@@ -1,4 +1,5 @@
-/* date: days from a civil date and back, timegm, "YYYY-MM-DD" (src/base/date.c). */
+/* date: days from a civil date and back, timegm, "YYYY-MM-DD", date_valid
+ * and the HTTP-date (src/base/date.c). */
 #include "base/date.h"
 #include "t.h"
 
@@ -57,11 +58,108 @@ static void test_fmt(void)
 	CHECK_STR(d, "1969-12-31");
 }
 
-int main(void)
+/* date_valid: each field at its limits, and just past them. */
+static void test_valid(void)
 {
-	test_calendar();
-	test_timegm();
-	test_round_trip();
-	test_fmt();
+	static const struct {
+		long long y;
+		int m, d, h, mi, s, ok;
+	} t[] = {
+		{ 2024, 1, 1, 0, 0, 0, 1 },
+		{ 2024, 12, 31, 23, 59, 59, 1 },
+		{ 2016, 12, 31, 23, 59, 60, 1 }, /* leap second */
+		{ 2024, 2, 29, 0, 0, 0, 1 },
+		{ 0, 1, 1, 0, 0, 0, 1 },
+		{ 2023, 2, 29, 0, 0, 0, 0 },
+		{ 2100, 2, 29, 0, 0, 0, 0 },
+		{ 2024, 4, 31, 0, 0, 0, 0 },
+		{ 2024, 0, 1, 0, 0, 0, 0 },
+		{ 2024, 13, 1, 0, 0, 0, 0 },
+		{ 2024, -1, 1, 0, 0, 0, 0 },
+		{ 2024, 1, 0, 0, 0, 0, 0 },
+		{ 2024, 1, 32, 0, 0, 0, 0 },
+		{ 2024, 1, 1, 24, 0, 0, 0 },
+		{ 2024, 1, 1, -1, 0, 0, 0 },
+		{ 2024, 1, 1, 0, 60, 0, 0 },
+		{ 2024, 1, 1, 0, -1, 0, 0 },
+		{ 2024, 1, 1, 0, 0, 61, 0 },
+		{ 2024, 1, 1, 0, 0, -1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECKM(date_valid(t[i].y, t[i].m, t[i].d, t[i].h, t[i].mi, t[i].s) == t[i].ok,
+			"row %zu", i);
+}
+
+/* The HTTP-date (IMF-fixdate) of Date and Retry-After. */
+static void test_http_date(void)
+{
+	static const struct {
+		const char *s;
+		int rc;
+		long long want;
+	} t[] = {
+		{ "Thu, 01 Jan 1970 00:00:00 GMT", 0, 0 },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT", 0, 784111777LL },
+		{ "Tue, 29 Feb 2000 23:59:59 GMT", 0, 951868799 },
+		{ "Sat, 31 Dec 2016 23:59:60 GMT", 0, 1483228800 },
+		{ "Tue, 19 Jan 2038 03:14:08 GMT", 0, 2147483648LL },
+		{ "Sun, 15 Jun 2025 12:00:00 GMT", 0, 1749988800 },
+		{ "Fri, 31 Dec 9999 23:59:59 GMT", 0, 253402300799LL },
+		{ "Wed, 31 Dec 1969 23:59:59 GMT", 0, -1 },
+		{ "Mon, 01 Jan 0001 00:00:00 GMT", 0, -62135596800LL },
+		{ "Mon, 06 Nov 1994 08:49:37 GMT", -1, 0 },  /* wrong weekday */
+		{ "Thu, 29 Feb 1900 00:00:00 GMT", -1, 0 },  /* not a leap year */
+		{ "Mon, 29 Feb 2100 00:00:00 GMT", -1, 0 },
+		{ "Mon, 31 Apr 2025 00:00:00 GMT", -1, 0 },
+		{ "Sun, 00 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 32 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 24:00:00 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:60:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:49:61 GMT", -1, 0 },
+		{ "Sun, 06 Nox 1994 08:49:37 GMT", -1, 0 },
+		{ "sun, 06 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:49:37 UTC", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:49:37 gmt", -1, 0 },
+		{ "Sun, 6 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun,  6 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 94 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:49:37 GMT ", -1, 0 },
+		{ " Sun, 06 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08:49:37 +0000", -1, 0 },
+		{ "Sun, 06 Nov 1994 8:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 1994 08.49.37 GMT", -1, 0 },
+		{ "Sun, 06-Nov-1994 08:49:37 GMT", -1, 0 },
+		{ "Sun 06 Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 0x Nov 1994 08:49:37 GMT", -1, 0 },
+		{ "Sun, 06 Nov 19+4 08:49:37 GMT", -1, 0 },
+		{ "Sunday, 06-Nov-94 08:49:37 GMT", -1, 0 },
+		{ "Sun Nov  6 08:49:37 1994", -1, 0 },
+		{ "", -1, 0 },
+		{ NULL, -1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		long long e = 42;
+		int rc = date_http_parse(t[i].s, &e);
+
+		CHECKM(rc == t[i].rc, "\"%s\": rc %d", t[i].s ? t[i].s : "NULL", rc);
+		CHECKM(e == (rc == 0 ? t[i].want : 42), "\"%s\": got %lld",
+		    t[i].s ? t[i].s : "NULL", e);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_calendar);
+	T_RUN(test_timegm);
+	T_RUN(test_round_trip);
+	T_RUN(test_fmt);
+	T_RUN(test_valid);
+	T_RUN(test_http_date);
 	T_END();
 }

@@ -954,18 +954,108 @@ static void test_strerror(void)
 	CHECK(strstr(dns_strerror(DNS_E_TRUNCATED), "TCP") != NULL);
 }
 
-int main(void)
+/* ---- dns_ip_parse against the libc's inet_pton ---------------------------- */
+
+/* Both read s alike: the same kind and the same bytes, or both refuse. */
+static int ip_same(const char *s)
 {
-	test_hosts();
-	test_hosts_cut();
-	test_conf();
-	test_conf_chunks();
-	test_query_bytes();
-	test_query_names();
-	test_answers();
-	test_answers_cut();
-	test_answer_args();
-	test_round_trip();
-	test_strerror();
+	unsigned char a[16], b[16];
+	int type = dns_ip_parse(s, a);
+
+	if (inet_pton(AF_INET, s, b) == 1)
+		return type == DNS_A && memcmp(a, b, 4) == 0;
+	if (inet_pton(AF_INET6, s, b) == 1)
+		return type == DNS_AAAA && memcmp(a, b, 16) == 0;
+	return type == 0;
+}
+
+static unsigned long long ip_rs = 0x9e3779b97f4a7c15ULL;
+
+static unsigned ip_rnd(unsigned n)
+{
+	ip_rs ^= ip_rs << 13;
+	ip_rs ^= ip_rs >> 7;
+	ip_rs ^= ip_rs << 17;
+	return (unsigned)(ip_rs % n);
+}
+
+/* A table of edges, then 200,000 texts of the address alphabet and
+ * 200,000 near-addresses: inet_ntop's text of random addresses (runs of
+ * zeros among them, "::" and dotted quads) with one character changed,
+ * inserted or deleted. */
+static void test_ip(void)
+{
+	static const char *const edge[] = {
+		"0.0.0.0", "255.255.255.255", "1.2.3.4", "01.2.3.4", "1.2.3.04", "256.1.1.1",
+		"1.2.3", "1.2.3.4.", "1.2.3.4.5", ".1.2.3", "1..2.3", "1.2.3.4 ", " 1.2.3.4",
+		"1234.1.1.1", "0x1.2.3.4", "::", "::1", "1::", ":::", "::::", ":1::", "1:",
+		":1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+		"1::2:3:4:5:6:7:8", "1:2:3:4:5:6:7::8", "1::2::3", "ffff::", "FFFF::ABCD",
+		"12345::", "1:2:3:4:5:6:1.2.3.4", "::ffff:1.2.3.4", "::1.2.3.4", "1::1.2.3.4",
+		"1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:1.2.3.4", "::1.2.3", "::1.2.3.4.5",
+		"::1.2.3.4:1", "::01.2.3.4", "fe80::1%1", "", "g::", "::g", "1:2:3:4:5:6::1.2.3.4",
+	};
+	static const char alpha[] = "0123456789abcdefABCDEF:.::..x% ";
+	char s[64], t[64];
+	unsigned char ip[16];
+	size_t i, k, n;
+	int bad = 0;
+
+	for (i = 0; i < sizeof edge / sizeof edge[0]; i++)
+		CHECKM(ip_same(edge[i]), "\"%s\"", edge[i]);
+	for (i = 0; i < 200000; i++) {
+		n = ip_rnd(24);
+		for (k = 0; k < n; k++)
+			s[k] = alpha[ip_rnd(sizeof alpha - 1)];
+		s[n] = 0;
+		if (!ip_same(s) && bad++ < 5)
+			CHECKM(0, "\"%s\"", s);
+	}
+	for (i = 0; i < 200000; i++) {
+		int v6 = ip_rnd(4) != 0;
+
+		for (k = 0; k < 16; k++)
+			ip[k] = ip_rnd(3) ? 0 : (unsigned char)ip_rnd(256);
+		if (v6 && ip_rnd(3) == 0)
+			memcpy(ip, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12); /* a dotted quad */
+		inet_ntop(v6 ? AF_INET6 : AF_INET, ip, t, sizeof t);
+		n = strlen(t);
+		k = ip_rnd((unsigned)n + 1);
+		switch (ip_rnd(4)) {
+		case 0: /* as it is */
+			break;
+		case 1: /* one character changed */
+			if (k < n)
+				t[k] = alpha[ip_rnd(sizeof alpha - 1)];
+			break;
+		case 2: /* one inserted */
+			memmove(t + k + 1, t + k, n - k + 1);
+			t[k] = alpha[ip_rnd(sizeof alpha - 1)];
+			break;
+		default: /* one deleted */
+			if (k < n)
+				memmove(t + k, t + k + 1, n - k);
+		}
+		if (!ip_same(t) && bad++ < 5)
+			CHECKM(0, "\"%s\"", t);
+	}
+	CHECK_EQ(bad, 0);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_hosts);
+	T_RUN(test_hosts_cut);
+	T_RUN(test_conf);
+	T_RUN(test_conf_chunks);
+	T_RUN(test_query_bytes);
+	T_RUN(test_query_names);
+	T_RUN(test_answers);
+	T_RUN(test_answers_cut);
+	T_RUN(test_answer_args);
+	T_RUN(test_round_trip);
+	T_RUN(test_strerror);
+	T_RUN(test_ip);
 	T_END();
 }

@@ -11,7 +11,7 @@
 	int nb_ = snprintf(b_, sizeof b_, __VA_ARGS__); \
 	CHECK_STR(a_, b_); CHECK_EQ(na_, nb_); } while (0)
 
-int main(void)
+static void test_fmt_basics(void)
 {
 	char small[6];
 	size_t n;
@@ -20,7 +20,7 @@ int main(void)
 	SAME("%s and %s", "one", "two");
 	SAME("%d %d %d", 0, -1, INT_MIN);
 	SAME("%i %u %x", 42, UINT_MAX, 0xbeefu);
-	SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, 0x123456789abcUL);
+	SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, (unsigned long)0x123456789abcULL); /* cut on ILP32 */
 	SAME("%lld %llu %llx", LLONG_MIN, ULLONG_MAX, 0ULL);
 	SAME("%zu %zx", (size_t)SIZE_MAX, (size_t)255);
 	SAME("%o %o %o", 0u, 0600u, UINT_MAX);
@@ -39,5 +39,33 @@ int main(void)
 	CHECK_EQ(n, 5);
 	n = fmt(NULL, 0, "%s", "abc");
 	CHECK_EQ(n, 3);
+}
+
+/* fmt_at appends; past cap it only counts, and writes nothing. */
+static void test_fmt_at(void)
+{
+	char small[6];
+	size_t n;
+
+	memset(small, 'Z', sizeof small);
+	n = fmt_at(small, sizeof small, 0, "%s", "ab");
+	n = fmt_at(small, sizeof small, n, "%d", 12);
+	CHECK_STR(small, "ab12");
+	CHECK_EQ(n, 4);
+	n = fmt_at(small, sizeof small, n, "%s", "xyz");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 7);
+	n = fmt_at(small, sizeof small, n, "%s", "more");
+	CHECK_STR(small, "ab12x");
+	CHECK_EQ(n, 11);
+	n = fmt_at(NULL, 0, 2, "%u", 100u);
+	CHECK_EQ(n, 5);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_fmt_basics);
+	T_RUN(test_fmt_at);
 	T_END();
 }

@@ -1,5 +1,6 @@
 /* Unit tests of pem_split: bundles in the orders Key Vault produces, and
- * every refusal. */
+ * every refusal; pem_write's lines; the CA-file reader. */
+#include "codec/b64.h"
 #include "codec/pem.h"
 #include "t.h"
 
@@ -98,7 +99,50 @@ static void test_reader(void)
 	CHECK_STR(out, "hi|");
 }
 
-int main(void)
+/* pem_write: a known block, then every length up to 200 bytes: lines of
+ * 64 characters (the last one shorter), the body decoding to the input,
+ * appended after what the output holds; too small an output is left as
+ * it was. */
+static void test_write(void)
+{
+	static const unsigned char five[] = { 0, 1, 2, 0xfb, 0xff };
+	unsigned char der[200], back[200];
+	char buf[512];
+	pem_out o = { buf, sizeof buf, 0, 0 };
+	size_t n, i;
+
+	CHECK_EQ(pem_write(&o, "X", five, sizeof five), 0);
+	CHECK_STR(buf, "-----BEGIN X-----\nAAEC+/8=\n-----END X-----\n");
+	CHECK_EQ(o.blocks, 1);
+	for (i = 0; i < sizeof der; i++)
+		der[i] = (unsigned char)(i * 37 + 11);
+	for (n = 0; n <= sizeof der; n++) {
+		const char *body, *end, *line;
+		size_t pre = n % 3, lines = 0;
+		int ok = 1;
+
+		o.len = pre; /* something already there */
+		memset(buf, '#', pre);
+		CHECK_EQ(pem_write(&o, "CERTIFICATE", der, n), 0);
+		body = buf + pre + strlen("-----BEGIN CERTIFICATE-----\n");
+		end = strstr(buf, "-----END CERTIFICATE-----\n");
+		CHECKM(end != NULL && strcmp(end, "-----END CERTIFICATE-----\n") == 0
+			&& o.len == strlen(buf), "n %zu", n);
+		if (end == NULL)
+			continue;
+		for (line = body; line < end; line = strchr(line, '\n') + 1, lines++)
+			ok &= (size_t)(strchr(line, '\n') - line) == (line + 65 < end ? 64 : (size_t)(end - line - 1));
+		CHECKM(ok && lines == (n + 47) / 48, "n %zu: lines", n);
+		CHECKM(b64_decode(back, sizeof back, body, (size_t)(end - body)) == (long)n
+			&& memcmp(back, der, n) == 0, "n %zu: body", n);
+	}
+	o.len = 0;
+	o.cap = 100;
+	CHECK_EQ(pem_write(&o, "CERTIFICATE", der, 48), PEM_E_SPACE);
+	CHECK_EQ(o.len, 0);
+}
+
+static void test_pem_split(void)
 {
 	char kb[512], cb[512];
 	int kn, cn;
@@ -136,6 +180,13 @@ int main(void)
 		CHECK_EQ(pem_split(K C1, strlen(K C1), NULL, &c), 0);
 		CHECK_EQ(c.blocks, 1);
 	}
-	test_reader();
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_pem_split);
+	T_RUN(test_reader);
+	T_RUN(test_write);
 	T_END();
 }

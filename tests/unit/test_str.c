@@ -259,16 +259,44 @@ static void test_find(void)
 	CHECK(str_find("code: SecretDisable", "SecretDisabled") == NULL);
 }
 
-int main(void)
+/* str_digits: exactly n digits, nothing else; str_isblank, str_isspace:
+ * every byte value; the hex digits. */
+static void test_digits_ctype(void)
 {
-	test_find();
-	test_hexval();
-	test_copy();
-	test_copyn();
-	test_case();
-	test_printable_table();
-	test_printable_sweep();
-	test_printable_cap0();
-	test_udec();
+	int v = 7, c, blank, space;
+
+	CHECK(str_digits("0042", 4, &v) == 0 && v == 42);
+	CHECK(str_digits("19", 2, &v) == 0 && v == 19);
+	CHECK(str_digits("123", 2, &v) == 0 && v == 12); /* only n of them */
+	v = 7;
+	CHECK(str_digits("1a", 2, &v) < 0 && v == 7);
+	CHECK(str_digits(" 1", 2, &v) < 0 && v == 7);
+	CHECK(str_digits("-1", 2, &v) < 0 && v == 7);
+	CHECK(str_digits("+1", 2, &v) < 0 && v == 7);
+	CHECK(str_digits("1", 0, &v) < 0 && v == 7);
+	CHECK(str_digits("99999999999", 11, &v) < 0 && v == 7); /* past INT_MAX */
+	for (c = -1; c < 256; c++) {
+		blank = c == ' ' || c == '\t';
+		space = blank || c == '\r' || c == '\n';
+		CHECKM(str_isblank(c) == blank && str_isspace(c) == space, "byte %d", c);
+	}
+	CHECK_STR(str_hex, "0123456789abcdef");
+	for (c = 0; c < 16; c++)
+		CHECK_EQ(str_hexval(str_hex[c]), c);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_find);
+	T_RUN(test_hexval);
+	T_RUN(test_copy);
+	T_RUN(test_copyn);
+	T_RUN(test_case);
+	T_RUN(test_printable_table);
+	T_RUN(test_printable_sweep);
+	T_RUN(test_printable_cap0);
+	T_RUN(test_udec);
+	T_RUN(test_digits_ctype);
 	T_END();
 }

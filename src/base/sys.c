@@ -1,0 +1,46 @@
+#include "base/sys.h"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#error "sys.c: struct stat is the kernel's only on x86-64 and arm64"
+#endif
+
+int sys_fstat(int fd, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, fd, "", st, AT_EMPTY_PATH);
+}
+
+int sys_lstat(const char *path, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int sys_fchmod(int fd, mode_t mode)
+{
+	return (int)syscall(SYS_fchmod, fd, mode);
+}
+
+int sys_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return (int)syscall(SYS_fchown, fd, uid, gid);
+}
+
+int sys_socket(int family, int type)
+{
+	return (int)syscall(SYS_socket, family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+int sys_nodump(void)
+{
+	return (int)syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)
+{
+	return (int)syscall(SYS_rt_sigaction, sig, act, old, sizeof act->mask);
+}

@@ -1,0 +1,44 @@
+/*
+ * sys: the file-status, socket and signal-disposition system calls azkv
+ * makes, called directly. musl's fstat, lstat, fchmod, fchown and socket
+ * carry compatibility code azkv never needs (O_PATH descriptors, kernels
+ * before 2.6.39, struct conversion for 32-bit time), its sigaction the
+ * machinery for installing handlers (azkv installs none), its prctl a
+ * variadic call: most of their size. Only for 64-bit Linux, where the kernel's struct stat is libc's
+ * (x86-64, arm64: checked at compile time). Each returns 0, or -1 with
+ * errno set, as the libc call does.
+ */
+#ifndef AZKV_SYS_H
+#define AZKV_SYS_H
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+int sys_fstat(int fd, struct stat *st);
+int sys_lstat(const char *path, struct stat *st);
+int sys_fchmod(int fd, mode_t mode);
+int sys_fchown(int fd, uid_t uid, gid_t gid);
+
+/* A socket of this family and type (SOCK_STREAM or SOCK_DGRAM), always
+ * non-blocking and close-on-exec. The descriptor, or -1. */
+int sys_socket(int family, int type);
+
+/* No core dump of this process, no ptrace by other users: it holds tokens
+ * and secrets (prctl PR_SET_DUMPABLE 0). */
+int sys_nodump(void);
+
+/* A signal's disposition as the kernel keeps it (rt_sigaction's struct on
+ * x86-64 and arm64: handler, flags, restorer, mask). Only SIG_DFL and
+ * SIG_IGN are ever set, so no restorer is needed; what a process inherits
+ * is one of those two (exec resets handlers). */
+typedef struct sys_sig {
+	unsigned long handler, flags, restorer, mask;
+} sys_sig;
+
+#define SYS_SIG_IGN { (unsigned long)SIG_IGN, 0, 0, 0 }
+
+/* sigaction(sig, act, old) for such dispositions; act or old may be NULL. */
+int sys_sigaction(int sig, const sys_sig *act, sys_sig *old);
+
+#endif
