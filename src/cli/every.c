@@ -19,6 +19,7 @@
 #include "base/fmt.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/sys.h"
 #include "crypto/sum.h"
 #include "net/net.h"
 
@@ -29,16 +30,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define EVERY_PID_MAX 4194304 /* Linux's PID_MAX_LIMIT */
 #define EVERY_PID_FILE_MAX 24 /* bytes of --pid-file read */
 
-/* Signal sets as the kernel takes them (64 bits; rt_sigprocmask and
- * signalfd4 directly, as fork below). */
-static unsigned long long mask_inherited; /* what azkv's children get back */
+static sys_sigset mask_inherited; /* what azkv's children get back */
 static int sfd = -1;            /* the signalfd */
 static pid_t child;             /* exec: the program; get: --on-change's */
 static int status = -1;         /* child's end as an exit status, once reaped */
@@ -62,7 +60,7 @@ static void reap(void)
 	int st;
 	pid_t p;
 
-	while ((p = (pid_t)syscall(SYS_wait4, -1, &st, WNOHANG, 0)) > 0)
+	while ((p = sys_reap(-1, &st)) > 0)
 		if (p == child) {
 			child = 0;
 			status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
@@ -110,19 +108,17 @@ static int nap(clock_ms t, const pid_t *watch)
 
 /* Start argv with envp as a child, with the signal mask and SIGPIPE azkv
  * was started with. An exec failure comes back through a close-on-exec
- * pipe, so that it is reported as exec without --every reports it. The
- * system calls themselves: musl's fork(), pipe2() and signalfd() carry
- * fallbacks and locking (1.5 KiB) a single-threaded caller needs none of. */
+ * pipe, so that it is reported as exec without --every reports it. */
 static pid_t spawn(char **argv, char **envp, err *e)
 {
 	int p[2], why = 0;
 	pid_t pid;
 
-	if (syscall(SYS_pipe2, p, O_CLOEXEC) < 0)
+	if (sys_pipe(p) < 0)
 		return err_set(e, ERR_INTERNAL, "pipe: %s", err_errno(errno));
-	pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	pid = sys_fork();
 	if (pid == 0) {
-		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_inherited, 0, 8);
+		sys_sigmask(SIG_SETMASK, &mask_inherited, NULL);
 		sys_sigaction(SIGPIPE, &main_sigpipe, NULL);
 		execvpe(argv[0], argv, envp);
 		why = errno;
@@ -198,13 +194,13 @@ static void end_program(void)
 
 static int start(err *e)
 {
-	unsigned long long set = 1ULL << (SIGCHLD - 1);
+	sys_sigset set = SYS_SIGBIT(SIGCHLD);
 	const unsigned char *s;
 
 	for (s = opts_signals; *s; s++)
-		set |= 1ULL << (*s - 1);
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, &mask_inherited, 8);
-	sfd = (int)syscall(SYS_signalfd4, -1, &set, 8, SFD_NONBLOCK | SFD_CLOEXEC);
+		set |= SYS_SIGBIT(*s);
+	sys_sigmask(SIG_BLOCK, &set, &mask_inherited);
+	sfd = sys_signalfd(&set);
 	if (sfd < 0)
 		return err_set(e, ERR_INTERNAL, "signalfd: %s", err_errno(errno));
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
