@@ -113,34 +113,35 @@ static long long after_ms(const retry_in *in)
 	return s * 1000;
 }
 
-/* A throttled client's spread after Retry-After (retry.h). */
-static long long spread(unsigned n, long long after, unsigned rnd)
+/* A throttled client's n-th wait after Retry-After (retry.h). */
+static long long throttled(unsigned n, long long after, unsigned rnd)
 {
 	unsigned long long w = (unsigned long long)after * RETRY_SPREAD_FIRST;
 
 	if (n > 1)
-		for (w = (unsigned long long)after / 4; n-- > 2 && w < RETRY_CAP_MS; )
-			w *= 4;
-	return jitter(w < RETRY_CAP_MS ? w : RETRY_CAP_MS, 0, 10, rnd);
+		for (w = (unsigned long long)after / 8; n-- > 2 && w < RETRY_CAP_MS; )
+			w *= 2;
+	return after + jitter(w < RETRY_CAP_MS ? w : RETRY_CAP_MS, 0, 10, rnd);
 }
 
 long long retry_next(retry *r, const retry_in *in)
 {
-	long long wait, after, left;
+	long long wait, after = after_ms(in), left;
 	int row = row_of(r, in);
 
 	r->tries++;
-	wait = row_wait(r, row, in);
-	if (wait < 0)
-		return wait;
+	if (row == ROW_BACKOFF && in->outcome == 429 && after >= RETRY_BASE_MS) {
+		wait = throttled(++r->throttled, after, in->rnd);
+	} else {
+		wait = row_wait(r, row, in);
+		if (wait < 0)
+			return wait;
+		if (after > wait)
+			wait = after;
+	}
 	left = in->deadline_ms - in->now_ms - RETRY_MIN_TRY_MS;
-	after = after_ms(in);
 	if (after > left)
 		return RETRY_NO_TIME; /* the server asked us to stay away longer */
-	if (row == ROW_BACKOFF && after >= RETRY_BASE_MS)
-		wait = after + spread(r->backoffs, after, in->rnd);
-	else if (after > wait)
-		wait = after;
 	if (wait > left && left > 0)
 		wait = left; /* our own backoff: one last attempt before the end */
 	return wait > left ? RETRY_NO_TIME : wait;

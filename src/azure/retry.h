@@ -22,12 +22,14 @@
  * backoff: RETRY_BASE_MS * 2^(n-1), capped at RETRY_CAP_MS, then jittered
  * x[0.8, 1.2); at most RETRY_MAX_<KIND> times. A valid Retry-After raises
  * any wait to its value (never lowers it). Counts are per row group.
- * Throttled (a backoff row with a Retry-After RA of 1 s or more): instead
- * of the backoff, RA + a uniform spread over RETRY_SPREAD_FIRST RAs for the
- * first retry (a fleet that hit the limit together spreads over the next
- * windows), then over RA / 4, RA, 4 RA... (the crowd has thinned: a client
- * throttled again retries soon after RA, further out each time); a spread
- * is at most RETRY_CAP_MS. No delay before a first attempt, ever.
+ * Throttled (429 with a Retry-After RA of 1 s or more): instead of the
+ * backoff, RA + a uniform spread over RETRY_SPREAD_FIRST RAs for the first
+ * retry (a fleet that hit the limit together spreads over the next
+ * windows), then over RA / 8, RA / 4, RA / 2, RA... (the crowd has thinned:
+ * a client throttled again retries soon after RA, further out each time);
+ * a spread is at most RETRY_CAP_MS. These retries have no count, only the
+ * deadline: Key Vault asks a throttled client to go on until it succeeds.
+ * No delay before a first attempt, ever.
  *
  * --every (retry_every, retry_round): the next round one interval after a
  * round's end, jittered x[0.9, 1.1), the first x[0.1, 1.1) (agents started
@@ -77,6 +79,7 @@ typedef struct retry {
 	int wait;              /* retry connection failures (--wait) */
 	unsigned tries;        /* failed attempts reported */
 	unsigned backoffs;     /* retries spent on the backoff rows */
+	unsigned throttled;    /* 429s with a Retry-After (no limit but time) */
 	unsigned nf;           /* retries spent on "Identity not found" */
 	unsigned down;         /* retries spent on NET_CONNECT */
 	int gone;              /* a 410 was seen; gone_since is valid */

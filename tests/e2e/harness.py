@@ -438,6 +438,38 @@ def shim_runs(path, waive=None):
     return out
 
 
+# ---- real servers ---------------------------------------------------------------
+
+def nginx_conf(tmp, certs, key, port, log=""):
+    """An nginx.conf in tmp (its logs, temporaries and pid file there too)
+    serving TLS on 127.0.0.1:port with the chain and key files azkv wrote.
+    log: error_log's level ("notice" logs the signals it gets)."""
+    for sub in ("logs", "tmp"):
+        os.makedirs(os.path.join(tmp, sub), exist_ok=True)
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write("""worker_processes 1;
+error_log %(t)s/logs/error.log%(log)s;
+pid %(t)s/nginx.pid;
+events { worker_connections 16; }
+http {
+    access_log off;
+    client_body_temp_path %(t)s/tmp/body;
+    proxy_temp_path %(t)s/tmp/proxy;
+    fastcgi_temp_path %(t)s/tmp/fastcgi;
+    uwsgi_temp_path %(t)s/tmp/uwsgi;
+    scgi_temp_path %(t)s/tmp/scgi;
+    server {
+        listen 127.0.0.1:%(port)d ssl;
+        ssl_certificate %(certs)s;
+        ssl_certificate_key %(key)s;
+        location / { return 200 "served by nginx\\n"; }
+    }
+}
+""" % {"t": tmp, "certs": certs, "key": key, "port": port, "log": " " + log if log else ""})
+    return conf
+
+
 # ---- shape helpers for function-style cases --------------------------------------
 
 def failure_shape(r, rc, needle=None):

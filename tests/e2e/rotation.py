@@ -88,6 +88,7 @@ class Agent:
                                       stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         self.pid = self.p.pid
         self.judged = False
+        LIVE.append(self)
 
     def err(self):
         with open(self.errpath, "rb") as f:
@@ -155,15 +156,17 @@ class Agent:
             self.p.wait()
 
 
+LIVE = []   # the agents of the case running now
+
+
 def in_agent(fn):
-    """Run fn(tmp, agents), killing any agent it left running."""
+    """Run fn(tmp), killing any agent it left running."""
     def run(tmp):
-        agents = []
         try:
-            return fn(tmp, agents)
+            return fn(tmp)
         finally:
-            for a in agents:
-                a.kill()
+            while LIVE:
+                LIVE.pop().kill()
     run.__doc__ = fn.__doc__
     return run
 
@@ -192,11 +195,10 @@ def err_lines(a):
 # ---- files ------------------------------------------------------------------
 
 @in_agent
-def t_files_follow_the_vault(tmp, agents):
+def t_files_follow_the_vault(tmp):
     """get --every --out: rewritten only when the value changes, mode 0600"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: read(f) == ONE.encode()):
         return "first round did not write the value: %r" % a.err()[-300:]
     first = stat_of(f)
@@ -217,13 +219,12 @@ def t_files_follow_the_vault(tmp, agents):
 
 
 @in_agent
-def t_files_one_identity_request_one_connection(tmp, agents):
+def t_files_one_identity_request_one_connection(tmp):
     """10 rounds: one IMDS token request and one TLS connection to the vault"""
     d = os.path.join(tmp, "d")
     os.mkdir(d)
     a = Agent(tmp, ["get", "--every", "1m", "--out-dir", d, "myvault/db-password", "myvault/quotes"],
               test_ms=100)
-    agents.append(a)
     if not a.after_rounds(20):
         return "fewer than 10 rounds: %r" % a.err()[-300:]
     rc, _ = a.stop()
@@ -240,7 +241,7 @@ def t_files_one_identity_request_one_connection(tmp, agents):
 
 
 @in_agent
-def t_files_token_renewed_before_expiry(tmp, agents):
+def t_files_token_renewed_before_expiry(tmp):
     """a token within 5 minutes of its expiry is renewed: one a round when it lives 300 s, one in all when 3600 s"""
     counts = []
     for life in (300, 3600):
@@ -249,7 +250,6 @@ def t_files_token_renewed_before_expiry(tmp, agents):
                   env={"IDENTITY_ENDPOINT": "http://localhost:41601/MSI/token",
                        "IDENTITY_HEADER": fx.DATA["sources"]["identity_header"]},
                   control={"expires": "in-num", "expires_life": life})
-        agents.append(a)
         if not a.after_rounds(6):
             return "life %d: fewer than 6 rounds: %r" % (life, a.err()[-300:])
         a.stop()
@@ -261,12 +261,11 @@ def t_files_token_renewed_before_expiry(tmp, agents):
 
 
 @in_agent
-def t_files_server_closes_idle_connection(tmp, agents):
+def t_files_server_closes_idle_connection(tmp):
     """the vault closes the idle connection between rounds: the next round reconnects at once, with no failed attempt"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "-v", "--every", "1m", "--out", f, "myvault/db-password"],
               test_ms=600, control={"vault_idle": 0.2})
-    agents.append(a)
     if not a.after_rounds(4, timeout=15):
         return "fewer than 4 rounds: %r" % a.err()[-300:]
     a.stop()
@@ -283,12 +282,11 @@ def t_files_server_closes_idle_connection(tmp, agents):
 
 
 @in_agent
-def t_files_hup_is_a_round_now(tmp, agents):
+def t_files_hup_is_a_round_now(tmp):
     """SIGHUP: a round now, not at the next interval (30 s here)"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE),
               test_ms=None)
-    agents.append(a)
     if not wait_for(lambda: read(f) == ONE.encode()):
         return "first round: %r" % a.err()[-300:]
     ctl(secret(TWO, V2))
@@ -303,13 +301,12 @@ def t_files_hup_is_a_round_now(tmp, agents):
 
 
 @in_agent
-def t_on_change_runs_without_shell(tmp, agents):
+def t_on_change_runs_without_shell(tmp):
     """--on-change PROG ARGS after a round that changed a file only, no shell, without identity variables"""
     f, dump = os.path.join(tmp, "db"), os.path.join(tmp, "dump")
     args = ["get", "--every", "30s", "--out", f, "myvault/rot",
             "--on-change", ENVDUMP, dump, "$HOME;x", "*"]
     a = Agent(tmp, args, control=secret(ONE), env={"IDENTITY_HEADER": "h", "KEEP": "k"})
-    agents.append(a)
     if not wait_for(lambda: os.path.exists(dump)):
         return "--on-change did not run after the first round: %r" % a.err()[-300:]
     d = read_dump(dump)
@@ -330,17 +327,15 @@ def t_on_change_runs_without_shell(tmp, agents):
 
 
 @in_agent
-def t_on_change_deadline_and_status(tmp, agents):
+def t_on_change_deadline_and_status(tmp):
     """--on-change that hangs is killed at --timeout; one that fails is one stderr line; azkv keeps running"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--timeout", "1", "--every", "30s", "--out", f, "myvault/rot",
                     "--on-change", "/bin/sh", "-c", "sleep 30"], control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: b"killed at --timeout" in a.err(), timeout=5):
         return "not killed: %r" % a.err()[-300:]
     b = Agent(tmp, ["get", "--every", "30s", "--out", f + "2", "myvault/rot",
                     "--on-change", "/bin/sh", "-c", "exit 3"], control=secret(ONE))
-    agents.append(b)
     if not wait_for(lambda: b"exit status 3" in b.err(), timeout=5):
         return "no status line: %r" % b.err()[-300:]
     if not (a.alive() and b.alive()):
@@ -374,39 +369,12 @@ def served_fingerprint(port):
     return p.stdout.strip().split(b"=")[1] if b"=" in p.stdout else None
 
 
-def nginx_conf(tmp, certs, key, port):
-    for sub in ("logs", "tmp"):
-        os.makedirs(os.path.join(tmp, sub), exist_ok=True)
-    conf = os.path.join(tmp, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write("""worker_processes 1;
-error_log %(t)s/logs/error.log notice;
-pid %(t)s/nginx.pid;
-events { worker_connections 16; }
-http {
-    access_log off;
-    client_body_temp_path %(t)s/tmp/body;
-    proxy_temp_path %(t)s/tmp/proxy;
-    fastcgi_temp_path %(t)s/tmp/fastcgi;
-    uwsgi_temp_path %(t)s/tmp/uwsgi;
-    scgi_temp_path %(t)s/tmp/scgi;
-    server {
-        listen 127.0.0.1:%(port)d ssl;
-        ssl_certificate %(certs)s;
-        ssl_certificate_key %(key)s;
-        location / { return 200 "served by nginx\\n"; }
-    }
-}
-""" % {"t": tmp, "certs": certs, "key": key, "port": port})
-    return conf
-
-
 def reloads(tmp):
     return (read(os.path.join(tmp, "logs", "error.log")) or b"").count(b"(SIGHUP) received")
 
 
 @in_agent
-def t_nginx_reloaded_through_pid_file(tmp, agents):
+def t_nginx_reloaded_through_pid_file(tmp):
     """nginx serves the key and chain azkv writes with --every; a new certificate version: HUP through nginx.pid, s_client sees the new leaf; no change, no HUP"""
     port = 8453
     one, der1, fp1 = make_cert(tmp, "one")
@@ -421,7 +389,7 @@ def t_nginx_reloaded_through_pid_file(tmp, agents):
                    control=ctl1)
     if r.rc != 0:
         return "one-shot get: %r" % r.err
-    conf = nginx_conf(tmp, c, k, port)
+    conf = H.nginx_conf(tmp, c, k, port, log="notice")   # (notice: its HUPs)
     p = subprocess.run(["nginx", "-p", tmp, "-c", conf], capture_output=True)
     if p.returncode != 0:
         return "nginx: %r" % p.stderr[-300:]
@@ -431,7 +399,6 @@ def t_nginx_reloaded_through_pid_file(tmp, agents):
         a = Agent(tmp, ["get", "--every", "30s", "--pem-key", k, "--pem-certs", c,
                         "--signal", "HUP", "--pid-file", pidfile, "myvault/certificates/web"],
                   control=ctl1)
-        agents.append(a)
         if not a.after_rounds(8):   # a certificate round: the bundle, then its secret
             return "fewer than 4 rounds: %r" % a.err()[-300:]
         if reloads(tmp) != 0:
@@ -450,12 +417,11 @@ def t_nginx_reloaded_through_pid_file(tmp, agents):
 
 
 @in_agent
-def t_signal_pid_file_problems(tmp, agents):
+def t_signal_pid_file_problems(tmp):
     """--pid-file missing or not a pid: one stderr line each, the files still written, azkv keeps running"""
     f, pf = os.path.join(tmp, "db"), os.path.join(tmp, "pid")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "--signal", "USR1", "--pid-file", pf,
                     "myvault/rot"], control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: b"No such file" in a.err()):
         return "missing pid file: %r" % a.err()
     with open(pf, "w") as fp:
@@ -480,12 +446,11 @@ def starts(out):
 
 
 @in_agent
-def t_exec_restart_on_change(tmp, agents):
+def t_exec_restart_on_change(tmp):
     """exec --every: the program sees the value, then after a change is TERMed and started again with the new one; azkv stays its parent"""
     out = os.path.join(tmp, "out")
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", PROG],
               env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "the program did not start: %r" % a.err()[-300:]
     first = starts(out)[0]
@@ -508,14 +473,13 @@ def t_exec_restart_on_change(tmp, agents):
 
 
 @in_agent
-def t_exec_term_forwarded_status(tmp, agents):
+def t_exec_term_forwarded_status(tmp):
     """INT, HUP, USR1, USR2, QUIT, WINCH and TERM reach the program; azkv exits with its status, 128+N when killed by signal N"""
     out = os.path.join(tmp, "out")
     prog = ('echo "start $$" >> "$OUT"; for s in INT HUP USR1 USR2 QUIT WINCH; do '
             'trap "echo $s >> $OUT" $s; done; trap "exit 7" TERM; while :; do sleep 0.05; done')
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", prog],
               env={"DB": "akv://myvault/db-password", "OUT": out})
-    agents.append(a)
     if not wait_for(lambda: read(out)):
         return "no start"
     sent = ["INT", "HUP", "USR1", "USR2", "QUIT", "WINCH"]
@@ -528,7 +492,6 @@ def t_exec_term_forwarded_status(tmp, agents):
         return "exit %r, want 7" % rc
     b = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", 'echo "start $$" >> "$OUT"; exec sleep 60'],
               env={"DB": "akv://myvault/db-password", "OUT": out + "2"})
-    agents.append(b)
     if not wait_for(lambda: read(out + "2")):
         return "no start"
     rc, took = b.stop(rc=143, waive=STATUS)
@@ -552,7 +515,7 @@ def state(pid):
 
 
 @in_agent
-def t_exec_pid1_orphans_reaped(tmp, agents):
+def t_exec_pid1_orphans_reaped(tmp):
     """azkv exec --every as PID 1 (a new PID namespace): an orphaned grandchild becomes its child and is reaped (no zombie); TERM to PID 1 reaches the program"""
     out = os.path.join(tmp, "out")
     prog = ('sh -c "sleep 1 &"; echo "start $$" >> "$OUT"; trap "exit 5" TERM; '
@@ -560,7 +523,6 @@ def t_exec_pid1_orphans_reaped(tmp, agents):
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", prog],
               env={"DB": "akv://myvault/db-password", "OUT": out},
               prefix=["unshare", "--pid", "--fork", "--kill-child"])
-    agents.append(a)
     if not wait_for(lambda: read(out) and children(a.pid)):
         return "no start: %r" % a.err()[-300:]
     azkv = children(a.pid)[0]
@@ -583,14 +545,13 @@ def t_exec_pid1_orphans_reaped(tmp, agents):
 
 
 @in_agent
-def t_exec_grace_then_kill(tmp, agents):
+def t_exec_grace_then_kill(tmp):
     """a program that ignores TERM is KILLed after --grace, then started again"""
     out = os.path.join(tmp, "out")
     prog = ('trap "" TERM; trap "exit 9" USR1; echo "start $$ $DB" >> "$OUT"; '
             'while :; do sleep 0.05; done')
     a = Agent(tmp, ["exec", "-v", "--grace", "1", "--every", "30s", "--", "/bin/sh", "-c", prog],
               env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "no start"
     ctl(secret(TWO, V2))
@@ -616,18 +577,16 @@ def t_exec_grace_then_kill(tmp, agents):
 
 
 @in_agent
-def t_exec_first_round_fails_closed(tmp, agents):
+def t_exec_first_round_fails_closed(tmp):
     """exec --every whose first round fails: nothing runs, the error and exit code of exec"""
     out = os.path.join(tmp, "out")
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", 'echo run >> "$OUT"'],
               env={"DB": "akv://myvault/no-such-secret", "OUT": out})
-    agents.append(a)
     rc, _ = a.wait(rc=5)
     if rc != 5 or read(out) is not None:
         return "exit %r, program output %r" % (rc, read(out))
     b = Agent(tmp, ["exec", "--every", "30s", "--", "/nonexistent/prog"],
               env={"DB": "akv://myvault/db-password"})
-    agents.append(b)
     rc, _ = b.wait(rc=2)
     lines = err_lines(b)
     return None if rc == 2 and len(lines) == 1 and b"/nonexistent/prog" in lines[0] \
@@ -637,11 +596,10 @@ def t_exec_first_round_fails_closed(tmp, agents):
 # ---- failures ---------------------------------------------------------------
 
 @in_agent
-def t_fail_vault_unreachable_keeps_files(tmp, agents):
+def t_fail_vault_unreachable_keeps_files(tmp):
     """the vault unreachable for 3 rounds, then 403 for one: the file stays as it was, one line a round; the next good round recovers"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/rot"], control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: read(f) == ONE.encode()):
         return "first round: %r" % a.err()[-300:]
     first = stat_of(f)
@@ -664,12 +622,11 @@ def t_fail_vault_unreachable_keeps_files(tmp, agents):
 
 
 @in_agent
-def t_fail_vault_unreachable_keeps_program(tmp, agents):
+def t_fail_vault_unreachable_keeps_program(tmp):
     """exec --every: failed rounds leave the program running as it is; the next good round with a new value restarts it"""
     out = os.path.join(tmp, "out")
     a = Agent(tmp, ["exec", "--every", "30s", "--", "/bin/sh", "-c", PROG],
               env={"DB": "akv://myvault/rot", "OUT": out}, control=secret(ONE))
-    agents.append(a)
     if not wait_for(lambda: starts(out)):
         return "no start"
     ctl({"vault": "unavailable"})
@@ -685,11 +642,10 @@ def t_fail_vault_unreachable_keeps_program(tmp, agents):
 
 
 @in_agent
-def t_term_during_sleep(tmp, agents):
+def t_term_during_sleep(tmp):
     """TERM while azkv sleeps between rounds (--every 30s): exit 0 within 1 s"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/db-password"], test_ms=None)
-    agents.append(a)
     if not wait_for(lambda: read(f)):
         return "first round: %r" % a.err()[-300:]
     time.sleep(0.3)
@@ -701,19 +657,17 @@ def t_term_during_sleep(tmp, agents):
 
 
 @in_agent
-def t_term_mid_request(tmp, agents):
+def t_term_mid_request(tmp):
     """TERM while a request waits on a stalled vault, in the first round and in a later one, and INT during a retry's sleep: exit 0 within 1 s, no temporary, the file kept"""
     f = os.path.join(tmp, "db")
     a = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/db-password"],
               control={"vault:db-password": "stall"})
-    agents.append(a)
     if not wait_for(lambda: a.rounds() == 1):
         return "no stalled request"
     rc, took = a.stop()
     if rc != 0 or took > 1.0 or read(f) is not None:
         return "first round: exit %r after %.2f s" % (rc, took)
     b = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/db-password"])
-    agents.append(b)
     if not wait_for(lambda: read(f)):
         return "no first round"
     ctl({"vault:db-password": "stall"})
@@ -723,7 +677,6 @@ def t_term_mid_request(tmp, agents):
     if rc != 0 or took > 1.0:
         return "later round: exit %r after %.2f s" % (rc, took)
     c = Agent(tmp, ["get", "--every", "30s", "--out", f, "myvault/db-password"])
-    agents.append(c)
     if not wait_for(lambda: c.rounds() >= 1):
         return "no first round"
     n = c.rounds()
@@ -777,13 +730,12 @@ def vm(pid):
 
 
 @in_agent
-def t_steady_state_1000_rounds(tmp, agents):
+def t_steady_state_1000_rounds(tmp):
     """1,000 rounds (two secrets to a folder): RSS and open fds as after 10"""
     d = os.path.join(tmp, "d")
     os.mkdir(d)
     a = Agent(tmp, ["get", "--every", "30s", "--out-dir", d, "myvault/db-password", "myvault/multiline"],
               test_ms=1)
-    agents.append(a)
     if not a.after_rounds(20):
         return "fewer than 10 rounds"
     at10 = vm(a.pid)
