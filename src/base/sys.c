@@ -41,6 +41,11 @@ int sys_nodump(void)
 	return (int)syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+int sys_subreaper(void)
+{
+	return (int)syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
 int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)
 {
 	return (int)syscall(SYS_rt_sigaction, sig, act, old, sizeof act->mask);

@@ -30,6 +30,10 @@ int sys_socket(int family, int type);
  * and secrets (prctl PR_SET_DUMPABLE 0). */
 int sys_nodump(void);
 
+/* Orphaned descendants become this process's children (prctl
+ * PR_SET_CHILD_SUBREAPER), as they would PID 1's. */
+int sys_subreaper(void);
+
 /* A signal's disposition as the kernel keeps it (rt_sigaction's struct on
  * x86-64 and arm64: handler, flags, restorer, mask). Only SIG_DFL and
  * SIG_IGN are ever set, so no restorer is needed; what a process inherits

@@ -28,7 +28,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,7 +202,7 @@ static int start(err *e)
 	sfd = sys_signalfd(&set);
 	if (sfd < 0)
 		return err_set(e, ERR_INTERNAL, "signalfd: %s", err_errno(errno));
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	sys_subreaper();
 	net_wake_fd = sfd;
 	net_wake = on_signals;
 	return 0;

@@ -10,6 +10,7 @@
  * reads; sys_signalfd reads a blocked signal, non-blocking and
  * close-on-exec; sys_pipe's ends are close-on-exec; a sys_fork child's
  * exit status comes back through sys_reap, which then has none left.
+ * sys_subreaper sets what prctl then reads.
  */
 #include "base/sys.h"
 #include "t.h"
@@ -214,6 +215,15 @@ static void test_process(void)
 	CHECK(sys_reap(-1, &st) == -1 && errno == ECHILD);
 }
 
+static void test_subreaper(void)
+{
+	int on = -1;
+
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 0);
+	CHECK_EQ(sys_subreaper(), 0);
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 1);
+}
+
 static void test_nodump(void)
 {
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) > 0); /* dumpable after exec */
@@ -228,6 +238,7 @@ int main(int argc, char **argv)
 	T_RUN(test_sigaction);
 	T_RUN(test_socket);
 	T_RUN(test_process);
+	T_RUN(test_subreaper);
 	T_RUN(test_nodump);
 	T_END();
 }
