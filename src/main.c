@@ -36,8 +36,8 @@ extern char **environ;
 static client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
- * The only signal azkv changes; it blocks none. */
-static sys_sig sigpipe_inherited;
+ * The only signal azkv changes; it blocks none (but --every: every.c). */
+sys_sig main_sigpipe;
 static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
 /* The run's references and values, in one struct: its used start is one
  * page. The values follow each other in fetch order (each at most
@@ -50,7 +50,24 @@ static struct run {
 	char *values[CLI_SECRETS_MAX]; /* into the arena */
 	size_t lens[CLI_SECRETS_MAX];  /* SIZE_MAX: missing (exec --allow-missing) */
 	ref refs[CLI_SECRETS_MAX];
+	/* how a round reads them: in order[] (grouped by vault), exec's NAME=
+	 * (prefix, skip bytes; get: none) before each */
+	size_t nrefs, order[CLI_SECRETS_MAX], at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX];
+	const char *prefix[CLI_SECRETS_MAX];
+	char *env[CLI_ENV_MAX];
 } run;
+
+/* A round starts (the run, or each of --every's): the values of the last
+ * one wiped, the run's deadline set again (--wait when given, else
+ * --timeout), an attempt started. */
+static void round_start(void)
+{
+	if (run.arena)
+		explicit_bzero(run.arena, run.arena_used);
+	run.arena_used = 0;
+	cl.end = clock_now() + cl.cfg->run_ms;
+	client_attempt(&cl);
+}
 
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
  * in place: v is the arena's last value, which may grow to half of
@@ -85,25 +102,28 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 	return 0;
 }
 
-/* Fetch run.refs[i] for each i in order[0..n) (grouped by vault) into the
- * arena: run.values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; no
- * prefix: NULL) then the value. On failure with allow, the entry is marked
- * missing (lens = SIZE_MAX) and a warning printed; else the first error
- * stops. */
-static int fetch_all(const ref *rs, const size_t *order, size_t n,
-	const char *const *prefix, const size_t *skip, int allow, err *e)
+/* Fetch run.refs[i] for each i in run.order[0..nrefs) (grouped by vault)
+ * into the arena: run.values[i] is run.prefix[i]'s first skip[i] bytes
+ * (exec's NAME=; get: none) then the value. On failure with allow, the
+ * entry is marked missing (lens = SIZE_MAX) and a warning printed; else the
+ * first error stops. */
+static int fetch_all(int allow, err *e)
 {
-	size_t k;
+	const ref *rs = run.refs;
+	const size_t *order = run.order, *skip = run.skip;
+	size_t k, n = run.nrefs;
 
 	for (k = 0; k < n; k++) {
 		size_t i = order[k];
-		int last = k + 1 == n || strcmp(rs[order[k + 1]].host, rs[i].host) != 0;
+		/* --every keeps the connection for the next round */
+		int last = !opts.every && (k + 1 == n
+			|| strcmp(rs[order[k + 1]].host, rs[i].host) != 0);
 		err one = { 0, 0, "" };
 		int rc;
 
 		run.values[i] = run.arena + run.arena_used; /* CLI_VALUE_MAX bytes left at least */
-		if (prefix)
-			memcpy(run.values[i], prefix[i], skip[i]);
+		if (skip[i])
+			memcpy(run.values[i], run.prefix[i], skip[i]);
 		rc = kv_get(&cl, &rs[i], last, opts.json, run.values[i] + skip[i],
 			CLI_VALUE_MAX - skip[i], &run.lens[i], &one);
 		if (rc == 0) { /* (on error kv_get left nothing after the prefix) */
@@ -111,12 +131,9 @@ static int fetch_all(const ref *rs, const size_t *order, size_t n,
 			rc = post_process(&rs[i], run.values[i] + skip[i], &run.lens[i], &one);
 		}
 		if (rc < 0) {
-			char line[ERR_MSG_MAX + 32];
-
 			if (!allow)
 				return err_set(e, one.code, "%s", one.msg);
-			fmt(line, sizeof line, "azkv: warning: %s\n", one.msg);
-			fmt_put(2, line);
+			log_err("warning: %s", one.msg);
 			run.lens[i] = (size_t)-1;
 			conn_close(&cl.vault);
 			continue;
@@ -139,9 +156,10 @@ static int take_values(size_t n, err *e)
 
 /* Order references so that each vault's are fetched together (one
  * connection each), keeping argument order within a vault. */
-static void group_by_vault(const ref *rs, size_t n, size_t *order)
+static void group_by_vault(void)
 {
-	size_t i, j, k = 0;
+	const ref *rs = run.refs;
+	size_t i, j, k = 0, n = run.nrefs, *order = run.order;
 	unsigned char done[CLI_SECRETS_MAX] = { 0 };
 
 	for (i = 0; i < n; i++) {
@@ -155,12 +173,14 @@ static void group_by_vault(const ref *rs, size_t n, size_t *order)
 	}
 }
 
-/* --out / --out-dir: every value to its file, all or nothing (out.h). */
+/* --out / --out-dir: every value to its file, all or nothing (out.h): the
+ * number of files replaced, or -1. */
 static int write_files(err *e)
 {
 	out_file *files = (out_file *)(void *)(run.arena + opts.nsecrets * CLI_VALUE_MAX);
 	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + opts.nsecrets);
 	size_t i, j;
+	int k;
 
 	for (i = 0; i < opts.nsecrets; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
@@ -177,11 +197,10 @@ static int write_files(err *e)
 		files[i].data = run.values[i];
 		files[i].n = run.lens[i];
 	}
-	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
-		return -1;
-	for (i = 0; i < opts.nsecrets; i++)
+	k = out_write_all(files, opts.nsecrets, &opts.file, e);
+	for (i = 0; i < opts.nsecrets && k >= 0; i++)
 		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, run.lens[i], opts.file.mode);
-	return 0;
+	return k;
 }
 
 /* A certificate reference with --pem-*: what was read is its bundle's sid;
@@ -195,7 +214,7 @@ static int follow_sid(const ref *c, err *e)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
 	log_v("certificate %s/%s: reading its secret", c->host, c->name);
-	if (kv_get(&cl, &s, 1, 0, run.values[0], CLI_VALUE_MAX, &run.lens[0], e) < 0)
+	if (kv_get(&cl, &s, !opts.every, 0, run.values[0], CLI_VALUE_MAX, &run.lens[0], e) < 0)
 		return -1;
 	if (run.arena_used < run.lens[0] + 1) /* the exit wipe covers it */
 		run.arena_used = run.lens[0] + 1;
@@ -240,10 +259,27 @@ static int parse_refs(err *e)
 	return 0;
 }
 
+/* One round of get: the values read, then written; the number of files
+ * replaced (0 for stdout), or -1. */
+static int get_round(err *e)
+{
+	size_t i;
+
+	round_start();
+	if (fetch_all(0, e) < 0)
+		return -1;
+	if (opts.cert.key || opts.cert.certs || opts.cert.both)
+		return write_pem(&run.refs[0], e);
+	if (opts.out || opts.out_dir)
+		return write_files(e);
+	for (i = 0; i < opts.nsecrets; i++)
+		if (out_value(run.values[i], run.lens[i], opts.newline, e) < 0)
+			return -1;
+	return 0;
+}
+
 static int cmd_get(err *e)
 {
-	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i;
-
 	if (opts.nsecrets == 0)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
@@ -258,41 +294,45 @@ static int cmd_get(err *e)
 		return -1;
 	if (run.refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
 		run.refs[0].kind = REF_CERT_SID; /* then the secret it names */
-	group_by_vault(run.refs, opts.nsecrets, order);
-	if (fetch_all(run.refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
+	run.nrefs = opts.nsecrets;
+	group_by_vault();
+	if (opts.every) /* env: --on-change's, azkv's own less its identity */
+		return exec_env(run.env, run.at, run.skip, run.values, run.lens, 0, e) < 0 ? -1
+			: every_run(get_round, run.env, e);
+	return get_round(e) < 0 ? -1 : 0;
+}
+
+/* One round of exec: the values read into the program's environment. */
+static int exec_round(err *e)
+{
+	round_start();
+	if (fetch_all(opts.allow_missing, e) < 0)
 		return -1;
-	if (opts.cert.key || opts.cert.certs || opts.cert.both)
-		return write_pem(&run.refs[0], e);
-	if (opts.out || opts.out_dir)
-		return write_files(e);
-	for (i = 0; i < opts.nsecrets; i++)
-		if (out_value(run.values[i], run.lens[i], opts.newline, e) < 0)
-			return -1;
-	return 0;
+	return exec_env(run.env, run.at, run.skip, run.values, run.lens, run.nrefs, e);
 }
 
 static int cmd_exec(err *e)
 {
-	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
-	const char *prefix[CLI_SECRETS_MAX];
-	static char *env[CLI_ENV_MAX];
+	size_t i;
 	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(run.refs, at, skip, &n, e) < 0 || take_values(n, e) < 0)
+	if (exec_refs(run.refs, run.at, run.skip, &run.nrefs, e) < 0
+		|| take_values(run.nrefs, e) < 0)
 		return -1;
-	log_v("exec: %zu references in the environment", n);
-	for (i = 0; i < n; i++)
-		prefix[i] = environ[at[i]];
-	group_by_vault(run.refs, n, order);
-	if (fetch_all(run.refs, order, n, prefix, skip, opts.allow_missing, e) < 0
-		|| exec_env(env, at, skip, run.values, run.lens, n, e) < 0)
+	log_v("exec: %zu references in the environment", run.nrefs);
+	for (i = 0; i < run.nrefs; i++)
+		run.prefix[i] = environ[run.at[i]];
+	group_by_vault();
+	if (opts.every)
+		return every_run(exec_round, run.env, e);
+	if (exec_round(e) < 0)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
-	sys_sigaction(SIGPIPE, &sigpipe_inherited, NULL);
-	execvpe(opts.program[0], opts.program, env);
+	sys_sigaction(SIGPIPE, &main_sigpipe, NULL);
+	execvpe(opts.program[0], opts.program, run.env);
 	why = errno;
 	sys_sigaction(SIGPIPE, &sigpipe_ignored, NULL);
 	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], err_errno(why));
@@ -327,16 +367,19 @@ int main(int argc, char **argv)
 	int rc;
 
 	sys_nodump(); /* no core dumps of tokens */
-	sys_sigaction(SIGPIPE, &sigpipe_ignored, &sigpipe_inherited);
+	sys_sigaction(SIGPIPE, &sigpipe_ignored, &main_sigpipe);
 	log_start();
 	opts.timeout = CLI_TIMEOUT_DEFAULT;
 	opts.file.mode = 0600;
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
+	opts.grace = CLI_GRACE_DEFAULT;
 	rc = opts_parse(argc, argv, &e);
 	if (rc == OPTS_DONE)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
+	if (rc == 0)
+		rc = every_check(&e);
 	if (rc == 0) {
 		const client_cfg *cfg;
 
@@ -353,11 +396,8 @@ int main(int argc, char **argv)
 		mem_give(run.arena, run.arena_size, run.arena_used);
 	}
 	if (rc < 0) {
-		char line[ERR_MSG_MAX + 8];
-
-		fmt(line, sizeof line, "azkv: %s\n", e.msg);
-		fmt_put(2, line);
+		log_err("%s", e.msg);
 		return e.code;
 	}
-	return 0;
+	return rc; /* exec --every: the program's status */
 }

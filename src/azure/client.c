@@ -9,7 +9,7 @@
 
 #include "buildinfo.h"
 
-#include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <time.h>
@@ -62,12 +62,13 @@ static int outcome_of(const err *last, int status)
 	return status; /* 0 (no status: malformed, TLS...) is never retried */
 }
 
-static void sleep_ms(long long ms)
+unsigned client_rnd(void)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	unsigned rnd = 0;
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	if (rnd_bytes(&rnd, sizeof rnd, RND_NOWAIT))
+		rnd = (unsigned)clock_now() * 2654435761u; /* jitter only: any spread */
+	return rnd;
 }
 
 /* After a failed attempt (error in last, HTTP status or 0 in status): ask
@@ -76,8 +77,8 @@ static void sleep_ms(long long ms)
 static int client_retry(client *c, retry *r, const err *last, int status,
 	int identity_not_found, err *e)
 {
+	struct pollfd none[1];
 	retry_in in;
-	unsigned rnd = 0;
 	long long wait;
 
 	memset(&in, 0, sizeof in);
@@ -88,20 +89,19 @@ static int client_retry(client *c, retry *r, const err *last, int status,
 	in.now_ms = clock_now();
 	in.now_epoch = clock_epoch();
 	in.deadline_ms = c->end;
-	if (rnd_bytes(&rnd, sizeof rnd, RND_NOWAIT))
-		rnd = (unsigned)in.now_ms * 2654435761u; /* jitter only: any spread */
-	in.rnd = rnd;
+	in.rnd = client_rnd();
 	wait = in.outcome == 0 ? RETRY_STOP : retry_next(r, &in);
-	if (wait < 0) {
-		if (wait == RETRY_NO_TIME)
-			log_v("no time left for another attempt");
-		if (e->code == ERR_OK)
-			*e = *last;
-		return -1;
+	if (wait >= 0) {
+		log_v("attempt failed (%s); next in %lldms", last->msg, wait);
+		/* the sleep ends early only when --every is told to stop */
+		if (net_poll(none, 0, in.now_ms + wait) == 0)
+			return 0;
+	} else if (wait == RETRY_NO_TIME) {
+		log_v("no time left for another attempt");
 	}
-	log_v("attempt failed (%s); next in %lldms", last->msg, wait);
-	sleep_ms(wait);
-	return 0;
+	if (e->code == ERR_OK)
+		*e = *last;
+	return -1;
 }
 
 int client_status_err(const client *c, const char *what, const char *extra, int cls,

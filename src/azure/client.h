@@ -130,4 +130,8 @@ int client_call(client *c, const client_req *q, err *e);
 int client_status_err(const client *c, const char *what, const char *extra, int cls,
 	err *e);
 
+/* 32 random bits for a jitter (rnd_bytes without waiting, else the clock:
+ * any spread). */
+unsigned client_rnd(void);
+
 #endif

@@ -462,14 +462,18 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 	id_req *q = &idq;
 	int rc;
 
-	if (t)
+	if (t && t->tok.expires_at - IDENTITY_RENEW_S > clock_epoch())
 		return &t->tok;
-	if (c->ntokens == CLIENT_TOKENS_MAX)
-		return err_set(e, ERR_INTERNAL, "more than %d token resources in one run",
-			CLIENT_TOKENS_MAX), NULL;
-	t = &c->tokens[c->ntokens];
-	if (str_copy(t->resource, sizeof t->resource, resource) < 0)
-		return err_set(e, ERR_USAGE, "resource too long"), NULL;
+	if (t) {
+		log_v("token: renewed %ds before it expires", IDENTITY_RENEW_S);
+	} else {
+		if (c->ntokens == CLIENT_TOKENS_MAX)
+			return err_set(e, ERR_INTERNAL, "more than %d token resources in one run",
+				CLIENT_TOKENS_MAX), NULL;
+		t = &c->tokens[c->ntokens];
+		if (str_copy(t->resource, sizeof t->resource, resource) < 0)
+			return err_set(e, ERR_USAGE, "resource too long"), NULL;
+	}
 	if (identity_source(c, e) < 0)
 		return NULL;
 	rc = build_req(c, q, resource, e);
@@ -484,7 +488,7 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 	explicit_bzero(q->auth, q->auth_len);
 	if (rc < 0)
 		return NULL;
-	c->ntokens++;
+	c->ntokens += t == &c->tokens[c->ntokens]; /* a new one, not renewed */
 	return &t->tok;
 }
 

@@ -50,7 +50,11 @@ typedef struct id_req {
 	char auth[ID_AUTH_MAX]; /* Arc: "Basic " + key file */
 } id_req;
 
-/* A token for resource from the configured identity source (cached). The
+#define IDENTITY_RENEW_S 300 /* a cached token is renewed this long before it
+                                 expires (the SDKs' margin: 5 minutes) */
+
+/* A token for resource from the configured identity source (cached until
+ * IDENTITY_RENEW_S before its expiry). The
  * first call resolves --source auto from the identity variables (logged under -v with
  * the variables that decided it) and checks the selector: one the source
  * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)

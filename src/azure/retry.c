@@ -52,6 +52,13 @@ static unsigned max_backoffs(int kind)
 	return 0;
 }
 
+/* d * (lo + span * rnd / 2^32) / 10: a jitter in tenths, exact for a
+ * whole ms. */
+static long long jitter(unsigned long long d, unsigned lo, unsigned span, unsigned rnd)
+{
+	return (long long)(d * lo / 10 + ((d * span / 10 * rnd) >> 32));
+}
+
 /* The n-th (from 1) wait: RETRY_BASE_MS * 2^(n-1) up to cap, times
  * 0.8 + 0.4 * rnd / 2^32, so in [0.8, 1.2) and exact for a whole ms. */
 static long long backoff(unsigned n, long long cap, unsigned rnd)
@@ -62,7 +69,7 @@ static long long backoff(unsigned n, long long cap, unsigned rnd)
 		d *= 2;
 	if (d > (unsigned long long)cap)
 		d = (unsigned long long)cap;
-	return (long long)(d * 4 / 5 + ((d * 2 / 5 * rnd) >> 32));
+	return jitter(d, 8, 4, rnd);
 }
 
 /* The wait the row asks for before any Retry-After, or RETRY_STOP. */
@@ -106,23 +113,55 @@ static long long after_ms(const retry_in *in)
 	return s * 1000;
 }
 
+/* A throttled client's n-th wait after Retry-After (retry.h). */
+static long long throttled(unsigned n, long long after, unsigned rnd)
+{
+	unsigned long long w = (unsigned long long)after * RETRY_SPREAD_FIRST;
+
+	if (n > 1)
+		for (w = (unsigned long long)after / 8; n-- > 2 && w < RETRY_CAP_MS; )
+			w *= 2;
+	return after + jitter(w < RETRY_CAP_MS ? w : RETRY_CAP_MS, 0, 10, rnd);
+}
+
 long long retry_next(retry *r, const retry_in *in)
 {
-	long long wait, after, left;
+	long long wait, after = after_ms(in), left;
+	int row = row_of(r, in);
 
 	r->tries++;
-	wait = row_wait(r, row_of(r, in), in);
-	if (wait < 0)
-		return wait;
+	if (row == ROW_BACKOFF && in->outcome == 429 && after >= RETRY_BASE_MS) {
+		wait = throttled(++r->throttled, after, in->rnd);
+	} else {
+		wait = row_wait(r, row, in);
+		if (wait < 0)
+			return wait;
+		if (after > wait)
+			wait = after;
+	}
 	left = in->deadline_ms - in->now_ms - RETRY_MIN_TRY_MS;
-	after = after_ms(in);
 	if (after > left)
 		return RETRY_NO_TIME; /* the server asked us to stay away longer */
-	if (after > wait)
-		wait = after;
 	if (wait > left && left > 0)
 		wait = left; /* our own backoff: one last attempt before the end */
 	return wait > left ? RETRY_NO_TIME : wait;
+}
+
+long long retry_every(long long interval_ms, int first, unsigned rnd)
+{
+	return first ? jitter((unsigned long long)interval_ms, 1, 10, rnd)
+		: jitter((unsigned long long)interval_ms, 9, 2, rnd);
+}
+
+long long retry_round(unsigned n, long long interval_ms, unsigned rnd)
+{
+	unsigned long long w = (unsigned long long)interval_ms / 16, cap = RETRY_ROUND_CAP_MS;
+
+	if (cap > (unsigned long long)interval_ms)
+		cap = (unsigned long long)interval_ms;
+	while (n-- > 1 && w < cap)
+		w *= 2;
+	return jitter(w < cap ? w : cap, 5, 5, rnd);
 }
 
 int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)

@@ -22,6 +22,20 @@
  * backoff: RETRY_BASE_MS * 2^(n-1), capped at RETRY_CAP_MS, then jittered
  * x[0.8, 1.2); at most RETRY_MAX_<KIND> times. A valid Retry-After raises
  * any wait to its value (never lowers it). Counts are per row group.
+ * Throttled (429 with a Retry-After RA of 1 s or more): instead of the
+ * backoff, RA + a uniform spread over RETRY_SPREAD_FIRST RAs for the first
+ * retry (a fleet that hit the limit together spreads over the next
+ * windows), then over RA / 8, RA / 4, RA / 2, RA... (the crowd has thinned:
+ * a client throttled again retries soon after RA, further out each time);
+ * a spread is at most RETRY_CAP_MS. These retries have no count, only the
+ * deadline: Key Vault asks a throttled client to go on until it succeeds.
+ * No delay before a first attempt, ever.
+ *
+ * --every (retry_every, retry_round): the next round one interval after a
+ * round's end, jittered x[0.9, 1.1), the first x[0.1, 1.1) (agents started
+ * together spread over the interval); after the n-th failed round in a row,
+ * interval / 16 * 2^(n-1), at most the interval and RETRY_ROUND_CAP_MS,
+ * jittered x[0.5, 1).
  */
 #ifndef AZKV_RETRY_H
 #define AZKV_RETRY_H
@@ -57,12 +71,15 @@ enum {
 #define RETRY_MAX_IDENTITY 3       /* MSAL-NET: 3 for non-IMDS sources */
 #define RETRY_MAX_VAULT 5          /* DOC-KV-THROTTLE: 1, 2, 4, 8, 16 s */
 #define RETRY_MAX_ENTRA 3          /* as the identity sources */
+#define RETRY_SPREAD_FIRST 3       /* Retry-Afters the first spread covers */
+#define RETRY_ROUND_CAP_MS 300000  /* a failed --every round: retried within */
 
 typedef struct retry {
 	int kind;              /* RETRY_IMDS... */
 	int wait;              /* retry connection failures (--wait) */
 	unsigned tries;        /* failed attempts reported */
 	unsigned backoffs;     /* retries spent on the backoff rows */
+	unsigned throttled;    /* 429s with a Retry-After (no limit but time) */
 	unsigned nf;           /* retries spent on "Identity not found" */
 	unsigned down;         /* retries spent on NET_CONNECT */
 	int gone;              /* a 410 was seen; gone_since is valid */
@@ -89,6 +106,14 @@ void retry_init(retry *r, int kind, int wait);
  * one, or RETRY_STOP / RETRY_NO_TIME. Call only after a failure; a success
  * status passed here is simply RETRY_STOP. */
 long long retry_next(retry *r, const retry_in *in);
+
+/* --every: the wait before the next round, from the end of one; first: the
+ * wait after the first round. */
+long long retry_every(long long interval_ms, int first, unsigned rnd);
+
+/* --every: the wait before trying again after the n-th (from 1) failed
+ * round in a row. */
+long long retry_round(unsigned n, long long interval_ms, unsigned rnd);
 
 /* Parse a Retry-After value: delta-seconds (digits only; more than
  * RETRY_AFTER_MAX_S reads as that) or an IMF-fixdate (date_http_parse),

@@ -1,5 +1,6 @@
 /*
- * log: the -v trace on stderr. One line per step, prefixed "azkv: +MSms ".
+ * log: the -v trace on stderr, one line per step, prefixed "azkv: +MSms ";
+ * and the lines said whatever -v (errors, warnings), "azkv: " first.
  * Callers pass only non-secret text: hosts, addresses, statuses, sizes,
  * names. log_verbose and the start time are set once by the CLI (they are
  * its options, the only global state azkv keeps).
@@ -14,5 +15,8 @@ void log_start(void);
 
 /* Print one trace line when -v was given. */
 void log_v(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print one line "azkv: " + the text (cut at ERR_MSG_MAX and a little). */
+void log_err(const char *f, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -258,15 +258,18 @@ static void discard(out_file *f, size_t n)
 		}
 }
 
-/* Rename every temporary over its target, then sync the folders. */
+/* Rename every temporary over its target, then sync the folders: the
+ * number of targets replaced, or -1. */
 static int commit(out_file *f, size_t n, err *e)
 {
 	char dir[OUT_PATH_MAX];
 	const char *base;
 	size_t i;
+	int k = 0;
 
 	for (i = 0; i < n && (!f[i].tmp[0] || rename(f[i].tmp, f[i].path) == 0); i++)
-		f[i].tmp[0] = 0; /* (no temporary: the target was unchanged) */
+		if (f[i].tmp[0]) /* (no temporary: the target was unchanged) */
+			f[i].tmp[0] = 0, k++;
 	if (i < n && i == 0)
 		return err_set(e, ERR_INTERNAL, "output %s: %s", f[i].path,
 			err_errno(errno));
@@ -278,7 +281,7 @@ static int commit(out_file *f, size_t n, err *e)
 		split(f[i].path, dir, sizeof dir, &base);
 		sync_dir(dir);
 	}
-	return 0;
+	return k;
 }
 
 int out_write_all(out_file *f, size_t n, const out_opts *o, err *e)

@@ -40,7 +40,8 @@ typedef struct out_file {
 	char tmp[OUT_PATH_MAX + 64]; /* DIR/.BASE.azkv-RANDOM (12 hex digits) */
 } out_file;
 
-/* Write f[0..n) as described above. The renames are the last step: one
+/* Write f[0..n) as described above: the number of targets replaced (0
+ * when all were unchanged), or -1. The renames are the last step: one
  * failing there (a race, or an I/O error) leaves the files before it
  * replaced, and says so. */
 int out_write_all(out_file *f, size_t n, const out_opts *o, err *e);

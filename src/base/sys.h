@@ -1,13 +1,15 @@
 /*
- * sys: the file-status, socket and signal-disposition system calls azkv
+ * sys: the file-status, socket, signal and process system calls azkv
  * makes, called directly. musl's fstat, lstat, fchmod, fchown and socket
  * carry compatibility code azkv never needs (O_PATH descriptors, kernels
  * before 2.6.39, struct conversion for 32-bit time), its sigaction the
  * machinery for installing handlers (azkv installs none), its prctl a
- * variadic call: most of their size. Direct calls only on 64-bit Linux where the
- * kernel's struct stat is libc's (x86-64, arm64); every other target (armhf,
- * s390x: 32-bit time conversion, other layouts) calls libc. Each returns 0,
- * or -1 with errno set, as the libc call does.
+ * variadic call, its fork the atfork locking of threads azkv never starts,
+ * its pipe2 and signalfd fallbacks for kernels before 2.6.27: most of their
+ * size. Direct calls only on 64-bit Linux where the kernel's struct stat is
+ * libc's (x86-64, arm64); every other target (armhf, s390x: 32-bit time
+ * conversion, other layouts) calls libc. Each returns 0, or -1 with errno
+ * set, as the libc call does.
  */
 #ifndef AZKV_SYS_H
 #define AZKV_SYS_H
@@ -29,6 +31,10 @@ int sys_socket(int family, int type);
  * and secrets (prctl PR_SET_DUMPABLE 0). */
 int sys_nodump(void);
 
+/* Orphaned descendants become this process's children (prctl
+ * PR_SET_CHILD_SUBREAPER), as they would PID 1's. */
+int sys_subreaper(void);
+
 /* A signal's disposition as the kernel keeps it (rt_sigaction's struct on
  * x86-64 and arm64: handler, flags, restorer, mask). Only SIG_DFL and
  * SIG_IGN are ever set, so no restorer is needed; what a process inherits
@@ -47,5 +53,28 @@ typedef struct sigaction sys_sig;
 
 /* sigaction(sig, act, old) for such dispositions; act or old may be NULL. */
 int sys_sigaction(int sig, const sys_sig *act, sys_sig *old);
+
+/* A set of signals as the kernel takes it: signal N is bit N - 1. */
+typedef unsigned long long sys_sigset;
+
+#define SYS_SIGBIT(n) (1ULL << ((n) - 1))
+
+/* sigprocmask(how, set, old) on such sets; set or old may be NULL. */
+int sys_sigmask(int how, const sys_sigset *set, sys_sigset *old);
+
+/* A signalfd reading the signals of set (blocked by the caller),
+ * non-blocking and close-on-exec. The descriptor, or -1. */
+int sys_signalfd(const sys_sigset *set);
+
+/* pipe2(p, O_CLOEXEC). */
+int sys_pipe(int p[2]);
+
+/* fork() for a single-threaded process (no atfork handlers run): the
+ * child's pid in the parent, 0 in the child, or -1. */
+pid_t sys_fork(void);
+
+/* waitpid(pid, status, WNOHANG): the pid of a child that ended (its
+ * status in *status), 0 if none has, or -1 (ECHILD: no child left). */
+pid_t sys_reap(pid_t pid, int *status);
 
 #endif

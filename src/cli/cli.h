@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "base/err.h"
+#include "base/sys.h"
 #include "vault/cert.h"
 #include "azure/client.h"
 #include "azure/identity.h"
@@ -28,6 +29,9 @@
 #define CLI_TIMEOUT_MAX 86400
 #define OPTS_USAGE_MAX 6144 /* the --help text (test_opts checks it fits) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
+#define CLI_EVERY_MIN 30          /* --every: seconds; less would press the vault */
+#define CLI_EVERY_MAX (30 * 86400)
+#define CLI_GRACE_DEFAULT 10
 
 /* The commands (cli.cmd); CMD_NONE until argv names one. */
 enum { CMD_NONE, CMD_GET, CMD_TOKEN, CMD_EXEC, CMD_KEY };
@@ -50,6 +54,11 @@ typedef struct cli {
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
+	long every;         /* --every, seconds; 0: one round */
+	long grace;         /* exec --every: TERM, then KILL this much later */
+	char **on_change;   /* get --every: PROGRAM ARGS..., argv's tail */
+	int signal;         /* --signal: a signal number, sent to --pid-file's */
+	const char *pid_file;
 	const char *cacert;
 	const char *resource;
 	keyop_opts key; /* cmd 'k' */
@@ -66,6 +75,10 @@ typedef struct cli {
 
 /* The options (opts.c); main.c sets the defaults before opts_parse. */
 extern cli opts;
+
+/* The signals exec --every forwards to its program, 0-terminated; --signal
+ * takes these names (opts.c). */
+extern const unsigned char opts_signals[];
 
 /* Parse argv into opts (opts.c). Returns 0 to run, OPTS_DONE when done
  * (help, version), -1 on error. */
@@ -97,5 +110,22 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
  * missing (exec.c). */
 int exec_env(char **env, const size_t *at, const size_t *skip,
 	char *const *values, const size_t *lens, size_t nrefs, err *e);
+
+/* SIGPIPE's disposition as azkv was started with (main.c). */
+extern sys_sig main_sigpipe;
+
+/* The --every, --on-change, --signal and --pid-file combinations, checked
+ * before anything is sent (every.c). */
+int every_check(err *e);
+
+/* --every (every.c): round() now and again every interval, until SIGTERM or
+ * SIGINT (get: exit 0) or the program's end (exec: its status). round
+ * returns the number of files it replaced (get) or 0 (exec), or -1; env is
+ * the environment of the program (exec, as round left it) or of
+ * --on-change's (get). A first round that fails
+ * ends the run as without --every; a later one is reported on one line and
+ * tried again sooner (retry_round), leaving the files or the program as
+ * they are. Returns the exit status, or -1 (e set). */
+int every_run(int (*round)(err *e), char **env, err *e);
 
 #endif

@@ -10,6 +10,7 @@
 #include "azure/source.h"
 #include "base/str.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -95,14 +96,49 @@ static int add_resolve(const char *v, err *e)
 	return 0;
 }
 
+/* --every: digits and a unit, s m h d. */
+static int set_every(const char *v, err *e)
+{
+	static const char unit[] = "smhd";
+	static const long mult[] = { 1, 60, 3600, 86400 };
+	size_t n = str_spn(v, "0123456789");
+	const char *u = n && v[n] && !v[n + 1] ? strchr(unit, v[n]) : NULL;
+	unsigned long long t;
+
+	if (!u || str_udec(v, n, CLI_EVERY_MAX, &t) < 0
+		|| (t *= (unsigned long long)mult[u - unit]) < CLI_EVERY_MIN || t > CLI_EVERY_MAX)
+		return err_set(e, ERR_USAGE, "--every %s: want 30s to 30d, as 30s, 5m, 1h or 1d", v);
+	opts.every = (long)t;
+	return 0;
+}
+
+/* In the order of opts_signals. */
+static const char signal_names[] = "HUP\0INT\0QUIT\0USR1\0USR2\0TERM\0WINCH\0";
+const unsigned char opts_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2,
+	SIGTERM, SIGWINCH, 0 };
+
+static int set_signal(const char *v, err *e)
+{
+	const char *n = signal_names, *w = strncmp(v, "SIG", 3) ? v : v + 3;
+	size_t i;
+
+	for (i = 0; opts_signals[i]; i++, n += strlen(n) + 1)
+		if (strcmp(w, n) == 0)
+			return opts.signal = opts_signals[i], 0;
+	return err_set(e, ERR_USAGE, "--signal %s: want HUP INT QUIT USR1 USR2 TERM WINCH", v);
+}
+
 typedef struct opt opt;
 
 /* What an option takes, and so how a row is applied. */
 enum {
 	OPT_FLAG, /* no value: the int at off becomes 1 */
-	OPT_STR,  /* a value: the const char * at off points to it */
-	OPT_SET,  /* a value: set(o, value) checks and stores it */
 	OPT_DO,   /* no value: set(o, NULL) acts; OPTS_DONE ends the run */
+	OPT_STR,  /* a value (this and those below): the const char * at off
+	             points to it */
+	OPT_SET,  /* a value: set(o, value) checks and stores it */
+	OPT_REST, /* the rest of argv: the char ** at off points to it;
+	             --NAME=VALUE is set(o, VALUE), which refuses it */
 };
 
 struct opt {
@@ -174,6 +210,24 @@ static int opt_verbose(const opt *o, const char *v, err *e)
 	return 0;
 }
 
+static int opt_every(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return set_every(v, e);
+}
+
+static int opt_signal(const opt *o, const char *v, err *e)
+{
+	(void)o;
+	return set_signal(v, e);
+}
+
+static int opt_rest(const opt *o, const char *v, err *e)
+{
+	(void)v;
+	return err_set(e, ERR_USAGE, "%s: PROGRAM [ARGS...] must follow, as separate words", o->name);
+}
+
 static int opt_help(const opt *o, const char *v, err *e);
 
 static int opt_version(const opt *o, const char *v, err *e)
@@ -215,6 +269,14 @@ static const opt table[] = {
 	{ "--decode", opt_decode, "base64", "decode each value", 0, 0, OPT_SET },
 	{ "--json", NULL, NULL, "get: whole bundles; wrap: {kid, alg, value}", F(json), 0, OPT_FLAG },
 	{ "--alg", NULL, "ALG", NULL, F(key.alg), 0, OPT_STR },
+	{ "--every", opt_every, "D", "get to files, exec: again every D (30s-30d)",
+		0, 0, OPT_SET },
+	{ "--on-change", opt_rest, "PROG...", "get --every: run PROG ARGS (the rest) on a change",
+		F(on_change), 0, OPT_REST },
+	{ "--signal", opt_signal, "SIG", "get --every: kill -SIG the pid in", 0, 0, OPT_SET },
+	{ "--pid-file", NULL, "FILE", "FILE on a change", F(pid_file), 0, OPT_STR },
+	{ "--grace", opt_seconds, "S", "exec --every: restart: TERM, S s (10), KILL",
+		F(grace), 0, OPT_SET },
 	{ "--allow-missing", NULL, NULL, "exec: run anyway, drop failed variables",
 		F(allow_missing), 0, OPT_FLAG },
 	{ "--keep-identity-env", NULL, NULL, "exec: keep IDENTITY_HEADER, MSI_SECRET...",
@@ -291,7 +353,7 @@ static const opt *opt_find(const char *a, int with_value)
 	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const opt *r = &table[i];
 
-		if ((r->kind == OPT_STR || r->kind == OPT_SET) != with_value)
+		if ((r->kind >= OPT_STR) != with_value)
 			continue;
 		if (strcmp(a, r->name) == 0 || (r->shrt && a[1] == r->shrt && !a[2]))
 			return r;
@@ -375,7 +437,10 @@ int opts_parse(int argc, char **argv, err *e)
 		eq = strchr(a, '=');
 		if (eq && a[1] == '-' && str_copyn(name, sizeof name, a, (size_t)(eq - a)) == 0)
 			r = opt_find(name, 1), v = eq + 1;
-		else if ((r = opt_find(a, 1)) != NULL && i + 1 < argc)
+		else if ((r = opt_find(a, 1)) != NULL && r->kind == OPT_REST && i + 1 < argc) {
+			*(char ***)(void *)((char *)&opts + r->off) = argv + i + 1;
+			return 0;
+		} else if (r && i + 1 < argc)
 			v = argv[++i];
 		else if (r)
 			return err_set(e, ERR_USAGE, "%s needs a value", a);

@@ -6,6 +6,7 @@
 #include "base/str.h"
 #include "http/url.h"
 
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -144,8 +145,13 @@ int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
 
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls)
 {
+	/* Between exchanges a kept-alive connection has nothing to read:
+	 * readable means the server closed it (its idle timeout). */
+	struct pollfd p = { c->fd, POLLIN, 0 };
+
 	return c->fd >= 0 && c->reusable && c->port == port
-		&& (c->tls != NULL) == (use_tls != 0) && str_ieq(c->host, host);
+		&& (c->tls != NULL) == (use_tls != 0) && str_ieq(c->host, host)
+		&& poll(&p, 1, 0) == 0;
 }
 
 static int conn_write(conn *c, const char *buf, size_t n, clock_ms deadline,

@@ -54,7 +54,8 @@ void conn_init(conn *c);
 int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
 	tls *t, int proxy, const tls_pin *pin, clock_ms deadline, err *e);
 
-/* 1 if c is open to host:port with the same transport and reusable. */
+/* 1 if c is open to host:port with the same transport, reusable, and not
+ * closed by the server meanwhile. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);
 
 /* Send req[len] and parse one response into resp (initialised by caller).

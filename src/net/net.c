@@ -14,26 +14,35 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Wait for events on fd until the deadline: 1 ready, 0 deadline passed. */
-static int wait_fd(int fd, short events, clock_ms deadline)
-{
-	struct pollfd p;
+int net_wake_fd = -1;
+int (*net_wake)(void);
 
+int net_poll(struct pollfd *p, unsigned n, clock_ms deadline)
+{
 	for (;;) {
 		clock_ms left = deadline - clock_now();
 		int rc;
 
+		if (net_wake && net_wake())
+			return -1;
 		if (left <= 0)
 			return 0;
-		p.fd = fd;
-		p.events = events;
-		p.revents = 0;
-		rc = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
-		if (rc > 0)
-			return 1;
+		p[n] = (struct pollfd){ net_wake_fd, POLLIN, 0 }; /* -1: skipped */
+		rc = poll(p, n + 1, left > 1000000 ? 1000000 : (int)left);
 		if (rc < 0 && errno != EINTR)
 			return 1; /* let the following call report the error */
+		if (rc > (p[n].revents != 0))
+			return 1;
 	}
+}
+
+/* Wait for events on fd until the deadline: 1 ready, 0 deadline passed
+ * (or the wake hook said stop: the run ends, its error goes unreported). */
+static int wait_fd(int fd, short events, clock_ms deadline)
+{
+	struct pollfd p[2] = { { fd, events, 0 } };
+
+	return net_poll(p, 1, deadline) > 0;
 }
 
 /* One connect attempt. Returns fd, or -1 with *why set (errno or ETIMEDOUT). */

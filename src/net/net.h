@@ -14,6 +14,21 @@
 #include "base/err.h"
 #include "net/resolve.h"
 
+struct pollfd;
+
+/* The wake hook (--every: cli/every.c sets them to its signalfd and signal
+ * reader): while set, every wait of this module and the resolver first asks
+ * net_wake(), and also wakes when net_wake_fd is readable; a nonzero answer
+ * (stop) ends the wait as its deadline would, and the client's retry sleep
+ * (client_retry) at once: the run is ending, its error is not reported. */
+extern int net_wake_fd;
+extern int (*net_wake)(void);
+
+/* poll(2) p[0..n) and the wake fd, which it puts in p[n] (the caller leaves
+ * room), until deadline: 1 one of p[0..n) is ready (or poll failed: the
+ * next call says why), 0 the deadline passed, -1 net_wake() said stop. */
+int net_poll(struct pollfd *p, unsigned n, clock_ms deadline);
+
 /* Connect to host:port before deadline, at the addresses resolve_name
  * gives (rc: the --resolve entries); returns the fd or -1 (e set). */
 int net_connect(const resolve_cfg *rc, const char *host, unsigned port,

@@ -1,5 +1,6 @@
 /* No getaddrinfo: it brings malloc, stdio and qsort along. */
 #include "net/resolve.h"
+#include "net/net.h"
 #include "net/dns.h"
 #include "base/fmt.h"
 #include "base/frame.h"
@@ -400,18 +401,15 @@ static int round_over(const resolver *r)
 /* Wait for datagrams until end and read them: 0 once end has passed. */
 static int dns_wait(resolver *r, clock_ms end)
 {
-	struct pollfd p[DNS_NS_MAX];
+	struct pollfd p[DNS_NS_MAX + 1];
 	size_t i;
-	clock_ms left = end - clock_now();
 
-	if (left <= 0)
-		return 0;
 	for (i = 0; i < r->conf.nns; i++) {
 		p[i].fd = r->ns[i].fd; /* -1 is skipped by poll */
 		p[i].events = POLLIN;
 		p[i].revents = 0;
 	}
-	if (poll(p, (nfds_t)r->conf.nns, (int)left) < 0 && errno != EINTR)
+	if (net_poll(p, (unsigned)r->conf.nns, end) <= 0)
 		return 0;
 	for (i = 0; i < r->conf.nns; i++)
 		if (p[i].revents)

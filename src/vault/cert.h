@@ -29,10 +29,11 @@ typedef struct cert_files {
 } cert_files;
 
 /* Convert value[n] of the secret named what and write the files asked
- * for in f (each atomically, with o's mode and owner). Errors: ERR_USAGE
- * (password file), ERR_MALFORMED (value, or a PKCS#12 file over its key
- * derivation budget), ERR_NETWORK (the deadline passed while converting),
- * ERR_INTERNAL (writing). */
+ * for in f (each atomically, with o's mode and owner): the number of files
+ * replaced (out_write_all), or -1. Errors: ERR_USAGE (password file),
+ * ERR_MALFORMED (value, or a PKCS#12 file over its key derivation budget),
+ * ERR_NETWORK (the deadline passed while converting), ERR_INTERNAL
+ * (writing). */
 int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
 	const out_opts *o, err *e);
 

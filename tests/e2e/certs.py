@@ -784,40 +784,13 @@ def t_systemd_rotation(tmp):
     return check_files(key, chain, "localhost ec")
 
 
-def nginx_conf(tmp, certs, key, port):
-    for sub in ("logs", "tmp"):
-        os.makedirs(os.path.join(tmp, sub), exist_ok=True)
-    conf = os.path.join(tmp, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write("""worker_processes 1;
-error_log %(t)s/logs/error.log;
-pid %(t)s/nginx.pid;
-events { worker_connections 16; }
-http {
-    access_log off;
-    client_body_temp_path %(t)s/tmp/body;
-    proxy_temp_path %(t)s/tmp/proxy;
-    fastcgi_temp_path %(t)s/tmp/fastcgi;
-    uwsgi_temp_path %(t)s/tmp/uwsgi;
-    scgi_temp_path %(t)s/tmp/scgi;
-    server {
-        listen 127.0.0.1:%(port)d ssl;
-        ssl_certificate %(certs)s;
-        ssl_certificate_key %(key)s;
-        location / { return 200 "served by nginx\\n"; }
-    }
-}
-""" % {"t": tmp, "certs": certs, "key": key, "port": port})
-    return conf
-
-
 def nginx_serves(tmp, secret, port, verify=True):
     k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/" + secret])
     why = H.ok_shape(r, b"")
     if why:
         return why
-    conf = nginx_conf(tmp, c, k, port)
+    conf = H.nginx_conf(tmp, c, k, port)
     p = subprocess.run(["nginx", "-p", tmp, "-c", conf], capture_output=True)
     if p.returncode != 0:
         return "nginx: %r" % p.stderr[-300:]

@@ -379,6 +379,18 @@ def run_cmd(argv, rc=None, *, env=None, control=None, stdin=None, timeout=120, c
     return _finish(r, argv, env or {}, stdin, control, secrets, False, False)
 
 
+def run_finished(argv, rc, out, err, *, rc_want=None, env=None, control=None, elapsed=0.0,
+                 entries=(), pid=None, secrets=(), waive=None):
+    """A Run for an azkv that ran outside run_azkv (rotation.py's --every
+    agents run in the background and are stopped by a signal), judged by
+    the same invariants. argv: what followed the binary; rc_want: the exit
+    code(s) expected; secrets: more values that must not reach stderr."""
+    want = None if rc_want is None else (rc_want if isinstance(rc_want, tuple) else (rc_want,))
+    r = Run(rc, out, err, elapsed, entries, pid, [AZKV] + list(argv), want)
+    r.waive = _check_waive(waive)
+    return _finish(r, list(argv), env or {}, None, control, secrets, _verbose(argv), True)
+
+
 # ---- azkv run by scripts: a recording stand-in ------------------------------------
 
 def azkv_shim(path, argv_log=None):
@@ -424,6 +436,38 @@ def shim_runs(path, waive=None):
         shutil.rmtree(full, ignore_errors=True)
         out.append(_finish(r, argv[1:], {}, None, None, (), _verbose(argv[1:]), True))
     return out
+
+
+# ---- real servers ---------------------------------------------------------------
+
+def nginx_conf(tmp, certs, key, port, log=""):
+    """An nginx.conf in tmp (its logs, temporaries and pid file there too)
+    serving TLS on 127.0.0.1:port with the chain and key files azkv wrote.
+    log: error_log's level ("notice" logs the signals it gets)."""
+    for sub in ("logs", "tmp"):
+        os.makedirs(os.path.join(tmp, sub), exist_ok=True)
+    conf = os.path.join(tmp, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write("""worker_processes 1;
+error_log %(t)s/logs/error.log%(log)s;
+pid %(t)s/nginx.pid;
+events { worker_connections 16; }
+http {
+    access_log off;
+    client_body_temp_path %(t)s/tmp/body;
+    proxy_temp_path %(t)s/tmp/proxy;
+    fastcgi_temp_path %(t)s/tmp/fastcgi;
+    uwsgi_temp_path %(t)s/tmp/uwsgi;
+    scgi_temp_path %(t)s/tmp/scgi;
+    server {
+        listen 127.0.0.1:%(port)d ssl;
+        ssl_certificate %(certs)s;
+        ssl_certificate_key %(key)s;
+        location / { return 200 "served by nginx\\n"; }
+    }
+}
+""" % {"t": tmp, "certs": certs, "key": key, "port": port, "log": " " + log if log else ""})
+    return conf
 
 
 # ---- shape helpers for function-style cases --------------------------------------

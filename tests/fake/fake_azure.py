@@ -69,11 +69,17 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 date-offset iso iso-z iso-offset both expired
   "expires_life": SECONDS       their token lifetime (default 3600)
   "arc_realm": PATH             the Arc challenge names PATH instead of a fresh key
-  "secrets": {NAME: {"value": str, "contentType": str, "cer": base64 DER}}
+  "secrets": {NAME: {"value": str, "contentType": str, "cer": base64 DER,
+                     "version": 32 hex}}
                                 secrets added for this case (made at test time, e.g.
                                 PKCS#12 files), over the fixture's; one with "cer" is
                                 certificate-backed: its secret bundle has "kid" and
-                                contentType, and /certificates/NAME answers for it
+                                contentType, and /certificates/NAME answers for it.
+                                "version" (default: md5 of NAME) names the latest
+                                version in the bundles' ids: a new value with a new
+                                version is a rotation made while azkv runs
+  "vault_idle": SECONDS         keep-alive idle timeout of new vault connections
+                                (default 30): the fake closes one idle that long
   A list is a sequence: the i-th matching request since the control content last
   changed gets item i, the last item repeats (["410","410","410","ok"]).
   SPEC is "name", "name:arg", a bare status number ("429" or 429), or an object
@@ -1279,7 +1285,7 @@ def case_secret(name):
 
 def cert_bundle(host, name, sec):
     """A CertificateBundle as Key Vault answers GET /certificates/NAME."""
-    ver = hashlib.md5(name.lower().encode()).hexdigest()
+    ver = sec.get("version") or hashlib.md5(name.lower().encode()).hexdigest()
     der = base64.b64decode(sec["cer"])
     pkcs12 = sec.get("contentType", "application/x-pkcs12") == "application/x-pkcs12"
     base = "https://%s/%%s/%s/%s" % (host, name, ver)
@@ -1311,7 +1317,7 @@ def vault_secret(ctx, vc, name, version):
     """The answer for an authenticated GET of name[/version]."""
     extra = case_secret(name)
     if extra is not None:
-        ver = version or hashlib.md5(name.lower().encode()).hexdigest()
+        ver = version or extra.get("version") or hashlib.md5(name.lower().encode()).hexdigest()
         return Resp(200, secret_body(ctx.host, name, ver, extra["value"], False,
                                      extra.get("contentType"), "cer" in extra))
     sec, value, version = find_secret(name, version, bool(vc.get("secrets", True)))
@@ -1644,7 +1650,8 @@ class Listener:
         base = {"listener": self.name, "conn": cid,
                 "laddr": "%s:%d" % laddr[:2], "raddr": "%s:%d" % raddr[:2]}
         c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        c.settimeout(IDLE)
+        CONTROL.refresh()
+        c.settimeout(float(CONTROL.get(self.name + "_idle", IDLE)))
         log(dict(base, event="connect"))
         tls = None
         try:

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "t.h"
 
+#include <signal.h>
 #include <stdarg.h>
 
 /* Parse a NULL-terminated list after "azkv" into fresh opts. */
@@ -35,7 +36,8 @@ static const vcase values_ok[] = {
 	{ "--out", "f" }, { "--out-dir", "d" }, { "--pem-key", "k.pem" },
 	{ "--pem-certs", "c.pem" }, { "--mode", "0400" }, { "--owner", "1:2" },
 	{ "--decode", "base64" }, { "--pem", "all.pem" }, { "--pfx-password-file", "pw" },
-	{ "--alg", "RSA-OAEP" },
+	{ "--alg", "RSA-OAEP" }, { "--every", "5m" }, { "--signal", "HUP" },
+	{ "--pid-file", "nginx.pid" }, { "--grace", "3" },
 };
 
 static const char *const flags_ok[] = {
@@ -87,6 +89,14 @@ static int applied(const char *name, const char *v)
 		return opts.cert.pass_file == v;
 	if (!strcmp(name, "--alg"))
 		return opts.key.alg == v;
+	if (!strcmp(name, "--every"))
+		return opts.every == 300;
+	if (!strcmp(name, "--signal"))
+		return opts.signal == SIGHUP;
+	if (!strcmp(name, "--pid-file"))
+		return opts.pid_file == v;
+	if (!strcmp(name, "--grace"))
+		return opts.grace == 3;
 	return 0;
 }
 
@@ -146,6 +156,11 @@ static void test_refused(void)
 		{ "--timeout", "0" }, { "--timeout", "86401" }, { "--wait", "x" },
 		{ "--mode", "0800" }, { "--owner", "a:b" }, { "--decode", "hex" },
 		{ "--source", "nope" }, { "--resolve", "nocolon" }, { "--client-id", "" },
+		{ "--every", "29s" }, { "--every", "31d" }, { "--every", "30" },
+		{ "--every", "1w" }, { "--every", "1hh" }, { "--every", "h" }, { "--every", "" },
+		{ "--every", "99999999999999999999d" }, { "--every", "-5m" },
+		{ "--signal", "KILL" }, { "--signal", "SIGSTOP" }, { "--signal", "hup" },
+		{ "--signal", "9" }, { "--grace", "0" },
 	};
 	size_t i;
 	err e;
@@ -162,6 +177,58 @@ static void test_refused(void)
 	CHECK(parse(&e, "--client-id", "a", "--object-id", "b", NULL) == -1);
 	CHECK(parse(&e, "frobnicate", NULL) == -1);
 	CHECK_STR(e.msg, "unknown command frobnicate (try --help)");
+}
+
+/* Durations: s m h d, 30 s to 30 days; signal names with or without SIG. */
+static void test_every(void)
+{
+	static const struct {
+		const char *v;
+		long s;
+	} ok[] = { { "30s", 30 }, { "1m", 60 }, { "5m", 300 }, { "90m", 5400 },
+		{ "1h", 3600 }, { "1d", 86400 }, { "30d", 2592000 }, { "2592000s", 2592000 } };
+	static const struct {
+		const char *v;
+		int s;
+	} sig[] = { { "HUP", SIGHUP }, { "SIGHUP", SIGHUP }, { "USR1", SIGUSR1 },
+		{ "SIGUSR2", SIGUSR2 }, { "TERM", SIGTERM }, { "INT", SIGINT },
+		{ "QUIT", SIGQUIT }, { "WINCH", SIGWINCH } };
+	size_t i;
+	err e;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		CHECKM(parse(&e, "get", "--every", ok[i].v, NULL) == 0, "%s: %s", ok[i].v, e.msg);
+		CHECK_EQ(opts.every, ok[i].s);
+	}
+	CHECK(parse(&e, "get", "--every", "29s", NULL) == -1);
+	CHECK_STR(e.msg, "--every 29s: want 30s to 30d, as 30s, 5m, 1h or 1d");
+	for (i = 0; i < sizeof sig / sizeof sig[0]; i++) {
+		CHECKM(parse(&e, "get", "--signal", sig[i].v, NULL) == 0, "%s: %s", sig[i].v, e.msg);
+		CHECK_EQ(opts.signal, sig[i].s);
+	}
+	for (i = 0; opts_signals[i]; i++)
+		;
+	CHECK_EQ(i, 7);
+}
+
+/* --on-change takes the rest of the command line, whatever it holds. */
+static void test_rest(void)
+{
+	err e;
+
+	CHECK(parse(&e, "get", "--out", "f", "v/s", "--on-change", "/bin/prog", "-v", "--",
+		"x", NULL) == 0);
+	CHECK_STR(opts.on_change[0], "/bin/prog");
+	CHECK_STR(opts.on_change[1], "-v");
+	CHECK_STR(opts.on_change[2], "--");
+	CHECK_STR(opts.on_change[3], "x");
+	CHECK(opts.on_change[4] == NULL);
+	CHECK(!log_verbose);
+	CHECK_EQ(opts.nsecrets, 1);
+	CHECK(parse(&e, "get", "v/s", "--on-change", NULL) == -1);
+	CHECK_STR(e.msg, "--on-change needs a value");
+	CHECK(parse(&e, "get", "v/s", "--on-change=/bin/prog", NULL) == -1);
+	CHECK_STR(e.msg, "--on-change: PROGRAM [ARGS...] must follow, as separate words");
 }
 
 static void test_operands(void)
@@ -201,7 +268,9 @@ static void test_usage(void)
 		"--newline", "--verbose", "--timeout", "--wait", "--cacert", "--resolve",
 		"--proxy", "--source", "--client-id", "--object-id", "--resource-id",
 		"--resource", "--out", "--out-dir", "--pem-key", "--pem-certs", "--pem",
-		"--pfx-password-file", "--mode", "--owner", "--decode", "--json", "--alg", "--allow-missing", "--keep-identity-env",
+		"--pfx-password-file", "--mode", "--owner", "--decode", "--json", "--alg",
+		"--every", "--on-change", "--signal", "--pid-file", "--grace",
+		"--allow-missing", "--keep-identity-env",
 		"--help", "--version",
 	};
 	size_t n = opts_usage(text, sizeof text), i, heads = 0;
@@ -242,6 +311,8 @@ int main(int argc, char **argv)
 	T_RUN(test_flags);
 	T_RUN(test_refused);
 	T_RUN(test_operands);
+	T_RUN(test_every);
+	T_RUN(test_rest);
 	T_RUN(test_usage);
 	T_END();
 }

@@ -114,11 +114,20 @@ static void test_write(void)
 	f[1].n = 3;
 	put(b, "old b");
 	err_clear(&e);
-	CHECKM(out_write_all(f, 2, &o, &e) == 0, "%s", e.msg);
+	CHECKM(out_write_all(f, 2, &o, &e) == 2, "%s", e.msg);
 	CHECK_STR(get(a), "one");
 	CHECK_STR(get(b), "two");
 	CHECK(stat(a, &st) == 0 && (st.st_mode & 0777) == 0640);
 	CHECK(stat(b, &st) == 0 && (st.st_mode & 0777) == 0640);
+	CHECK_EQ(entries(), 2);
+	/* The count of files replaced: none when nothing changed (what
+	 * --every's --on-change and --signal go by), then only b. */
+	CHECKM(out_write_all(f, 2, &o, &e) == 0, "%s", e.msg);
+	f[1].data = "TWO";
+	CHECKM(out_write_all(f, 2, &o, &e) == 1, "%s", e.msg);
+	CHECK_STR(get(b), "TWO");
+	f[1].data = "two";
+	CHECKM(out_write_all(f, 2, &o, &e) == 1, "%s", e.msg);
 	CHECK_EQ(entries(), 2);
 
 	/* A refused target: nothing replaced, nothing left behind. */

@@ -81,11 +81,38 @@ static const seq seqs[] = {
 		{ 400, 0, 0, 0, 0, RH, STOP } } },
 	{ "imds 400 after retries: stop", RETRY_IMDS, 0, FAR, 0, {
 		{ 503, 0, 0, 0, 0, RH, 1000 }, { 400, "1", 0, 0, 0, RH, STOP } } },
-	{ "imds 429 Retry-After 2", RETRY_IMDS, 0, 30000, 0, {
-		{ 429, "2", 0, 0, 0, RM, 2000 } } },
-	{ "vault 429 Retry-After 2, then backoff outgrows it", RETRY_VAULT, 0, FAR, 0, {
-		{ 429, "2", 0, 0, 0, RM, 2000 }, { 429, "2", 0, 0, 0, RM, 2399 },
-		{ 429, "2", 0, 0, 0, RH, 4000 } } },
+	{ "imds 429 Retry-After 2: at least 2 s", RETRY_IMDS, 0, 30000, 0, {
+		{ 429, "2", 0, 0, 0, R0, 2000 } } },
+	/* Throttled: Retry-After + a spread over 3 Retry-Afters, then over an
+	 * eighth of one, a quarter, a half... (at most 30 s; retry.h), with no
+	 * count: past the 5 retries of other statuses */
+	{ "vault 429 Retry-After 1: the fleet spread", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "1", 0, 0, 0, RM, 3999 }, { 429, "1", 0, 0, 0, RM, 1124 },
+		{ 429, "1", 0, 0, 0, RM, 1249 }, { 429, "1", 0, 0, 0, RM, 1499 },
+		{ 429, "1", 0, 0, 0, RM, 1999 }, { 429, "1", 0, 0, 0, RM, 2999 },
+		{ 429, "1", 0, 0, 0, RM, 4999 }, { 429, "1", 0, 0, 0, RM, 8999 },
+		{ 429, "1", 0, 0, 0, RM, 16999 }, { 429, "1", 0, 0, 0, RM, 30999 },
+		{ 429, "1", 0, 0, 0, RM, 30999 } } },
+	{ "vault 429 Retry-After 1: until the deadline", RETRY_VAULT, 0, 10000, 0, {
+		{ 429, "1", 0, 0, 0, R0, 1000 }, { 429, "1", 0, 0, 1000, R0, 1000 },
+		{ 429, "1", 0, 0, 2000, R0, 1000 }, { 429, "1", 0, 0, 3000, R0, 1000 },
+		{ 429, "1", 0, 0, 4000, R0, 1000 }, { 429, "1", 0, 0, 5000, R0, 1000 },
+		{ 429, "1", 0, 0, 6000, R0, 1000 }, { 429, "1", 0, 0, 7000, R0, 1000 },
+		{ 429, "1", 0, 0, 8000, R0, 1000 }, { 429, "1", 0, 0, 8600, R0, NOTIME } } },
+	{ "vault 429 Retry-After 2: spread by rnd", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "2", 0, 0, 0, R0, 2000 }, { 429, "2", 0, 0, 0, RH, 2125 },
+		{ 429, "2", 0, 0, 0, RH, 2250 } } },
+	{ "vault 429 long Retry-After: the spread is at most 30 s", RETRY_VAULT, 0, FAR, 0, {
+		{ 429, "20", 0, 0, 0, RM, 49999 }, { 429, "100", 0, 0, 0, RM, 112499 },
+		{ 429, "100", 0, 0, 0, RM, 124999 }, { 429, "100", 0, 0, 0, RM, 129999 } } },
+	{ "vault 503 and 500 with Retry-After: not throttling, counted", RETRY_VAULT, 0, FAR, 0, {
+		{ 503, "1", 0, 0, 0, RM, 1199 }, { 503, "3", 0, 0, 0, RM, 3000 },
+		{ 500, "1", 0, 0, 0, RH, 4000 }, { 500, "1", 0, 0, 0, RH, 8000 },
+		{ 500, "1", 0, 0, 0, RH, 16000 }, { 500, "1", 0, 0, 0, RH, STOP } } },
+	{ "vault 429 spread cut to the deadline", RETRY_VAULT, 0, 6000, 0, {
+		{ 429, "2", 0, 0, 0, RM, 5500 } } },
+	{ "vault 503 without Retry-After: the plain backoff", RETRY_VAULT, 0, FAR, 0, {
+		{ 503, 0, 0, 0, 0, RM, 1199 }, { 429, 0, 0, 0, 0, RM, 2399 } } },
 	{ "vault Retry-After 0 or junk: backoff", RETRY_VAULT, 0, FAR, 0, {
 		{ 503, "0", 0, 0, 0, R0, 800 }, { 503, "soon", 0, 0, 0, R0, 1600 },
 		{ 503, "", 0, 0, 0, R0, 3200 }, { 503, "-1", 0, 0, 0, R0, 6400 },
@@ -123,8 +150,12 @@ static const seq seqs[] = {
 		{ 503, 0, 0, 0, 0, RH, 4000 }, { 502, 0, 0, 0, 0, RH, 8000 },
 		{ 500, 0, 0, 0, 0, RH, 16000 }, { 500, "1", 0, 0, 0, RH, STOP } } },
 	{ "entra 503 x4: 3 retries", RETRY_ENTRA, 0, FAR, 0, {
-		{ 503, 0, 0, 0, 0, RH, 1000 }, { 429, "3", 0, 0, 0, RH, 3000 },
+		{ 503, 0, 0, 0, 0, RH, 1000 }, { 429, 0, 0, 0, 0, RH, 2000 },
 		{ RETRY_NET_RESET, 0, 0, 0, 0, RH, 4000 }, { 503, 0, 0, 0, 0, RH, STOP } } },
+	{ "entra 429 with Retry-After spends none of the 3", RETRY_ENTRA, 0, FAR, 0, {
+		{ 503, 0, 0, 0, 0, RH, 1000 }, { 429, "3", 0, 0, 0, R0, 3000 },
+		{ 429, "3", 0, 0, 0, R0, 3000 }, { 503, 0, 0, 0, 0, RH, 2000 },
+		{ 503, 0, 0, 0, 0, RH, 4000 }, { 503, 0, 0, 0, 0, RH, STOP } } },
 	{ "identity 404 x4: 3 retries", RETRY_IDENTITY, 0, FAR, 0, {
 		{ 404, 0, 0, 0, 0, RH, 1000 }, { 404, 0, 0, 0, 0, RH, 2000 },
 		{ 404, 0, 0, 0, 0, RH, 4000 }, { 404, 0, 0, 0, 0, RH, STOP } } },
@@ -176,6 +207,40 @@ static void test_seqs(void)
 			    q->name, j + 1, got, p->want);
 		}
 		CHECKM(r.tries == j, "%s: tries %u", q->name, r.tries);
+	}
+}
+
+/* --every's waits: the interval x[0.9, 1.1), the first x[0.1, 1.1); a
+ * failed round's retries from interval/16 doubling, capped at the interval
+ * and 5 minutes, x[0.5, 1). */
+static void test_every(void)
+{
+	/* n 0: retry_every after a round (the first round when first is 1);
+	 * n > 0: retry_round after the n-th failed round */
+	static const struct {
+		unsigned n;
+		int first;
+		long long interval;
+		unsigned rnd;
+		long long want;
+	} t[] = {
+		{ 0, 0, 60000, R0, 54000 }, { 0, 0, 60000, RH, 60000 }, { 0, 0, 60000, RM, 65999 },
+		{ 0, 1, 60000, R0, 6000 }, { 0, 1, 60000, RH, 36000 }, { 0, 1, 60000, RM, 65999 },
+		/* 30 days, the longest --every: no overflow in the jitter */
+		{ 0, 0, 2592000000LL, RM, 2851199999LL }, { 0, 1, 2592000000LL, RM, 2851199999LL },
+		{ 1, 0, 60000, R0, 1875 }, { 1, 0, 60000, RM, 3749 }, { 2, 0, 60000, R0, 3750 },
+		{ 4, 0, 60000, R0, 15000 }, { 5, 0, 60000, R0, 30000 }, { 6, 0, 60000, R0, 30000 },
+		{ 40, 0, 60000, RM, 59999 }, { 1, 0, 3600000, R0, 112500 },
+		{ 2, 0, 3600000, R0, 150000 }, { 9, 0, 3600000, RM, 299999 },
+		{ 1, 0, 2592000000LL, R0, 150000 }, { 3, 0, 200, R0, 24 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		long long got = t[i].n ? retry_round(t[i].n, t[i].interval, t[i].rnd)
+			: retry_every(t[i].interval, t[i].first, t[i].rnd);
+
+		CHECKM(got == t[i].want, "row %zu: got %lld want %lld", i, got, t[i].want);
 	}
 }
 
@@ -297,6 +362,7 @@ int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_seqs);
+	T_RUN(test_every);
 	T_RUN(test_matrix);
 	T_RUN(test_nf_kinds);
 	T_RUN(test_after_parse);

@@ -6,7 +6,11 @@
  * and fail as libc's do. sys_sigaction sets what libc's sigaction reads,
  * and reads what it set. sys_nodump makes the process undumpable.
  * sys_socket's descriptors are non-blocking and close-on-exec, and it fails
- * as libc's socket does.
+ * as libc's socket does. sys_sigmask blocks what libc's sigprocmask then
+ * reads; sys_signalfd reads a blocked signal, non-blocking and
+ * close-on-exec; sys_pipe's ends are close-on-exec; a sys_fork child's
+ * exit status comes back through sys_reap, which then has none left.
+ * sys_subreaper sets what prctl then reads.
  */
 #include "base/sys.h"
 #include "t.h"
@@ -16,7 +20,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/test_sys.XXXXXX";
@@ -165,6 +172,58 @@ static void test_files(void)
 	CHECK(system(rm) == 0);
 }
 
+/* The signal mask, a signalfd, a pipe, a child and its reaping. */
+static void test_process(void)
+{
+	sys_sigset set = SYS_SIGBIT(SIGUSR1), old = 0;
+	struct signalfd_siginfo si;
+	struct timespec ms = { 0, 1000000 };
+	sigset_t lc;
+	int p[2], fd, st = -1, i;
+	pid_t pid, got = 0;
+
+	CHECK_EQ(sys_sigmask(SIG_BLOCK, &set, &old), 0);
+	CHECK(!(old & set));
+	CHECK(sigprocmask(SIG_BLOCK, NULL, &lc) == 0 && sigismember(&lc, SIGUSR1) == 1
+		&& sigismember(&lc, SIGUSR2) == 0);
+	fd = sys_signalfd(&set);
+	CHECK(fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC));
+	CHECK(fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK));
+	errno = 0;
+	if (fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK)) /* (else it would wait for ever) */
+		CHECK(read(fd, &si, sizeof si) == -1 && errno == EAGAIN);
+	CHECK_EQ(raise(SIGUSR1), 0); /* blocked: waits in the signalfd */
+	CHECK(read(fd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo == SIGUSR1);
+	close(fd);
+	CHECK_EQ(sys_sigmask(SIG_SETMASK, &old, NULL), 0);
+	CHECK(sigprocmask(SIG_BLOCK, NULL, &lc) == 0 && sigismember(&lc, SIGUSR1) == 0);
+
+	CHECK_EQ(sys_pipe(p), 0);
+	CHECK((fcntl(p[0], F_GETFD) & FD_CLOEXEC) && (fcntl(p[1], F_GETFD) & FD_CLOEXEC));
+	CHECK(write(p[1], "x", 1) == 1 && read(p[0], &st, 1) == 1);
+	close(p[0]);
+	close(p[1]);
+
+	pid = sys_fork();
+	if (pid == 0)
+		_exit(7);
+	CHECK(pid > 0);
+	for (i = 0; i < 5000 && (got = sys_reap(pid, &st)) == 0; i++)
+		nanosleep(&ms, NULL);
+	CHECK(got == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	errno = 0;
+	CHECK(sys_reap(-1, &st) == -1 && errno == ECHILD);
+}
+
+static void test_subreaper(void)
+{
+	int on = -1;
+
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 0);
+	CHECK_EQ(sys_subreaper(), 0);
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 1);
+}
+
 static void test_nodump(void)
 {
 	CHECK(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) > 0); /* dumpable after exec */
@@ -178,6 +237,8 @@ int main(int argc, char **argv)
 	T_RUN(test_files);
 	T_RUN(test_sigaction);
 	T_RUN(test_socket);
+	T_RUN(test_process);
+	T_RUN(test_subreaper);
 	T_RUN(test_nodump);
 	T_END();
 }
