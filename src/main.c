@@ -207,12 +207,14 @@ static int follow_sid(const ref *c, err *e)
 static int write_pem(const ref *r, err *e)
 {
 	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
+	cert_files f = opts.cert;
 
 	if (r->kind == REF_CERT_SID && follow_sid(r, e) < 0)
 		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
-	return cert_write(what, run.values[0], run.lens[0], &opts.cert, &opts.file, e);
+	f.deadline = cl.end; /* the run's: a PKCS#12 conversion stops there */
+	return cert_write(what, run.values[0], run.lens[0], &f, &opts.file, e);
 }
 
 static int parse_refs(err *e)
@@ -248,6 +250,9 @@ static int cmd_get(err *e)
 	if ((opts.cert.key || opts.cert.certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
+	if ((opts.cert.key || opts.cert.both) && (opts.file.mode & ~0640u))
+		return err_set(e, ERR_USAGE, "--mode 0%o: wider than 0640 for a private key "
+			"(--pem-key, --pem)", opts.file.mode);
 	if (parse_refs(e) < 0 || take_values(opts.nsecrets, e) < 0)
 		return -1;
 	if (run.refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))

@@ -64,7 +64,7 @@ const char *cloud_authority(const char *s)
 	size_t i, n;
 
 	s = p ? p + 3 : s;
-	n = strcspn(s, "/:?#");
+	n = str_cspn(s, "/:?#");
 	for (i = 0; i < sizeof clouds / sizeof clouds[0]; i++) {
 		size_t k = strlen(clouds[i].suffix);
 

@@ -4,17 +4,16 @@
 #include "azure/identity.h"
 #include "azure/challenge.h"
 #include "azure/client.h"
+#include "base/file.h"
 #include "base/fmt.h"
 #include "base/frame.h"
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
-#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -248,49 +247,6 @@ static int sf_req(client *c, id_req *q, const char *resource, err *e)
 	return 0;
 }
 
-/* Why the opened file fd may not be read: NULL if it may. */
-static const char *refuse_file(int fd, size_t max)
-{
-	struct stat st;
-
-	if (sys_fstat(fd, &st) < 0)
-		return err_errno(errno);
-	if (!S_ISREG(st.st_mode))
-		return "not a regular file, refused";
-	if (st.st_size > (off_t)max)
-		return "larger than the limit, refused";
-	return NULL;
-}
-
-/* Read a small regular file into buf[max + 1]: at most max bytes, the size
- * checked with fstat on the opened file before reading. flags: O_NOFOLLOW
- * to refuse a symlink. */
-static int read_small(int dirfd, const char *name, const char *what, int flags,
-	char *buf, size_t max, size_t *n, err *e)
-{
-	ssize_t r = 0;
-	const char *why;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
-
-	*n = 0;
-	if (fd < 0)
-		return err_set(e, ERR_IDENTITY, "%s: %s", what, errno == ELOOP
-			? "a symbolic link, refused" : err_errno(errno));
-	if ((why = refuse_file(fd, max)) != NULL) {
-		close(fd);
-		return err_set(e, ERR_IDENTITY, "%s: %s", what, why);
-	}
-	while (*n <= max && (r = read(fd, buf + *n, max + 1 - *n)) > 0)
-		*n += (size_t)r;
-	close(fd);
-	if (r < 0 || *n > max) {
-		explicit_bzero(buf, *n);
-		return err_set(e, ERR_IDENTITY, "%s: %s", what,
-			r < 0 ? err_errno(errno) : "grew past the limit while read");
-	}
-	return 0;
-}
-
 /* Arc: the 401's key file, checked and read into the Authorization. */
 static int arc_key(id_req *q, const char *path, err *e)
 {
@@ -305,10 +261,10 @@ static int arc_key(id_req *q, const char *path, err *e)
 	dfd = open(AZKV_ARC_TOKENS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0)
 		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, err_errno(errno));
-	q->auth_len = sizeof q->auth; /* read_small may fill any of it */
+	q->auth_len = sizeof q->auth; /* the read may fill any of it */
 	memcpy(q->auth, basic, sizeof basic - 1);
-	rc = read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, what, O_NOFOLLOW,
-		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, e);
+	rc = file_read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, O_NOFOLLOW,
+		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, ERR_IDENTITY, what, e);
 	close(dfd);
 	if (rc < 0)
 		return -1;
@@ -366,7 +322,8 @@ static int wi_req(client *c, id_req *q, const char *resource, err *e)
 	if (wi_url(c, q, resource, e) < 0)
 		return -1;
 	fmt(what, sizeof what, "AZURE_FEDERATED_TOKEN_FILE %s", path);
-	if (read_small(AT_FDCWD, path, what, 0, assertion, WI_ASSERTION_MAX, &n, e) < 0)
+	if (file_read_small(AT_FDCWD, path, 0, assertion, WI_ASSERTION_MAX, &n, ERR_IDENTITY,
+			what, e) < 0)
 		return -1;
 	rc = source_assertion(assertion, &n);
 	assertion[n] = 0;

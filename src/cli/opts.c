@@ -209,7 +209,8 @@ static const opt table[] = {
 	{ "--pem", NULL, "FILE", "get: key, leaf and chain in one file", F(cert.both), 0, OPT_STR },
 	{ "--pfx-password-file", NULL, "FILE", "PKCS#12 password (default empty)",
 		F(cert.pass_file), 0, OPT_STR },
-	{ "--mode", opt_mode, "OCTAL", "of written files (0600)", 0, 0, OPT_SET },
+	{ "--mode", opt_mode, "OCTAL", "of written files (0600; a key: 0640 at most)", 0, 0,
+		OPT_SET },
 	{ "--owner", opt_owner, "UID:GID", "of written files", 0, 0, OPT_SET },
 	{ "--decode", opt_decode, "base64", "decode each value", 0, 0, OPT_SET },
 	{ "--json", NULL, NULL, "get: whole bundles; wrap: {kid, alg, value}", F(json), 0, OPT_FLAG },
@@ -249,7 +250,7 @@ static size_t usage_row(const opt *r, char *out, size_t cap)
 		r->arg ? " " : "", r->arg ? r->arg : "");
 	o = pad(out, cap, o, OPTS_COLUMN, o + 1 == OPTS_COLUMN ? 1 : 2);
 	for (;;) {
-		size_t n = strcspn(h, "\n");
+		size_t n = str_cspn(h, "\n");
 
 		o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%.*s\n",
 			(int)n, h);

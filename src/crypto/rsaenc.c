@@ -118,8 +118,12 @@ int rsaenc_encrypt(int pad, const unsigned char *n, size_t nlen,
 		pk.n++;
 		pk.nlen--;
 	}
-	if (pk.nlen < 64 || pk.nlen > 512 || !(pk.n[pk.nlen - 1] & 1) || elen == 0)
+	if (pk.nlen < 64 || pk.nlen > 512 || !(pk.n[pk.nlen - 1] & 1))
 		return RSAENC_E_KEY;
+	/* e = 1 would send the padded message itself; an even e, or one as
+	 * long as n, is no RSA key either */
+	if (elen == 0 || elen >= pk.nlen || !(e[elen - 1] & 1) || (elen == 1 && e[0] == 1))
+		return RSAENC_E_EXP;
 	if (mlen + over > pk.nlen || cap < pk.nlen)
 		return RSAENC_E_LENGTH;
 	if (pad == RSAENC_PKCS1) {
@@ -148,6 +152,7 @@ const char *rsaenc_strerror(int code)
 	case RSAENC_E_KEY: return "not a usable RSA public key";
 	case RSAENC_E_LENGTH: return "input too long for the key and padding";
 	case RSAENC_E_RANDOM: return "getrandom failed";
+	case RSAENC_E_EXP: return "public exponent even, below 3 or too long (refused)";
 	}
 	return "unknown error";
 }

@@ -246,7 +246,7 @@ static int on_encoding(http_resp *r, const char *v, size_t n)
 static void on_connection(http_resp *r, const char *v)
 {
 	while (*v) {
-		size_t n = strcspn(v, ","), a = 0, b = n;
+		size_t n = str_cspn(v, ","), a = 0, b = n;
 
 		trim_ows(v, &a, &b);
 		if (str_ieqmem(v + a, b - a, "close"))

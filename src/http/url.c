@@ -207,7 +207,7 @@ int url_parse(url *u, const char *s)
 	if (k == 0)
 		return URL_E_SCHEME;
 	s += k;
-	an = strcspn(s, "/?#");
+	an = str_cspn(s, "/?#");
 	rc = memchr(s, '@', an) != NULL || strchr(s, '#') != NULL ? URL_E_FORM : 0;
 	u->port = u->https ? 443 : 80;
 	if (rc == 0)
@@ -272,7 +272,7 @@ int url_proxy_parse(url_proxy *p, const char *s)
 	if (https || (k == 0 && str_find(s, "://")))
 		return URL_E_SCHEME;
 	s += k;
-	an = strcspn(s, "/?#");
+	an = str_cspn(s, "/?#");
 	for (i = an; i > 0 && s[i - 1] != '@'; i--)
 		;
 	if (i > 0)
@@ -381,12 +381,12 @@ static int no_proxy_entry(const char *e, size_t n, const char *host)
 int url_no_proxy(const char *list, const char *host)
 {
 	while (list && *list) {
-		size_t n = strcspn(list, ", ");
+		size_t n = str_cspn(list, ", ");
 
 		if (no_proxy_entry(list, n, host))
 			return 1;
 		list += n;
-		list += strspn(list, ", ");
+		list += str_spn(list, ", ");
 	}
 	return 0;
 }

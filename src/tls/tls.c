@@ -90,7 +90,7 @@ static int seed(br_ssl_engine_context *eng, err *e)
 	if (why)
 		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);
 	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
-	memset(rnd, 0, sizeof rnd);
+	explicit_bzero(rnd, sizeof rnd);
 	return 0;
 }
 

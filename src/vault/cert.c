@@ -1,10 +1,10 @@
 #include "vault/cert.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/file.h"
+#include "base/fmt.h"
 #include "codec/b64.h"
 #include "base/frame.h"
 #include "base/log.h"
@@ -27,24 +27,21 @@ typedef struct cert_mem {
 
 static cert_mem *m;
 
-/* --pfx-password-file: at most PKCS12_PASS_MAX bytes, read at once;
- * one trailing newline is not part of the password. */
+/* --pfx-password-file into buf[PKCS12_PASS_MAX + 2]: at most
+ * PKCS12_PASS_MAX bytes; one trailing newline is not part of the password.
+ * buf is wiped on error. */
 static int read_pass(const char *path, char *buf, size_t *n, err *e)
 {
-	ssize_t r = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char what[ERR_MSG_MAX];
 
-	if (fd >= 0) {
-		do
-			r = read(fd, buf, PKCS12_PASS_MAX + 2);
-		while (r < 0 && errno == EINTR);
-		close(fd);
-	}
-	if (r < 0)
-		return err_set(e, ERR_USAGE, "--pfx-password-file %s: %s", path, err_errno(errno));
-	*n = (size_t)r - (r > 0 && buf[r - 1] == '\n');
-	return *n > PKCS12_PASS_MAX ? err_set(e, ERR_USAGE, "--pfx-password-file %s: too long",
-		path) : 0;
+	fmt(what, sizeof what, "--pfx-password-file %s", path);
+	if (file_read_small(AT_FDCWD, path, 0, buf, PKCS12_PASS_MAX + 1, n, ERR_USAGE, what, e) < 0)
+		return -1;
+	*n -= *n > 0 && buf[*n - 1] == '\n';
+	if (*n <= PKCS12_PASS_MAX)
+		return 0;
+	explicit_bzero(buf, *n + 1);
+	return err_set(e, ERR_USAGE, "%s: %s", what, "larger than the limit, refused");
 }
 
 static int bad(const char *what, const char *why, const char *more, err *e)
@@ -59,7 +56,8 @@ static int p12_error(const char *what, int rc, err *e)
 	if (rc == PKCS12_E_MAC || rc == PKCS12_E_DECRYPT)
 		more = m->p12.pass_given ? ": wrong password, or a damaged file"
 			: ": a damaged file, or it needs --pfx-password-file";
-	return bad(what, pkcs12_strerror(rc), more, e);
+	return err_set(e, rc == PKCS12_E_TIME ? ERR_NETWORK : ERR_MALFORMED, "%s: %s%s", what,
+		pkcs12_strerror(rc), more);
 }
 
 static int same(const unsigned char *a, size_t an, const unsigned char *b, size_t bn)
@@ -126,6 +124,7 @@ static int from_pkcs12(const char *what, const char *value, size_t n, const cert
 		return -1;
 	pkcs12_init(&m->p12, f->pass_file ? pass : NULL, plen);
 	explicit_bzero(pass, sizeof pass);
+	m->p12.deadline = f->deadline;
 	if ((rc = pkcs12_parse(&m->p12, m->pfx, (size_t)len)) < 0)
 		return p12_error(what, rc, e);
 	for (i = 0; i < m->p12.ncerts; i++) {

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/out.h"
 
@@ -23,11 +24,15 @@
 typedef struct cert_files {
 	const char *key, *certs, *both; /* paths, or NULL */
 	const char *pass_file;          /* --pfx-password-file, or NULL */
+	clock_ms deadline;              /* the run's: a PKCS#12 conversion stops
+	                                 * there (0: none) */
 } cert_files;
 
 /* Convert value[n] of the secret named what and write the files asked
  * for in f (each atomically, with o's mode and owner). Errors: ERR_USAGE
- * (password file), ERR_MALFORMED (value), ERR_INTERNAL (writing). */
+ * (password file), ERR_MALFORMED (value, or a PKCS#12 file over its key
+ * derivation budget), ERR_NETWORK (the deadline passed while converting),
+ * ERR_INTERNAL (writing). */
 int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
 	const out_opts *o, err *e);
 

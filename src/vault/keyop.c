@@ -1,5 +1,6 @@
 #include "vault/keyop.h"
 #include "codec/b64.h"
+#include "base/file.h"
 #include "base/fmt.h"
 #include "vault/kv.h"
 #include "base/log.h"
@@ -12,7 +13,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #define KEYOP_B64(n) (((n) + 2) / 3 * 4 + 1)
 #define KEYOP_RES_MAX KEYOP_B64(JWK_KW_MAX + 8)   /* a result, as text first */
@@ -50,26 +50,17 @@ static const char *op_perm(int op)
 	return op == JWK_WRAP ? "wrapKey" : op == JWK_UNWRAP ? "unwrapKey" : jwk_op_name(op);
 }
 
+/* stdin, whole: a pipe or a terminal as well as a file (a loop to its end). */
 static int read_input(keyrun *k, err *e)
 {
-	k->n = 0;
-	for (;;) {
-		ssize_t r = read(0, k->in + k->n, KEYOP_INPUT_MAX + 1 - k->n);
+	const char *op = jwk_op_name(k->o->op);
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_set(e, ERR_USAGE, "%s: reading stdin: %s",
-				jwk_op_name(k->o->op), err_errno(errno));
-		if (r == 0)
-			break;
-		k->n += (size_t)r;
-		if (k->n > KEYOP_INPUT_MAX)
-			return err_set(e, ERR_USAGE, "%s: input over %d bytes",
-				jwk_op_name(k->o->op), KEYOP_INPUT_MAX);
-	}
+	if (file_read_fd(0, k->in, KEYOP_INPUT_MAX, &k->n) < 0)
+		return err_set(e, ERR_USAGE, "%s: reading stdin: %s", op, err_errno(errno));
+	if (k->n > KEYOP_INPUT_MAX)
+		return err_set(e, ERR_USAGE, "%s: input over %d bytes", op, KEYOP_INPUT_MAX);
 	if (k->n == 0)
-		return err_set(e, ERR_USAGE, "%s: empty input on stdin", jwk_op_name(k->o->op));
+		return err_set(e, ERR_USAGE, "%s: empty input on stdin", op);
 	return 0;
 }
 
@@ -146,7 +137,8 @@ static int local_rsa(keyrun *k, err *e)
 		k->n, k->res, sizeof k->res, &k->rn);
 
 	if (rc < 0)
-		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
+		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : rc == RSAENC_E_EXP
+			? ERR_USAGE : ERR_MALFORMED,
 			"%s: %s", k->what, rsaenc_strerror(rc));
 	str_copy(k->kid, sizeof k->kid, k->key.kid);
 	log_v("%s: %s done here with the public key", k->what, k->alg->name);

@@ -51,7 +51,7 @@ static int vault_ok(const char *s, size_t n)
 /* t is "NAME", "NAME/" or "NAME/VERSION". */
 static int parse_tail(ref *r, const char *t)
 {
-	size_t n = strcspn(t, "/");
+	size_t n = str_cspn(t, "/");
 	const char *v;
 
 	if (!name_ok(t, n))
@@ -60,7 +60,7 @@ static int parse_tail(ref *r, const char *t)
 	if (t[n] == 0 || t[n + 1] == 0)
 		return 0;
 	v = t + n + 1;
-	n = strcspn(v, "/");
+	n = str_cspn(v, "/");
 	if (v[n] != 0)
 		return REF_E_FORM;
 	if (!version_ok(v, n))
@@ -107,9 +107,9 @@ static int parse_url(ref *r, const char *s)
 
 static int parse_short(ref *r, const char *s)
 {
-	size_t n = strcspn(s, "/"), i;
+	size_t n = str_cspn(s, "/"), i;
 
-	if (s[n] == 0 || strpbrk(s, "?#") != NULL)
+	if (s[n] == 0 || str_pbrk(s, "?#") != NULL)
 		return REF_E_FORM;
 	r->port = 443;
 	if (memchr(s, '.', n) != NULL) {
@@ -308,7 +308,7 @@ const char *ref_strerror(int code)
 int ref_parse_key(ref *r, const char *s)
 {
 	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
-	size_t a = strcspn(s, "/"), n = strlen(s);
+	size_t a = str_cspn(s, "/"), n = strlen(s);
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -317,7 +317,7 @@ int ref_parse_key(ref *r, const char *s)
 	if (looks_like_url(s)) {
 		if (!is_prefix_ci(s, "https://"))
 			return REF_E_SCHEME;
-		a = 8 + strcspn(s + 8, "/?#");
+		a = 8 + str_cspn(s + 8, "/?#");
 		if (!is_prefix_ci(s + a, "/keys/"))
 			return REF_E_FORM;
 		memcpy(buf, s, a);

@@ -63,6 +63,14 @@ static void bad_bundles(void)
 		{ "{\"key\":{\"kty\":\"RSA\"}}", JWK_E_NO_KEY },
 		{ "{\"key\":{\"kid\":\"" KID "\"}}", JWK_E_NO_KEY },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"\"}}", JWK_E_NO_KEY },
+		/* a NUL in a name: "\u0000RSA" is no key type, nor "RSA\u0000x" RSA */
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"\\u0000RSA\"}}", JWK_E_NO_KEY },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\\u0000x\",\"n\":\"" N64 "\",\"e\":\"AQAB\"}}",
+			JWK_E_NO_KEY },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"oct\",\"key_ops\":[\"wrapKey\\u0000\"]}}", JWK_E_JSON },
+		{ "{\"key\":{\"kid\":\"" KID "\\u0000\",\"kty\":\"oct\"}}", JWK_E_KID },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"n\":\"" N64 "\",\"e\":\"AQAB\\u0000\"}}",
+			JWK_E_RSA },
 		{ "{\"key\":{\"kid\":\"a b\",\"kty\":\"RSA\"}}", JWK_E_KID },
 		{ "{\"key\":{\"kid\":\"a\\\"b\",\"kty\":\"RSA\"}}", JWK_E_KID },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\"}}", JWK_E_RSA },
@@ -76,18 +84,67 @@ static void bad_bundles(void)
 		{ "{\"key\":{},\"key\":{}}", JWK_E_DUP },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kid\":\"" KID "\",\"kty\":\"oct\"}}", JWK_E_DUP },
 	};
-	char big[1200];
+	static const char no_e[] = "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"n\":\"" N64 "\"}}";
+	static const jwk zero;
 	size_t i;
 
 	for (i = 0; i < sizeof c / sizeof c[0]; i++)
 		CHECKM(jwk_parse(&k, c[i].body, strlen(c[i].body)) == c[i].rc, "case %zu", i);
-	CHECK_EQ(k.kid[0], 0); /* wiped on error */
-	/* a 4097-bit modulus does not fit */
-	memset(big, 'A', sizeof big);
-	memcpy(big, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"_", 103);
-	memcpy(big + 1200 - 4, "\"}}", 3);
-	big[1199] = 0;
-	CHECK_EQ(jwk_parse(&k, big, strlen(big)), JWK_E_RSA);
+	/* wiped on error: kid, kty and n are written before e is found
+	 * missing; the whole key must be zero again */
+	CHECK_EQ(jwk_parse(&k, no_e, strlen(no_e)), JWK_E_RSA);
+	CHECK(memcmp(&k, &zero, sizeof k) == 0);
+}
+
+/* n of bytes bytes (the first 0x01, the last odd): a modulus of
+ * 8 * (bytes - 1) + 1 bits, base64url. */
+static void modulus(char *out, size_t cap, size_t bytes)
+{
+	unsigned char n[JWK_N_MAX + 2];
+
+	memset(n, 0x5b, bytes);
+	n[0] = 0x01;
+	CHECK(b64_url_encode(out, cap, n, bytes) > 0);
+}
+
+/* The modulus bound, JWK_N_MAX bytes: 512 bytes fit (n = 0x01 then 511
+ * bytes: 4089 bits), 513 bytes (4097 bits) do not. */
+static void big_modulus(void)
+{
+	char n[800], b[1200];
+
+	modulus(n, sizeof n, JWK_N_MAX);
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), 0);
+	CHECK_EQ(k.nlen, JWK_N_MAX);
+	modulus(n, sizeof n, JWK_N_MAX + 1);
+	CHECK_EQ(strlen(n), 684); /* 513 bytes: the whole n is there */
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), JWK_E_RSA);
+	CHECK_EQ(k.nlen, 0);
+}
+
+/* Each code has its own text (a table one line per code: an entry out of
+ * order would show here). */
+static void texts(void)
+{
+	static const struct { int code; const char *text; } t[] = {
+		{ JWK_E_JSON, "response is not the JSON expected" },
+		{ JWK_E_NO_KEY, "no key with kid and kty in the response" },
+		{ JWK_E_RSA, "RSA key without a valid n and e" },
+		{ JWK_E_KID, "kid too long or not a URL" },
+		{ JWK_E_VALUE, "no base64url value in the response" },
+		{ JWK_E_SIZE, "value too large" },
+		{ JWK_E_DUP, "a field appears twice" },
+		{ 0, "unknown key error" }, { JWK_E_DUP - 1, "unknown key error" },
+		{ 1, "unknown key error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK_STR(jwk_strerror(t[i].code), t[i].text);
 }
 
 static void results(void)
@@ -179,6 +236,8 @@ int main(int argc, char **argv)
 	T_MAIN(argc, argv);
 	T_RUN(bundles);
 	T_RUN(bad_bundles);
+	T_RUN(big_modulus);
+	T_RUN(texts);
 	T_RUN(results);
 	T_RUN(limits);
 	T_RUN(b64url);
