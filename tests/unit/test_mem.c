@@ -2,7 +2,6 @@
 #include "base/mem.h"
 #include "t.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,7 +29,7 @@ static void test_take_give(void)
 	p[3 * 4096] = 'x';
 	CHECK(mapped(p, 4 * 4096));
 	mem_give(p, 3 * 4096 + 1, 3 * 4096 + 1);
-	CHECK(!mapped(p, 4096) && errno == ENOMEM);
+	CHECK(!mapped(p, 4096));
 	mem_give(NULL, 4096, 4096); /* nothing to give */
 	CHECK(mem_take(SIZE_MAX / 2, &e) == NULL);
 	CHECK_EQ(e.code, ERR_INTERNAL);
