@@ -277,7 +277,7 @@ build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) bui
 		tests/unit/test_pkcs12.c $(P12_SRC) build/bearssl-host/libbearssl.a -lcrypto
 
 # rsaenc (local wrap) against BearSSL's private-key decryption.
-RSAENC_SRC = $(call mods,rsaenc rnd log err fmt str clock)
+RSAENC_SRC = $(call mods,rsaenc rnd log err fmt clock str sys)
 build/unit-asan/diff_rsaenc: tests/unit/diff_rsaenc.c $(RSAENC_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ tests/unit/diff_rsaenc.c $(RSAENC_SRC) \

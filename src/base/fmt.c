@@ -121,27 +121,19 @@ size_t fmt(char *out, size_t cap, const char *f, ...)
 size_t fmt_list(char *out, size_t cap, const char *(*name)(int i), const char *sep,
 	size_t width)
 {
-	sink s = { out, cap, 0 };
-	size_t line = 0, k = strlen(sep);
+	size_t o = 0, line = 0;
 	const char *n;
 	int i;
 
-	for (i = 0; (n = name(i)) != NULL; i++) {
-		size_t l = strlen(n);
-
-		if (i && width && line + k + l > width) {
-			put(&s, "\n", 1);
-			line = 0;
-		} else if (i) {
-			put(&s, sep, k);
-			line += k;
-		}
-		put(&s, n, l);
-		line += l;
-	}
 	if (cap)
-		out[s.len < cap ? s.len : cap - 1] = 0;
-	return s.len;
+		out[0] = 0;
+	for (i = 0; (n = name(i)) != NULL; i++) {
+		const char *s = !i ? "" : width && line + strlen(sep) + strlen(n) > width ? "\n" : sep;
+
+		line = (*s == '\n' ? 0 : line + strlen(s)) + strlen(n);
+		o = fmt_at(out, cap, o, "%s%s", s, n);
+	}
+	return o;
 }
 
 size_t fmt_at(char *out, size_t cap, size_t at, const char *f, ...)

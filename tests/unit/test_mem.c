@@ -2,7 +2,6 @@
 #include "base/mem.h"
 #include "t.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,9 +29,9 @@ static void test_take_give(void)
 	p[3 * 4096] = 'x';
 	CHECK(mapped(p, 4 * 4096));
 	mem_give(p, 3 * 4096 + 1, 3 * 4096 + 1);
-	CHECK(!mapped(p, 4096) && errno == ENOMEM);
+	CHECK(!mapped(p, 4096));
 	mem_give(NULL, 4096, 4096); /* nothing to give */
-	CHECK(mem_take((size_t)1 << 62, &e) == NULL);
+	CHECK(mem_take(SIZE_MAX / 2, &e) == NULL);
 	CHECK_EQ(e.code, ERR_INTERNAL);
 	CHECK(strncmp(e.msg, "mmap: ", 6) == 0);
 }
@@ -61,7 +60,7 @@ static void test_grow(void)
 	CHECK_STR(p, "kept");
 	CHECK_EQ(p[2 * MEM_GROW_MIN - 1], 'y');
 	old = p;
-	CHECK_EQ(mem_grow((void **)&p, &cap, 1, (size_t)1 << 62), -1);
+	CHECK_EQ(mem_grow((void **)&p, &cap, 1, SIZE_MAX / 2), -1);
 	CHECK(p == old && cap == 5 * 2 * MEM_GROW_MIN && mapped(p, 4096));
 	mem_give(p, cap, cap);
 }
