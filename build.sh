@@ -38,6 +38,8 @@ DEPS+=" squid tinyproxy"
 DEPS+=" python3-cryptography"
 # tests/e2e/clevis.py and the boot test: the clevis pin with real clevis
 DEPS+=" clevis clevis-luks jose"
+# tests/e2e/certs.py: azkv's memory at exit, read from a core gdb writes
+DEPS+=" gdb"
 # A cross ARCH adds its CROSS_DEPS (conf/ARCH.mk): cross compiler (with
 # binutils) and an emulator for the tests. Its musl is a pin in vendor/,
 # not a package.

@@ -13,6 +13,7 @@
 #include "base/fmt.h"
 #include "vault/keyop.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "vault/meta.h"
 #include "base/out.h"
 #include "codec/pem.h"
@@ -20,6 +21,7 @@
 #include "base/str.h"
 #include "base/sys.h"
 #include "vault/tags.h"
+#include "tls/trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -31,63 +33,40 @@
 
 extern char **environ;
 
-client cl;
+static client cl;
 /* SIGPIPE as azkv found it: azkv ignores it (a write to a closed pipe is an
  * error to report), exec's program gets it back as it would without azkv.
  * The only signal azkv changes; it blocks none (but --every: every.c). */
 sys_sig main_sigpipe;
 static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
-static tls_trust trust;
-/* The values, one after another in fetch order (each at most CLI_VALUE_MAX,
- * so 64 always fit): a run touches the pages its values need, not one per
- * secret. values[i] points into it; arena[0, arena_used) is wiped at exit. */
-static char arena[CLI_SECRETS_MAX * CLI_VALUE_MAX];
-static size_t arena_used;
-char *values[CLI_SECRETS_MAX];
-size_t lens[CLI_SECRETS_MAX];
-/* The references (get's arguments or exec's variables) and how a round
- * reads them: in order[] (grouped by vault), exec's NAME= before each. */
-static ref refs[CLI_SECRETS_MAX];
-static size_t nrefs, order[CLI_SECRETS_MAX], at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX];
-static const char *prefix[CLI_SECRETS_MAX];
-static char *env[CLI_ENV_MAX];
-
-static int print_value(const char *p, size_t n, err *e)
-{
-	if (out_stdout(p, n, e) < 0)
-		return -1;
-	return opts.newline ? out_stdout("\n", 1, e) : 0;
-}
+/* The run's references and values, in one struct: its used start is one
+ * page. The values follow each other in fetch order (each at most
+ * CLI_VALUE_MAX) in the arena, a mapping taken once they are counted, of
+ * which a run touches the pages it needs; arena[0, arena_used) is wiped
+ * when it is given back at exit. */
+static struct run {
+	char *arena;
+	size_t arena_size, arena_used;
+	char *values[CLI_SECRETS_MAX]; /* into the arena */
+	size_t lens[CLI_SECRETS_MAX];  /* SIZE_MAX: missing (exec --allow-missing) */
+	ref refs[CLI_SECRETS_MAX];
+	/* how a round reads them: in order[] (grouped by vault), exec's NAME=
+	 * (prefix, skip bytes; get: none) before each */
+	size_t nrefs, order[CLI_SECRETS_MAX], at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX];
+	const char *prefix[CLI_SECRETS_MAX];
+	char *env[CLI_ENV_MAX];
+} run;
 
 /* A round starts (the run, or each of --every's): the values of the last
- * one wiped, the deadline set. The run (a round) ends at --wait when given,
- * else at --timeout; an attempt also ends at --timeout (client_attempt
- * takes the earlier). */
+ * one wiped, the run's deadline set again (--wait when given, else
+ * --timeout), an attempt started. */
 static void round_start(void)
 {
-	explicit_bzero(arena, arena_used);
-	arena_used = 0;
-	cl.end = clock_now() + (clock_ms)(opts.wait > 0 ? opts.wait : opts.timeout) * 1000;
+	if (run.arena)
+		explicit_bzero(run.arena, run.arena_used);
+	run.arena_used = 0;
+	cl.end = clock_now() + cl.cfg->run_ms;
 	client_attempt(&cl);
-}
-
-static int setup(err *e)
-{
-	cl.net.resolve = opts.resolve;
-	cl.net.nresolve = opts.nresolve;
-	if (env_proxy(e) < 0)
-		return -1;
-	cl.id = opts.id;
-	cl.trust = &trust;
-	cl.attempt_ms = (clock_ms)opts.timeout * 1000;
-	cl.wait = opts.wait > 0;
-	round_start();
-	if (opts.cacert) {
-		log_v("trust: roots from %s", opts.cacert);
-		return tls_trust_load(&trust, opts.cacert, e);
-	}
-	tls_trust_builtin(&trust);
-	return 0;
 }
 
 /* A certificate's value (its bundle's "cer", base64 DER) as the leaf's PEM,
@@ -101,7 +80,7 @@ static int leaf_pem(const ref *r, char *v, size_t *n, err *e)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: cer is not a base64 certificate",
 			r->host, r->name);
 	if (*n > old)
-		arena_used += *n - old;
+		run.arena_used += *n - old;
 	return 0;
 }
 
@@ -110,7 +89,7 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 {
 	long d;
 
-	if (r->cert == 1 && !opts.json)
+	if (r->kind == REF_CERT && !opts.json)
 		return leaf_pem(r, v, n, e);
 	if (!opts.decode)
 		return 0;
@@ -123,37 +102,39 @@ static int post_process(const ref *r, char *v, size_t *n, err *e)
 	return 0;
 }
 
-/* Fetch refs[i] for each i in order[0..nrefs) (grouped by vault) into the
- * arena: values[i] is prefix[i]'s first skip[i] bytes (exec's NAME=; get:
- * none) then the value. On failure with allow, the entry is marked
- * missing (lens = SIZE_MAX) and a warning printed; else the first error
- * stops. */
+/* Fetch run.refs[i] for each i in run.order[0..nrefs) (grouped by vault)
+ * into the arena: run.values[i] is run.prefix[i]'s first skip[i] bytes
+ * (exec's NAME=; get: none) then the value. On failure with allow, the
+ * entry is marked missing (lens = SIZE_MAX) and a warning printed; else the
+ * first error stops. */
 static int fetch_all(int allow, err *e)
 {
-	size_t k, n = nrefs;
+	const ref *rs = run.refs;
+	const size_t *order = run.order, *skip = run.skip;
+	size_t k, n = run.nrefs;
 
 	for (k = 0; k < n; k++) {
 		size_t i = order[k];
 		/* --every keeps the connection for the next round */
 		int last = !opts.every && (k + 1 == n
-			|| strcmp(refs[order[k + 1]].host, refs[i].host) != 0);
+			|| strcmp(rs[order[k + 1]].host, rs[i].host) != 0);
 		err one = { 0, 0, "" };
 		int rc;
 
-		values[i] = arena + arena_used; /* CLI_VALUE_MAX bytes left at least */
+		run.values[i] = run.arena + run.arena_used; /* CLI_VALUE_MAX bytes left at least */
 		if (skip[i])
-			memcpy(values[i], prefix[i], skip[i]);
-		rc = kv_get(&cl, &refs[i], last, opts.json, values[i] + skip[i],
-			CLI_VALUE_MAX - skip[i], &lens[i], &one);
+			memcpy(run.values[i], run.prefix[i], skip[i]);
+		rc = kv_get(&cl, &rs[i], last, opts.json, run.values[i] + skip[i],
+			CLI_VALUE_MAX - skip[i], &run.lens[i], &one);
 		if (rc == 0) { /* (on error kv_get left nothing after the prefix) */
-			arena_used += skip[i] + lens[i] + 1;
-			rc = post_process(&refs[i], values[i] + skip[i], &lens[i], &one);
+			run.arena_used += skip[i] + run.lens[i] + 1;
+			rc = post_process(&rs[i], run.values[i] + skip[i], &run.lens[i], &one);
 		}
 		if (rc < 0) {
 			if (!allow)
 				return err_set(e, one.code, "%s", one.msg);
 			log_err("warning: %s", one.msg);
-			lens[i] = (size_t)-1;
+			run.lens[i] = (size_t)-1;
 			conn_close(&cl.vault);
 			continue;
 		}
@@ -161,18 +142,31 @@ static int fetch_all(int allow, err *e)
 	return 0;
 }
 
+/* Room for n values; get also gets room for --out's and --out-dir's
+ * files and paths after them (write_files). */
+static int take_values(size_t n, err *e)
+{
+	size_t files = opts.cmd == CMD_GET ? n * (sizeof(out_file) + OUT_PATH_MAX) : 0;
+
+	if (n == 0) /* exec with no reference */
+		return 0;
+	run.arena = mem_take(run.arena_size = n * CLI_VALUE_MAX + files, e);
+	return run.arena ? 0 : -1;
+}
+
 /* Order references so that each vault's are fetched together (one
  * connection each), keeping argument order within a vault. */
 static void group_by_vault(void)
 {
-	size_t i, j, k = 0, n = nrefs;
+	const ref *rs = run.refs;
+	size_t i, j, k = 0, n = run.nrefs, *order = run.order;
 	unsigned char done[CLI_SECRETS_MAX] = { 0 };
 
 	for (i = 0; i < n; i++) {
 		if (done[i])
 			continue;
 		for (j = i; j < n; j++)
-			if (!done[j] && strcmp(refs[j].host, refs[i].host) == 0) {
+			if (!done[j] && strcmp(rs[j].host, rs[i].host) == 0) {
 				order[k++] = j;
 				done[j] = 1;
 			}
@@ -183,31 +177,29 @@ static void group_by_vault(void)
  * number of files replaced, or -1. */
 static int write_files(err *e)
 {
-	/* static: every path and temporary lives until the renames (in .bss,
-	 * pages touched only for the files written) */
-	static out_file files[CLI_SECRETS_MAX];
-	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
+	out_file *files = (out_file *)(void *)(run.arena + opts.nsecrets * CLI_VALUE_MAX);
+	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + opts.nsecrets);
 	size_t i, j;
 	int k;
 
 	for (i = 0; i < opts.nsecrets; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
-			if (strcmp(refs[i].name, refs[j].name) == 0)
+			if (strcmp(run.refs[i].name, run.refs[j].name) == 0)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
-					refs[i].name);
+					run.refs[i].name);
 	for (i = 0; i < opts.nsecrets; i++) {
 		files[i].path = opts.out;
 		if (opts.out_dir) {
-			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
+			if (out_join(paths[i], sizeof paths[i], opts.out_dir, run.refs[i].name) < 0)
 				return err_set(e, ERR_USAGE, "--out-dir %s: path too long", opts.out_dir);
 			files[i].path = paths[i];
 		}
-		files[i].data = values[i];
-		files[i].n = lens[i];
+		files[i].data = run.values[i];
+		files[i].n = run.lens[i];
 	}
 	k = out_write_all(files, opts.nsecrets, &opts.file, e);
 	for (i = 0; i < opts.nsecrets && k >= 0; i++)
-		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
+		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, run.lens[i], opts.file.mode);
 	return k;
 }
 
@@ -215,17 +207,17 @@ static int write_files(err *e)
  * read that secret (in the same vault only) in place of it. */
 static int follow_sid(const ref *c, err *e)
 {
-	static ref s;
+	ref s;
 
-	if (ref_parse(&s, values[0]) < 0 || s.cert || strcmp(s.host, c->host) != 0
+	if (ref_parse(&s, run.values[0]) < 0 || s.kind || strcmp(s.host, c->host) != 0
 		|| s.port != c->port)
 		return err_set(e, ERR_MALFORMED, "certificate %s/%s: sid is not a secret of its vault",
 			c->host, c->name);
 	log_v("certificate %s/%s: reading its secret", c->host, c->name);
-	if (kv_get(&cl, &s, !opts.every, 0, values[0], CLI_VALUE_MAX, &lens[0], e) < 0)
+	if (kv_get(&cl, &s, !opts.every, 0, run.values[0], CLI_VALUE_MAX, &run.lens[0], e) < 0)
 		return -1;
-	if (arena_used < lens[0] + 1) /* the exit wipe covers it */
-		arena_used = lens[0] + 1;
+	if (run.arena_used < run.lens[0] + 1) /* the exit wipe covers it */
+		run.arena_used = run.lens[0] + 1;
 	return 0;
 }
 
@@ -234,14 +226,15 @@ static int follow_sid(const ref *c, err *e)
 static int write_pem(const ref *r, err *e)
 {
 	char what[URL_HOST_MAX + REF_NAME_MAX + 16];
+	cert_files files;
 
-	if (r->cert == 2 && follow_sid(r, e) < 0)
+	if (r->kind == REF_CERT_SID && follow_sid(r, e) < 0)
 		return -1;
 
 	fmt(what, sizeof what, "secret %s/%s", r->host, r->name);
-	opts.cert.key = opts.pem_key;
-	opts.cert.certs = opts.pem_certs;
-	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
+	files = opts.cert;
+	files.deadline = cl.end; /* the run's, not an option */
+	return cert_write(what, run.values[0], run.lens[0], &files, &opts.file, e);
 }
 
 static int parse_refs(err *e)
@@ -255,7 +248,7 @@ static int parse_refs(err *e)
 
 		if (tag && meta_tag(&cl, tag, val, sizeof val, e) < 0)
 			return -1;
-		rc = ref_parse(&refs[i], tag ? val : opts.secrets[i]);
+		rc = ref_parse(&run.refs[i], tag ? val : opts.secrets[i]);
 		if (rc < 0 && tag)
 			return err_set(e, ERR_USAGE, "tag %s: value is not a secret reference: %s",
 				tag, ref_strerror(rc));
@@ -275,12 +268,12 @@ static int get_round(err *e)
 	round_start();
 	if (fetch_all(0, e) < 0)
 		return -1;
-	if (opts.pem_key || opts.pem_certs || opts.cert.both)
-		return write_pem(&refs[0], e);
+	if (opts.cert.key || opts.cert.certs || opts.cert.both)
+		return write_pem(&run.refs[0], e);
 	if (opts.out || opts.out_dir)
 		return write_files(e);
 	for (i = 0; i < opts.nsecrets; i++)
-		if (print_value(values[i], lens[i], e) < 0)
+		if (out_value(run.values[i], run.lens[i], opts.newline, e) < 0)
 			return -1;
 	return 0;
 }
@@ -291,17 +284,21 @@ static int cmd_get(err *e)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
 		return err_set(e, ERR_USAGE, "--out takes one secret; use --out-dir for several");
-	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
+	if ((opts.cert.key || opts.cert.certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
-	if (parse_refs(e) < 0)
+	if ((opts.cert.key || opts.cert.both) && (opts.file.mode & ~0640u))
+		return err_set(e, ERR_USAGE, "--mode 0%o: wider than 0640 for a private key "
+			"(--pem-key, --pem)", opts.file.mode);
+	if (parse_refs(e) < 0 || take_values(opts.nsecrets, e) < 0)
 		return -1;
-	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
-		refs[0].cert = 2; /* read the bundle's sid, then that secret */
-	nrefs = opts.nsecrets;
+	if (run.refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
+		run.refs[0].kind = REF_CERT_SID; /* then the secret it names */
+	run.nrefs = opts.nsecrets;
 	group_by_vault();
 	if (opts.every) /* env: --on-change's, azkv's own less its identity */
-		return exec_env(env, at, skip, 0, e) < 0 ? -1 : every_run(get_round, env, e);
+		return exec_env(run.env, run.at, run.skip, run.values, run.lens, 0, e) < 0 ? -1
+			: every_run(get_round, run.env, e);
 	return get_round(e) < 0 ? -1 : 0;
 }
 
@@ -311,7 +308,7 @@ static int exec_round(err *e)
 	round_start();
 	if (fetch_all(opts.allow_missing, e) < 0)
 		return -1;
-	return exec_env(env, at, skip, nrefs, e);
+	return exec_env(run.env, run.at, run.skip, run.values, run.lens, run.nrefs, e);
 }
 
 static int cmd_exec(err *e)
@@ -321,20 +318,21 @@ static int cmd_exec(err *e)
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(refs, at, skip, &nrefs, e) < 0)
+	if (exec_refs(run.refs, run.at, run.skip, &run.nrefs, e) < 0
+		|| take_values(run.nrefs, e) < 0)
 		return -1;
-	log_v("exec: %zu references in the environment", nrefs);
-	for (i = 0; i < nrefs; i++)
-		prefix[i] = environ[at[i]];
+	log_v("exec: %zu references in the environment", run.nrefs);
+	for (i = 0; i < run.nrefs; i++)
+		run.prefix[i] = environ[run.at[i]];
 	group_by_vault();
 	if (opts.every)
-		return every_run(exec_round, env, e);
+		return every_run(exec_round, run.env, e);
 	if (exec_round(e) < 0)
 		return -1;
 	client_done(&cl);
 	log_v("exec: %s", opts.program[0]);
 	sys_sigaction(SIGPIPE, &main_sigpipe, NULL);
-	execvpe(opts.program[0], opts.program, env);
+	execvpe(opts.program[0], opts.program, run.env);
 	why = errno;
 	sys_sigaction(SIGPIPE, &sigpipe_ignored, NULL);
 	return err_set(e, ERR_USAGE, "exec %s: %s", opts.program[0], err_errno(why));
@@ -344,28 +342,23 @@ static int cmd_token(err *e)
 {
 	char resource[CLOUD_RESOURCE_MAX];
 	const char *r = opts.resource ? opts.resource : CLI_RESOURCE_DEFAULT;
-	size_t n = strlen(r);
-	const azure_token *tok;
-	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
-
 	/* A scope names its resource with "/.default" (docs/protocols.md 3). */
-	if (n > k && strcmp(r + n - k, CLOUD_DEFAULT_SUFFIX) == 0)
-		n -= k;
+	size_t n = cloud_scope_resource(r, strlen(r));
+	const azure_token *tok;
+
 	if (str_copyn(resource, sizeof resource, r, n) < 0 || n == 0)
 		return err_set(e, ERR_USAGE, "--resource: empty or too long");
 	tok = identity_token(&cl, resource, e);
 	if (!tok)
 		return -1;
-	return print_value(tok->access, tok->len, e);
+	return out_value(tok->access, tok->len, opts.newline, e);
 }
 
 static int cmd_key(err *e)
 {
 	if (!opts.key.key)
 		return err_set(e, ERR_USAGE, "%s: no KEY given (try --help)", jwk_op_name(opts.key.op));
-	opts.key.json = opts.json;
-	opts.key.newline = opts.newline;
-	return keyop_run(&cl, &opts.key, e);
+	return keyop_run(&cl, &opts.key, opts.json, opts.newline, e);
 }
 
 int main(int argc, char **argv)
@@ -381,21 +374,26 @@ int main(int argc, char **argv)
 	opts.file.uid = opts.file.gid = OUT_NO_OWNER;
 	opts.grace = CLI_GRACE_DEFAULT;
 	rc = opts_parse(argc, argv, &e);
-	if (rc == 2)
+	if (rc == OPTS_DONE)
 		return 0;
 	if (rc == 0 && !opts.cmd)
 		rc = err_set(&e, ERR_USAGE, "no command (try --help)");
 	if (rc == 0)
 		rc = every_check(&e);
 	if (rc == 0) {
-		client_init(&cl);
+		const client_cfg *cfg;
+
 		env_apply();
-		rc = setup(&e);
-		if (rc == 0)
-			rc = opts.cmd == 'g' ? cmd_get(&e) : opts.cmd == 'x' ? cmd_exec(&e)
-				: opts.cmd == 'k' ? cmd_key(&e) : cmd_token(&e);
-		client_done(&cl);
-		explicit_bzero(arena, arena_used);
+		cfg = env_config(&e);
+		rc = cfg ? 0 : -1;
+		if (cfg) {
+			client_init(&cl, cfg);
+			rc = opts.cmd == CMD_GET ? cmd_get(&e) : opts.cmd == CMD_EXEC ? cmd_exec(&e)
+				: opts.cmd == CMD_KEY ? cmd_key(&e) : cmd_token(&e);
+			client_done(&cl);
+		}
+		env_done();
+		mem_give(run.arena, run.arena_size, run.arena_used);
 	}
 	if (rc < 0) {
 		log_err("%s", e.msg);

@@ -4,7 +4,8 @@
 # code; the man page renders without groff warnings; `make install` puts the
 # binary and the page under PREFIX; nothing cites a note outside the
 # repository, and the docs/protocols.md sections and source tags cited
-# exist. Ends with "N passed, N failed".
+# exist; `make check` runs every test in tests/unit/. Ends with "N passed,
+# N failed".
 cd "$(dirname "$0")/.." || exit 1
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -42,6 +43,12 @@ done
 for t in $(grep -rhoIE --exclude-dir=corpus '\b(DOC|SPEC|PY|GO|MSAL|BLOG|CLI)-[A-Z0-9-]*[A-Z0-9]\b' \
 	src tests examples | sort -u); do
 	grep -q "^| $t |" docs/protocols.md && ok || bad "source tag $t is not in docs/protocols.md's table"
+done
+# make check runs every unit and differential test there is.
+ran=$(make -n check 2>/dev/null)
+for f in tests/unit/test_*.c tests/unit/diff_*.c; do
+	t=$(basename "$f" .c)
+	printf '%s\n' "$ran" | grep -qE "&& build/unit-asan/$t( |$)" && ok || bad "make check does not run $t"
 done
 d=$(mktemp -d)
 if make -s install PREFIX=/opt/azkv DESTDIR="$d" >/dev/null 2>&1 \

@@ -1,5 +1,6 @@
 #include "azure/azure.h"
 #include "base/date.h"
+#include "base/frame.h"
 
 #include <limits.h>
 #include <string.h>
@@ -391,7 +392,7 @@ static int looks_json(const char *s, size_t n)
 	return i < n && (s[i] == '{' || s[i] == '[');
 }
 
-__attribute__((noinline)) /* a json_doc and a decoded field: not folded into callers */
+BIG_FRAME /* a json_doc and a decoded field */
 void azure_error_text(const char *body, size_t len, char *out, size_t cap)
 {
 	json_doc d;
@@ -420,7 +421,7 @@ static int icontains(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-__attribute__((noinline)) /* a json_doc: not folded into callers */
+BIG_FRAME /* a json_doc */
 int azure_identity_not_found(const char *body, size_t len)
 {
 	static const char *const keys[] = { "error_description", "error", NULL };

@@ -41,6 +41,13 @@ static int under(const char *h, size_t n, const char *sfx)
 	    str_ieqn(h + n - k, sfx, k);
 }
 
+size_t cloud_scope_resource(const char *s, size_t n)
+{
+	size_t k = sizeof CLOUD_DEFAULT_SUFFIX - 1;
+
+	return n > k && str_ieqn(s + n - k, CLOUD_DEFAULT_SUFFIX, k) ? n - k : n;
+}
+
 const char *cloud_resource(const char *vault_host)
 {
 	size_t i, n = strlen(vault_host);
@@ -57,7 +64,7 @@ const char *cloud_authority(const char *s)
 	size_t i, n;
 
 	s = p ? p + 3 : s;
-	n = strcspn(s, "/:?#");
+	n = str_cspn(s, "/:?#");
 	for (i = 0; i < sizeof clouds / sizeof clouds[0]; i++) {
 		size_t k = strlen(clouds[i].suffix);
 
@@ -83,9 +90,6 @@ const char *cloud_strerror(int code)
 	switch (code) {
 	case 0: return "no error";
 	case CLOUD_E_UNKNOWN: return "not a known Key Vault host suffix";
-	case CLOUD_E_SYNTAX: return "malformed Bearer challenge";
-	case CLOUD_E_NORES: return "challenge names no resource or scope";
-	case CLOUD_E_SPACE: return "challenge value too long";
 	case CLOUD_E_MISMATCH:
 		return "challenge resource does not match the vault host";
 	}

@@ -16,11 +16,12 @@
 
 enum {
 	CLOUD_E_UNKNOWN = -1,  /* host has no known vault suffix */
-	CLOUD_E_SYNTAX = -2,   /* challenge is not Bearer k="v", ... */
-	CLOUD_E_NORES = -3,    /* challenge has neither resource nor scope */
-	CLOUD_E_SPACE = -4,    /* a value does not fit */
-	CLOUD_E_MISMATCH = -5, /* resource host is not a suffix of the vault */
+	CLOUD_E_MISMATCH = -2, /* resource host is not a suffix of the vault */
 };
+
+/* The length of scope s[n]'s resource: n less a trailing "/.default" in
+ * any letter case (as the SDKs compare it), if something is left. */
+size_t cloud_scope_resource(const char *s, size_t n);
 
 /* Resource for a vault host, e.g. "https://vault.azure.net"; NULL if the
  * suffix is unknown (then the challenge must tell). */

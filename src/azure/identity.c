@@ -4,16 +4,16 @@
 #include "azure/identity.h"
 #include "azure/challenge.h"
 #include "azure/client.h"
+#include "base/file.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "azure/retry.h"
 #include "base/str.h"
-#include "base/sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -37,6 +37,7 @@
 
 _Static_assert(ID_FORM_MAX + 2048 <= HTTP_REQ_MAX, "an Entra request must fit HTTP_REQ_MAX");
 _Static_assert(TLS_PIN_LEN == SOURCE_SHA1_LEN, "a thumbprint is a TLS pin");
+_Static_assert(ID_HDRS_MAX <= CLIENT_HDRS_MAX, "a source's headers fit a request");
 
 enum { ID_PLAIN, ID_TLS, ID_PINNED }; /* transports */
 
@@ -46,7 +47,7 @@ static const char *const sel_option[SEL_COUNT] = {
 
 static const char *envv(const client *c, int which)
 {
-	return c->id.env.v[which];
+	return c->cfg->id.env.v[which];
 }
 
 static void req_init(id_req *q, const char *name, int kind, const char *method)
@@ -84,7 +85,8 @@ static int query(id_req *q, const char *name, const char *value)
 	return url_add_query(q->u.path, sizeof q->u.path, name, value) < 0 ? -1 : 0;
 }
 
-/* Append "[&]name=enc(value)" to the form body. */
+/* Append "[&]name=enc(value)" to the form body (the first one also
+ * says so in a header). */
 static int form(id_req *q, const char *name, const char *value)
 {
 	size_t l = strlen(q->form), nl = strlen(name);
@@ -93,6 +95,8 @@ static int form(id_req *q, const char *name, const char *value)
 		return -1;
 	if (l)
 		q->form[l++] = '&';
+	else
+		add_hdr(q, "Content-Type", "application/x-www-form-urlencoded");
 	memcpy(q->form + l, name, nl);
 	l += nl;
 	q->form[l++] = '=';
@@ -102,12 +106,12 @@ static int form(id_req *q, const char *name, const char *value)
 /* The user-assigned selector, in the query or (POST) the form. */
 static int selector(const client *c, id_req *q)
 {
-	const char *name = source_selector(c->id.source, c->id.sel);
+	const char *name = source_selector(c->src, c->sel);
 
-	if (c->id.sel == SEL_NONE || !name)
+	if (c->sel == SEL_NONE || !name)
 		return 0;
-	return strcmp(q->method, "POST") == 0 ? form(q, name, c->id.sel_value)
-		: query(q, name, c->id.sel_value);
+	return strcmp(q->method, "POST") == 0 ? form(q, name, c->cfg->id.sel_value)
+		: query(q, name, c->cfg->id.sel_value);
 }
 
 static int too_long(const id_req *q, err *e)
@@ -115,21 +119,26 @@ static int too_long(const id_req *q, err *e)
 	return err_set(e, ERR_USAGE, "%s request: resource or selector too long", q->name);
 }
 
-static int imds_req(client *c, id_req *q, const char *resource, err *e)
+int identity_imds_url(const client *c, const char *path, url *u, err *e)
 {
-	const char *base = c->id.imds_base ? c->id.imds_base : IMDS_BASE;
+	const char *base = c->cfg->id.imds_base ? c->cfg->id.imds_base : IMDS_BASE;
 	char full[URL_PATH_MAX + 64];
 	size_t bl = strlen(base);
 
 	while (bl > 0 && base[bl - 1] == '/')
 		bl--;
-	req_init(q, "IMDS", RETRY_IMDS, "GET");
-	if (bl + sizeof IMDS_PATH > sizeof full)
+	if (fmt(full, sizeof full, "%.*s%s", (int)bl, base, path) >= sizeof full)
 		return err_set(e, ERR_USAGE, "IMDS base URL too long");
-	memcpy(full, base, bl);
-	memcpy(full + bl, IMDS_PATH, sizeof IMDS_PATH);
-	if (url_parse(&q->u, full) < 0 || q->u.https)
+	if (url_parse(u, full) < 0 || u->https)
 		return err_set(e, ERR_USAGE, "IMDS base URL %s: not an http:// URL", base);
+	return 0;
+}
+
+static int imds_req(client *c, id_req *q, const char *resource, err *e)
+{
+	req_init(q, "IMDS", RETRY_IMDS, "GET");
+	if (identity_imds_url(c, IMDS_PATH, &q->u, e) < 0)
+		return -1;
 	add_hdr(q, "Metadata", "true");
 	if (query(q, "api-version", IMDS_API) < 0 || query(q, "resource", resource) < 0
 		|| selector(c, q) < 0)
@@ -176,14 +185,14 @@ static int legacy_req(client *c, id_req *q, const char *resource,
 static int appsvc2017_req(client *c, id_req *q, const char *resource, err *e)
 {
 	req_init(q, "App Service (2017-09-01)", RETRY_IDENTITY, "GET");
-	return legacy_req(c, q, resource, c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+	return legacy_req(c, q, resource, c->sel == SEL_CLIENT_ID ? c->cfg->id.sel_value
 		: NULL, e);
 }
 
 /* Azure ML: clientid always, the selector's else the compute's default. */
 static int ml_req(client *c, id_req *q, const char *resource, err *e)
 {
-	const char *id = c->id.sel == SEL_CLIENT_ID ? c->id.sel_value
+	const char *id = c->sel == SEL_CLIENT_ID ? c->cfg->id.sel_value
 		: envv(c, SENV_DEFAULT_IDENTITY_CLIENT_ID);
 
 	req_init(q, "Azure ML", RETRY_IDENTITY, "GET");
@@ -221,65 +230,20 @@ static int arc_req(client *c, id_req *q, const char *resource, err *e)
 /* Service Fabric: https, the server certificate pinned by thumbprint. */
 static int sf_req(client *c, id_req *q, const char *resource, err *e)
 {
-	unsigned char sha1[SOURCE_SHA1_LEN];
 	int rc;
 
 	req_init(q, "Service Fabric", RETRY_SF, "GET");
 	q->transport = ID_PINNED;
 	if (endpoint(q, "IDENTITY_ENDPOINT", envv(c, SENV_IDENTITY_ENDPOINT), 1, e) < 0)
 		return -1;
-	rc = source_thumbprint(envv(c, SENV_IDENTITY_SERVER_THUMBPRINT), sha1);
+	rc = source_thumbprint(envv(c, SENV_IDENTITY_SERVER_THUMBPRINT), c->ident_pin.sha1);
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "IDENTITY_SERVER_THUMBPRINT: %s", source_strerror(rc));
-	tls_trust_pin(&c->ident_pin, sha1);
 	log_v("identity: server certificate pinned to IDENTITY_SERVER_THUMBPRINT (SHA-1)");
 	add_hdr(q, "Secret", envv(c, SENV_IDENTITY_HEADER));
 	add_hdr(q, "Accept", "application/json");
 	if (query(q, "api-version", SF_API) < 0 || query(q, "resource", resource) < 0)
 		return too_long(q, e);
-	return 0;
-}
-
-/* Why the opened file fd may not be read: NULL if it may. */
-static const char *refuse_file(int fd, size_t max)
-{
-	struct stat st;
-
-	if (sys_fstat(fd, &st) < 0)
-		return err_errno(errno);
-	if (!S_ISREG(st.st_mode))
-		return "not a regular file, refused";
-	if (st.st_size > (off_t)max)
-		return "larger than the limit, refused";
-	return NULL;
-}
-
-/* Read a small regular file into buf[max + 1]: at most max bytes, the size
- * checked with fstat on the opened file before reading. flags: O_NOFOLLOW
- * to refuse a symlink. */
-static int read_small(int dirfd, const char *name, const char *what, int flags,
-	char *buf, size_t max, size_t *n, err *e)
-{
-	ssize_t r = 0;
-	const char *why;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
-
-	*n = 0;
-	if (fd < 0)
-		return err_set(e, ERR_IDENTITY, "%s: %s", what, errno == ELOOP
-			? "a symbolic link, refused" : err_errno(errno));
-	if ((why = refuse_file(fd, max)) != NULL) {
-		close(fd);
-		return err_set(e, ERR_IDENTITY, "%s: %s", what, why);
-	}
-	while (*n <= max && (r = read(fd, buf + *n, max + 1 - *n)) > 0)
-		*n += (size_t)r;
-	close(fd);
-	if (r < 0 || *n > max) {
-		explicit_bzero(buf, *n);
-		return err_set(e, ERR_IDENTITY, "%s: %s", what,
-			r < 0 ? err_errno(errno) : "grew past the limit while read");
-	}
 	return 0;
 }
 
@@ -297,10 +261,10 @@ static int arc_key(id_req *q, const char *path, err *e)
 	dfd = open(AZKV_ARC_TOKENS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0)
 		return err_set(e, ERR_IDENTITY, "%s: %s", AZKV_ARC_TOKENS_DIR, err_errno(errno));
-	q->auth_len = sizeof q->auth; /* read_small may fill any of it */
+	q->auth_len = sizeof q->auth; /* the read may fill any of it */
 	memcpy(q->auth, basic, sizeof basic - 1);
-	rc = read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, what, O_NOFOLLOW,
-		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, e);
+	rc = file_read_small(dfd, path + strlen(AZKV_ARC_TOKENS_DIR) + 1, O_NOFOLLOW,
+		q->auth + sizeof basic - 1, ARC_KEY_MAX, &n, ERR_IDENTITY, what, e);
 	close(dfd);
 	if (rc < 0)
 		return -1;
@@ -344,9 +308,8 @@ static int wi_url(client *c, id_req *q, const char *resource, err *e)
 
 /* Workload identity: the federated token, re-read on every run (kubelet
  * rotates it), traded at Entra ID for a token (docs/protocols.md 1.10). */
-/* noinline: the assertion's buffer in its frame, kept off the other
- * sources' paths. */
-__attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *resource, err *e)
+BIG_FRAME /* the assertion */
+static int wi_req(client *c, id_req *q, const char *resource, err *e)
 {
 	char assertion[WI_ASSERTION_MAX + 1], scope[CLOUD_RESOURCE_MAX + 16];
 	char what[URL_PATH_MAX + 32];
@@ -359,13 +322,14 @@ __attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *re
 	if (wi_url(c, q, resource, e) < 0)
 		return -1;
 	fmt(what, sizeof what, "AZURE_FEDERATED_TOKEN_FILE %s", path);
-	if (read_small(AT_FDCWD, path, what, 0, assertion, WI_ASSERTION_MAX, &n, e) < 0)
+	if (file_read_small(AT_FDCWD, path, 0, assertion, WI_ASSERTION_MAX, &n, ERR_IDENTITY,
+			what, e) < 0)
 		return -1;
 	rc = source_assertion(assertion, &n);
 	assertion[n] = 0;
 	if (rc == 0) {
 		fmt(scope, sizeof scope, "%s" CLOUD_DEFAULT_SUFFIX, resource);
-		if (form(q, "client_id", c->id.sel_value) < 0
+		if (form(q, "client_id", c->cfg->id.sel_value) < 0
 			|| form(q, "grant_type", "client_credentials") < 0
 			|| form(q, "client_assertion_type", WI_ASSERTION_TYPE) < 0
 			|| form(q, "client_assertion", assertion) < 0 || form(q, "scope", scope) < 0)
@@ -383,7 +347,7 @@ __attribute__((noinline)) static int wi_req(client *c, id_req *q, const char *re
 
 static int build_req(client *c, id_req *q, const char *resource, err *e)
 {
-	switch (c->id.source) {
+	switch (c->src) {
 	case SRC_VM_EXTENSION: return vmext_req(c, q, resource, e);
 	case SRC_APP_SERVICE: return appsvc_req(c, q, resource, e);
 	case SRC_APP_SERVICE_2017: return appsvc2017_req(c, q, resource, e);
@@ -396,81 +360,19 @@ static int build_req(client *c, id_req *q, const char *resource, err *e)
 	return imds_req(c, q, resource, e);
 }
 
-/* Say why an exchange did not give the status wanted. */
-static int token_failed(client *c, const id_req *q, int want, err *e)
+/* q until it gives status want (client_call: sent, read, retried). */
+static int exchange(client *c, const id_req *q, int want, err *e)
 {
-	char text[AZURE_ERRTEXT_MAX];
-	int st = c->resp.status;
+	client_req r;
 
-	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
-	if (st >= 300 && st < 400)
-		return err_set(e, ERR_IDENTITY, "token from %s (%s): unexpected redirect (HTTP %d), not followed",
-			q->name, c->ident.peer, st);
-	if (want == 401)
-		return err_set(e, ERR_IDENTITY,
-			"token from %s (%s): HTTP %d where a 401 challenge was expected%s%s", q->name,
-			c->ident.peer, st, text[0] ? ": " : "", text);
-	return err_set(e, ERR_IDENTITY, "token from %s (%s): HTTP %d%s%s", q->name,
-		c->ident.peer, st, text[0] ? ": " : "", text);
-}
-
-/* One request and its response in c->resp, whatever the status. */
-static int exchange(client *c, const id_req *q, err *e)
-{
-	char host[URL_HOST_MAX + 8];
-	http_hdr h[ID_HDRS_MAX + 2];
-	size_t nh = q->nh;
-	tls *t = q->transport == ID_PLAIN ? NULL : &c->ident_tls;
-	long len;
-	int rc;
-
-	url_host_header(&q->u, host, sizeof host);
-	memcpy(h, q->h, nh * sizeof h[0]);
-	if (q->form[0])
-		h[nh++] = (http_hdr){ "Content-Type", "application/x-www-form-urlencoded", NULL };
-	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
-	len = http_req_fmt(c->req, sizeof c->req, q->method, host, q->u.path, h, nh,
-		q->form[0] ? q->form : NULL, strlen(q->form), 0);
-	if (len < 0)
-		return err_set(e, ERR_INTERNAL, "token request: %s", http_strerror((int)len));
-	if ((size_t)len > c->req_used)
-		c->req_used = (size_t)len;
-	log_v("token: %s %s %s", q->name, q->method, q->u.host);
 	/* Entra is on the Internet, behind the proxy like the vault; identity
 	 * endpoints (Service Fabric's TLS one too) are local: never proxied. */
-	rc = conn_open(&c->ident, &c->net, q->u.host, q->u.port, t, q->transport == ID_TLS,
-		q->transport == ID_PINNED ? &c->ident_pin : c->trust, c->deadline, e);
-	if (rc == 0) {
-		http_resp_init(&c->resp, c->body, sizeof c->body, 0);
-		rc = conn_exchange(&c->ident, c->req, (size_t)len, &c->resp, c->deadline, e);
-	}
-	conn_close(&c->ident);
-	explicit_bzero(c->req, (size_t)len);
-	return rc;
-}
-
-/* exchange until it gives status want, retried by the source's policy. */
-static int exchange_retry(client *c, const id_req *q, int want, err *e)
-{
-	retry r;
-
-	retry_init(&r, q->kind, c->wait);
-	for (;;) {
-		err one = { 0, 0, "" };
-		int status = 0, nf;
-
-		client_attempt(c);
-		if (exchange(c, q, &one) == 0) {
-			if (c->resp.status == want)
-				return 0;
-			status = c->resp.status;
-			token_failed(c, q, want, &one);
-		}
-		nf = status == 400 && azure_identity_not_found((const char *)c->body,
-			c->resp.body_len);
-		if (client_retry(c, &r, &one, status, nf, e) < 0)
-			return -1;
-	}
+	r = (client_req){ q->what, q->kind, ERR_IDENTITY, want, &c->ident,
+		q->transport == ID_PLAIN ? NULL : &c->ident_tls, q->transport == ID_TLS,
+		q->transport == ID_PINNED ? &c->ident_pin : NULL, q->u.host, q->u.port,
+		q->method, q->u.path, q->h, q->nh, q->form[0] ? q->form : NULL, strlen(q->form),
+		0, "" };
+	return client_call(c, &r, e);
 }
 
 /* Arc leg one: the 401 naming the key file, which becomes leg two's
@@ -480,13 +382,12 @@ static int arc_challenge(client *c, id_req *q, err *e)
 	char path[URL_PATH_MAX];
 	int rc;
 
-	if (exchange_retry(c, q, 401, e) < 0)
+	if (exchange(c, q, 401, e) < 0)
 		return -1;
 	rc = challenge_arc(c->resp.www_authenticate, path, sizeof path);
 	if (rc < 0)
-		return err_set(e, ERR_IDENTITY,
-			"token from %s (%s): 401 without a Basic realm= key file challenge",
-			q->name, c->ident.peer);
+		return err_set(e, ERR_IDENTITY, "%s: 401 without a Basic realm= key file challenge",
+			q->what);
 	log_v("identity: Arc challenge names %s", path);
 	return arc_key(q, path, e);
 }
@@ -495,13 +396,12 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
 {
 	int rc;
 
-	if (exchange_retry(c, q, 200, e) < 0)
+	if (exchange(c, q, 200, e) < 0)
 		return -1;
 	rc = azure_token_parse(tok, (const char *)c->body, c->resp.body_len, clock_epoch());
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "token from %s (%s): %s", q->name,
-			c->ident.peer, azure_strerror(rc));
+		return err_set(e, ERR_MALFORMED, "%s: %s", q->what, azure_strerror(rc));
 	log_v("token: received, valid for %llds", tok->expires_at - clock_epoch());
 	return 0;
 }
@@ -510,31 +410,39 @@ static int fetch_token(client *c, const id_req *q, azure_token *tok, err *e)
  * what the chosen one needs; then the selector it can take. */
 static int resolve(client *c, err *e)
 {
-	identity_opts *id = &c->id;
+	const identity_opts *id = &c->cfg->id;
 	const char *why = "--source", *missing;
 	int detected = id->source == SRC_AUTO;
 
+	c->src = id->source;
+	c->sel = id->sel;
 	if (detected)
-		id->source = source_detect(&id->env, id->sel == SEL_CLIENT_ID
+		c->src = source_detect(&id->env, id->sel == SEL_CLIENT_ID
 			? id->sel_value : NULL, &why);
-	else if ((missing = source_missing(id->source, &id->env)) != NULL)
+	else if ((missing = source_missing(c->src, &id->env)) != NULL)
 		return err_set(e, ERR_USAGE, "--source %s: %s must be set",
-			source_name(id->source), missing);
-	log_v("identity: source %s (%s%s)", source_name(id->source),
+			source_name(c->src), missing);
+	log_v("identity: source %s (%s%s)", source_name(c->src),
 		detected ? "auto: " : "", why);
-	if (id->sel != SEL_NONE && !source_selector(id->source, id->sel)) {
+	c->src_why = why;
+	if (c->sel != SEL_NONE && !source_selector(c->src, c->sel)) {
 		if (!id->sel_from_env)
 			return err_set(e, ERR_USAGE, "%s: the %s source cannot select a user-assigned identity that way",
-				sel_option[id->sel], source_name(id->source));
+				sel_option[c->sel], source_name(c->src));
 		log_v("identity: AZURE_CLIENT_ID ignored: the %s source takes no client id",
-			source_name(id->source));
-		id->sel = SEL_NONE;
+			source_name(c->src));
+		c->sel = SEL_NONE;
 	}
-	if (id->source == SRC_WORKLOAD_IDENTITY && id->sel != SEL_CLIENT_ID)
+	if (c->src == SRC_WORKLOAD_IDENTITY && c->sel != SEL_CLIENT_ID)
 		return err_set(e, ERR_USAGE,
 			"workload identity needs a client id: --client-id or AZURE_CLIENT_ID");
-	c->id_ready = 1;
+	c->src_ready = 1;
 	return 0;
+}
+
+int identity_source(client *c, err *e)
+{
+	return !c->src_ready && resolve(c, e) < 0 ? -1 : c->src;
 }
 
 static client_token *cached(client *c, const char *resource)
@@ -550,7 +458,8 @@ static client_token *cached(client *c, const char *resource)
 const azure_token *identity_token(client *c, const char *resource, err *e)
 {
 	client_token *t = cached(c, resource);
-	id_req *q = &c->idq;
+	static id_req idq; /* only what a request writes is touched */
+	id_req *q = &idq;
 	int rc;
 
 	if (t && t->tok.expires_at - IDENTITY_RENEW_S > clock_epoch())
@@ -565,10 +474,11 @@ const azure_token *identity_token(client *c, const char *resource, err *e)
 		if (str_copy(t->resource, sizeof t->resource, resource) < 0)
 			return err_set(e, ERR_USAGE, "resource too long"), NULL;
 	}
-	if (!c->id_ready && resolve(c, e) < 0)
+	if (identity_source(c, e) < 0)
 		return NULL;
 	rc = build_req(c, q, resource, e);
-	if (rc == 0 && c->id.source == SRC_ARC)
+	fmt(q->what, sizeof q->what, "token from %s (%s:%u)", q->name, q->u.host, q->u.port);
+	if (rc == 0 && c->src == SRC_ARC)
 		rc = arc_challenge(c, q, e);
 	if (rc == 0)
 		rc = fetch_token(c, q, &t->tok, e);

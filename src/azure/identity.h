@@ -1,8 +1,8 @@
 /*
  * identity: a token for a resource from the configured managed-identity
  * source (docs/protocols.md 1), cached in the client by resource. The
- * options come from the command line and environment (identity_opts);
- * the request is built in the client's storage (id_req). Errors: an err
+ * options come from the command line and environment (identity_opts, in
+ * the run's configuration); the request is built in id_req. Errors: an err
  * with the source named; nothing is sent before the source and selector
  * are checked.
  */
@@ -34,10 +34,11 @@ typedef struct identity_opts {
 #define WI_ASSERTION_MAX 8192   /* projected service-account JWTs are 1-2 KB */
 #define ID_FORM_MAX (WI_ASSERTION_MAX + 2048) /* + client id, scope, names */
 #define ID_AUTH_MAX (ARC_KEY_MAX + 8)         /* "Basic " + the key */
-#define ID_HDRS_MAX 4           /* per-source headers; + Content-Type, UA */
+#define ID_HDRS_MAX 3           /* per-source headers, Content-Type included */
 
 typedef struct id_req {
 	const char *name;       /* source for messages: "App Service" */
+	char what[URL_HOST_MAX + 48]; /* "token from NAME (HOST:PORT)" */
 	int kind;               /* RETRY_* */
 	int transport;          /* ID_PLAIN; ID_TLS: the client's roots; ID_PINNED */
 	url u;
@@ -54,7 +55,7 @@ typedef struct id_req {
 
 /* A token for resource from the configured identity source (cached until
  * IDENTITY_RENEW_S before its expiry). The
- * first call resolves --source auto from c->id.env (logged under -v with
+ * first call resolves --source auto from the identity variables (logged under -v with
  * the variables that decided it) and checks the selector: one the source
  * cannot take is ERR_USAGE if given as an option, ignored (with a -v line)
  * if it came from AZURE_CLIENT_ID. Nothing is sent before those checks. */
@@ -62,5 +63,15 @@ const azure_token *identity_token(client *c, const char *resource, err *e);
 
 /* Drop a cached token (after the vault refused it). */
 void identity_drop(client *c, const char *resource);
+
+/* The run's identity source (SRC_*), resolved and checked once as for the
+ * first token; c->src_why says why. -1 with e set. */
+int identity_source(client *c, err *e);
+
+/* The IMDS URL of path ("/metadata/..."): the base (imds_base:
+ * AZURE_POD_IDENTITY_AUTHORITY_HOST, else http://169.254.169.254) with its
+ * trailing '/' dropped, then path. 0, or -1 (ERR_USAGE) for a base too
+ * long or not http://. */
+int identity_imds_url(const client *c, const char *path, url *u, err *e);
 
 #endif

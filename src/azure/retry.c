@@ -171,7 +171,7 @@ int retry_after_parse(const char *s, long long now_epoch, long long *delay_s)
 
 	if (s == NULL)
 		return -1;
-	n = strspn(s, "0123456789");
+	n = str_spn(s, "0123456789");
 	if (n > 0 && s[n] == 0) {
 		if (str_udec(s, n, RETRY_AFTER_MAX_S, &v) < 0)
 			v = RETRY_AFTER_MAX_S;

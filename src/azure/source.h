@@ -39,7 +39,7 @@ enum {
 	SOURCE_E_HEX = -1,      /* thumbprint: not 40 hex digits after : and
 	                           spaces are stripped */
 	SOURCE_E_SCHEME = -2,   /* authority: a scheme other than https */
-	SOURCE_E_SYNTAX = -3,   /* authority or realm: empty, or bad bytes */
+	SOURCE_E_SYNTAX = -3,   /* authority: empty, or bad bytes */
 	SOURCE_E_SPACE = -4,    /* does not fit the caller's buffer */
 	SOURCE_E_DIR = -5,      /* key file: not directly in the tokens folder */
 	SOURCE_E_SUFFIX = -6,   /* key file: name does not end in ".key" */

@@ -6,7 +6,9 @@
 
 /* The system call itself, not clock_gettime(): musl's reaches the vDSO
  * through its ELF lookup, code a run that reads the clock a few dozen
- * times does not need. */
+ * times does not need. Only where the kernel's timespec is libc's (64-bit
+ * targets); a 32-bit one (armhf) goes through libc's 64-bit time call. */
+#if defined(__LP64__)
 static struct timespec now(clockid_t id)
 {
 	struct timespec ts = { 0, 0 };
@@ -14,6 +16,15 @@ static struct timespec now(clockid_t id)
 	syscall(SYS_clock_gettime, id, &ts);
 	return ts;
 }
+#else
+static struct timespec now(clockid_t id)
+{
+	struct timespec ts = { 0, 0 };
+
+	clock_gettime(id, &ts);
+	return ts;
+}
+#endif
 
 /* The wall clock (time() in tls.c and client.c) must not wrap in 2038: a
  * 32-bit target needs musl 1.2 or later, whose time_t is 64-bit. */

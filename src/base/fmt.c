@@ -118,6 +118,32 @@ size_t fmt(char *out, size_t cap, const char *f, ...)
 	return n;
 }
 
+size_t fmt_list(char *out, size_t cap, const char *(*name)(int i), const char *sep,
+	size_t width)
+{
+	sink s = { out, cap, 0 };
+	size_t line = 0, k = strlen(sep);
+	const char *n;
+	int i;
+
+	for (i = 0; (n = name(i)) != NULL; i++) {
+		size_t l = strlen(n);
+
+		if (i && width && line + k + l > width) {
+			put(&s, "\n", 1);
+			line = 0;
+		} else if (i) {
+			put(&s, sep, k);
+			line += k;
+		}
+		put(&s, n, l);
+		line += l;
+	}
+	if (cap)
+		out[s.len < cap ? s.len : cap - 1] = 0;
+	return s.len;
+}
+
 size_t fmt_at(char *out, size_t cap, size_t at, const char *f, ...)
 {
 	va_list ap;

@@ -1,6 +1,7 @@
 #include "base/out.h"
 #include "base/fmt.h"
 #include "base/log.h"
+#include "base/rnd.h"
 #include "base/str.h"
 #include "base/sys.h"
 
@@ -8,7 +9,6 @@
 #include <fcntl.h>
 #include <stdio.h> /* rename */
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,7 +99,7 @@ static int make_temp(char *tmp, size_t cap, const char *dir, const char *base)
 	int tries, fd = -1;
 
 	for (tries = 0; tries < 8 && fd < 0; tries++) {
-		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+		if (rnd_bytes(r, sizeof r, 0))
 			return -1;
 		if (fmt(tmp, cap, "%s/.%s.azkv-%x%x%x%x%x%x", dir, base, r[0], r[1],
 			r[2], r[3], r[4], r[5]) >= cap)
@@ -311,4 +311,11 @@ int out_stdout(const char *p, size_t n, err *e)
 		return err_set(e, ERR_INTERNAL, "write to stdout: %s",
 			errno ? err_errno(errno) : "no progress");
 	return 0;
+}
+
+int out_value(const char *p, size_t n, int newline, err *e)
+{
+	if (out_stdout(p, n, e) < 0)
+		return -1;
+	return newline ? out_stdout("\n", 1, e) : 0;
 }

@@ -52,4 +52,8 @@ int out_join(char *out, size_t cap, const char *dir, const char *name);
 /* Write p[0, n) to stdout, whole (EINTR retried); ERR_INTERNAL otherwise. */
 int out_stdout(const char *p, size_t n, err *e);
 
+/* A value as azkv prints it: p[0, n) exactly, then a newline only if
+ * newline (-n). */
+int out_value(const char *p, size_t n, int newline, err *e);
+
 #endif

@@ -33,6 +33,39 @@ const char *str_find(const char *s, const char *pat)
 	return n == 0 ? s : NULL;
 }
 
+/* Whether c (not NUL) is one of set's bytes. */
+static int in_set(const char *set, char c)
+{
+	while (*set)
+		if (*set++ == c)
+			return 1;
+	return 0;
+}
+
+size_t str_spn(const char *s, const char *set)
+{
+	size_t n = 0;
+
+	while (s[n] && in_set(set, s[n]))
+		n++;
+	return n;
+}
+
+size_t str_cspn(const char *s, const char *set)
+{
+	size_t n = 0;
+
+	while (s[n] && !in_set(set, s[n]))
+		n++;
+	return n;
+}
+
+char *str_pbrk(const char *s, const char *set)
+{
+	s += str_cspn(s, set);
+	return *s ? (char *)s : NULL;
+}
+
 int str_ieq(const char *a, const char *b)
 {
 	while (*a && str_lower((unsigned char)*a) == str_lower((unsigned char)*b))

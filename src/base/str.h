@@ -46,6 +46,13 @@ int str_iends(const char *s, const char *suffix);
  * search. */
 const char *str_find(const char *s, const char *pat);
 
+/* strspn, strcspn and strpbrk as byte loops, without musl's bitmap code:
+ * the strings and sets searched here are short. Same contracts as libc's.
+ * (memchr stays musl's: its strnlen and execvp use it anyway.) */
+size_t str_spn(const char *s, const char *set);
+size_t str_cspn(const char *s, const char *set);
+char *str_pbrk(const char *s, const char *set);
+
 /* Make untrusted bytes safe for one stderr line: printable ASCII kept,
  * everything else as \xNN, cut with "..." at cap. Always terminates. */
 void str_printable(char *dst, size_t cap, const char *src, size_t n);

@@ -7,9 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if !defined(__x86_64__) && !defined(__aarch64__)
-#error "sys.c: struct stat is the kernel's only on x86-64 and arm64"
-#endif
+#include <signal.h>
+#include <sys/stat.h>
+
+#if defined(__x86_64__) || defined(__aarch64__)
 
 int sys_fstat(int fd, struct stat *st)
 {
@@ -50,6 +51,53 @@ int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)
 {
 	return (int)syscall(SYS_rt_sigaction, sig, act, old, sizeof act->mask);
 }
+
+#else /* libc's calls, where its struct stat or sigaction is not the kernel's */
+
+int sys_fstat(int fd, struct stat *st)
+{
+	return fstat(fd, st);
+}
+
+int sys_lstat(const char *path, struct stat *st)
+{
+	return lstat(path, st);
+}
+
+int sys_fchmod(int fd, mode_t mode)
+{
+	return fchmod(fd, mode);
+}
+
+int sys_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return fchown(fd, uid, gid);
+}
+
+int sys_socket(int family, int type)
+{
+	return socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+int sys_nodump(void)
+{
+	return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int sys_subreaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int sys_sigaction(int sig, const sys_sig *act, sys_sig *old)
+{
+	return sigaction(sig, act, old);
+}
+
+#endif
+
+/* Arch-independent: the kernel's sigset is 64 bits on every target azkv
+ * builds for (two words, low first, on 32-bit little-endian armhf). */
 
 int sys_sigmask(int how, const sys_sigset *set, sys_sigset *old)
 {

@@ -4,11 +4,12 @@
  * carry compatibility code azkv never needs (O_PATH descriptors, kernels
  * before 2.6.39, struct conversion for 32-bit time), its sigaction the
  * machinery for installing handlers (azkv installs none), its prctl a
- * variadic call, its fork the atfork locking of threads azkv never starts
- * (1.5 KiB), its pipe2 and signalfd fallbacks for kernels before 2.6.27:
- * most of their size. Only for 64-bit Linux, where the kernel's struct stat is libc's
- * (x86-64, arm64: checked at compile time). Each returns 0, or -1 with
- * errno set, as the libc call does.
+ * variadic call, its fork the atfork locking of threads azkv never starts,
+ * its pipe2 and signalfd fallbacks for kernels before 2.6.27: most of their
+ * size. Direct calls only on 64-bit Linux where the kernel's struct stat is
+ * libc's (x86-64, arm64); every other target (armhf, s390x: 32-bit time
+ * conversion, other layouts) calls libc. Each returns 0, or -1 with errno
+ * set, as the libc call does.
  */
 #ifndef AZKV_SYS_H
 #define AZKV_SYS_H
@@ -37,12 +38,18 @@ int sys_subreaper(void);
 /* A signal's disposition as the kernel keeps it (rt_sigaction's struct on
  * x86-64 and arm64: handler, flags, restorer, mask). Only SIG_DFL and
  * SIG_IGN are ever set, so no restorer is needed; what a process inherits
- * is one of those two (exec resets handlers). */
+ * is one of those two (exec resets handlers). Elsewhere, libc's own. */
+#if defined(__x86_64__) || defined(__aarch64__)
 typedef struct sys_sig {
 	unsigned long handler, flags, restorer, mask;
 } sys_sig;
-
 #define SYS_SIG_IGN { (unsigned long)SIG_IGN, 0, 0, 0 }
+#define SYS_SIG_HANDLER(s) ((s).handler)
+#else
+typedef struct sigaction sys_sig;
+#define SYS_SIG_IGN { .sa_handler = SIG_IGN }
+#define SYS_SIG_HANDLER(s) ((unsigned long)(s).sa_handler)
+#endif
 
 /* sigaction(sig, act, old) for such dispositions; act or old may be NULL. */
 int sys_sigaction(int sig, const sys_sig *act, sys_sig *old);

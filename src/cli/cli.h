@@ -1,8 +1,10 @@
 /*
- * cli: the parsed command line shared by main.c (the commands), opts.c
- * (the option table and argv), env.c (environment defaults, the proxy) and
- * exec.c (the program's environment). One struct, in static storage: the
- * only global state azkv keeps besides the client and the values.
+ * cli: the command line and environment, parsed once: the options shared
+ * by main.c (the commands), opts.c (the option table and argv), env.c
+ * (environment defaults; the run's configuration, client_cfg) and exec.c
+ * (the program's environment). The options live in one struct in static
+ * storage, written only while parsing; nothing writes the configuration
+ * env_config builds from them.
  */
 #ifndef AZKV_CLI_H
 #define AZKV_CLI_H
@@ -11,11 +13,13 @@
 #include "base/err.h"
 #include "base/sys.h"
 #include "vault/cert.h"
+#include "azure/client.h"
 #include "azure/identity.h"
 #include "vault/keyop.h"
-#include "net/net.h"
+#include "net/resolve.h"
 #include "base/out.h"
 #include "vault/ref.h"
+#include "tls/trust.h"
 
 #define CLI_SECRETS_MAX 64 /* secrets per run (or references in exec) */
 #define CLI_VALUE_MAX (64 * 1024) /* per secret: a 25 KB value, its bundle for
@@ -29,17 +33,24 @@
 #define CLI_EVERY_MAX (30 * 86400)
 #define CLI_GRACE_DEFAULT 10
 
+/* The commands (cli.cmd); CMD_NONE until argv names one. */
+enum { CMD_NONE, CMD_GET, CMD_TOKEN, CMD_EXEC, CMD_KEY };
+
+/* opts_parse's answer when an option did all there was to do (--help,
+ * --version): the run is over, successfully. */
+#define OPTS_DONE 2
+
 typedef struct cli {
 	/* what every run writes first, the big rarely-used members last: a run
 	 * touches one or two pages of it */
-	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
+	int cmd; /* CMD_* */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
 	const char *out, *out_dir;
-	const char *pem_key, *pem_certs;
-	cert_files cert; /* --pem, --pfx-password-file (and the two above) */
+	cert_files cert; /* --pem-key, --pem-certs, --pem, --pfx-password-file */
 	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
 	const char *proxy_from; /* which of those, for messages */
+	const char *no_proxy; /* no_proxy / NO_PROXY */
 	char **program; /* exec: PROGRAM ARGS..., NULL-terminated (argv's tail) */
 	long timeout;
 	long wait;
@@ -54,9 +65,12 @@ typedef struct cli {
 	size_t nsecrets;
 	size_t nresolve;
 	out_opts file;
-	identity_opts id;
+	client_cfg cfg;   /* the run's configuration: identity options from the
+	                     command line and environment, the rest env_config's */
+	trust_anchors roots; /* what cfg points into: the roots */
+	url_proxy proxy_url; /* the proxy (its credentials: wiped by env_done) */
 	const char *secrets[CLI_SECRETS_MAX];
-	net_resolve resolve[NET_RESOLVE_MAX];
+	resolve_entry resolve[RESOLVE_MAX];
 } cli;
 
 /* The options (opts.c); main.c sets the defaults before opts_parse. */
@@ -66,35 +80,36 @@ extern cli opts;
  * takes these names (opts.c). */
 extern const unsigned char opts_signals[];
 
-/* The values read, as main.c fetched them (exec.c builds the child's
- * environment from them): values[i] of lens[i] bytes, SIZE_MAX if missing. */
-extern char *values[CLI_SECRETS_MAX];
-extern size_t lens[CLI_SECRETS_MAX];
-
-/* Parse argv into opts (opts.c). Returns 0 to run, 2 when done (help,
- * version), -1 on error. */
+/* Parse argv into opts (opts.c). Returns 0 to run, OPTS_DONE when done
+ * (help, version), -1 on error. */
 int opts_parse(int argc, char **argv, err *e);
 
 /* The --help text, generated from the option table, into out[cap] (NUL
  * included); returns its length, or cap if it did not fit (opts.c). */
 size_t opts_usage(char *out, size_t cap);
 
-/* The run's client (main.c): env.c sets its proxy and NO_PROXY. */
-extern client cl;
-
 /* Environment defaults, applied after the command line (env.c). */
 void env_apply(void);
 
-/* --proxy / HTTPS_PROXY into the client's network settings (env.c). */
-int env_proxy(err *e);
+/* The run's configuration from the options (after env_apply): the proxy
+ * URL parsed, the roots (--cacert, else built in) loaded. NULL with e set
+ * (ERR_USAGE: a bad proxy URL or CA file). Read-only from then on; it
+ * lives until the end of the run (env.c). */
+const client_cfg *env_config(err *e);
+
+/* Wipe what the configuration holds of the proxy's credentials; give back
+ * the roots' memory. */
+void env_done(void);
 
 /* Collect the references in the environment: refs[], the environ index
  * of each in at[], and the NAME= prefix length in skip[] (exec.c). */
 int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
 
-/* Build the child's environment from the values (exec.c). */
+/* Build the child's environment from the values read: values[k] holds
+ * lens[k] bytes after its NAME= prefix (skip[k] bytes), SIZE_MAX if
+ * missing (exec.c). */
 int exec_env(char **env, const size_t *at, const size_t *skip,
-	size_t nrefs, err *e);
+	char *const *values, const size_t *lens, size_t nrefs, err *e);
 
 /* SIGPIPE's disposition as azkv was started with (main.c). */
 extern sys_sig main_sigpipe;

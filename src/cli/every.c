@@ -43,7 +43,7 @@ static int stop, again;         /* get: TERM or INT seen; HUP seen */
 
 int every_check(err *e)
 {
-	int files = opts.out || opts.out_dir || opts.pem_key || opts.pem_certs || opts.cert.both;
+	int files = opts.out || opts.out_dir || opts.cert.key || opts.cert.certs || opts.cert.both;
 
 	if (opts.every && opts.cmd != 'x' && !(opts.cmd == 'g' && files))
 		return err_set(e, ERR_USAGE, "--every: exec, or get with --out, --out-dir, --pem*");

@@ -4,6 +4,7 @@
  * or dropped, with azkv's identity variables left out.
  */
 #include "cli/cli.h"
+#include "base/str.h"
 
 #include <string.h>
 
@@ -33,9 +34,9 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 			CLI_SECRETS_MAX);
 	if (rc < 0)
 		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
-			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
+			(int)str_cspn(environ[bad], "="), environ[bad], ref_strerror(rc));
 	for (i = 0; i < *n; i++) {
-		skip[i] = strcspn(environ[at[i]], "=") + 1;
+		skip[i] = str_cspn(environ[at[i]], "=") + 1;
 		if (skip[i] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
 	}
@@ -45,7 +46,7 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e)
 /* References replaced (or dropped when missing), identity variables
  * dropped unless asked. */
 int exec_env(char **env, const size_t *at, const size_t *skip,
-	size_t nrefs, err *e)
+	char *const *values, const size_t *lens, size_t nrefs, err *e)
 {
 	size_t i, k, o = 0;
 

@@ -17,6 +17,8 @@
 #include "buildinfo.h"
 
 #define OPTS_COLUMN 26 /* where --help's descriptions start */
+#define OPTS_LIST_WIDTH 44 /* a list of names in --help wraps there */
+#define OPTS_LIST_MAX 256  /* such a list (sources, algorithms) */
 
 cli opts;
 
@@ -37,25 +39,39 @@ static const char usage_tail[] =
 
 static int set_selector(int sel, const char *v, err *e)
 {
-	if (opts.id.sel != SEL_NONE)
+	if (opts.cfg.id.sel != SEL_NONE)
 		return err_set(e, ERR_USAGE,
 			"options: give at most one of --client-id, --object-id, --resource-id");
 	if (!v[0])
 		return err_set(e, ERR_USAGE, "options: empty identity selector");
-	opts.id.sel = sel;
-	opts.id.sel_value = v;
+	opts.cfg.id.sel = sel;
+	opts.cfg.id.sel_value = v;
 	return 0;
+}
+
+static const char *source_at(int i)
+{
+	return i < SRC_COUNT ? source_name(i) : NULL;
+}
+
+/* --alg's list in --help, its default marked. */
+static const char *alg_help(int i)
+{
+	const char *n = jwk_alg_name(i);
+
+	return n && strcmp(n, KEYOP_DEFAULT_ALG) == 0 ? KEYOP_DEFAULT_ALG " (default)" : n;
 }
 
 static int set_source(const char *v, err *e)
 {
 	int src = source_from_name(v);
+	char names[OPTS_LIST_MAX];
 
-	if (src < 0)
-		return err_set(e, ERR_USAGE, "--source %s: unknown source (auto, imds, "
-			"vm-extension, app-service, app-service-2017, arc, service-fabric, "
-			"azure-ml, cloud-shell, workload-identity)", v);
-	opts.id.source = src;
+	if (src < 0) {
+		fmt_list(names, sizeof names, source_at, ", ", 0);
+		return err_set(e, ERR_USAGE, "--source %s: unknown source (%s)", v, names);
+	}
+	opts.cfg.id.source = src;
 	return 0;
 }
 
@@ -72,9 +88,9 @@ static int set_seconds(const char *name, const char *v, long *out, err *e)
 
 static int add_resolve(const char *v, err *e)
 {
-	if (opts.nresolve == NET_RESOLVE_MAX)
-		return err_set(e, ERR_USAGE, "--resolve: at most %d", NET_RESOLVE_MAX);
-	if (net_resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
+	if (opts.nresolve == RESOLVE_MAX)
+		return err_set(e, ERR_USAGE, "--resolve: at most %d", RESOLVE_MAX);
+	if (resolve_parse(&opts.resolve[opts.nresolve], v) < 0)
 		return err_set(e, ERR_USAGE, "--resolve %s: want HOST:PORT:ADDR", v);
 	opts.nresolve++;
 	return 0;
@@ -85,7 +101,7 @@ static int set_every(const char *v, err *e)
 {
 	static const char unit[] = "smhd";
 	static const long mult[] = { 1, 60, 3600, 86400 };
-	size_t n = strspn(v, "0123456789");
+	size_t n = str_spn(v, "0123456789");
 	const char *u = n && v[n] && !v[n + 1] ? strchr(unit, v[n]) : NULL;
 	unsigned long long t;
 
@@ -117,8 +133,9 @@ typedef struct opt opt;
 /* What an option takes, and so how a row is applied. */
 enum {
 	OPT_FLAG, /* no value: the int at off becomes 1 */
-	OPT_DO,   /* no value: set(o, NULL) acts; 2 ends the run (help) */
-	OPT_STR,  /* a value: the const char * at off points to it */
+	OPT_DO,   /* no value: set(o, NULL) acts; OPTS_DONE ends the run */
+	OPT_STR,  /* a value (this and those below): the const char * at off
+	             points to it */
 	OPT_SET,  /* a value: set(o, value) checks and stores it */
 	OPT_REST, /* the rest of argv: the char ** at off points to it;
 	             --NAME=VALUE is set(o, VALUE), which refuses it */
@@ -126,9 +143,10 @@ enum {
 
 struct opt {
 	const char *name;  /* "--timeout" */
-	int (*set)(const opt *o, const char *v, err *e); /* 0, 2, or -1 */
+	int (*set)(const opt *o, const char *v, err *e); /* 0, OPTS_DONE, -1 */
 	const char *arg;   /* the value's name in --help */
-	const char *help;  /* --help lines, '\n' between */
+	const char *help;  /* --help lines, '\n' between; NULL: the names of
+	                      the sources (--source) or algorithms (--alg) */
 	unsigned short off; /* FLAG, STR, seconds: the field; selectors: SEL_* */
 	char shrt;         /* 'n' for -n, or 0 */
 	unsigned char kind; /* OPT_* */
@@ -216,7 +234,7 @@ static int opt_version(const opt *o, const char *v, err *e)
 {
 	(void)o, (void)v, (void)e;
 	fmt_put(1, "azkv " AZKV_VERSION "\n");
-	return 2;
+	return OPTS_DONE;
 }
 
 #define F(field) offsetof(cli, field)
@@ -231,9 +249,7 @@ static const opt table[] = {
 	{ "--resolve", opt_resolve, "HOST:PORT:ADDR", "connect to ADDR", 0, 0, OPT_SET },
 	{ "--proxy", opt_proxy, "URL", "http://[USER:PASS@]HOST[:PORT] (HTTPS_PROXY)",
 		0, 0, OPT_SET },
-	{ "--source", opt_source, "NAME", "auto imds vm-extension app-service\n"
-		"app-service-2017 arc service-fabric azure-ml\ncloud-shell workload-identity",
-		0, 0, OPT_SET },
+	{ "--source", opt_source, "NAME", NULL, 0, 0, OPT_SET },
 	{ "--client-id", opt_selector, "ID", "user-assigned identity (AZURE_CLIENT_ID)",
 		SEL_CLIENT_ID, 0, OPT_SET },
 	{ "--object-id", opt_selector, "ID", "user-assigned identity", SEL_OBJECT_ID, 0, OPT_SET },
@@ -242,17 +258,17 @@ static const opt table[] = {
 		F(resource), 0, OPT_STR },
 	{ "--out", NULL, "FILE", "get: write the value there, atomically", F(out), 0, OPT_STR },
 	{ "--out-dir", NULL, "DIR", "get: write DIR/NAME for each", F(out_dir), 0, OPT_STR },
-	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(pem_key), 0, OPT_STR },
-	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(pem_certs), 0, OPT_STR },
+	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(cert.key), 0, OPT_STR },
+	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(cert.certs), 0, OPT_STR },
 	{ "--pem", NULL, "FILE", "get: key, leaf and chain in one file", F(cert.both), 0, OPT_STR },
 	{ "--pfx-password-file", NULL, "FILE", "PKCS#12 password (default empty)",
 		F(cert.pass_file), 0, OPT_STR },
-	{ "--mode", opt_mode, "OCTAL", "of written files (0600)", 0, 0, OPT_SET },
+	{ "--mode", opt_mode, "OCTAL", "of written files (0600; a key: 0640 at most)", 0, 0,
+		OPT_SET },
 	{ "--owner", opt_owner, "UID:GID", "of written files", 0, 0, OPT_SET },
 	{ "--decode", opt_decode, "base64", "decode each value", 0, 0, OPT_SET },
 	{ "--json", NULL, NULL, "get: whole bundles; wrap: {kid, alg, value}", F(json), 0, OPT_FLAG },
-	{ "--alg", NULL, "ALG", "RSA-OAEP-256 (default) RSA-OAEP RSA1_5\nA128KW A192KW A256KW",
-		F(key.alg), 0, OPT_STR },
+	{ "--alg", NULL, "ALG", NULL, F(key.alg), 0, OPT_STR },
 	{ "--every", opt_every, "D", "get to files, exec: again every D (30s-30d)",
 		0, 0, OPT_SET },
 	{ "--on-change", opt_rest, "PROG...", "get --every: run PROG ARGS (the rest) on a change",
@@ -284,14 +300,19 @@ static size_t pad(char *out, size_t cap, size_t o, size_t col, size_t min)
  * its lines from OPTS_COLUMN on (two spaces at least after a long head). */
 static size_t usage_row(const opt *r, char *out, size_t cap)
 {
-	const char *h = r->help;
+	char names[OPTS_LIST_MAX];
+	const char *h = r->help ? r->help : names;
 	size_t o = r->shrt ? fmt(out, cap, "  -%c, ", r->shrt) : fmt(out, cap, "      ");
+
+	if (!r->help)
+		fmt_list(names, sizeof names, r->set == opt_source ? source_at : alg_help, " ",
+			OPTS_LIST_WIDTH);
 
 	o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%s%s%s", r->name,
 		r->arg ? " " : "", r->arg ? r->arg : "");
 	o = pad(out, cap, o, OPTS_COLUMN, o + 1 == OPTS_COLUMN ? 1 : 2);
 	for (;;) {
-		size_t n = strcspn(h, "\n");
+		size_t n = str_cspn(h, "\n");
 
 		o += fmt(out + (o < cap ? o : cap), o < cap ? cap - o : 0, "%.*s\n",
 			(int)n, h);
@@ -320,7 +341,7 @@ static int opt_help(const opt *o, const char *v, err *e)
 	(void)o, (void)v, (void)e;
 	opts_usage(text, sizeof text);
 	fmt_put(1, text);
-	return 2;
+	return OPTS_DONE;
 }
 
 /* The row for a (its long or short name); with_value: only options that
@@ -340,7 +361,7 @@ static const opt *opt_find(const char *a, int with_value)
 	return NULL;
 }
 
-/* Apply row r with value v (NULL for FLAG and DO): 0, 2 (run over), -1. */
+/* Apply row r with value v (NULL for FLAG and DO): 0, OPTS_DONE, -1. */
 static int opt_apply(const opt *r, const char *v, err *e)
 {
 	int rc;
@@ -362,22 +383,22 @@ static int operand(const char *a, err *e)
 {
 	if (!opts.cmd) {
 		if (strcmp(a, "get") == 0)
-			return opts.cmd = 'g', 0;
+			return opts.cmd = CMD_GET, 0;
 		if (strcmp(a, "token") == 0)
-			return opts.cmd = 't', 0;
+			return opts.cmd = CMD_TOKEN, 0;
 		if (strcmp(a, "exec") == 0)
-			return opts.cmd = 'x', 0;
+			return opts.cmd = CMD_EXEC, 0;
 		for (opts.key.op = JWK_WRAP; opts.key.op <= JWK_DECRYPT; opts.key.op <<= 1)
 			if (strcmp(a, jwk_op_name(opts.key.op)) == 0)
-				return opts.cmd = 'k', 0;
+				return opts.cmd = CMD_KEY, 0;
 		return err_set(e, ERR_USAGE, "unknown command %s (try --help)", a);
 	}
-	if (opts.cmd == 'k') {
+	if (opts.cmd == CMD_KEY) {
 		if (opts.key.key)
 			return err_set(e, ERR_USAGE, "%s: one KEY only", jwk_op_name(opts.key.op));
 		return opts.key.key = a, 0;
 	}
-	if (opts.cmd != 'g')
+	if (opts.cmd != CMD_GET)
 		return err_set(e, ERR_USAGE, "token: unexpected argument %s", a);
 	if (opts.nsecrets == CLI_SECRETS_MAX)
 		return err_set(e, ERR_USAGE, "get: at most %d secrets per run", CLI_SECRETS_MAX);
@@ -385,7 +406,7 @@ static int operand(const char *a, err *e)
 	return 0;
 }
 
-/* Parse argv. Returns 0 to run, 2 when done (help/version), -1 on error. */
+/* Parse argv. Returns 0 to run, OPTS_DONE (help/version), -1 on error. */
 int opts_parse(int argc, char **argv, err *e)
 {
 	int i, dashdash = 0;
@@ -395,7 +416,7 @@ int opts_parse(int argc, char **argv, err *e)
 		const opt *r;
 		char name[32];
 
-		if (opts.cmd == 'x' && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
+		if (opts.cmd == CMD_EXEC && (dashdash || a[0] != '-' || strcmp(a, "--") == 0)) {
 			opts.program = argv + i + (!dashdash && strcmp(a, "--") == 0);
 			return opts.program[0] ? 0 : err_set(e, ERR_USAGE, "exec: no program given");
 		}
@@ -409,8 +430,8 @@ int opts_parse(int argc, char **argv, err *e)
 			continue;
 		}
 		if ((r = opt_find(a, 0)) != NULL) {
-			if (opt_apply(r, NULL, e) == 2)
-				return 2;
+			if (opt_apply(r, NULL, e) == OPTS_DONE)
+				return OPTS_DONE;
 			continue;
 		}
 		eq = strchr(a, '=');

@@ -46,7 +46,7 @@ int rc2_init(rc2_ctx *c, const unsigned char *key, size_t n, unsigned bits)
 		l[i] = pitable[l[i + 1] ^ l[i + t8]];
 	for (i = 0; i < 64; i++)
 		c->k[i] = (unsigned short)(l[2 * i] | l[2 * i + 1] << 8);
-	memset(l, 0, sizeof l);
+	explicit_bzero(l, sizeof l); /* the expanded key: not a dead store to drop */
 	return 0;
 }
 

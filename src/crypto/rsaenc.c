@@ -1,8 +1,7 @@
 #include "crypto/rsaenc.h"
+#include "base/rnd.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <bearssl_hash.h>
 #include <bearssl_rand.h>
@@ -29,7 +28,7 @@ size_t br_rsa_oaep_pad(const br_prng_class **rnd, const br_hash_class *dig,
 #define RSAENC_WORDS (2 + (4096 + 30) / 31)
 
 /* BearSSL's OAEP draws its seed (hLen <= 32 bytes) from a br_prng_class:
- * this one hands out bytes drawn from getrandom beforehand, so a failure
+ * this one hands out bytes drawn from rnd_bytes beforehand, so a failure
  * is reported before any padding is made. */
 typedef struct pool {
 	const br_prng_class *vtable;
@@ -63,17 +62,7 @@ static const br_prng_class pool_vtable = {
 
 static int fill_random(unsigned char *b, size_t n)
 {
-	while (n > 0) {
-		ssize_t r = getrandom(b, n, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return RSAENC_E_RANDOM;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return rnd_bytes(b, n, 0) ? RSAENC_E_RANDOM : 0;
 }
 
 /* em[k] := em^e mod n in constant time (em is secret), as
@@ -129,8 +118,12 @@ int rsaenc_encrypt(int pad, const unsigned char *n, size_t nlen,
 		pk.n++;
 		pk.nlen--;
 	}
-	if (pk.nlen < 64 || pk.nlen > 512 || !(pk.n[pk.nlen - 1] & 1) || elen == 0)
+	if (pk.nlen < 64 || pk.nlen > 512 || !(pk.n[pk.nlen - 1] & 1))
 		return RSAENC_E_KEY;
+	/* e = 1 would send the padded message itself; an even e, or one as
+	 * long as n, is no RSA key either */
+	if (elen == 0 || elen >= pk.nlen || !(e[elen - 1] & 1) || (elen == 1 && e[0] == 1))
+		return RSAENC_E_EXP;
 	if (mlen + over > pk.nlen || cap < pk.nlen)
 		return RSAENC_E_LENGTH;
 	if (pad == RSAENC_PKCS1) {
@@ -159,6 +152,7 @@ const char *rsaenc_strerror(int code)
 	case RSAENC_E_KEY: return "not a usable RSA public key";
 	case RSAENC_E_LENGTH: return "input too long for the key and padding";
 	case RSAENC_E_RANDOM: return "getrandom failed";
+	case RSAENC_E_EXP: return "public exponent even, below 3 or too long (refused)";
 	}
 	return "unknown error";
 }

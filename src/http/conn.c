@@ -1,6 +1,7 @@
 #include "http/conn.h"
 #include "codec/b64.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "http/url.h"
@@ -17,7 +18,7 @@ void conn_init(conn *c)
 
 /* "Proxy-Authorization: Basic base64(user:pass)" into out[cap], which
  * the caller wipes. 0 or -1 (the credentials do not fit). */
-static int proxy_auth(char *out, size_t cap, const net_cfg *cfg)
+static int proxy_auth(char *out, size_t cap, const conn_cfg *cfg)
 {
 	char plain[URL_PROXY_USER_MAX + URL_PROXY_PASS_MAX + 2];
 	size_t n = fmt(plain, sizeof plain, "%s:%s", cfg->proxy_user,
@@ -30,7 +31,7 @@ static int proxy_auth(char *out, size_t cap, const net_cfg *cfg)
 
 /* The proxy's answer was not 2xx: say why, the reason phrase made
  * printable. 4xx will not change by asking again; 5xx may (--wait). */
-static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
+static int refused(const conn_cfg *cfg, const char *proxy, const http_resp *r,
 	err *e)
 {
 	char why[HTTP_SHORTVAL_MAX * 4];
@@ -56,10 +57,8 @@ static int refused(const net_cfg *cfg, const char *proxy, const http_resp *r,
  * first: a refusal's body (an HTML page) may arrive with its header and is
  * never read. After a 2xx nothing may follow the header: the server speaks
  * only after our ClientHello. */
-/* noinline: its frame (a request, a read buffer, a whole http_resp) must
- * not sit under every connection's calls (the link-time optimiser would
- * fold it into conn_open). */
-__attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_ms deadline, err *e)
+BIG_FRAME /* a request, a read buffer, a whole http_resp */
+static int tunnel(conn *c, const conn_cfg *cfg, clock_ms deadline, err *e)
 {
 	char req[CONN_CONNECT_MAX], proxy[300], auth[CONN_PROXY_AUTH_MAX];
 	unsigned char buf[CONN_READ_CHUNK];
@@ -103,13 +102,13 @@ __attribute__((noinline)) static int tunnel(conn *c, const net_cfg *cfg, clock_m
 }
 
 /* TCP (through the proxy when proxied), then TLS when t is set. */
-static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
-	const tls_trust *trust, clock_ms deadline, err *e)
+static int attempt(conn *c, const conn_cfg *cfg, int proxied, tls *t,
+	const tls_pin *pin, clock_ms deadline, err *e)
 {
 	if (proxied)
-		c->fd = net_connect(cfg, cfg->proxy_host, cfg->proxy_port, deadline, e);
+		c->fd = net_connect(&cfg->resolve, cfg->proxy_host, cfg->proxy_port, deadline, e);
 	else
-		c->fd = net_connect(cfg, c->host, c->port, deadline, e);
+		c->fd = net_connect(&cfg->resolve, c->host, c->port, deadline, e);
 	if (c->fd < 0)
 		return -1;
 	if (proxied && tunnel(c, cfg, deadline, e) < 0)
@@ -117,11 +116,11 @@ static int attempt(conn *c, const net_cfg *cfg, int proxied, tls *t,
 	if (!t)
 		return 0;
 	c->tls = t;
-	return tls_open(t, trust, c->fd, c->host, c->peer, deadline, e);
+	return tls_open(t, cfg->roots, pin, c->fd, c->host, c->peer, deadline, e);
 }
 
-int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e)
+int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
+	tls *t, int proxy, const tls_pin *pin, clock_ms deadline, err *e)
 {
 	int proxied = proxy && t && cfg->proxy_host && !url_no_proxy(cfg->no_proxy, host);
 	char desc[160];
@@ -131,7 +130,7 @@ int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
 	str_copy(c->host, sizeof c->host, host);
 	c->port = port;
 	fmt(c->peer, sizeof c->peer, "%s:%u", host, port);
-	rc = attempt(c, cfg, proxied, t, trust, deadline, e);
+	rc = attempt(c, cfg, proxied, t, pin, deadline, e);
 	if (rc < 0) {
 		conn_close(c);
 		return -1;
@@ -177,7 +176,7 @@ static int parse_fail(conn *c, int rc, err *e)
 		http_strerror(rc));
 }
 
-int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
+int conn_exchange(conn *c, char *req, size_t len, http_resp *resp,
 	clock_ms deadline, err *e)
 {
 	unsigned char buf[CONN_READ_CHUNK];
@@ -186,10 +185,13 @@ int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
 	long n = 0;
 
 	c->requests++;
-	if (conn_write(c, req, len, deadline, e) < 0) {
+	rc = conn_write(c, req, len, deadline, e);
+	explicit_bzero(req, len);
+	if (rc < 0) {
 		c->reusable = 0;
 		return -1;
 	}
+	rc = HTTP_MORE;
 	while (rc == HTTP_MORE) {
 		n = conn_read(c, buf, sizeof buf, deadline, e);
 		if (n < 0) {

@@ -23,6 +23,18 @@
 /* CONNECT host:port host:port, User-Agent, Proxy-Authorization */
 #define CONN_CONNECT_MAX (CONN_PROXY_AUTH_MAX + 1024)
 
+/* What every connection of a run shares, read-only: the --resolve
+ * entries, the proxy and the roots. */
+typedef struct conn_cfg {
+	resolve_cfg resolve;
+	const char *proxy_host; /* HTTPS_PROXY / --proxy for TLS peers; NULL: none */
+	unsigned proxy_port;
+	const char *proxy_user; /* Basic credentials for the proxy; NULL: none */
+	const char *proxy_pass;
+	const char *no_proxy;   /* NO_PROXY list (url_no_proxy), or NULL */
+	const trust_anchors *roots; /* TLS servers are checked against these */
+} conn_cfg;
+
 typedef struct conn {
 	int fd;                 /* -1 when closed */
 	tls *tls;               /* NULL for plain HTTP */
@@ -36,17 +48,20 @@ typedef struct conn {
 /* Mark c closed; call once before first use. */
 void conn_init(conn *c);
 
-/* Connect (and handshake when t != NULL) to host:port, through the proxy
+/* Connect (and handshake when t != NULL, checking the server against the
+ * roots, or pin when not NULL: tls_open) to host:port, through the proxy
  * when proxy is set, t != NULL, cfg names one and NO_PROXY allows it. */
-int conn_open(conn *c, const net_cfg *cfg, const char *host, unsigned port,
-	tls *t, int proxy, const tls_trust *trust, clock_ms deadline, err *e);
+int conn_open(conn *c, const conn_cfg *cfg, const char *host, unsigned port,
+	tls *t, int proxy, const tls_pin *pin, clock_ms deadline, err *e);
 
 /* 1 if c is open to host:port with the same transport, reusable, and not
  * closed by the server meanwhile. */
 int conn_matches(const conn *c, const char *host, unsigned port, int use_tls);
 
-/* Send req[len] and parse one response into resp (initialised by caller). */
-int conn_exchange(conn *c, const char *req, size_t len, http_resp *resp,
+/* Send req[len] and parse one response into resp (initialised by caller).
+ * req is wiped once written, before anything is read: it may hold a
+ * token, and resp's body buffer may be the same memory. */
+int conn_exchange(conn *c, char *req, size_t len, http_resp *resp,
 	clock_ms deadline, err *e);
 
 void conn_close(conn *c);

@@ -81,7 +81,18 @@ static void trim_ows(const char *s, size_t *a, size_t *b)
 
 static size_t body_limit(const http_resp *r)
 {
-	return r->body_cap < HTTP_BODY_MAX ? r->body_cap : HTTP_BODY_MAX;
+	return r->grow || r->body_cap > HTTP_BODY_MAX ? HTTP_BODY_MAX : r->body_cap;
+}
+
+/* Append n body bytes (within body_limit, checked before), the buffer
+ * grown first when it lacks room. */
+static int put_body(http_resp *r, const unsigned char *p, size_t n)
+{
+	if (n > r->body_cap - r->body_len && r->grow(r, r->body_len + n) < 0)
+		return HTTP_E_MEMORY;
+	memcpy(r->body + r->body_len, p, n);
+	r->body_len += n;
+	return 0;
 }
 
 /* Everything taken from a header block; cleared again after a 1xx. */
@@ -103,6 +114,7 @@ void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body)
 	r->body = body;
 	r->body_cap = cap;
 	r->body_len = 0;
+	r->grow = NULL;
 	r->no_body = no_body != 0;
 	r->err = 0;
 	r->chunk_left = 0;
@@ -234,7 +246,7 @@ static int on_encoding(http_resp *r, const char *v, size_t n)
 static void on_connection(http_resp *r, const char *v)
 {
 	while (*v) {
-		size_t n = strcspn(v, ","), a = 0, b = n;
+		size_t n = str_cspn(v, ","), a = 0, b = n;
 
 		trim_ows(v, &a, &b);
 		if (str_ieqmem(v + a, b - a, "close"))
@@ -411,8 +423,8 @@ static int step_data(http_resp *r, const unsigned char *p, size_t n, size_t *k)
 {
 	size_t take = n < r->chunk_left ? n : (size_t)r->chunk_left;
 
-	memcpy(r->body + r->body_len, p, take);
-	r->body_len += take;
+	if (put_body(r, p, take) < 0)
+		return HTTP_E_MEMORY;
 	r->chunk_left -= take;
 	*k = take;
 	if (r->chunk_left > 0)
@@ -440,8 +452,8 @@ static int step_close(http_resp *r, const unsigned char *p, size_t n, size_t *k)
 {
 	if (n > body_limit(r) - r->body_len)
 		return HTTP_E_BODY_TOO_BIG;
-	memcpy(r->body + r->body_len, p, n);
-	r->body_len += n;
+	if (put_body(r, p, n) < 0)
+		return HTTP_E_MEMORY;
 	*k = n;
 	return HTTP_MORE;
 }
@@ -516,6 +528,7 @@ const char *http_strerror(int code)
 	case HTTP_E_REQUEST: return "request field invalid or request too large";
 	case HTTP_E_STATE: return "response parser used after it finished";
 	case HTTP_E_BARE_LF: return "a line ends in a bare LF (HTTP wants CRLF)";
+	case HTTP_E_MEMORY: return "no memory for the response body";
 	}
 	return "unknown HTTP error";
 }

@@ -40,6 +40,7 @@ enum {
 	HTTP_E_BARE_LF = -12,  /* a line ended in LF without CR (curl accepts
 	                          it; we refuse: a peer that sends it is not
 	                          the server we meant to talk to) */
+	HTTP_E_MEMORY = -13,   /* the body buffer could not grow (grow failed) */
 };
 
 typedef struct http_hdr {
@@ -66,6 +67,9 @@ typedef struct http_resp {
 	unsigned char *body;     /* caller's buffer */
 	size_t body_cap;
 	size_t body_len;
+	/* NULL: body_cap is all the room there is. Else it makes room for need
+	 * bytes (need <= HTTP_BODY_MAX) by moving body and body_cap: 0 or -1. */
+	int (*grow)(struct http_resp *r, size_t need);
 	/* parser state: private */
 	int state, err, nheaders, no_body, seen_cl;
 	size_t head_len, line_len;
@@ -73,8 +77,9 @@ typedef struct http_resp {
 	char line[HTTP_LINE_MAX];
 } http_resp;
 
-/* Prepare r to parse one response into body[cap]. no_body: the request was
- * HEAD (no body whatever the headers say). */
+/* Prepare r to parse one response into body[cap] (grow NULL: set it after,
+ * for a buffer that grows). no_body: the request was HEAD (no body
+ * whatever the headers say). */
 void http_resp_init(http_resp *r, unsigned char *body, size_t cap, int no_body);
 
 /* Feed n bytes. Returns HTTP_MORE, HTTP_DONE (with *used = bytes consumed;

@@ -207,7 +207,7 @@ int url_parse(url *u, const char *s)
 	if (k == 0)
 		return URL_E_SCHEME;
 	s += k;
-	an = strcspn(s, "/?#");
+	an = str_cspn(s, "/?#");
 	rc = memchr(s, '@', an) != NULL || strchr(s, '#') != NULL ? URL_E_FORM : 0;
 	u->port = u->https ? 443 : 80;
 	if (rc == 0)
@@ -272,7 +272,7 @@ int url_proxy_parse(url_proxy *p, const char *s)
 	if (https || (k == 0 && str_find(s, "://")))
 		return URL_E_SCHEME;
 	s += k;
-	an = strcspn(s, "/?#");
+	an = str_cspn(s, "/?#");
 	for (i = an; i > 0 && s[i - 1] != '@'; i--)
 		;
 	if (i > 0)
@@ -344,16 +344,16 @@ int url_add_query(char *path, size_t cap, const char *name, const char *value)
 	return URL_E_SPACE;
 }
 
-int url_host_header(const url *u, char *out, size_t cap)
+int url_host_header(const char *host, unsigned port, int https, char *out, size_t cap)
 {
-	const char *l = strchr(u->host, ':') ? "[" : "";
+	const char *l = strchr(host, ':') ? "[" : "";
 	const char *r = *l ? "]" : "";
 	size_t n;
 
-	if (u->port == (u->https ? 443u : 80u))
-		n = fmt(out, cap, "%s%s%s", l, u->host, r);
+	if (port == (https ? 443u : 80u))
+		n = fmt(out, cap, "%s%s%s", l, host, r);
 	else
-		n = fmt(out, cap, "%s%s%s:%u", l, u->host, r, u->port);
+		n = fmt(out, cap, "%s%s%s:%u", l, host, r, port);
 	if (n >= cap) {
 		if (cap > 0)
 			out[0] = 0;
@@ -381,12 +381,12 @@ static int no_proxy_entry(const char *e, size_t n, const char *host)
 int url_no_proxy(const char *list, const char *host)
 {
 	while (list && *list) {
-		size_t n = strcspn(list, ", ");
+		size_t n = str_cspn(list, ", ");
 
 		if (no_proxy_entry(list, n, host))
 			return 1;
 		list += n;
-		list += strspn(list, ", ");
+		list += str_spn(list, ", ");
 	}
 	return 0;
 }

@@ -68,9 +68,9 @@ long url_encode(char *out, size_t cap, const char *s);
  * needed (the path may already carry a query). Returns 0 or URL_E_SPACE. */
 int url_add_query(char *path, size_t cap, const char *name, const char *value);
 
-/* The Host header for u: "host", "host:port" if not default, [v6].
- * Returns 0 or URL_E_SPACE. */
-int url_host_header(const url *u, char *out, size_t cap);
+/* The Host header for host:port (https: the default port is 443, else 80):
+ * "host", "host:port" if not the default, [v6]. Returns 0 or URL_E_SPACE. */
+int url_host_header(const char *host, unsigned port, int https, char *out, size_t cap);
 
 /* 1 if host is excluded from proxying by a NO_PROXY list: entries split
  * by commas or spaces, "*" for all, "host" or ".domain" matching the host

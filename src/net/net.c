@@ -14,28 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int net_resolve_parse(net_resolve *r, const char *s)
-{
-	const char *c1 = strchr(s, ':'), *c2;
-	unsigned long long port;
-	size_t alen;
-
-	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
-		return -1;
-	if (str_copyn(r->host, sizeof r->host, s, (size_t)(c1 - s)) < 0
-		|| c1 == s || str_udec(c1 + 1, (size_t)(c2 - c1 - 1), 65535, &port) < 0
-		|| port == 0)
-		return -1;
-	r->port = (unsigned)port;
-	s = c2 + 1;
-	alen = strlen(s);
-	if (alen > 2 && s[0] == '[' && s[alen - 1] == ']')
-		s++, alen -= 2;
-	if (str_copyn(r->addr, sizeof r->addr, s, alen) < 0 || alen == 0)
-		return -1;
-	return 0;
-}
-
 int net_wake_fd = -1;
 int (*net_wake)(void);
 
@@ -100,15 +78,15 @@ static int connect_one(const net_addr *a, clock_ms deadline, int *why)
 	return fd;
 }
 
-int net_connect(const net_cfg *cfg, const char *host, unsigned port,
+int net_connect(const resolve_cfg *rc, const char *host, unsigned port,
 	clock_ms deadline, err *e)
 {
-	net_addr addrs[NET_ADDRS_MAX];
+	net_addr addrs[RESOLVE_ADDRS_MAX];
 	char ip[64] = "";
 	size_t n, i;
 	int why = 0;
 
-	n = resolve_name(cfg, addrs, host, port, deadline, e);
+	n = resolve_name(rc, addrs, host, port, deadline, e);
 	for (i = 0; i < n; i++) {
 		int fd;
 

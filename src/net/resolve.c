@@ -1,7 +1,9 @@
 /* No getaddrinfo: it brings malloc, stdio and qsort along. */
 #include "net/resolve.h"
+#include "net/net.h"
 #include "net/dns.h"
 #include "base/fmt.h"
+#include "base/frame.h"
 #include "base/log.h"
 #include "base/rnd.h"
 #include "base/str.h"
@@ -64,7 +66,7 @@ typedef struct rq {
 	int res;         /* RQ_PENDING, an address count or a final DNS_E_* */
 	unsigned failed; /* bit per nameserver that failed it in this round */
 	int why, why_ns; /* the last failure (DNS_E_* or errno) and from whom */
-	dns_addr addrs[NET_ADDRS_MAX];
+	dns_addr addrs[RESOLVE_ADDRS_MAX];
 } rq;
 
 typedef struct ns_sock {
@@ -159,7 +161,7 @@ static void addr_from_dns(net_addr *a, const dns_addr *d, unsigned port)
 
 typedef struct hosts_ctx {
 	const char *name;
-	dns_addr out[NET_ADDRS_MAX];
+	dns_addr out[RESOLVE_ADDRS_MAX];
 	size_t n;
 } hosts_ctx;
 
@@ -168,7 +170,7 @@ static void hosts_fn(void *ctx, const char *text, size_t n)
 	hosts_ctx *h = ctx;
 
 	h->n += dns_hosts_lookup(text, n, h->name, h->out + h->n,
-		NET_ADDRS_MAX - h->n);
+		RESOLVE_ADDRS_MAX - h->n);
 }
 
 /* /etc/hosts, in file order: the count, 0 (not listed) or -1 (e set). */
@@ -204,7 +206,7 @@ static void conf_fn(void *ctx, const char *text, size_t n)
 static int query_ids(unsigned id[2], const char *host, err *e)
 {
 	unsigned char b[4];
-	const char *why = rnd_bytes(b, sizeof b);
+	const char *why = rnd_bytes(b, sizeof b, 0);
 
 	if (why)
 		return err_set(e, ERR_INTERNAL, "resolve %s: getrandom: %s", host, why);
@@ -327,7 +329,7 @@ static void on_reply(resolver *r, size_t i, const unsigned char *buf, size_t n)
 		if (q->res != RQ_PENDING)
 			continue;
 		rc = dns_answer_parse(buf, n, q->id, r->host, q->type, q->addrs,
-			NET_ADDRS_MAX);
+			RESOLVE_ADDRS_MAX);
 		if (rc == DNS_E_ID || rc == DNS_E_HEADER || rc == DNS_E_QUESTION)
 			continue;
 		log_v("dns %s %s: %d %s", r->host,
@@ -480,7 +482,7 @@ static void resolver_fail(const resolver *r, clock_ms deadline, err *e)
 }
 
 /* DNS: the A then the AAAA addresses, or 0 (e set). */
-__attribute__((noinline)) /* DNS packets in its frame: only for DNS */
+BIG_FRAME /* DNS packets: only for DNS */
 static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	clock_ms deadline, err *e)
 {
@@ -492,7 +494,7 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 		return 0;
 	exchange(&r, deadline);
 	for (k = 0; k < 2; k++)
-		for (i = 0; i < r.q[k].res && n < NET_ADDRS_MAX; i++)
+		for (i = 0; i < r.q[k].res && n < RESOLVE_ADDRS_MAX; i++)
 			addr_from_dns(&out[n++], &r.q[k].addrs[i], port);
 	if (n == 0)
 		resolver_fail(&r, deadline, e);
@@ -500,14 +502,36 @@ static size_t resolve_dns(net_addr *out, const char *host, unsigned port,
 	return n;
 }
 
-size_t resolve_name(const net_cfg *cfg, net_addr *out, const char *host,
+int resolve_parse(resolve_entry *r, const char *s)
+{
+	const char *c1 = strchr(s, ':'), *c2;
+	unsigned long long port;
+	size_t alen;
+
+	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+		return -1;
+	if (str_copyn(r->host, sizeof r->host, s, (size_t)(c1 - s)) < 0
+		|| c1 == s || str_udec(c1 + 1, (size_t)(c2 - c1 - 1), 65535, &port) < 0
+		|| port == 0)
+		return -1;
+	r->port = (unsigned)port;
+	s = c2 + 1;
+	alen = strlen(s);
+	if (alen > 2 && s[0] == '[' && s[alen - 1] == ']')
+		s++, alen -= 2;
+	if (str_copyn(r->addr, sizeof r->addr, s, alen) < 0 || alen == 0)
+		return -1;
+	return 0;
+}
+
+size_t resolve_name(const resolve_cfg *rc, net_addr *out, const char *host,
 	unsigned port, clock_ms deadline, err *e)
 {
 	size_t i;
 	int n;
 
-	for (i = 0; cfg && i < cfg->nresolve; i++) {
-		const net_resolve *r = &cfg->resolve[i];
+	for (i = 0; rc && i < rc->n; i++) {
+		const resolve_entry *r = &rc->v[i];
 
 		if (r->port == port && str_ieq(r->host, host)) {
 			if (addr_numeric(out, r->addr, port) == 0)

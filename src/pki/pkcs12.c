@@ -3,6 +3,7 @@
 #include <bearssl.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "pki/der.h"
 #include "crypto/ec.h"
 #include "crypto/rc2.h"
@@ -32,40 +33,36 @@ OID(oid_sha1, 0x2b, 0x0e, 0x03, 0x02, 0x1a);
 OID(oid_sha256, NIST, 0x02, 0x01);
 
 #define P12_V 64          /* block size v of SHA-1 and SHA-256 */
-#define P12_BMP_MAX (2 * PKCS12_PASS_MAX + 2)
-#define P12_I_MAX (PKCS12_SALT_MAX + P12_BMP_MAX + P12_V)
+#define P12_I_MAX (PKCS12_SALT_MAX + PKCS12_BMP_MAX + P12_V)
 
 enum { C_3DES, C_RC2, C_AES };
 
-/* The encryption schemes: PBES1 OIDs name their cipher, PBES2 its
- * encryptionScheme (pbes2 1). */
-static const struct cipher {
-	const unsigned char *oid;
-	unsigned char oidlen, cipher, keylen, pbes2;
-	unsigned short rc2bits;
-} ciphers[] = {
-	{ oid_pbe_3des, sizeof oid_pbe_3des, C_3DES, 24, 0, 0 },
-	{ oid_pbe_rc2_40, sizeof oid_pbe_rc2_40, C_RC2, 5, 0, 40 },
-	{ oid_pbe_rc2_128, sizeof oid_pbe_rc2_128, C_RC2, 16, 0, 128 },
-	{ oid_aes256_cbc, sizeof oid_aes256_cbc, C_AES, 32, 1, 0 },
-	{ oid_aes128_cbc, sizeof oid_aes128_cbc, C_AES, 16, 1, 0 },
-	{ oid_aes192_cbc, sizeof oid_aes192_cbc, C_AES, 24, 1, 0 },
-	{ oid_des_ede3_cbc, sizeof oid_des_ede3_cbc, C_3DES, 24, 1, 0 },
-};
+/* The algorithms by OID, of three kinds: PBES1 schemes (the OID names the
+ * cipher), PBES2 encryptionSchemes, and the digests (MAC) and PBKDF2 PRFs
+ * (n: 1 SHA-1, 256 SHA-256). */
+enum { K_PBES1, K_PBES2, K_HASH };
 
-/* Digests (MAC) and PBKDF2 PRFs by OID: 1 SHA-1, 256 SHA-256. */
-static const struct hashoid {
+static const struct alg {
 	const unsigned char *oid;
-	unsigned char oidlen;
-	short hash;
-} hashes[] = {
-	{ oid_sha1, sizeof oid_sha1, 1 }, { oid_sha256, sizeof oid_sha256, 256 },
-	{ oid_hmac_sha1, sizeof oid_hmac_sha1, 1 }, { oid_hmac_sha256, sizeof oid_hmac_sha256, 256 },
+	unsigned char oidlen, kind, cipher, keylen;
+	unsigned short n; /* RC2: effective key bits; K_HASH: the hash */
+} algs[] = {
+	{ oid_pbe_3des, sizeof oid_pbe_3des, K_PBES1, C_3DES, 24, 0 },
+	{ oid_pbe_rc2_40, sizeof oid_pbe_rc2_40, K_PBES1, C_RC2, 5, 40 },
+	{ oid_pbe_rc2_128, sizeof oid_pbe_rc2_128, K_PBES1, C_RC2, 16, 128 },
+	{ oid_aes256_cbc, sizeof oid_aes256_cbc, K_PBES2, C_AES, 32, 0 },
+	{ oid_aes128_cbc, sizeof oid_aes128_cbc, K_PBES2, C_AES, 16, 0 },
+	{ oid_aes192_cbc, sizeof oid_aes192_cbc, K_PBES2, C_AES, 24, 0 },
+	{ oid_des_ede3_cbc, sizeof oid_des_ede3_cbc, K_PBES2, C_3DES, 24, 0 },
+	{ oid_sha1, sizeof oid_sha1, K_HASH, 0, 0, 1 },
+	{ oid_sha256, sizeof oid_sha256, K_HASH, 0, 0, 256 },
+	{ oid_hmac_sha1, sizeof oid_hmac_sha1, K_HASH, 0, 0, 1 },
+	{ oid_hmac_sha256, sizeof oid_hmac_sha256, K_HASH, 0, 0, 256 },
 };
 
 /* How one encrypted blob is decrypted. */
 typedef struct scheme {
-	const struct cipher *c;
+	const struct alg *c;
 	int prf; /* PBES2: the PBKDF2 hash */
 	const unsigned char *salt;
 	size_t slen;
@@ -113,36 +110,39 @@ int pkcs12_kdf(int hash, int id, const unsigned char *pass, size_t plen,
 	unsigned char *out, size_t n)
 {
 	const br_hash_class *h = hash_of(hash);
-	unsigned char d[P12_V], ibuf[P12_I_MAX], a[64], b[P12_V];
-	br_hash_compat_context hc;
+	struct { /* wiped at the end: the password and what it derives */
+		unsigned char d[P12_V], ibuf[P12_I_MAX], a[64], b[P12_V];
+		br_hash_compat_context hc;
+	} w;
 	size_t u, ilen, o, k;
 	unsigned long r;
 
-	if (!h || n > 64 || slen > PKCS12_SALT_MAX || plen > P12_BMP_MAX || iter == 0)
+	if (!h || n > 64 || slen > PKCS12_SALT_MAX || plen > PKCS12_BMP_MAX || iter == 0)
 		return -1;
 	u = digest_size(h);
-	memset(d, id, sizeof d);
-	ilen = slen ? repeat_to(ibuf, salt, slen) : 0;
-	ilen += plen ? repeat_to(ibuf + ilen, pass, plen) : 0;
+	memset(w.d, id, sizeof w.d);
+	ilen = slen ? repeat_to(w.ibuf, salt, slen) : 0;
+	ilen += plen ? repeat_to(w.ibuf + ilen, pass, plen) : 0;
 	for (o = 0; o < n; o += u) {
-		h->init(&hc.vtable);
-		h->update(&hc.vtable, d, sizeof d);
-		h->update(&hc.vtable, ibuf, ilen);
-		h->out(&hc.vtable, a);
+		h->init(&w.hc.vtable);
+		h->update(&w.hc.vtable, w.d, sizeof w.d);
+		h->update(&w.hc.vtable, w.ibuf, ilen);
+		h->out(&w.hc.vtable, w.a);
 		for (r = 1; r < iter; r++) {
-			h->init(&hc.vtable);
-			h->update(&hc.vtable, a, u);
-			h->out(&hc.vtable, a);
+			h->init(&w.hc.vtable);
+			h->update(&w.hc.vtable, w.a, u);
+			h->out(&w.hc.vtable, w.a);
 		}
-		memcpy(out + o, a, n - o < u ? n - o : u);
+		memcpy(out + o, w.a, n - o < u ? n - o : u);
 		if (o + u >= n)
 			break;
 		for (k = 0; k < P12_V; k++)
-			b[k] = a[k % u];
-		add_blocks(ibuf, ilen, b);
+			w.b[k] = w.a[k % u];
+		add_blocks(w.ibuf, ilen, w.b);
 	}
-	memset(ibuf, 0, sizeof ibuf);
-	memset(a, 0, sizeof a);
+	/* explicit_bzero: a memset of a dying buffer is a dead store, which
+	 * -Oz -flto removes */
+	explicit_bzero(&w, sizeof w);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t 
 	for (; n > 0; pass += len, n -= len) {
 		len = pass[0] < 0x80 ? 1 : pass[0] < 0xc2 ? 0 : pass[0] < 0xe0 ? 2
 			: pass[0] < 0xf0 ? 3 : pass[0] < 0xf5 ? 4 : 0;
-		if (len == 0 || len > n || o + 6 > cap)
+		if (len == 0 || len > n)
 			return -1;
 		c = len == 1 ? pass[0] : pass[0] & (0x3fu >> (len - 1));
 		for (k = 1; k < len; k++) {
@@ -162,6 +162,8 @@ long pkcs12_bmp(const unsigned char *pass, size_t n, unsigned char *out, size_t 
 				return -1;
 			c = c << 6 | (pass[k] & 0x3f);
 		}
+		if (o + (c >= 0x10000 ? 6 : 4) > cap) /* this character and 00 00 */
+			return -1;
 		if (c >= 0x10000) { /* a surrogate pair */
 			c -= 0x10000;
 			out[o++] = (unsigned char)(0xd8 | c >> 18);
@@ -187,27 +189,26 @@ int pkcs12_init(pkcs12 *p, const char *pass, size_t plen)
 	if (plen > PKCS12_PASS_MAX)
 		return PKCS12_E_PASS;
 	p->pass_given = 1;
-	memcpy(p->pass, pass, plen);
+	memcpy(p->pw.pass, pass, plen);
 	p->plen = plen;
+	p->bmplen = pkcs12_bmp(p->pw.pass, plen, p->pw.bmp, sizeof p->pw.bmp);
 	return 0;
 }
 
 void pkcs12_wipe(pkcs12 *p)
 {
-	explicit_bzero(p->pass, sizeof p->pass);
+	explicit_bzero(&p->pw, sizeof p->pw);
 	explicit_bzero(p->work, p->used);
 	p->used = 0;
 }
 
-/* Candidate c's BMPString password (PBES1, MAC): the given one; else
- * c 0 = empty (00 00: what OpenSSL, Windows and Key Vault write), then
- * 1 = absent (zero-length), which OpenSSL also tries. */
-static long cand_bmp(const pkcs12 *p, int c, unsigned char *out, size_t cap)
+/* Candidate c's BMPString password (PBES1, MAC): its length at p->pw.bmp
+ * (-1: the given password is not UTF-8). The given one; else c 0 = empty
+ * (00 00, the zeroed buffer: what OpenSSL, Windows and Key Vault write),
+ * then 1 = absent (zero-length), which OpenSSL also tries. */
+static long cand_bmp(const pkcs12 *p, int c)
 {
-	if (p->pass_given)
-		return pkcs12_bmp(p->pass, p->plen, out, cap);
-	out[0] = out[1] = 0;
-	return c ? 0 : 2;
+	return p->pass_given ? p->bmplen : c ? 0 : 2;
 }
 
 /* How many candidates are left to try: the one chosen, the given one, or
@@ -223,16 +224,23 @@ static int bad_oid(pkcs12 *p, const der *w)
 	return PKCS12_E_OID;
 }
 
-/* The hash an OID names (hashes[]), or 0 with p->oid set. */
-static int hash_oid(pkcs12 *p, const der *oid)
+/* The algorithm of this kind an OID names, or NULL. */
+static const struct alg *alg_of(const der *oid, int kind)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++)
-		if (der_oid_is(oid, hashes[i].oid, hashes[i].oidlen))
-			return hashes[i].hash;
-	bad_oid(p, oid);
-	return 0;
+	for (i = 0; i < sizeof algs / sizeof algs[0]; i++)
+		if (algs[i].kind == kind && der_oid_is(oid, algs[i].oid, algs[i].oidlen))
+			return &algs[i];
+	return NULL;
+}
+
+/* The hash an OID names, or 0 with p->oid set. */
+static int hash_oid(pkcs12 *p, const der *oid)
+{
+	const struct alg *a = alg_of(oid, K_HASH);
+
+	return a ? a->n : (bad_oid(p, oid), 0);
 }
 
 /* HMAC with the key in kc of a[an] then b[bn] into out. */
@@ -275,25 +283,35 @@ static void pbkdf2(const br_hash_class *h, const unsigned char *pass, size_t ple
 	explicit_bzero(&w, sizeof w);
 }
 
+/* Before a derivation of iter iterations: a count, then the file's budget
+ * (its derivations' counts summed, PKCS12_ITER_MAX), then the run's
+ * deadline. */
+static int charge(pkcs12 *p, unsigned long iter)
+{
+	if (iter == 0 || iter > PKCS12_ITER_MAX - p->spent)
+		return PKCS12_E_ITER;
+	p->spent += iter;
+	return p->deadline && clock_now() >= p->deadline ? PKCS12_E_TIME : 0;
+}
+
 /* Key and IV for candidate c (PBES2 takes the password as UTF-8). */
-static int derive(const pkcs12 *p, int c, const scheme *s, unsigned char *key,
+static int derive(pkcs12 *p, int c, const scheme *s, unsigned char *key,
 	unsigned char *iv)
 {
-	unsigned char bmp[P12_BMP_MAX];
-	long bl;
-	int rc = 0;
+	long bl = cand_bmp(p, c);
+	int rc = charge(p, s->iter);
 
-	if (s->c->pbes2) {
-		pbkdf2(hash_of(s->prf), p->pass, p->plen, s, key, s->c->keylen);
+	if (rc < 0)
+		return rc;
+	if (s->c->kind == K_PBES2) {
+		pbkdf2(hash_of(s->prf), p->pw.pass, p->plen, s, key, s->c->keylen);
 		memcpy(iv, s->iv, 16);
 		return 0;
 	}
-	bl = cand_bmp(p, c, bmp, sizeof bmp);
-	if (bl < 0 || pkcs12_kdf(1, 1, bmp, (size_t)bl, s->salt, s->slen, s->iter,
+	if (bl < 0 || pkcs12_kdf(1, 1, p->pw.bmp, (size_t)bl, s->salt, s->slen, s->iter,
 			key, s->c->keylen) < 0
-		|| pkcs12_kdf(1, 2, bmp, (size_t)bl, s->salt, s->slen, s->iter, iv, 8) < 0)
+		|| pkcs12_kdf(1, 2, p->pw.bmp, (size_t)bl, s->salt, s->slen, s->iter, iv, 8) < 0)
 		rc = PKCS12_E_PASS;
-	explicit_bzero(bmp, sizeof bmp);
 	return rc;
 }
 
@@ -313,7 +331,7 @@ static void run_cipher(const scheme *s, const unsigned char *key,
 		br_aes_ct64_cbcdec_init(&k.aes, key, s->c->keylen);
 		br_aes_ct64_cbcdec_run(&k.aes, iv, buf, n);
 	} else {
-		rc2_init(&k.rc2, key, s->c->keylen, s->c->rc2bits);
+		rc2_init(&k.rc2, key, s->c->keylen, s->c->n);
 		rc2_cbc_decrypt(&k.rc2, iv, buf, n);
 	}
 	explicit_bzero(&k, sizeof k);
@@ -335,16 +353,6 @@ static int unpad(unsigned char *buf, size_t n, size_t bs, size_t *out)
 	der_get(&d, DER_SEQ, &in);
 	*out = n - pad;
 	return der_done(&d);
-}
-
-static const struct cipher *cipher_of(const der *oid, int pbes2)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++)
-		if (ciphers[i].pbes2 == pbes2 && der_oid_is(oid, ciphers[i].oid, ciphers[i].oidlen))
-			return &ciphers[i];
-	return NULL;
 }
 
 /* PBES2-params {keyDerivationFunc {pbkdf2, PBKDF2-params {salt,
@@ -370,7 +378,7 @@ static int pbes2(pkcs12 *p, scheme *s, der *params)
 		if (!(s->prf = hash_oid(p, &prf[0])))
 			return PKCS12_E_OID;
 	}
-	if (!(s->c = cipher_of(&enc[0], 1)))
+	if (!(s->c = alg_of(&enc[0], K_PBES2)))
 		return bad_oid(p, &enc[0]);
 	s->salt = kp[0].p;
 	s->slen = der_left(&kp[0]);
@@ -392,7 +400,7 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
 	der_get(alg, DER_OID, &oid);
 	if (der_oid_is(&oid, oid_pbes2, sizeof oid_pbes2)) {
 		rc = pbes2(p, s, alg);
-	} else if ((s->c = cipher_of(&oid, 0))) {
+	} else if ((s->c = alg_of(&oid, K_PBES1))) {
 		if (der_fields(alg, T_SEQ, pp) || der_fields(pp, T_OCTETS T_INT, f)
 			|| der_num(&f[1], PKCS12_ITER_MAX + 1, &s->iter))
 			return PKCS12_E_DER;
@@ -403,8 +411,6 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
 	}
 	if (rc == 0 && s->slen > PKCS12_SALT_MAX)
 		rc = PKCS12_E_BIG;
-	if (rc == 0 && (s->iter == 0 || s->iter > PKCS12_ITER_MAX))
-		rc = PKCS12_E_ITER;
 	return rc;
 }
 
@@ -412,7 +418,7 @@ static int scheme_parse(pkcs12 *p, der *alg, scheme *s)
  * passwords; *out gets the plaintext length. */
 static int decrypt(pkcs12 *p, der *alg, unsigned char *buf, size_t n, size_t *out)
 {
-	unsigned char key[32], iv[16];
+	unsigned char key[32 + 16]; /* the key, then the IV: both derived */
 	int rc, c, k, kept = ncand(p) > 1;
 	scheme s;
 	size_t bs;
@@ -428,9 +434,9 @@ static int decrypt(pkcs12 *p, der *alg, unsigned char *buf, size_t n, size_t *ou
 	for (k = 0, c = p->cand >= 0 ? p->cand : 0; k < ncand(p) && rc < 0; k++, c++) {
 		if (k > 0)
 			memcpy(buf, p->retry, n);
-		if ((rc = derive(p, c, &s, key, iv)) < 0)
+		if ((rc = derive(p, c, &s, key, key + 32)) < 0)
 			break;
-		run_cipher(&s, key, iv, buf, n);
+		run_cipher(&s, key, key + 32, buf, n);
 		rc = unpad(buf, n, bs, out) < 0 ? PKCS12_E_DECRYPT : 0;
 		if (rc == 0)
 			p->cand = c;
@@ -616,14 +622,14 @@ static int hmac_check(const pkcs12 *p, int hash, int c, const der *salt,
 	const br_hash_class *h = hash_of(hash);
 	struct {
 		br_hmac_key_context kc;
-		unsigned char bmp[P12_BMP_MAX], key[32], got[32];
+		unsigned char key[32], got[32];
 	} w;
 	size_t u = digest_size(h), k;
 	unsigned diff = 0;
-	long bl = cand_bmp(p, c, w.bmp, sizeof w.bmp);
+	long bl = cand_bmp(p, c);
 
 	if (bl < 0 || der_left(digest) != u
-		|| pkcs12_kdf(hash, 3, w.bmp, (size_t)bl, salt->p, der_left(salt), iter, w.key, u) < 0)
+		|| pkcs12_kdf(hash, 3, p->pw.bmp, (size_t)bl, salt->p, der_left(salt), iter, w.key, u) < 0)
 		diff = 1;
 	else {
 		br_hmac_key_init(&w.kc, h, w.key, u);
@@ -641,7 +647,7 @@ static int mac_verify(pkcs12 *p, der *mac, const der *auth)
 {
 	der f[3], di[2], alg[2];
 	unsigned long iter = 1;
-	int hash, c;
+	int hash, c, rc;
 
 	if (der_fields(mac, T_SEQ T_OCTETS T_OPT T_INT, f) || der_fields(&f[0], T_SEQ T_OCTETS, di)
 		|| der_fields(&di[0], T_OID T_OPT T_NULL, alg)
@@ -649,13 +655,14 @@ static int mac_verify(pkcs12 *p, der *mac, const der *auth)
 		return PKCS12_E_DER;
 	if (!(hash = hash_oid(p, &alg[0])))
 		return PKCS12_E_OID;
-	if (iter == 0 || iter > PKCS12_ITER_MAX)
-		return PKCS12_E_ITER;
 	if (der_left(&f[1]) > PKCS12_SALT_MAX)
 		return PKCS12_E_BIG;
-	for (c = 0; c < ncand(p); c++)
+	for (c = 0; c < ncand(p); c++) {
+		if ((rc = charge(p, iter)) < 0)
+			return rc;
 		if (hmac_check(p, hash, c, &f[1], iter, auth, &di[1]) == 0)
 			return p->cand = c, 0;
+	}
 	return PKCS12_E_MAC;
 }
 
@@ -699,21 +706,32 @@ size_t pkcs12_ec_public(int curve, const unsigned char *d, size_t dlen,
 	return br_ec_compute_pub(&ec_impl, NULL, out, &sk);
 }
 
+/* One line per code, PKCS12_E_DER (-1) first: packed, a table of
+ * pointers would cost 8 bytes a code (test_pkcs12 checks each text). */
+#define E(code, text) text "\0"
+static const char texts[] =
+	E(PKCS12_E_DER, "not a well-formed PKCS#12 file")
+	E(PKCS12_E_VERSION, "PKCS#12 version is not 3")
+	E(PKCS12_E_OID, "unsupported algorithm or content type")
+	E(PKCS12_E_MAC, "integrity check (MAC) failed")
+	E(PKCS12_E_DECRYPT, "decryption failed")
+	E(PKCS12_E_ITER, "iteration count 0, or over 2000000 in all (refused)")
+	E(PKCS12_E_BIG, "a PKCS#12 field is too large")
+	E(PKCS12_E_CERTS, "more than 16 certificates")
+	E(PKCS12_E_CERT_SIZE, "a certificate over 16 KiB")
+	E(PKCS12_E_KEY_SIZE, "a private key over 8 KiB")
+	E(PKCS12_E_KEYS, "more than one private key")
+	E(PKCS12_E_PASS, "password too long")
+	E(PKCS12_E_TIME, "the run's deadline passed during key derivation")
+	"PKCS#12 error";
+#undef E
+
 const char *pkcs12_strerror(int code)
 {
-	switch (code) {
-	case PKCS12_E_DER: return "not a well-formed PKCS#12 file";
-	case PKCS12_E_VERSION: return "PKCS#12 version is not 3";
-	case PKCS12_E_OID: return "unsupported algorithm or content type";
-	case PKCS12_E_MAC: return "integrity check (MAC) failed";
-	case PKCS12_E_DECRYPT: return "decryption failed";
-	case PKCS12_E_ITER: return "iteration count 0 or over 10000000 (refused)";
-	case PKCS12_E_BIG: return "a PKCS#12 field is too large";
-	case PKCS12_E_CERTS: return "more than 16 certificates";
-	case PKCS12_E_CERT_SIZE: return "a certificate over 16 KiB";
-	case PKCS12_E_KEY_SIZE: return "a private key over 8 KiB";
-	case PKCS12_E_KEYS: return "more than one private key";
-	case PKCS12_E_PASS: return "password too long";
-	}
-	return "PKCS#12 error";
+	const char *t = texts;
+	int k = code < 0 && code >= PKCS12_E_TIME ? -code : 1 - PKCS12_E_TIME;
+
+	while (--k > 0)
+		t += strlen(t) + 1;
+	return t;
 }

@@ -11,6 +11,7 @@
 #include "tls/tlschain.h"
 #include "tls/tlserr.h"
 #include "tls/tlspin.h"
+#include "tls/trust.h"
 
 #include <bearssl.h>
 #include <errno.h>
@@ -31,7 +32,7 @@ typedef struct tls_nocert {
 typedef struct tls_impl {
 	br_ssl_client_context cc;
 	br_x509_minimal_context xc;
-	tls_pin pin;
+	tlspin pin;
 	tlschain chain; /* in front of xc: issuer order, clock rule, EKU */
 	tls_nocert nocert;
 	int pinned;
@@ -84,12 +85,12 @@ static void chain_setup(tls_impl *s)
 static int seed(br_ssl_engine_context *eng, err *e)
 {
 	unsigned char rnd[32];
-	const char *why = rnd_bytes(rnd, sizeof rnd);
+	const char *why = rnd_bytes(rnd, sizeof rnd, 0);
 
 	if (why)
 		return err_set(e, ERR_INTERNAL, "getrandom: %s", why);
 	br_ssl_engine_inject_entropy(eng, rnd, sizeof rnd);
-	memset(rnd, 0, sizeof rnd);
+	explicit_bzero(rnd, sizeof rnd);
 	return 0;
 }
 
@@ -199,7 +200,7 @@ static const br_ssl_client_certificate_class nocert_vtable = {
 	nocert_do_keyx, nocert_do_sign,
 };
 
-static void profile(tls_impl *s, const tls_trust *trust)
+static void profile(tls_impl *s, const trust_anchors *roots, const tls_pin *pin)
 {
 	static const br_hash_class *const hashes[] = {
 		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
@@ -209,7 +210,7 @@ static void profile(tls_impl *s, const tls_trust *trust)
 
 	br_ssl_client_zero(&s->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_x509_minimal_init(&s->xc, &br_sha256_vtable, trust->tas, trust->n);
+	br_x509_minimal_init(&s->xc, &br_sha256_vtable, roots->tas, roots->n);
 	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
 #if RSA_FAST
 	br_ssl_engine_set_rsavrfy(eng, rsa_vrfy);
@@ -229,11 +230,11 @@ static void profile(tls_impl *s, const tls_trust *trust)
 		if (id != br_sha1_ID)
 			br_x509_minimal_set_hash(&s->xc, id, hashes[i]);
 	}
-	s->pinned = trust->pinned;
+	s->pinned = pin != NULL;
 	if (s->pinned) {
 		memset(&s->pin, 0, sizeof s->pin);
 		s->pin.vtable = &tlspin_vtable;
-		memcpy(s->pin.want, trust->pin, TLS_PIN_LEN);
+		memcpy(s->pin.want, pin->sha1, TLS_PIN_LEN);
 		s->pin.buf = s->chainbuf; /* no chain to keep when pinned */
 		br_ssl_engine_set_x509(eng, &s->pin.vtable);
 	} else {
@@ -401,13 +402,13 @@ static int run_until(tls_impl *s, unsigned target, clock_ms deadline, err *e)
 	}
 }
 
-int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
+int tls_open(tls *t, const trust_anchors *roots, const tls_pin *pin, int fd, const char *host,
 	const char *peer, clock_ms deadline, err *e)
 {
 	tls_impl *s = (tls_impl *)(void *)t->opaque;
 	int rc;
 
-	profile(s, trust);
+	profile(s, roots, pin);
 	s->fd = fd;
 	s->open = s->broken = 0;
 	str_copy(s->peer, sizeof s->peer, peer);

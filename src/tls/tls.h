@@ -1,14 +1,14 @@
 /*
  * tls: a thin TLS 1.2 client over the BearSSL engine. No BearSSL type leaks
- * out: the caller owns opaque, fixed-size storage (tls, tls_trust), checked
- * against the real sizes at compile time. Profile: ECDHE_ECDSA/ECDHE_RSA with
+ * out: the caller owns opaque, fixed-size storage (tls), checked against
+ * the real size at compile time; the roots are trust.h's. Profile: ECDHE_ECDSA/ECDHE_RSA with
  * AES-GCM (what Key Vault, Entra and the identity endpoints negotiate;
  * ChaCha20-Poly1305 was cut for size); ECDHE on x25519, P-256, P-384,
  * P-521, offered in that order in one ClientHello; RSA to 4096 bits. No
  * client certificate: a server that asks gets none, and its refusal says so.
- * SNI and host name verification always, except with a pinned trust: then
- * the one check is that the SHA-1 of the leaf certificate's DER equals the
- * pin (Service Fabric's self-signed token endpoint). The chain is put in
+ * SNI and host name verification always, except with a pin: then the one
+ * check is that the SHA-1 of the leaf certificate's DER equals the pin
+ * (Service Fabric's self-signed token endpoint). The chain is put in
  * issuer order first, SHA-1 signatures and non-serverAuth leaves are refused,
  * and a clock before the build time (1970 at early boot) is unknown: then a
  * certificate need only not have expired at the build time (tlschain.h).
@@ -25,10 +25,7 @@
 
 #define TLS_CTX_SIZE (56 * 1024)      /* engine, X.509 state, one 16 KiB record buffer,
                                        * the server's chain (TLSCHAIN_BYTES) */
-#define TLS_ANCHORS_MAX 256           /* roots from --cacert; Debian's bundle has ~140 */
-#define TLS_ANCHOR_SIZE 72            /* bytes per anchor record (checked) */
-#define TLS_ARENA_MAX (192 * 1024)    /* names and keys of those roots */
-#define TLS_CERT_MAX (16 * 1024)      /* one DER certificate in a PEM file */
+#define TLS_CERT_MAX (16 * 1024)      /* one DER certificate (a root, a pinned leaf) */
 #define TLS_PIN_LEN 20                /* a pin is a SHA-1 */
 #define TLS_CLOSE_MS 100              /* close_notify: the socket takes it at once */
 #define TLS_LATE_ALERT_MS 200         /* a reset handshake: the alert is already here */
@@ -37,33 +34,22 @@ typedef struct tls {
 	_Alignas(16) unsigned char opaque[TLS_CTX_SIZE];
 } tls;
 
-typedef struct tls_trust {
-	size_t n;        /* anchors in use */
-	const void *tas; /* the built-in table, or 'own' */
-	size_t used;     /* arena bytes used */
-	int pinned;      /* accept only the leaf whose SHA-1 is pin */
-	unsigned char pin[TLS_PIN_LEN];
-	unsigned char der[TLS_CERT_MAX]; /* tls_trust_load: one certificate */
-	_Alignas(16) unsigned char own[TLS_ANCHORS_MAX * TLS_ANCHOR_SIZE];
-	unsigned char arena[TLS_ARENA_MAX];
-} tls_trust;
+/* The roots (trust.h). */
+typedef struct trust_anchors trust_anchors;
 
-/* Use the roots built into the binary (certs/ at build time). */
-void tls_trust_builtin(tls_trust *t);
+/* A server known by the SHA-1 of its leaf certificate's DER, compared in
+ * constant time. No chain, name or date check: the pin is the whole
+ * decision; never a "verification off". */
+typedef struct tls_pin {
+	unsigned char sha1[TLS_PIN_LEN];
+} tls_pin;
 
-/* Replace the roots with the CERTIFICATE blocks of a PEM file. */
-int tls_trust_load(tls_trust *t, const char *path, err *e);
-
-/* Trust only a server whose first (leaf) certificate's DER has this SHA-1,
- * compared in constant time. No chain, name or date check: the pin is the
- * whole decision; never a "verification off". */
-void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN]);
-
-/* Handshake on connected fd with host (SNI and name check). The trust must
+/* Handshake on connected fd with host: SNI, then the server checked against
+ * the roots (name and chain), or against pin when it is not NULL. Both must
  * outlive the connection. 0, or -1 with e set: an alert from the server is
  * ERR_TLS, also when it arrives as a reset of our handshake writes (its
  * alert is read back from the socket); never worth a second try. */
-int tls_open(tls *t, const tls_trust *trust, int fd, const char *host,
+int tls_open(tls *t, const trust_anchors *roots, const tls_pin *pin, int fd, const char *host,
 	const char *peer, clock_ms deadline, err *e);
 
 /* Read: >0 bytes, 0 the peer closed (cleanly or not: HTTP framing decides),

@@ -6,7 +6,7 @@
 
 static void pin_start_chain(const br_x509_class **ctx, const char *server_name)
 {
-	tls_pin *p = (tls_pin *)(void *)ctx;
+	tlspin *p = (tlspin *)(void *)ctx;
 
 	(void)server_name; /* a self-signed endpoint: the pin replaces the name */
 	p->certs = 0;
@@ -24,7 +24,7 @@ static void pin_start_cert(const br_x509_class **ctx, uint32_t length)
 static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
 	size_t len)
 {
-	tls_pin *p = (tls_pin *)(void *)ctx;
+	tlspin *p = (tlspin *)(void *)ctx;
 
 	if (p->certs != 0)
 		return;
@@ -39,12 +39,12 @@ static void pin_append(const br_x509_class **ctx, const unsigned char *buf,
 
 static void pin_end_cert(const br_x509_class **ctx)
 {
-	((tls_pin *)(void *)ctx)->certs++;
+	((tlspin *)(void *)ctx)->certs++;
 }
 
 static unsigned pin_end_chain(const br_x509_class **ctx)
 {
-	tls_pin *p = (tls_pin *)(void *)ctx;
+	tlspin *p = (tlspin *)(void *)ctx;
 	unsigned char got[TLS_PIN_LEN];
 	unsigned diff = 0;
 	size_t i;
@@ -84,7 +84,7 @@ static unsigned pin_end_chain(const br_x509_class **ctx)
 static const br_x509_pkey *pin_get_pkey(const br_x509_class *const *ctx,
 	unsigned *usages)
 {
-	const tls_pin *p = (const tls_pin *)(const void *)ctx;
+	const tlspin *p = (const tlspin *)(const void *)ctx;
 
 	if (!p->ok)
 		return NULL;
@@ -94,6 +94,6 @@ static const br_x509_pkey *pin_get_pkey(const br_x509_class *const *ctx,
 }
 
 const br_x509_class tlspin_vtable = {
-	sizeof(tls_pin), pin_start_chain, pin_start_cert, pin_append,
+	sizeof(tlspin), pin_start_chain, pin_start_cert, pin_append,
 	pin_end_cert, pin_end_chain, pin_get_pkey,
 };

@@ -1,6 +1,6 @@
 /*
  * tlspin: the X.509 class tls.c puts in the engine for a pinned trust
- * (tls_trust_pin): hashes the first certificate's DER as it arrives and
+ * (tls_pin): hashes the first certificate's DER as it arrives and
  * keeps it (up to TLSPIN_CERT_MAX bytes, in the caller's buffer); accepts
  * only if the SHA-1 is the pin (constant-time compare), then reads the
  * server's public key from it (pkey_cert). Errors are BearSSL's
@@ -15,7 +15,7 @@
 
 #define TLSPIN_CERT_MAX TLS_CERT_MAX /* the pinned leaf's DER, 16 KiB */
 
-typedef struct tls_pin {
+typedef struct tlspin {
 	const br_x509_class *vtable;
 	br_sha1_context sha;
 	unsigned char want[TLS_PIN_LEN];
@@ -24,9 +24,9 @@ typedef struct tls_pin {
 	size_t len;         /* bytes of the leaf seen (kept while <= the limit) */
 	br_x509_pkey pk;    /* the leaf's key, once end_chain accepted it */
 	int ok;             /* end_chain accepted */
-} tls_pin;
+} tlspin;
 
-/* The class: a tls_pin starts zeroed, with vtable = &tlspin_vtable, want =
+/* The class: a tlspin starts zeroed, with vtable = &tlspin_vtable, want =
  * the pin and buf set. */
 extern const br_x509_class tlspin_vtable;
 

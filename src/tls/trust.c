@@ -1,10 +1,8 @@
-/*
- * trust: the trust anchors a TLS connection checks against: the roots
- * built in from certs/ (build/gen/anchors.c), the CERTIFICATE blocks of a
- * --cacert PEM file decoded into the caller's tls_trust (anchors, names
- * and keys copied into its arena), or a Service Fabric pin.
- */
-#include "tls/tls.h"
+/* trust: the built-in roots (build/gen/anchors.c) and the PEM file
+ * loader, on our DER walkers (x509.c, pkey.c). */
+#include "tls/trust.h"
+#include "base/frame.h"
+#include "base/mem.h"
 #include "codec/pem.h"
 #include "pki/pkey.h"
 #include "pki/x509.h"
@@ -24,28 +22,28 @@ extern const size_t tls_builtin_anchors_num;
  * decoder had (BR_X509_BUFSIZE_KEY) when it read the roots. */
 #define TRUST_KEY_MAX 520
 
-_Static_assert(sizeof(br_x509_trust_anchor) <= TLS_ANCHOR_SIZE,
-	"raise TLS_ANCHOR_SIZE");
+_Static_assert(sizeof(br_x509_trust_anchor) <= TRUST_ANCHOR_SIZE,
+	"raise TRUST_ANCHOR_SIZE");
 
-void tls_trust_builtin(tls_trust *t)
+void trust_builtin(trust_anchors *t)
 {
 	t->tas = tls_builtin_anchors;
 	t->n = tls_builtin_anchors_num;
 	t->used = 0;
-	t->pinned = 0;
 }
 
-void tls_trust_pin(tls_trust *t, const unsigned char sha1[TLS_PIN_LEN])
+void trust_done(trust_anchors *t)
 {
+	mem_give(t->own, TRUST_OWN_SIZE + TRUST_ARENA_MAX, 0);
+	t->own = NULL;
 	t->tas = NULL;
-	t->n = t->used = 0;
-	t->pinned = 1;
-	memcpy(t->pin, sha1, TLS_PIN_LEN);
+	t->n = 0;
 }
 
 /* Loading state for one PEM file: the anchors and arena being filled. */
 typedef struct loader {
-	tls_trust *t;
+	trust_anchors *t;
+	unsigned char *der; /* the certificate being read */
 	int overflow;
 } loader;
 
@@ -53,17 +51,17 @@ static unsigned char *arena_put(loader *l, const void *p, size_t n)
 {
 	unsigned char *dst;
 
-	if (n > TLS_ARENA_MAX - l->t->used) {
+	if (n > TRUST_ARENA_MAX - l->t->used) {
 		l->overflow = 1;
 		return NULL;
 	}
-	dst = l->t->arena + l->t->used;
+	dst = l->t->own + TRUST_OWN_SIZE + l->t->used;
 	memcpy(dst, p, n);
 	l->t->used += n;
 	return dst;
 }
 
-/* Decode the len bytes of DER in t->der into the next anchor: its subject
+/* Decode the len bytes of DER in l->der into the next anchor: its subject
  * name (the whole Name, as BearSSL compares issuers), whether it is a CA,
  * and its public key (RSA to TRUST_KEY_MAX bytes of modulus and exponent,
  * or EC P-256, P-384, P-521), all copied into the arena. */
@@ -74,10 +72,10 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	pkey k;
 	int rc;
 
-	if (l->t->n >= TLS_ANCHORS_MAX)
+	if (l->t->n >= TRUST_ANCHORS_MAX)
 		return err_set(e, ERR_USAGE, "CA file %s: more than %d certificates",
-			path, TLS_ANCHORS_MAX);
-	rc = x509_parse(&c, l->t->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->t->der, len, &k);
+			path, TRUST_ANCHORS_MAX);
+	rc = x509_parse(&c, l->der, len) < 0 ? PKEY_E_DER : pkey_cert(l->der, len, &k);
 	if (rc == PKEY_E_OID)
 		return err_set(e, ERR_USAGE, "CA file %s: certificate %zu: key algorithm %s not supported",
 			path, l->t->n + 1, k.oid);
@@ -105,7 +103,7 @@ static int add_anchor(loader *l, size_t len, const char *path, err *e)
 	}
 	if (l->overflow)
 		return err_set(e, ERR_USAGE, "CA file %s: too large (limit %d bytes of keys and names)",
-			path, TLS_ARENA_MAX);
+			path, TRUST_ARENA_MAX);
 	l->t->n++;
 	return 0;
 }
@@ -124,21 +122,29 @@ static int pem_step(loader *l, pem_reader *r, int rc, const char *path, err *e)
 	return 0;
 }
 
-int tls_trust_load(tls_trust *t, const char *path, err *e)
+/* The certificate being read is on the stack (a run loads roots before
+ * anything deeper runs). */
+BIG_FRAME int trust_load(trust_anchors *t, const char *path, err *e)
 {
-	loader l = { t, 0 };
+	unsigned char der[TLS_CERT_MAX];
+	loader l = { t, der, 0 };
 	pem_reader r;
 	char chunk[4096];
 	int fd, rc = 0;
 	long got = 0;
 
+	trust_done(t);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, ERR_USAGE, "CA file %s: %s", path, err_errno(errno));
-	t->n = t->used = 0;
+	t->own = mem_take(TRUST_OWN_SIZE + TRUST_ARENA_MAX, e);
+	if (!t->own) {
+		close(fd);
+		return -1;
+	}
+	t->used = 0;
 	t->tas = t->own;
-	t->pinned = 0;
-	pem_reader_init(&r, t->der, sizeof t->der);
+	pem_reader_init(&r, der, sizeof der);
 	while (rc == 0 && (got = read(fd, chunk, sizeof chunk)) > 0) {
 		size_t at = 0, used;
 

@@ -7,13 +7,15 @@
  * a PKCS#12 file (application/x-pkcs12: converted; the leaf is the
  * certificate holding the key's public key, never picked by position;
  * certificates off the leaf's issuer path are dropped, said under -v).
- * Output buffers are static here (CERT_OUT_MAX each) and wiped after use.
+ * Its buffers (CERT_OUT_MAX each, the PKCS#12 reader's) are taken for each
+ * call (mem.h), and wiped and given back after it.
  */
 #ifndef AZKV_CERT_H
 #define AZKV_CERT_H
 
 #include <stddef.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/out.h"
 
@@ -22,12 +24,16 @@
 typedef struct cert_files {
 	const char *key, *certs, *both; /* paths, or NULL */
 	const char *pass_file;          /* --pfx-password-file, or NULL */
+	clock_ms deadline;              /* the run's: a PKCS#12 conversion stops
+	                                 * there (0: none) */
 } cert_files;
 
 /* Convert value[n] of the secret named what and write the files asked
  * for in f (each atomically, with o's mode and owner): the number of files
- * replaced (out_write_all), or -1. Errors: ERR_USAGE
- * (password file), ERR_MALFORMED (value), ERR_INTERNAL (writing). */
+ * replaced (out_write_all), or -1. Errors: ERR_USAGE (password file),
+ * ERR_MALFORMED (value, or a PKCS#12 file over its key derivation budget),
+ * ERR_NETWORK (the deadline passed while converting), ERR_INTERNAL
+ * (writing). */
 int cert_write(const char *what, const char *value, size_t n, const cert_files *f,
 	const out_opts *o, err *e);
 

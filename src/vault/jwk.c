@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/str.h"
 #include "codec/b64.h"
 #include "codec/json.h"
 
@@ -26,6 +27,11 @@ const jwk_alg *jwk_alg_find(const char *name)
 		if (strcmp(algs[i].name, name) == 0)
 			return &algs[i];
 	return NULL;
+}
+
+const char *jwk_alg_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof algs / sizeof algs[0] ? algs[i].name : NULL;
 }
 
 size_t jwk_max_input(const jwk_alg *a, int op, size_t k, size_t *min)
@@ -117,8 +123,11 @@ static int key_ops(const json_doc *d, int obj, unsigned *ops)
 	for (c = 0, t = i + 1; c < d->tok[i].size; c++, t = json_skip(d, t)) {
 		if (d->tok[t].type != JSON_STRING)
 			return JWK_E_JSON;
-		if (json_string(d, t, s, sizeof s, &n) == 0)
-			*ops |= op_bit(s);
+		if (json_string(d, t, s, sizeof s, &n) < 0)
+			continue; /* longer than any name we know */
+		if (strlen(s) != n)
+			return JWK_E_JSON; /* a NUL: "wrapKey\u0000" is no wrapKey */
+		*ops |= op_bit(s);
 	}
 	return 0;
 }
@@ -162,7 +171,9 @@ int jwk_parse(jwk *k, const char *body, size_t len)
 	rc = get_kid(&d, key, k->kid, sizeof k->kid);
 	if (rc == 0)
 		rc = member(&d, key, "kty", k->kty_name, sizeof k->kty_name, &n);
-	if (rc == 1 || (rc == 0 && n == 0))
+	/* a NUL in a name would end it early: "\u0000RSA" is no key type (n
+	 * and e refuse one as base64, kid as a URL) */
+	if (rc == 1 || (rc == 0 && (n == 0 || strlen(k->kty_name) != n)))
 		rc = JWK_E_NO_KEY;
 	if (rc == 0)
 		rc = key_ops(&d, key, &k->ops);
@@ -216,65 +227,27 @@ int jwk_result(const char *body, size_t len, char *kid, size_t kcap,
 	return 0;
 }
 
+/* One line per code, JWK_E_JSON (-1) first, packed (test_jwk checks each). */
+#define E(code, text) text "\0"
+static const char texts[] =
+	E(JWK_E_JSON, "response is not the JSON expected")
+	E(JWK_E_NO_KEY, "no key with kid and kty in the response")
+	E(JWK_E_RSA, "RSA key without a valid n and e")
+	E(JWK_E_KID, "kid too long or not a URL")
+	E(JWK_E_VALUE, "no base64url value in the response")
+	E(JWK_E_SIZE, "value too large")
+	E(JWK_E_DUP, "a field appears twice")
+	"unknown key error";
+#undef E
+
 const char *jwk_strerror(int code)
 {
-	switch (code) {
-	case JWK_E_JSON: return "response is not the JSON expected";
-	case JWK_E_NO_KEY: return "no key with kid and kty in the response";
-	case JWK_E_RSA: return "RSA key without a valid n and e";
-	case JWK_E_KID: return "kid too long or not a URL";
-	case JWK_E_VALUE: return "no base64url value in the response";
-	case JWK_E_SIZE: return "value too large";
-	case JWK_E_DUP: return "a field appears twice";
-	}
-	return "unknown key error";
-}
+	const char *t = texts;
+	int k = code < 0 && code >= JWK_E_DUP ? -code : 1 - JWK_E_DUP;
 
-static int ci_prefix(const char *s, const char *p)
-{
-	for (; *p; s++, p++)
-		if ((*s >= 'A' && *s <= 'Z' ? *s + 32 : *s) != *p)
-			return 0;
-	return 1;
-}
-
-/* Rewritten to the secret forms ref_parse reads, which check every part. */
-int jwk_ref(ref *r, const char *s)
-{
-	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
-	size_t a = strcspn(s, "/"), n = strlen(s);
-	int is_url = a > 0 && s[a - 1] == ':' && s[a] == '/' && s[a + 1] == '/';
-
-	memset(r, 0, sizeof *r);
-	if (n + 8 >= sizeof buf)
-		return REF_E_FORM;
-	if (is_url) {
-		if (!ci_prefix(s, "https://"))
-			return REF_E_SCHEME;
-		a = 8 + strcspn(s + 8, "/?#");
-		if (!ci_prefix(s + a, "/keys/"))
-			return REF_E_FORM;
-		memcpy(buf, s, a);
-		memcpy(buf + a, "/secrets/", 9);
-		memcpy(buf + a + 9, s + a + 6, n - a - 6 + 1);
-	} else {
-		memcpy(buf, s, a);
-		if (s[a] == '/' && ci_prefix(s + a + 1, "keys/") && s[a + 6] != 0)
-			s += 5; /* VAULT/keys/NAME */
-		memcpy(buf + a, s + a, strlen(s + a) + 1);
-	}
-	return ref_parse(r, buf);
-}
-
-const char *jwk_ref_strerror(int code)
-{
-	switch (code) {
-	case REF_E_FORM:
-		return "not https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION]";
-	case REF_E_NAME: return "key name must be 1-127 of 0-9 a-z A-Z -";
-	case REF_E_SCHEME: return "key URL must be https://";
-	}
-	return ref_strerror(code);
+	while (--k > 0)
+		t += strlen(t) + 1;
+	return t;
 }
 
 const char *jwk_op_name(int op)

@@ -12,8 +12,6 @@
 
 #include <stddef.h>
 
-#include "vault/ref.h"
-
 #define JWK_KID_MAX 512   /* https:// + host (255) + /keys/NAME (133) + /VERSION (33) */
 #define JWK_N_MAX 512     /* modulus bytes: 4096-bit RSA, Key Vault's largest */
 #define JWK_E_MAX 8       /* public exponent bytes (65537 takes 3) */
@@ -58,6 +56,9 @@ int jwk_parse(jwk *k, const char *body, size_t len);
 /* The algorithm named name (exact, as Key Vault spells it), or NULL. */
 const jwk_alg *jwk_alg_find(const char *name);
 
+/* The name of the i-th algorithm azkv speaks, or NULL past the last. */
+const char *jwk_alg_name(int i);
+
 /* Largest input op (JWK_WRAP...) takes with a, for a key of k modulus
  * bytes (0: not known yet, the largest any key takes); and the smallest
  * in *min. AES key wrap wants multiples of 8 (jwk_len_ok). */
@@ -73,13 +74,6 @@ int jwk_result(const char *body, size_t len, char *kid, size_t kcap,
 	unsigned char *out, size_t cap, size_t *n);
 
 const char *jwk_strerror(int code);
-
-/* A key reference: https://HOST/keys/NAME[/VERSION], or the short forms
- * of secrets (ref.h) VAULT/NAME[/VERSION] and HOST/NAME[/VERSION], also
- * with "keys/" before NAME (VAULT/keys/NAME is always the key NAME).
- * Returns 0 or REF_E_*; jwk_ref_strerror says why in a key's words. */
-int jwk_ref(ref *r, const char *s);
-const char *jwk_ref_strerror(int code);
 
 /* The operation's name ("wrap"), or NULL for no JWK_* op. */
 const char *jwk_op_name(int op);

@@ -1,8 +1,10 @@
 #include "vault/keyop.h"
 #include "codec/b64.h"
+#include "base/file.h"
 #include "base/fmt.h"
 #include "vault/kv.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/out.h"
 #include "vault/meta.h"
 #include "crypto/rsaenc.h"
@@ -11,30 +13,29 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
-#define KEYOP_API "7.5"
 #define KEYOP_B64(n) (((n) + 2) / 3 * 4 + 1)
 #define KEYOP_RES_MAX KEYOP_B64(JWK_KW_MAX + 8)   /* a result, as text first */
 #define KEYOP_BODY_MAX (KEYOP_B64(JWK_KW_MAX + 8) + 64) /* {"alg","value"} */
+#define KEYOP_NAMES_MAX 128 /* the algorithms' names, in a message */
 #define KEYOP_OUT_MAX (KEYOP_B64(JWK_KW_MAX + 8) + JWK_KID_MAX + 64) /* --json */
-#define KEYOP_WHAT_MAX (URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16)
-#define KEYOP_TARGET_MAX (REF_NAME_MAX + REF_VERSION_MAX + 48)
 
-static unsigned char in[KEYOP_INPUT_MAX + 1];
-static unsigned char res[KEYOP_RES_MAX];
-static char body[KEYOP_BODY_MAX];
-static char out[KEYOP_OUT_MAX];
-static jwk key;
-
+/* One operation. Its input buffer, the large one, is taken for it. */
 typedef struct keyrun {
 	const keyop_opts *o;
+	int json, newline; /* --json, -n */
 	const jwk_alg *alg;
 	ref r;
 	size_t n;          /* input bytes */
 	size_t rn;         /* result bytes */
 	char kid[JWK_KID_MAX + 1];
-	char what[KEYOP_WHAT_MAX];
+	char what[KV_WHAT_MAX];
+	jwk key;           /* the key read (wrap, encrypt) */
+	char body[KEYOP_BODY_MAX];
+	unsigned char res[KEYOP_RES_MAX];
+	char out[KEYOP_OUT_MAX];
+	char v[KEYOP_B64(JWK_KW_MAX + 8)];
+	unsigned char *in; /* KEYOP_INPUT_MAX + 1 bytes (keyop_run) */
 } keyrun;
 
 
@@ -49,26 +50,17 @@ static const char *op_perm(int op)
 	return op == JWK_WRAP ? "wrapKey" : op == JWK_UNWRAP ? "unwrapKey" : jwk_op_name(op);
 }
 
+/* stdin, whole: a pipe or a terminal as well as a file (a loop to its end). */
 static int read_input(keyrun *k, err *e)
 {
-	k->n = 0;
-	for (;;) {
-		ssize_t r = read(0, in + k->n, sizeof in - k->n);
+	const char *op = jwk_op_name(k->o->op);
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_set(e, ERR_USAGE, "%s: reading stdin: %s",
-				jwk_op_name(k->o->op), err_errno(errno));
-		if (r == 0)
-			break;
-		k->n += (size_t)r;
-		if (k->n > KEYOP_INPUT_MAX)
-			return err_set(e, ERR_USAGE, "%s: input over %d bytes",
-				jwk_op_name(k->o->op), KEYOP_INPUT_MAX);
-	}
+	if (file_read_fd(0, k->in, KEYOP_INPUT_MAX, &k->n) < 0)
+		return err_set(e, ERR_USAGE, "%s: reading stdin: %s", op, err_errno(errno));
+	if (k->n > KEYOP_INPUT_MAX)
+		return err_set(e, ERR_USAGE, "%s: input over %d bytes", op, KEYOP_INPUT_MAX);
 	if (k->n == 0)
-		return err_set(e, ERR_USAGE, "%s: empty input on stdin", jwk_op_name(k->o->op));
+		return err_set(e, ERR_USAGE, "%s: empty input on stdin", op);
 	return 0;
 }
 
@@ -84,26 +76,20 @@ static int check_len(const keyrun *k, size_t kbytes, err *e)
 		min, max, k->alg->pad == JWK_KW ? ", a multiple of 8" : "");
 }
 
-static void set_what(keyrun *k, const ref *r)
-{
-	fmt(k->what, sizeof k->what, "key %s/%s%s%s", r->host, r->name,
-		r->version[0] ? "/" : "", r->version);
-}
-
 static int parse_key(keyrun *k, const char *s, const char *tag, err *e)
 {
 	char shown[64];
-	int rc = jwk_ref(&k->r, s);
+	int rc = ref_parse_key(&k->r, s);
 
 	if (rc == 0) {
-		set_what(k, &k->r);
+		kv_what(&k->r, k->what);
 		return 0;
 	}
 	str_printable(shown, sizeof shown, s, strlen(s));
 	if (tag)
 		return err_set(e, ERR_USAGE, "tag %s: value %s is not a key reference: %s",
-			tag, shown, jwk_ref_strerror(rc));
-	return err_set(e, ERR_USAGE, "key %s: %s", shown, jwk_ref_strerror(rc));
+			tag, shown, ref_key_strerror(rc));
+	return err_set(e, ERR_USAGE, "key %s: %s", shown, ref_key_strerror(rc));
 }
 
 /* AES key wrap exists on Managed HSM only: refuse it for a Key Vault. */
@@ -117,51 +103,44 @@ static int check_host(const keyrun *k, err *e)
 	return 0;
 }
 
-static void target(char *t, const ref *r, const char *opname)
-{
-	fmt(t, KEYOP_TARGET_MAX, "/keys/%s%s%s%s%s?api-version=" KEYOP_API, r->name,
-		r->version[0] ? "/" : "", r->version, opname ? "/" : "", opname ? opname : "");
-}
-
 /* GET the key: its public JWK, kty, key_ops and versioned kid. */
 static int get_key(client *c, keyrun *k, err *e)
 {
-	char t[KEYOP_TARGET_MAX];
-	kv_req q = { k->what, t, NULL, 0, 0 };
+	kv_req q = { &k->r, NULL, NULL, 0, 0 };
 	int rc;
 
-	target(t, &k->r, NULL);
-	if (kv_call(c, &k->r, &q, e) < 0)
+	if (kv_call(c, &q, e) < 0)
 		return -1;
-	rc = jwk_parse(&key, (const char *)c->body, c->resp.body_len);
+	rc = jwk_parse(&k->key, (const char *)c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
-	log_v("%s: %s, kid %s", k->what, key.kty_name, key.kid);
+	log_v("%s: %s, kid %s", k->what, k->key.kty_name, k->key.kid);
 	return 0;
 }
 
 /* The key read fits the algorithm, allows the operation, takes the input. */
 static int check_key(const keyrun *k, err *e)
 {
-	if (key.kty != k->alg->kty)
+	if (k->key.kty != k->alg->kty)
 		return err_set(e, ERR_USAGE, "%s is %s: %s needs %s key", k->what,
-			key.kty_name, k->alg->name, k->alg->kty == JWK_RSA ? "an RSA"
+			k->key.kty_name, k->alg->name, k->alg->kty == JWK_RSA ? "an RSA"
 			: "an oct-HSM (Managed HSM)");
-	if (!(key.ops & k->o->op))
+	if (!(k->key.ops & k->o->op))
 		return err_set(e, ERR_DENIED, "%s: the key's key_ops do not allow %s",
 			k->what, op_perm(k->o->op));
-	return check_len(k, k->alg->kty == JWK_RSA ? key.nlen : 0, e);
+	return check_len(k, k->alg->kty == JWK_RSA ? k->key.nlen : 0, e);
 }
 
 static int local_rsa(keyrun *k, err *e)
 {
-	int rc = rsaenc_encrypt(k->alg->pad, key.n, key.nlen, key.e, key.elen, in,
-		k->n, res, sizeof res, &k->rn);
+	int rc = rsaenc_encrypt(k->alg->pad, k->key.n, k->key.nlen, k->key.e, k->key.elen, k->in,
+		k->n, k->res, sizeof k->res, &k->rn);
 
 	if (rc < 0)
-		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : ERR_MALFORMED,
+		return err_set(e, rc == RSAENC_E_RANDOM ? ERR_INTERNAL : rc == RSAENC_E_EXP
+			? ERR_USAGE : ERR_MALFORMED,
 			"%s: %s", k->what, rsaenc_strerror(rc));
-	str_copy(k->kid, sizeof k->kid, key.kid);
+	str_copy(k->kid, sizeof k->kid, k->key.kid);
 	log_v("%s: %s done here with the public key", k->what, k->alg->name);
 	return 0;
 }
@@ -169,23 +148,21 @@ static int local_rsa(keyrun *k, err *e)
 /* POST {"alg","value"} to r's op; the result into res. */
 static int remote(client *c, keyrun *k, const ref *r, err *e)
 {
-	char t[KEYOP_TARGET_MAX];
-	kv_req q = { k->what, t, body, 1, ERR_USAGE };
+	kv_req q = { r, op_path(k->o->op), k->body, 1, ERR_USAGE };
 	size_t bl;
 	int rc;
 
-	target(t, r, op_path(k->o->op));
-	bl = fmt(body, sizeof body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
-	if (b64_url_encode(body + bl, sizeof body - bl - 2, in, k->n) < 0)
+	bl = fmt(k->body, sizeof k->body, "{\"alg\":\"%s\",\"value\":\"", k->alg->name);
+	if (b64_url_encode(k->body + bl, sizeof k->body - bl - 2, k->in, k->n) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: request too large", k->what);
-	bl += strlen(body + bl);
-	memcpy(body + bl, "\"}", 3);
-	rc = kv_call(c, r, &q, e);
-	explicit_bzero(body, bl + 2);
+	bl += strlen(k->body + bl);
+	memcpy(k->body + bl, "\"}", 3);
+	rc = kv_call(c, &q, e);
+	explicit_bzero(k->body, bl + 2);
 	if (rc < 0)
 		return -1;
 	rc = jwk_result((const char *)c->body, c->resp.body_len, k->kid, sizeof k->kid,
-		res, sizeof res, &k->rn);
+		k->res, sizeof k->res, &k->rn);
 	explicit_bzero(c->body, c->resp.body_len);
 	if (rc < 0)
 		return err_set(e, ERR_MALFORMED, "%s: %s", k->what, jwk_strerror(rc));
@@ -200,37 +177,33 @@ static int seal(client *c, keyrun *k, err *e)
 
 	if (get_key(c, k, e) < 0 || check_key(k, e) < 0)
 		return -1;
-	if (key.kty == JWK_RSA)
+	if (k->key.kty == JWK_RSA)
 		return local_rsa(k, e);
 	at = k->r;
-	if (jwk_ref(&at, key.kid) < 0 || !str_ieq(at.name, k->r.name))
+	if (ref_parse_key(&at, k->key.kid) < 0 || !str_ieq(at.name, k->r.name))
 		at = k->r; /* post where we read it */
 	else
 		str_copy(at.host, sizeof at.host, k->r.host), at.port = k->r.port;
 	if (remote(c, k, &at, e) < 0)
 		return -1;
 	if (!k->kid[0]) /* a result without kid: the versioned one we read */
-		str_copy(k->kid, sizeof k->kid, key.kid);
+		str_copy(k->kid, sizeof k->kid, k->key.kid);
 	return 0;
 }
 
-static int print(const keyrun *k, err *e)
+static int print(keyrun *k, err *e)
 {
-	static char v[KEYOP_B64(JWK_KW_MAX + 8)];
 	size_t n;
 
-	if (!k->o->json) {
-		if (out_stdout((const char *)res, k->rn, e) < 0)
-			return -1;
-		return k->o->newline ? out_stdout("\n", 1, e) : 0;
-	}
-	if (b64_url_encode(v, sizeof v, res, k->rn) < 0)
+	if (!k->json)
+		return out_value((const char *)k->res, k->rn, k->newline, e);
+	if (b64_url_encode(k->v, sizeof k->v, k->res, k->rn) < 0)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
-	n = fmt(out, sizeof out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
-		k->kid, k->alg->name, v);
-	if (n >= sizeof out)
+	n = fmt(k->out, sizeof k->out, "{\"kid\": \"%s\", \"alg\": \"%s\", \"value\": \"%s\"}\n",
+		k->kid, k->alg->name, k->v);
+	if (n >= sizeof k->out)
 		return err_set(e, ERR_INTERNAL, "%s: result too large", k->what);
-	return out_stdout(out, n, e);
+	return out_stdout(k->out, n, e);
 }
 
 static int run(client *c, keyrun *k, err *e)
@@ -239,14 +212,16 @@ static int run(client *c, keyrun *k, err *e)
 	char val[TAGS_VALUE_MAX + 1];
 
 	k->alg = jwk_alg_find(k->o->alg ? k->o->alg : KEYOP_DEFAULT_ALG);
-	if (!k->alg)
-		return err_set(e, ERR_USAGE,
-			"--alg %s: unknown (RSA-OAEP-256, RSA-OAEP, RSA1_5, A128KW, A192KW, A256KW)",
-			k->o->alg);
+	if (!k->alg) {
+		char names[KEYOP_NAMES_MAX];
+
+		fmt_list(names, sizeof names, jwk_alg_name, ", ", 0);
+		return err_set(e, ERR_USAGE, "--alg %s: unknown (%s)", k->o->alg, names);
+	}
 	if (!(k->alg->ops & k->o->op))
 		return err_set(e, ERR_USAGE, "--alg %s: not for %s (AES key wrap is wrap and unwrap only)",
 			k->alg->name, jwk_op_name(k->o->op));
-	if (k->o->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
+	if (k->json && (k->o->op == JWK_UNWRAP || k->o->op == JWK_DECRYPT))
 		return err_set(e, ERR_USAGE, "--json: only for wrap and encrypt");
 	if (!tag && parse_key(k, k->o->key, NULL, e) < 0)
 		return -1;
@@ -261,18 +236,23 @@ static int run(client *c, keyrun *k, err *e)
 	return remote(c, k, &k->r, e);
 }
 
-int keyop_run(client *c, const keyop_opts *o, err *e)
+int keyop_run(client *c, const keyop_opts *o, int json, int newline, err *e)
 {
-	static keyrun k;
+	static keyrun kr;
+	keyrun *k = &kr;
 	int rc;
 
-	memset(&k, 0, sizeof k);
-	k.o = o;
-	rc = run(c, &k, e);
+	k->in = mem_take(KEYOP_INPUT_MAX + 1, e);
+	if (!k->in)
+		return -1;
+	k->o = o;
+	k->json = json;
+	k->newline = newline;
+	rc = run(c, k, e);
 	if (rc == 0)
-		rc = print(&k, e);
-	explicit_bzero(in, k.n < sizeof in ? k.n : sizeof in);
-	explicit_bzero(res, sizeof res);
-	explicit_bzero(out, sizeof out);
+		rc = print(k, e);
+	mem_give(k->in, KEYOP_INPUT_MAX + 1, k->n < KEYOP_INPUT_MAX ? k->n : KEYOP_INPUT_MAX + 1);
+	explicit_bzero(k->res, sizeof k->res);
+	explicit_bzero(k->out, sizeof k->out);
 	return rc;
 }

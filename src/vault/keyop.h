@@ -20,14 +20,13 @@
 typedef struct keyop_opts {
 	int op;          /* JWK_WRAP, JWK_UNWRAP, JWK_ENCRYPT, JWK_DECRYPT */
 	const char *alg; /* NULL: KEYOP_DEFAULT_ALG */
-	int json;        /* wrap/encrypt: {"kid","alg","value"} */
-	int newline;     /* -n: a newline after the output */
 	const char *key; /* the KEY operand */
 } keyop_opts;
 
-
-/* Run it and write the result (raw bytes, or the JSON line) to stdout;
- * nothing is written on failure. Buffers holding plaintext are wiped. */
-int keyop_run(client *c, const keyop_opts *o, err *e);
+/* Run it and write the result to stdout: raw bytes (then a newline if
+ * newline: -n), or with json (wrap, encrypt) the line {"kid", "alg",
+ * "value"}; nothing is written on failure. Buffers holding plaintext are
+ * wiped. */
+int keyop_run(client *c, const keyop_opts *o, int json, int newline, err *e);
 
 #endif

@@ -11,76 +11,35 @@
 
 #include "buildinfo.h"
 
-#define KV_API "7.5"
-
 /* The exchange being made, for messages and retries. */
 typedef struct kv_op {
 	const ref *r;
-	char what[URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16];
-	char target[REF_NAME_MAX + REF_VERSION_MAX + 48];
-	char hosthdr[URL_HOST_MAX + 8];
+	char what[KV_WHAT_MAX];
+	char target[KV_TARGET_MAX];
 	int last;
-	const char *method; /* GET, or POST with body (keys) */
-	const char *body;
-	size_t blen;
+	const char *method; /* GET, or POST (keys) */
+	const char *body;   /* the POST's JSON; NULL in the challenge's probe */
 	int cls400;         /* the class of a 400: ERR_MALFORMED unless set */
 } kv_op;
 
-static int send_get(client *c, kv_op *op, const azure_token *tok, err *e)
+/* op to the vault (with tok's Authorization, if any) until an answer that
+ * is not 408, 429 or 5xx (client_call). */
+static int vault_send(client *c, kv_op *op, const azure_token *tok, err *e)
 {
-	http_hdr h[4];
+	http_hdr h[3];
 	size_t nh = 0;
-	long len;
-	int rc;
+	client_req q;
 
 	h[nh++] = (http_hdr){ "Accept", "application/json", NULL };
-	h[nh++] = (http_hdr){ "User-Agent", CLIENT_UA AZKV_VERSION, NULL };
 	if (tok)
 		h[nh++] = (http_hdr){ "Authorization", tok->access, "Bearer " };
 	if (op->body)
 		h[nh++] = (http_hdr){ "Content-Type", "application/json", NULL };
-	len = http_req_fmt(c->req, sizeof c->req, op->method, op->hosthdr, op->target,
-		h, nh, op->body, op->blen, !op->last);
-	if (len < 0)
-		return err_set(e, ERR_INTERNAL, "%s: %s", op->what, http_strerror((int)len));
-	if ((size_t)len > c->req_used)
-		c->req_used = (size_t)len;
-	if (!conn_matches(&c->vault, op->r->host, op->r->port, 1)
-		&& conn_open(&c->vault, &c->net, op->r->host, op->r->port, &c->vault_tls,
-			1, c->trust, c->deadline, e) < 0)
-		return -1;
-	log_v("%s: %s%s (request %lu on this connection)", op->what, op->method,
-		tok ? " with token" : " without token", c->vault.requests + 1);
-	http_resp_init(&c->resp, c->body, sizeof c->body, 0);
-	rc = conn_exchange(&c->vault, c->req, (size_t)len, &c->resp, c->deadline, e);
-	explicit_bzero(c->req, (size_t)len);
-	if (!c->vault.reusable)
-		conn_close(&c->vault);
-	return rc;
-}
-
-static int kv_failed(client *c, kv_op *op, err *e);
-
-/* send_get, retried on 408/429/5xx and network failures (RETRY_VAULT). */
-static int send_get_retry(client *c, kv_op *op, const azure_token *tok, err *e)
-{
-	retry r;
-
-	retry_init(&r, RETRY_VAULT, c->wait);
-	for (;;) {
-		err one = { 0, 0, "" };
-		int rc, st;
-
-		client_attempt(c);
-		rc = send_get(c, op, tok, &one);
-		st = rc == 0 ? c->resp.status : 0;
-		if (rc == 0 && !(st == 408 || st == 429 || st >= 500))
-			return 0;
-		if (rc == 0)
-			kv_failed(c, op, &one);
-		if (client_retry(c, &r, &one, st, 0, e) < 0)
-			return -1;
-	}
+	q = (client_req){ op->what, RETRY_VAULT, ERR_NETWORK, 0, &c->vault, &c->vault_tls, 1,
+		NULL, op->r->host, op->r->port, op->method, op->target, h, nh,
+		op->body, op->body ? strlen(op->body) : 0, !op->last,
+		tok ? " with token" : " without token" };
+	return client_call(c, &q, e);
 }
 
 /* Resource named by a 401's challenge, checked against the vault host. */
@@ -94,7 +53,7 @@ static int challenge_resource(client *c, kv_op *op, char *res, size_t cap, err *
 			op->what, c->resp.status);
 	rc = challenge_bearer(c->resp.www_authenticate, res, cap, NULL, 0);
 	if (rc < 0)
-		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, cloud_strerror(rc));
+		return err_set(e, ERR_MALFORMED, "%s: challenge: %s", op->what, challenge_strerror(rc));
 	if (cloud_check(op->r->host, res) < 0) {
 		str_printable(shown, sizeof shown, res, strlen(res));
 		return err_set(e, ERR_DENIED,
@@ -142,8 +101,7 @@ static const char *vault_resource(client *c, kv_op *op, err *e)
 	 * token, to a vault whose resource is known. */
 	probe = *op;
 	probe.body = NULL;
-	probe.blen = 0;
-	if (send_get_retry(c, &probe, NULL, e) < 0
+	if (vault_send(c, &probe, NULL, e) < 0
 		|| challenge_resource(c, &probe, v->resource, sizeof v->resource, e) < 0)
 		return NULL;
 	return v->resource;
@@ -156,9 +114,6 @@ static int kv_failed(client *c, kv_op *op, err *e)
 	int st = c->resp.status, cls;
 
 	azure_error_text((const char *)c->body, c->resp.body_len, text, sizeof text);
-	if (st >= 300 && st < 400)
-		return err_set(e, ERR_MALFORMED, "%s: unexpected redirect (HTTP %d), not followed",
-			op->what, st);
 	if (st == 404 || (st == 403 && (str_find(text, "SecretDisabled")
 		|| str_find(text, "KeyDisabled"))))
 		cls = ERR_NOTFOUND;
@@ -166,11 +121,9 @@ static int kv_failed(client *c, kv_op *op, err *e)
 		cls = op->cls400;
 	else if (st == 401 || st == 403)
 		cls = ERR_DENIED;
-	else if (st == 408 || st == 429 || st >= 500)
-		cls = ERR_NETWORK;
 	else
-		cls = ERR_MALFORMED;
-	return err_set(e, cls, "%s: HTTP %d%s%s", op->what, st, text[0] ? ": " : "", text);
+		cls = ERR_MALFORMED; /* a redirect too; 408, 429, 5xx: client_call's */
+	return client_status_err(c, op->what, "", cls, e);
 }
 
 /* One authenticated GET; on 401, one re-challenge with a fresh token. */
@@ -179,7 +132,7 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 	char again[CLOUD_RESOURCE_MAX];
 	const azure_token *tok = identity_token(c, resource, e);
 
-	if (!tok || send_get_retry(c, op, tok, e) < 0)
+	if (!tok || vault_send(c, op, tok, e) < 0)
 		return -1;
 	if (c->resp.status != 401)
 		return 0;
@@ -188,27 +141,31 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 	log_v("%s: token refused (401); one retry with a fresh token", op->what);
 	identity_drop(c, resource);
 	tok = identity_token(c, again, e);
-	if (!tok || send_get_retry(c, op, tok, e) < 0)
+	if (!tok || vault_send(c, op, tok, e) < 0)
 		return -1;
 	return 0;
+}
+
+void kv_what(const ref *r, char what[KV_WHAT_MAX])
+{
+	static const char *const kinds[] = { "secret", "certificate", "certificate", "key" };
+
+	fmt(what, KV_WHAT_MAX, "%s %s/%s%s%s", kinds[r->kind], r->host, r->name,
+		r->version[0] ? "/" : "", r->version);
 }
 
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e)
 {
-	char what[sizeof ((kv_op *)0)->what], target[sizeof ((kv_op *)0)->target];
-	kv_req q = { what, target, NULL, last, 0 };
+	kv_req q = { r, NULL, NULL, last, 0 };
+	char what[KV_WHAT_MAX];
 	int rc;
 
-	fmt(what, sizeof what, "%s %s/%s%s%s", r->cert ? "certificate" : "secret",
-		r->host, r->name,
-		r->version[0] ? "/" : "", r->version);
-	if (ref_target(r, KV_API, target, sizeof target) < 0)
-		return err_set(e, ERR_USAGE, "%s: reference too long", what);
-	if (kv_call(c, r, &q, e) < 0)
+	if (kv_call(c, &q, e) < 0)
 		return -1;
+	kv_what(r, what);
 	rc = azure_field_parse((const char *)c->body, c->resp.body_len,
-		r->cert ? (r->cert == 2 ? "sid" : "cer") : "value", out, cap, n);
+		r->kind == REF_CERT_SID ? "sid" : r->kind ? "cer" : "value", out, cap, n);
 	if (rc == 0 && raw) {
 		explicit_bzero(out, *n);
 		*n = c->resp.body_len;
@@ -222,23 +179,20 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	return 0;
 }
 
-int kv_call(client *c, const ref *r, const kv_req *q, err *e)
+int kv_call(client *c, const kv_req *q, err *e)
 {
 	const char *resource;
 	kv_op op;
 
 	memset(&op, 0, sizeof op);
-	op.r = r;
+	op.r = q->r;
 	op.last = q->last;
 	op.method = q->body ? "POST" : "GET";
 	op.body = q->body;
-	op.blen = q->body ? strlen(q->body) : 0;
 	op.cls400 = q->cls400;
-	if (str_copy(op.what, sizeof op.what, q->what) < 0
-		|| str_copy(op.target, sizeof op.target, q->target) < 0)
-		return err_set(e, ERR_USAGE, "%s: reference too long", q->what);
-	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
-		r->host, r->port);
+	kv_what(q->r, op.what);
+	if (ref_target(q->r, q->op, KV_API, op.target, sizeof op.target) < 0)
+		return err_set(e, ERR_USAGE, "%s: reference too long", op.what);
 	resource = vault_resource(c, &op, e);
 	if (!resource || get_authed(c, &op, resource, e) < 0)
 		return -1;

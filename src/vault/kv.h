@@ -1,7 +1,9 @@
 /*
- * kv: one secret, or another request (keys), from Key Vault over the client's kept-alive vault
- * connection, the token's resource learnt from the vault's challenge
- * (docs/protocols.md 4). Errors: an err, the vault's words made printable.
+ * kv: requests to Key Vault over the client's kept-alive vault connection:
+ * a secret's (or certificate's) value, or a key's request (keyop.c). The
+ * token's resource comes from the vault's DNS suffix, else from its 401
+ * challenge (docs/protocols.md 4). Errors: an err, the vault's words made
+ * printable.
  */
 #ifndef AZKV_KV_H
 #define AZKV_KV_H
@@ -9,6 +11,12 @@
 #include <stddef.h>
 #include "base/err.h"
 #include "vault/ref.h"
+
+#define KV_API "7.5"
+/* "certificate HOST/NAME/VERSION" */
+#define KV_WHAT_MAX (URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16)
+/* "/certificates/NAME/VERSION/unwrapkey?api-version=7.5" */
+#define KV_TARGET_MAX (REF_NAME_MAX + REF_VERSION_MAX + 48)
 
 typedef struct client client;
 
@@ -19,12 +27,11 @@ typedef struct client client;
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e);
 
-/* A request to a vault other than reading a secret (keys): GET, or POST
- * of the JSON body; target is the path and query. */
+/* A request to a vault other than reading a secret (keys). */
 typedef struct kv_req {
-	const char *what;   /* "key HOST/NAME" for messages */
-	const char *target;
-	const char *body;   /* NULL: GET */
+	const ref *r;
+	const char *op;     /* after the key's path ("wrapkey"), or NULL */
+	const char *body;   /* POSTed JSON; NULL: GET */
 	int last;           /* as kv_get's */
 	int cls400;         /* error class of a 400 (0: ERR_MALFORMED) */
 } kv_req;
@@ -32,6 +39,10 @@ typedef struct kv_req {
 /* Make q with kv_get's resource, challenge and retries. 0: a 200 is in
  * c->resp and its body in c->body (the caller wipes it); else the status
  * mapped as kv_get's, the service's code and message in the error. */
-int kv_call(client *c, const ref *r, const kv_req *q, err *e);
+int kv_call(client *c, const kv_req *q, err *e);
+
+/* What r names, for messages: "secret HOST/NAME[/VERSION]" (certificate,
+ * key). */
+void kv_what(const ref *r, char what[KV_WHAT_MAX]);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "base/fmt.h"
 #include "base/str.h"
 
 #define REF_VAULT_MIN 3
@@ -50,7 +51,7 @@ static int vault_ok(const char *s, size_t n)
 /* t is "NAME", "NAME/" or "NAME/VERSION". */
 static int parse_tail(ref *r, const char *t)
 {
-	size_t n = strcspn(t, "/");
+	size_t n = str_cspn(t, "/");
 	const char *v;
 
 	if (!name_ok(t, n))
@@ -59,7 +60,7 @@ static int parse_tail(ref *r, const char *t)
 	if (t[n] == 0 || t[n + 1] == 0)
 		return 0;
 	v = t + n + 1;
-	n = strcspn(v, "/");
+	n = str_cspn(v, "/");
 	if (v[n] != 0)
 		return REF_E_FORM;
 	if (!version_ok(v, n))
@@ -73,13 +74,14 @@ static int is_prefix_ci(const char *s, const char *pfx)
 	return str_ieqn(s, pfx, strlen(pfx));
 }
 
-#define REF_CERTS "certificates/"
+#define REF_CERTS_NAME "certificates"
+#define REF_CERTS REF_CERTS_NAME "/"
 
 /* After the vault in a short form: "certificates/NAME..." or "NAME...". */
 static int parse_short_tail(ref *r, const char *t)
 {
-	r->cert = is_prefix_ci(t, REF_CERTS);
-	return parse_tail(r, t + (r->cert ? sizeof REF_CERTS - 1 : 0));
+	r->kind = is_prefix_ci(t, REF_CERTS) ? REF_CERT : REF_SECRET;
+	return parse_tail(r, t + (r->kind ? sizeof REF_CERTS - 1 : 0));
 }
 
 static int parse_url(ref *r, const char *s)
@@ -95,19 +97,19 @@ static int parse_url(ref *r, const char *s)
 		return REF_E_VAULT;
 	if (rc != 0 || strchr(u.path, '?') != NULL)
 		return REF_E_FORM;
-	r->cert = is_prefix_ci(u.path, "/" REF_CERTS);
-	if (!r->cert && !is_prefix_ci(u.path, secrets))
+	r->kind = is_prefix_ci(u.path, "/" REF_CERTS) ? REF_CERT : REF_SECRET;
+	if (!r->kind && !is_prefix_ci(u.path, secrets))
 		return REF_E_FORM;
 	memcpy(r->host, u.host, sizeof r->host);
 	r->port = u.port;
-	return parse_tail(r, u.path + (r->cert ? sizeof REF_CERTS : sizeof secrets - 1));
+	return parse_tail(r, u.path + (r->kind ? sizeof REF_CERTS : sizeof secrets - 1));
 }
 
 static int parse_short(ref *r, const char *s)
 {
-	size_t n = strcspn(s, "/"), i;
+	size_t n = str_cspn(s, "/"), i;
 
-	if (s[n] == 0 || strpbrk(s, "?#") != NULL)
+	if (s[n] == 0 || str_pbrk(s, "?#") != NULL)
 		return REF_E_FORM;
 	r->port = 443;
 	if (memchr(s, '.', n) != NULL) {
@@ -246,27 +248,16 @@ int ref_parse_env(ref *r, const char *value)
 	return 1;
 }
 
-int ref_target(const ref *r, const char *api_version, char *out, size_t cap)
+int ref_target(const ref *r, const char *op, const char *api_version, char *out,
+	size_t cap)
 {
-	const char *coll = r->cert ? "/" REF_CERTS : "/secrets/";
-	size_t nn = strlen(r->name), nv = strlen(r->version), o = strlen(coll);
+	static const char *const coll[] = { "secrets", REF_CERTS_NAME, REF_CERTS_NAME, "keys" };
 
-	if (o + nn + (nv ? 1 + nv : 0) >= cap) {
+	if (fmt(out, cap, "/%s/%s%s%s%s%s", coll[r->kind], r->name, r->version[0] ? "/" : "",
+		r->version, op ? "/" : "", op ? op : "") >= cap
+		|| url_add_query(out, cap, "api-version", api_version) != 0) {
 		if (cap > 0)
 			out[0] = 0;
-		return REF_E_SPACE;
-	}
-	memcpy(out, coll, o);
-	memcpy(out + o, r->name, nn);
-	o += nn;
-	if (nv) {
-		out[o++] = '/';
-		memcpy(out + o, r->version, nv);
-		o += nv;
-	}
-	out[o] = 0;
-	if (url_add_query(out, cap, "api-version", api_version) != 0) {
-		out[0] = 0;
 		return REF_E_SPACE;
 	}
 	return 0;
@@ -311,4 +302,46 @@ const char *ref_strerror(int code)
 	case REF_E_MANY: return "too many references";
 	}
 	return "unknown reference error";
+}
+
+/* Rewritten to the secret forms ref_parse reads, which check every part. */
+int ref_parse_key(ref *r, const char *s)
+{
+	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
+	size_t a = str_cspn(s, "/"), n = strlen(s);
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (n + 8 >= sizeof buf)
+		return REF_E_FORM;
+	if (looks_like_url(s)) {
+		if (!is_prefix_ci(s, "https://"))
+			return REF_E_SCHEME;
+		a = 8 + str_cspn(s + 8, "/?#");
+		if (!is_prefix_ci(s + a, "/keys/"))
+			return REF_E_FORM;
+		memcpy(buf, s, a);
+		memcpy(buf + a, "/secrets/", 9);
+		memcpy(buf + a + 9, s + a + 6, n - a - 6 + 1);
+	} else {
+		memcpy(buf, s, a);
+		if (s[a] == '/' && is_prefix_ci(s + a + 1, "keys/") && s[a + 6] != 0)
+			s += 5; /* VAULT/keys/NAME */
+		memcpy(buf + a, s + a, strlen(s + a) + 1);
+	}
+	rc = ref_parse(r, buf);
+	if (rc == 0)
+		r->kind = REF_KEY;
+	return rc;
+}
+
+const char *ref_key_strerror(int code)
+{
+	switch (code) {
+	case REF_E_FORM:
+		return "not https://HOST/keys/NAME[/VERSION] or VAULT/[keys/]NAME[/VERSION]";
+	case REF_E_NAME: return "key name must be 1-127 of 0-9 a-z A-Z -";
+	case REF_E_SCHEME: return "key URL must be https://";
+	}
+	return ref_strerror(code);
 }

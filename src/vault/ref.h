@@ -4,7 +4,8 @@
  *   VAULT/NAME[/VERSION]                  (VAULT a vault name: public cloud)
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
  *   https://HOST/certificates/NAME[/VERSION], VAULT/certificates/NAME[/VERSION],
- *   HOST/certificates/NAME[/VERSION]      (a certificate: cert = 1)
+ *   HOST/certificates/NAME[/VERSION]      (a certificate: REF_CERT)
+ * and keys (ref_parse_key: REF_KEY).
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
  * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
@@ -27,13 +28,21 @@ enum {
 	REF_E_MANY = -7,    /* ref_env_scan: more references than the table */
 };
 
+/* What a reference reads. */
+enum {
+	REF_SECRET,   /* a secret's value */
+	REF_CERT,     /* a certificate: its bundle's "cer" (the leaf) */
+	REF_CERT_SID, /* a certificate: its bundle's "sid" (set by the caller,
+	               * to read the secret holding the key next) */
+	REF_KEY,      /* a key (ref_parse_key) */
+};
+
 typedef struct ref {
 	char host[URL_HOST_MAX + 1]; /* lower-cased vault host */
 	unsigned port;               /* 443 unless the URL said otherwise */
 	char name[REF_NAME_MAX + 1];
 	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
-	int cert; /* 0 a secret; 1 a certificate (its "cer" is read); 2 the
-	           * same, reading its bundle's "sid" (set by the caller) */
+	int kind;                    /* REF_* */
 } ref;
 
 /* Parse s into *r (zeroed on error). A trailing '/' after NAME means the
@@ -58,11 +67,19 @@ int ref_parse_env(ref *r, const char *value);
 int ref_env_scan(char *const *env, ref *refs, size_t *at, size_t max,
 	size_t *n, size_t *bad);
 
-/* The request target: "/secrets/NAME[/VERSION]?api-version=V" (or
- * "/certificates/..." for a certificate).
- * Returns 0 or REF_E_SPACE. */
-int ref_target(const ref *r, const char *api_version, char *out, size_t cap);
+/* A key reference: https://HOST/keys/NAME[/VERSION], or the short forms
+ * of secrets VAULT/NAME[/VERSION] and HOST/NAME[/VERSION], also with
+ * "keys/" before NAME (VAULT/keys/NAME is always the key NAME). Returns 0
+ * or REF_E_*; ref_key_strerror says why in a key's words. */
+int ref_parse_key(ref *r, const char *s);
+
+/* The request target: "/secrets/NAME[/VERSION][/OP]?api-version=V"
+ * ("/certificates/..." for a certificate, "/keys/..." for a key); op NULL:
+ * none. Returns 0 or REF_E_SPACE. */
+int ref_target(const ref *r, const char *op, const char *api_version, char *out,
+	size_t cap);
 
 const char *ref_strerror(int code);
+const char *ref_key_strerror(int code);
 
 #endif

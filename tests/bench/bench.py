@@ -14,8 +14,8 @@ peak RSS: the largest process of the run's tree, from an extra run of the same
 command under GNU time (/usr/bin/time -f %M). ru_maxrss of a child forked from
 this Python process would report Python's own RSS (Linux keeps the pre-exec
 high-water mark), so without /usr/bin/time the RSS column is only an upper bound.
-Then azkv with 1 secret vs 10 secrets in one run (wall ratio), and the size
-of bin/azkv. Medians; the fake's own CPU is not counted.
+Then azkv with 1 secret vs 10 secrets in one run (wall ratio), azkv's address
+space (VmPeak at exit, build/hwm) for both, and the size of bin/azkv. Medians; the fake's own CPU is not counted.
 
 The vault: the Python fake's time per request would be most of what an
 extra secret costs and hide azkv's own share (README's bench section has the
@@ -145,6 +145,16 @@ def rss_parts(argv, env):
         elif f[:1] == ["Rss:"] and kind:
             parts[kind] = parts.get(kind, 0) + int(f[1])
     return ", ".join("%s %d KiB" % (k, v) for k, v in parts.items() if v)
+
+
+def vm_peak(argv, env):
+    """Peak address space (VmPeak, KiB) of one run of a single program, at
+    its exit (build/hwm); None without build/hwm."""
+    if not os.access(HWM, os.X_OK):
+        return None
+    p = subprocess.run([HWM] + argv, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, check=True)
+    return int(p.stderr.decode().rsplit("vmpeak:", 1)[1].split()[0])
 
 
 def peak_rss(argv, env):
@@ -357,6 +367,9 @@ def measure_all(ca, env, runs, pipeline_only, compiled):
         max(a.rss) / max(b.rss)))
     one_vs_ten(ca, env, runs, "benchvault" if compiled else "Python fake vault")
     print("azkv's peak RSS by mapping: %s" % rss_parts([AZKV, "get", "--cacert", ca, URL], env))
+    print("azkv's VmPeak (address space, VmPeak at exit): 1 secret %s KiB, 10 secrets %s KiB" % (
+        vm_peak([AZKV, "get", "--cacert", ca, URL], env),
+        vm_peak([AZKV, "get", "--cacert", ca] + ["myvault/" + n for n in TEN], env)))
     if os.access("/usr/bin/valgrind", os.X_OK):
         ia = instructions([AZKV, "get", "--cacert", ca, URL], env)
         ib = instructions(["sh", "-c", PIPELINE], env)

@@ -1,7 +1,8 @@
 /*
- * hwm: run a command and report its peak resident memory (VmHWM) as the
- * kernel saw it just before the process's exit, on stderr as
- * "hwm: N kB". getrusage's ru_maxrss cannot tell this for a child: it keeps
+ * hwm: run a command and report its peak resident memory (VmHWM) and peak
+ * address space (VmPeak) as the kernel saw them just before the process's
+ * exit, on stderr as "hwm: N kB, vmpeak: M kB". getrusage's ru_maxrss
+ * cannot tell this for a child: it keeps
  * the high-water mark from before exec (the parent's memory). Uses ptrace's
  * exit stop, when /proc/PID/status still describes the process's memory.
  * With HWM_SMAPS set, also prints each mapping's resident size (where the
@@ -18,9 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long hwm_kb(pid_t pid)
+/* The kB figure of /proc/PID/status's line key ("VmHWM:"), or -1. */
+static long status_kb(pid_t pid, const char *key)
 {
 	char path[64], line[256];
+	size_t n = strlen(key);
 	long kb = -1;
 	FILE *f;
 
@@ -29,8 +32,8 @@ static long hwm_kb(pid_t pid)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof line, f))
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			kb = strtol(line + 6, NULL, 10);
+		if (strncmp(line, key, n) == 0)
+			kb = strtol(line + n, NULL, 10);
 	fclose(f);
 	return kb;
 }
@@ -39,7 +42,7 @@ int main(int argc, char **argv)
 {
 	pid_t pid;
 	int st, sig;
-	long kb = -1;
+	long kb = -1, peak = -1;
 
 	if (argc < 2)
 		return 2;
@@ -60,7 +63,8 @@ int main(int argc, char **argv)
 			break;
 		sig = WSTOPSIG(st);
 		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
-			kb = hwm_kb(pid), sig = 0;
+			kb = status_kb(pid, "VmHWM:"), sig = 0;
+			peak = status_kb(pid, "VmPeak:");
 			if (getenv("HWM_SMAPS")) {
 				char cmd[96];
 
@@ -73,6 +77,6 @@ int main(int argc, char **argv)
 			sig = 0;
 		ptrace(PTRACE_CONT, pid, 0, sig);
 	}
-	fprintf(stderr, "hwm: %ld kB\n", kb);
+	fprintf(stderr, "hwm: %ld kB, vmpeak: %ld kB\n", kb, peak);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Boot a Debian kernel under qemu with an initramfs whose init reads a LUKS key
 from the fake Azure with the example keyscript, then a second time to unlock a
-LUKS2 disk bound with the azkv clevis pin (make test-boot, tests/boot/run.sh).
+LUKS2 disk bound with the azkv clevis pin, then a third time to unlock one from
+an initramfs made by Debian's dracut (make test-boot, tests/boot/run.sh).
 
     boot.py prepare DEB DIR   extract a linux-image .deb into the kernel cache DIR:
                               vmlinuz, config, and each NIC driver's and the virtio
@@ -44,6 +45,23 @@ run, step by step:
      names 10.0.2.3 and the fake DNS was asked for the vault, and the fake saw
      the unwrap of the recorded versioned key id
 
+  6. the dracut boot (build/boot/run/dracut/): another LUKS2 image bound the
+     same way; in the chroot tests/boot/run.sh made (Debian's dracut 059,
+     dracut-network, clevis-dracut), what an admin does: azkv and the pins
+     in /usr/local/bin (make install), clevis/dracut/60clevis-pin-azkv and
+     the probe module tests/boot/dracut/99azkv-boot in modules.d, the
+     kernel's modules (kernel-*/tree) in /lib/modules; then dracut
+     --no-hostonly --add "network-manager clevis-pin-azkv azkv-boot" and
+     lsinitrd. The guest boots it with rd.luks.uuid=, root= on the volume and
+     ip=dhcp (rd.neednet=1 comes from the pin's module): systemd in the
+     initramfs, NetworkManager (dracut's network-manager module, as RHEL 9
+     has it) brings up the network and resolv.conf before dracut's
+     initqueue, systemd-cryptsetup asks for the passphrase and clevis's
+     askpass answers through the azkv pin; the probe waits for the opened
+     volume, prints its first 4 KiB's sha256 (the host computes it from the
+     volume key) and powers off. Checks: the image, the unlock, DNS and
+     rd.neednet, the unwrap in the fake's log, the clock, the power off
+
 The guest clock is set to 1970 on every run, and the fake vault presents
 fresh.pem (tests/fake/mkcerts.sh): a certificate valid from the moment the
 test PKI was made, so after azkv's build time (build/gen/buildinfo.h; the
@@ -52,7 +70,9 @@ build time and ignore its notBefore, and say so under -v. BOOT_CLOCK=rtc
 keeps the RTC's time instead (by hand only: that check is then skipped).
 
 Environment: BOOT_NIC (virtio, the default: virtio-net-pci; or e1000), BOOT_TIMEOUT, BOOT_ACCEL
-(tcg, default; kvm where /dev/kvm works), AZKV (default bin/azkv).
+(tcg, default; kvm where /dev/kvm works), AZKV (default bin/azkv), BOOT_ONLY (some of
+"keyscript clevis dracut": the boots to run, all by default), BOOT_DRACUT_APPEND (more kernel
+arguments for the dracut boot, e.g. rd.debug).
 """
 import base64
 import gzip
@@ -77,6 +97,10 @@ NICS = {
 }
 # The clevis boot's LUKS volume: a virtio disk (/dev/vda).
 DISK = ("virtio-blk-pci", ["virtio_pci", "virtio_blk"])
+# The dracut boot's kernel modules beyond the NIC and disk: dm-crypt, the
+# LUKS2 default cipher (aes-xts-plain64; AES itself is built in) and the
+# kernel crypto API cryptsetup opens keyslots with.
+DRACUT_MODULES = ["dm-crypt", "xts", "ecb", "algif_skcipher", "algif_hash"]
 BUSYBOX = "/bin/busybox"
 SECRET = "luks-key"
 VAULT = "myvault.vault.azure.net"
@@ -126,10 +150,23 @@ def prepare(deb, outdir):
     for m in order:
         shutil.copy(os.path.join(mdir, path[m]), os.path.join(tmp, "modules", m + ".ko"))
     disk = [m + ".ko" for m in order]
+    # the dracut boot's module tree: dracut installs from a /lib/modules/VER
+    # of its own (the chroot's), so these keep their paths, with the lists
+    # depmod and dracut read
+    order = []
+    for t in NICS["virtio"][1] + DISK[1] + DRACUT_MODULES:
+        load_order(deps, t, order)
+    tree = os.path.join(tmp, "tree", ver)
+    for m in order:
+        os.makedirs(os.path.dirname(os.path.join(tree, path[m])), exist_ok=True)
+        shutil.copy(os.path.join(mdir, path[m]), os.path.join(tree, path[m]))
+    for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
+        shutil.copy(os.path.join(mdir, f), os.path.join(tree, f))
     shutil.copy(os.path.join(x, "boot", "vmlinuz-" + ver), os.path.join(tmp, "vmlinuz"))
     shutil.copy(os.path.join(x, "boot", "config-" + ver), os.path.join(tmp, "config"))
     with open(os.path.join(tmp, "kernel.json"), "w") as f:
-        json.dump({"version": ver, "deb": os.path.basename(deb), "nics": nics, "disk": disk},
+        json.dump({"version": ver, "deb": os.path.basename(deb), "nics": nics, "disk": disk,
+                   "dracut": order},
                   f, indent=1)
     shutil.rmtree(x)
     shutil.rmtree(outdir, ignore_errors=True)
@@ -227,14 +264,15 @@ def build_initramfs(kdir, kinfo, nic, clock, work, azkv, test="keyscript", extra
     return out
 
 
-def boot(kdir, initrd, nic, work, timeout, accel, disk=None):
+def boot(kdir, initrd, nic, work, timeout, accel, disk=None, append="rdinit=/init", mem="256M"):
     """Run qemu until the RESULT line (or timeout); returns (fields, console, times).
-    disk: a raw image file, the guest's /dev/vda."""
+    disk: a raw image file, the guest's /dev/vda; append: the kernel command
+    line after console and panic."""
     console = os.path.join(work, "console.log")
-    cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", "max", "-m", "256M", "-smp", "1",
+    cmd = ["qemu-system-x86_64", "-accel", accel, "-cpu", "max", "-m", mem, "-smp", "1",
            "-nodefaults", "-nographic", "-no-reboot", "-serial", "stdio", "-monitor", "none",
            "-kernel", os.path.join(kdir, "vmlinuz"), "-initrd", initrd,
-           "-append", "console=ttyS0 panic=-1 rdinit=/init",
+           "-append", "console=ttyS0 panic=-1 " + append,
            "-netdev", "user,id=n0", "-device", NICS[nic][0] + ",netdev=n0"]
     if disk:
         cmd += ["-drive", "file=%s,if=none,id=d0,format=raw" % disk, "-device", DISK[0] + ",drive=d0"]
@@ -355,6 +393,18 @@ def run(kdir):
     work = os.path.join(ROOT, "build", "boot", "run")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    only = os.environ.get("BOOT_ONLY", "keyscript clevis dracut").split()
+    if "keyscript" in only:
+        keyscript_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv, work, bt, nb)
+    if "clevis" in only:
+        clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv)
+    if "dracut" in only:
+        dracut_boot(rep, kdir, kinfo, accel, azkv)
+    return rep.finish()
+
+
+def keyscript_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv, work, bt, nb):
+    import fixtures as fx
     t = time.monotonic()
     initrd = build_initramfs(kdir, kinfo, nic, clock, work, azkv)
     t_initrd = time.monotonic() - t
@@ -377,7 +427,7 @@ def run(kdir):
             print("#   " + line)
         if qerr.strip():
             print("# qemu stderr: " + qerr.strip()[-600:])
-        return rep.finish()
+        return
     print("# RESULT after %.1f s (guest uptime %s s); qemu exited %s after %.1f s" % (
         t_marker, fields.get("uptime", "?"), qrc, t_end))
 
@@ -417,8 +467,6 @@ def run(kdir):
     poweroff = qrc == 0 and t_end - t_marker < 10
     rep.check("boot-poweroff", None if poweroff else
               "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
-    clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv)
-    return rep.finish()
 
 
 # ---- second boot: a LUKS2 volume bound with the azkv clevis pin ------------
@@ -465,7 +513,8 @@ def clevis_volume(work, bindir):
         f.truncate(32 << 20)
     e = host_env(bindir)
     subprocess.run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--pbkdf",
-                    "pbkdf2", "--pbkdf-force-iterations", "1000", "--key-file=-", img],
+                    "pbkdf2", "--pbkdf-force-iterations", "1000", "--sector-size", "512",
+                    "--key-file=-", img],
                    input=b"boot test passphrase", env=e, check=True, capture_output=True)
     p = subprocess.run(["clevis", "luks", "bind", "-y", "-k", "-", "-s", str(CLEVIS_SLOT), "-d", img,
                         "azkv", json.dumps({"key": CLEVIS_KEY})],
@@ -548,7 +597,7 @@ def start_dns(work):
     return p, log
 
 
-def check_clevis_net(fields, dnslog):
+def check_clevis_net(fields, dnslog, lease="ipconfig's lease"):
     """The local-top wrote the lease's DNS server, and azkv asked it."""
     if fields.get("dns") != "10.0.2.3":
         return "guest resolv.conf names %r, want qemu's DNS 10.0.2.3" % fields.get("dns"), None
@@ -560,8 +609,16 @@ def check_clevis_net(fields, dnslog):
     asked = [q for q in qs if q.get("name", "").lower() == VAULT and q.get("type") == "A"]
     if not asked:
         return "the fake DNS server got no A query for %s (%d queries)" % (VAULT, len(qs)), None
-    return None, "resolv.conf: nameserver 10.0.2.3 (from ipconfig's lease); %s A asked %d time(s), " \
-        "answered 10.0.2.2" % (VAULT, len(asked))
+    return None, "resolv.conf: nameserver 10.0.2.3 (from %s); %s A asked %d time(s), " \
+        "answered 10.0.2.2" % (lease, VAULT, len(asked))
+
+
+def no_result(rep, name, where, timeout, qrc, text):
+    """A boot without its RESULT line: say so, with the console's last lines."""
+    rep.notok(name, "no RESULT line within %.0f s (qemu exit %s)" % (timeout, qrc))
+    print("# console (build/boot/run/%s/console.log), last lines:" % where)
+    for line in text.splitlines()[-25:]:
+        print("#   " + line)
 
 
 def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
@@ -593,11 +650,7 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
         if line.startswith(("azkv-boot:", "azkv:")):
             print("#   " + line)
     if t_marker is None:
-        rep.notok("boot-clevis-unlock", "no RESULT line within %.0f s (qemu exit %s)" % (timeout, qrc))
-        print("# console (build/boot/run/clevis/console.log), last lines:")
-        for line in text.splitlines()[-25:]:
-            print("#   " + line)
-        return
+        return no_result(rep, "boot-clevis-unlock", "clevis", timeout, qrc, text)
     print("# clevis RESULT after %.1f s (guest uptime %s s)" % (t_marker, fields.get("uptime", "?")))
     rc, got_sum, n = fields.get("rc"), fields.get("sha256"), fields.get("bytes")
     why = None
@@ -617,6 +670,165 @@ def clevis_boot(rep, kdir, kinfo, nic, clock, timeout, accel, azkv):
     rep.check("boot-clevis-unwrap", why, note)
     poweroff = qrc == 0 and t_end - t_marker < 10
     rep.check("boot-clevis-poweroff", None if poweroff else
+              "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
+
+
+# ---- third boot: a dracut initramfs (Debian's dracut 059, in a chroot) -----
+
+DROOT = os.path.join(ROOT, "build", "boot", "dracut", "root")
+DRACUT_TIMEOUT = 420
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, timeout=600, **kw)
+
+
+def chroot_run(args, log):
+    """args inside the dracut chroot, with /proc mounted in a mount
+    namespace of its own (nothing leaks to the host's mounts)."""
+    with open(log, "ab") as f:
+        return subprocess.run(["unshare", "-m", "--", "sh", "-c",
+                               'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"', DROOT] + args,
+                              stdout=f, stderr=subprocess.STDOUT, timeout=600).returncode
+
+
+def dracut_install(kdir, kinfo, bindir, log):
+    """What an admin does on a dracut machine: make install (PREFIX
+    /usr/local), the module copied into modules.d, and the kernel's modules
+    (build/boot/kernel-*/tree, from the same .deb) with their depmod."""
+    for f in ("azkv", "clevis-encrypt-azkv", "clevis-decrypt-azkv"):
+        put(DROOT, "usr/local/bin/" + f, os.path.join(bindir, f), mode=0o755)
+    mods = os.path.join(DROOT, "usr", "lib", "dracut", "modules.d")
+    for src, name in ((os.path.join(ROOT, "clevis", "dracut", "60clevis-pin-azkv"), "60clevis-pin-azkv"),
+                      (os.path.join(HERE, "dracut", "99azkv-boot"), "99azkv-boot")):
+        shutil.rmtree(os.path.join(mods, name), ignore_errors=True)
+        shutil.copytree(src, os.path.join(mods, name))
+    put(DROOT, "etc/azkv-boot/ca.pem", os.environ["AZKV_TEST_CA"])
+    ver = kinfo["version"]
+    kmods = os.path.join(DROOT, "lib", "modules", ver)
+    shutil.rmtree(kmods, ignore_errors=True)
+    shutil.copytree(os.path.join(kdir, "tree", ver), kmods)
+    return chroot_run(["depmod", "-a", ver], log)
+
+
+def volume_plaintext(img, passphrase):
+    """sha256 of the first 4 KiB the guest should read from the opened
+    volume: the data segment (zeros on disk: luksFormat does not wipe it)
+    decrypted with the volume key, AES-XTS with plain64 IVs (512-byte
+    sectors), as dm-crypt does."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    meta = json.loads(sh(["cryptsetup", "luksDump", "--dump-json-metadata", img], check=True).stdout)
+    seg = meta["segments"]["0"]
+    if seg["encryption"] != "aes-xts-plain64" or seg["sector_size"] != 512:
+        raise RuntimeError("segment %s, sector %s: not what the check computes" % (
+            seg["encryption"], seg["sector_size"]))
+    out = sh(["cryptsetup", "luksDump", "--dump-volume-key", "--batch-mode", "--key-slot", "0",
+              "--key-file=-", img], input=passphrase, check=True).stdout.decode()
+    hexkey = "".join(re.findall(r"[0-9a-f]{2}", out.split("MK dump:", 1)[1]))
+    key = bytes.fromhex(hexkey)
+    with open(img, "rb") as f:
+        f.seek(int(seg["offset"]))
+        data = f.read(4096)
+    pt = b"".join(Cipher(algorithms.AES(key), modes.XTS(i.to_bytes(16, "little"))).decryptor()
+                  .update(data[i * 512:(i + 1) * 512]) for i in range(8))
+    return hashlib.sha256(pt).hexdigest()
+
+
+def dracut_boot(rep, kdir, kinfo, accel, azkv):
+    import fixtures as fx
+    work = os.path.join(ROOT, "build", "boot", "run", "dracut")
+    os.makedirs(work)
+    log = os.path.join(work, "dracut.log")
+    if not os.path.isfile(os.path.join(DROOT, "usr", "bin", "dracut")):
+        rep.notok("boot-dracut-image", "no dracut chroot in %s (tests/boot/run.sh makes it)" % DROOT)
+        return
+    bindir = pin_bin(work, azkv)
+    try:
+        img, want = clevis_volume(work, bindir)
+        uuid = sh(["cryptsetup", "luksUUID", img], check=True).stdout.decode().strip()
+        want_sum = volume_plaintext(img, b"boot test passphrase")
+    except (RuntimeError, subprocess.SubprocessError) as e:
+        rep.notok("boot-dracut-bind", str(e))
+        return
+    tok = json.loads(sh(["cryptsetup", "token", "export", "--token-id", "0", img], check=True).stdout)
+    prot = json.loads(base64.urlsafe_b64decode(tok["jwe"]["protected"] + "=" * (-len(tok["jwe"]["protected"]) % 4)))
+    kid = prot["clevis"]["azkv"]["kid"]
+
+    # dracut as a RHEL-family image runs it: no host-only, the network by
+    # dracut's network-manager module (network-legacy runs dhclient from the
+    # initqueue, where dracut's crypt job `systemctl start
+    # systemd-cryptsetup@...` waits for the passphrase first: the network
+    # never comes up), the pin's module and the probe added
+    t = time.monotonic()
+    ver = kinfo["version"]
+    rc = dracut_install(kdir, kinfo, bindir, log)
+    if rc == 0:
+        rc = chroot_run(["dracut", "--force", "--no-hostonly", "--kver", ver, "--add",
+                         "network-manager clevis-pin-azkv azkv-boot", "/boot/azkv-boot.img"], log)
+    t_dracut = time.monotonic() - t
+    initrd = os.path.join(DROOT, "boot", "azkv-boot.img")
+    listing = ""
+    if rc == 0:
+        with open(os.path.join(work, "lsinitrd.txt"), "wb") as f:
+            f.write(sh(["unshare", "-m", "--", "chroot", DROOT, "lsinitrd", "/boot/azkv-boot.img"]).stdout)
+        with open(os.path.join(work, "lsinitrd.txt"), errors="replace") as f:
+            listing = f.read()
+    need = ["usr/bin/azkv", "usr/bin/clevis-decrypt-azkv", "etc/cmdline.d/99clevis-pin-azkv.conf",
+            "usr/libexec/clevis-luks-askpass", "usr/sbin/dhclient"]
+    missing = [n for n in need if not re.search(r"\s%s$" % re.escape(n), listing, re.M)]
+    if rc != 0:
+        why = "dracut exit %d: %s" % (rc, open(log, errors="replace").read().strip().splitlines()[-1:])
+    elif missing:
+        why = "the image lacks %s (build/boot/run/dracut/lsinitrd.txt)" % " ".join(missing)
+    else:
+        why = None
+    rep.check("boot-dracut-image", why, "dracut %s: %d KiB in %.1f s, the pin, azkv and rd.neednet=1 inside" % (
+        ver, os.path.getsize(initrd) // 1024 if rc == 0 else 0, t_dracut))
+    if why:
+        return
+    shutil.copy(initrd, os.path.join(work, "initrd.img"))
+
+    append = ("rd.luks.uuid=%s root=/dev/mapper/luks-%s ip=dhcp rd.shell=0 rd.emergency=poweroff "
+              "systemd.journald.forward_to_console=1 %s" % (uuid, uuid, os.environ.get("BOOT_DRACUT_APPEND", "")))
+    print("# dracut boot: LUKS2 /dev/vda (UUID %s), slot %d bound to %s; kernel: %s" % (
+        uuid, CLEVIS_SLOT, kid, append))
+    fx.set_control({"vault_cert": "fresh"})
+    off = fx.log_offset()
+    dns, dnslog = start_dns(work)
+    try:
+        fields, text, qerr, qrc, t_marker, t_end = boot(
+            kdir, os.path.join(work, "initrd.img"), "virtio", work, DRACUT_TIMEOUT, accel,
+            disk=img, append=append, mem="512M")
+    finally:
+        dns.kill()
+        dns.wait()
+        fx.set_control({})
+    for line in text.splitlines():
+        if re.search(r"azkv-boot:|azkv:|: Unlocked |dhcp4 \(\w+\): state changed|advancing", line):
+            print("#   " + line.strip()[:200])
+    if t_marker is None:
+        return no_result(rep, "boot-dracut-unlock", "dracut", DRACUT_TIMEOUT, qrc, text)
+    print("# dracut RESULT after %.1f s (guest uptime %s s)" % (t_marker, fields.get("uptime", "?")))
+    why = None
+    if fields.get("rc") != "0":
+        why = "systemd-cryptsetup never opened luks-%s (see build/boot/run/dracut/console.log)" % uuid
+    elif fields.get("sha256") != want_sum:
+        why = "the opened volume's first 4 KiB: sha256 %s, want %s" % (fields.get("sha256"), want_sum)
+    elif not re.search(r"clevis-luks-askpass\[\d+\]: Unlocked \S+ \(UUID=%s\) successfully" % uuid, text):
+        why = "clevis-luks-askpass did not say it unlocked the volume"
+    rep.check("boot-dracut-unlock", why, "clevis's askpass answered systemd-cryptsetup through the "
+              "azkv pin; the opened volume reads as the volume key decrypts it (sha256 %s)" % want_sum[:16])
+    why, note = check_clevis_net(fields, dnslog, "NetworkManager's lease, dracut's network-manager")
+    if not why and fields.get("neednet") != "rd.neednet=1":
+        why = "the image's /etc/cmdline.d/99clevis-pin-azkv.conf says %r" % fields.get("neednet")
+    rep.check("boot-dracut-network", why, "rd.neednet=1 from the module, ip=dhcp; " + (note or ""))
+    why, note = check_clevis_log(fx.read_log(off), kid)
+    rep.check("boot-dracut-unwrap", why, note)
+    c = int(fields.get("clock", "-1"))
+    rep.check("boot-dracut-clock-1970", None if 0 <= c < 31536000 else
+              "guest clock %d at the result, not 1970" % c, "guest clock %d" % c)
+    poweroff = qrc == 0 and t_end - t_marker < 15
+    rep.check("boot-dracut-poweroff", None if poweroff else
               "qemu did not exit by itself after the RESULT line (exit %s)" % qrc)
 
 

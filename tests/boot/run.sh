@@ -3,17 +3,22 @@
 # qemu-system-x86_64 (TCG) with a tiny initramfs whose /init fetches a LUKS
 # key from the fake Azure with examples/initramfs-tools/azkv-keyscript, and
 # checks the key byte for byte; then boots again to unlock a LUKS2 disk bound
-# with the azkv clevis pin (Debian's clevis, jose, cryptsetup in the guest).
+# with the azkv clevis pin (Debian's clevis, jose, cryptsetup in the guest);
+# then a third time with an initramfs made by Debian's dracut 059.
 #   1. install qemu-system-x86, busybox-static, clevis, clevis-luks, jose and
 #      cryptsetup-bin if missing (needs root)
 #   2. build bin/azkv if missing (make test-boot builds it first)
 #   3. the kernel: the package linux-image-amd64 depends on, fetched with
 #      `apt-get download` into build/boot/ (never installed into /boot) and
 #      reduced by `boot.py prepare` to build/boot/kernel-PKG/ (vmlinuz, config,
-#      the NIC and virtio disk modules): kept between runs, fetched again when the package changes
+#      the NIC and virtio disk modules, and the dracut boot's module tree with
+#      dm-crypt): kept between runs, fetched again when the package changes
 #   4. for the clevis boot: initramfs-tools-core, klibc-utils, libklibc and
 #      clevis-initramfs, fetched the same way and unpacked into build/boot/itools/
-#   5. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
+#   5. for the dracut boot: a Debian chroot with dracut, dracut-network and
+#      clevis-dracut, made once by mmdebstrap (installed if missing) into
+#      build/boot/dracut/root
+#   6. tests/boot/boot.py run, inside tests/netns.sh: qemu runs in the private
 #      network namespace, its user-mode network reaches only the fake
 # Ends with "boot: N passed, N failed". Environment: see tests/boot/boot.py.
 set -u
@@ -54,8 +59,8 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || fail kernel "apt-cache: linux-image-amd64 depends on no linux-image-* package"
 kdir=build/boot/kernel-$pkg
-# a cache from before the clevis boot lacks the disk driver: prepare again
-if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"disk"' "$kdir/kernel.json"; then
+# a cache from before the dracut boot lacks its module tree: prepare again
+if [ ! -f "$kdir/kernel.json" ] || ! grep -q '"dracut"' "$kdir/kernel.json"; then
 	mkdir -p build/boot/deb
 	rm -f build/boot/deb/*.deb
 	echo "# fetching $pkg (apt-get download, not installed)"
@@ -83,6 +88,33 @@ if [ ! -f "$idir/x/usr/share/initramfs-tools/scripts/functions" ] ||
 	rm -rf "$idir" && mkdir -p "$idir/x"
 	for d in build/boot/deb/*.deb; do dpkg-deb -x "$d" "$idir/x" || fail itools "dpkg-deb -x $d"; done
 	rm -f build/boot/deb/*.deb
+fi
+# The dracut boot: Debian's dracut 059, dracut-network and clevis-dracut in a
+# chroot that mmdebstrap makes through apt from the machine's Debian sources
+# (build/boot/dracut/root, kept between runs): the dracut package conflicts
+# with initramfs-tools, so it is never installed on this machine.
+dpkgs="dracut dracut-network clevis-dracut cryptsetup-bin systemd systemd-sysv udev kmod network-manager procps netbase"
+ddir=build/boot/dracut
+if [ ! -x "$ddir/root/usr/bin/dracut" ] || [ "$(cat "$ddir/packages" 2>/dev/null)" != "$dpkgs" ]; then
+	if ! command -v mmdebstrap >/dev/null; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends mmdebstrap >/dev/null ||
+			{ apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y --no-install-recommends mmdebstrap >/dev/null; } ||
+			fail dracut "apt-get install mmdebstrap"
+	fi
+	# shellcheck disable=SC1091
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+	srcs=
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+		grep -qs '/debian' "$f" && srcs="$srcs $f"
+	done
+	rm -rf "$ddir" && mkdir -p "$ddir"
+	echo "# making the dracut chroot: mmdebstrap $suite ($dpkgs)"
+	# shellcheck disable=SC2086 # one word per file
+	mmdebstrap --mode=root --variant=apt --include="$(echo "$dpkgs" | tr ' ' ,)" "$suite" \
+		"$ddir/root" $srcs >"$ddir/mmdebstrap.log" 2>&1 ||
+		fail dracut "mmdebstrap: $(tail -n 1 "$ddir/mmdebstrap.log") ($ddir/mmdebstrap.log)"
+	echo "$dpkgs" >"$ddir/packages"
 fi
 t1=$(date +%s.%N)
 

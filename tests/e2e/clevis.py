@@ -333,7 +333,7 @@ def t_header_missing_fields(tmp):
 
 
 def t_bad_configs(tmp):
-    """malformed config, no key, unknown property, bad alg, bad wait: exit 1, no request"""
+    """malformed config, no key, unknown property (also one whose name holds known ones: a space, an =), bad alg, bad wait: exit 1, no request"""
     make_bin(tmp)
     cfgs = ['not json', '[]', '{}', '{"key": 5}', '{"key": ""}',
             json.dumps({"key": KEY, "clientid": "x"}), json.dumps({"key": KEY, "alg": "dir"}),
@@ -341,6 +341,11 @@ def t_bad_configs(tmp):
     for cfg in cfgs:
         p, reqs = encrypt(tmp, cfg)
         if p.returncode != 1 or p.stdout or reqs:
+            return "%s: exit %d, %d vault requests, %r" % (cfg, p.returncode, len(reqs), p.stderr[:200])
+    for name in ("client_id object_id", "wait=30", "key\nalg", " source"):
+        cfg = json.dumps({"key": KEY, name: "11111111-1111-1111-1111-111111111111"})
+        p, reqs = encrypt(tmp, cfg)
+        if p.returncode != 1 or p.stdout or reqs or b"Unknown configuration properties" not in p.stderr:
             return "%s: exit %d, %d vault requests, %r" % (cfg, p.returncode, len(reqs), p.stderr[:200])
     return None
 

@@ -196,6 +196,11 @@ def cases():
     add(Case("token-source-auto", ["token", "--source", "auto"], out=token_out(), checks=[imds_once()]))
     add(Case("token-resource", ["token", "--resource", "https://management.azure.com"],
              out=token_out(), checks=[imds_once("https://management.azure.com")]))
+    add(Case("token-scope", ["token", "--resource", "https://management.azure.com/.default"],
+             out=token_out(), checks=[imds_once("https://management.azure.com")]))
+    add(Case("token-scope-case", ["token", "--resource", "https://management.azure.com/.DEFAULT"],
+             out=token_out(), checks=[imds_once("https://management.azure.com")],
+             doc="/.default in any letter case, as the SDKs and the vault's challenge take it"))
     add(Case("token-vm-extension", ["token", "--source", "vm-extension"],
              out=token_out(listener="ext"), checks=[ext_once()]))
     add(Case("token-vm-extension-client-id",

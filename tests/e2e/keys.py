@@ -297,6 +297,30 @@ def t_bad_answers():
     return None
 
 
+def t_bad_exponent():
+    """a key whose e is 1 (the "wrapped" key would be the padded key itself)
+    or even: exit 2 saying so, nothing but the GET sent; e = 3 is a key (an
+    e over 8 bytes, let alone one past n, is already a malformed JWK: 8)"""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    n = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_numbers().n
+    kid = "%s/keys/rsa2048/%s" % (VAULT, ver("rsa2048"))
+
+    def b64u_int(i):
+        return base64.urlsafe_b64encode(i.to_bytes((i.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+
+    def body(e):
+        return json.dumps({"key": {"kid": kid, "kty": "RSA", "key_ops": ["wrapKey"],
+                                   "n": b64u_int(n), "e": b64u_int(e)}})
+    for e in (1, 2, 65536):
+        r = azkv(["wrap", "myvault/rsa2048"], PT, control={"vault": {"fault": "ok", "body": body(e)}})
+        why = fails(r, 2, "public exponent even, below 3 or too long") or \
+            (None if [x["method"] for x in r.reqs("vault")] == ["GET"] else "sent more than the GET")
+        if why:
+            return "e=%d: %s" % (e, why)
+    r = azkv(["wrap", "myvault/rsa2048"], PT, control={"vault": {"fault": "ok", "body": body(3)}})
+    return good(r) or (None if len(r.out) == 256 else "%d bytes out" % len(r.out))
+
+
 def t_enc_only():
     r = azkv(["wrap", "myvault/enc-only"], PT)
     why = fails(r, 4, "key_ops do not allow wrapKey")
@@ -422,6 +446,7 @@ def cases():
     add("challenge-no-body", t_challenge_no_body, "unknown vault suffix: the 401 probe has no body")
     add("retry-post", t_retry_post, "a 503 to unwrap is retried")
     add("bad-answers", t_bad_answers, "bad JSON, n, value or kid from the vault: 8")
+    add("bad-exponent", t_bad_exponent, "e = 1 or even: 2 before wrapping; e = 3 wraps")
     add("bad-ciphertext", t_bad_ciphertext, "400 BadParameter OAEP padding: exit 2")
     add("hsm-bad-unwrap", t_hsm_bad_unwrap)
     # tag: references

@@ -5,11 +5,12 @@
  * RSA an odd modulus of 64-512 bytes without leading zeros and an exponent
  * of 1-8 bytes. jwk_result: the value fits its buffer (decoded in place,
  * bytes past it wiped), the kid is printable; a refusal gives 0 bytes.
- * tags_find: the value is terminated and at most 256 bytes. jwk_ref on the
+ * tags_find: the value is terminated and at most 256 bytes. ref_parse_key on the
  * input as a C string: an accepted key has a name and a host.
  */
 #include "fuzz.h"
 #include "vault/jwk.h"
+#include "vault/ref.h"
 #include "vault/tags.h"
 
 static jwk k, zero;
@@ -70,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_result(body, size, 16);
 	check_result(body, size, 8192);
 	check_tags(body, size);
-	if (jwk_ref(&r, s) == 0)
+	if (ref_parse_key(&r, s) == 0)
 		FUZZ_CHECK(r.name[0] && r.host[0] && r.port > 0);
 	free(body);
 	free(s);

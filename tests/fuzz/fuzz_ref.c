@@ -45,19 +45,20 @@ static void check_target(const ref *r)
 	char want[512], *out;
 	size_t n;
 	int rc;
+	const char *coll = r->kind == REF_SECRET ? "secrets" : "certificates";
 
 	if (r->version[0])
-		snprintf(want, sizeof want, "/secrets/%s/%s?api-version=7.4",
-			r->name, r->version);
+		snprintf(want, sizeof want, "/%s/%s/%s?api-version=7.4",
+			coll, r->name, r->version);
 	else
-		snprintf(want, sizeof want, "/secrets/%s?api-version=7.4", r->name);
+		snprintf(want, sizeof want, "/%s/%s?api-version=7.4", coll, r->name);
 	n = strlen(want);
 	out = fuzz_buf(n + 1);
-	rc = ref_target(r, "7.4", out, n + 1);
+	rc = ref_target(r, NULL, "7.4", out, n + 1);
 	FUZZ_CHECK(rc == 0 && strcmp(out, want) == 0);
 	free(out);
 	out = fuzz_buf(n);
-	rc = ref_target(r, "7.4", out, n);
+	rc = ref_target(r, NULL, "7.4", out, n);
 	FUZZ_CHECK(rc == REF_E_SPACE && out[0] == 0);
 	free(out);
 }
@@ -125,7 +126,7 @@ static void check_url(const char *s)
 	FUZZ_CHECK(u.port >= 1 && u.port <= 65535);
 	FUZZ_CHECK(fuzz_terminated(u.path, sizeof u.path) && u.path[0] == '/');
 	FUZZ_CHECK(all(u.path, path_char));
-	FUZZ_CHECK(url_host_header(&u, hh, sizeof hh) == 0);
+	FUZZ_CHECK(url_host_header(u.host, u.port, u.https, hh, sizeof hh) == 0);
 	FUZZ_CHECK(strstr(hh, u.host) != NULL && fuzz_printable(hh));
 }
 

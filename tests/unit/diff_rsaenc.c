@@ -5,7 +5,8 @@
  * limit (NUL and 0xff bytes included), the ciphertext must decrypt back
  * with br_rsa_i31_oaep_decrypt (OAEP, SHA-256 or SHA-1) or with
  * br_rsa_i31_private and a strict PKCS#1 v1.5 type 2 check; one byte more
- * than the limit is refused; two encryptions of one message differ.
+ * than the limit is refused; two encryptions of one message differ; an
+ * exponent of 1, an even one or one as long as n is refused.
  * Links the host build of BearSSL (build/bearssl-host); run by tests/run.sh.
  */
 #include <bearssl.h>
@@ -84,11 +85,45 @@ static void one_key(unsigned bits)
 		sizeof ct, &olen), RSAENC_E_KEY);
 }
 
+/* The exponent: 1 (the ciphertext would be the padded message itself),
+ * even, or as long as n is refused before any padding; 3 is a key (made by
+ * BearSSL, and its ciphertext decrypts back). */
+static void exponents(void)
+{
+	static unsigned char kp[BR_RSA_KBUF_PRIV_SIZE(1024)], ku[BR_RSA_KBUF_PUB_SIZE(1024)];
+	static const unsigned char bad[][3] = { { 1 }, { 2 }, { 1, 0, 0 }, { 0, 0, 0 } };
+	static const size_t badlen[] = { 1, 1, 3, 0 };
+	unsigned char ct[128], msg[16] = "sixteen bytes!!", big[128];
+	br_rsa_private_key sk;
+	br_rsa_public_key pk;
+	size_t olen, i, len = sizeof ct;
+
+	CHECK(br_rsa_i31_keygen(&drbg.vtable, &sk, kp, &pk, ku, 1024, 3) == 1);
+	CHECK(pk.elen == 1 && pk.e[0] == 3);
+	for (i = 0; i < sizeof badlen / sizeof badlen[0]; i++) {
+		memset(ct, 0xa5, sizeof ct);
+		CHECKM(rsaenc_encrypt(RSAENC_OAEP256, pk.n, pk.nlen, bad[i], badlen[i], msg,
+			sizeof msg, ct, sizeof ct, &olen) == RSAENC_E_EXP && olen == 0, "e %zu", i);
+		CHECKM(ct[0] == 0xa5 && ct[127] == 0xa5, "e %zu: output written", i);
+	}
+	memcpy(big, pk.n, pk.nlen); /* e = n, then n - 2: as long as n */
+	CHECK_EQ(rsaenc_encrypt(RSAENC_PKCS1, pk.n, pk.nlen, big, pk.nlen, msg, sizeof msg, ct,
+		sizeof ct, &olen), RSAENC_E_EXP);
+	big[pk.nlen - 1] -= 2;
+	CHECK_EQ(rsaenc_encrypt(RSAENC_PKCS1, pk.n, pk.nlen, big, pk.nlen, msg, sizeof msg, ct,
+		sizeof ct, &olen), RSAENC_E_EXP);
+	CHECK_EQ(rsaenc_encrypt(RSAENC_OAEP256, pk.n, pk.nlen, pk.e, pk.elen, msg, sizeof msg, ct,
+		sizeof ct, &olen), 0);
+	CHECK(br_rsa_i31_oaep_decrypt(&br_sha256_vtable, NULL, 0, &sk, ct, &len) == 1
+		&& len == sizeof msg && memcmp(ct, msg, len) == 0);
+}
+
 int main(void)
 {
 	br_hmac_drbg_init(&drbg, &br_sha256_vtable, "azkv diff_rsaenc", 16);
 	one_key(1024);
 	one_key(2048);
 	one_key(3072);
+	exponents();
 	T_END();
 }

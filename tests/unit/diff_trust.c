@@ -17,13 +17,13 @@
 
 #include "codec/pem.h"
 #include "t.h"
-#include "tls/tls.h"
+#include "tls/trust.h"
 
-/* trust.c's tls_trust_builtin names the generated table: none here. */
+/* trust.c's trust_builtin names the generated table: none here. */
 const br_x509_trust_anchor tls_builtin_anchors[1];
 const size_t tls_builtin_anchors_num = 0;
 
-static tls_trust trust;
+static trust_anchors trust;
 static char tmp[] = "/tmp/diff_trust.XXXXXX";
 
 typedef struct dn {
@@ -86,7 +86,7 @@ static const br_x509_trust_anchor *load_one(const unsigned char *der, size_t n)
 		return NULL;
 	fwrite(text, 1, o.len, f);
 	fclose(f);
-	if (tls_trust_load(&trust, tmp, &e) < 0)
+	if (trust_load(&trust, tmp, &e) < 0)
 		return NULL;
 	return trust.n == 1 ? trust.tas : NULL;
 }
@@ -140,7 +140,7 @@ static void check_file(const char *path)
 		return;
 	len = fread(text, 1, sizeof text, f);
 	fclose(f);
-	CHECKM(tls_trust_load(&trust, path, &e) == 0, "%s: %s", path, e.msg);
+	CHECKM(trust_load(&trust, path, &e) == 0, "%s: %s", path, e.msg);
 	pem_reader_init(&r, der, sizeof der);
 	while (at < len) {
 		rc = pem_reader_feed(&r, text + at, len - at, &used);

@@ -11,6 +11,36 @@
 	int nb_ = snprintf(b_, sizeof b_, __VA_ARGS__); \
 	CHECK_STR(a_, b_); CHECK_EQ(na_, nb_); } while (0)
 
+static const char *words(int i)
+{
+	static const char *const w[] = { "alpha", "be", "gamma-delta", "e", NULL };
+
+	return i >= 0 && i < 5 ? w[i] : NULL;
+}
+
+static const char *none(int i)
+{
+	(void)i;
+	return NULL;
+}
+
+/* fmt_list: joined, wrapped at a width, cut at the buffer. */
+static void test_list(void)
+{
+	char b[64];
+
+	CHECK_EQ(fmt_list(b, sizeof b, words, ", ", 0), 25);
+	CHECK_STR(b, "alpha, be, gamma-delta, e");
+	CHECK_EQ(fmt_list(b, sizeof b, words, " ", 8), 22);
+	CHECK_STR(b, "alpha be\ngamma-delta\ne");
+	CHECK_EQ(fmt_list(b, sizeof b, words, " ", 20), 22);
+	CHECK_STR(b, "alpha be gamma-delta\ne");
+	CHECK_EQ(fmt_list(b, 6, words, " ", 0), 22);
+	CHECK_STR(b, "alpha");
+	CHECK_EQ(fmt_list(b, sizeof b, none, " ", 0), 0);
+	CHECK_STR(b, "");
+}
+
 static void test_fmt_basics(void)
 {
 	char small[6];
@@ -67,5 +97,6 @@ int main(int argc, char **argv)
 	T_MAIN(argc, argv);
 	T_RUN(test_fmt_basics);
 	T_RUN(test_fmt_at);
+	T_RUN(test_list);
 	T_END();
 }

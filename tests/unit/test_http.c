@@ -625,6 +625,86 @@ static void test_body_max(void)
 	EQ(body_mem[HTTP_BODY_MAX - 1], 'b');
 }
 
+/* A body buffer that grows (http_resp.grow): each grow gives exactly what
+ * is asked, so every feed that brings body bytes grows it again. */
+static unsigned char grow_mem[BIG];
+static size_t grow_calls;
+static int grow_fail;
+
+static int grow_cb(http_resp *r, size_t need)
+{
+	grow_calls++;
+	if (grow_fail || need > sizeof grow_mem)
+		return -1;
+	if (r->body != grow_mem)
+		memcpy(grow_mem, r->body, r->body_len);
+	r->body = grow_mem;
+	r->body_cap = need;
+	return 0;
+}
+
+/* text (one response; eof: framed by the close) split at every offset
+ * into a 4-byte first buffer. */
+static void grow_case(const char *name, const char *text, int eof, const char *body)
+{
+	size_t n = strlen(text), k, u1, u2;
+	unsigned char small[4];
+
+	for (k = 0; k <= n; k++) {
+		snprintf(where, sizeof where, "%s split at %zu", name, k);
+		http_resp_init(&R, small, sizeof small, 0);
+		R.grow = grow_cb;
+		grow_calls = 0;
+		u1 = u2 = 0;
+		if (k > 0)
+			EQ(http_resp_feed(&R, text, k, &u1), k == n && !eof ? HTTP_DONE : HTTP_MORE);
+		if (k < n)
+			EQ(http_resp_feed(&R, text + k, n - k, &u2), eof ? HTTP_MORE : HTTP_DONE);
+		if (eof)
+			EQ(http_resp_eof(&R), HTTP_DONE);
+		EQ(u1 + u2, n);
+		EQ(R.body_len, strlen(body));
+		CHECKM(memcmp(R.body, body, strlen(body)) == 0, "%s: body differs", where);
+		CHECKM(grow_calls > 0 && R.body == grow_mem, "%s: no growth", where);
+	}
+}
+
+static void test_grow(void)
+{
+	size_t n, used;
+
+	grow_case("grow-length", OK "Content-Length: 11\r\n\r\nhello world", 0, "hello world");
+	grow_case("grow-chunked", OK "Transfer-Encoding: chunked\r\n\r\n"
+		"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", 0, "hello world");
+	grow_case("grow-close", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world", 1,
+		"hello world");
+	/* the limit is HTTP_BODY_MAX, whatever the first buffer */
+	n = (size_t)sprintf(in_buf, OK "Content-Length: %d\r\n\r\n", HTTP_BODY_MAX);
+	n += fill(in_buf + n, 'g', HTTP_BODY_MAX);
+	snprintf(where, sizeof where, "grow-body-max");
+	http_resp_init(&R, body_mem, 1, 0);
+	R.grow = grow_cb;
+	EQ(http_resp_feed(&R, in_buf, n, &used), HTTP_DONE);
+	EQ(R.body_len, HTTP_BODY_MAX);
+	EQ(grow_mem[HTTP_BODY_MAX - 1], 'g');
+	n = (size_t)sprintf(in_buf, OK "Content-Length: %d\r\n\r\n", HTTP_BODY_MAX + 1);
+	snprintf(where, sizeof where, "grow-body-max+1");
+	http_resp_init(&R, body_mem, 1, 0);
+	R.grow = grow_cb;
+	grow_calls = 0;
+	EQ(http_resp_feed(&R, in_buf, n, &used), HTTP_E_BODY_TOO_BIG);
+	EQ(grow_calls, 0);
+	/* a grow that fails: its own error, which sticks */
+	n = (size_t)sprintf(in_buf, OK "Content-Length: 8\r\n\r\n12345678");
+	snprintf(where, sizeof where, "grow-fails");
+	http_resp_init(&R, body_mem, 4, 0);
+	R.grow = grow_cb;
+	grow_fail = 1;
+	EQ(http_resp_feed(&R, in_buf, n, &used), HTTP_E_MEMORY);
+	EQ(http_resp_feed(&R, "x", 1, &used), HTTP_E_MEMORY);
+	grow_fail = 0;
+}
+
 /* The cap is checked from the Content-Length alone: no body byte is read. */
 static void test_length_checked_first(void)
 {
@@ -660,10 +740,10 @@ static void test_strerror(void)
 {
 	int a, b;
 
-	for (a = HTTP_E_BARE_LF; a <= HTTP_E_STATUS; a++) {
+	for (a = HTTP_E_MEMORY; a <= HTTP_E_STATUS; a++) {
 		CHECK(strlen(http_strerror(a)) > 0);
 		CHECK(strcmp(http_strerror(a), http_strerror(0)) != 0);
-		for (b = HTTP_E_BARE_LF; b < a; b++)
+		for (b = HTTP_E_MEMORY; b < a; b++)
 			CHECK(strcmp(http_strerror(a), http_strerror(b)) != 0);
 	}
 	CHECK_STR(http_strerror(HTTP_E_CHUNK), "malformed chunked encoding");
@@ -833,6 +913,7 @@ int main(int argc, char **argv)
 	T_RUN_WITH(test_kept_len, "Content-Type", HTTP_SHORTVAL_MAX);
 	T_RUN(test_chunk_line_limit);
 	T_RUN(test_body_max);
+	T_RUN(test_grow);
 	T_RUN(test_length_checked_first);
 	T_RUN(test_state);
 	T_RUN(test_strerror);

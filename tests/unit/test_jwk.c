@@ -1,8 +1,7 @@
-/* test_jwk: key bundles, operation results, algorithm limits, key
- * references, base64url encoding and the IMDS tag list (tags.c). */
+/* test_jwk: key bundles, operation results, algorithm limits and
+ * base64url encoding. */
 #include "codec/b64.h"
 #include "vault/jwk.h"
-#include "vault/tags.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +63,14 @@ static void bad_bundles(void)
 		{ "{\"key\":{\"kty\":\"RSA\"}}", JWK_E_NO_KEY },
 		{ "{\"key\":{\"kid\":\"" KID "\"}}", JWK_E_NO_KEY },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"\"}}", JWK_E_NO_KEY },
+		/* a NUL in a name: "\u0000RSA" is no key type, nor "RSA\u0000x" RSA */
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"\\u0000RSA\"}}", JWK_E_NO_KEY },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\\u0000x\",\"n\":\"" N64 "\",\"e\":\"AQAB\"}}",
+			JWK_E_NO_KEY },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"oct\",\"key_ops\":[\"wrapKey\\u0000\"]}}", JWK_E_JSON },
+		{ "{\"key\":{\"kid\":\"" KID "\\u0000\",\"kty\":\"oct\"}}", JWK_E_KID },
+		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"n\":\"" N64 "\",\"e\":\"AQAB\\u0000\"}}",
+			JWK_E_RSA },
 		{ "{\"key\":{\"kid\":\"a b\",\"kty\":\"RSA\"}}", JWK_E_KID },
 		{ "{\"key\":{\"kid\":\"a\\\"b\",\"kty\":\"RSA\"}}", JWK_E_KID },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\"}}", JWK_E_RSA },
@@ -77,18 +84,67 @@ static void bad_bundles(void)
 		{ "{\"key\":{},\"key\":{}}", JWK_E_DUP },
 		{ "{\"key\":{\"kid\":\"" KID "\",\"kid\":\"" KID "\",\"kty\":\"oct\"}}", JWK_E_DUP },
 	};
-	char big[1200];
+	static const char no_e[] = "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"n\":\"" N64 "\"}}";
+	static const jwk zero;
 	size_t i;
 
 	for (i = 0; i < sizeof c / sizeof c[0]; i++)
 		CHECKM(jwk_parse(&k, c[i].body, strlen(c[i].body)) == c[i].rc, "case %zu", i);
-	CHECK_EQ(k.kid[0], 0); /* wiped on error */
-	/* a 4097-bit modulus does not fit */
-	memset(big, 'A', sizeof big);
-	memcpy(big, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"_", 103);
-	memcpy(big + 1200 - 4, "\"}}", 3);
-	big[1199] = 0;
-	CHECK_EQ(jwk_parse(&k, big, strlen(big)), JWK_E_RSA);
+	/* wiped on error: kid, kty and n are written before e is found
+	 * missing; the whole key must be zero again */
+	CHECK_EQ(jwk_parse(&k, no_e, strlen(no_e)), JWK_E_RSA);
+	CHECK(memcmp(&k, &zero, sizeof k) == 0);
+}
+
+/* n of bytes bytes (the first 0x01, the last odd): a modulus of
+ * 8 * (bytes - 1) + 1 bits, base64url. */
+static void modulus(char *out, size_t cap, size_t bytes)
+{
+	unsigned char n[JWK_N_MAX + 2];
+
+	memset(n, 0x5b, bytes);
+	n[0] = 0x01;
+	CHECK(b64_url_encode(out, cap, n, bytes) > 0);
+}
+
+/* The modulus bound, JWK_N_MAX bytes: 512 bytes fit (n = 0x01 then 511
+ * bytes: 4089 bits), 513 bytes (4097 bits) do not. */
+static void big_modulus(void)
+{
+	char n[800], b[1200];
+
+	modulus(n, sizeof n, JWK_N_MAX);
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), 0);
+	CHECK_EQ(k.nlen, JWK_N_MAX);
+	modulus(n, sizeof n, JWK_N_MAX + 1);
+	CHECK_EQ(strlen(n), 684); /* 513 bytes: the whole n is there */
+	snprintf(b, sizeof b, "{\"key\":{\"kid\":\"" KID "\",\"kty\":\"RSA\",\"e\":\"AQAB\","
+		"\"n\":\"%s\"}}", n);
+	CHECK_EQ(jwk_parse(&k, b, strlen(b)), JWK_E_RSA);
+	CHECK_EQ(k.nlen, 0);
+}
+
+/* Each code has its own text (a table one line per code: an entry out of
+ * order would show here). */
+static void texts(void)
+{
+	static const struct { int code; const char *text; } t[] = {
+		{ JWK_E_JSON, "response is not the JSON expected" },
+		{ JWK_E_NO_KEY, "no key with kid and kty in the response" },
+		{ JWK_E_RSA, "RSA key without a valid n and e" },
+		{ JWK_E_KID, "kid too long or not a URL" },
+		{ JWK_E_VALUE, "no base64url value in the response" },
+		{ JWK_E_SIZE, "value too large" },
+		{ JWK_E_DUP, "a field appears twice" },
+		{ 0, "unknown key error" }, { JWK_E_DUP - 1, "unknown key error" },
+		{ 1, "unknown key error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK_STR(jwk_strerror(t[i].code), t[i].text);
 }
 
 static void results(void)
@@ -151,41 +207,6 @@ static void limits(void)
 	CHECK(!(kw->ops & JWK_ENCRYPT) && (o256->ops & JWK_DECRYPT));
 }
 
-static void refs(void)
-{
-	ref r;
-
-	CHECK_EQ(jwk_ref(&r, "https://MyVault.vault.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "");
-	CHECK_EQ(jwk_ref(&r, KID), 0);
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "https://h.managedhsm.azure.net:8443/KEYS/k1/"), 0);
-	CHECK_EQ(r.port, 8443);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/k1"), 0);
-	CHECK_STR(r.host, "myvault.vault.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys/k1/0123456789abcdef0123456789abcdef"), 0);
-	CHECK_STR(r.name, "k1");
-	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
-	CHECK_EQ(jwk_ref(&r, "h.managedhsm.azure.net/keys/k1"), 0);
-	CHECK_STR(r.host, "h.managedhsm.azure.net");
-	CHECK_EQ(jwk_ref(&r, "myvault/keys"), 0); /* a key named keys */
-	CHECK_STR(r.name, "keys");
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/secrets/k1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k1?x=1"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "http://v.vault.azure.net/keys/k1"), REF_E_SCHEME);
-	CHECK_EQ(jwk_ref(&r, "https://v.vault.azure.net/keys/k_1"), REF_E_NAME);
-	CHECK_EQ(jwk_ref(&r, "myvault/k1/short"), REF_E_VERSION);
-	CHECK_EQ(jwk_ref(&r, "myvault"), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, ""), REF_E_FORM);
-	CHECK_EQ(jwk_ref(&r, "x"), REF_E_FORM);
-	CHECK_EQ(r.host[0], 0);
-	CHECK(strstr(jwk_ref_strerror(REF_E_FORM), "keys/NAME") != NULL);
-}
-
 static void b64url(void)
 {
 	static const struct {
@@ -210,57 +231,15 @@ static void b64url(void)
 	CHECK_EQ(b64_url_encode(out, 5, (const unsigned char *)"foo", 3), 4);
 }
 
-static void tags(void)
-{
-	const char *l = "[{\"name\":\"Department\",\"value\":\"IT\"},"
-		"{\"name\":\"kek\",\"value\":\"myvault/k1\"},{\"name\":\"e\",\"value\":\"\"}]";
-	char v[TAGS_VALUE_MAX + 1], big[8192];
-	size_t o, i;
-
-	CHECK(tags_ref("tag:x") && strcmp(tags_ref("tag:x"), "x") == 0);
-	CHECK(tags_ref("TAG:x") == NULL && tags_ref("myvault/x") == NULL);
-	CHECK_EQ(tags_find(l, strlen(l), "kek", v, sizeof v), 0);
-	CHECK_STR(v, "myvault/k1");
-	CHECK_EQ(tags_find(l, strlen(l), "department", v, sizeof v), 0);
-	CHECK_STR(v, "IT");
-	CHECK_EQ(tags_find(l, strlen(l), "e", v, sizeof v), 0);
-	CHECK_STR(v, "");
-	CHECK_EQ(tags_find(l, strlen(l), "nope", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("[]", 2, "a", v, sizeof v), TAGS_E_MISSING);
-	CHECK_EQ(tags_find("{}", 2, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[1]", 3, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\"}]", 14, "a", v, sizeof v), TAGS_E_JSON);
-	CHECK_EQ(tags_find("[{\"name\":\"a\",\"value\":1}]", 24, "a", v, sizeof v), TAGS_E_JSON);
-	/* 50 tags fit, 51 do not; nor 2049 characters */
-	for (i = 0, o = 1, big[0] = '['; i < 51; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"t%zu\",\"value\":\"v\"}",
-			i ? "," : "", i);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t1", v, sizeof v), TAGS_E_LIMIT);
-	big[o] = 0;
-	o = (size_t)(strstr(big, ",{\"name\":\"t50\"") - big);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "t49", v, sizeof v), 0);
-	CHECK_STR(v, "v");
-	for (i = 0, o = 1; i < 9; i++)
-		o += (size_t)snprintf(big + o, sizeof big - o, "%s{\"name\":\"n%zu\",\"value\":\"%0256d\"}",
-			i ? "," : "", i, 0);
-	big[o++] = ']';
-	CHECK_EQ(tags_find(big, o, "n0", v, sizeof v), TAGS_E_LIMIT);
-	/* a value over 256 characters */
-	o = (size_t)snprintf(big, sizeof big, "[{\"name\":\"a\",\"value\":\"%0257d\"}]", 0);
-	CHECK_EQ(tags_find(big, o, "a", v, sizeof v), TAGS_E_LIMIT);
-}
-
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
-	bundles();
-	bad_bundles();
-	results();
-	limits();
-	refs();
-	b64url();
-	tags();
+	T_RUN(bundles);
+	T_RUN(bad_bundles);
+	T_RUN(big_modulus);
+	T_RUN(texts);
+	T_RUN(results);
+	T_RUN(limits);
+	T_RUN(b64url);
 	T_END();
 }

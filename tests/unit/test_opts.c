@@ -60,13 +60,13 @@ static int applied(const char *name, const char *v)
 	if (!strcmp(name, "--proxy"))
 		return opts.proxy == v && !strcmp(opts.proxy_from, "--proxy");
 	if (!strcmp(name, "--source"))
-		return opts.id.source == SRC_IMDS;
+		return opts.cfg.id.source == SRC_IMDS;
 	if (!strcmp(name, "--client-id"))
-		return opts.id.sel == SEL_CLIENT_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_CLIENT_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--object-id"))
-		return opts.id.sel == SEL_OBJECT_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_OBJECT_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--resource-id"))
-		return opts.id.sel == SEL_RESOURCE_ID && opts.id.sel_value == v;
+		return opts.cfg.id.sel == SEL_RESOURCE_ID && opts.cfg.id.sel_value == v;
 	if (!strcmp(name, "--resource"))
 		return opts.resource == v;
 	if (!strcmp(name, "--out"))
@@ -74,9 +74,9 @@ static int applied(const char *name, const char *v)
 	if (!strcmp(name, "--out-dir"))
 		return opts.out_dir == v;
 	if (!strcmp(name, "--pem-key"))
-		return opts.pem_key == v;
+		return opts.cert.key == v;
 	if (!strcmp(name, "--pem-certs"))
-		return opts.pem_certs == v;
+		return opts.cert.certs == v;
 	if (!strcmp(name, "--mode"))
 		return opts.file.mode == 0400;
 	if (!strcmp(name, "--owner"))
@@ -144,7 +144,7 @@ static void test_flags(void)
 	for (i = 0; i < sizeof flags_ok / sizeof flags_ok[0]; i++) {
 		CHECKM(parse(&e, flags_ok[i], "token", NULL) == 0, "%s: %s", flags_ok[i], e.msg);
 		CHECKM(flag_applied(flags_ok[i]), "%s", flags_ok[i]);
-		CHECK_EQ(opts.cmd, 't');
+		CHECK_EQ(opts.cmd, CMD_TOKEN);
 		snprintf(joined, sizeof joined, "%s=1", flags_ok[i]);
 		CHECKM(parse(&e, "token", joined, NULL) == -1, "%s takes no value", joined);
 	}
@@ -250,10 +250,13 @@ static void test_operands(void)
 	CHECK(parse(&e, "exec", "--", NULL) == -1);
 	CHECK(parse(&e, "token", "extra", NULL) == -1);
 	CHECK(parse(&e, "unwrap", "--alg", "RSA1_5", "v/keys/k", NULL) == 0);
-	CHECK_EQ(opts.cmd, 'k');
+	CHECK_EQ(opts.cmd, CMD_KEY);
 	CHECK_EQ(opts.key.op, JWK_UNWRAP);
 	CHECK_STR(opts.key.key, "v/keys/k");
 	CHECK(parse(&e, "wrap", "v/keys/k", "v/keys/j", NULL) == -1);
+	CHECK(parse(&e, "--timeout", "5", NULL) == 0);
+	CHECK_EQ(opts.cmd, CMD_NONE);
+	CHECK_EQ(parse(&e, "get", "--version", "v/a", NULL), OPTS_DONE);
 	CHECK(parse(&e, "sign", "v/keys/k", NULL) == -1);
 }
 

@@ -10,7 +10,8 @@
  * reads that key back from it, and x509_path
  * gives its issuers. Also: the KDF against PKCS12_key_gen_uni and known
  * vectors, unsupported OIDs named, the iteration cap, encryptedContent
- * re-encoded as constructed pieces, an EC key without its point, and every
+ * re-encoded as constructed pieces, an EC key without its point, explicit
+ * curve parameters (each named curve's, and one field changed), and every
  * prefix and one-byte change of two files (exact-size copies: ASan sees
  * any read past the end).
  */
@@ -226,7 +227,9 @@ static void check_file(const char *what, blob b, const char *pass, EVP_PKEY *key
 			leaf_at = i;
 	}
 	CHECKM(leaf_at < ctx.ncerts, "%s: no leaf matches the key", what);
-	if (leaf_at < ctx.ncerts) { /* pkey_cert reads the same public key */
+	/* pkey_cert reads the same public key (but refuses secp256k1: BearSSL
+	 * cannot verify on it) */
+	if (leaf_at < ctx.ncerts && k.curve != 22) {
 		pkey ck;
 
 		CHECKM(pkey_cert(ctx.certs[leaf_at].der, ctx.certs[leaf_at].len, &ck) == 0
@@ -372,6 +375,37 @@ static void bmp(void)
 	/* not UTF-8: refused */
 	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xe4x", 2, out, sizeof out), -1);
 	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 8), -1);
+	/* exact room: every character and the 00 00 end, no more */
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 10), 10);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"abcd", 4, out, 9), -1);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xf0\x9f\x94\x91", 4, out, 6), 6);
+	CHECK_EQ(pkcs12_bmp((const unsigned char *)"\xf0\x9f\x94\x91", 4, out, 5), -1);
+}
+
+/* The longest password (PKCS12_PASS_MAX bytes, in one-byte and in
+ * four-byte characters) opens the files OpenSSL makes with it, legacy and
+ * PBES2; one byte more is refused as too long, not taken as wrong. */
+static void longest_password(void)
+{
+	static char ascii[PKCS12_PASS_MAX + 2], wide[PKCS12_PASS_MAX + 1];
+	static const char *const pw[] = { ascii, wide };
+	size_t i;
+
+	memset(ascii, 'p', PKCS12_PASS_MAX);
+	for (i = 0; i < PKCS12_PASS_MAX; i += 4)
+		memcpy(wide + i, "\xf0\x9f\x94\x91", 4);
+	for (i = 0; i < 4; i++) {
+		blob b = create(pw[i % 2], rsa_key, rsa_leaf, i < 2 ? NID_pbe_WithSHA1And3_Key_TripleDES_CBC
+			: NID_aes_256_cbc, i < 2 ? NID_pbe_WithSHA1And40BitRC2_CBC : NID_aes_256_cbc,
+			2048, i < 2 ? EVP_sha1() : EVP_sha256());
+		char what[64];
+
+		snprintf(what, sizeof what, "%zu-byte password %zu", strlen(pw[i % 2]), i);
+		check_file(what, b, pw[i % 2], rsa_key, rsa_leaf);
+		OPENSSL_free(b.p);
+	}
+	ascii[PKCS12_PASS_MAX] = 'p';
+	CHECK_EQ(pkcs12_init(&ctx, ascii, PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
 }
 
 /* A hand-made PFX whose MAC has the given iteration count (as 4 bytes). */
@@ -423,6 +457,77 @@ static void limits(void)
 	CHECK_STR(ctx.oid, "1.2.392.200011.61.1.1.1.2");
 	OPENSSL_free(c.p);
 	CHECK_EQ(pkcs12_init(&ctx, "x", PKCS12_PASS_MAX + 1), PKCS12_E_PASS);
+}
+
+/* A PFX of n encrypted parts (PBES1 3DES, iter iterations each, holding
+ * nothing) and a one-iteration MAC: the CPU cost of a file is its own
+ * choice, whatever it holds. */
+static blob many_parts(int n, int iter)
+{
+	STACK_OF(PKCS7) *safes = sk_PKCS7_new_null();
+	STACK_OF(PKCS12_SAFEBAG) *none = sk_PKCS12_SAFEBAG_new_null();
+	PKCS12 *p12;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sk_PKCS7_push(safes, PKCS12_pack_p7encdata(NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
+			"", 0, NULL, 0, iter, none));
+	p12 = PKCS12_add_safes(safes, 0);
+	PKCS12_set_mac(p12, "", 0, NULL, 0, 1, EVP_sha1());
+	sk_PKCS12_SAFEBAG_free(none);
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	return der_of_p12(p12);
+}
+
+/* The derivations of one file, summed, stay within PKCS12_ITER_MAX; the
+ * run's deadline stops a conversion between two of them. */
+static void work_bound(void)
+{
+	blob five = many_parts(5, 450000);
+	clock_ms t0 = clock_now();
+
+	CHECK(five.n > 0);
+	pkcs12_init(&ctx, "", 0); /* the MAC and 4 x 450,000; the fifth part is
+	                           * refused before it is derived */
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_ITER);
+	CHECK_EQ(ctx.spent, 1 + 4 * 450000);
+	printf("five parts refused after %lld ms\n", clock_now() - t0);
+	pkcs12_init(&ctx, "", 0); /* past the deadline: not one derivation */
+	ctx.deadline = clock_now() - 1;
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_TIME);
+	CHECK_EQ(ctx.spent, 1);
+	pkcs12_init(&ctx, "", 0); /* passing while they run: stopped at the next */
+	ctx.deadline = clock_now() + 20;
+	CHECK_EQ(pkcs12_parse(&ctx, five.p, (size_t)five.n), PKCS12_E_TIME);
+	CHECKM(ctx.spent > 1 && ctx.spent < 1 + 4 * 450000, "spent %lu", ctx.spent);
+	pkcs12_wipe(&ctx);
+	OPENSSL_free(five.p);
+}
+
+/* Each code has its own text (a table one line per code: an entry out of
+ * order would show here). */
+static void texts(void)
+{
+	static const struct { int code; const char *text; } t[] = {
+		{ PKCS12_E_DER, "not a well-formed PKCS#12 file" },
+		{ PKCS12_E_VERSION, "PKCS#12 version is not 3" },
+		{ PKCS12_E_OID, "unsupported algorithm or content type" },
+		{ PKCS12_E_MAC, "integrity check (MAC) failed" },
+		{ PKCS12_E_DECRYPT, "decryption failed" },
+		{ PKCS12_E_ITER, "iteration count 0, or over 2000000 in all (refused)" },
+		{ PKCS12_E_BIG, "a PKCS#12 field is too large" },
+		{ PKCS12_E_CERTS, "more than 16 certificates" },
+		{ PKCS12_E_CERT_SIZE, "a certificate over 16 KiB" },
+		{ PKCS12_E_KEY_SIZE, "a private key over 8 KiB" },
+		{ PKCS12_E_KEYS, "more than one private key" },
+		{ PKCS12_E_PASS, "password too long" },
+		{ PKCS12_E_TIME, "the run's deadline passed during key derivation" },
+		{ 0, "PKCS#12 error" }, { PKCS12_E_TIME - 1, "PKCS#12 error" }, { 1, "PKCS#12 error" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECK_STR(pkcs12_strerror(t[i].code), t[i].text);
 }
 
 /* DER header of length n with tag t at o; returns its size. */
@@ -501,6 +606,206 @@ static void ec_without_point(void)
 	OPENSSL_free(b.p);
 }
 
+static unsigned char *find(unsigned char *p, size_t n, const unsigned char *q, size_t m)
+{
+	size_t i;
+
+	for (i = 0; m && i + m <= n; i++)
+		if (memcmp(p + i, q, m) == 0)
+			return p + i;
+	return NULL;
+}
+
+/* Flip the last byte of what (m bytes, found in b) and expect pkey_parse
+ * (cert 0) or pkey_cert (cert 1) to refuse the explicit parameters with
+ * message want. */
+static void changed_field(blob b, int cert, const unsigned char *what, size_t m, int delta,
+	const char *want)
+{
+	unsigned char *cp = malloc((size_t)b.n), *at;
+	pkey k;
+	int rc;
+
+	memcpy(cp, b.p, (size_t)b.n);
+	at = find(cp, (size_t)b.n, what, m);
+	CHECKM(at != NULL, "%s: field not found", want);
+	if (at) {
+		at[m - 1] = (unsigned char)(at[m - 1] + delta);
+		rc = cert ? pkey_cert(cp, (size_t)b.n, &k) : pkey_parse(cp, (size_t)b.n, &k);
+		CHECKM(rc == PKEY_E_OID && strcmp(k.oid, want) == 0, "%s: rc %d \"%s\"", want, rc, k.oid);
+	}
+	free(cp);
+}
+
+static size_t bn_param(EVP_PKEY *k, const char *name, unsigned char *out, size_t len)
+{
+	BIGNUM *v = NULL;
+
+	EVP_PKEY_get_bn_param(k, name, &v);
+	BN_bn2binpad(v, out, (int)len);
+	BN_free(v);
+	return len;
+}
+
+static size_t put(unsigned char *o, int t, const unsigned char *p, size_t n)
+{
+	size_t h = put_hdr(o, t, n);
+
+	memcpy(o + h, p, n);
+	return h + n;
+}
+
+/* p[n] (DER elements) into out with every explicit parameters' a and b
+ * stripped of their leading zero bytes, as Windows' CNG writes them (Key
+ * Vault's P-256K keys and certificates: secp256k1's a and b in one byte
+ * each); constructed elements re-encoded around them. */
+static size_t cng_form(const unsigned char *p, size_t n, unsigned char *out)
+{
+	static const unsigned char prime_field[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x01, 0x01 };
+	der d, in, w, f[6], fid, c[3];
+	size_t o = 0, bn, i;
+
+	der_init(&d, p, n);
+	while (der_left(&d)) {
+		const unsigned char *at = d.p;
+		int t = der_peek(&d);
+		unsigned char body[4096];
+
+		der_get(&d, t, &in);
+		w = in;
+		if (!(t & 0x20)) {
+			memcpy(out + o, at, (size_t)(d.p - at));
+			o += (size_t)(d.p - at);
+			continue;
+		}
+		if (t == 0x30 && der_fields(&w, T_INT T_SEQ T_SEQ T_OCTETS T_INT T_OPT T_INT, f) == 0
+			&& der_get(&f[1], DER_OID, &fid) == 0
+			&& der_oid_is(&fid, prime_field, sizeof prime_field)
+			&& der_fields(&f[2], T_OCTETS T_OCTETS T_OPT T_BITS, c) == 0) {
+			unsigned char curve[512];
+			size_t cn = 0;
+
+			for (i = 0; i < 2; i++) {
+				while (der_left(&c[i]) > 1 && c[i].p[0] == 0)
+					c[i].p++;
+				cn += put(curve + cn, 0x04, c[i].p, der_left(&c[i]));
+			}
+			if (!c[2].bad)
+				cn += put(curve + cn, 0x03, c[2].p, der_left(&c[2]));
+			/* version and fieldID as they were, the curve, base, order, cofactor */
+			der_init(&w, in.p, der_left(&in));
+			der_skip(&w);
+			der_skip(&w);
+			memcpy(body, in.p, (size_t)(w.p - in.p));
+			bn = (size_t)(w.p - in.p);
+			der_skip(&w);
+			bn += put(body + bn, 0x30, curve, cn);
+			memcpy(body + bn, w.p, der_left(&w));
+			bn += der_left(&w);
+		} else {
+			bn = cng_form(in.p, der_left(&in), body);
+		}
+		o += put(out + o, t, body, bn);
+	}
+	return o;
+}
+
+/* Explicit curve parameters, as Key Vault writes P-256K keys and
+ * certificates (and openssl ecparam -param_enc explicit any curve): those
+ * of secp256k1, P-256, P-384 and P-521 are recognised in the PKCS#8 key
+ * and the certificate, and a PKCS#12 holding them converts; any field
+ * changed is refused, by name. secp256k1 also by its OID; a secp256k1 key
+ * without its point is refused (BearSSL cannot compute it), and so is a
+ * secp256k1 certificate key for TLS (pkey_cert). */
+static void explicit_params(void)
+{
+	static const struct { const char *group; int id, len; } c[] = {
+		{ "secp256k1", 22, 32 }, { "P-256", 23, 32 }, { "P-384", 24, 48 }, { "P-521", 25, 66 },
+	};
+	static const unsigned char prime_field[] = { 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x01, 0x01 };
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof *c; i++) {
+		EVP_PKEY *k = EVP_EC_gen(c[i].group);
+		blob named = der_of_key(k), kd, cd, b;
+		X509 *leaf;
+		pkey nk, xk, ck;
+		char what[64];
+
+		snprintf(what, sizeof what, "explicit %s", c[i].group);
+		CHECKM(pkey_parse(named.p, (size_t)named.n, &nk) == 0 && nk.curve == c[i].id,
+			"%s: named form", what);
+		EVP_PKEY_set_utf8_string_param(k, OSSL_PKEY_PARAM_EC_ENCODING, OSSL_PKEY_EC_ENCODING_EXPLICIT);
+		kd = der_of_key(k);
+		leaf = make_cert("explicit.example", k, inter, inter_key);
+		cd = der_of_cert(leaf);
+		CHECKM(find(kd.p, (size_t)kd.n, prime_field, sizeof prime_field)
+			&& find(cd.p, (size_t)cd.n, prime_field, sizeof prime_field),
+			"%s: OpenSSL wrote no explicit parameters", what);
+		CHECKM(pkey_parse(kd.p, (size_t)kd.n, &xk) == 0 && xk.curve == c[i].id
+			&& xk.publen == nk.publen && memcmp(xk.pub, nk.pub, nk.publen) == 0,
+			"%s: key %s", what, xk.oid);
+		if (c[i].id == 22)
+			CHECKM(pkey_cert(cd.p, (size_t)cd.n, &ck) == PKEY_E_OID
+				&& strcmp(ck.oid, "1.3.132.0.10") == 0, "%s: certificate \"%s\"", what, ck.oid);
+		else
+			CHECKM(pkey_cert(cd.p, (size_t)cd.n, &ck) == 0 && ck.curve == c[i].id
+				&& ck.publen == nk.publen && memcmp(ck.pub, nk.pub, nk.publen) == 0,
+				"%s: certificate %s", what, ck.oid);
+		b = create("", k, leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
+			NID_pbe_WithSHA1And40BitRC2_CBC, 16, EVP_sha1());
+		check_file(what, b, NULL, k, leaf);
+		if (c[i].id == 22) { /* CNG's form: a and b in one byte each */
+			unsigned char cng[4096];
+			size_t cn = cng_form(kd.p, (size_t)kd.n, cng);
+
+			/* 62 bytes fewer (headers may shrink too) */
+			CHECKM(cn <= (size_t)kd.n - 62 && pkey_parse(cng, cn, &xk) == 0 && xk.curve == 22,
+				"%s: CNG's key (%zu bytes) %s", what, cn, xk.oid);
+			cn = cng_form(cd.p, (size_t)cd.n, cng);
+			CHECKM(cn <= (size_t)cd.n - 62 && pkey_cert(cng, cn, &ck) == PKEY_E_OID
+				&& strcmp(ck.oid, "1.3.132.0.10") == 0, "%s: CNG's certificate %s", what, ck.oid);
+		}
+		if (c[i].id == 22) {
+			blob np;
+
+			EVP_PKEY_set_int_param(k, OSSL_PKEY_PARAM_EC_INCLUDE_PUBLIC, 0);
+			np = der_of_key(k);
+			CHECKM(pkey_parse(np.p, (size_t)np.n, &xk) == PKEY_E_OID
+				&& strcmp(xk.oid, "secp256k1 without its public point") == 0,
+				"%s: without its point \"%s\"", what, xk.oid);
+			OPENSSL_free(np.p);
+		}
+		if (c[i].id == 23) { /* one field changed at a time */
+			unsigned char v[133], order[32];
+			size_t n = 0;
+
+			changed_field(kd, 0, v, bn_param(k, OSSL_PKEY_PARAM_EC_P, v, 32), -1,
+				"explicit EC parameters: prime differs from any named curve's");
+			changed_field(kd, 0, v, bn_param(k, OSSL_PKEY_PARAM_EC_A, v, 32), 1,
+				"explicit EC parameters: a differs from P-256's");
+			changed_field(kd, 0, v, bn_param(k, OSSL_PKEY_PARAM_EC_B, v, 32), 1,
+				"explicit EC parameters: b differs from P-256's");
+			EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_EC_GENERATOR, v, sizeof v, &n);
+			changed_field(kd, 0, v, n, 1, "explicit EC parameters: base point differs from P-256's");
+			changed_field(cd, 1, v, n, 1, "explicit EC parameters: base point differs from P-256's");
+			changed_field(kd, 0, v, bn_param(k, OSSL_PKEY_PARAM_EC_ORDER, v, 32), 1,
+				"explicit EC parameters: order differs from P-256's");
+			bn_param(k, OSSL_PKEY_PARAM_EC_ORDER, order, 32);
+			memcpy(v, order, 32);
+			memcpy(v + 32, "\x02\x01\x01", 3); /* the cofactor after the order */
+			changed_field(kd, 0, v, 35, 1, "explicit EC parameters: cofactor differs from P-256's");
+			changed_field(kd, 0, prime_field, sizeof prime_field, 1,
+				"explicit EC parameters: field type differs from any named curve's");
+		}
+		X509_free(leaf);
+		OPENSSL_free(named.p);
+		OPENSSL_free(kd.p);
+		OPENSSL_free(cd.p);
+		OPENSSL_free(b.p);
+	}
+}
+
 static void constructed_content(void)
 {
 	blob b = create("", rsa_key, rsa_leaf, NID_aes_128_cbc, NID_aes_128_cbc, 16, NULL);
@@ -514,11 +819,32 @@ static void constructed_content(void)
 	OPENSSL_free(b.p);
 }
 
-/* Prefixes and one-byte changes: never a crash or a read past the end. */
-static void mutations(const char *what, blob b)
+/* Where the MAC'd content (authSafe's OCTET STRING contents) and the MAC
+ * (macData's digest) lie in a PFX: offsets and lengths. 0, or -1 without
+ * a MAC. */
+static int mac_spans(blob b, size_t *content, size_t *clen, size_t *mac, size_t *mlen)
 {
-	size_t n, i, k;
-	int accepted = 0;
+	der d, top[1], f[3], ci[2], auth[1], md[3], di[2];
+
+	der_init(&d, b.p, (size_t)b.n);
+	if (der_fields(&d, T_SEQ, top) || der_fields(top, T_INT T_SEQ T_OPT T_SEQ, f) || f[2].bad
+		|| der_fields(&f[1], T_OID T_CTX0, ci) || der_fields(&ci[1], T_OCTETS, auth)
+		|| der_fields(&f[2], T_SEQ T_OCTETS T_OPT T_INT, md)
+		|| der_fields(&md[0], T_SEQ T_OCTETS, di))
+		return -1;
+	*content = (size_t)(auth->p - b.p), *clen = der_left(auth);
+	*mac = (size_t)(di[1].p - b.p), *mlen = der_left(&di[1]);
+	return 0;
+}
+
+/* Prefixes and one-byte changes: never a crash or a read past the end. In
+ * a file with a MAC, every change of a byte the MAC covers, or of the MAC
+ * itself, fails the MAC: a comparison on fewer bytes, or a MAC over part of
+ * the content, would let one through. */
+static void mutations(const char *what, blob b, int want_mac)
+{
+	size_t n, i, k, content = 0, clen = 0, mac = 0, mlen = 0;
+	int accepted = 0, has_mac = mac_spans(b, &content, &clen, &mac, &mlen) == 0, macs = 0;
 
 	for (n = 0; n < (size_t)b.n; n++) {
 		unsigned char *cp = malloc(n ? n : 1);
@@ -530,22 +856,34 @@ static void mutations(const char *what, blob b)
 	}
 	for (i = 0; i < (size_t)b.n; i++) {
 		static const unsigned char x[] = { 0x01, 0x80, 0xff };
+		int covered = has_mac && ((i >= content && i < content + clen)
+			|| (i >= mac && i < mac + mlen));
 
 		for (k = 0; k < sizeof x; k++) {
 			unsigned char *cp = malloc((size_t)b.n);
+			int rc;
 
 			memcpy(cp, b.p, (size_t)b.n);
 			cp[i] ^= x[k];
 			pkcs12_init(&ctx, NULL, 0);
-			if (pkcs12_parse(&ctx, cp, (size_t)b.n) == 0) {
+			rc = pkcs12_parse(&ctx, cp, (size_t)b.n);
+			if (rc == 0) {
 				accepted++;
 				CHECK(ctx.ncerts <= PKCS12_CERTS_MAX);
+			}
+			if (covered) {
+				macs++;
+				CHECKM(rc == PKCS12_E_MAC, "%s: byte %zu ^ 0x%02x gave %d, not the MAC's "
+					"failure", what, i, x[k], rc);
 			}
 			pkcs12_wipe(&ctx);
 			free(cp);
 		}
 	}
-	printf("%s: %d of %d one-byte changes still parse\n", what, accepted, 3 * b.n);
+	CHECKM(has_mac == want_mac && (!has_mac || (clen > 1000 && mlen == 20
+		&& macs == 3 * (int)(clen + mlen))), "%s: MAC spans %zu + %zu bytes", what, clen, mlen);
+	printf("%s: %d of %d one-byte changes still parse; %d changes under the MAC all fail it\n",
+		what, accepted, 3 * b.n, macs);
 }
 
 int main(int argc, char **argv)
@@ -561,15 +899,19 @@ int main(int argc, char **argv)
 	T_RUN(kdf_vs_openssl);
 	T_RUN(variants);
 	T_RUN(limits);
+	T_RUN(longest_password);
+	T_RUN(work_bound);
+	T_RUN(texts);
 	T_RUN(constructed_content);
 	T_RUN(ec_without_point);
+	T_RUN(explicit_params);
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
-	T_RUN_WITH(mutations, "legacy with MAC", b);
+	T_RUN_WITH(mutations, "legacy with MAC", b, 1);
 	OPENSSL_free(b.p);
 	b = create("", ec_key, ec_leaf, NID_aes_128_cbc, -1, 1, NULL);
-	T_RUN_WITH(mutations, "AES key, plain certs, no MAC", b);
+	T_RUN_WITH(mutations, "AES key, plain certs, no MAC", b, 0);
 	OPENSSL_free(b.p);
 	T_END();
 }

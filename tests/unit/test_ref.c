@@ -146,21 +146,21 @@ static void test_ref_target(void)
 	ref r;
 
 	CHECK_EQ(ref_parse(&r, "myvault/db-pass"), 0);
-	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
+	CHECK_EQ(ref_target(&r, NULL, "7.4", b, sizeof b), 0);
 	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/secrets/db-pass/"), 0);
-	CHECK_EQ(ref_target(&r, "7.4", b, sizeof b), 0);
+	CHECK_EQ(ref_target(&r, NULL, "7.4", b, sizeof b), 0);
 	CHECK_STR(b, "/secrets/db-pass?api-version=7.4");
 	CHECK_EQ(ref_parse(&r, "myvault/db-pass/" V32), 0);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof b), 0);
+	CHECK_EQ(ref_target(&r, NULL, "2025-07-01", b, sizeof b), 0);
 	CHECK_STR(b, want);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want), 0);
+	CHECK_EQ(ref_target(&r, NULL, "2025-07-01", b, sizeof want), 0);
 	CHECK_STR(b, want);
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, sizeof want - 1), REF_E_SPACE);
+	CHECK_EQ(ref_target(&r, NULL, "2025-07-01", b, sizeof want - 1), REF_E_SPACE);
 	CHECK_STR(b, "");
-	CHECK_EQ(ref_target(&r, "2025-07-01", b, 17), REF_E_SPACE);
+	CHECK_EQ(ref_target(&r, NULL, "2025-07-01", b, 17), REF_E_SPACE);
 	CHECK_STR(b, "");
-	CHECK_EQ(ref_target(&r, "a b", b, sizeof b), 0);
+	CHECK_EQ(ref_target(&r, NULL, "a b", b, sizeof b), 0);
 	CHECK_STR(b, "/secrets/db-pass/" V32 "?api-version=a%20b");
 }
 
@@ -171,28 +171,77 @@ static void test_ref_certificates(void)
 	ref r;
 
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/certificates/web/" V32), 0);
-	CHECK(r.cert == 1 && strcmp(r.name, "web") == 0 && strcmp(r.version, V32) == 0);
-	CHECK_EQ(ref_target(&r, "7.5", b, sizeof b), 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.name, "web") == 0 && strcmp(r.version, V32) == 0);
+	CHECK_EQ(ref_target(&r, NULL, "7.5", b, sizeof b), 0);
 	CHECK_STR(b, "/certificates/web/" V32 "?api-version=7.5");
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/Certificates/web"), 0);
-	CHECK(r.cert == 1 && strcmp(r.name, "web") == 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.name, "web") == 0);
 	CHECK_EQ(ref_parse(&r, "myvault/certificates/web"), 0);
-	CHECK(r.cert == 1 && strcmp(r.host, "myvault.vault.azure.net") == 0);
+	CHECK(r.kind == REF_CERT && strcmp(r.host, "myvault.vault.azure.net") == 0);
 	CHECK_EQ(ref_parse(&r, "kv.vault.azure.cn/certificates/web/"), 0);
-	CHECK(r.cert == 1 && strcmp(r.host, "kv.vault.azure.cn") == 0 && !r.version[0]);
+	CHECK(r.kind == REF_CERT && strcmp(r.host, "kv.vault.azure.cn") == 0 && !r.version[0]);
 	/* a secret named "certificates" stays a secret */
 	CHECK_EQ(ref_parse(&r, "myvault/certificates"), 0);
-	CHECK(r.cert == 0 && strcmp(r.name, "certificates") == 0);
+	CHECK(r.kind == REF_SECRET && strcmp(r.name, "certificates") == 0);
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/secrets/certificates/" V32), 0);
-	CHECK(r.cert == 0 && strcmp(r.name, "certificates") == 0);
-	CHECK_EQ(ref_target(&r, "7.5", b, sizeof b), 0);
+	CHECK(r.kind == REF_SECRET && strcmp(r.name, "certificates") == 0);
+	CHECK_EQ(ref_target(&r, NULL, "7.5", b, sizeof b), 0);
 	CHECK_STR(b, "/secrets/certificates/" V32 "?api-version=7.5");
 	CHECK_EQ(ref_parse(&r, "myvault/certificates/"), REF_E_NAME);
 	CHECK_EQ(ref_parse(&r, "https://kv.vault.azure.net/keys/web"), REF_E_FORM);
 	CHECK_EQ(ref_parse_env(&r, "akv://myvault/certificates/web"), 1);
-	CHECK(r.cert == 1);
+	CHECK(r.kind == REF_CERT);
 	CHECK_EQ(ref_parse_env(&r, "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/certificates/web/)"), 1);
-	CHECK(r.cert == 1);
+	CHECK(r.kind == REF_CERT);
+}
+
+/* Key references (ref_parse_key) and their targets. */
+static void test_ref_keys(void)
+{
+	char b[256];
+	ref r;
+
+	CHECK_EQ(ref_parse_key(&r, "https://MyVault.vault.azure.net/keys/k1"), 0);
+	CHECK_STR(r.host, "myvault.vault.azure.net");
+	CHECK_STR(r.name, "k1");
+	CHECK_STR(r.version, "");
+	CHECK_EQ(ref_parse_key(&r, "https://v.vault.azure.net/keys/k1/0123456789abcdef0123456789abcdef"), 0);
+	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
+	CHECK_EQ(ref_parse_key(&r, "https://h.managedhsm.azure.net:8443/KEYS/k1/"), 0);
+	CHECK_EQ(r.port, 8443);
+	CHECK_STR(r.host, "h.managedhsm.azure.net");
+	CHECK_EQ(ref_parse_key(&r, "myvault/k1"), 0);
+	CHECK_STR(r.host, "myvault.vault.azure.net");
+	CHECK_EQ(ref_parse_key(&r, "myvault/keys/k1/0123456789abcdef0123456789abcdef"), 0);
+	CHECK_STR(r.name, "k1");
+	CHECK_STR(r.version, "0123456789abcdef0123456789abcdef");
+	CHECK_EQ(ref_parse_key(&r, "h.managedhsm.azure.net/keys/k1"), 0);
+	CHECK_STR(r.host, "h.managedhsm.azure.net");
+	CHECK_EQ(ref_parse_key(&r, "myvault/keys"), 0); /* a key named keys */
+	CHECK_EQ(r.kind, REF_KEY);
+	CHECK_STR(r.name, "keys");
+	CHECK_EQ(ref_parse_key(&r, "https://v.vault.azure.net/secrets/k1"), REF_E_FORM);
+	CHECK_EQ(ref_parse_key(&r, "https://v.vault.azure.net"), REF_E_FORM);
+	CHECK_EQ(ref_parse_key(&r, "https://v.vault.azure.net/keys/k1?x=1"), REF_E_FORM);
+	CHECK_EQ(ref_parse_key(&r, "http://v.vault.azure.net/keys/k1"), REF_E_SCHEME);
+	CHECK_EQ(ref_parse_key(&r, "https://v.vault.azure.net/keys/k_1"), REF_E_NAME);
+	CHECK_EQ(ref_parse_key(&r, "myvault/k1/short"), REF_E_VERSION);
+	CHECK_EQ(ref_parse_key(&r, "myvault"), REF_E_FORM);
+	CHECK_EQ(ref_parse_key(&r, ""), REF_E_FORM);
+	CHECK_EQ(ref_parse_key(&r, "x"), REF_E_FORM);
+	CHECK_EQ(r.host[0], 0);
+	CHECK(strstr(ref_key_strerror(REF_E_FORM), "keys/NAME") != NULL);
+	CHECK_STR(ref_key_strerror(REF_E_VERSION), ref_strerror(REF_E_VERSION));
+	CHECK_EQ(ref_parse_key(&r, "myvault/keys/k1/" V32), 0);
+	CHECK_EQ(ref_target(&r, NULL, "7.5", b, sizeof b), 0);
+	CHECK_STR(b, "/keys/k1/" V32 "?api-version=7.5");
+	CHECK_EQ(ref_target(&r, "unwrapkey", "7.5", b, sizeof b), 0);
+	CHECK_STR(b, "/keys/k1/" V32 "/unwrapkey?api-version=7.5");
+	CHECK_EQ(ref_parse_key(&r, "myvault/k1"), 0);
+	CHECK_EQ(ref_target(&r, "wrapkey", "7.5", b, sizeof b), 0);
+	CHECK_STR(b, "/keys/k1/wrapkey?api-version=7.5");
+	CHECK_EQ(ref_target(&r, "wrapkey", "7.5", b, 16), REF_E_SPACE);
+	CHECK_STR(b, "");
 }
 
 static void test_ref_strerror(void)
@@ -392,6 +441,7 @@ int main(int argc, char **argv)
 	T_RUN(test_ref_table);
 	T_RUN(test_ref_name_len);
 	T_RUN(test_ref_target);
+	T_RUN(test_ref_keys);
 	T_RUN(test_ref_certificates);
 	T_RUN(test_ref_strerror);
 	T_RUN(test_ref_env);

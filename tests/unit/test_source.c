@@ -1,9 +1,8 @@
 /* Unit tests for source: detection order from tables of environments, the
- * selector names per source, the thumbprint, authority, Arc realm, key path
- * and federated token parsers (docs/protocols.md 1); and, through azure.c,
+ * selector names per source, the thumbprint, authority, key path and
+ * federated token parsers (docs/protocols.md 1); and, through azure.c,
  * the token response and error body of every source (1.11). */
 #include "azure/azure.h"
-#include "azure/challenge.h"
 #include "azure/source.h"
 #include "t.h"
 
@@ -292,48 +291,6 @@ static void test_authority(void)
 	CHECK_EQ(source_authority("login.microsoftonline.com", out, 33), SOURCE_E_SPACE);
 }
 
-static void test_realm(void)
-{
-	static const struct {
-		const char *hdr, *path;
-		int rc;
-	} t[] = {
-		{ "Basic realm=/var/opt/azcmagent/tokens/0f3b.key", "/var/opt/azcmagent/tokens/0f3b.key", 0 },
-		{ "basic realm=/var/opt/azcmagent/tokens/a.key", "/var/opt/azcmagent/tokens/a.key", 0 },
-		{ "BASIC REALM=/x.key", "/x.key", 0 },
-		{ "Basic  realm=/x.key  ", "/x.key", 0 },
-		/* '=' in the path stays in it (PY-ARC's split("=")[1] would cut) */
-		{ "Basic realm=/var/opt/azcmagent/tokens/a=b.key", "/var/opt/azcmagent/tokens/a=b.key", 0 },
-		{ "Basic realm=C:\\ProgramData\\AzureConnectedMachineAgent\\Tokens\\a.key",
-			"C:\\ProgramData\\AzureConnectedMachineAgent\\Tokens\\a.key", 0 },
-		{ "Basic realm=", NULL, SOURCE_E_SYNTAX },
-		{ "Basic realm= ", NULL, SOURCE_E_SYNTAX },
-		{ "Basic", NULL, SOURCE_E_SYNTAX },
-		{ "Basic ", NULL, SOURCE_E_SYNTAX },
-		{ "Basic path=/x.key", NULL, SOURCE_E_SYNTAX },
-		{ "Basicrealm=/x.key", NULL, SOURCE_E_SYNTAX },
-		{ "Bearer realm=/x.key", NULL, SOURCE_E_SYNTAX },
-		{ "Bearer authorization=\"https://login\", resource=\"x\"", NULL, SOURCE_E_SYNTAX },
-		{ "", NULL, SOURCE_E_SYNTAX },
-		{ "Basic realm=/x\x01.key", NULL, SOURCE_E_SYNTAX },
-		{ "Basic realm=/x\t.key", NULL, SOURCE_E_SYNTAX },
-	};
-	char path[64];
-	size_t i;
-
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		int rc = challenge_arc(t[i].hdr, path, sizeof path);
-
-		CHECKM(rc == t[i].rc, "\"%s\": got %d", t[i].hdr, rc);
-		if (t[i].path && rc == 0)
-			CHECK_STR(path, t[i].path);
-		if (rc < 0)
-			CHECK_STR(path, "");
-	}
-	CHECK_EQ(challenge_arc("Basic realm=/0123456789.key", path, 15), SOURCE_E_SPACE);
-	CHECK_EQ(challenge_arc("Basic realm=/0123456789.key", path, 16), 0);
-}
-
 static void test_key_path(void)
 {
 	static const char dir[] = "/var/opt/azcmagent/tokens";
@@ -528,7 +485,6 @@ int main(int argc, char **argv)
 	T_RUN(test_selectors);
 	T_RUN(test_thumbprint);
 	T_RUN(test_authority);
-	T_RUN(test_realm);
 	T_RUN(test_key_path);
 	T_RUN(test_assertion);
 	T_RUN(test_source_tokens);

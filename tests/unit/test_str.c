@@ -2,6 +2,7 @@
  * decimal parse with overflow. Buffers carry a guard pattern past cap so an
  * overflow fails here even without ASan. */
 #include <limits.h>
+#include <string.h>
 
 #include "base/str.h"
 #include "t.h"
@@ -285,10 +286,35 @@ static void test_digits_ctype(void)
 		CHECK_EQ(str_hexval(str_hex[c]), c);
 }
 
+/* str_spn, str_cspn and str_pbrk against libc's, on each of these strings
+ * with each of these sets (empty ones, bytes >= 0x80, a match at either
+ * end, none). */
+static void test_scan_vs_libc(void)
+{
+	static const char *const strs[] = {
+		"", "a", "b", "ab", "ba", "aab", "abc", "cba", "xyz", "a=b;c",
+		"  \t x", "\x80\xff", "a\xff" "b", "key=value&k2", "zzzzzzzzzzzzzzzzzza",
+	};
+	static const char *const sets[] = {
+		"", "a", "b", "ab", "abc", " \t", "=;&", "\xff", "\x80" "a", "xyz",
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		for (j = 0; j < sizeof sets / sizeof sets[0]; j++) {
+			const char *s = strs[i], *set = sets[j];
+
+			CHECKM(str_spn(s, set) == strspn(s, set), "\"%s\" \"%s\"", s, set);
+			CHECKM(str_cspn(s, set) == strcspn(s, set), "\"%s\" \"%s\"", s, set);
+			CHECKM(str_pbrk(s, set) == strpbrk(s, set), "\"%s\" \"%s\"", s, set);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_find);
+	T_RUN(test_scan_vs_libc);
 	T_RUN(test_hexval);
 	T_RUN(test_copy);
 	T_RUN(test_copyn);

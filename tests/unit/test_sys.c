@@ -98,11 +98,11 @@ static void test_sigaction(void)
 	dfl.sa_handler = SIG_DFL;
 	CHECK(sigaction(SIGPIPE, &dfl, NULL) == 0);
 	CHECK_EQ(sys_sigaction(SIGPIPE, &ign, &was), 0);
-	CHECK(was.handler == (unsigned long)SIG_DFL);
+	CHECK(SYS_SIG_HANDLER(was) == (unsigned long)SIG_DFL);
 	CHECK(sigaction(SIGPIPE, NULL, &lc) == 0 && lc.sa_handler == SIG_IGN);
 	CHECK_EQ(raise(SIGPIPE), 0); /* ignored: still here */
 	CHECK_EQ(sys_sigaction(SIGPIPE, NULL, &now), 0);
-	CHECK(now.handler == (unsigned long)SIG_IGN);
+	CHECK(SYS_SIG_HANDLER(now) == (unsigned long)SIG_IGN);
 	CHECK_EQ(sys_sigaction(SIGPIPE, &was, NULL), 0);
 	CHECK(sigaction(SIGPIPE, NULL, &lc) == 0 && lc.sa_handler == SIG_DFL);
 	errno = 0;

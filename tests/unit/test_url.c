@@ -252,12 +252,12 @@ static void test_host_header(void)
 
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		CHECK_EQ(url_parse(&u, t[i].in), 0);
-		CHECK_EQ(url_host_header(&u, b, sizeof b), 0);
+		CHECK_EQ(url_host_header(u.host, u.port, u.https, b, sizeof b), 0);
 		CHECK_STR(b, t[i].out);
 	}
 	CHECK_EQ(url_parse(&u, "https://[::1]:8443/"), 0);
-	CHECK_EQ(url_host_header(&u, b, 11), 0);
-	CHECK_EQ(url_host_header(&u, b, 10), URL_E_SPACE);
+	CHECK_EQ(url_host_header(u.host, u.port, u.https, b, 11), 0);
+	CHECK_EQ(url_host_header(u.host, u.port, u.https, b, 10), URL_E_SPACE);
 	CHECK_STR(b, "");
 }
 

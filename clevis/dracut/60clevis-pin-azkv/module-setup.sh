@@ -4,7 +4,11 @@
 # one adds clevis-decrypt-azkv and azkv (static) in /usr/bin, side by side,
 # and rd.neednet=1 so dracut brings the network up (DHCP unless ip= says
 # otherwise; dracut writes resolv.conf). Install: cp -r 60clevis-pin-azkv
-# /usr/lib/dracut/modules.d/ and dracut -f.
+# /usr/lib/dracut/modules.d/ and dracut -f. The network module must be
+# network-manager (RHEL's; dracut's "network" picks it when NetworkManager is
+# installed): network-legacy runs dhclient from dracut's initqueue, which
+# the crypt module's job holds until the passphrase comes, so the network
+# never comes up for the pin (make test-boot saw it).
 # dracut searches only /sbin /bin /usr/sbin /usr/bin; make install's default
 # PREFIX is /usr/local
 find_bin() { (PATH="$PATH:/usr/local/sbin:/usr/local/bin" && command -v "$1"); }
