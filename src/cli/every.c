@@ -45,9 +45,9 @@ int every_check(err *e)
 {
 	int files = opts.out || opts.out_dir || opts.cert.key || opts.cert.certs || opts.cert.both;
 
-	if (opts.every && opts.cmd != 'x' && !(opts.cmd == 'g' && files))
+	if (opts.every && opts.cmd != CMD_EXEC && !(opts.cmd == CMD_GET && files))
 		return err_set(e, ERR_USAGE, "--every: exec, or get with --out, --out-dir, --pem*");
-	if ((opts.on_change || opts.pid_file) && !(opts.every && opts.cmd == 'g'))
+	if ((opts.on_change || opts.pid_file) && !(opts.every && opts.cmd == CMD_GET))
 		return err_set(e, ERR_USAGE, "--on-change, --signal: get --every only");
 	if (!opts.signal != !opts.pid_file)
 		return err_set(e, ERR_USAGE, "--signal and --pid-file go together");
@@ -78,14 +78,14 @@ static int on_signals(void)
 
 		if (s == SIGCHLD)
 			reap();
-		else if (opts.cmd == 'x' && child > 0)
+		else if (opts.cmd == CMD_EXEC && child > 0)
 			kill(child, s);
 		else if (s == SIGHUP)
 			again = 1;
 		else if (s == SIGTERM || s == SIGINT)
 			stop = 1;
 	}
-	return stop || (opts.cmd == 'x' && status >= 0);
+	return stop || (opts.cmd == CMD_EXEC && status >= 0);
 }
 
 /* Wait until t, handling signals: 0 at t; 1 sooner, on stop, or once the
@@ -225,7 +225,7 @@ int every_run(int (*round)(err *e), char **envp, err *e)
 	unsigned char have[SUM_LEN], got[SUM_LEN];
 	long long ms = interval();
 	unsigned fails = 0;
-	int x = opts.cmd == 'x', rc;
+	int x = opts.cmd == CMD_EXEC, rc;
 	clock_ms next;
 
 	if (start(e) < 0)
