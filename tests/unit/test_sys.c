@@ -219,7 +219,14 @@ static void test_subreaper(void)
 {
 	int on = -1;
 
-	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 0);
+	if (prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) < 0) {
+		/* qemu-user (make test-arm64) has no subreapers: then ours
+		 * fails as libc's does */
+		errno = 0;
+		CHECK(sys_subreaper() == -1 && errno == EINVAL);
+		return;
+	}
+	CHECK_EQ(on, 0);
 	CHECK_EQ(sys_subreaper(), 0);
 	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on == 1);
 }
