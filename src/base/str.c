@@ -175,3 +175,10 @@ int str_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+const char *str_nth(const char *packed, size_t k)
+{
+	while (k-- > 0)
+		packed += strlen(packed) + 1;
+	return packed;
+}

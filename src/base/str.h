@@ -72,4 +72,9 @@ int str_hexval(int c);
 /* The lower-case hex digits, the one copy. */
 extern const char str_hex[17];
 
+/* The k-th string (from 0) of a packed table of NUL-terminated strings
+ * ("a\0b\0..."): the error-text tables, one line per code. The caller keeps
+ * k within the table. */
+const char *str_nth(const char *packed, size_t k);
+
 #endif

@@ -1,4 +1,5 @@
 #include "pki/pkcs12.h"
+#include "base/str.h"
 
 #include <bearssl.h>
 #include <string.h>
@@ -728,10 +729,5 @@ static const char texts[] =
 
 const char *pkcs12_strerror(int code)
 {
-	const char *t = texts;
-	int k = code < 0 && code >= PKCS12_E_TIME ? -code : 1 - PKCS12_E_TIME;
-
-	while (--k > 0)
-		t += strlen(t) + 1;
-	return t;
+	return str_nth(texts, (size_t)(code < 0 && code >= PKCS12_E_TIME ? -code - 1 : -PKCS12_E_TIME));
 }

@@ -242,12 +242,7 @@ static const char texts[] =
 
 const char *jwk_strerror(int code)
 {
-	const char *t = texts;
-	int k = code < 0 && code >= JWK_E_DUP ? -code : 1 - JWK_E_DUP;
-
-	while (--k > 0)
-		t += strlen(t) + 1;
-	return t;
+	return str_nth(texts, (size_t)(code < 0 && code >= JWK_E_DUP ? -code - 1 : -JWK_E_DUP));
 }
 
 const char *jwk_op_name(int op)
