@@ -3,6 +3,8 @@
 # Read by the Makefile (include) and by build.sh and tests/cross/run.sh
 # (NAME = value lines, one word or a phrase, no make functions).
 OUT = bin/azkv
+# The size cap in bytes (168 KiB), checked by make repro on a clean build.
+BUDGET = 172032
 CROSS =
 # Code-generation flags of this target only (the Makefile's SIZE_FLAGS, so
 # also BearSSL's): -malign-data=abi aligns arrays as the ABI asks, not to
