@@ -93,9 +93,10 @@ CFLAGS_AZKV = $(WARN) $(OPT) $(SIZE_FLAGS) $(OWN_FLAGS) -Isrc -Ibuild/gen
 # its page as the file offset after the code, not at the next page boundary:
 # no file padding (up to 4 KiB) between the two; they are still mapped
 # separately, the code read-only and executable, the data not executable.
+# -T conf/discard.ld: no .comment section (compiler versions, never loaded).
 LDFLAGS_AZKV = $(STRIP) -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-z,noseparate-code -Wl,-z,common-page-size=64 \
-	-Wl,--sort-section=alignment
+	-Wl,--sort-section=alignment -Wl,-T,conf/discard.ld
 # BearSSL's own warnings stay visible in its log but never fail the build.
 # -Oz -flto: its archive is made with gcc-ar, so the link sees LTO objects.
 # BR_USE_URANDOM=0 BR_RDRAND=0: no system seeder; tls.c seeds every engine
@@ -123,7 +124,7 @@ $(OBJDIR)/codec/json.o: VENDOR_INC = -I$(JSMN_DIR)
 .PHONY: all FORCE
 all: $(OUT)
 
-$(OUT): $(OBJ) $(BR_OUT)/libbearssl.a
+$(OUT): $(OBJ) $(BR_OUT)/libbearssl.a conf/discard.ld
 	@mkdir -p $(@D)
 	$(CC_AZKV) $(OPT) $(LDFLAGS_AZKV) -o $@ $(OBJ) $(BR_OUT)/libbearssl.a
 
