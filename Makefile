@@ -234,11 +234,11 @@ FORCE:
 
 # Pure modules: no sockets, tested alone (and fuzzed).
 PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challenge retry \
-	source dns rsa x509 der rc2 pkey jwk tags)
+	source dns rsa x509 der rc2 pkey jwk tags x25519)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud challenge retry source dns rsa x509 der rc2 \
-	jwk tags out opts err tlserr pkey sys file mem
+	jwk tags out opts err tlserr pkey sys file mem x25519
 UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file mem)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
