@@ -279,7 +279,7 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/crypto/rsa.c src/crypto/rsa.
 
 # The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
 # BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
-P12_SRC = $(call mods,pkcs12 ec der rc2 pkey x509 date str fmt clock)
+P12_SRC = $(call mods,pkcs12 ec x25519 der rc2 pkey x509 date str fmt clock)
 build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \
