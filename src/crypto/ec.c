@@ -1,10 +1,18 @@
 #include "crypto/ec.h"
+#include "crypto/x25519.h"
 
-/* Each method goes to the implementation of its curve: c25519_m31 for
- * Curve25519, prime_i31 for the others (which rejects a curve it lacks). */
+#if X25519_FAST
+#define EC_C25519 x25519_impl
+#else
+#define EC_C25519 br_ec_c25519_m31
+#endif
+
+/* Each method goes to the implementation of its curve: ours (x25519.c) or
+ * BearSSL's c25519_m31 for Curve25519, prime_i31 for the others (which
+ * rejects a curve it lacks). */
 static const br_ec_impl *ec_for(int curve)
 {
-	return curve == BR_EC_curve25519 ? &br_ec_c25519_m31 : &br_ec_prime_i31;
+	return curve == BR_EC_curve25519 ? &EC_C25519 : &br_ec_prime_i31;
 }
 
 static const unsigned char *ec_generator(int curve, size_t *len)

@@ -1,6 +1,7 @@
 /*
  * ec: the elliptic-curve code azkv links, as one BearSSL br_ec_impl:
- * Curve25519 (x25519 key exchange) with BearSSL's c25519_m31, and NIST
+ * Curve25519 (x25519 key exchange) with x25519.c where the compiler has
+ * a 128-bit product (else BearSSL's c25519_m31), and NIST
  * P-256, P-384 and P-521 (ECDHE, ECDSA signatures of the handshake and of
  * certificates, public points of PKCS#12 keys) with its generic constant-
  * time prime-curve code. BearSSL's default implementation adds specialised

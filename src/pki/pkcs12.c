@@ -321,7 +321,7 @@ static void run_cipher(const scheme *s, const unsigned char *key,
 {
 	union {
 		br_des_ct_cbcdec_keys des;
-		br_aes_ct64_cbcdec_keys aes;
+		br_aes_ct_cbcdec_keys aes;
 		rc2_ctx rc2;
 	} k;
 
@@ -329,8 +329,8 @@ static void run_cipher(const scheme *s, const unsigned char *key,
 		br_des_ct_cbcdec_init(&k.des, key, 24);
 		br_des_ct_cbcdec_run(&k.des, iv, buf, n);
 	} else if (s->c->cipher == C_AES) {
-		br_aes_ct64_cbcdec_init(&k.aes, key, s->c->keylen);
-		br_aes_ct64_cbcdec_run(&k.aes, iv, buf, n);
+		br_aes_ct_cbcdec_init(&k.aes, key, s->c->keylen);
+		br_aes_ct_cbcdec_run(&k.aes, iv, buf, n);
 	} else {
 		rc2_init(&k.rc2, key, s->c->keylen, s->c->n);
 		rc2_cbc_decrypt(&k.rc2, iv, buf, n);

@@ -5,71 +5,85 @@
  */
 #include "tls/tlserr.h"
 #include "base/fmt.h"
+#include "base/str.h"
 
 #include <bearssl.h>
 #include <string.h>
 
+/* The phrases the sentences below share, each one byte below ' ' in a
+ * sentence (its place here, from 1), spelled out by tlserr_text. */
+#define W_CERT "\001"
+#define W_SENT "\002"
+#define W_DER "\003"
+#define W_INVALID "\004"
+#define W_NOT "\005"
+#define W_OFFER "\006"
+#define W_HS "\007"
+#define W_SERVER "\010"
+static const char words[] = "certificate \0server sent \0certificate is not valid DER (\0"
+	"invalid \0does not \0we did not offer\0handshake\0server";
+
 /* A sentence for every BearSSL error code (bearssl_ssl.h, bearssl_x509.h);
  * alerts are numbered ranges, handled apart. */
 #define TLSERR_BR(E) \
-	E(BR_ERR_X509_NOT_TRUSTED, "certificate not trusted (unknown CA)") \
-	E(BR_ERR_X509_BAD_SERVER_NAME, "certificate does not match the host name") \
-	E(BR_ERR_X509_EXPIRED, "certificate expired or not yet valid") \
-	E(BR_ERR_X509_BAD_SIGNATURE, "certificate signature invalid") \
+	E(BR_ERR_X509_NOT_TRUSTED, W_CERT "not trusted (unknown CA)") \
+	E(BR_ERR_X509_BAD_SERVER_NAME, W_CERT W_NOT "match the host name") \
+	E(BR_ERR_X509_EXPIRED, W_CERT "expired or not yet valid") \
+	E(BR_ERR_X509_BAD_SIGNATURE, W_CERT "signature invalid") \
 	E(BR_ERR_X509_NOT_CA, "chain has a non-CA issuer") \
-	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE, "certificate key usage forbids TLS") \
-	E(BR_ERR_X509_WEAK_PUBLIC_KEY, "certificate key too weak") \
-	E(BR_ERR_X509_UNSUPPORTED, "certificate uses an unsupported algorithm") \
-	E(BR_ERR_X509_LIMIT_EXCEEDED, "certificate chain too large") \
-	E(BR_ERR_X509_EMPTY_CHAIN, "server sent no certificate") \
-	E(BR_ERR_X509_CRITICAL_EXTENSION, "certificate has an unknown critical extension") \
+	E(BR_ERR_X509_FORBIDDEN_KEY_USAGE, W_CERT "key usage forbids TLS") \
+	E(BR_ERR_X509_WEAK_PUBLIC_KEY, W_CERT "key too weak") \
+	E(BR_ERR_X509_UNSUPPORTED, W_CERT "uses an unsupported algorithm") \
+	E(BR_ERR_X509_LIMIT_EXCEEDED, W_CERT "chain too large") \
+	E(BR_ERR_X509_EMPTY_CHAIN, W_SENT "no certificate") \
+	E(BR_ERR_X509_CRITICAL_EXTENSION, W_CERT "has an unknown critical extension") \
 	E(BR_ERR_BAD_CIPHER_SUITE, "no common cipher suite") \
-	E(BR_ERR_UNSUPPORTED_VERSION, "server does not speak TLS 1.2") \
-	E(BR_ERR_BAD_VERSION, "server chose an unsupported TLS version") \
+	E(BR_ERR_UNSUPPORTED_VERSION, W_SERVER " " W_NOT "speak TLS 1.2") \
+	E(BR_ERR_BAD_VERSION, W_SERVER " chose an unsupported TLS version") \
 	E(BR_ERR_BAD_MAC, "record authentication failed") \
 	E(BR_ERR_NO_RANDOM, "no entropy for the random generator") \
 	E(BR_ERR_TOO_LARGE, "record too large") \
 	E(BR_ERR_UNEXPECTED, "unexpected TLS message") \
-	E(BR_ERR_BAD_SIGNATURE, "bad handshake signature") \
-	E(BR_ERR_INVALID_ALGORITHM, "server used an algorithm we did not offer") \
-	E(BR_ERR_BAD_PARAM, "server sent an invalid handshake value") \
+	E(BR_ERR_BAD_SIGNATURE, "bad " W_HS " signature") \
+	E(BR_ERR_INVALID_ALGORITHM, W_SERVER " used an algorithm " W_OFFER) \
+	E(BR_ERR_BAD_PARAM, W_SENT "an " W_INVALID W_HS " value") \
 	E(BR_ERR_BAD_STATE, "TLS engine used out of order (a bug in azkv)") \
-	E(BR_ERR_BAD_LENGTH, "server sent a record of invalid length") \
-	E(BR_ERR_UNKNOWN_TYPE, "server sent a record of unknown type") \
-	E(BR_ERR_BAD_CCS, "server sent an invalid ChangeCipherSpec") \
-	E(BR_ERR_BAD_ALERT, "server sent a malformed alert") \
-	E(BR_ERR_BAD_HANDSHAKE, "server sent a malformed handshake message") \
-	E(BR_ERR_OVERSIZED_ID, "server sent a session ID over 32 bytes") \
-	E(BR_ERR_BAD_COMPRESSION, "server chose compression, which we did not offer") \
-	E(BR_ERR_BAD_FRAGLEN, "server sent an invalid maximum fragment length") \
-	E(BR_ERR_BAD_SECRENEG, "server failed secure renegotiation") \
-	E(BR_ERR_EXTRA_EXTENSION, "server sent an extension we did not offer") \
-	E(BR_ERR_BAD_SNI, "server sent an invalid server name extension") \
-	E(BR_ERR_BAD_HELLO_DONE, "server sent an invalid ServerHelloDone") \
-	E(BR_ERR_LIMIT_EXCEEDED, "server's handshake exceeds a TLS engine limit") \
-	E(BR_ERR_BAD_FINISHED, "server's Finished message does not verify") \
-	E(BR_ERR_RESUME_MISMATCH, "server resumed a session with other parameters") \
-	E(BR_ERR_WRONG_KEY_USAGE, "server's key does not allow this cipher suite") \
-	E(BR_ERR_NO_CLIENT_AUTH, "server requires a client certificate") \
+	E(BR_ERR_BAD_LENGTH, W_SENT "a record of " W_INVALID "length") \
+	E(BR_ERR_UNKNOWN_TYPE, W_SENT "a record of unknown type") \
+	E(BR_ERR_BAD_CCS, W_SENT "an " W_INVALID "ChangeCipherSpec") \
+	E(BR_ERR_BAD_ALERT, W_SENT "a malformed alert") \
+	E(BR_ERR_BAD_HANDSHAKE, W_SENT "a malformed " W_HS " message") \
+	E(BR_ERR_OVERSIZED_ID, W_SENT "a session ID over 32 bytes") \
+	E(BR_ERR_BAD_COMPRESSION, W_SERVER " chose compression, which " W_OFFER) \
+	E(BR_ERR_BAD_FRAGLEN, W_SENT "an " W_INVALID "maximum fragment length") \
+	E(BR_ERR_BAD_SECRENEG, W_SERVER " failed secure renegotiation") \
+	E(BR_ERR_EXTRA_EXTENSION, W_SENT "an extension " W_OFFER) \
+	E(BR_ERR_BAD_SNI, W_SENT "an " W_INVALID W_SERVER " name extension") \
+	E(BR_ERR_BAD_HELLO_DONE, W_SENT "an " W_INVALID "ServerHelloDone") \
+	E(BR_ERR_LIMIT_EXCEEDED, W_SERVER "'s " W_HS " exceeds a TLS engine limit") \
+	E(BR_ERR_BAD_FINISHED, W_SERVER "'s Finished message " W_NOT "verify") \
+	E(BR_ERR_RESUME_MISMATCH, W_SERVER " resumed a session with other parameters") \
+	E(BR_ERR_WRONG_KEY_USAGE, W_SERVER "'s key " W_NOT "allow this cipher suite") \
+	E(BR_ERR_NO_CLIENT_AUTH, W_SERVER " requires a client certificate") \
 	E(BR_ERR_IO, "connection failed") \
-	E(BR_ERR_X509_INVALID_VALUE, "certificate holds an invalid value") \
-	E(BR_ERR_X509_TRUNCATED, "certificate is truncated") \
-	E(BR_ERR_X509_INNER_TRUNC, "certificate has a truncated inner element") \
-	E(BR_ERR_X509_BAD_TAG_CLASS, "certificate is not valid DER (tag class)") \
-	E(BR_ERR_X509_BAD_TAG_VALUE, "certificate is not valid DER (tag)") \
-	E(BR_ERR_X509_INDEFINITE_LENGTH, "certificate is not valid DER (indefinite length)") \
-	E(BR_ERR_X509_EXTRA_ELEMENT, "certificate has an unexpected extra element") \
-	E(BR_ERR_X509_UNEXPECTED, "certificate has an unexpected element") \
-	E(BR_ERR_X509_NOT_CONSTRUCTED, "certificate is not valid DER (not constructed)") \
-	E(BR_ERR_X509_NOT_PRIMITIVE, "certificate is not valid DER (not primitive)") \
-	E(BR_ERR_X509_PARTIAL_BYTE, "certificate has a BIT STRING with a partial byte") \
-	E(BR_ERR_X509_BAD_BOOLEAN, "certificate has an invalid BOOLEAN") \
-	E(BR_ERR_X509_OVERFLOW, "certificate has a value too large") \
-	E(BR_ERR_X509_BAD_DN, "certificate has an invalid name") \
-	E(BR_ERR_X509_BAD_TIME, "certificate has an invalid date") \
-	E(BR_ERR_X509_WRONG_KEY_TYPE, "certificate key type does not match the cipher suite") \
+	E(BR_ERR_X509_INVALID_VALUE, W_CERT "holds an " W_INVALID "value") \
+	E(BR_ERR_X509_TRUNCATED, W_CERT "is truncated") \
+	E(BR_ERR_X509_INNER_TRUNC, W_CERT "has a truncated inner element") \
+	E(BR_ERR_X509_BAD_TAG_CLASS, W_DER "tag class)") \
+	E(BR_ERR_X509_BAD_TAG_VALUE, W_DER "tag)") \
+	E(BR_ERR_X509_INDEFINITE_LENGTH, W_DER "indefinite length)") \
+	E(BR_ERR_X509_EXTRA_ELEMENT, W_CERT "has an unexpected extra element") \
+	E(BR_ERR_X509_UNEXPECTED, W_CERT "has an unexpected element") \
+	E(BR_ERR_X509_NOT_CONSTRUCTED, W_DER "not constructed)") \
+	E(BR_ERR_X509_NOT_PRIMITIVE, W_DER "not primitive)") \
+	E(BR_ERR_X509_PARTIAL_BYTE, W_CERT "has a BIT STRING with a partial byte") \
+	E(BR_ERR_X509_BAD_BOOLEAN, W_CERT "has an " W_INVALID "BOOLEAN") \
+	E(BR_ERR_X509_OVERFLOW, W_CERT "has a value too large") \
+	E(BR_ERR_X509_BAD_DN, W_CERT "has an " W_INVALID "name") \
+	E(BR_ERR_X509_BAD_TIME, W_CERT "has an " W_INVALID "date") \
+	E(BR_ERR_X509_WRONG_KEY_TYPE, W_CERT "key type " W_NOT "match the cipher suite") \
 	E(BR_ERR_X509_TIME_UNKNOWN, "no time to check certificates at") \
-	E(BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name does not match")
+	E(BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name " W_NOT "match")
 
 /* Alerts BearSSL 0.6 has no constant for: RFC 7507 (86), RFC 6066 (112,
  * 113, 111), RFC 4279 (115), RFC 8446 (109, 116). */
@@ -161,8 +175,13 @@ void tlserr_text(int code, char *out, size_t cap)
 		return;
 	}
 	t = text_of(br_codes, sizeof br_codes, br_texts, code);
-	if (t)
-		fmt(out, cap, "%s", t);
-	else
+	if (t) {
+		size_t at = fmt(out, cap, "%s", "");
+
+		for (; *t; t++)
+			at = (unsigned char)*t < ' '
+				? fmt_at(out, cap, at, "%s", str_nth(words, (size_t)*t - 1))
+				: fmt_at(out, cap, at, "%c", *t);
+	} else
 		fmt(out, cap, "TLS failure without a description (BearSSL code %d)", code);
 }

@@ -3,9 +3,9 @@
  * read here through tlserr.c's own lists (the file is included, not
  * linked): every alert's text must be its constant's name (BR_ALERT_
  * HANDSHAKE_FAILURE is "handshake_failure"), no code may appear twice (a
- * later entry would never be found), and every code finds its own line's
- * text. A few BearSSL codes are checked against their sentences by hand,
- * from both ends of the table and its middle.
+ * later entry would never be found), and every code's sentence comes out
+ * as plain text. BearSSL codes are checked against their sentences by hand,
+ * from both ends of the table and its middle, and every shared phrase.
  */
 #include "tls/tlserr.c"
 #include "t.h"
@@ -74,6 +74,10 @@ static void test_codes(void)
 		{ BR_ERR_X509_INDEFINITE_LENGTH, "certificate is not valid DER (indefinite length)" },
 		{ BR_ERR_X509_TIME_UNKNOWN, "no time to check certificates at" },
 		{ BR_ERR_X509_DN_MISMATCH, "chain is broken: an issuer name does not match" },
+		{ BR_ERR_BAD_SNI, "server sent an invalid server name extension" },
+		{ BR_ERR_BAD_COMPRESSION, "server chose compression, which we did not offer" },
+		{ BR_ERR_BAD_PARAM, "server sent an invalid handshake value" },
+		{ BR_ERR_LIMIT_EXCEEDED, "server's handshake exceeds a TLS engine limit" },
 		{ BR_ERR_RECV_FATAL_ALERT + BR_ALERT_UNKNOWN_CA,
 			"server sent fatal alert unknown_ca (48)" },
 		{ BR_ERR_SEND_FATAL_ALERT + BR_ALERT_DECODE_ERROR,
@@ -84,9 +88,13 @@ static void test_codes(void)
 	char got[96];
 	size_t i, j;
 
+	/* the table's sentences hold the shared phrases as bytes below ' ':
+	 * what comes out is plain text, longer, and never holds one */
 	for (i = 0; i < sizeof own / sizeof own[0]; i++) {
 		tlserr_text(own[i].code, got, sizeof got);
-		CHECK_STR(got, own[i].text);
+		CHECKM(strlen(got) >= strlen(own[i].text), "code %d: %s", own[i].code, got);
+		for (j = 0; got[j]; j++)
+			CHECKM((unsigned char)got[j] >= ' ', "code %d: byte %zu is %d", own[i].code, j, got[j]);
 		for (j = 0; j < i; j++)
 			CHECKM(own[j].code != own[i].code, "code %d twice", own[i].code);
 	}
@@ -94,6 +102,11 @@ static void test_codes(void)
 		tlserr_text(hand[i].code, got, sizeof got);
 		CHECK_STR(got, hand[i].text);
 	}
+	/* cut as fmt cuts, in the middle of a phrase too */
+	tlserr_text(BR_ERR_X509_BAD_TAG_VALUE, got, 20);
+	CHECK_STR(got, "certificate is not ");
+	tlserr_text(BR_ERR_X509_BAD_TAG_VALUE, got, 36);
+	CHECK_STR(got, "certificate is not valid DER (tag)");
 	/* every code of bearssl_ssl.h and bearssl_x509.h has its sentence:
 	 * all of 1 to 62 but the two "OK"s and the unused 11, 30, 61 */
 	for (i = 1; i < 63; i++) {
