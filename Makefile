@@ -234,11 +234,11 @@ FORCE:
 
 # Pure modules: no sockets, tested alone (and fuzzed).
 PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challenge retry \
-	source dns rsa x509 der rc2 pkey jwk tags x25519)
+	source dns rsa x509 der rc2 pkey jwk tags)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud challenge retry source dns rsa x509 der rc2 \
-	jwk tags out opts err tlserr pkey sys file mem x25519
+	jwk tags out opts err tlserr pkey sys file mem
 UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file mem)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
@@ -279,7 +279,7 @@ build/unit-asan/diff_rsa: tests/unit/diff_rsa.c src/crypto/rsa.c src/crypto/rsa.
 
 # The PKCS#12 reader (BearSSL's hashes and ciphers: the host build of
 # BearSSL) against OpenSSL's libcrypto (libssl-dev), under ASan/UBSan.
-P12_SRC = $(call mods,pkcs12 ec x25519 der rc2 pkey x509 date str fmt clock)
+P12_SRC = $(call mods,pkcs12 ec der rc2 pkey x509 date str fmt clock)
 build/unit-asan/test_pkcs12: tests/unit/test_pkcs12.c $(P12_SRC) $(UNIT_HDR) build/bearssl-host/libbearssl.a
 	@mkdir -p $(@D)
 	$(HOSTCC) $(WARN) -Wno-deprecated-declarations $(SAN) -Isrc -I$(BEARSSL_INC) -o $@ \

@@ -1,18 +1,11 @@
 #include "crypto/ec.h"
-#include "crypto/x25519.h"
 
-#if X25519_FAST
-#define EC_C25519 x25519_impl
-#else
-#define EC_C25519 br_ec_c25519_m31
-#endif
-
-/* Each method goes to the implementation of its curve: ours (x25519.c) or
- * BearSSL's c25519_m31 for Curve25519, prime_i31 for the others (which
- * rejects a curve it lacks). */
+/* Each method goes to the implementation of its curve: c25519_i31 for
+ * Curve25519, prime_i31 for the others (which rejects a curve it lacks).
+ * Both run on BearSSL's i31 big-integer code, linked once for the two. */
 static const br_ec_impl *ec_for(int curve)
 {
-	return curve == BR_EC_curve25519 ? &EC_C25519 : &br_ec_prime_i31;
+	return curve == BR_EC_curve25519 ? &br_ec_c25519_i31 : &br_ec_prime_i31;
 }
 
 static const unsigned char *ec_generator(int curve, size_t *len)
