@@ -5,6 +5,8 @@
 #include "base/str.h"
 #include "http/url.h"
 
+/* Key Vault's suffixes first, then Managed HSM's (VAULTS_KV rows each). */
+#define VAULTS_KV 4
 static const struct {
 	const char *suffix, *resource;
 } vaults[] = {
@@ -48,14 +50,29 @@ size_t cloud_scope_resource(const char *s, size_t n)
 	return n > k && str_ieqn(s + n - k, CLOUD_DEFAULT_SUFFIX, k) ? n - k : n;
 }
 
-const char *cloud_resource(const char *vault_host)
+/* vaults[]'s row for a vault host, or -1. */
+static int vault_row(const char *vault_host)
 {
 	size_t i, n = strlen(vault_host);
 
 	for (i = 0; i < sizeof vaults / sizeof vaults[0]; i++)
 		if (under(vault_host, n, vaults[i].suffix))
-			return vaults[i].resource;
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+const char *cloud_resource(const char *vault_host)
+{
+	int i = vault_row(vault_host);
+
+	return i < 0 ? NULL : vaults[i].resource;
+}
+
+int cloud_kind(const char *vault_host)
+{
+	int i = vault_row(vault_host);
+
+	return i < 0 ? 0 : i < VAULTS_KV ? CLOUD_VAULT : CLOUD_HSM;
 }
 
 const char *cloud_authority(const char *s)

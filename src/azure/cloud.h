@@ -27,6 +27,12 @@ size_t cloud_scope_resource(const char *s, size_t n);
  * suffix is unknown (then the challenge must tell). */
 const char *cloud_resource(const char *vault_host);
 
+enum { CLOUD_VAULT = 1, CLOUD_HSM = 2 };
+
+/* CLOUD_VAULT for a Key Vault host, CLOUD_HSM for a Managed HSM one, 0 if
+ * the suffix is unknown (a private endpoint or a test's name: either). */
+int cloud_kind(const char *vault_host);
+
 /* Entra authority host for the cloud of a vault host or resource, e.g.
  * "login.microsoftonline.com"; the public one if unknown. */
 const char *cloud_authority(const char *host_or_resource);

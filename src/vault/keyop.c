@@ -95,9 +95,7 @@ static int parse_key(keyrun *k, const char *s, const char *tag, err *e)
 /* AES key wrap exists on Managed HSM only: refuse it for a Key Vault. */
 static int check_host(const keyrun *k, err *e)
 {
-	const char *rsrc = cloud_resource(k->r.host);
-
-	if (k->alg->kty == JWK_OCT && rsrc && str_find(rsrc, "//vault."))
+	if (k->alg->kty == JWK_OCT && cloud_kind(k->r.host) == CLOUD_VAULT)
 		return err_set(e, ERR_USAGE, "%s: %s needs a Managed HSM oct-HSM key; %s is a Key Vault",
 			k->what, k->alg->name, k->r.host);
 	return 0;

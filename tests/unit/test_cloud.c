@@ -148,10 +148,42 @@ static void test_strerror(void)
 	}
 }
 
+/* Key Vault or Managed HSM by the host's suffix (keyop refuses AES key
+ * wrap on a Key Vault), unknown for anything else. */
+static void test_kind(void)
+{
+	static const struct {
+		const char *host;
+		int kind;
+	} t[] = {
+		{ "myvault.vault.azure.net", CLOUD_VAULT },
+		{ "myvault.vault.azure.cn", CLOUD_VAULT },
+		{ "myvault.vault.usgovcloudapi.net", CLOUD_VAULT },
+		{ "MYVAULT.VAULT.MICROSOFTAZURE.DE", CLOUD_VAULT },
+		{ "hsm.managedhsm.azure.net", CLOUD_HSM },
+		{ "hsm.managedhsm.azure.cn", CLOUD_HSM },
+		{ "hsm.managedhsm.usgovcloudapi.net", CLOUD_HSM },
+		{ "Hsm.ManagedHSM.microsoftazure.de", CLOUD_HSM },
+		{ "vault.managedhsm.azure.net", CLOUD_HSM },
+		{ "managedhsm.vault.azure.net", CLOUD_VAULT },
+		{ "evilvault.azure.net", 0 },
+		{ "managedhsm.azure.net", 0 },
+		{ "myvault.vault.azure.net.evil.com", 0 },
+		{ "127.0.0.1", 0 },
+		{ "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECKM(cloud_kind(t[i].host) == t[i].kind, "%s: got %d, want %d", t[i].host,
+		    cloud_kind(t[i].host), t[i].kind);
+}
+
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_resource);
+	T_RUN(test_kind);
 	T_RUN(test_authority);
 	T_RUN(test_check);
 	T_RUN(test_scope);
