@@ -259,33 +259,50 @@ static int validate(const char *src, size_t len)
 	return v.i == v.n ? 0 : JSON_E_SYNTAX;
 }
 
-int json_parse(json_doc *d, const char *src, size_t len)
+_Static_assert(sizeof (jsmntok_t) == sizeof (json_tok), "json_parse_in converts in place");
+
+/* jsmn's tokens jt[cap] into ours, out[] (which may be the same memory:
+ * each token is read whole before its bytes are written). */
+static int parse(json_doc *d, json_tok *out, jsmntok_t *jt, int cap,
+	const char *src, size_t len)
 {
-	jsmntok_t tok[JSON_TOKENS_MAX];
 	jsmn_parser p;
 	int r, i;
 
 	d->src = src;
 	d->len = len;
 	d->ntok = 0;
+	d->tok = out;
 	if (len >= INT_MAX)
 		return JSON_E_TOO_BIG; /* jsmn offsets are ints */
 	if ((r = validate(src, len)) < 0)
 		return r;
 	jsmn_init(&p);
-	r = jsmn_parse(&p, src, len, tok, JSON_TOKENS_MAX);
+	r = jsmn_parse(&p, src, len, jt, (unsigned)cap);
 	if (r == JSMN_ERROR_NOMEM)
 		return JSON_E_TOO_BIG;
 	if (r <= 0)
 		return JSON_E_SYNTAX; /* jsmn disagrees with us: fail closed */
 	for (i = 0; i < r; i++) {
-		d->tok[i].type = (int)tok[i].type;
-		d->tok[i].start = tok[i].start;
-		d->tok[i].end = tok[i].end;
-		d->tok[i].size = tok[i].size;
+		jsmntok_t t = jt[i];
+		json_tok o = { (int)t.type, t.start, t.end, t.size };
+
+		memcpy(&out[i], &o, sizeof o);
 	}
 	d->ntok = r;
 	return 0;
+}
+
+int json_parse(json_doc *d, const char *src, size_t len)
+{
+	jsmntok_t tok[JSON_TOKENS_MAX];
+
+	return parse(d, d->own, tok, JSON_TOKENS_MAX, src, len);
+}
+
+int json_parse_in(json_doc *d, void *table, int cap, const char *src, size_t len)
+{
+	return parse(d, table, table, cap, src, len);
 }
 
 int json_skip(const json_doc *d, int tok)
