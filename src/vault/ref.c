@@ -8,7 +8,7 @@
 #define REF_VAULT_MAX 24
 #define REF_PUBLIC_SUFFIX ".vault.azure.net" /* short form: public cloud */
 
-static int name_ok(const char *s, size_t n)
+int ref_name_ok(const char *s, size_t n)
 {
 	size_t i;
 
@@ -47,13 +47,18 @@ static int vault_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* t is "NAME", "NAME/" or "NAME/VERSION". */
+/* t is "NAME", "NAME/" or "NAME/VERSION"; or "PREFIX*" when r->list
+ * says a selection may stand here (then it says whether one does). */
 static int parse_tail(ref *r, const char *t)
 {
 	size_t n = strcspn(t, "/");
 	const char *v;
 
-	if (!name_ok(t, n))
+	r->list &= n > 0 && t[n - 1] == '*' && !t[n];
+	n -= (size_t)r->list;
+	if (r->list && r->cert)
+		return REF_E_FORM; /* certificates are not listed */
+	if ((n || !r->list) && !ref_name_ok(t, n))
 		return REF_E_NAME;
 	memcpy(r->name, t, n);
 	if (t[n] == 0 || t[n + 1] == 0)
@@ -131,15 +136,27 @@ static int looks_like_url(const char *s)
 	return sl != NULL && sl > s && sl[-1] == ':' && sl[1] == '/';
 }
 
-int ref_parse(ref *r, const char *s)
+/* sel: a selection may stand for the name (parse_tail). */
+static int parse_ref(ref *r, const char *s, int sel)
 {
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	r->list = sel;
 	rc = looks_like_url(s) ? parse_url(r, s) : parse_short(r, s);
 	if (rc != 0)
 		memset(r, 0, sizeof *r);
 	return rc;
+}
+
+int ref_parse(ref *r, const char *s)
+{
+	return parse_ref(r, s, 0);
+}
+
+int ref_parse_sel(ref *r, const char *s)
+{
+	return parse_ref(r, s, 1);
 }
 
 #define REF_APPSVC "@microsoft.keyvault("
@@ -235,6 +252,7 @@ int ref_parse_env(ref *r, const char *value)
 		rc = parse_appsvc(r, value + sizeof REF_APPSVC - 1,
 			n - sizeof REF_APPSVC);
 	} else if (is_prefix_ci(value, REF_AKV)) {
+		r->list = 1;
 		rc = parse_short(r, value + sizeof REF_AKV - 1);
 	} else {
 		return 0;

@@ -7,6 +7,9 @@
  *   HOST/certificates/NAME[/VERSION]      (a certificate: cert = 1)
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
  * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
+ * A selection, NAME being "PREFIX*" (PREFIX possibly empty) with no version,
+ * names the secrets of a vault whose names start with PREFIX (listed:
+ * vault/list.h); only ref_parse_sel and akv:// values take one.
  * Pure; returns 0 or REF_E_*, never sends anything.
  */
 #ifndef AZKV_REF_H
@@ -34,6 +37,7 @@ typedef struct ref {
 	char version[REF_VERSION_MAX + 1]; /* "" for the latest */
 	int cert; /* 0 a secret; 1 a certificate (its "cer" is read); 2 the
 	           * same, reading its bundle's "sid" (set by the caller) */
+	int list; /* a selection: name holds its PREFIX (a secret, no version) */
 } ref;
 
 /* Parse s into *r (zeroed on error). A trailing '/' after NAME means the
@@ -41,10 +45,15 @@ typedef struct ref {
  * REF_E_FORM. A short-form VAULT containing '.' is taken as a host. */
 int ref_parse(ref *r, const char *s);
 
+/* As ref_parse, also taking a selection (VAULT/PREFIX*, HOST/PREFIX*,
+ * https://HOST/secrets/PREFIX*). */
+int ref_parse_sel(ref *r, const char *s);
+
 /* An environment value that may be a reference (azkv exec):
  *   @Microsoft.KeyVault(SecretUri=https://HOST/secrets/NAME[/VERSION][/])
  *   @Microsoft.KeyVault(VaultName=V;SecretName=N[;SecretVersion=X])
- *   akv://VAULT/NAME[/VERSION]   (VAULT a vault name or host)
+ *   akv://VAULT/NAME[/VERSION]   (VAULT a vault name or host; a selection
+ *                                 VAULT/PREFIX* too)
  * Returns 1 and fills *r for a reference, 0 if the value is not one (left
  * alone), or REF_E_* for a malformed one (never silently passed on).
  * Keys of the KeyVault() form compare case-insensitively, in any order. */
@@ -62,6 +71,9 @@ int ref_env_scan(char *const *env, ref *refs, size_t *at, size_t max,
  * "/certificates/..." for a certificate).
  * Returns 0 or REF_E_SPACE. */
 int ref_target(const ref *r, const char *api_version, char *out, size_t cap);
+
+/* Is s[n] a secret name (1-127 of [0-9A-Za-z-])? */
+int ref_name_ok(const char *s, size_t n);
 
 const char *ref_strerror(int code);
 
