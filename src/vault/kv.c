@@ -11,13 +11,11 @@
 
 #include "buildinfo.h"
 
-#define KV_API "7.5"
-
 /* The exchange being made, for messages and retries. */
 typedef struct kv_op {
 	const ref *r;
-	char what[URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16];
-	char target[REF_NAME_MAX + REF_VERSION_MAX + 48];
+	const char *what;   /* the caller's: kv_req's */
+	const char *target;
 	char hosthdr[URL_HOST_MAX + 8];
 	int last;
 	const char *method; /* GET, or POST with body (keys) */
@@ -196,7 +194,7 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e)
 {
-	char what[sizeof ((kv_op *)0)->what], target[sizeof ((kv_op *)0)->target];
+	char what[KV_WHAT_MAX], target[KV_TARGET_MAX];
 	kv_req q = { what, target, NULL, last, 0 };
 	int rc;
 
@@ -234,9 +232,8 @@ int kv_call(client *c, const ref *r, const kv_req *q, err *e)
 	op.body = q->body;
 	op.blen = q->body ? strlen(q->body) : 0;
 	op.cls400 = q->cls400;
-	if (str_copy(op.what, sizeof op.what, q->what) < 0
-		|| str_copy(op.target, sizeof op.target, q->target) < 0)
-		return err_set(e, ERR_USAGE, "%s: reference too long", q->what);
+	op.what = q->what;
+	op.target = q->target;
 	fmt(op.hosthdr, sizeof op.hosthdr, r->port == 443 ? "%s" : "%s:%u",
 		r->host, r->port);
 	resource = vault_resource(c, &op, e);

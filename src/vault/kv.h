@@ -12,6 +12,10 @@
 
 typedef struct client client;
 
+#define KV_API "7.5" /* docs/protocols.md 4.2 */
+#define KV_WHAT_MAX (URL_HOST_MAX + REF_NAME_MAX + REF_VERSION_MAX + 16) /* "secret HOST/NAME/VER" */
+#define KV_TARGET_MAX (REF_NAME_MAX + REF_VERSION_MAX + 48) /* a secret's path and query */
+
 /* Read one secret's value into out[cap] (+NUL), *n its length; with raw,
  * the whole secret bundle as the vault sent it (checked to hold a value).
  * On error out holds nothing (at most a NUL at out[0]).
@@ -19,8 +23,9 @@ typedef struct client client;
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e);
 
-/* A request to a vault other than reading a secret (keys): GET, or POST
- * of the JSON body; target is the path and query. */
+/* A request to a vault other than reading a secret (keys, a listing): GET,
+ * or POST of the JSON body; target is the path and query (what and target
+ * must live until kv_call returns). */
 typedef struct kv_req {
 	const char *what;   /* "key HOST/NAME" for messages */
 	const char *target;
