@@ -209,10 +209,11 @@ FORCE:
 
 # Pure modules: no sockets, tested alone (and fuzzed).
 PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challenge retry \
-	source dns rsa x509 der rc2 pkey jwk tags)
+	source dns rsa x509 der rc2 pkey jwk tags list)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
-UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts
+UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
+	list
 UNIT_IO = $(call mods,out opts net resolve rnd log clock)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
