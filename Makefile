@@ -213,8 +213,8 @@ PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challe
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud retry source dns rsa x509 der rc2 jwk out opts \
-	list
-UNIT_IO = $(call mods,out opts net resolve rnd log clock)
+	list prune
+UNIT_IO = $(call mods,out opts net resolve rnd log clock prune)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR)

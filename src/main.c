@@ -19,6 +19,7 @@
 #include "vault/ref.h"
 #include "base/str.h"
 #include "vault/tags.h"
+#include "cli/prune.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -166,21 +167,23 @@ static void group_by_vault(const ref *refs, size_t n, size_t *order)
 	}
 }
 
-/* --out / --out-dir: every value to its file, all or nothing (out.h). */
-static int write_files(const ref *refs, err *e)
+/* --out / --out-dir: every value to its file, all or nothing (out.h);
+ * --prune's manifest with them (prune.h). */
+static int write_files(const ref *refs, size_t n, err *e)
 {
 	/* static: every path and temporary lives until the renames (~0.5 MB of
 	 * .bss, pages touched only for the files written) */
-	static out_file files[CLI_SECRETS_MAX];
+	static out_file files[CLI_SECRETS_MAX + 1];
 	static char paths[CLI_SECRETS_MAX][OUT_PATH_MAX];
+	static prune pr;
 	size_t i, j;
 
-	for (i = 0; i < opts.nsecrets; i++)
+	for (i = 0; i < n; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
 			if (strcmp(refs[i].name, refs[j].name) == 0)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
 					refs[i].name);
-	for (i = 0; i < opts.nsecrets; i++) {
+	for (i = 0; i < n; i++) {
 		files[i].path = opts.out;
 		if (opts.out_dir) {
 			if (out_join(paths[i], sizeof paths[i], opts.out_dir, refs[i].name) < 0)
@@ -190,11 +193,13 @@ static int write_files(const ref *refs, err *e)
 		files[i].data = values[i];
 		files[i].n = lens[i];
 	}
-	if (out_write_all(files, opts.nsecrets, &opts.file, e) < 0)
+	if (opts.prune && prune_start(&pr, opts.out_dir, refs, n, &files[n], e) < 0)
 		return -1;
-	for (i = 0; i < opts.nsecrets; i++)
+	if (out_write_all(files, n + (size_t)opts.prune, &opts.file, e) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
 		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, lens[i], opts.file.mode);
-	return 0;
+	return opts.prune ? prune_finish(&pr, &opts.file, e) : 0;
 }
 
 /* A certificate reference with --pem-*: what was read is its bundle's sid;
@@ -230,7 +235,9 @@ static int write_pem(const ref *r, err *e)
 	return cert_write(what, values[0], lens[0], &opts.cert, &opts.file, e);
 }
 
-static int parse_refs(ref *refs, err *e)
+/* The operands as references into refs[*n]; each selection's secrets
+ * listed in its place. */
+static int parse_refs(ref *refs, size_t *n, err *e)
 {
 	size_t i;
 	int rc;
@@ -238,16 +245,22 @@ static int parse_refs(ref *refs, err *e)
 	for (i = 0; i < opts.nsecrets; i++) {
 		const char *tag = tags_ref(opts.secrets[i]);
 		char val[TAGS_VALUE_MAX + 1];
+		ref r;
 
 		if (tag && meta_tag(&cl, tag, val, sizeof val, e) < 0)
 			return -1;
-		rc = ref_parse(&refs[i], tag ? val : opts.secrets[i]);
+		rc = ref_parse_sel(&r, tag ? val : opts.secrets[i]);
 		if (rc < 0 && tag)
 			return err_set(e, ERR_USAGE, "tag %s: value is not a secret reference: %s",
 				tag, ref_strerror(rc));
 		if (rc < 0)
 			return err_set(e, ERR_USAGE, "secret reference %s: %s",
 				opts.secrets[i], ref_strerror(rc));
+		if (r.list && (opts.out || opts.pem_key || opts.pem_certs || opts.cert.both))
+			return err_set(e, ERR_USAGE, "%s: a selection goes to stdout or --out-dir",
+				opts.secrets[i]);
+		if (r.list ? sel_expand(&r, refs, n, NULL, NULL, e) : sel_add(refs, n, &r, e))
+			return -1;
 	}
 	return 0;
 }
@@ -255,7 +268,7 @@ static int parse_refs(ref *refs, err *e)
 static int cmd_get(err *e)
 {
 	static ref refs[CLI_SECRETS_MAX];
-	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i;
+	size_t order[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX] = { 0 }, i, n = 0;
 
 	if (opts.nsecrets == 0)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
@@ -264,18 +277,20 @@ static int cmd_get(err *e)
 	if ((opts.pem_key || opts.pem_certs || opts.cert.both) && (opts.nsecrets != 1 || opts.out
 		|| opts.out_dir || opts.json))
 		return err_set(e, ERR_USAGE, "--pem-key/--pem-certs/--pem take one secret and no other output");
-	if (parse_refs(refs, e) < 0)
+	if (opts.prune && !opts.out_dir)
+		return err_set(e, ERR_USAGE, "--prune goes with --out-dir");
+	if (parse_refs(refs, &n, e) < 0)
 		return -1;
 	if (refs[0].cert && (opts.pem_key || opts.pem_certs || opts.cert.both))
 		refs[0].cert = 2; /* read the bundle's sid, then that secret */
-	group_by_vault(refs, opts.nsecrets, order);
-	if (fetch_all(refs, order, opts.nsecrets, NULL, skip, 0, e) < 0)
+	group_by_vault(refs, n, order);
+	if (fetch_all(refs, order, n, NULL, skip, 0, e) < 0)
 		return -1;
 	if (opts.pem_key || opts.pem_certs || opts.cert.both)
 		return write_pem(&refs[0], e);
 	if (opts.out || opts.out_dir)
-		return write_files(refs, e);
-	for (i = 0; i < opts.nsecrets; i++)
+		return write_files(refs, n, e);
+	for (i = 0; i < n; i++)
 		if (print_value(values[i], lens[i], e) < 0)
 			return -1;
 	return 0;
@@ -285,17 +300,15 @@ static int cmd_exec(err *e)
 {
 	static ref refs[CLI_SECRETS_MAX];
 	static char *env[CLI_ENV_MAX];
-	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n, i;
+	size_t at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX], order[CLI_SECRETS_MAX], n;
 	const char *prefix[CLI_SECRETS_MAX];
 	int why;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(refs, at, skip, &n, e) < 0)
+	if (exec_refs(refs, at, skip, prefix, &n, e) < 0)
 		return -1;
-	log_v("exec: %zu references in the environment", n);
-	for (i = 0; i < n; i++)
-		prefix[i] = environ[at[i]];
+	log_v("exec: %zu secrets to read", n);
 	group_by_vault(refs, n, order);
 	if (fetch_all(refs, order, n, prefix, skip, opts.allow_missing, e) < 0
 		|| exec_env(env, at, skip, n, e) < 0)

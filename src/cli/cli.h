@@ -24,6 +24,13 @@
 #define CLI_TIMEOUT_MAX 86400
 #define OPTS_USAGE_MAX 6144 /* the --help text (about 4.3 KB) */
 #define CLI_RESOURCE_DEFAULT "https://vault.azure.net"
+#define CLI_LIST_MAX 8      /* --tag, --env-from: each given at most */
+#define CLI_VAR_MAX 191     /* a variable --env-from makes: --env-prefix and a name */
+
+typedef struct cli_list {
+	size_t n;
+	const char *v[CLI_LIST_MAX];
+} cli_list;
 
 typedef struct cli {
 	/* what every run writes first, the big rarely-used members last: a run
@@ -31,6 +38,9 @@ typedef struct cli {
 	int cmd; /* 'g' get, 't' token, 'x' exec, 'k' key operation */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
+	int include_managed, prune, env_override;
+	const char *env_prefix;
+	cli_list tags, env_from; /* --tag KEY=VALUE, --env-from VAULT/PREFIX* */
 	const char *out, *out_dir;
 	const char *pem_key, *pem_certs;
 	cert_files cert; /* --pem, --pfx-password-file (and the two above) */
@@ -76,11 +86,27 @@ void env_apply(void);
 int env_proxy(err *e);
 
 /* Collect the references in the environment: refs[], the environ index
- * of each in at[], and the NAME= prefix length in skip[] (exec.c). */
-int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
+ * of each in at[], and the NAME= each value follows in prefix[] (skip[]
+ * bytes); then the secrets each selection (an akv://VAULT/PREFIX* value,
+ * --env-from) selects, at[] SIZE_MAX, NAME as list_env_name makes it
+ * (exec.c). Two of them making one NAME, or no variable name, is ERR_USAGE;
+ * a NAME set in the environment keeps its value unless --env-override. */
+int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e);
 
-/* Build the child's environment from the values (exec.c). */
+/* Build the child's environment from the values (exec.c): each reference
+ * replaced, each selection's variable dropped and its secrets added. */
 int exec_env(char **env, const size_t *at, const size_t *skip,
 	size_t nrefs, err *e);
+
+/* Append r to refs[*n] (sel.c): at most CLI_SECRETS_MAX in all, more is
+ * ERR_USAGE. */
+int sel_add(ref *refs, size_t *n, const ref *r, err *e);
+
+/* Append the secrets that selection sel (ref.list set) selects, listed with
+ * the run's --tag and --include-managed (vault/kvlist.h), in the vault's
+ * order, as sel_add does (sel.c). Each is given first to hook, if any, with
+ * the index it would take: 0 takes it, 1 leaves it out, -1 is an error. */
+typedef int (*sel_hook)(void *ctx, const ref *sel, const ref *r, size_t k, err *e);
+int sel_expand(const ref *sel, ref *refs, size_t *n, sel_hook hook, void *ctx, err *e);
 
 #endif

@@ -35,12 +35,13 @@ static const vcase values_ok[] = {
 	{ "--out", "f" }, { "--out-dir", "d" }, { "--pem-key", "k.pem" },
 	{ "--pem-certs", "c.pem" }, { "--mode", "0400" }, { "--owner", "1:2" },
 	{ "--decode", "base64" }, { "--pem", "all.pem" }, { "--pfx-password-file", "pw" },
-	{ "--alg", "RSA-OAEP" },
+	{ "--alg", "RSA-OAEP" }, { "--tag", "env=prod" }, { "--env-from", "v/app-*" },
+	{ "--env-prefix", "APP_" },
 };
 
 static const char *const flags_ok[] = {
 	"-n", "--newline", "-v", "--verbose", "--json", "--allow-missing",
-	"--keep-identity-env",
+	"--keep-identity-env", "--include-managed", "--prune", "--env-override",
 };
 
 /* The field each value option sets, as a string to compare. */
@@ -87,6 +88,12 @@ static int applied(const char *name, const char *v)
 		return opts.cert.pass_file == v;
 	if (!strcmp(name, "--alg"))
 		return opts.key.alg == v;
+	if (!strcmp(name, "--tag"))
+		return opts.tags.n == 1 && opts.tags.v[0] == v;
+	if (!strcmp(name, "--env-from"))
+		return opts.env_from.n == 1 && opts.env_from.v[0] == v;
+	if (!strcmp(name, "--env-prefix"))
+		return opts.env_prefix == v;
 	return 0;
 }
 
@@ -100,6 +107,12 @@ static int flag_applied(const char *f)
 		return opts.json == 1;
 	if (!strcmp(f, "--allow-missing"))
 		return opts.allow_missing == 1;
+	if (!strcmp(f, "--include-managed"))
+		return opts.include_managed == 1;
+	if (!strcmp(f, "--prune"))
+		return opts.prune == 1;
+	if (!strcmp(f, "--env-override"))
+		return opts.env_override == 1;
 	return opts.keep_identity_env == 1;
 }
 
@@ -146,6 +159,7 @@ static void test_refused(void)
 		{ "--timeout", "0" }, { "--timeout", "86401" }, { "--wait", "x" },
 		{ "--mode", "0800" }, { "--owner", "a:b" }, { "--decode", "hex" },
 		{ "--source", "nope" }, { "--resolve", "nocolon" }, { "--client-id", "" },
+		{ "--tag", "novalue" }, { "--tag", "=v" },
 	};
 	size_t i;
 	err e;
@@ -162,6 +176,32 @@ static void test_refused(void)
 	CHECK(parse(&e, "--client-id", "a", "--object-id", "b", NULL) == -1);
 	CHECK(parse(&e, "frobnicate", NULL) == -1);
 	CHECK_STR(e.msg, "unknown command frobnicate (try --help)");
+}
+
+/* --tag and --env-from add up, to CLI_LIST_MAX each; a tag may have an
+ * empty value or '=' in it. */
+static void test_lists(void)
+{
+	char *argv[2 * CLI_LIST_MAX + 4] = { "azkv", "get" };
+	int argc = 2, i;
+	err e = { 0, 0, "" };
+
+	memset(&opts, 0, sizeof opts);
+	for (i = 0; i < CLI_LIST_MAX; i++) {
+		argv[argc++] = "--tag";
+		argv[argc++] = i ? "k=v=w" : "k=";
+	}
+	CHECK_EQ(opts_parse(argc, argv, &e), 0);
+	CHECK_EQ(opts.tags.n, CLI_LIST_MAX);
+	CHECK_STR(opts.tags.v[0], "k=");
+	argv[argc++] = "--tag";
+	argv[argc++] = "one=more";
+	memset(&opts, 0, sizeof opts);
+	CHECK_EQ(opts_parse(argc, argv, &e), -1);
+	CHECK_STR(e.msg, "--tag: at most 8");
+	CHECK(parse(&e, "exec", "--env-from", "a/*", "--env-from=b/c*", "--", "p", NULL) == 0);
+	CHECK_EQ(opts.env_from.n, 2);
+	CHECK_STR(opts.env_from.v[1], "b/c*");
 }
 
 static void test_operands(void)
@@ -199,6 +239,7 @@ static void test_usage(void)
 		"--proxy", "--source", "--client-id", "--object-id", "--resource-id",
 		"--resource", "--out", "--out-dir", "--pem-key", "--pem-certs", "--pem",
 		"--pfx-password-file", "--mode", "--owner", "--decode", "--json", "--alg", "--allow-missing", "--keep-identity-env",
+		"--prune", "--tag", "--include-managed", "--env-from", "--env-prefix", "--env-override",
 		"--help", "--version",
 	};
 	size_t n = opts_usage(text, sizeof text), i, heads = 0;
@@ -237,6 +278,7 @@ int main(void)
 	test_values();
 	test_flags();
 	test_refused();
+	test_lists();
 	test_operands();
 	test_usage();
 	T_END();
