@@ -66,6 +66,7 @@ suite resolver tests/netns.sh -- python3 tests/e2e/resolver.py
 suite sources tests/netns.sh -- python3 tests/e2e/sources.py
 make -s build/envdump || { echo "0 passed, 1 failed"; exit 1; }
 suite delivery tests/netns.sh -- python3 tests/e2e/delivery.py
+suite listing tests/netns.sh -- python3 tests/e2e/listing.py
 suite faults tests/netns.sh -- python3 tests/e2e/faults.py
 suite examples tests/netns.sh -- python3 tests/e2e/examples.py
 suite keys tests/netns.sh -- python3 tests/e2e/keys.py
