@@ -60,17 +60,17 @@ static int make_var(void *ctx, const ref *sel, const ref *r, size_t k, err *e)
 
 	if (list_env_name(v, CLI_VAR_MAX + 1, opts.env_prefix ? opts.env_prefix : "", r->name,
 		strlen(sel->name)) < 0)
-		return err_set(e, ERR_USAGE, "exec: secret %s/%s makes no variable name",
+		return err_set(e, ERR_USAGE, "exec: %s/%s makes no variable name",
 			r->host, r->name);
 	l = strlen(v);
 	v[l] = '=';
 	for (i = 0; i < nmade; i++)
 		if (strncmp(made[i], v, l + 1) == 0)
-			return err_set(e, ERR_USAGE, "exec: two secrets make the variable %.*s (one: %s/%s)",
+			return err_set(e, ERR_USAGE, "exec: variable %.*s made twice (%s/%s)",
 				(int)l, v, r->host, r->name);
 	for (i = 0; environ[i] && !opts.env_override; i++)
 		if (strncmp(environ[i], v, l + 1) == 0 && !replaced(i, 0)) {
-			log_v("exec: %.*s is set: kept, %s/%s not read", (int)l, v, r->host, r->name);
+			log_v("exec: %.*s is set, kept", (int)l, v);
 			return 1;
 		}
 	x->at[k] = (size_t)-1;
@@ -111,7 +111,7 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *
 
 		rc = i < nsels ? ref_parse_env(&sel, s + strcspn(s, "=") + 1) : ref_parse_sel(&sel, s);
 		if (rc < 0 || !sel.list)
-			return err_set(e, ERR_USAGE, "--env-from %s: want VAULT/PREFIX* or VAULT/*", s);
+			return err_set(e, ERR_USAGE, "--env-from %s: want VAULT/PREFIX*", s);
 		if (sel_expand(&sel, refs, n, make_var, &x, e) < 0)
 			return -1;
 	}

@@ -26,7 +26,7 @@ static const char usage_head[] =
 "       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY < INPUT\n"
 "SECRET: https://HOST/secrets/NAME[/VER], VAULT/NAME[/VER], HOST/NAME[/VER],\n"
 "HOST/certificates/NAME[/VER] (leaf as PEM), tag:NAME (a VM tag's reference),\n"
-"VAULT/PREFIX* or VAULT/* (each enabled, valid secret so named: listed).\n"
+"VAULT/PREFIX*, VAULT/* (the vault's valid secrets so named).\n"
 "exec: variables holding @Microsoft.KeyVault(...) or akv://VAULT/NAME get\n"
 "their secrets, then PROGRAM runs (not if any fails). KEY: HOST/keys/NAME[/VER].\n"
 "Details: man azkv.\n";
@@ -207,10 +207,10 @@ static const opt table[] = {
 		F(resource), 0, OPT_STR },
 	{ "--out", NULL, "FILE", "get: write the value there, atomically", F(out), 0, OPT_STR },
 	{ "--out-dir", NULL, "DIR", "get: write DIR/NAME for each", F(out_dir), 0, OPT_STR },
-	{ "--prune", NULL, NULL, "get --out-dir: remove the files azkv wrote\nthere for secrets no longer read",
+	{ "--prune", NULL, NULL, "--out-dir: remove files azkv wrote, now unread",
 		F(prune), 0, OPT_FLAG },
-	{ "--tag", opt_tag, "KEY=VALUE", "PREFIX*: only secrets with this tag", F(tags), 0, OPT_SET },
-	{ "--include-managed", NULL, NULL, "PREFIX*: certificates' secrets too",
+	{ "--tag", opt_tag, "KEY=VALUE", "PREFIX*: only secrets so tagged", F(tags), 0, OPT_SET },
+	{ "--include-managed", NULL, NULL, "PREFIX*: also certificates' secrets",
 		F(include_managed), 0, OPT_FLAG },
 	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(pem_key), 0, OPT_STR },
 	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(pem_certs), 0, OPT_STR },
@@ -227,10 +227,10 @@ static const opt table[] = {
 		F(allow_missing), 0, OPT_FLAG },
 	{ "--keep-identity-env", NULL, NULL, "exec: keep IDENTITY_HEADER, MSI_SECRET...",
 		F(keep_identity_env), 0, OPT_FLAG },
-	{ "--env-from", opt_add, "VAULT/PREFIX*", "exec: a variable for each secret", F(env_from),
+	{ "--env-from", opt_add, "VAULT/PREFIX*", "exec: a variable per secret", F(env_from),
 		0, OPT_SET },
-	{ "--env-prefix", NULL, "P", "exec: put before their names", F(env_prefix), 0, OPT_STR },
-	{ "--env-override", NULL, NULL, "exec: they replace variables already set",
+	{ "--env-prefix", NULL, "P", "exec: before their names", F(env_prefix), 0, OPT_STR },
+	{ "--env-override", NULL, NULL, "exec: they replace set variables",
 		F(env_override), 0, OPT_FLAG },
 	{ "--help", opt_help, NULL, "this text", 0, 'h', OPT_DO },
 	{ "--version", opt_version, NULL, "print the version", 0, 0, OPT_DO },

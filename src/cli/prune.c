@@ -62,7 +62,7 @@ static int read_old(prune *p, const char **olds, size_t *nold, err *e)
 	if (r < 0)
 		return err_set(e, ERR_INTERNAL, "--prune: %s: %s", p->path, err_errno(errno));
 	if (prune_parse(p->old, got, olds, PRUNE_NAMES_MAX, nold) < 0)
-		return err_set(e, ERR_USAGE, "--prune: %s is not a manifest azkv wrote; nothing pruned",
+		return err_set(e, ERR_USAGE, "--prune: %s: not azkv's manifest",
 			p->path);
 	return 0;
 }
@@ -109,7 +109,7 @@ int prune_finish(prune *p, const out_opts *o, err *e)
 		}
 		if (S_ISREG(st.st_mode) && unlink(path) < 0)
 			return err_set(e, ERR_INTERNAL, "--prune: %s: %s", path, err_errno(errno));
-		log_v("--prune: %s %s", S_ISREG(st.st_mode) ? "removed" : "left alone (not a file):", path);
+		log_v("--prune: %s %s", S_ISREG(st.st_mode) ? "removed" : "kept (not a file):", path);
 	}
 	manifest(p, p->nnew, &f);
 	return out_write_all(&f, 1, o, e);

@@ -21,7 +21,7 @@
 #include "vault/ref.h"
 
 #define PRUNE_FILE ".azkv-manifest"
-#define PRUNE_HEAD "# azkv --prune: the files azkv wrote here\n"
+#define PRUNE_HEAD "# azkv --prune\n"
 #define PRUNE_NAMES_MAX 128 /* a run's 64 files, and 64 of the run before to remove */
 #define PRUNE_TEXT_MAX (sizeof PRUNE_HEAD + PRUNE_NAMES_MAX * (REF_NAME_MAX + 1))
 

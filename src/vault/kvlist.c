@@ -24,7 +24,7 @@ int kvlist_select(client *c, const ref *sel, list_sel *s, err *e)
 	json_doc d;
 	json_tok tok[LIST_TOKENS];
 	char what[KV_WHAT_MAX], tail[200];
-	unsigned long long seen[LIST_PAGES_MAX];
+	unsigned long long seen[LIST_PAGES_MAX + 1];
 	const char *target = LIST_FIRST KV_API LIST_PAGE;
 	unsigned *w = s->why;
 	size_t o = fmt(what, sizeof what, "listing %s/%s*", sel->host, sel->name);
@@ -43,24 +43,23 @@ int kvlist_select(client *c, const ref *sel, list_sel *s, err *e)
 	do {
 		kv_req q = { what, target, NULL, 0, 0 };
 
-		if (pages == LIST_PAGES_MAX)
-			return err_set(e, ERR_MALFORMED, "%s: more than %d pages", what, LIST_PAGES_MAX);
 		seen[pages] = hash(target);
+		rc = pages == LIST_PAGES_MAX ? LIST_E_PAGES : 0;
 		for (k = 0; k < pages; k++)
 			if (seen[k] == seen[pages])
-				return err_set(e, ERR_MALFORMED, "%s: page %d's nextLink is page %d's again",
-					what, pages, k + 1);
-		if (kv_call(c, sel, &q, e) < 0)
+				rc = LIST_E_LOOP;
+		if (!rc && kv_call(c, sel, &q, e) < 0)
 			return -1;
-		rc = list_page(s, &d, tok, (const char *)c->body, c->resp.body_len);
+		if (!rc)
+			rc = list_page(s, &d, tok, (const char *)c->body, c->resp.body_len);
 		pages++;
 		if (rc < 0)
 			return err_set(e, ERR_MALFORMED, "%s: page %d: %s", what, pages,
 				list_strerror(rc));
 		target = s->next;
 	} while (target[0]);
-	fmt(tail, sizeof tail, "%d pages, %u items: %u selected, %u other names, %u disabled, "
-		"%u expired, %u not yet valid, %u certificates, %u without the tags", pages,
+	fmt(tail, sizeof tail, "%d pages, %u items, %u selected; %u other names, %u disabled, "
+		"%u expired, %u not yet valid, %u managed, %u other tags", pages,
 		w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6], w[LIST_OK], w[LIST_NAME],
 		w[LIST_DISABLED], w[LIST_EXPIRED], w[LIST_NOT_YET], w[LIST_MANAGED], w[LIST_TAGS]);
 	if (!w[LIST_OK])

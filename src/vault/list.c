@@ -132,10 +132,11 @@ int list_env_name(char *out, size_t cap, const char *pfx, const char *name, size
 const char *list_strerror(int code)
 {
 	switch (code) {
-	case LIST_E_JSON: return "not a page of secrets";
-	case LIST_E_BIG: return "page too big (more than 2048 JSON tokens)";
-	case LIST_E_ID: return "an item's id is not a secret of this vault";
-	case LIST_E_NEXT: return "nextLink is not https://VAULT/secrets?... of this vault";
+	case LIST_E_BIG: return "page of more than 2048 JSON tokens";
+	case LIST_E_ID: return "an id is no secret of this vault";
+	case LIST_E_NEXT: return "nextLink not https://VAULT/secrets? of this vault";
+	case LIST_E_LOOP: return "nextLink already followed (a loop)";
+	case LIST_E_PAGES: return "more than 100 pages";
 	}
-	return "unknown listing error";
+	return "not a page of secrets";
 }

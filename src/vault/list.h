@@ -29,6 +29,8 @@ enum {
 	LIST_E_ID = -3,    /* an item's id is not a secret of this vault */
 	LIST_E_NEXT = -4,  /* nextLink: not https://VAULT[:443]/secrets[?...] */
 	LIST_E_TAKE = -5,  /* the caller's take() refused (its error stands) */
+	LIST_E_LOOP = -6,  /* (kvlist) a nextLink already followed */
+	LIST_E_PAGES = -7, /* (kvlist) more than LIST_PAGES_MAX pages */
 };
 
 /* Why an item is not selected (list_sel.why[]); LIST_OK counts those that are. */

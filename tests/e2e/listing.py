@@ -161,7 +161,7 @@ def t_get_with_plain_refs(tmp):
 def t_include_managed(tmp):
     """a certificate's secret (managed) only with --include-managed"""
     r = run(["get", V + "/app-t*"])
-    why = check(r, 5, None, "1 certificates")
+    why = check(r, 5, None, "1 managed")
     if why:
         return why
     r = run(["get", "--include-managed", V + "/app-t*"])
@@ -171,7 +171,7 @@ def t_include_managed(tmp):
 def t_empty_selection(tmp):
     """nothing selected: exit 5, saying what was matched against"""
     r = run(["get", V + "/nothing-*"])
-    why = check(r, 5, None, "listing %s/nothing-*: no secret selected (3 pages, 60 items" % HOST)
+    why = check(r, 5, None, "listing %s/nothing-*: no secret selected (3 pages, 60 items, 0 selected" % HOST)
     if why:
         return why
     r = run(["get", "--tag", "env=qa", V + "/app-*"])
@@ -187,8 +187,8 @@ def t_verbose_counts(tmp):
     if r.rc != 0:
         return "exit %r: %r" % (r.rc, r.err[-300:])
     n = len(fx.selected("app-", ["env=prod"]))
-    line = ("3 pages, 60 items: %d selected, 40 other names, 1 disabled, 1 expired, "
-            "1 not yet valid, 1 certificates, %d without the tags" % (n, 16 - n))
+    line = ("3 pages, 60 items, %d selected; 40 other names, 1 disabled, 1 expired, "
+            "1 not yet valid, 1 managed, %d other tags" % (n, 16 - n))
     return None if line.encode() in r.err else "no %r in %r" % (line, r.err[:2000])
 
 
@@ -230,7 +230,7 @@ def t_next_foreign_host(tmp):
 def t_next_loop(tmp):
     """a nextLink seen before stops the run (exit 8) without asking it again"""
     r = run(["get", V + "/*"], control={"list": "loop"})
-    why = check(r, 8, None, "page 2's nextLink is page 2's again")
+    why = check(r, 8, None, "page 3: nextLink already followed (a loop)")
     if why:
         return why
     return None if len(r.reqs("/secrets")) == 2 and not r.secret_gets() else \
@@ -240,7 +240,7 @@ def t_next_loop(tmp):
 def t_next_endless(tmp):
     """pages are bounded: the 100th page with a nextLink is exit 8"""
     r = run(["get", V + "/*"], control={"list": "endless"})
-    why = check(r, 8, None, "more than 100 pages")
+    why = check(r, 8, None, "page 101: more than 100 pages")
     if why:
         return why
     n = len(r.reqs("/secrets"))
@@ -332,7 +332,7 @@ def t_prune_foreign_manifest(tmp):
     with open(os.path.join(d, "mine"), "w") as f:
         f.write("x")
     r = run(["get", "--out-dir", d, "--prune", V + "/app-db-*"])
-    why = check(r, 2, None, "not a manifest azkv wrote")
+    why = check(r, 2, None, "not azkv's manifest")
     return why or (None if files(d) == [".azkv-manifest", "mine"] else "files changed: %r" % files(d))
 
 
@@ -387,7 +387,7 @@ def t_exec_set_variable_wins(tmp):
 def t_exec_collision(tmp):
     """two secrets making one variable: exit 2 before any secret is read"""
     r, env = exec_run(tmp, ["--env-from", V + "/app-*", "--env-from", V + "/web-*"])
-    why = check(r, 2, None, "two secrets make the variable API_KEY")
+    why = check(r, 2, None, "variable API_KEY made twice")
     if why:
         return why
     return None if env is None and not r.secret_gets() else "read %r, ran %r" % (r.secret_gets(), env is not None)
@@ -396,7 +396,7 @@ def t_exec_collision(tmp):
 def t_exec_invalid_name(tmp):
     """a secret making no variable name (a digit first): exit 2, nothing read"""
     r, env = exec_run(tmp, ["--env-from", V + "/odd-*"])
-    why = check(r, 2, None, "odd-9lives makes no variable name")
+    why = check(r, 2, None, "lister.vault.azure.net/odd-9lives makes no variable name")
     return why or (None if env is None and not r.secret_gets() else "read or ran")
 
 

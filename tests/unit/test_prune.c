@@ -100,7 +100,7 @@ static void test_parse(void)
 		{ PRUNE_HEAD "a\r\n", -1, 0 },
 		{ "a\nb\n", -1, 0 },
 		{ "", -1, 0 },
-		{ "# azkv --prune\n", -1, 0 },
+		{ "# azkv\n", -1, 0 },
 	};
 	char buf[256];
 	const char *names[4];
