@@ -346,7 +346,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12 jwk
+FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12 jwk list
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = $(WARN) -g -O1 -fno-omit-frame-pointer \
