@@ -12,11 +12,11 @@
 
 extern char **environ;
 
-/* "NAME=" of each variable a selection makes. The environ entries the
- * program does not get (a selection's, or one --env-override replaces)
- * are blanked in environ: nothing reads it after exec_env. */
+/* "NAME=" of each variable a selection makes, and the environ entries that
+ * held a selection (left out of the program's environment); exec_refs
+ * starts them afresh (a run may build the environment more than once). */
 static char made[CLI_SECRETS_MAX][CLI_VAR_MAX + 2];
-static size_t nmade;
+static size_t nmade, sels[CLI_SECRETS_MAX], nsels;
 
 typedef struct exec_ctx {
 	size_t *at, *skip;
@@ -33,6 +33,21 @@ static int identity_var(const char *entry)
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strncmp(entry, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does environ[i] hold a selection, or (over) a variable a selection
+ * makes with --env-override? Then the program does not get it. */
+static int replaced(size_t i, int over)
+{
+	size_t k;
+
+	for (k = 0; k < nsels; k++)
+		if (sels[k] == i)
+			return 1;
+	for (k = 0; over && k < nmade; k++)
+		if (strncmp(environ[i], made[k], strlen(made[k])) == 0)
 			return 1;
 	return 0;
 }
@@ -54,12 +69,9 @@ static int make_var(void *ctx, const ref *sel, const ref *r, size_t k, err *e)
 		if (strncmp(made[i], v, l + 1) == 0)
 			return err_set(e, ERR_USAGE, "exec: variable %.*s made twice (%s/%s)",
 				(int)l, v, r->host, r->name);
-	for (i = 0; environ[i]; i++)
-		if (strncmp(environ[i], v, l + 1) == 0) {
-			if (!opts.env_override)
-				return log_v("exec: %.*s is set, kept", (int)l, v), 1;
-			environ[i] = (char *)"";
-		}
+	for (i = 0; environ[i] && !opts.env_override; i++)
+		if (strncmp(environ[i], v, l + 1) == 0 && !replaced(i, 0))
+			return log_v("exec: %.*s is set, kept", (int)l, v), 1;
 	x->at[k] = (size_t)-1;
 	x->skip[k] = l + 1;
 	x->prefix[k] = v;
@@ -70,11 +82,11 @@ static int make_var(void *ctx, const ref *sel, const ref *r, size_t k, err *e)
 int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e)
 {
 	exec_ctx x = { at, skip, prefix };
-	const char *sels[CLI_SECRETS_MAX];
-	size_t i, m = 0, nsels = 0, bad;
+	size_t i, m = 0, bad;
 	ref sel;
 	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
 
+	nmade = nsels = 0;
 	if (rc == REF_E_MANY)
 		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
 			CLI_SECRETS_MAX);
@@ -83,8 +95,7 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *
 			(int)strcspn(environ[bad], "="), environ[bad], ref_strerror(rc));
 	for (i = 0; i < *n; i++) {
 		if (refs[i].list) {
-			sels[nsels++] = environ[at[i]];
-			environ[at[i]] = (char *)"";
+			sels[nsels++] = at[i];
 			continue;
 		}
 		refs[m] = refs[i];
@@ -96,7 +107,7 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *
 	}
 	*n = m;
 	for (i = 0; i < nsels + opts.env_from.n; i++) {
-		const char *s = i < nsels ? sels[i] : opts.env_from.v[i - nsels];
+		const char *s = i < nsels ? environ[sels[i]] : opts.env_from.v[i - nsels];
 
 		rc = i < nsels ? ref_parse_env(&sel, s + strcspn(s, "=") + 1) : ref_parse_sel(&sel, s);
 		if (rc < 0 || !sel.list)
@@ -144,7 +155,8 @@ int exec_env(char **env, const size_t *at, const size_t *skip,
 		entry = environ[i];
 		for (k = 0; k < nrefs && at[k] != i; k++)
 			;
-		if (!*entry || (k == nrefs && !opts.keep_identity_env && identity_var(entry)))
+		if (replaced(i, opts.env_override)
+			|| (k == nrefs && !opts.keep_identity_env && identity_var(entry)))
 			continue;
 		if ((k < nrefs && entry_of(k, skip, &entry, e) < 0) || put(env, &o, entry, e) < 0)
 			return -1;
