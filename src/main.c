@@ -16,10 +16,10 @@
 #include "vault/meta.h"
 #include "base/out.h"
 #include "codec/pem.h"
+#include "cli/prune.h"
 #include "vault/ref.h"
 #include "base/str.h"
 #include "vault/tags.h"
-#include "cli/prune.h"
 
 #include <errno.h>
 #include <signal.h>

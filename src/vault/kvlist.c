@@ -18,7 +18,7 @@ static unsigned long long hash(const char *s)
 	return h;
 }
 
-__attribute__((noinline)) /* a 36 KiB frame, only when listing */
+__attribute__((noinline)) /* the page's token table: not under every run's calls */
 int kvlist_select(client *c, const ref *sel, list_sel *s, err *e)
 {
 	json_doc d;
