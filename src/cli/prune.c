@@ -43,27 +43,24 @@ static void manifest(prune *p, size_t k, out_file *f)
 	f->n = o;
 }
 
-/* The old manifest's names into p->old and olds; none if there is none. */
+/* The old manifest's names into p->old and olds; none if there is none.
+ * One read: a regular file gives all it has, anything else is refused. */
 static int read_old(prune *p, const char **olds, size_t *nold, err *e)
 {
-	struct stat st;
-	ssize_t r = 0;
-	size_t got = 0;
-	int fd = open(p->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t r;
+	int fd = open(p->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), no;
 
 	*nold = 0;
-	if (fd < 0)
-		return errno == ENOENT ? 0 : err_set(e, ERR_INTERNAL, "--prune: %s: %s",
-			p->path, err_errno(errno));
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= PRUNE_TEXT_MAX)
-		while (got < (size_t)st.st_size && (r = read(fd, p->old + got, PRUNE_TEXT_MAX - got)) > 0)
-			got += (size_t)r;
-	close(fd);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	r = fd < 0 ? -1 : read(fd, p->old, sizeof p->old);
+	no = errno;
+	if (fd >= 0)
+		close(fd);
 	if (r < 0)
-		return err_set(e, ERR_INTERNAL, "--prune: %s: %s", p->path, err_errno(errno));
-	if (prune_parse(p->old, got, olds, PRUNE_NAMES_MAX, nold) < 0)
-		return err_set(e, ERR_USAGE, "--prune: %s: not azkv's manifest",
-			p->path);
+		return err_set(e, ERR_INTERNAL, "--prune: %s: %s", p->path, err_errno(no));
+	if ((size_t)r > PRUNE_TEXT_MAX || prune_parse(p->old, (size_t)r, olds, PRUNE_NAMES_MAX, nold) < 0)
+		return err_set(e, ERR_USAGE, "--prune: %s: not azkv's manifest", p->path);
 	return 0;
 }
 
