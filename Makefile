@@ -5,6 +5,7 @@
 #   make ARCH=aarch64  bin/azkv-aarch64 (Debian's cross gcc, arm64 musl)
 #   make DEBUG=1  the same with -g -O1, not stripped
 #   make test     install what is missing, build, run every test
+#   make test T="SUITE [PATTERN...]"  one suite, or its matching cases
 #   make check    unit tests under ASan/UBSan with the host gcc
 #   make demo     the tutorial against the bundled fake Azure (private netns)
 #   make bench    azkv vs curl + jq on the fake: time, CPU, RSS, size
@@ -277,8 +278,9 @@ check: $(UNITS:%=build/unit-asan/test_%)
 unit-musl: $(UNITS:%=build/unit-musl/test_%)
 	@for t in $(UNITS); do echo "== unit $$t (musl)"; build/unit-musl/test_$$t || exit 1; done
 
+# make test T="SUITE [PATTERN...]" runs one suite (tests/run.sh -l lists them).
 test:
-	tests/run.sh
+	tests/run.sh $(T)
 
 # The include stack of src/ (tests/layers.sh; also part of make test).
 layers:

@@ -19,8 +19,8 @@ CORE="token-imds token-vm-extension get-url get-big get-unicode get-chunked
 get-vm-extension get-three get-two-vaults get-version-old get-not-found
 get-forbidden fault-tls-untrusted fault-tls-wrong-name bad-ref-http version"
 
-passed=0
-failed=0
+# shellcheck source=tests/lib/counts.sh
+. tests/lib/counts.sh
 ok() { echo "ok - $1"; passed=$((passed + 1)); }
 notok() { echo "not ok - $1: $2"; failed=$((failed + 1)); }
 finish() {
@@ -63,14 +63,6 @@ log=build/test-logs/e2e-arm64.log
 mkdir -p build/test-logs
 AZKV=$ROOT/$WRAP tests/netns.sh -- python3 tests/e2e/e2e.py "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
-counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-if [ -z "$counts" ]; then
-	notok e2e "no count line (exit $rc, log: $log)"
-else
-	read -r p _ f _ <<<"$counts"
-	passed=$((passed + p))
-	failed=$((failed + f))
-	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || notok e2e "exit $rc with no failure counted"
-fi
+counts_add "e2e under qemu (log: $log)" "$rc" <"$log" || true
 echo "arm64: $(($(date +%s) - t0)) s"
 finish

@@ -5,7 +5,7 @@ left alone when unchanged, and a real nginx serving what azkv wrote.
 
     tests/netns.sh -- python3 tests/e2e/certs.py [-l] [PATTERN...]
 
-Same conventions as e2e.py and delivery.py (whose harness it reuses). The
+Function cases on harness.py (every azkv run gets its invariants). The
 PKI and every PKCS#12 file are made at test time by the openssl command
 line: a root, an intermediate, RSA and EC leaves (names localhost and
 127.0.0.1) and an unrelated self-signed certificate; each PFX lists its
@@ -24,11 +24,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import delivery as D  # noqa: E402
+import harness as H  # noqa: E402
 
-E = D.E
-fx = D.fx
-ROOT = D.ROOT
+fx = H.fx
+ROOT = H.ROOT
 PKI = {}      # name -> path of the test PKI's files
 SECRETS = {}  # secret name -> {"value", "contentType", "cer"} (the fake's control)
 
@@ -131,7 +130,7 @@ VARIANTS = {   # secret -> (leaf, openssl pkcs12 options)
 }
 
 
-def setup():
+def make_all():
     d = PKI["dir"] = os.path.join(os.environ.get("TMPDIR", "/tmp"), "azkv-certs-%d" % os.getpid())
     os.makedirs(d, exist_ok=True)
     make_pki(d)
@@ -145,7 +144,7 @@ def setup():
 
 
 def run(args, **kw):
-    return D.azkv(args, control={"secrets": SECRETS}, **kw)
+    return H.run_azkv(args, control={"secrets": SECRETS}, timeout=90, **kw)
 
 
 def subjects(path):
@@ -203,7 +202,7 @@ def variant_case(name):
     def t(tmp):
         k, c, b = (os.path.join(tmp, n) for n in ("key.pem", "certs.pem", "both.pem"))
         r = run(["get", "-v", "--pem-key", k, "--pem-certs", c, "--pem", b, "myvault/" + name])
-        why = D.ok_shape(r, b"") or check_files(k, c, "localhost " + leaf)
+        why = H.ok_shape(r, b"") or check_files(k, c, "localhost " + leaf)
         if why:
             return why
         if open(b, "rb").read() != open(k, "rb").read() + open(c, "rb").read():
@@ -227,7 +226,7 @@ def t_password_file(tmp):
         f.write("s3cret pw\n")
     k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
     r = run(["get", "--pfx-password-file", pw, "--pem-key", k, "--pem-certs", c, "myvault/p12-password"])
-    return D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    return H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
 
 
 @case
@@ -235,7 +234,7 @@ def t_password_missing(tmp):
     """the same PFX without the password: exit 8 saying so, no file"""
     k = os.path.join(tmp, "k.pem")
     r = run(["get", "--pem-key", k, "myvault/p12-password"])
-    return D.failure_shape(r, 8, "--pfx-password-file") or (
+    return H.failure_shape(r, 8, "--pfx-password-file") or (
         None if not os.listdir(tmp) else "file written: %r" % os.listdir(tmp))
 
 
@@ -246,7 +245,7 @@ def t_password_wrong(tmp):
     with open(pw, "w") as f:
         f.write("nope")
     r = run(["get", "--pfx-password-file", pw, "--pem-key", os.path.join(tmp, "k"), "myvault/p12-password"])
-    return D.failure_shape(r, 8, "integrity check (MAC)") or (
+    return H.failure_shape(r, 8, "integrity check (MAC)") or (
         None if os.listdir(tmp) == ["pw"] else "file written")
 
 
@@ -254,7 +253,7 @@ def t_password_wrong(tmp):
 def t_bad_mac(tmp):
     """one flipped byte of the MAC: exit 8 naming the integrity check, no file"""
     r = run(["get", "--pem-certs", os.path.join(tmp, "c"), "myvault/p12-badmac"])
-    return D.failure_shape(r, 8, "integrity check (MAC)") or (
+    return H.failure_shape(r, 8, "integrity check (MAC)") or (
         None if not os.listdir(tmp) else "file written")
 
 
@@ -262,7 +261,7 @@ def t_bad_mac(tmp):
 def t_plain_get(tmp):
     """plain get of a PKCS#12 secret prints the stored base64 unchanged"""
     r = run(["get", "myvault/p12-legacy"])
-    return D.ok_shape(r, SECRETS["p12-legacy"]["value"].encode())
+    return H.ok_shape(r, SECRETS["p12-legacy"]["value"].encode())
 
 
 @case
@@ -270,7 +269,7 @@ def t_pem_bundle_pem(tmp):
     """a PEM-bundle secret still splits, and --pem gives key then certificates"""
     k, c, b = (os.path.join(tmp, n) for n in ("key.pem", "certs.pem", "both.pem"))
     r = run(["get", "--pem-key", k, "--pem-certs", c, "--pem", b, "myvault/pem-bundle"])
-    why = D.ok_shape(r, b"")
+    why = H.ok_shape(r, b"")
     if why:
         return why
     if open(b, "rb").read() != SECRETS["pem-bundle"]["value"].encode():
@@ -281,8 +280,8 @@ def t_pem_bundle_pem(tmp):
 @case
 def t_not_pkcs12(tmp):
     """a value that is neither PEM nor base64 PKCS#12: exit 8, no file"""
-    r = D.azkv(["get", "--pem-key", os.path.join(tmp, "k"), "myvault/db-password"])
-    return D.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
+    r = H.run_azkv(["get", "--pem-key", os.path.join(tmp, "k"), "myvault/db-password"])
+    return H.failure_shape(r, 8) or (None if not os.listdir(tmp) else "file written")
 
 
 # ---- certificate references ----------------------------------------------
@@ -295,8 +294,8 @@ def leaf_der(out):
 @case
 def t_cert_get_url(tmp):
     """get https://VAULT/certificates/NAME prints the leaf (the bundle's cer) as PEM"""
-    r = run(["get", E.VAULT + "/certificates/p12-legacy"])
-    why = D.ok_shape(r)
+    r = run(["get", H.VAULT + "/certificates/p12-legacy"])
+    why = H.ok_shape(r)
     if why:
         return why
     if not r.out.startswith(b"-----BEGIN CERTIFICATE-----\n") or r.out.count(b"BEGIN") != 1:
@@ -312,7 +311,7 @@ def t_cert_get_short(tmp):
     """VAULT/certificates/NAME/VERSION (short form, with a version)"""
     ver = __import__("hashlib").md5(b"p12-ec").hexdigest()
     r = run(["get", "myvault/certificates/p12-ec/" + ver])
-    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+    return H.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
                              else "not the EC leaf")
 
 
@@ -321,7 +320,7 @@ def t_cert_pem_files(tmp):
     """a certificate reference with --pem-*: the bundle's sid is read, then that secret (PKCS#12)"""
     k, c = os.path.join(tmp, "k.pem"), os.path.join(tmp, "c.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/certificates/p12-3des"])
-    why = D.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
+    why = H.ok_shape(r, b"") or check_files(k, c, "localhost rsa")
     if why:
         return why
     paths = [e["path"] for e in r.reqs("vault") if e.get("path")]
@@ -335,14 +334,14 @@ def t_cert_exec(tmp):
     """exec: a variable akv://VAULT/certificates/NAME becomes the leaf PEM"""
     r = run(["exec", "--", "/bin/sh", "-c", 'printf %s "$TLS_CERT"'],
             env={"TLS_CERT": "akv://myvault/certificates/p12-ec"})
-    return D.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
+    return H.ok_shape(r) or (None if leaf_der(r.out) == base64.b64decode(SECRETS["p12-ec"]["cer"])
                              else "not the leaf: %r" % r.out[:80])
 
 
 @case
 def t_cert_not_found(tmp):
     """a certificate the vault does not have: exit 5"""
-    return D.failure_shape(run(["get", "myvault/certificates/nope"]), 5, "certificate")
+    return H.failure_shape(run(["get", "myvault/certificates/nope"]), 5, "certificate")
 
 
 # ---- rotation: files left alone when unchanged; the systemd example -------
@@ -378,16 +377,16 @@ def t_unchanged_same_inode(tmp):
 def t_unchanged_out(tmp):
     """--out and --out-dir files too are left alone when unchanged"""
     out = os.path.join(tmp, "v")
-    r = D.azkv(["get", "--out", out, "myvault/db-password"])
+    r = H.run_azkv(["get", "--out", out, "myvault/db-password"])
     ino = os.stat(out).st_ino, os.stat(out).st_mtime_ns
-    r2 = D.azkv(["get", "-v", "--out", out, "myvault/db-password"])
+    r2 = H.run_azkv(["get", "-v", "--out", out, "myvault/db-password"])
     if r.rc or r2.rc or (os.stat(out).st_ino, os.stat(out).st_mtime_ns) != ino:
         return "replaced (exit %r, %r)" % (r.rc, r2.rc)
     d = os.path.join(tmp, "d")
     os.mkdir(d)
-    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    H.run_azkv(["get", "--out-dir", d, "myvault/db-password"])
     ino = os.stat(os.path.join(d, "db-password")).st_ino
-    D.azkv(["get", "--out-dir", d, "myvault/db-password"])
+    H.run_azkv(["get", "--out-dir", d, "myvault/db-password"])
     return None if os.stat(os.path.join(d, "db-password")).st_ino == ino else "--out-dir file replaced"
 
 
@@ -422,7 +421,7 @@ def t_systemd_rotation(tmp):
         secrets["web"] = value
         seen = {p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) if os.path.exists(p) else None
                 for p in watched}
-        r = D.azkv(cmd[1:], control={"secrets": secrets})
+        r = H.run_azkv(cmd[1:], control={"secrets": secrets})
         if r.rc != 0:
             return "azkv exit %r: %r" % (r.rc, r.err[-200:])
         if any((os.stat(p).st_ino, os.stat(p).st_mtime_ns) != seen[p] for p in watched):
@@ -475,7 +474,7 @@ http {
 def nginx_serves(tmp, secret, port):
     k, c = os.path.join(tmp, "key.pem"), os.path.join(tmp, "certs.pem")
     r = run(["get", "--pem-key", k, "--pem-certs", c, "myvault/" + secret])
-    why = D.ok_shape(r, b"")
+    why = H.ok_shape(r, b"")
     if why:
         return why
     conf = nginx_conf(tmp, c, k, port)
@@ -509,20 +508,22 @@ def t_nginx_ec(tmp):
     return nginx_serves(tmp, "p12-ec", 8444)
 
 
-def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
+def setup():
     if not shutil.which("nginx"):
         subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "-q",
-                        "--no-install-recommends", "nginx-light"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
-                       check=False)
-    setup()
-    try:
-        sel = E.fn_pick(CASES, argv)
-        return E.report((n, E.in_tmp("azkv-certs.", f)) for n, f in sel)
-    finally:
+                        "--no-install-recommends", "nginx-light"],
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), check=False)
+    make_all()
+
+
+def teardown():
+    if PKI.get("dir"):
         shutil.rmtree(PKI["dir"], ignore_errors=True)
+
+
+def main(argv):
+    cases = [H.fn_case(n, f, "azkv-certs.") for n, f in CASES]
+    return H.main(__file__, cases, argv, __doc__, setup=setup, teardown=teardown)
 
 
 if __name__ == "__main__":

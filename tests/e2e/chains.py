@@ -12,7 +12,7 @@ nginx sends the file's certificates as they are, without reordering. The
 vault answers every GET with a fixed secret bundle; the token comes from
 the fake IMDS. azkv runs with --cacert root.pem and --resolve to that
 address. Each case checks the exit code, the exact stderr line (none on
-success) and stdout.
+success) and stdout, beside harness.py's invariants.
 
 Cases: the chain in order; out of order (leaf, I1, I2); with an unrelated
 CA certificate in between; with the root included; a leaf signed with
@@ -32,7 +32,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
 
 HOST = "myvault.vault.azure.net"
 VALUE = "served by nginx"
@@ -199,10 +199,9 @@ def start_nginx(d):
 
 def run_case(d, i, name, rc, line):
     verbose = line.startswith("-v ")
-    argv = [E.AZKV, "get"] + (["-v"] if verbose else []) + ["--cacert", os.path.join(d, "root.pem"),
-            "--resolve", "%s:443:%s" % (HOST, addr(i)), "myvault/db-password"]
-    p = subprocess.run(argv, env={"PATH": "/usr/local/bin:/usr/bin:/bin"}, stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=60)
+    p = H.run_azkv(["get"] + (["-v"] if verbose else []) +
+                   ["--resolve", "%s:443:%s" % (HOST, addr(i)), "myvault/db-password"],
+                   rc, cacert=os.path.join(d, "root.pem"), secrets=(VALUE,))
     want_out = VALUE.encode() if rc == 0 else b""
     want_err = (line + "\n").encode() if line and not verbose else b""
     why = []
@@ -218,34 +217,38 @@ def run_case(d, i, name, rc, line):
     return "; ".join(why) or None
 
 
+STATE = {}
+
+
+def setup():
+    d = STATE["dir"] = tempfile.mkdtemp(prefix="azkv-chains.")
+    why = ensure_nginx()
+    if not why:
+        make_pki(d)
+        STATE["nginx"], why = start_nginx(d)
+    return why
+
+
+def teardown():
+    nginx = STATE.get("nginx")
+    if nginx is not None:
+        nginx.terminate()
+        try:
+            nginx.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+            nginx.wait()
+    if STATE.get("dir"):
+        shutil.rmtree(STATE["dir"], ignore_errors=True)
+
+
+def cases():
+    return [H.Case(name, fn=lambda i=i, n=name, rc=rc, line=line: run_case(STATE["dir"], i, n, rc, line))
+            for i, (name, _, rc, line) in enumerate(CASES)]
+
+
 def main(argv):
-    names = [c[0] for c in CASES]
-    sel, listing = E.select([E.Case(n, []) for n in names], argv)
-    if listing:
-        return 0
-    E.reexec_in_netns(__file__, argv)
-    want = {c.name for c in sel}
-    d = tempfile.mkdtemp(prefix="azkv-chains.")
-    nginx = None
-    try:
-        why = ensure_nginx()
-        if not why:
-            make_pki(d)
-            nginx, why = start_nginx(d)
-        if why:
-            return E.report([("setup", lambda: why)])
-        items = [(name, lambda i=i, n=name, rc=rc, line=line: run_case(d, i, n, rc, line))
-                 for i, (name, _, rc, line) in enumerate(CASES) if name in want]
-        return E.report(items)
-    finally:
-        if nginx is not None:
-            nginx.terminate()
-            try:
-                nginx.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
-                nginx.wait()
-        shutil.rmtree(d, ignore_errors=True)
+    return H.main(__file__, cases, argv, __doc__, setup=setup, teardown=teardown)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
 
-fx, ROOT, AZKV, VAULT = E.fx, E.ROOT, E.AZKV, E.VAULT
+fx, ROOT, AZKV, VAULT = H.fx, H.ROOT, H.AZKV, H.VAULT
 PINDIR = os.path.join(ROOT, "clevis")
 # The fixture's RSA 2048 key (tests/fake/secrets.json "keys").
 KEY_NAME = "rsa2048"
@@ -46,14 +46,15 @@ def unb64u(s):
 
 def make_bin(tmp):
     """tmp/bin: azkv and jose wrappers that log their argv to tmp/argv.log,
-    then run the real programs; the pins copied beside them."""
+    then run the real programs (azkv's runs judged by the harness's
+    invariants: harness.azkv_shim); the pins copied beside them."""
     b = os.path.join(tmp, "bin")
     os.makedirs(b)
     log = os.path.join(tmp, "argv.log")
-    for name, real in (("azkv", AZKV), ("jose", shutil.which("jose"))):
-        with open(os.path.join(b, name), "w") as f:
-            f.write('#!/bin/sh\nprintf "%%s\\n" "%s $*" >> %s\nexec %s "$@"\n' % (name, log, real))
-        os.chmod(os.path.join(b, name), 0o755)
+    H.azkv_shim(os.path.join(b, "azkv"), log)
+    with open(os.path.join(b, "jose"), "w") as f:
+        f.write('#!/bin/sh\nprintf "%%s\\n" "jose $*" >> %s\nexec %s "$@"\n' % (log, shutil.which("jose")))
+    os.chmod(os.path.join(b, "jose"), 0o755)
     for pin in ("clevis-encrypt-azkv", "clevis-decrypt-azkv"):
         shutil.copy(os.path.join(PINDIR, pin), os.path.join(b, pin))
     return b
@@ -69,10 +70,11 @@ def env(tmp, **kw):
 def run(tmp, argv, stdin=b"", control=None, timeout=120, **kw):
     """Run argv with the pin's environment; returns (CompletedProcess, vault
     requests logged meanwhile)."""
-    fx.set_control(control or {})
-    off = fx.log_offset()
-    p = subprocess.run(argv, env=env(tmp, **kw), input=stdin, capture_output=True, timeout=timeout)
-    return p, fx.requests(fx.read_log(off), "vault")
+    p = H.run_cmd(argv, env=env(tmp, **kw), stdin=stdin, control=control, timeout=timeout)
+    shim = os.path.join(tmp, "bin", "azkv")
+    if os.path.exists(shim):
+        H.shim_runs(shim)
+    return p, p.reqs("vault")
 
 
 def encrypt(tmp, cfg, data=DATA, control=None):
@@ -261,10 +263,9 @@ def t_cek_never_in_argv(tmp):
         return "decrypt exit %d: %r" % (p.returncode, p.stderr[:300])
     a = header(jwe)["clevis"]["azkv"]
     # the CEK, unwrapped here by azkv itself
-    u = subprocess.run([AZKV, "unwrap", "--alg", a["alg"], "--cacert", os.environ["AZKV_TEST_CA"],
-                        a["kid"]], input=unb64u(a["wrapped"]), capture_output=True, timeout=60)
-    if u.returncode != 0 or len(u.stdout) != 32:
-        return "azkv unwrap exit %d, %d bytes: %r" % (u.returncode, len(u.stdout), u.stderr[:200])
+    u = H.run_azkv(["unwrap", "--alg", a["alg"], a["kid"]], 0, stdin=unb64u(a["wrapped"]))
+    if u.rc != 0 or len(u.stdout) != 32:
+        return "azkv unwrap exit %r, %d bytes: %r" % (u.rc, len(u.stdout), u.err[:200])
     argv = open(os.path.join(tmp, "argv.log")).read()
     if "azkv wrap" not in argv or "azkv unwrap" not in argv or "jose jwe" not in argv:
         return "argv log incomplete: %r" % argv[:300]
@@ -412,13 +413,12 @@ def t_make_install(tmp):
         return "installed %r" % names
     # the installed pin finds the azkv beside it (PATH has no azkv)
     e = env(tmp, PATH="/usr/bin:/bin")
-    fx.set_control({})
-    q = subprocess.run([os.path.join(dest, "usr", "bin", "clevis-encrypt-azkv"), json.dumps({"key": KEY})],
-                       input=b"abc", env=e, capture_output=True, timeout=60)
+    q = H.run_cmd([os.path.join(dest, "usr", "bin", "clevis-encrypt-azkv"), json.dumps({"key": KEY})],
+                  stdin=b"abc", env=e, timeout=60)
     if q.returncode != 0:
         return "installed pin: exit %d %r" % (q.returncode, q.stderr[:200])
-    r = subprocess.run([os.path.join(dest, "usr", "bin", "clevis-decrypt-azkv")],
-                       input=q.stdout, env=e, capture_output=True, timeout=60)
+    r = H.run_cmd([os.path.join(dest, "usr", "bin", "clevis-decrypt-azkv")],
+                  stdin=q.stdout, env=e, timeout=60)
     return None if r.stdout == b"abc" else "installed decrypt: exit %d %r" % (r.returncode, r.stderr[:200])
 
 
@@ -635,15 +635,11 @@ def t_dracut_module(tmp):
     return None if "check=1" in p.stdout.decode() else "check without the pin: %r" % p.stdout
 
 
-CASES = E.fn_cases(globals())
+CASES = H.fn_cases(globals(), tmp="azkv-clevis.")
 
 
 def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
-    sel = E.fn_pick(CASES, argv)
-    return E.report((n, E.in_tmp("azkv-clevis.", f)) for n, f in sel)
+    return H.main(__file__, CASES, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ early boot and appliances").
 
     tests/netns.sh -- python3 tests/e2e/delivery.py [-l] [PATTERN...]
 
-Same conventions as e2e.py (whose harness it reuses): one line per case,
-then "N passed, N failed". Each case is a function returning None (pass) or
-the reason it failed. The child program of exec is build/envdump
-(tests/e2e/envdump.c, static), which records its pid, argv and environment.
+Cases are functions on harness.py (every azkv run gets its invariants):
+one line per case, then "N passed, N failed". Each case is a function
+returning None (pass) or the reason it failed. The child program of exec is
+build/envdump (tests/e2e/envdump.c, static), which records its pid, argv
+and environment.
 """
 import json
 import os
@@ -22,92 +23,25 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
+import e2e as E  # noqa: E402,F401  (old name of the shared constants)
 import sandbox  # noqa: E402
+from harness import fx, ROOT, AZKV, ENVDUMP, v, failure_shape, ok_shape, read_dump  # noqa: E402,F401
 
-fx = E.fx
-ROOT = E.ROOT
-AZKV = E.AZKV
-ENVDUMP = os.path.join(ROOT, "build", "envdump")
-URL = E.VAULT + "/secrets/"
-
-
-def v(name, version=None):
-    return fx.expected(name, version)
-
-
-class Ran:
-    def __init__(self, rc, out, err, pid, elapsed, entries):
-        self.rc, self.out, self.err, self.pid = rc, out, err, pid
-        self.elapsed, self.entries = elapsed, entries
-
-    def reqs(self, listener=None):
-        return fx.requests(self.entries, listener)
-
-    def connects(self, listener):
-        return [e for e in self.entries if e["event"] == "connect" and e["listener"] == listener]
+URL = H.VAULT + "/secrets/"
+Ran = H.Run  # the old name of the result class
 
 
 def azkv(args, env=None, control=None, cacert=True, timeout=90, cwd=None, argv0=None,
-         preexec_fn=None, restore_signals=True):
-    """Run azkv (or argv0) with a clean environment; return a Ran."""
-    fx.set_control(control or {})
-    off = fx.log_offset()
-    argv = list(args)
-    if cacert and argv and argv[0] in ("get", "token", "exec"):
-        argv[1:1] = ["--cacert", os.environ["AZKV_TEST_CA"]]
-    full = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
-    full.update(env or {})
-    t0 = time.monotonic()
-    p = subprocess.Popen((argv0 or [AZKV]) + argv, env=full, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
-                         preexec_fn=preexec_fn, restore_signals=restore_signals)
-    try:
-        out, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-        return Ran("timeout", out, err, p.pid, time.monotonic() - t0, [])
-    elapsed = time.monotonic() - t0
-    time.sleep(0.05)
-    return Ran(p.returncode, out, err, p.pid, elapsed, fx.read_log(off))
-
-
-def failure_shape(r, rc, needle=None):
-    """Exit rc, stdout empty, stderr one 'azkv: ' line (containing needle)."""
-    if r.rc != rc:
-        return "exit %r, want %d; stderr %r" % (r.rc, rc, r.err[:300])
-    if r.out:
-        return "stdout not empty on failure: %r" % r.out[:100]
-    if not (r.err.startswith(b"azkv: ") and r.err.count(b"\n") == 1 and r.err.endswith(b"\n")):
-        return "stderr must be one 'azkv: ' line, got %r" % r.err[:300]
-    if needle and needle.encode() not in r.err:
-        return "stderr lacks %r: %r" % (needle, r.err[:300])
-    return None
-
-
-def ok_shape(r, out=None):
-    if r.rc != 0:
-        return "exit %r; stderr %r" % (r.rc, r.err[:300])
-    if out is not None and r.out != out:
-        return "stdout %r, want %r" % (r.out[:100], out[:100])
-    return None
-
-
-def read_dump(path):
-    """envdump's record: pid, argv list, env dict (bytes)."""
-    d = {"pid": None, "argv": None, "env": {}}
-    with open(path) as f:
-        for line in f:
-            tag, _, val = line.rstrip("\n").partition(" ")
-            if tag == "pid":
-                d["pid"] = int(val)
-            elif tag == "argv":
-                d["argv"] = bytes.fromhex(val).split(b"\0")[:-1]
-            elif tag == "env":
-                k, _, x = bytes.fromhex(val).partition(b"=")
-                d["env"][k.decode()] = x
-    return d
+         rc=None, **kw):
+    """harness.run_azkv, --cacert only after get, token and exec. rc: the
+    expected exit code, else declared by failure_shape/ok_shape, else 0.
+    argv0: the command that runs azkv, replacing its path (a list)."""
+    cacert = cacert and bool(args) and args[0] in ("get", "token", "exec")
+    if argv0:
+        kw.update(prefix=argv0[:-1], exe=argv0[-1])
+    return H.run_azkv(args, rc, env=env, control=control, cacert=cacert, timeout=timeout,
+                      cwd=cwd, **kw)
 
 
 # ---- exec ------------------------------------------------------------------
@@ -116,16 +50,16 @@ REFS = {
     "DB": "@Microsoft.KeyVault(SecretUri=%sdb-password/)" % URL,
     "PEM": "@Microsoft.KeyVault(VaultName=myvault;SecretName=multiline)",
     "EMOJI": "akv://myvault/unicode",
-    "OLD": "@Microsoft.KeyVault(VaultName=myvault;SecretName=rotated;SecretVersion=%s)" % E.OLD,
+    "OLD": "@Microsoft.KeyVault(VaultName=myvault;SecretName=rotated;SecretVersion=%s)" % H.OLD,
     "QUOTES": "akv://myvault.vault.azure.net/quotes",
 }
 EXPECT = {"DB": v("db-password"), "PEM": v("multiline"), "EMOJI": v("unicode"),
-          "OLD": v("rotated", E.OLD), "QUOTES": v("quotes")}
+          "OLD": v("rotated", H.OLD), "QUOTES": v("quotes")}
 
 
-def exec_run(tmp, env, extra=()):
+def exec_run(tmp, env, extra=(), **kw):
     dump = os.path.join(tmp, "dump")
-    r = azkv(["exec"] + list(extra) + ["--", ENVDUMP, dump], env=env)
+    r = azkv(["exec"] + list(extra) + ["--", ENVDUMP, dump], env=env, **kw)
     return r, dump
 
 
@@ -178,7 +112,8 @@ def t_exec_fail_closed(tmp):
 
 def t_exec_allow_missing(tmp):
     r, dump = exec_run(tmp, {"DB": REFS["DB"], "GONE": "akv://myvault/no-such-secret"},
-                       ["--allow-missing"])
+                       ["--allow-missing"],
+                       waive={"quiet": "--allow-missing warns about the missing reference"})
     if r.rc != 0:
         return "exit %r: %r" % (r.rc, r.err[:200])
     if not r.err.startswith(b"azkv: warning: ") or b"no-such-secret" not in r.err:
@@ -313,20 +248,18 @@ def t_scratch_chroot(tmp):
     os.mkdir(root)
     for src, dst in ((AZKV, "azkv"), (ENVDUMP, "envdump"), (os.environ["AZKV_TEST_CA"], "ca.pem")):
         shutil.copy(src, os.path.join(root, dst))
-    fx.set_control({})
-    off = fx.log_offset()
     env = {"DB": REFS["DB"], "EMOJI": REFS["EMOJI"]}
-    p = subprocess.run([shutil.which("chroot") or "/usr/sbin/chroot", root, "/azkv", "exec", "--cacert", "/ca.pem",
-                        "--resolve", "myvault.vault.azure.net:443:127.0.0.1",
-                        "--", "/envdump", "/dump"], env=env, capture_output=True, timeout=60)
-    if p.returncode != 0:
-        return "exit %d: %r" % (p.returncode, p.stderr[:300])
+    r = H.run_azkv(["exec", "--cacert", "/ca.pem", "--resolve", "myvault.vault.azure.net:443:127.0.0.1",
+                    "--", "/envdump", "/dump"], 0, env=env, cacert=False,
+                   prefix=[shutil.which("chroot") or "/usr/sbin/chroot", root], exe="/azkv")
+    if r.rc != 0:
+        return "exit %r: %r" % (r.rc, r.err[:300])
     if sorted(os.listdir(root)) != ["azkv", "ca.pem", "dump", "envdump"]:
         return "the root holds %r" % sorted(os.listdir(root))
     d = read_dump(os.path.join(root, "dump"))
     if d["env"].get("DB") != EXPECT["DB"] or d["env"].get("EMOJI") != EXPECT["EMOJI"]:
         return "values in the chroot differ"
-    imds = fx.requests(fx.read_log(off), "imds")
+    imds = r.reqs("imds")
     return None if len(imds) == 1 else "want one IMDS request on 169.254.169.254, got %d" % len(imds)
 
 
@@ -405,11 +338,12 @@ def t_out_failure_leaves_nothing(tmp):
     open(old, "wb").write(b"old")
     r = azkv(["get", "--out-dir", d, "myvault/db-password", "myvault/big"],
              control={"vault:big": "truncate"})
-    if r.rc in (0, "timeout"):
-        return "exit %r after a truncated body" % r.rc
+    why = failure_shape(r, 8, "closed before")
+    if why:
+        return why
     if sorted(os.listdir(d)) != ["big"] or open(old, "rb").read() != b"old":
         return "folder holds %r after the failure" % sorted(os.listdir(d))
-    return failure_shape(r, r.rc)
+    return None
 
 
 def t_out_atomic_replace(tmp):
@@ -749,15 +683,7 @@ def t_wait_imds_comes_up(tmp):
 
 def _run_keep(args, env=None):
     """azkv without resetting the control first (a case set it already)."""
-    off = fx.log_offset()
-    full = {"PATH": "/usr/bin:/bin"}
-    full.update(env or {})
-    argv = [AZKV, args[0], "--cacert", os.environ["AZKV_TEST_CA"]] + args[1:]
-    t0 = time.monotonic()
-    p = subprocess.run(argv, env=full, capture_output=True, timeout=120)
-    el = time.monotonic() - t0
-    time.sleep(0.05)
-    return Ran(p.returncode, p.stdout, p.stderr, None, el, fx.read_log(off))
+    return H.run_azkv(args, env=env, control=H.KEEP, timeout=120, path="/usr/bin:/bin")
 
 
 def t_wait_429_retry_after(tmp):
@@ -823,17 +749,11 @@ def t_no_wait_fails_fast(tmp):
     return why or (None if r.elapsed < 2 else "took %.1f s without --wait" % r.elapsed)
 
 
-CASES = E.fn_cases(globals())
+CASES = H.fn_cases(globals(), tmp="azkv-deliv.")
 
 
 def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
-    if not os.access(ENVDUMP, os.X_OK):
-        subprocess.run(["make", "-s", "-C", ROOT, "build/envdump"], check=False)
-    sel = E.fn_pick(CASES, argv)
-    return E.report((n, E.in_tmp("azkv-deliv.", f)) for n, f in sel)
+    return H.main(__file__, CASES, argv, __doc__, setup=H.ensure_envdump)
 
 
 if __name__ == "__main__":

@@ -11,69 +11,24 @@ failure.
 
 A case is data: argv, env, control (the fake's fault control for this case),
 expected exit code, expected stdout bytes (or a function of the request log),
-stderr text that must appear, and checks on the request log. Every case also
-gets these invariants:
-  * exit != 0: stdout empty, stderr exactly one line starting "azkv: ";
-    exit 0: stderr empty (unless the case allows it, e.g. -v)
-  * no access token the fake issued and no secret value appears in stderr
-  * every IMDS request: GET, Metadata: true, api-version=2018-02-01, at most
-    one selector; every VM-extension request: POST, Metadata: true, form body;
-    every vault request: an api-version, Host = TLS SNI, and never an
-    Authorization header to evil.vault.azure.net
-The child gets a clean environment (PATH only, plus the case's env) and
+stderr text that must appear, and checks on the request log. Every run also
+gets harness.py's invariants (exit code, one-line error, quiet success, no
+token or secret on stderr, the wire rules). The child gets a clean environment (PATH only, plus the case's env) and
 `--cacert $AZKV_TEST_CA` right after the subcommand unless the case says not.
 """
-import base64
-import atexit
 import fnmatch
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from urllib.parse import parse_qs
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
-sys.path.insert(0, os.path.join(ROOT, "tests", "fake"))
-import fixtures as fx  # noqa: E402
-
-AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
-VAULT = "https://myvault.vault.azure.net"
-KV_RES = "https://vault.azure.net"
-U1, U2 = fx.USER_IDS[0], fx.USER_IDS[1]
-OLD = fx.version_of("rotated", old=True)
-LATEST = fx.version_of("rotated")
-KV_API_OK = {"7.4", "7.5", "7.6", "2025-07-01"}
-
-
-class Case:
-    def __init__(self, name, args, rc=0, out=None, env=None, control=None,
-                 err=None, checks=(), cacert=True, timeout=60, stderr_ok=False, doc=""):
-        self.name, self.args, self.rc, self.out = name, args, rc, out
-        self.env, self.control, self.err = env or {}, control or {}, err
-        self.checks, self.cacert, self.timeout = list(checks), cacert, timeout
-        self.stderr_ok, self.doc = stderr_ok, doc
-
-
-class Run:
-    """What one execution produced, plus the fake's log for it."""
-
-    def __init__(self, rc, out, err, elapsed, entries):
-        self.rc, self.out, self.err, self.elapsed = rc, out, err, elapsed
-        self.entries = entries
-
-    def reqs(self, listener=None):
-        return fx.requests(self.entries, listener)
-
-    def connects(self, listener):
-        return [e for e in self.entries if e["event"] == "connect" and e["listener"] == listener]
-
-    def tokens(self):
-        return [e["token"] for e in self.reqs() if e.get("token")]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as H  # noqa: E402
+# The names suites took from here before harness.py existed (shims).
+from harness import (  # noqa: E402,F401
+    fx, ROOT, HERE, AZKV, VAULT, KV_RES, U1, U2, OLD, LATEST, KV_API_OK, Case, Run, run_case,
+    judge, report, select, reexec_in_netns, in_tmp, ca_variant, run_azkv)
 
 
 # ---- checks: each returns None or a reason ---------------------------------
@@ -121,7 +76,7 @@ def imds_once(resource=KV_RES, sel=None, laddr=None):
 
 
 def fx_selectors():
-    return ("client_id", "object_id", "msi_res_id")
+    return H.SELECTORS
 
 
 def ext_once(resource=KV_RES, sel=None):
@@ -215,71 +170,14 @@ def help_codes(r):
     return "--help does not mention exit code(s) %s" % ",".join(missing) if missing else None
 
 
-# ---- invariants on every case ----------------------------------------------
+# ---- invariants: harness.run_azkv applies them to every run ------------------
 
-def invariants(r, case):
-    why = []
-    for e in r.reqs("imds"):
-        h, q = e["headers"], e["query"]
-        if e["method"] != "GET" or e["path"] != "/metadata/identity/oauth2/token":
-            why.append("IMDS %s %s" % (e["method"], e["path"]))
-        if h.get("metadata") != "true":
-            why.append("IMDS Metadata header %r" % h.get("metadata"))
-        if q.get("api-version") != "2018-02-01":
-            why.append("IMDS api-version %r" % q.get("api-version"))
-        if sum(k in q for k in fx_selectors()) > 1:
-            why.append("IMDS got two selectors")
-        if "x-forwarded-for" in h:
-            why.append("IMDS got X-Forwarded-For")
-    for e in r.reqs("ext"):
-        h = e["headers"]
-        if e["method"] != "POST" or e["path"] != "/oauth2/token":
-            why.append("VM extension %s %s" % (e["method"], e["path"]))
-        if h.get("metadata") != "true":
-            why.append("VM extension Metadata header %r" % h.get("metadata"))
-        if not (h.get("content-type") or "").startswith("application/x-www-form-urlencoded"):
-            why.append("VM extension Content-Type %r" % h.get("content-type"))
-    for e in r.reqs("vault"):
-        h = e["headers"]
-        if e["query"].get("api-version") not in KV_API_OK:
-            why.append("vault api-version %r" % e["query"].get("api-version"))
-        host = re.sub(r":443$", "", h.get("host", ""))
-        if e["tls"]["sni"] != host:
-            why.append("vault Host %r but SNI %r" % (h.get("host"), e["tls"]["sni"]))
-        if host == "kv.contoso.test" and "authorization" in h:
-            why.append("Authorization header sent to kv.contoso.test")
-    leaks = [t for t in r.tokens() if t.encode() in r.err]
-    leaks += [n for n in fx.readable() if len(fx.expected(n)) >= 8 and fx.expected(n) in r.err]
-    if leaks:
+def invariants(r, case=None):
+    """The wire and secrets invariants of r (a shim: run_azkv checks them)."""
+    why = H.wire_violations(r.entries)
+    if H.leaks(r.err):
         why.append("stderr leaks a token or secret value")
     return why
-
-
-def judge(case, r):
-    if r.rc != case.rc:
-        return "exit %s, want %d; stderr %r" % (r.rc, case.rc, r.err[:300])
-    if case.rc != 0:
-        if r.out:
-            return "stdout not empty on failure: %r" % r.out[:100]
-        if not (r.err.startswith(b"azkv: ") and r.err.endswith(b"\n") and r.err.count(b"\n") == 1):
-            return "stderr must be exactly one line starting 'azkv: ', got %r" % r.err[:400]
-    elif r.err and not case.stderr_ok:
-        return "stderr not empty on success: %r" % r.err[:300]
-    want = case.out(r) if callable(case.out) else case.out
-    if callable(case.out) and want is None:
-        return "could not find the issued token in the fake's log"
-    if want is not None and r.out != want:
-        return "stdout %r, want %r" % (r.out[:120], want[:120])
-    if case.err is not None:
-        for needle in ([case.err] if isinstance(case.err, str) else case.err):
-            if needle.encode() not in r.err:
-                return "stderr lacks %r: %r" % (needle, r.err[:300])
-    why = invariants(r, case)
-    for chk in case.checks:
-        w = chk(r)
-        if w:
-            why.append(w)
-    return "; ".join(why) or None
 
 
 # ---- the cases -------------------------------------------------------------
@@ -510,145 +408,10 @@ def cases():
     return C
 
 
-# ---- runner ----------------------------------------------------------------
-
-CA_DIR = []
-
-
-def ca_variant(kind):
-    """A CA file made from the test CA (written once, in a temporary folder):
-    bundle: the built-in roots, a private key block, text and the test CA,
-    with CR LF line ends; nocert: text only; badb64: the test CA with a
-    character that is not base64; open: the test CA without its END line;
-    many: 257 copies of the test CA (the limit is 256); bigcert: the test CA
-    after a CERTIFICATE block of 20,000 bytes (the limit is 16 KiB); bignames:
-    the test CA after 150 copies of a CA whose name is ~1.3 KB (192 KiB of
-    names and keys in all is the limit); notx509: a CERTIFICATE block holding
-    a DER INTEGER; ed25519: the test CA, then a self-signed Ed25519
-    certificate (keys are RSA or EC P-256/384/521); bigkey: the test CA,
-    then a self-signed RSA-4096 certificate with a 9-byte exponent (modulus
-    and exponent over 520 bytes); dir: a folder (open works, read fails)."""
-    if not CA_DIR:
-        CA_DIR.append(tempfile.mkdtemp(prefix="azkv-ca."))
-        atexit.register(shutil.rmtree, CA_DIR[0], True)
-    path = os.path.join(CA_DIR[0], kind + ".pem")
-    if kind == "dir":
-        os.makedirs(path, exist_ok=True)
-        return path
-    with open(os.environ["AZKV_TEST_CA"]) as f:
-        ca = f.read()
-    lines = ca.splitlines()
-    if kind == "bundle":
-        roots = "".join(open(os.path.join(ROOT, "certs", n)).read()
-                        for n in sorted(os.listdir(os.path.join(ROOT, "certs"))) if n.endswith(".pem"))
-        text = ("# a bundle as distributions ship them\n" + roots +
-                "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"
-                "Subject: the test CA\n" + ca).replace("\n", "\r\n")
-    elif kind == "nocert":
-        text = "no certificate in here\n"
-    elif kind == "many":
-        text = ca * 257
-    elif kind == "bigcert":
-        body = base64.b64encode(b"\x30" * 20000).decode()
-        text = ("-----BEGIN CERTIFICATE-----\n" +
-                "\n".join(body[i:i + 64] for i in range(0, len(body), 64)) +
-                "\n-----END CERTIFICATE-----\n" + ca)
-    elif kind == "bignames":
-        subj = "/O=azkv tests" + "".join("/OU=%02d%s" % (i, "n" * 60) for i in range(20)) + "/CN=big"
-        big = os.path.join(CA_DIR[0], "bignames-one.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-keyout", big + ".key", "-out", big, "-subj", subj],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        text = open(big).read() * 150 + ca
-    elif kind == "notx509":
-        text = "-----BEGIN CERTIFICATE-----\nAgEA\n-----END CERTIFICATE-----\n" + ca
-    elif kind == "ed25519":
-        ed = os.path.join(CA_DIR[0], "ed25519-one.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ed25519", "-nodes", "-days", "2",
-                        "-keyout", ed + ".key", "-out", ed, "-subj", "/CN=ed25519"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        text = ca + open(ed).read()
-    elif kind == "bigkey":
-        bk = os.path.join(CA_DIR[0], "bigkey-one.pem")
-        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096",
-                        "-pkeyopt", "rsa_keygen_pubexp:0x100000000000000001", "-out", bk + ".key"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run(["openssl", "req", "-x509", "-key", bk + ".key", "-days", "2",
-                        "-out", bk, "-subj", "/CN=big exponent"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        text = ca + open(bk).read()
-    elif kind == "badb64":
-        text = "\n".join(lines[:2] + ["*" + lines[2][1:]] + lines[3:]) + "\n"
-    else:
-        text = "\n".join(lines[:-1]) + "\n"
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run_case(case):
-    fx.set_control(case.control)
-    off = fx.log_offset()
-    argv = [ca_variant(a[4:]) if a.startswith("@ca:") else a for a in case.args]
-    if case.cacert and argv and argv[0] in ("get", "token"):
-        argv[1:1] = ["--cacert", os.environ["AZKV_TEST_CA"]]
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
-    env.update(case.env)
-    t0 = time.monotonic()
-    try:
-        p = subprocess.run([AZKV] + argv, env=env, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=case.timeout)
-        rc, out, err = p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        rc, out, err = "timeout(%ds)" % case.timeout, e.stdout or b"", e.stderr or b""
-    elapsed = time.monotonic() - t0
-    time.sleep(0.05)   # let the fake log a connection azkv opened at the very end
-    return Run(rc, out, err, elapsed, fx.read_log(off))
-
-
-def report(items):
-    """Run each (name, fn) pair, fn() returning None (pass) or the reason it
-    failed; print "ok - NAME" or "not ok - NAME: why" and the closing count.
-    Returns the exit status. Shared by every e2e suite."""
-    passed = failed = 0
-    for name, fn in items:
-        try:
-            why = fn()
-        except Exception as ex:  # a harness problem is a failure of that case
-            why = "harness error: %r" % ex
-        if why:
-            failed += 1
-            print("not ok - %s: %s" % (name, str(why).replace("\n", "\\n")))
-        else:
-            passed += 1
-            print("ok - %s" % name)
-        sys.stdout.flush()
-    fx.set_control({})
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
-
-
-def in_tmp(prefix, fn):
-    """A thunk running fn(tmp) in a fresh temporary folder, removed after."""
-    def run():
-        tmp = tempfile.mkdtemp(prefix=prefix)
-        try:
-            return fn(tmp)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return run
-
-
-def reexec_in_netns(script, argv):
-    """Outside tests/netns.sh, run script again inside it (never returns)."""
-    if os.environ.get("AZKV_FAKE_UP") != "1":
-        netns = os.path.join(ROOT, "tests", "netns.sh")
-        os.execv(netns, [netns, "--", sys.executable, os.path.abspath(script)] + argv)
-
+# ---- shims for the function-style suites written before harness.py ------------
 
 def fn_cases(glb):
-    """A function-style suite's cases: (name, fn) for each t_NAME in its
-    globals, sorted, underscores as dashes."""
+    """(name, fn) for each t_NAME in glb, sorted (harness.fn_cases makes Cases)."""
     return [(n[2:].replace("_", "-"), f) for n, f in sorted(glb.items()) if n.startswith("t_")]
 
 
@@ -667,32 +430,8 @@ def fn_pick(cases, argv):
     return [(n, f) for n, f in cases if not argv or any(p in n or fnmatch.fnmatch(n, p) for p in argv)]
 
 
-def select(all_cases, argv):
-    """The cases argv's patterns name (all if none), and whether -l asked
-    for a listing (then printed here)."""
-    listing = bool(argv) and argv[0] == "-l"
-    pats = argv[1:] if listing else argv
-    sel = [c for c in all_cases if not pats or any(p in c.name or fnmatch.fnmatch(c.name, p) for p in pats)]
-    if listing:
-        for c in sel:
-            print(c.name + ("  # " + c.doc if c.doc else ""))
-    return sel, listing
-
-
 def main(argv):
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0
-    sel, listing = select(cases(), argv)
-    if listing:
-        return 0
-    if not (os.path.isfile(AZKV) and os.access(AZKV, os.X_OK)):
-        print("e2e: no azkv binary at %s (build it with `make`, or set AZKV=path)" % AZKV)
-        print("not ok - setup: azkv binary missing")
-        print("0 passed, 1 failed")
-        return 1
-    reexec_in_netns(__file__, argv)
-    return report((c.name, lambda c=c: judge(c, run_case(c))) for c in sel)
+    return H.main(__file__, cases, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -24,24 +24,36 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import delivery as D  # noqa: E402
-
-E, fx, ROOT, AZKV = D.E, D.fx, D.ROOT, D.AZKV
+import harness as H  # noqa: E402
+D = H  # v, ENVDUMP, read_dump: once delivery.py's, now the harness's
+fx, ROOT, AZKV = H.fx, H.ROOT, H.AZKV
 EX = os.path.join(ROOT, "examples")
 KEYSCRIPT = os.path.join(EX, "initramfs-tools", "azkv-keyscript")
 CRYPTKEYS = os.path.join(EX, "dracut", "90azkv", "azkv-cryptkeys")
 
 
+SHIM = []  # the recording stand-in for azkv the scripts run (harness.azkv_shim)
+
+
 def env(**kw):
     e = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-         "SSL_CERT_FILE": os.environ["AZKV_TEST_CA"], "AZKV": AZKV}
+         "SSL_CERT_FILE": os.environ["AZKV_TEST_CA"], "AZKV": SHIM[0] if SHIM else AZKV}
     e.update(kw)
     return e
 
 
 def run(argv, environ, stdin=None, timeout=120):
-    fx.set_control({})
-    return subprocess.run(argv, env=environ, input=stdin, capture_output=True, timeout=timeout)
+    """A script that runs azkv (harness.run_cmd: the secrets and wire
+    invariants apply; .returncode, .stdout and .stderr as subprocess's)."""
+    p = H.run_cmd(argv, env=environ, stdin=stdin, timeout=timeout)
+    if SHIM:
+        H.shim_runs(SHIM[0])
+    return p
+
+
+def run_unit(cmd):
+    """A unit's azkv command line, as harness.run_azkv (all invariants)."""
+    return H.run_azkv(cmd[1:], 0, env=env(), cacert=False, timeout=120)
 
 
 def luks(tmp, key):
@@ -192,7 +204,9 @@ def unit_commands(name, key):
 def t_systemd_secrets_unit(tmp):
     (cmd,) = unit_commands("azkv-secrets.service", "ExecStart")
     cmd = [AZKV if c == "/usr/local/bin/azkv" else c.replace("/run/azkv", tmp) for c in cmd]
-    p = run(cmd, env())
+    if cmd[0] != AZKV:
+        return "ExecStart does not run azkv: %r" % cmd
+    p = run_unit(cmd)
     if p.returncode != 0:
         return "exit %d: %r" % (p.returncode, p.stderr[:200])
     got = {n: open(os.path.join(tmp, n), "rb").read() for n in os.listdir(tmp)}
@@ -209,7 +223,9 @@ def t_systemd_secrets_unit(tmp):
 def t_systemd_execstartpre(tmp):
     (cmd,) = unit_commands("myapp-execstartpre.service", "ExecStartPre")
     cmd = [AZKV if c == "/usr/local/bin/azkv" else c.replace("/run/myapp", tmp) for c in cmd]
-    p = run(cmd, env())
+    if cmd[0] != AZKV:
+        return "ExecStartPre does not run azkv: %r" % cmd
+    p = run_unit(cmd)
     if p.returncode != 0:
         return "exit %d: %r" % (p.returncode, p.stderr[:200])
     f = os.path.join(tmp, "db-password")
@@ -237,9 +253,8 @@ def t_scratch_dockerfile(tmp):
     for k, v in re.findall(r'^ENV (\w+)="(.*)"$', text, re.M):
         environ[k] = v
     entry = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", text, re.M).group(1))
-    fx.set_control({})
-    p = subprocess.run([shutil.which("chroot"), root] + entry, env=environ,
-                       capture_output=True, timeout=60)
+    p = H.run_azkv(entry[1:], 0, env=environ, cacert=False, timeout=60, path=None,
+                   prefix=[shutil.which("chroot"), root], exe=entry[0])
     if p.returncode != 0:
         return "exit %d: %r" % (p.returncode, p.stderr[:300])
     d = D.read_dump(os.path.join(root, "dump"))
@@ -248,8 +263,23 @@ def t_scratch_dockerfile(tmp):
     return None if d["argv"] in (None, [b"/app"]) else "app argv %r" % d["argv"]
 
 
-CASES = [(n[2:].replace("_", "-"), f) for n, f in sorted(globals().items()) if n.startswith("t_")]
+CASES = H.fn_cases(globals(), tmp="azkv-examples.")
+
+
+def setup():
+    d = tempfile.mkdtemp(prefix="azkv-examples-shim.")
+    SHIM.append(H.azkv_shim(os.path.join(d, "azkv")))
+    return H.ensure_envdump()
+
+
+def teardown():
+    for p in SHIM:
+        shutil.rmtree(os.path.dirname(p), ignore_errors=True)
+
+
+def main(argv):
+    return H.main(__file__, CASES, argv, __doc__, setup=setup, teardown=teardown)
+
 
 if __name__ == "__main__":
-    D.CASES[:] = CASES
-    sys.exit(D.main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

@@ -9,17 +9,16 @@ piece of its one stderr line. Every failing row is run twice: as `get`
 `get --out FILE` (neither FILE nor any temporary may exist afterwards).
 Rows that must succeed say so (rc 0) and give the expected bytes. All rows
 also get e2e.py's invariants (Metadata header, api-versions, no token or
-secret in stderr). Output: one line per row, then "N passed, N failed".
+secret in stderr) and the rest of harness.py's. Output: one line per row,
+then "N passed, N failed".
 """
-import fnmatch
-import json
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
+import e2e as E  # noqa: E402  (its checks)
 
 fx = E.fx
 ROOT = E.ROOT
@@ -195,16 +194,15 @@ ROWS = [
 
 def run(row, extra, out_file=None):
     args = ["get"] + list(extra) + list(row.args)
-    case = E.Case(row.name, args, rc=row.rc, out=row.out if out_file is None else b"",
+    case = H.Case(row.name, args, rc=row.rc, out=row.out if out_file is None else b"",
                   control=row.control, err=row.err, checks=row.check or [],
                   timeout=120)
-    r = E.run_case(case)
-    return case, r
+    return case, H.run_case(case)
 
 
 def judge_row(row, tmp):
     case, r = run(row, [])
-    why = E.judge(case, r)
+    why = H.judge(case, r)
     if why:
         return why
     if row.rc == 0:
@@ -212,22 +210,19 @@ def judge_row(row, tmp):
     f = os.path.join(tmp, "out", "secret")
     os.makedirs(os.path.dirname(f))
     case2, r2 = run(row, ["--out", f], out_file=f)
-    why = E.judge(case2, r2)
+    why = H.judge(case2, r2)
     if why:
         return "with --out: " + why
     left = os.listdir(os.path.dirname(f))
     return "with --out, the folder holds %r" % left if left else None
 
 
+CASES = [H.Case(r.name, fn=H.in_tmp("azkv-fault.", lambda tmp, r=r: judge_row(r, tmp)),
+                doc="exit %d  %s" % (r.rc, r.fault)) for r in ROWS]
+
+
 def main(argv):
-    if argv and argv[0] == "-l":
-        for r in ROWS:
-            print("%-34s exit %d  %s" % (r.name, r.rc, r.fault))
-        return 0
-    E.reexec_in_netns(__file__, argv)
-    sel = [r for r in ROWS if not argv or any(p in r.name or fnmatch.fnmatch(r.name, p) for p in argv)]
-    return E.report((r.name, E.in_tmp("azkv-fault.", lambda tmp, r=r: judge_row(r, tmp)))
-                    for r in sel)
+    return H.main(__file__, CASES, argv, __doc__)
 
 
 if __name__ == "__main__":

@@ -4,31 +4,28 @@ against the fake Azure's keys (tests/fake/fake_keys.py) and VM tags.
 
     tests/netns.sh -- python3 tests/e2e/keys.py [-l] [PATTERN...]
 
-One line per case, then "N passed, N failed". Every run also gets these
-invariants: on failure stdout is empty and stderr one line "azkv: ..."; on
-success stderr is empty; no token the fake issued and no plaintext of the
-case appears in stderr; every IMDS request is a token request (2018-02-01)
-or the tag list (GET .../compute/tagsList?api-version=2021-02-01) with
-Metadata: true; every vault request has api-version 7.5. Private halves of
-the fake's keys (written on first use) open what azkv wrapped locally.
+One line per case, then "N passed, N failed". Every run gets harness.py's
+invariants (the input on stdin is one of the secrets stderr must not hold;
+the IMDS tag list, GET .../compute/tagsList?api-version=2021-02-01, is
+allowed beside token requests) and here also: every vault request has
+api-version 7.5. Private halves of the fake's keys (written on first use)
+open what azkv wrapped locally.
 """
 import base64
 import json
 import os
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
 
-fx, ROOT, AZKV = E.fx, E.ROOT, E.AZKV
+fx, ROOT, AZKV = H.fx, H.ROOT, H.AZKV
 VAULT = "https://myvault.vault.azure.net"
 HSM = "https://myhsm.managedhsm.azure.net"
 KEYS = fx.DATA["keys"]
-TAGS_PATH = "/metadata/instance/compute/tagsList"
+TAGS_PATH = H.TAGS_PATH
 # NUL, 0xff and every other byte value: the output must be byte-exact
 PT = bytes([0, 255, 10, 13]) + bytes(range(1, 40)) + b"\x00end\xff"
 K32 = bytes(range(256))[::-8] + bytes(range(0, 256, 8))   # 64 bytes, NUL and 0xf8
@@ -44,62 +41,24 @@ def b64u_dec(s):
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
 
-class R:
-    def __init__(self, p, entries, secret):
-        self.rc, self.out, self.err, self.entries = p.returncode, p.stdout, p.stderr, entries
-        self.secret = secret
-
-    def reqs(self, listener=None):
-        return fx.requests(self.entries, listener)
-
-    def posts(self):
-        return [e for e in self.reqs("vault") if e["method"] == "POST"]
-
-
-def azkv(args, stdin=b"", env=None, control=None, cacert=True):
-    fx.set_control(control or {})
-    off = fx.log_offset()
-    argv = [AZKV] + args[:1] + (["--cacert", os.environ["AZKV_TEST_CA"]] if cacert else []) + args[1:]
-    e = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
-    e.update(env or {})
-    p = subprocess.run(argv, input=stdin, env=e, capture_output=True, timeout=60)
-    time.sleep(0.05)
-    return R(p, fx.read_log(off), stdin)
+def azkv(args, stdin=b"", env=None, control=None, cacert=True, rc=None):
+    """harness.run_azkv with stdin (rc: as there; fails() and good() declare it)."""
+    return H.run_azkv(args, rc, stdin=stdin, env=env, control=control, cacert=cacert)
 
 
 def invariants(r):
-    why = []
-    if r.rc != 0:
-        if r.out:
-            why.append("stdout not empty on failure: %r" % r.out[:80])
-        if not (r.err.startswith(b"azkv: ") and r.err.endswith(b"\n") and r.err.count(b"\n") == 1):
-            why.append("stderr not one 'azkv: ' line: %r" % r.err[:300])
-    elif r.err:
-        why.append("stderr on success: %r" % r.err[:300])
-    for e in r.reqs("imds"):
-        q, h = e["query"], e["headers"]
-        ok = (e["path"] == "/metadata/identity/oauth2/token" and q.get("api-version") == "2018-02-01") \
-            or (e["path"] == TAGS_PATH and q.get("api-version") == "2021-02-01")
-        if e["method"] != "GET" or h.get("metadata") != "true" or not ok:
-            why.append("IMDS request %s %s" % (e["method"], e["target"]))
-    for e in r.reqs("vault"):
-        if e["query"].get("api-version") != "7.5":
-            why.append("vault api-version %r" % e["query"].get("api-version"))
-        if e["body"] and e["headers"].get("content-type") != "application/json":
-            why.append("a body without Content-Type: application/json")
-    toks = [e["token"] for e in r.reqs() if e.get("token")]
-    if any(t.encode() in r.err for t in toks):
-        why.append("stderr leaks a token")
-    if len(r.secret) >= 8 and r.secret in r.err:
-        why.append("stderr leaks the input")
-    return why
+    """What keys.py checks beyond harness.py's invariants."""
+    bad = [e["query"].get("api-version") for e in r.reqs("vault")
+           if e["query"].get("api-version") != "7.5"]
+    return ["vault api-version %r" % bad[0]] if bad else []
 
 
 def fails(r, rc, needle=None):
     """None if r failed with rc (and stderr holds needle), else why."""
     why = invariants(r)
-    if r.rc != rc:
-        why.insert(0, "exit %d, want %d: %r" % (r.rc, rc, r.err[:300]))
+    w = r.expect(rc)
+    if w:
+        why.insert(0, w)
     if needle and needle.encode() not in r.err:
         why.append("stderr lacks %r: %r" % (needle, r.err[:300]))
     return "; ".join(why) or None
@@ -107,8 +66,9 @@ def fails(r, rc, needle=None):
 
 def good(r):
     why = invariants(r)
-    if r.rc != 0:
-        why.insert(0, "exit %d: %r" % (r.rc, r.err[:300]))
+    w = r.expect(0)
+    if w:
+        why.insert(0, w)
     return "; ".join(why) or None
 
 
@@ -407,12 +367,10 @@ def t_tag_other_source():
 
 
 def t_tag_keyscript():
-    fx.set_control({})
-    p = subprocess.run([KEYSCRIPT], env={"PATH": "/usr/bin:/bin", "AZKV": AZKV,
-                                         "SSL_CERT_FILE": os.environ["AZKV_TEST_CA"],
-                                         "CRYPTTAB_KEY": "tag:luks-ref",
-                                         "AZKV_KEYSCRIPT_CONF": "/nonexistent"},
-                       capture_output=True, timeout=60)
+    p = H.run_cmd([KEYSCRIPT], 0, env={"PATH": "/usr/bin:/bin", "AZKV": AZKV,
+                                       "SSL_CERT_FILE": os.environ["AZKV_TEST_CA"],
+                                       "CRYPTTAB_KEY": "tag:luks-ref",
+                                       "AZKV_KEYSCRIPT_CONF": "/nonexistent"}, timeout=60)
     if p.returncode != 0:
         return "keyscript exit %d: %r" % (p.returncode, p.stderr[:200])
     return None if p.stdout == fx.expected("luks-key") else "keyscript printed %r" % p.stdout
@@ -420,7 +378,7 @@ def t_tag_keyscript():
 
 def cases():
     C = []
-    add = lambda name, fn, doc="": C.append((name, fn, doc))  # noqa: E731
+    add = lambda name, fn, doc="": C.append(H.Case(name, fn=fn, doc=doc))  # noqa: E731
     for alg in ("RSA-OAEP-256", "RSA-OAEP", "RSA1_5"):
         add("wrap-2048-" + alg, roundtrip(VAULT + "/keys/rsa2048", alg))
         add("encrypt-2048-" + alg, roundtrip("myvault/rsa2048", alg, "encrypt"))
@@ -486,19 +444,7 @@ def cases():
 
 
 def main(argv):
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0
-    all_cases = cases()
-    listing = bool(argv) and argv[0] == "-l"
-    pats = argv[1:] if listing else argv
-    sel = [c for c in all_cases if not pats or any(p in c[0] for p in pats)]
-    if listing:
-        for n, _, d in sel:
-            print(n + ("  # " + d if d else ""))
-        return 0
-    E.reexec_in_netns(__file__, argv)
-    return E.report((n, fn) for n, fn, _ in sel)
+    return H.main(__file__, cases, argv, __doc__)
 
 
 if __name__ == "__main__":

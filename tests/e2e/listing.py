@@ -6,60 +6,36 @@ secrets over 3 pages, the nextLink in the service's own form).
 
     tests/netns.sh -- python3 tests/e2e/listing.py [-l] [PATTERN...]
 
-One line per case, then "N passed, N failed". Each case is a function
-returning None (pass) or the reason it failed. exec's program is
-build/envdump (tests/e2e/envdump.c), which records its environment.
+Cases are functions on harness.py (every azkv run gets its invariants; the
+listed vault's values are secrets too): one line per case, then "N passed,
+N failed". exec's program is build/envdump (tests/e2e/envdump.c), which
+records its environment.
 """
 import os
 import stat
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
+from harness import fx, ENVDUMP, failure_shape, ok_shape, read_dump  # noqa: E402
 
-fx = E.fx
-ENVDUMP = os.path.join(E.ROOT, "build", "envdump")
 V = "lister"   # the listed vault, short form
 HOST = fx.LIST_VAULT
 
 
-class R:
-    def __init__(self, rc, out, err, elapsed, entries):
-        self.rc, self.out, self.err, self.elapsed, self.entries = rc, out, err, elapsed, entries
-
-    def reqs(self, path=None):
-        """Vault requests, those of one path if given."""
-        return [e for e in fx.requests(self.entries, "vault") if path is None or e["path"] == path]
-
-    def secret_gets(self):
-        return [e["path"][len("/secrets/"):] for e in self.reqs() if e["path"].startswith("/secrets/")]
+def run(args, env=None, control=None, rc=None):
+    """harness.run_azkv with the fake's control for this run."""
+    return H.run_azkv(args, rc, env=env, control=control, timeout=120)
 
 
-def run(args, env=None, control=None):
-    """azkv CMD --cacert CA ARGS... with a clean environment; its result and
-    the fake's log for it. Every run: no token, no listed value on stderr;
-    a failure is an empty stdout and one 'azkv: ' line."""
-    fx.set_control(control or {})
-    off = fx.log_offset()
-    full = {"PATH": "/usr/bin:/bin"}
-    full.update(env or {})
-    t0 = time.monotonic()
-    p = subprocess.run([E.AZKV, args[0], "--cacert", os.environ["AZKV_TEST_CA"]] + args[1:],
-                       env=full, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-    elapsed = time.monotonic() - t0
-    time.sleep(0.05)
-    r = R(p.returncode, p.stdout, p.stderr, elapsed, fx.read_log(off))
-    leaks = [s for s in [e.get("token") for e in r.entries] + [x["value"] for x in fx.LISTING]
-             if s and s.encode() in r.err]
-    r.bad = None
-    if leaks:
-        r.bad = "stderr holds a token or a value: %r" % leaks[0][:20]
-    elif r.rc != 0 and (r.out or not r.err.startswith(b"azkv: ") or r.err.count(b"\n") != 1):
-        r.bad = "failure must be an empty stdout and one stderr line: %r %r" % (r.out[:80], r.err[:300])
-    return r
+def reqs(r, path=None):
+    """The run's vault requests, those of one path if given."""
+    return [e for e in r.reqs("vault") if path is None or e["path"] == path]
+
+
+def secret_gets(r):
+    return [e["path"][len("/secrets/"):] for e in reqs(r) if e["path"].startswith("/secrets/")]
 
 
 def values(names, sep=b""):
@@ -67,33 +43,14 @@ def values(names, sep=b""):
 
 
 def check(r, rc=0, out=None, needle=None):
-    """None, or what is wrong with r."""
-    if r.bad:
-        return r.bad
-    if r.rc != rc:
-        return "exit %r, want %d: %r" % (r.rc, rc, r.err[-300:])
-    if out is not None and r.out != out:
-        return "stdout %r..., want %r..." % (r.out[:120], out[:120])
-    if needle and needle.encode() not in r.err:
-        return "stderr lacks %r: %r" % (needle, r.err[:300])
-    return None
+    """None, or what is wrong with r: its exit, stdout, a text on stderr."""
+    return failure_shape(r, rc, needle) if rc else ok_shape(r, out)
 
 
-def dump_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            tag, _, val = line.rstrip("\n").partition(" ")
-            if tag == "env":
-                k, _, v = bytes.fromhex(val).partition(b"=")
-                env[k.decode()] = v
-    return env
-
-
-def exec_run(tmp, extra, env=None, control=None):
+def exec_run(tmp, extra, env=None, control=None, rc=None):
     dump = os.path.join(tmp, "dump")
-    r = run(["exec"] + extra + ["--", ENVDUMP, dump], env=env, control=control)
-    return r, (dump_env(dump) if os.path.exists(dump) else None)
+    r = run(["exec"] + extra + ["--", ENVDUMP, dump], env=env, control=control, rc=rc)
+    return r, (read_dump(dump)["env"] if os.path.exists(dump) else None)
 
 
 # ---- get -------------------------------------------------------------------
@@ -106,18 +63,18 @@ def t_get_prefix(tmp):
     why = check(r, 0, values(want))
     if why:
         return why
-    lists = r.reqs("/secrets")
+    lists = reqs(r, "/secrets")
     if [e["query"].get("maxresults") for e in lists] != ["25"] * 3:
         return "want 3 pages of 25, got %r" % [e["target"] for e in lists]
     if lists[0]["target"] != "/secrets?api-version=7.5&maxresults=25":
         return "first page asked as %r" % lists[0]["target"]
     if "$skiptoken=" not in lists[1]["target"] or lists[1]["target"] == lists[2]["target"]:
         return "nextLinks not followed: %r" % [e["target"] for e in lists]
-    if r.secret_gets() != want:
-        return "read %r, want %r (no disabled, expired, future or managed)" % (r.secret_gets(), want)
-    if len(fx.requests(r.entries, "imds")) != 1:
+    if secret_gets(r) != want:
+        return "read %r, want %r (no disabled, expired, future or managed)" % (secret_gets(r), want)
+    if len(r.reqs("imds")) != 1:
         return "want one token request"
-    conns = {e["conn"] for e in r.reqs()}
+    conns = {e["conn"] for e in reqs(r)}
     if len(conns) != 1:
         return "listing and reads took %d connections" % len(conns)
     return None
@@ -130,8 +87,8 @@ def t_get_sixty(tmp):
     why = check(r, 0, values(names, b"\n") + b"\n")
     if why:
         return why
-    if len(r.reqs()) != 63 or len({e["conn"] for e in r.reqs()}) != 1:
-        return "want 63 requests on one connection, got %d" % len(r.reqs())
+    if len(reqs(r)) != 63 or len({e["conn"] for e in reqs(r)}) != 1:
+        return "want 63 requests on one connection, got %d" % len(reqs(r))
     print("# 60 secrets listed (3 pages) and read in %.2f s" % r.elapsed)
     return None
 
@@ -178,7 +135,7 @@ def t_empty_selection(tmp):
     why = check(r, 5, None, "app-* --tag env=qa: no secret selected")
     if why:
         return why
-    return None if not r.secret_gets() else "secrets read: %r" % r.secret_gets()
+    return None if not secret_gets(r) else "secrets read: %r" % secret_gets(r)
 
 
 def t_verbose_counts(tmp):
@@ -202,13 +159,13 @@ def t_over_64(tmp):
     """a selection counts in the 64-secret limit: more is exit 2 before any read"""
     r = run(["get", V + "/*"] + [V + "/zz-last"] * 12)
     why = check(r, 2, None, "more than 64 secrets")
-    return why or (None if not r.secret_gets() else "secrets read: %r" % r.secret_gets()[:3])
+    return why or (None if not secret_gets(r) else "secrets read: %r" % secret_gets(r)[:3])
 
 
 def t_selection_refused_with_out(tmp):
     """--out and --pem take one secret: a selection with them is exit 2, nothing sent"""
     r = run(["get", "--out", os.path.join(tmp, "f"), V + "/app-*"])
-    return check(r, 2, None, "a selection") or (None if not r.reqs() else "requests sent")
+    return check(r, 2, None, "a selection") or (None if not reqs(r) else "requests sent")
 
 
 # ---- the pages and their nextLinks -----------------------------------------
@@ -219,11 +176,11 @@ def t_next_foreign_host(tmp):
     why = check(r, 8, None, "nextLink")
     if why:
         return why
-    hosts = {(e["headers"].get("host"), (e.get("tls") or {}).get("sni")) for e in r.reqs()}
+    hosts = {(e["headers"].get("host"), (e.get("tls") or {}).get("sni")) for e in reqs(r)}
     if any("other" in (h or "") or "other" in (s or "") for h, s in hosts):
         return "a request reached other.vault.azure.net: %r" % hosts
-    if r.secret_gets() or len(r.reqs("/secrets")) != 1:
-        return "want the first page only, got %r" % [e["target"] for e in r.reqs()]
+    if secret_gets(r) or len(reqs(r, "/secrets")) != 1:
+        return "want the first page only, got %r" % [e["target"] for e in reqs(r)]
     return None
 
 
@@ -233,8 +190,8 @@ def t_next_loop(tmp):
     why = check(r, 8, None, "page 3: nextLink already followed (a loop)")
     if why:
         return why
-    return None if len(r.reqs("/secrets")) == 2 and not r.secret_gets() else \
-        "requests %r" % [e["target"] for e in r.reqs()]
+    return None if len(reqs(r, "/secrets")) == 2 and not secret_gets(r) else \
+        "requests %r" % [e["target"] for e in reqs(r)]
 
 
 def t_next_endless(tmp):
@@ -243,15 +200,15 @@ def t_next_endless(tmp):
     why = check(r, 8, None, "page 101: more than 100 pages")
     if why:
         return why
-    n = len(r.reqs("/secrets"))
-    return None if n == 100 and not r.secret_gets() else "%d pages asked" % n
+    n = len(reqs(r, "/secrets"))
+    return None if n == 100 and not secret_gets(r) else "%d pages asked" % n
 
 
 def t_page_malformed(tmp):
     """a page that is no page is exit 8, nothing read"""
     r = run(["get", V + "/*"], control={"vault:list": {"fault": "ok", "body": '{"value":{}}'}})
     why = check(r, 8, None, "not a page of secrets")
-    return why or (None if not r.secret_gets() else "secrets read")
+    return why or (None if not secret_gets(r) else "secrets read")
 
 
 def t_tags15_page(tmp):
@@ -320,7 +277,7 @@ def t_prune_failed_write_removes_nothing(tmp):
 
 def t_prune_needs_out_dir(tmp):
     r = run(["get", "--prune", V + "/app-*"])
-    return check(r, 2, None, "--prune goes with --out-dir") or (None if not r.reqs() else "requests sent")
+    return check(r, 2, None, "--prune goes with --out-dir") or (None if not reqs(r) else "requests sent")
 
 
 def t_prune_foreign_manifest(tmp):
@@ -378,8 +335,8 @@ def t_exec_set_variable_wins(tmp):
     why = check(r, 0, b"")
     if why:
         return why
-    if env.get("USER") != b"me" or "app-db-user" in r.secret_gets():
-        return "USER %r, reads %r" % (env.get("USER"), r.secret_gets())
+    if env.get("USER") != b"me" or "app-db-user" in secret_gets(r):
+        return "USER %r, reads %r" % (env.get("USER"), secret_gets(r))
     r, env = exec_run(tmp, ["--env-from", V + "/app-db-*", "--env-override"], env={"USER": "me"})
     return check(r, 0, b"") or (None if env.get("USER") == values(["app-db-user"]) else "not overridden")
 
@@ -390,14 +347,14 @@ def t_exec_collision(tmp):
     why = check(r, 2, None, "variable API_KEY made twice")
     if why:
         return why
-    return None if env is None and not r.secret_gets() else "read %r, ran %r" % (r.secret_gets(), env is not None)
+    return None if env is None and not secret_gets(r) else "read %r, ran %r" % (secret_gets(r), env is not None)
 
 
 def t_exec_invalid_name(tmp):
     """a secret making no variable name (a digit first): exit 2, nothing read"""
     r, env = exec_run(tmp, ["--env-from", V + "/odd-*"])
     why = check(r, 2, None, "lister.vault.azure.net/odd-9lives makes no variable name")
-    return why or (None if env is None and not r.secret_gets() else "read or ran")
+    return why or (None if env is None and not secret_gets(r) else "read or ran")
 
 
 def t_exec_total_limit(tmp):
@@ -405,24 +362,19 @@ def t_exec_total_limit(tmp):
     refs = {"R%d" % i: "akv://%s/zz-last" % V for i in range(12)}
     r, env = exec_run(tmp, ["--env-from", V + "/*", "--env-prefix", "X_"], env=refs)
     why = check(r, 2, None, "more than 64 secrets")
-    return why or (None if env is None and not r.secret_gets() else "read or ran")
+    return why or (None if env is None and not secret_gets(r) else "read or ran")
 
 
 def t_exec_not_a_selection(tmp):
     r, env = exec_run(tmp, ["--env-from", V + "/app-db-password"])
-    return check(r, 2, None, "want VAULT/PREFIX*") or (None if not r.reqs() else "requests sent")
+    return check(r, 2, None, "want VAULT/PREFIX*") or (None if not reqs(r) else "requests sent")
 
 
-CASES = E.fn_cases(globals())
+CASES = H.fn_cases(globals(), tmp="azkv-list.")
 
 
 def main(argv):
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
-    if not os.access(ENVDUMP, os.X_OK):
-        subprocess.run(["make", "-s", "-C", E.ROOT, "build/envdump"], check=False)
-    return E.report((n, E.in_tmp("azkv-list.", f)) for n, f in E.fn_pick(CASES, argv))
+    return H.main(__file__, CASES, argv, __doc__, setup=H.ensure_envdump)
 
 
 if __name__ == "__main__":

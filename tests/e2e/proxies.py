@@ -15,8 +15,9 @@ generated here, and runs azkv through them to the fake vault:
   tinyproxy 127.0.0.1:8889  ConnectPort 8443 only: CONNECT to 443 refused (403)
 
 Refusals are run several times: a proxy's header and its error page arrive
-in one read or several, differently from run to run. Same conventions as
-e2e.py: one line per case, then "N passed, N failed".
+in one read or several, differently from run to run. Function cases on
+harness.py (every run gets its invariants; the proxy passwords count as
+secrets): one line per case, then "N passed, N failed".
 """
 import hashlib
 import os
@@ -32,10 +33,10 @@ import time
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e as E  # noqa: E402
-import delivery as D  # noqa: E402  (its azkv runner and result checks)
+import harness as H  # noqa: E402
 
-fx = E.fx
+D = H  # azkv runs, v, ok_shape, failure_shape: once delivery.py's, now the harness's
+fx = H.fx
 USER, PASSWORD = "azkv-test", "pr0xy p@ss:w%rd"  # every awkward byte for the URL
 ENC = "pr0xy%20p%40ss%3Aw%25rd"                   # PASSWORD percent-encoded
 TINY_PW = "t1ny.pr0xy-pw"  # tinyproxy's BasicAuth takes [-a-z0-9._] only
@@ -205,10 +206,15 @@ ConnectPort %(cport)d
 PX = None  # the running proxies
 
 
+def azkv(args, env=None, rc=None):
+    """harness.run_azkv; the proxies' passwords are secrets too."""
+    return H.run_azkv(args, rc, env=env, timeout=90, secrets=(PASSWORD, ENC, TINY_PW))
+
+
 def refusal(env, args, rc, line):
     """REPEAT runs, each: exit rc, empty stdout, stderr exactly line."""
     for i in range(REPEAT):
-        r = D.azkv(args, env=env)
+        r = azkv(args, env=env)
         why = D.failure_shape(r, rc)
         if why:
             return "run %d: %s" % (i + 1, why)
@@ -257,7 +263,7 @@ def t_tinyproxy_401_wrong_password(tmp):
 
 def through(env, args, connects):
     PX.truncate_logs()
-    r = D.azkv(args, env=env)
+    r = azkv(args, env=env)
     why = D.ok_shape(r, D.v("db-password"))
     if why:
         return why, r
@@ -294,7 +300,7 @@ def t_password_never_in_verbose(tmp):
             ({"HTTPS_PROXY": purl(SQUID_AUTH, "nobody", ENC)}, 6),
             ({"HTTPS_PROXY": purl(SQUID_AUTH, USER, ENC) + "/bad-path"}, 2)]
     for env, rc in runs:
-        r = D.azkv(["get", "-v", SECRET], env=env)
+        r = azkv(["get", "-v", SECRET], env=env, rc=rc)
         if r.rc != rc:
             return "exit %r, want %d: %r" % (r.rc, rc, r.err[-300:])
         for bad in (PASSWORD.encode(), ENC.encode(), basic, b"pr0xy", TINY_PW.encode()):
@@ -309,7 +315,7 @@ def t_bad_proxy_url_not_echoed(tmp):
     """a proxy URL azkv cannot use is named by its source, never echoed"""
     for env, args, src in (({"HTTPS_PROXY": "https://%s:%s@127.0.0.1:%d" % (USER, ENC, SQUID_AUTH)}, [], "HTTPS_PROXY"),
                            ({}, ["--proxy", "http://%s:p%%zz%s@127.0.0.1:1" % (USER, ENC)], "--proxy")):
-        r = D.azkv(["get"] + args + [SECRET], env=env)
+        r = azkv(["get"] + args + [SECRET], env=env)
         why = D.failure_shape(r, 2, "proxy URL (%s)" % src)
         if why:
             return why
@@ -321,11 +327,10 @@ def t_bad_proxy_url_not_echoed(tmp):
 def t_service_fabric_never_proxied(tmp):
     """Service Fabric's https identity endpoint is reached directly with
     HTTPS_PROXY set; only the vault goes through the proxy"""
-    import sources as S
     PX.truncate_logs()
-    env = S.env_sf(S.thumbprint("sf"))
+    env = H.env_sf(H.thumbprint("sf"))
     env["HTTPS_PROXY"] = purl(SQUID_OPEN)
-    r = D.azkv(["get", "--source", "service-fabric", SECRET], env=env)
+    r = azkv(["get", "--source", "service-fabric", SECRET], env=env)
     why = D.ok_shape(r, D.v("db-password"))
     if why:
         return why
@@ -337,36 +342,35 @@ def t_service_fabric_never_proxied(tmp):
     return None
 
 
-CASES = E.fn_cases(globals())
+CASES = H.fn_cases(globals(), tmp="azkv-proxies-case.")
+TMP = []
+
+
+def setup():
+    global PX
+    for tool in ("squid", "tinyproxy", "openssl"):
+        if not shutil.which(tool):
+            return "%s missing (./build.sh --deps installs it)" % tool
+    TMP.append(tempfile.mkdtemp(prefix="azkv-proxies."))
+    d = TMP[0]
+    try:
+        PX = Proxies(d)
+    except Exception as ex:
+        logs = ["%s: %s" % (n, open(os.path.join(d, n), errors="replace").read()[-600:])
+                for n in os.listdir(d) if n.endswith((".out", "cache.log"))]
+        return "%s %s" % (ex, " ".join(logs))
+    return None
+
+
+def teardown():
+    if PX:
+        PX.stop()
+    for d in TMP:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def main(argv):
-    global PX
-    if E.fn_listed(argv, CASES):
-        return 0
-    E.reexec_in_netns(sys.argv[0], argv)
-    sel = E.fn_pick(CASES, argv)
-    for tool in ("squid", "tinyproxy", "openssl"):
-        if not shutil.which(tool):
-            print("not ok - setup: %s missing (./build.sh --deps installs it)" % tool)
-            print("0 passed, 1 failed")
-            return 1
-    d = tempfile.mkdtemp(prefix="azkv-proxies.")
-    try:
-        try:
-            PX = Proxies(d)
-        except Exception as ex:
-            print("not ok - setup: %s" % ex)
-            for n in os.listdir(d):
-                if n.endswith((".out", "cache.log")):
-                    print("   %s: %s" % (n, open(os.path.join(d, n), errors="replace").read()[-600:]))
-            print("0 passed, 1 failed")
-            return 1
-        return E.report((n, E.in_tmp("azkv-proxies-case.", f)) for n, f in sel)
-    finally:
-        if PX:
-            PX.stop()
-        shutil.rmtree(d, ignore_errors=True)
+    return H.main(__file__, CASES, argv, __doc__, setup=setup, teardown=teardown)
 
 
 if __name__ == "__main__":

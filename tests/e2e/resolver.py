@@ -18,9 +18,9 @@ N failed"; exit 1 on any failure. Every case checks the exit code; a failure
 also leaves stdout empty and stderr one line "azkv: ..." naming the host.
 """
 import errno
-import fnmatch
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,10 +36,10 @@ import fixtures as fx  # noqa: E402
 from proxy import relay as pipe  # noqa: E402  (the proxy fake's byte pump)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2e as E  # noqa: E402
+import harness as H  # noqa: E402
 import sandbox  # noqa: E402
 
-AZKV = os.path.abspath(os.environ.get("AZKV", os.path.join(ROOT, "bin", "azkv")))
+AZKV = H.AZKV
 SUFFIX = ".vault.azure.net"
 SECRET = "db-password"
 
@@ -140,30 +140,21 @@ def log_size(path):
 
 # ---- running azkv -------------------------------------------------------------
 
-class Run:
-    def __init__(self, rc, out, err, elapsed, queries):
-        self.rc, self.out, self.err, self.elapsed, self.queries = rc, out, err, elapsed, queries
-
-    def types(self, name):
-        return sorted(e["type"] for e in self.queries if e["name"].lower() == name.lower())
-
-
-def run_azkv(ctx, args, mounts=(), timeout=30, preexec_fn=None):
-    """azkv get --cacert CA ARGS; MOUNTS: (file, target) bind mounts made in
-    a private mount namespace for this run only; preexec_fn as subprocess's."""
-    argv = [AZKV, "get", "--cacert", os.environ["AZKV_TEST_CA"]] + args
+def run_azkv(ctx, args, mounts=(), timeout=30, preexec_fn=None, rc=None):
+    """azkv get --cacert CA ARGS (harness.run_azkv); MOUNTS: (file, target)
+    bind mounts made in a private mount namespace for this run only;
+    preexec_fn as subprocess's. r.queries: the DNS queries meanwhile."""
+    prefix = []
     if mounts:
         script = "".join('mount --bind "%s" "%s" || exit 99; ' % m for m in mounts)
-        argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
-                script + 'exec "$@"', "sh"] + argv
+        prefix = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                  script + 'exec "$@"', "sh"]
     off = log_size(ctx.dnslog)
-    t0 = time.monotonic()
-    p = subprocess.run(argv, capture_output=True, timeout=timeout, preexec_fn=preexec_fn,
-                       env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
-    elapsed = time.monotonic() - t0
-    time.sleep(0.05)  # replies the server sends after azkv gave up are logged too
-    return Run(p.returncode, p.stdout, p.stderr.decode("utf-8", "replace"), elapsed,
-               dns_queries(ctx, off))
+    r = H.run_azkv(["get"] + list(args), rc, prefix=prefix, timeout=timeout, preexec_fn=preexec_fn,
+                   path=os.environ.get("PATH", "/usr/bin:/bin"))
+    r.queries = dns_queries(ctx, off)
+    r.types = lambda name: sorted(e["type"] for e in r.queries if e["name"].lower() == name.lower())
+    return r
 
 
 def write(ctx, name, text):
@@ -177,23 +168,23 @@ def write(ctx, name, text):
 
 def got_secret(r):
     want = fx.expected(SECRET)
-    if r.rc != 0:
-        return "exit %d, stderr %r" % (r.rc, r.err)
+    if r.expect(0):
+        return "exit %r, stderr %r" % (r.rc, r.text)
     if r.out != want:
         return "stdout %r, want %r" % (r.out[:60], want[:60])
-    if r.err:
-        return "stderr not empty: %r" % r.err
+    if r.text:
+        return "stderr not empty: %r" % r.text
     return None
 
 
 def failed_with(r, rc, host, *parts):
-    if r.rc != rc:
-        return "exit %d, want %d (stderr %r)" % (r.rc, rc, r.err)
+    if r.expect(rc):
+        return "exit %r, want %d (stderr %r)" % (r.rc, rc, r.text)
     if r.out:
         return "stdout not empty: %r" % r.out[:60]
-    lines = r.err.splitlines()
+    lines = r.text.splitlines()
     if len(lines) != 1 or not lines[0].startswith("azkv: "):
-        return "stderr is not one 'azkv: ' line: %r" % r.err
+        return "stderr is not one 'azkv: ' line: %r" % r.text
     for p in (host,) + parts:
         if p not in lines[0]:
             return "stderr %r lacks %r" % (lines[0], p)
@@ -304,10 +295,10 @@ def c_ids_wait_for_entropy(ctx):
     nonblock_fails = sandbox.failing([("getrandom", errno.EAGAIN, os.GRND_NONBLOCK)])
     r = run_azkv(ctx, ["-v", "dnsvault/" + SECRET], preexec_fn=nonblock_fails)
     if r.rc != 0 or r.out != fx.expected(SECRET):
-        return "exit %d, stdout %r, stderr %r" % (r.rc, r.out[:60], r.err[-300:])
-    if "clock" in r.err:
-        return "query ids from the clock: %r" % [x for x in r.err.splitlines() if "clock" in x]
-    if "waiting" not in r.err:
+        return "exit %d, stdout %r, stderr %r" % (r.rc, r.out[:60], r.text[-300:])
+    if "clock" in r.text:
+        return "query ids from the clock: %r" % [x for x in r.text.splitlines() if "clock" in x]
+    if "waiting" not in r.text:
         return "no wait for entropy in the trace"
     return queried(r, "dnsvault" + SUFFIX, ["A", "AAAA"])
 
@@ -340,10 +331,10 @@ def c_aaaa_only(ctx):
     if not ctx.v6:
         return failed_with(r, 6, "v6vault" + SUFFIX, "0:0:0:0:0:0:0:1")
     if r.rc != 0 or r.out != fx.expected(SECRET):
-        return "exit %d, stderr %r" % (r.rc, r.err[-300:])
+        return "exit %d, stderr %r" % (r.rc, r.text[-300:])
     if len(ctx.relay_conns) != n + 1:
         return "relay on [::1]:443 saw %d connection(s)" % (len(ctx.relay_conns) - n)
-    return None if "(0:0:0:0:0:0:0:1)" in r.err else "-v does not show the ::1 connect"
+    return None if "(0:0:0:0:0:0:0:1)" in r.text else "-v does not show the ::1 connect"
 
 
 def c_v4_first(ctx):
@@ -351,10 +342,10 @@ def c_v4_first(ctx):
     n = len(ctx.relay_conns)
     r = run_azkv(ctx, ["-v", "dualvault/" + SECRET])
     if r.rc != 0 or r.out != fx.expected(SECRET):
-        return "exit %d, stderr %r" % (r.rc, r.err[-300:])
+        return "exit %d, stderr %r" % (r.rc, r.text[-300:])
     if len(ctx.relay_conns) != n:
         return "connected to ::1 first"
-    lines = [x for x in r.err.splitlines() if "connect dualvault" in x]
+    lines = [x for x in r.text.splitlines() if "connect dualvault" in x]
     return None if lines and "(127.0.0.1)" in lines[0] else "first connect line %r" % lines[:1]
 
 
@@ -448,35 +439,37 @@ CASES = [
 ]
 
 
-def main(argv):
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0
-    listing = bool(argv) and argv[0] == "-l"
-    pats = argv[1:] if listing else argv
-    sel = [c for c in CASES if not pats or any(p in c[0] or fnmatch.fnmatch(c[0], p) for p in pats)]
-    if listing:
-        for name, fn in sel:
-            print(name + "  # " + (fn.__doc__ or "").strip().split("\n")[0])
-        return 0
-    if not (os.path.isfile(AZKV) and os.access(AZKV, os.X_OK)):
-        print("not ok - setup: no azkv binary at %s" % AZKV)
-        print("0 passed, 1 failed")
-        return 1
-    E.reexec_in_netns(__file__, argv)
-    with tempfile.TemporaryDirectory(prefix="azkv-dns.") as tmp:
-        ctx = Ctx(tmp)
-        dns = start_dns(ctx)
-        try:
-            if ctx.v6:
-                start_relay(ctx)
-            return E.report((name, lambda fn=fn: fn(ctx)) for name, fn in sel)
-        finally:
+CTX = []
+
+
+def setup():
+    tmp = tempfile.mkdtemp(prefix="azkv-dns.")
+    ctx = Ctx(tmp)
+    CTX.append(ctx)
+    ctx.dns = start_dns(ctx)
+    if ctx.v6:
+        start_relay(ctx)
+
+
+def teardown():
+    for ctx in CTX:
+        dns = getattr(ctx, "dns", None)
+        if dns:
             dns.kill()
             dns.wait()
-            err = open(os.path.join(tmp, "dns.err")).read()
+            err = open(os.path.join(ctx.tmp, "dns.err")).read()
             if err.strip():
                 print("fake DNS server stderr: " + err.strip().replace("\n", "\\n"))
+        shutil.rmtree(ctx.tmp, ignore_errors=True)
+
+
+def cases():
+    return [H.Case(name, fn=lambda fn=fn: fn(CTX[0]), doc=(fn.__doc__ or "").strip().split("\n")[0])
+            for name, fn in CASES]
+
+
+def main(argv):
+    return H.main(__file__, cases, argv, __doc__, setup=setup, teardown=teardown)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ the real ones); the token still comes from the fake IMDS. Connections are
 counted from each server's own log or output. Needs nginx-light, haproxy,
 gnutls-bin and openssl (build.sh --deps installs them).
 
-Output as e2e.py: "ok - NAME" / "not ok - NAME: why", then "N passed, N failed".
+Function cases on harness.py (every azkv run gets its invariants; VALUE counts
+as a secret): "ok - NAME" / "not ok - NAME: why", then "N passed, N failed".
 """
 import os
 import re
@@ -34,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
-import e2e  # noqa: E402  (report, select, reexec_in_netns, AZKV)
+import harness as H  # noqa: E402
 
 HOST = "myvault.vault.azure.net"
 VALUE = "s3rv3r-v@lue"  # what every server's /secrets/db-password holds
@@ -43,9 +44,8 @@ QUICK = 3.0             # a refusal must take less than this (seconds)
 TMP = []                # the suite's temporary folder
 
 
-class Case:
-    def __init__(self, name, fn, doc=""):
-        self.name, self.fn, self.doc = name, fn, doc
+def Case(name, fn, doc=""):
+    return H.Case(name, fn=fn, doc=doc)
 
 
 # ---- test PKI and files -----------------------------------------------------
@@ -358,20 +358,11 @@ class Sniffer:
 
 # ---- running azkv -------------------------------------------------------------
 
-class Run:
-    def __init__(self, rc, out, err, elapsed):
-        self.rc, self.out, self.err, self.elapsed = rc, out, err, elapsed
-
-
-def azkv(server, *extra, timeout=20):
+def azkv(server, *extra, rc=0):
+    """azkv get of the server's secret (harness.run_azkv; rc expected)."""
     url = "https://%s:%d/secrets/db-password" % (HOST, server.port)
-    argv = [e2e.AZKV, "get", "--cacert", os.environ["AZKV_TEST_CA"],
-            "--resolve", "%s:%d:%s" % (HOST, server.port, server.addr)] + list(extra) + [url]
-    t0 = time.monotonic()
-    p = subprocess.run(argv, env={"PATH": "/usr/bin:/bin"}, stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=60)
-    return Run(p.returncode, p.stdout, p.stderr.decode("utf-8", "replace"),
-               time.monotonic() - t0)
+    return H.run_azkv(["get", "--resolve", "%s:%d:%s" % (HOST, server.port, server.addr)] +
+                      list(extra) + [url], rc, timeout=60, path="/usr/bin:/bin", secrets=(VALUE,))
 
 
 def grow(read, fn):
@@ -383,7 +374,7 @@ def grow(read, fn):
 
 
 def one_line(r):
-    lines = r.err.splitlines()
+    lines = r.text.splitlines()
     if r.out or len(lines) != 1 or not lines[0].startswith("azkv: "):
         return "want one stderr line and no stdout, got %r / %r" % (r.out[:60], r.err[:300])
     return None
@@ -394,7 +385,7 @@ def refused(server, count, want, times=REFUSALS):
     QUICK seconds, one stderr line holding each text of want, and count(new
     server output) == 1 connection each time."""
     for i in range(times):
-        r, new = grow(server.output, lambda: azkv(server))
+        r, new = grow(server.output, lambda: azkv(server, rc=7))
         if r.rc != 7:
             return "run %d: exit %s, want 7 (%s)" % (i + 1, r.rc, r.err.strip()[:300])
         if r.elapsed >= QUICK:
@@ -403,7 +394,7 @@ def refused(server, count, want, times=REFUSALS):
         if why:
             return "run %d: %s" % (i + 1, why)
         for w in want:
-            if w not in r.err:
+            if w not in r.text:
                 return "run %d: stderr %r lacks %r" % (i + 1, r.err.strip(), w)
         n = count(new)
         if n != 1:
@@ -442,7 +433,7 @@ def nginx_reads(server, curve=None, times=3):
             return "run %d: not TLS 1.2: %r" % (i + 1, new)
         if curve and (" %s " % curve) not in new:
             return "run %d: want curve %s in %r" % (i + 1, curve, new.strip())
-        if "again, offering" in r.err:
+        if "again, offering" in r.text:
             return "run %d: azkv retried: %r" % (i + 1, r.err)
     errlog = open(tmp(server.name + ".error.log")).read()
     if "unexpected eof" in errlog:
@@ -518,29 +509,21 @@ def s_server_reads(s):
     r = azkv(s, "-v")
     if r.rc != 0 or r.out != VALUE.encode():
         return "exit %s, stdout %r, stderr %r" % (r.rc, r.out[:60], r.err[-400:])
-    if "curve x25519" not in r.err:
+    if "curve x25519" not in r.text:
         return "want curve x25519 in %r" % r.err[-400:]
     return None
 
 
-def main(argv):
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0
-    sel, listing = e2e.select(cases(), argv)
-    if listing:
-        return 0
-    e2e.reexec_in_netns(__file__, argv)
+def start():
     missing = [p for p in ("nginx", "haproxy", "gnutls-serv", "openssl") if not shutil.which(p)]
     if missing:
-        print("not ok - setup: missing %s (run ./build.sh --deps)" % " ".join(missing))
-        print("0 passed, 1 failed")
-        return 1
+        return "missing %s (run ./build.sh --deps)" % " ".join(missing)
     setup()
-    try:
-        return e2e.report((c.name, c.fn) for c in sel)
-    finally:
-        teardown()
+    return None
+
+
+def main(argv):
+    return H.main(__file__, cases, argv, __doc__, setup=start, teardown=teardown)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ Shell, workload identity through Entra ID; IMDS as the fallback).
     tests/netns.sh -- python3 tests/e2e/sources.py [-l] [PATTERN...]
     python3 tests/e2e/sources.py ...     (re-executes itself through netns.sh)
 
-Same style and harness as e2e.py (its Case, run_case and judge, with all of
-e2e.py's invariants), plus on every case:
+Data cases on harness.py (its Case, run_case and judge; every run gets the
+harness's invariants), plus on every case:
   * each request to a source listener has that source's method, path,
     api-version, secret header and selector spelling, and nothing of another
     source's protocol (appsvc 2019 vs 2017, Arc's two legs, Entra's form)
@@ -32,8 +32,10 @@ from urllib.parse import parse_qs
 sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import e2e  # noqa: E402  (its harness; importing runs nothing)
-from e2e import Case, fx, no_traffic, elapsed_below  # noqa: E402
+import harness as H  # noqa: E402
+import e2e  # noqa: E402  (its checks; importing runs nothing)
+from harness import Case, fx, thumbprint, env_sf  # noqa: E402,F401  (env_sf: proxies.py's old import)
+from e2e import no_traffic, elapsed_below  # noqa: E402
 
 SRC = fx.DATA["sources"]
 WI = SRC["workload"]
@@ -60,19 +62,6 @@ ENV_ML = {"MSI_ENDPOINT": ML, "MSI_SECRET": MLSEC, "DEFAULT_IDENTITY_CLIENT_ID":
 ENV_CS = {"MSI_ENDPOINT": CS}
 ENV_WI = {"AZURE_FEDERATED_TOKEN_FILE": TOKEN_FILE, "AZURE_TENANT_ID": WI["tenant"],
           "AZURE_CLIENT_ID": WI["client_id"]}
-
-
-def thumbprint(name):
-    """SHA-1 of a fake certificate's DER, upper-case hex ("" when listing)."""
-    d = os.environ.get("FAKE_CERTDIR")
-    if not d:
-        return ""
-    with open(os.path.join(d, name + ".pem")) as f:
-        return hashlib.sha1(ssl.PEM_cert_to_DER_cert(f.read())).hexdigest().upper()
-
-
-def env_sf(tp):
-    return {"IDENTITY_ENDPOINT": SF, "IDENTITY_HEADER": HDR, "IDENTITY_SERVER_THUMBPRINT": tp}
 
 
 def b64u(b):
@@ -254,8 +243,7 @@ class SCase(Case):
     """A Case with a setup step (run before azkv) and the source checks."""
 
     def __init__(self, name, args, setup=None, **kw):
-        super().__init__(name, args, **kw)
-        self.setup = setup
+        super().__init__(name, args, setup=setup, **kw)
         self.checks.insert(0, source_invariants)
         self.checks.append(lambda r, c=self: leak_check(r, c))
 
@@ -265,22 +253,21 @@ def leak_check(r, case):
     return "stderr leaks a credential (%s)" % ", ".join(leaked) if leaked else None
 
 
-class Rotation:
+def rotation():
     """Workload identity across a token rotation: two runs, each must send the
     token file's content of its time."""
-    name = "wi-token-file-rotated"
-    doc = "the federated token file is read on every run: kubelet rotates it"
-
-    def run_all(self):
+    def run_all():
         first, second = assertion(), assertion()
         for text in (first, second):
-            c = SCase(self.name, ["token"], env=ENV_WI, out=e2e.token_out(listener="entra"),
+            c = SCase("wi-token-file-rotated", ["token"], env=ENV_WI, out=e2e.token_out(listener="entra"),
                       setup=lambda t=text: write(TOKEN_FILE, t + "\n"),
                       checks=[only("entra", form={"client_assertion": text})])
-            why = run_judge(c)
+            why = c.run()
             if why:
                 return why
         return None
+    return Case("wi-token-file-rotated", fn=run_all,
+                doc="the federated token file is read on every run: kubelet rotates it")
 
 
 # ---- the cases ----------------------------------------------------------------
@@ -602,7 +589,7 @@ def cases():
               checks=[entra_assertion_is(lambda: open(TOKEN_FILE).read())]))
     add(SCase("wi-entra-503-retried", ["token"], setup=token_file(), env=ENV_WI,
               control={"entra": ["503", "ok"]}, out=tok("entra"), checks=[only("entra", 2)]))
-    add(Rotation())
+    add(rotation())
 
     # every expires_on format, through App Service (control "expires")
     for fmt in ("epoch-str", "epoch-num", "in-str", "in-num", "date-linux", "date-windows",
@@ -630,28 +617,13 @@ def cases():
 
 # ---- runner -------------------------------------------------------------------
 
-def run_judge(c):
-    if getattr(c, "setup", None):
-        c.setup()
-    return e2e.judge(c, e2e.run_case(c))
+def setup():
+    shutil.rmtree(TMP, ignore_errors=True)
+    os.mkdir(TMP, 0o700)
 
 
 def main(argv):
-    if argv and argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0
-    sel, listing = e2e.select(cases(), argv)
-    if listing:
-        return 0
-    if not (os.path.isfile(e2e.AZKV) and os.access(e2e.AZKV, os.X_OK)):
-        print("not ok - setup: no azkv binary at %s" % e2e.AZKV)
-        print("0 passed, 1 failed")
-        return 1
-    e2e.reexec_in_netns(__file__, argv)
-    shutil.rmtree(TMP, ignore_errors=True)
-    os.mkdir(TMP, 0o700)
-    return e2e.report((c.name, (c.run_all if hasattr(c, "run_all") else lambda c=c: run_judge(c)))
-                      for c in sel)
+    return H.main(__file__, cases, argv, __doc__, setup=setup)
 
 
 if __name__ == "__main__":

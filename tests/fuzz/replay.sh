@@ -6,24 +6,16 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
-passed=0
-failed=0
+# shellcheck source=tests/lib/counts.sh
+. tests/lib/counts.sh
 for name in "$@"; do
 	out=$("build/fuzz-replay/fuzz_$name" "tests/fuzz/corpus/$name" 2>&1)
 	rc=$?
-	counts=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 	printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$'
-	if [ -z "$counts" ]; then
-		echo "fuzz_$name: replay printed no count (exit $rc)"
-		failed=$((failed + 1))
-		continue
+	if line=$(counts_line <<<"$out"); then
+		echo "fuzz_$name: ${line% *} inputs passed, ${line#* } failed"
 	fi
-	p=${counts%% passed*}
-	f=${counts#*passed, }
-	f=${f%% failed*}
-	echo "fuzz_$name: $p inputs passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
+	counts_add "fuzz_$name" "$rc" <<<"$out" || true
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

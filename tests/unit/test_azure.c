@@ -729,19 +729,20 @@ static void test_strerror(void)
 	CHECK_STR(azure_strerror(1), "unknown azure error");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_time();
-	test_time_calendar();
-	test_time_bounded();
-	test_tokens();
-	test_token_size();
-	test_secrets();
-	test_secret_size();
-	test_secret_tags();
-	test_errors();
-	test_error_limits();
-	test_not_found();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_time);
+	T_RUN(test_time_calendar);
+	T_RUN(test_time_bounded);
+	T_RUN(test_tokens);
+	T_RUN(test_token_size);
+	T_RUN(test_secrets);
+	T_RUN(test_secret_size);
+	T_RUN(test_secret_tags);
+	T_RUN(test_errors);
+	T_RUN(test_error_limits);
+	T_RUN(test_not_found);
+	T_RUN(test_strerror);
 	T_END();
 }

@@ -24,7 +24,7 @@ static const struct {
 	{ "Zm9v!", -1, "" },
 };
 
-int main(void)
+static void test_b64_vectors(void)
 {
 	unsigned char out[16], tiny[2], inplace[16] = "Zm9vYmFy";
 	size_t i;
@@ -60,5 +60,11 @@ int main(void)
 	n = b64_decode(inplace, sizeof inplace, (const char *)inplace, 8);
 	CHECK_EQ(n, 6);
 	CHECK(memcmp(inplace, "foobar", 6) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_b64_vectors);
 	T_END();
 }

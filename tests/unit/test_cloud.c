@@ -245,13 +245,14 @@ static void test_strerror(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_resource();
-	test_authority();
-	test_challenge_table();
-	test_challenge_limits();
-	test_check();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_resource);
+	T_RUN(test_authority);
+	T_RUN(test_challenge_table);
+	T_RUN(test_challenge_limits);
+	T_RUN(test_check);
+	T_RUN(test_strerror);
 	T_END();
 }

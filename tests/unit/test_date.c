@@ -57,11 +57,12 @@ static void test_fmt(void)
 	CHECK_STR(d, "1969-12-31");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_calendar();
-	test_timegm();
-	test_round_trip();
-	test_fmt();
+	T_MAIN(argc, argv);
+	T_RUN(test_calendar);
+	T_RUN(test_timegm);
+	T_RUN(test_round_trip);
+	T_RUN(test_fmt);
 	T_END();
 }

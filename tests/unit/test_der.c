@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-int main(void)
+static void test_der_cursor(void)
 {
 	/* SEQ { INT 3, OID 1.2.840.113549.1.7.1, [0] { OCTETS "ab" } } */
 	static const unsigned char s[] = { 0x30, 0x14, 0x02, 0x01, 0x03,
@@ -122,5 +122,11 @@ int main(void)
 		der_oid_text(aes, sizeof aes, small, sizeof small);
 		CHECK(strlen(small) < sizeof small);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_der_cursor);
 	T_END();
 }

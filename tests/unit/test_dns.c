@@ -954,18 +954,19 @@ static void test_strerror(void)
 	CHECK(strstr(dns_strerror(DNS_E_TRUNCATED), "TCP") != NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_hosts();
-	test_hosts_cut();
-	test_conf();
-	test_conf_chunks();
-	test_query_bytes();
-	test_query_names();
-	test_answers();
-	test_answers_cut();
-	test_answer_args();
-	test_round_trip();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_hosts);
+	T_RUN(test_hosts_cut);
+	T_RUN(test_conf);
+	T_RUN(test_conf_chunks);
+	T_RUN(test_query_bytes);
+	T_RUN(test_query_names);
+	T_RUN(test_answers);
+	T_RUN(test_answers_cut);
+	T_RUN(test_answer_args);
+	T_RUN(test_round_trip);
+	T_RUN(test_strerror);
 	T_END();
 }

@@ -11,7 +11,7 @@
 	int nb_ = snprintf(b_, sizeof b_, __VA_ARGS__); \
 	CHECK_STR(a_, b_); CHECK_EQ(na_, nb_); } while (0)
 
-int main(void)
+static void test_fmt_basics(void)
 {
 	char small[6];
 	size_t n;
@@ -39,5 +39,11 @@ int main(void)
 	CHECK_EQ(n, 5);
 	n = fmt(NULL, 0, "%s", "abc");
 	CHECK_EQ(n, 3);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_fmt_basics);
 	T_END();
 }

@@ -815,26 +815,27 @@ static void test_reason(void)
 	CHECK_EQ(strlen(R.reason), HTTP_SHORTVAL_MAX - 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	size_t i;
 
+	T_MAIN(argc, argv);
 	for (i = 0; i < sizeof valid / sizeof valid[0]; i++)
-		test_valid_case(&valid[i]);
+		T_RUN_WITH(test_valid_case, &valid[i]);
 	for (i = 0; i < sizeof errs / sizeof errs[0]; i++)
-		test_err_case(&errs[i]);
-	test_reason();
-	test_head_limit();
-	test_field_count();
-	test_kept_len("WWW-Authenticate", HTTP_WWWAUTH_MAX);
-	test_kept_len("Content-Type", HTTP_SHORTVAL_MAX);
-	test_chunk_line_limit();
-	test_body_max();
-	test_length_checked_first();
-	test_state();
-	test_strerror();
-	test_fmt_exact();
-	test_fmt_reject();
-	test_fmt_small();
+		T_RUN_WITH(test_err_case, &errs[i]);
+	T_RUN(test_reason);
+	T_RUN(test_head_limit);
+	T_RUN(test_field_count);
+	T_RUN_WITH(test_kept_len, "WWW-Authenticate", HTTP_WWWAUTH_MAX);
+	T_RUN_WITH(test_kept_len, "Content-Type", HTTP_SHORTVAL_MAX);
+	T_RUN(test_chunk_line_limit);
+	T_RUN(test_body_max);
+	T_RUN(test_length_checked_first);
+	T_RUN(test_state);
+	T_RUN(test_strerror);
+	T_RUN(test_fmt_exact);
+	T_RUN(test_fmt_reject);
+	T_RUN(test_fmt_small);
 	T_END();
 }

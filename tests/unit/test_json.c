@@ -512,17 +512,18 @@ static void test_strerror(void)
 	CHECK_STR(json_strerror(5), "unknown JSON error");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_grammar();
-	test_limits();
-	test_exhaustive();
-	test_strings();
-	test_string_space();
-	test_find();
-	test_skip();
-	test_int();
-	test_is();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_grammar);
+	T_RUN(test_limits);
+	T_RUN(test_exhaustive);
+	T_RUN(test_strings);
+	T_RUN(test_string_space);
+	T_RUN(test_find);
+	T_RUN(test_skip);
+	T_RUN(test_int);
+	T_RUN(test_is);
+	T_RUN(test_strerror);
 	T_END();
 }

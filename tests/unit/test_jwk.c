@@ -252,8 +252,9 @@ static void tags(void)
 	CHECK_EQ(tags_find(big, o, "a", v, sizeof v), TAGS_E_LIMIT);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	T_MAIN(argc, argv);
 	bundles();
 	bad_bundles();
 	results();

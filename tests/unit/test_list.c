@@ -321,14 +321,15 @@ static void test_env_name(void)
 	CHECK_EQ(list_env_name(out, 5, "abcde", "", 0), -1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_selection();
-	test_tags();
-	test_next();
-	test_page_next();
-	test_malformed();
-	test_big();
-	test_env_name();
+	T_MAIN(argc, argv);
+	T_RUN(test_selection);
+	T_RUN(test_tags);
+	T_RUN(test_next);
+	T_RUN(test_page_next);
+	T_RUN(test_malformed);
+	T_RUN(test_big);
+	T_RUN(test_env_name);
 	T_END();
 }

@@ -273,13 +273,14 @@ static void test_usage(void)
 	CHECK_EQ(strlen(text), 99);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_values();
-	test_flags();
-	test_refused();
-	test_lists();
-	test_operands();
-	test_usage();
+	T_MAIN(argc, argv);
+	T_RUN(test_values);
+	T_RUN(test_flags);
+	T_RUN(test_refused);
+	T_RUN(test_lists);
+	T_RUN(test_operands);
+	T_RUN(test_usage);
 	T_END();
 }

@@ -165,18 +165,19 @@ static void test_write(void)
 	unlink(b);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *t = getenv("TMPDIR");
 
+	T_MAIN(argc, argv);
 	snprintf(tmpdir, sizeof tmpdir, "%s/azkv-test-out.XXXXXX", t && t[0] ? t : "/tmp");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	test_join();
-	test_parse();
-	test_write();
+	T_RUN(test_join);
+	T_RUN(test_parse);
+	T_RUN(test_write);
 	CHECK(rmdir(tmpdir) == 0);
 	T_END();
 }

@@ -98,7 +98,7 @@ static void test_reader(void)
 	CHECK_STR(out, "hi|");
 }
 
-int main(void)
+static void test_pem_split(void)
 {
 	char kb[512], cb[512];
 	int kn, cn;
@@ -136,6 +136,12 @@ int main(void)
 		CHECK_EQ(pem_split(K C1, strlen(K C1), NULL, &c), 0);
 		CHECK_EQ(c.blocks, 1);
 	}
-	test_reader();
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_pem_split);
+	T_RUN(test_reader);
 	T_END();
 }

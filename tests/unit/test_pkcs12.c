@@ -548,27 +548,28 @@ static void mutations(const char *what, blob b)
 	printf("%s: %d of %d one-byte changes still parse\n", what, accepted, 3 * b.n);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	blob b;
 
 	OSSL_PROVIDER_load(NULL, "legacy");
 	OSSL_PROVIDER_load(NULL, "default");
+	T_MAIN(argc, argv);
 	make_pki();
-	bmp();
-	kdf_vectors();
-	kdf_vs_openssl();
-	variants();
-	limits();
-	constructed_content();
-	ec_without_point();
+	T_RUN(bmp);
+	T_RUN(kdf_vectors);
+	T_RUN(kdf_vs_openssl);
+	T_RUN(variants);
+	T_RUN(limits);
+	T_RUN(constructed_content);
+	T_RUN(ec_without_point);
 	/* low iteration counts keep thousands of parses fast */
 	b = create("", ec_key, ec_leaf, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
 		NID_pbe_WithSHA1And40BitRC2_CBC, 1, EVP_sha1());
-	mutations("legacy with MAC", b);
+	T_RUN_WITH(mutations, "legacy with MAC", b);
 	OPENSSL_free(b.p);
 	b = create("", ec_key, ec_leaf, NID_aes_128_cbc, -1, 1, NULL);
-	mutations("AES key, plain certs, no MAC", b);
+	T_RUN_WITH(mutations, "AES key, plain certs, no MAC", b);
 	OPENSSL_free(b.p);
 	T_END();
 }

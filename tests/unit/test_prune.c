@@ -193,16 +193,17 @@ static void test_all_or_nothing(void)
 	unlink(p);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char cmd[96];
 
+	T_MAIN(argc, argv);
 	snprintf(dir, sizeof dir, "/tmp/azkv-test-prune.XXXXXX");
 	if (!mkdtemp(dir))
 		return 1;
-	test_parse();
-	test_runs();
-	test_all_or_nothing();
+	T_RUN(test_parse);
+	T_RUN(test_runs);
+	T_RUN(test_all_or_nothing);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;

@@ -19,7 +19,7 @@ static size_t unhex(unsigned char *out, const char *h)
 	return n;
 }
 
-int main(void)
+static void test_rc2_vectors(void)
 {
 	static const struct { unsigned bits; const char *key, *plain, *cipher; } v[] = {
 		{ 63, "0000000000000000", "0000000000000000", "ebb773f993278eff" },
@@ -61,5 +61,11 @@ int main(void)
 	rc2_cbc_decrypt(&c, iv, buf, sizeof buf);
 	CHECK(memcmp(buf, want, sizeof buf) == 0);
 	CHECK(memcmp(iv, "\x61\xa8\xa2\x44\xad\xac\xcc\xf0", 8) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	T_MAIN(argc, argv);
+	T_RUN(test_rc2_vectors);
 	T_END();
 }

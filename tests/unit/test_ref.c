@@ -445,16 +445,17 @@ static void test_ref_selections(void)
 		&& !ref_name_ok("a/b", 3) && !ref_name_ok(".", 1) && !ref_name_ok("..", 2));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_ref_table();
-	test_ref_selections();
-	test_ref_name_len();
-	test_ref_target();
-	test_ref_certificates();
-	test_ref_strerror();
-	test_ref_env();
-	test_ref_zeroed();
+	T_MAIN(argc, argv);
+	T_RUN(test_ref_table);
+	T_RUN(test_ref_selections);
+	T_RUN(test_ref_name_len);
+	T_RUN(test_ref_target);
+	T_RUN(test_ref_certificates);
+	T_RUN(test_ref_strerror);
+	T_RUN(test_ref_env);
+	T_RUN(test_ref_zeroed);
 	scan_found();
 	scan_full();
 	scan_too_many();

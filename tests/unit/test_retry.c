@@ -352,12 +352,13 @@ static void test_date_parse(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_seqs();
-	test_matrix();
-	test_nf_kinds();
-	test_after_parse();
-	test_date_parse();
+	T_MAIN(argc, argv);
+	T_RUN(test_seqs);
+	T_RUN(test_matrix);
+	T_RUN(test_nf_kinds);
+	T_RUN(test_after_parse);
+	T_RUN(test_date_parse);
 	T_END();
 }

@@ -510,14 +510,15 @@ static void test_refusals(void)
 	CHECK(rsa_public(x, xl, n, nl, e, el) == 1 && memcmp(keep, x, xl) != 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	T_MAIN(argc, argv);
 	if (!RSA_FAST) {
 		printf("rsa: no 128-bit multiply here; BearSSL's code is used\n");
 		CHECK(rsa_public(x, 1, n, 1, e, 1) == 0);
 		T_END();
 	}
-	test_vectors();
-	test_refusals();
+	T_RUN(test_vectors);
+	T_RUN(test_refusals);
 	T_END();
 }

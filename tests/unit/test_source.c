@@ -517,21 +517,22 @@ static void test_strerror(void)
 	CHECK_STR(source_strerror(1), "unknown error");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_detect();
-	test_why();
-	test_env_add();
-	test_names();
-	test_missing();
-	test_selectors();
-	test_thumbprint();
-	test_authority();
-	test_realm();
-	test_key_path();
-	test_assertion();
-	test_source_tokens();
-	test_source_errors();
-	test_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_detect);
+	T_RUN(test_why);
+	T_RUN(test_env_add);
+	T_RUN(test_names);
+	T_RUN(test_missing);
+	T_RUN(test_selectors);
+	T_RUN(test_thumbprint);
+	T_RUN(test_authority);
+	T_RUN(test_realm);
+	T_RUN(test_key_path);
+	T_RUN(test_assertion);
+	T_RUN(test_source_tokens);
+	T_RUN(test_source_errors);
+	T_RUN(test_strerror);
 	T_END();
 }

@@ -259,16 +259,17 @@ static void test_find(void)
 	CHECK(str_find("code: SecretDisable", "SecretDisabled") == NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_find();
-	test_hexval();
-	test_copy();
-	test_copyn();
-	test_case();
-	test_printable_table();
-	test_printable_sweep();
-	test_printable_cap0();
-	test_udec();
+	T_MAIN(argc, argv);
+	T_RUN(test_find);
+	T_RUN(test_hexval);
+	T_RUN(test_copy);
+	T_RUN(test_copyn);
+	T_RUN(test_case);
+	T_RUN(test_printable_table);
+	T_RUN(test_printable_sweep);
+	T_RUN(test_printable_cap0);
+	T_RUN(test_udec);
 	T_END();
 }

@@ -387,16 +387,17 @@ static void test_proxy(void)
 	CHECK_EQ(url_proxy_parse(&p, in), URL_E_USERINFO);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_proxy();
-	test_url_zeroed();
-	test_no_proxy();
-	test_url_table();
-	test_url_limits();
-	test_encode();
-	test_add_query();
-	test_host_header();
-	test_url_strerror();
+	T_MAIN(argc, argv);
+	T_RUN(test_proxy);
+	T_RUN(test_url_zeroed);
+	T_RUN(test_no_proxy);
+	T_RUN(test_url_table);
+	T_RUN(test_url_limits);
+	T_RUN(test_encode);
+	T_RUN(test_add_query);
+	T_RUN(test_host_header);
+	T_RUN(test_url_strerror);
 	T_END();
 }

@@ -376,13 +376,14 @@ static void test_path(void)
 }
 
 
-int main(void)
+int main(int argc, char **argv)
 {
-	test_parse();
-	test_bad();
-	test_eku();
-	test_ca();
-	test_time();
-	test_path();
+	T_MAIN(argc, argv);
+	T_RUN(test_parse);
+	T_RUN(test_bad);
+	T_RUN(test_eku);
+	T_RUN(test_ca);
+	T_RUN(test_time);
+	T_RUN(test_path);
 	T_END();
 }
