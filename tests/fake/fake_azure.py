@@ -79,6 +79,7 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 time, forever), "tags15" (page 1's 25 items carry 15 tags
                                 of 256-byte values each), "all-valid" (every secret
                                 enabled, valid, not managed)
+  "list_hide": [NAME...]        the listed vault lists these no more (deleted meanwhile)
   "secrets": {NAME: {"value": str, "contentType": str, "cer": base64 DER,
                      "version": 32 hex}}
                                 secrets added for this case (made at test time, e.g.
@@ -1363,7 +1364,8 @@ def vault_list(ctx):
         if page is None:
             return kv_error(400, "BadParameter", "The skip token is invalid.")
     mode = CONTROL.get("list")
-    items = fixtures.LISTING if ctx.host == fixtures.LIST_VAULT else []
+    hide = CONTROL.get("list_hide") or []
+    items = [s for s in fixtures.LISTING if s["name"] not in hide] if ctx.host == fixtures.LIST_VAULT else []
     n = fixtures.LIST_PAGE
     chunk = [] if mode == "endless" else items[page * n:(page + 1) * n]
     body = [list_item(ctx.host, sec, mode, mode == "tags15" and page == 0) for sec in chunk]
