@@ -131,25 +131,8 @@ int exec_lists(client *c, ref *refs, size_t *at, size_t *skip, const char **pref
 	return 0;
 }
 
-/* The entry of reference k, NAME=value: NULL when it is missing. */
-static int entry_of(char *const *values, const size_t *lens, size_t k, const size_t *skip,
-	char **entry, err *e)
-{
-	*entry = NULL;
-	if (lens[k] == (size_t)-1)
-		return 0;
-	if (memchr(values[k] + skip[k], 0, lens[k]))
-		return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, "
-			"which an environment variable cannot", (int)skip[k] - 1, values[k]);
-	values[k][skip[k] + lens[k]] = 0;
-	*entry = values[k];
-	return 0;
-}
-
 static int put(char **env, size_t *o, char *entry, err *e)
 {
-	if (!entry)
-		return 0;
 	if (*o + 1 == CLI_ENV_MAX)
 		return err_set(e, ERR_USAGE, "exec: more than %d environment variables",
 			CLI_ENV_MAX - 1);
@@ -157,29 +140,31 @@ static int put(char **env, size_t *o, char *entry, err *e)
 	return 0;
 }
 
-/* References replaced (or dropped when missing), identity variables
- * dropped unless asked, then the selections' variables. */
+/* The entries no reference or selection replaces, identity variables
+ * dropped unless asked; then each reference's NAME=value (none when it is
+ * missing). */
 int exec_env(char **env, const size_t *at, const size_t *skip,
 	char *const *values, const size_t *lens, size_t nrefs, err *e)
 {
 	size_t i, k, o = 0;
-	char *entry;
 
 	for (i = 0; environ[i]; i++) {
-		entry = environ[i];
 		for (k = 0; k < nrefs && at[k] != i; k++)
 			;
-		if (replaced(i, opts.env_override)
-			|| (k == nrefs && !opts.keep_identity_env && identity_var(entry)))
-			continue;
-		if ((k < nrefs && entry_of(values, lens, k, skip, &entry, e) < 0)
-			|| put(env, &o, entry, e) < 0)
+		if (k == nrefs && !replaced(i, opts.env_override) && (opts.keep_identity_env
+			|| !identity_var(environ[i])) && put(env, &o, environ[i], e) < 0)
 			return -1;
 	}
-	for (k = 0; k < nrefs; k++)
-		if (at[k] == (size_t)-1 && (entry_of(values, lens, k, skip, &entry, e) < 0
-			|| put(env, &o, entry, e) < 0))
+	for (k = 0; k < nrefs; k++) {
+		if (lens[k] == (size_t)-1)
+			continue;
+		if (memchr(values[k] + skip[k], 0, lens[k]))
+			return err_set(e, ERR_MALFORMED, "%.*s: the secret holds a NUL byte, "
+				"which an environment variable cannot", (int)skip[k] - 1, values[k]);
+		values[k][skip[k] + lens[k]] = 0;
+		if (put(env, &o, values[k], e) < 0)
 			return -1;
+	}
 	env[o] = NULL;
 	return 0;
 }
