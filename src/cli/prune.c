@@ -1,6 +1,7 @@
 /* prune: --prune's manifest (prune.h). */
 #include "cli/prune.h"
 #include "base/file.h"
+#include "base/fmt.h"
 #include "base/log.h"
 #include "base/sys.h"
 
@@ -31,16 +32,10 @@ int prune_parse(char *text, size_t len, const char **names, size_t max, size_t *
 /* names[0, k) as a manifest into p->text; *f writes it. */
 static void manifest(prune *p, size_t k, out_file *f)
 {
-	size_t o = sizeof PRUNE_HEAD - 1, i;
+	size_t o = fmt(p->text, sizeof p->text, PRUNE_HEAD), i;
 
-	memcpy(p->text, PRUNE_HEAD, o);
-	for (i = 0; i < k; i++) {
-		size_t l = strlen(p->names[i]);
-
-		memcpy(p->text + o, p->names[i], l);
-		p->text[o + l] = '\n';
-		o += l + 1;
-	}
+	for (i = 0; i < k; i++)
+		o += fmt(p->text + o, sizeof p->text - o, "%s\n", p->names[i]);
 	f->path = p->path;
 	f->data = p->text;
 	f->n = o;
