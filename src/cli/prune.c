@@ -14,13 +14,13 @@
 int prune_parse(char *text, size_t len, const char **names, size_t max, size_t *n)
 {
 	size_t h = sizeof PRUNE_HEAD - 1, i;
+	char *nl;
 
 	*n = 0;
 	if (len < h || memcmp(text, PRUNE_HEAD, h) != 0 || text[len - 1] != '\n')
 		return -1;
-	for (i = h; i < len; i += strlen(text + i) + 1) {
-		char *nl = memchr(text + i, '\n', len - i);
-
+	for (i = h; i < len; i = (size_t)(nl - text) + 1) {
+		nl = memchr(text + i, '\n', len - i);
 		*nl = 0;
 		if (*n == max || !ref_name_ok(text + i, (size_t)(nl - text - i)))
 			return -1;
@@ -86,22 +86,20 @@ int prune_finish(prune *p, const out_opts *o, err *e)
 	struct stat st;
 	out_file f;
 	size_t i;
-	int k = 0;
+	int k = 0, gone, reg;
 
 	if (p->n == p->nnew)
 		return 0; /* nothing to remove: the manifest is as written */
 	for (i = p->nnew; i < p->n; i++) {
 		if (out_join(path, sizeof path, p->dir, p->names[i]) < 0)
 			return err_set(e, ERR_USAGE, "--out-dir %s: path too long", p->dir);
-		if (sys_lstat(path, &st) < 0) {
-			if (errno != ENOENT)
-				return err_set(e, ERR_INTERNAL, "--prune: %s: %s", path, err_errno(errno));
-			continue;
-		}
-		if (S_ISREG(st.st_mode) && unlink(path) < 0)
+		gone = sys_lstat(path, &st) < 0;
+		reg = !gone && S_ISREG(st.st_mode);
+		if ((gone && errno != ENOENT) || (reg && unlink(path) < 0))
 			return err_set(e, ERR_INTERNAL, "--prune: %s: %s", path, err_errno(errno));
-		k += S_ISREG(st.st_mode);
-		log_v("--prune: %s %s", S_ISREG(st.st_mode) ? "removed" : "kept (not a file):", path);
+		k += reg;
+		if (!gone)
+			log_v("--prune: %s %s", reg ? "removed" : "kept (not a file):", path);
 	}
 	manifest(p, p->nnew, &f);
 	return out_write_all(&f, 1, o, e) < 0 ? -1 : k + 1;
