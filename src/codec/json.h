@@ -2,8 +2,9 @@
  * json: strict JSON reading over jsmn, for small response bodies.
  * The document is checked against the RFC 8259 grammar by our own validator
  * (jsmn strict still accepts trailing commas), then tokenised by jsmn into a
- * fixed token array inside the caller's json_doc (or a larger table of the caller's: json_parse_in). The top value must be an
- * object or array; raw string bytes must be well-formed UTF-8 (no overlongs,
+ * fixed token array inside the caller's json_doc (or a larger table of the
+ * caller's: json_parse_in). The top value must be an object or array; raw
+ * string bytes must be well-formed UTF-8 (no overlongs,
  * surrogates or > U+10FFFF). Strings are decoded by us, \uXXXX surrogate pairs
  * into 4-byte UTF-8; lone surrogates are errors; \u0000 decodes to a NUL byte
  * (lengths are explicit). Only this module includes jsmn.h. Errors are < 0.
