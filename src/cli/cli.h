@@ -114,7 +114,9 @@ void env_done(void);
 /* Collect the references in the environment: refs[], the environ index
  * of each in at[], the NAME= each value follows in prefix[] (skip[]
  * bytes); and the selections (akv://VAULT/PREFIX* values, --env-from),
- * which exec_lists lists. Returns their number, or -1 (exec.c). */
+ * which exec_lists lists: an akv:// one's variable is taken out of
+ * environ (the program never gets it). Returns their number, or -1
+ * (exec.c). */
 int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e);
 
 /* A round's secrets of the selections, appended to refs[*n] as exec_refs

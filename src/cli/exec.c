@@ -13,11 +13,10 @@
 
 extern char **environ;
 
-/* The selections (exec_refs), with the environ entry of each akv:// one
- * (SIZE_MAX: --env-from's), which the program does not get; "NAME=" of
- * each variable they made in this round (exec_lists). */
+/* The selections (exec_refs: akv:// values, --env-from); "NAME=" of each
+ * variable they made in this round (exec_lists). */
 static ref lists[CLI_SECRETS_MAX + CLI_LIST_MAX];
-static size_t list_at[CLI_SECRETS_MAX + CLI_LIST_MAX], nlists;
+static size_t nlists;
 static char made[CLI_SECRETS_MAX][CLI_VAR_MAX + 2];
 static size_t nmade;
 
@@ -53,21 +52,23 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *
 		return err_set(e, ERR_USAGE, "environment variable %.*s: bad reference: %s",
 			(int)str_cspn(environ[bad], "="), environ[bad], ref_strerror(rc));
 	for (i = 0; i < *n; i++) {
+		char **p = &environ[at[i] - nlists]; /* after the entries taken out */
+
 		if (refs[i].kind == REF_LIST) {
-			list_at[nlists] = at[i];
 			lists[nlists++] = refs[i];
+			while ((p[0] = p[1]) != NULL) /* out of azkv's own environment: */
+				p++;                  /* the program never gets it */
 			continue;
 		}
 		refs[m] = refs[i];
-		at[m] = at[i];
-		prefix[m] = environ[at[i]];
+		at[m] = at[i] - nlists;
+		prefix[m] = *p;
 		skip[m] = str_cspn(prefix[m], "=") + 1;
 		if (skip[m++] >= CLI_VALUE_MAX / 2)
 			return err_set(e, ERR_USAGE, "exec: variable name too long");
 	}
 	*n = m;
 	for (i = 0; i < opts.env_from.n; i++, nlists++) {
-		list_at[nlists] = (size_t)-1;
 		if (ref_parse_sel(&lists[nlists], opts.env_from.v[i]) < 0
 			|| lists[nlists].kind != REF_LIST)
 			return err_set(e, ERR_USAGE, "--env-from %s: want VAULT/PREFIX*",
@@ -76,17 +77,14 @@ int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *
 	return (int)nlists;
 }
 
-/* Does environ[i] hold a selection, or (over) a variable a selection
- * made, with --env-override? Then the program does not get it. */
-static int replaced(size_t i, int over)
+/* Does entry set a variable a selection made (--env-override: the
+ * program gets the selection's)? */
+static int overridden(const char *entry)
 {
 	size_t k;
 
-	for (k = 0; k < nlists; k++)
-		if (list_at[k] == i)
-			return 1;
-	for (k = 0; over && k < nmade; k++)
-		if (strncmp(environ[i], made[k], strlen(made[k])) == 0)
+	for (k = 0; k < nmade; k++)
+		if (strncmp(entry, made[k], strlen(made[k])) == 0)
 			return 1;
 	return 0;
 }
@@ -109,7 +107,7 @@ static int make_var(void *ctx, const ref *sel, const ref *r, size_t k, err *e)
 			return err_set(e, ERR_USAGE, "exec: variable %.*s made twice (%s/%s)",
 				(int)l, v, r->host, r->name);
 	for (i = 0; environ[i] && !opts.env_override; i++)
-		if (strncmp(environ[i], v, l + 1) == 0 && !replaced(i, 0))
+		if (strncmp(environ[i], v, l + 1) == 0)
 			return log_v("exec: %.*s is set, kept", (int)l, v), 1;
 	x->at[k] = (size_t)-1;
 	x->skip[k] = l + 1;
@@ -151,7 +149,7 @@ int exec_env(char **env, const size_t *at, const size_t *skip,
 	for (i = 0; environ[i]; i++) {
 		for (k = 0; k < nrefs && at[k] != i; k++)
 			;
-		if (k == nrefs && !replaced(i, opts.env_override) && (opts.keep_identity_env
+		if (k == nrefs && !(opts.env_override && overridden(environ[i])) && (opts.keep_identity_env
 			|| !identity_var(environ[i])) && put(env, &o, environ[i], e) < 0)
 			return -1;
 	}
