@@ -88,8 +88,6 @@ int prune_finish(prune *p, const out_opts *o, err *e)
 	size_t i;
 	int k = 0, gone, reg;
 
-	if (p->n == p->nnew)
-		return 0; /* nothing to remove: the manifest is as written */
 	for (i = p->nnew; i < p->n; i++) {
 		if (out_join(path, sizeof path, p->dir, p->names[i]) < 0)
 			return err_set(e, ERR_USAGE, "--out-dir %s: path too long", p->dir);
@@ -101,6 +99,7 @@ int prune_finish(prune *p, const out_opts *o, err *e)
 		if (!gone)
 			log_v("--prune: %s %s", reg ? "removed" : "kept (not a file):", path);
 	}
-	manifest(p, p->nnew, &f);
-	return out_write_all(&f, 1, o, e) < 0 ? -1 : k + 1;
+	manifest(p, p->nnew, &f); /* (as written when nothing was to go: left alone) */
+	gone = out_write_all(&f, 1, o, e);
+	return gone < 0 ? -1 : k + gone;
 }

@@ -56,10 +56,11 @@ int kvlist_select(client *c, const ref *sel, list_sel *s, err *e)
 	char what[KV_WHAT_MAX + 256], tail[200];
 	const unsigned *w = s->why;
 	json_tok *tok = mem_take(LIST_TOKENS * sizeof *tok, e);
-	size_t o = fmt(what, sizeof what, "listing %s/%s", sel->host, sel->name), k;
+	size_t o, k;
 	int n;
 
-	for (k = 0; k < s->ntags && o < sizeof what; k++)
+	kv_what(sel, what); /* "listing HOST/PREFIX*" */
+	for (k = 0, o = strlen(what); k < s->ntags && o < sizeof what; k++)
 		o += fmt(what + o, sizeof what - o, " --tag %s", s->tags[k]);
 	s->host = sel->host;
 	s->port = sel->port;
