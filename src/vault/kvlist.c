@@ -62,9 +62,7 @@ int kvlist_select(client *c, const ref *sel, list_sel *s, err *e)
 	kv_what(sel, what); /* "listing HOST/PREFIX*" */
 	for (k = 0, o = strlen(what); k < s->ntags && o < sizeof what; k++)
 		o += fmt(what + o, sizeof what - o, " --tag %s", s->tags[k]);
-	s->host = sel->host;
-	s->port = sel->port;
-	s->prefix = sel->name;
+	s->sel = sel;
 	s->now = clock_epoch();
 	s->nbf = s->now >= AZKV_BUILD_TIME;
 	if (!s->nbf)

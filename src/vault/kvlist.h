@@ -19,9 +19,9 @@
 #include "vault/ref.h"
 
 /* List sel's vault and select from it: s has tags, ntags, managed, take
- * and ctx set; kvlist sets the rest (the clock: now, or the build time when
- * the clock is before it, nbf then unchecked). -v: the pages, items,
- * items skipped and why, and those selected. */
+ * and ctx set; kvlist sets the rest (s->sel; the clock: now, or the build
+ * time when the clock is before it, nbf then unchecked). -v: the pages,
+ * items, items skipped and why, and those selected. */
 int kvlist_select(client *c, const ref *sel, list_sel *s, err *e);
 
 #endif

@@ -9,8 +9,8 @@ int list_next(const list_sel *s, const char *link, char *out, size_t cap)
 {
 	url u;
 
-	if (url_parse(&u, link) != 0 || !u.https || strcmp(u.host, s->host) != 0
-		|| u.port != s->port || strncmp(u.path, "/secrets", 8) != 0
+	if (url_parse(&u, link) != 0 || !u.https || strcmp(u.host, s->sel->host) != 0
+		|| u.port != s->sel->port || strncmp(u.path, "/secrets", 8) != 0
 		|| (u.path[8] && u.path[8] != '?'))
 		return LIST_E_NEXT;
 	return str_copy(out, cap, u.path) < 0 ? LIST_E_NEXT : 0;
@@ -68,12 +68,12 @@ static int judge(const list_sel *s, const json_doc *d, int it, ref *r)
 
 	if (i < 0 || json_string(d, i, id, sizeof id, &n) < 0 || n != strlen(id)
 		|| ref_parse(r, id) < 0 || r->kind || r->version[0]
-		|| strcmp(r->host, s->host) != 0)
+		|| strcmp(r->host, s->sel->host) != 0)
 		return LIST_E_ID;
 	a = member(d, it, "attributes");
 	if (a >= 0 && d->tok[a].type != JSON_OBJECT)
 		return LIST_E_JSON;
-	why = !str_ieqn(r->name, s->prefix, strlen(s->prefix) - 1) ? LIST_NAME
+	why = !str_ieqn(r->name, s->sel->name, strlen(s->sel->name) - 1) ? LIST_NAME
 		: a < 0 || !json_is(d, member(d, a, "enabled"), "true") ? LIST_DISABLED
 		: when(d, a, "exp", s->now, -1, &bad) ? LIST_EXPIRED
 		: s->nbf && when(d, a, "nbf", s->now, 1, &bad) ? LIST_NOT_YET

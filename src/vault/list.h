@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include "codec/json.h"
 #include "http/url.h"
+#include "vault/ref.h"
 
 #define LIST_TOKENS 2048   /* a page of 25 items with 15 tags each takes ~1,400 */
 #define LIST_PAGES_MAX 100 /* 2,500 secrets at 25 a page */
@@ -39,9 +40,8 @@ enum { LIST_OK, LIST_NAME, LIST_DISABLED, LIST_EXPIRED, LIST_NOT_YET, LIST_MANAG
 
 typedef struct list_sel {
 	/* the caller's */
-	const char *host;         /* the vault listed, lower-case */
-	unsigned port;
-	const char *prefix;       /* "PREFIX*": names start with PREFIX, in any case */
+	const ref *sel;           /* the selection (REF_LIST): its vault's host and
+	                             port; its name "PREFIX*", compared in any case */
 	const char *const *tags;  /* KEY=VALUE each, all must match */
 	size_t ntags;
 	int managed;              /* also certificates' secrets */

@@ -15,6 +15,7 @@ static json_tok table[LIST_TOKENS];
 static json_doc doc;
 static unsigned taken;
 static const char *prefix;
+static ref sel; /* the selection listed: kv.vault.azure.net:443, prefix's */
 
 static int take(void *ctx, const char *name)
 {
@@ -39,9 +40,8 @@ static void check_page(const char *body, size_t n, const char *pfx)
 	int rc;
 
 	memset(&s, 0, sizeof s);
-	s.host = "kv.vault.azure.net";
-	s.port = 443;
-	s.prefix = prefix = pfx;
+	strcpy(sel.name, prefix = pfx);
+	s.sel = &sel;
 	s.tags = tags;
 	s.ntags = pfx[1] ? 1 : 2;
 	s.now = 1750000000;
@@ -63,14 +63,16 @@ static void check_page(const char *body, size_t n, const char *pfx)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstr(data, size), out[URL_PATH_MAX + 1], var[64];
-	list_sel sel;
+	list_sel ls;
 
+	strcpy(sel.host, "kv.vault.azure.net");
+	sel.port = 443;
+	sel.kind = REF_LIST;
 	check_page((const char *)data, size, "*");
 	check_page((const char *)data, size, "App-*");
-	memset(&sel, 0, sizeof sel);
-	sel.host = "kv.vault.azure.net";
-	sel.port = 443;
-	if (list_next(&sel, s, out, sizeof out) == 0)
+	memset(&ls, 0, sizeof ls);
+	ls.sel = &sel;
+	if (list_next(&ls, s, out, sizeof out) == 0)
 		FUZZ_CHECK(next_shape(out));
 	if (list_env_name(var, sizeof var, "", s, size > 3 ? 3 : 0) == 0) {
 		size_t i;

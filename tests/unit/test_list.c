@@ -31,12 +31,17 @@ static int take(void *ctx, const char *name)
 	return 0;
 }
 
+static ref sel; /* the selection listed */
+
 static void sel_init(list_sel *s, const char *prefix)
 {
 	memset(s, 0, sizeof *s);
-	s->host = HOST;
-	s->port = 443;
-	s->prefix = prefix;
+	memset(&sel, 0, sizeof sel);
+	snprintf(sel.host, sizeof sel.host, "%s", HOST);
+	sel.port = 443;
+	snprintf(sel.name, sizeof sel.name, "%s", prefix);
+	sel.kind = REF_LIST;
+	s->sel = &sel;
 	s->now = NOW;
 	s->nbf = 1;
 	s->take = take;
@@ -180,10 +185,10 @@ static void test_next(void)
 			CHECKM(rc == LIST_E_NEXT, "%s accepted", cases[i].link);
 		}
 	}
-	s.port = 8443;
+	sel.port = 8443;
 	CHECK_EQ(list_next(&s, "https://kv.vault.azure.net:8443/secrets?a", out, sizeof out), 0);
 	CHECK_EQ(list_next(&s, "https://kv.vault.azure.net/secrets?a", out, sizeof out), LIST_E_NEXT);
-	s.port = 443;
+	sel.port = 443;
 	CHECK_EQ(list_next(&s, "https://kv.vault.azure.net/secrets?a", out, 8), LIST_E_NEXT);
 }
 
