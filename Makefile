@@ -234,12 +234,12 @@ FORCE:
 
 # Pure modules: no sockets, tested alone (and fuzzed).
 PURE = $(call mods,str date fmt b64 pem err http json azure url ref cloud challenge retry \
-	source dns rsa x509 der rc2 pkey jwk tags)
+	source dns rsa x509 der rc2 pkey jwk tags list)
 # The unit tests: tests/unit/test_NAME.c for each. They link the pure
 # modules and these, which do file or socket I/O but no TLS.
 UNITS = str date fmt b64 pem http json azure url ref cloud challenge retry source dns rsa x509 der rc2 \
-	jwk tags out opts err tlserr pkey sys file mem
-UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file mem)
+	jwk tags out opts err tlserr pkey sys file mem list prune
+UNIT_IO = $(call mods,out opts net resolve rnd log clock sys file mem prune)
 UNIT_LIB = $(PURE) $(UNIT_IO)
 UNIT_HDR = tests/unit/t.h $(wildcard src/*/*.h) build/gen/buildinfo.h
 UNIT_INC = -Isrc -Ibuild/gen -I$(JSMN_DIR) -I$(BEARSSL_INC)
@@ -437,7 +437,7 @@ repro:
 #   make fuzz-replay   the committed corpus through the same harnesses built
 #                      by the host gcc with ASan/UBSan (part of make test)
 # e.g. make fuzz FUZZERS="http json" FUZZ_SECONDS=300
-FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12 jwk
+FUZZERS = http chunked json azure ref challenge time dns pem x509 pkcs12 jwk list
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = $(WARN) -g -O1 -fno-omit-frame-pointer \

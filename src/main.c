@@ -17,6 +17,7 @@
 #include "vault/meta.h"
 #include "base/out.h"
 #include "codec/pem.h"
+#include "cli/prune.h"
 #include "vault/ref.h"
 #include "base/str.h"
 #include "base/sys.h"
@@ -46,7 +47,7 @@ static const sys_sig sigpipe_ignored = SYS_SIG_IGN;
  * when it is given back at exit. */
 static struct run {
 	char *arena;
-	size_t arena_size, arena_used;
+	size_t arena_size, arena_used, nvalues; /* room for nvalues values */
 	char *values[CLI_SECRETS_MAX]; /* into the arena */
 	size_t lens[CLI_SECRETS_MAX];  /* SIZE_MAX: missing (exec --allow-missing) */
 	ref refs[CLI_SECRETS_MAX];
@@ -55,6 +56,8 @@ static struct run {
 	size_t nrefs, order[CLI_SECRETS_MAX], at[CLI_SECRETS_MAX], skip[CLI_SECRETS_MAX];
 	const char *prefix[CLI_SECRETS_MAX];
 	char *env[CLI_ENV_MAX];
+	size_t nfixed;             /* exec: the references a round starts with */
+	ref ops[CLI_SECRETS_MAX];  /* get: the operands, selections listed each round */
 } run;
 
 /* A round starts (the run, or each of --every's): the values of the last
@@ -143,11 +146,13 @@ static int fetch_all(int allow, err *e)
 }
 
 /* Room for n values; get also gets room for --out's and --out-dir's
- * files and paths after them (write_files). */
+ * files (and --prune's manifest) and paths after them (write_files). */
 static int take_values(size_t n, err *e)
 {
-	size_t files = opts.cmd == CMD_GET ? n * (sizeof(out_file) + OUT_PATH_MAX) : 0;
+	size_t files = opts.cmd == CMD_GET ? n * (sizeof(out_file) + OUT_PATH_MAX)
+		+ sizeof(out_file) : 0;
 
+	run.nvalues = n;
 	if (n == 0) /* exec with no reference */
 		return 0;
 	run.arena = mem_take(run.arena_size = n * CLI_VALUE_MAX + files, e);
@@ -173,21 +178,23 @@ static void group_by_vault(void)
 	}
 }
 
-/* --out / --out-dir: every value to its file, all or nothing (out.h): the
- * number of files replaced, or -1. */
+/* --out / --out-dir: every value to its file, all or nothing (out.h),
+ * --prune's manifest with them (prune.h): the number of files replaced or
+ * removed, or -1. */
 static int write_files(err *e)
 {
-	out_file *files = (out_file *)(void *)(run.arena + opts.nsecrets * CLI_VALUE_MAX);
-	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + opts.nsecrets);
-	size_t i, j;
-	int k;
+	static prune pr;
+	out_file *files = (out_file *)(void *)(run.arena + run.nvalues * CLI_VALUE_MAX);
+	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + run.nvalues + 1);
+	size_t i, j, n = run.nrefs;
+	int k, p = 0;
 
-	for (i = 0; i < opts.nsecrets; i++)
+	for (i = 0; i < n; i++)
 		for (j = 0; j < i && opts.out_dir; j++)
 			if (strcmp(run.refs[i].name, run.refs[j].name) == 0)
 				return err_set(e, ERR_USAGE, "--out-dir: two secrets named %s",
 					run.refs[i].name);
-	for (i = 0; i < opts.nsecrets; i++) {
+	for (i = 0; i < n; i++) {
 		files[i].path = opts.out;
 		if (opts.out_dir) {
 			if (out_join(paths[i], sizeof paths[i], opts.out_dir, run.refs[i].name) < 0)
@@ -197,10 +204,14 @@ static int write_files(err *e)
 		files[i].data = run.values[i];
 		files[i].n = run.lens[i];
 	}
-	k = out_write_all(files, opts.nsecrets, &opts.file, e);
-	for (i = 0; i < opts.nsecrets && k >= 0; i++)
+	if (opts.prune && prune_start(&pr, opts.out_dir, run.refs, n, &files[n], e) < 0)
+		return -1;
+	k = out_write_all(files, n + (size_t)opts.prune, &opts.file, e);
+	for (i = 0; i < n && k >= 0; i++)
 		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, run.lens[i], opts.file.mode);
-	return k;
+	if (k >= 0 && opts.prune && (p = prune_finish(&pr, &opts.file, e)) < 0)
+		return -1;
+	return k < 0 ? -1 : k + p;
 }
 
 /* A certificate reference with --pem-*: what was read is its bundle's sid;
@@ -237,10 +248,11 @@ static int write_pem(const ref *r, err *e)
 	return cert_write(what, run.values[0], run.lens[0], &files, &opts.file, e);
 }
 
+/* The operands into run.ops: their number of selections, or -1. */
 static int parse_refs(err *e)
 {
 	size_t i;
-	int rc;
+	int rc, lists = 0;
 
 	for (i = 0; i < opts.nsecrets; i++) {
 		const char *tag = tags_ref(opts.secrets[i]);
@@ -248,14 +260,33 @@ static int parse_refs(err *e)
 
 		if (tag && meta_tag(&cl, tag, val, sizeof val, e) < 0)
 			return -1;
-		rc = ref_parse(&run.refs[i], tag ? val : opts.secrets[i]);
+		rc = ref_parse_sel(&run.ops[i], tag ? val : opts.secrets[i]);
 		if (rc < 0 && tag)
 			return err_set(e, ERR_USAGE, "tag %s: value is not a secret reference: %s",
 				tag, ref_strerror(rc));
 		if (rc < 0)
 			return err_set(e, ERR_USAGE, "secret reference %s: %s",
 				opts.secrets[i], ref_strerror(rc));
+		if (run.ops[i].kind == REF_LIST && lists++ >= 0 && (opts.out || opts.cert.key
+			|| opts.cert.certs || opts.cert.both))
+			return err_set(e, ERR_USAGE, "%s: a selection goes to stdout or --out-dir",
+				opts.secrets[i]);
 	}
+	return lists;
+}
+
+/* The round's references: the operands, each selection's secrets listed
+ * in its place, grouped by vault. */
+static int select_refs(err *e)
+{
+	size_t i;
+
+	run.nrefs = 0;
+	for (i = 0; i < opts.nsecrets; i++)
+		if (run.ops[i].kind == REF_LIST ? sel_expand(&cl, &run.ops[i], run.refs,
+			&run.nrefs, NULL, NULL, e) : sel_add(run.refs, &run.nrefs, &run.ops[i], e))
+			return -1;
+	group_by_vault();
 	return 0;
 }
 
@@ -266,13 +297,13 @@ static int get_round(err *e)
 	size_t i;
 
 	round_start();
-	if (fetch_all(0, e) < 0)
+	if (select_refs(e) < 0 || fetch_all(0, e) < 0)
 		return -1;
 	if (opts.cert.key || opts.cert.certs || opts.cert.both)
 		return write_pem(&run.refs[0], e);
 	if (opts.out || opts.out_dir)
 		return write_files(e);
-	for (i = 0; i < opts.nsecrets; i++)
+	for (i = 0; i < run.nrefs; i++)
 		if (out_value(run.values[i], run.lens[i], opts.newline, e) < 0)
 			return -1;
 	return 0;
@@ -280,6 +311,8 @@ static int get_round(err *e)
 
 static int cmd_get(err *e)
 {
+	int lists;
+
 	if (opts.nsecrets == 0)
 		return err_set(e, ERR_USAGE, "get: no secret given (try --help)");
 	if (opts.out && (opts.out_dir || opts.nsecrets != 1))
@@ -290,22 +323,29 @@ static int cmd_get(err *e)
 	if ((opts.cert.key || opts.cert.both) && (opts.file.mode & ~0640u))
 		return err_set(e, ERR_USAGE, "--mode 0%o: wider than 0640 for a private key "
 			"(--pem-key, --pem)", opts.file.mode);
-	if (parse_refs(e) < 0 || take_values(opts.nsecrets, e) < 0)
+	if (opts.prune && !opts.out_dir)
+		return err_set(e, ERR_USAGE, "--prune goes with --out-dir");
+	if ((lists = parse_refs(e)) < 0
+		|| take_values(lists ? CLI_SECRETS_MAX : opts.nsecrets, e) < 0)
 		return -1;
-	if (run.refs[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
-		run.refs[0].kind = REF_CERT_SID; /* then the secret it names */
-	run.nrefs = opts.nsecrets;
-	group_by_vault();
+	if (run.ops[0].kind && (opts.cert.key || opts.cert.certs || opts.cert.both))
+		run.ops[0].kind = REF_CERT_SID; /* then the secret it names */
 	if (opts.every) /* env: --on-change's, azkv's own less its identity */
 		return exec_env(run.env, run.at, run.skip, run.values, run.lens, 0, e) < 0 ? -1
 			: every_run(get_round, run.env, e);
 	return get_round(e) < 0 ? -1 : 0;
 }
 
-/* One round of exec: the values read into the program's environment. */
+/* One round of exec: the selections listed, the values read into the
+ * program's environment. */
 static int exec_round(err *e)
 {
 	round_start();
+	run.nrefs = run.nfixed;
+	if (exec_lists(&cl, run.refs, run.at, run.skip, run.prefix, &run.nrefs, e) < 0)
+		return -1;
+	group_by_vault();
+	log_v("exec: %zu secrets to read", run.nrefs);
 	if (fetch_all(opts.allow_missing, e) < 0)
 		return -1;
 	return exec_env(run.env, run.at, run.skip, run.values, run.lens, run.nrefs, e);
@@ -313,18 +353,14 @@ static int exec_round(err *e)
 
 static int cmd_exec(err *e)
 {
-	size_t i;
-	int why;
+	int why, lists;
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if (exec_refs(run.refs, run.at, run.skip, &run.nrefs, e) < 0
-		|| take_values(run.nrefs, e) < 0)
+	if ((lists = exec_refs(run.refs, run.at, run.skip, run.prefix, &run.nfixed, e)) < 0
+		|| take_values(lists ? CLI_SECRETS_MAX : run.nfixed, e) < 0)
 		return -1;
-	log_v("exec: %zu references in the environment", run.nrefs);
-	for (i = 0; i < run.nrefs; i++)
-		run.prefix[i] = environ[run.at[i]];
-	group_by_vault();
+	log_v("exec: %zu references in the environment", run.nfixed);
 	if (opts.every)
 		return every_run(exec_round, run.env, e);
 	if (exec_round(e) < 0)

@@ -86,7 +86,7 @@ ip addr add 169.254.169.254/32 dev lo || exit 1
 
 cat > "$tmp/hosts" <<EOF
 127.0.0.1 localhost
-127.0.0.1 myvault.vault.azure.net other.vault.azure.net evil.vault.azure.net
+127.0.0.1 myvault.vault.azure.net other.vault.azure.net evil.vault.azure.net lister.vault.azure.net
 127.0.0.1 stall.vault.azure.net kv-test-01.vault.azure.net
 127.0.0.1 kv.vault.contoso.test kv.contoso.test
 127.0.0.1 kv.vault.azure.cn kv.vault.usgovcloudapi.net

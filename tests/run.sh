@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib/counts.sh
 
 UNITS=$(make -s print-units) || { echo "0 passed, 1 failed"; exit 1; }
-E2E="e2e resolver sources delivery rotation faults examples keys proxies chains servers certs clevis"
+E2E="e2e resolver sources delivery rotation listing faults examples keys proxies chains servers certs clevis"
 SUITES="unit $(for u in $UNITS; do printf 'unit-%s ' "$u"; done)rsa-vs-bearssl pkcs12-vs-openssl
 rsaenc-vs-bearssl trust-vs-bearssl fuzz-replay $E2E docs layers arm64 armhf s390x boot repro"
 LOGDIR=build/test-logs
@@ -91,7 +91,7 @@ suite fuzz-replay make -s fuzz-replay
 
 for s in $E2E; do
 	want "$s" || continue
-	case $s in delivery | rotation | examples) make -s build/envdump || die ;; esac
+	case $s in delivery | rotation | listing | examples) make -s build/envdump || die ;; esac
 	suite "$s" tests/netns.sh -- python3 "tests/e2e/$s.py" "${PATS[@]}"
 done
 suite docs tests/docs.sh

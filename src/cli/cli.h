@@ -32,6 +32,13 @@
 #define CLI_EVERY_MIN 30          /* --every: seconds; less would press the vault */
 #define CLI_EVERY_MAX (30 * 86400)
 #define CLI_GRACE_DEFAULT 10
+#define CLI_LIST_MAX 8      /* --tag, --env-from: each given at most */
+#define CLI_VAR_MAX 191     /* a variable --env-from makes: --env-prefix and a name */
+
+typedef struct cli_list {
+	size_t n;
+	const char *v[CLI_LIST_MAX];
+} cli_list;
 
 /* The commands (cli.cmd); CMD_NONE until argv names one. */
 enum { CMD_NONE, CMD_GET, CMD_TOKEN, CMD_EXEC, CMD_KEY };
@@ -46,6 +53,9 @@ typedef struct cli {
 	int cmd; /* CMD_* */
 	int newline;
 	int json, decode, allow_missing, keep_identity_env;
+	int include_managed, prune, env_override;
+	const char *env_prefix;
+	cli_list tags, env_from; /* --tag KEY=VALUE, --env-from VAULT/PREFIX* */
 	const char *out, *out_dir;
 	cert_files cert; /* --pem-key, --pem-certs, --pem, --pfx-password-file */
 	const char *proxy; /* --proxy, else https_proxy / HTTPS_PROXY */
@@ -102,12 +112,25 @@ const client_cfg *env_config(err *e);
 void env_done(void);
 
 /* Collect the references in the environment: refs[], the environ index
- * of each in at[], and the NAME= prefix length in skip[] (exec.c). */
-int exec_refs(ref *refs, size_t *at, size_t *skip, size_t *n, err *e);
+ * of each in at[], the NAME= each value follows in prefix[] (skip[]
+ * bytes); and the selections (akv://VAULT/PREFIX* values, --env-from),
+ * which exec_lists lists: an akv:// one's variable is taken out of
+ * environ (the program never gets it). Returns their number, or -1
+ * (exec.c). */
+int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e);
+
+/* A round's secrets of the selections, appended to refs[*n] as exec_refs
+ * makes them, at[] SIZE_MAX, NAME as list_env_name makes it (exec.c). Two
+ * of them making one NAME, or no variable name, is ERR_USAGE before any
+ * is read; a NAME set in the environment keeps its value (its secret not
+ * read) unless --env-override. */
+int exec_lists(client *c, ref *refs, size_t *at, size_t *skip, const char **prefix,
+	size_t *n, err *e);
 
 /* Build the child's environment from the values read: values[k] holds
  * lens[k] bytes after its NAME= prefix (skip[k] bytes), SIZE_MAX if
- * missing (exec.c). */
+ * missing; each selection's variable dropped and its secrets added
+ * (exec.c). */
 int exec_env(char **env, const size_t *at, const size_t *skip,
 	char *const *values, const size_t *lens, size_t nrefs, err *e);
 
@@ -127,5 +150,17 @@ int every_check(err *e);
  * tried again sooner (retry_round), leaving the files or the program as
  * they are. Returns the exit status, or -1 (e set). */
 int every_run(int (*round)(err *e), char **env, err *e);
+
+/* Append r to refs[*n] (sel.c): at most CLI_SECRETS_MAX in all, more is
+ * ERR_USAGE. */
+int sel_add(ref *refs, size_t *n, const ref *r, err *e);
+
+/* Append the secrets that selection sel (REF_LIST) selects, listed with
+ * the run's --tag and --include-managed (vault/kvlist.h), in the vault's
+ * order, as sel_add does (sel.c). Each is given first to hook, if any, with
+ * the index it would take: 0 takes it, 1 leaves it out, -1 is an error. */
+typedef int (*sel_hook)(void *ctx, const ref *sel, const ref *r, size_t k, err *e);
+int sel_expand(client *c, const ref *sel, ref *refs, size_t *n, sel_hook hook, void *ctx,
+	err *e);
 
 #endif

@@ -28,7 +28,8 @@ static const char usage_head[] =
 "       azkv token [OPTIONS]\n"
 "       azkv wrap|unwrap|encrypt|decrypt [OPTIONS] KEY < INPUT\n"
 "SECRET: https://HOST/secrets/NAME[/VER], VAULT/NAME[/VER], HOST/NAME[/VER],\n"
-"HOST/certificates/NAME[/VER] (leaf as PEM), tag:NAME (a VM tag's reference).\n"
+"HOST/certificates/NAME[/VER] (leaf as PEM), tag:NAME (a VM tag's reference),\n"
+"VAULT/PREFIX*, VAULT/* (the vault's valid secrets so named).\n"
 "exec: variables holding @Microsoft.KeyVault(...) or akv://VAULT/NAME get\n"
 "their secrets, then PROGRAM runs (not if any fails). KEY: HOST/keys/NAME[/VER].\n"
 "Details: man azkv.\n";
@@ -228,6 +229,23 @@ static int opt_rest(const opt *o, const char *v, err *e)
 	return err_set(e, ERR_USAGE, "%s: PROGRAM [ARGS...] must follow, as separate words", o->name);
 }
 
+/* --env-from, --tag: one more value in the list at off. */
+static int opt_add(const opt *o, const char *v, err *e)
+{
+	cli_list *l = (cli_list *)(void *)((char *)&opts + o->off);
+
+	if (l->n == CLI_LIST_MAX)
+		return err_set(e, ERR_USAGE, "%s: at most %d", o->name, CLI_LIST_MAX);
+	l->v[l->n++] = v;
+	return 0;
+}
+
+static int opt_tag(const opt *o, const char *v, err *e)
+{
+	return v[0] == '=' || !strchr(v, '=') ? err_set(e, ERR_USAGE,
+		"--tag %s: want KEY=VALUE", v) : opt_add(o, v, e);
+}
+
 static int opt_help(const opt *o, const char *v, err *e);
 
 static int opt_version(const opt *o, const char *v, err *e)
@@ -258,6 +276,11 @@ static const opt table[] = {
 		F(resource), 0, OPT_STR },
 	{ "--out", NULL, "FILE", "get: write the value there, atomically", F(out), 0, OPT_STR },
 	{ "--out-dir", NULL, "DIR", "get: write DIR/NAME for each", F(out_dir), 0, OPT_STR },
+	{ "--prune", NULL, NULL, "--out-dir: remove files azkv wrote, now unread",
+		F(prune), 0, OPT_FLAG },
+	{ "--tag", opt_tag, "KEY=VALUE", "PREFIX*: only secrets so tagged", F(tags), 0, OPT_SET },
+	{ "--include-managed", NULL, NULL, "PREFIX*: also certificates' secrets",
+		F(include_managed), 0, OPT_FLAG },
 	{ "--pem-key", NULL, "FILE", "get: a certificate's private key", F(cert.key), 0, OPT_STR },
 	{ "--pem-certs", NULL, "FILE", "get: its leaf and chain", F(cert.certs), 0, OPT_STR },
 	{ "--pem", NULL, "FILE", "get: key, leaf and chain in one file", F(cert.both), 0, OPT_STR },
@@ -281,6 +304,11 @@ static const opt table[] = {
 		F(allow_missing), 0, OPT_FLAG },
 	{ "--keep-identity-env", NULL, NULL, "exec: keep IDENTITY_HEADER, MSI_SECRET...",
 		F(keep_identity_env), 0, OPT_FLAG },
+	{ "--env-from", opt_add, "VAULT/PREFIX*", "exec: a variable per secret", F(env_from),
+		0, OPT_SET },
+	{ "--env-prefix", NULL, "P", "exec: before their names", F(env_prefix), 0, OPT_STR },
+	{ "--env-override", NULL, NULL, "exec: they replace set variables",
+		F(env_override), 0, OPT_FLAG },
 	{ "--help", opt_help, NULL, "this text", 0, 'h', OPT_DO },
 	{ "--version", opt_version, NULL, "print the version", 0, 0, OPT_DO },
 };

@@ -258,33 +258,42 @@ static int validate(const char *src, size_t len)
 	return v.i == v.n ? 0 : JSON_E_SYNTAX;
 }
 
-int json_parse(json_doc *d, const char *src, size_t len)
+_Static_assert(sizeof (jsmntok_t) == sizeof (json_tok) && (int)JSMN_PRIMITIVE == JSON_PRIMITIVE
+	&& (int)JSMN_STRING == JSON_STRING, "jsmn's tokens become ours in place");
+
+int json_parse_in(json_doc *d, json_tok *table, int cap, const char *src, size_t len)
 {
-	jsmntok_t tok[JSON_TOKENS_MAX];
+	jsmntok_t *jt = (jsmntok_t *)(void *)table;
 	jsmn_parser p;
 	int r, i;
 
 	d->src = src;
 	d->len = len;
 	d->ntok = 0;
+	d->tok = table;
 	if (len >= INT_MAX)
 		return JSON_E_TOO_BIG; /* jsmn offsets are ints */
 	if ((r = validate(src, len)) < 0)
 		return r;
 	jsmn_init(&p);
-	r = jsmn_parse(&p, src, len, tok, JSON_TOKENS_MAX);
+	r = jsmn_parse(&p, src, len, jt, (unsigned)cap);
 	if (r == JSMN_ERROR_NOMEM)
 		return JSON_E_TOO_BIG;
 	if (r <= 0)
 		return JSON_E_SYNTAX; /* jsmn disagrees with us: fail closed */
-	for (i = 0; i < r; i++) {
-		d->tok[i].type = (int)tok[i].type;
-		d->tok[i].start = tok[i].start;
-		d->tok[i].end = tok[i].end;
-		d->tok[i].size = tok[i].size;
+	for (i = 0; i < r; i++) { /* each read whole, then written over as ours */
+		jsmntok_t t = jt[i];
+		json_tok o = { (int)t.type, t.start, t.end, t.size };
+
+		memcpy(&table[i], &o, sizeof o);
 	}
 	d->ntok = r;
 	return 0;
+}
+
+int json_parse(json_doc *d, const char *src, size_t len)
+{
+	return json_parse_in(d, d->own, JSON_TOKENS_MAX, src, len);
 }
 
 int json_skip(const json_doc *d, int tok)

@@ -2,8 +2,9 @@
  * json: strict JSON reading over jsmn, for small response bodies.
  * The document is checked against the RFC 8259 grammar by our own validator
  * (jsmn strict still accepts trailing commas), then tokenised by jsmn into a
- * fixed token array inside the caller's json_doc. The top value must be an
- * object or array; raw string bytes must be well-formed UTF-8 (no overlongs,
+ * fixed token array inside the caller's json_doc (or a larger table of the
+ * caller's: json_parse_in). The top value must be an object or array; raw
+ * string bytes must be well-formed UTF-8 (no overlongs,
  * surrogates or > U+10FFFF). Strings are decoded by us, \uXXXX surrogate pairs
  * into 4-byte UTF-8; lone surrogates are errors; \u0000 decodes to a NUL byte
  * (lengths are explicit). Only this module includes jsmn.h. Errors are < 0.
@@ -38,12 +39,17 @@ typedef struct json_doc {
 	const char *src;
 	size_t len;
 	int ntok;
-	json_tok tok[JSON_TOKENS_MAX];
+	json_tok *tok; /* own, or the table given to json_parse_in */
+	json_tok own[JSON_TOKENS_MAX];
 } json_doc;
 
 /* Validate and tokenise src[len]. Token 0 is the top-level value (an object
  * or array; a bare scalar is JSON_E_SYNTAX). */
 int json_parse(json_doc *d, const char *src, size_t len);
+
+/* As json_parse, into the caller's table[cap] instead of d's own tokens:
+ * for documents of more than JSON_TOKENS_MAX (a listing page). */
+int json_parse_in(json_doc *d, json_tok *table, int cap, const char *src, size_t len);
 
 /* Index of the value for key in object token obj (direct members only):
  * >= 0 found, -1 absent, JSON_E_TYPE if obj is no object, JSON_E_DUP if the

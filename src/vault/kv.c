@@ -15,7 +15,7 @@
 typedef struct kv_op {
 	const ref *r;
 	char what[KV_WHAT_MAX];
-	char target[KV_TARGET_MAX];
+	const char *target;
 	int last;
 	const char *method; /* GET, or POST (keys) */
 	const char *body;   /* the POST's JSON; NULL in the challenge's probe */
@@ -148,7 +148,8 @@ static int get_authed(client *c, kv_op *op, const char *resource, err *e)
 
 void kv_what(const ref *r, char what[KV_WHAT_MAX])
 {
-	static const char *const kinds[] = { "secret", "certificate", "certificate", "key" };
+	static const char *const kinds[] = { "secret", "certificate", "certificate", "key",
+		"listing" };
 
 	fmt(what, KV_WHAT_MAX, "%s %s/%s%s%s", kinds[r->kind], r->host, r->name,
 		r->version[0] ? "/" : "", r->version);
@@ -181,6 +182,7 @@ int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 
 int kv_call(client *c, const kv_req *q, err *e)
 {
+	char target[KV_TARGET_MAX];
 	const char *resource;
 	kv_op op;
 
@@ -191,7 +193,8 @@ int kv_call(client *c, const kv_req *q, err *e)
 	op.body = q->body;
 	op.cls400 = q->cls400;
 	kv_what(q->r, op.what);
-	if (ref_target(q->r, q->op, KV_API, op.target, sizeof op.target) < 0)
+	op.target = q->r->kind == REF_LIST ? q->op : target;
+	if (op.target == target && ref_target(q->r, q->op, KV_API, target, sizeof target) < 0)
 		return err_set(e, ERR_USAGE, "%s: reference too long", op.what);
 	resource = vault_resource(c, &op, e);
 	if (!resource || get_authed(c, &op, resource, e) < 0)

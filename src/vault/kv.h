@@ -27,10 +27,12 @@ typedef struct client client;
 int kv_get(client *c, const ref *r, int last, int raw, char *out, size_t cap,
 	size_t *n, err *e);
 
-/* A request to a vault other than reading a secret (keys). */
+/* A request to a vault other than reading a secret (keys, a listing). */
 typedef struct kv_req {
 	const ref *r;
-	const char *op;     /* after the key's path ("wrapkey"), or NULL */
+	const char *op;     /* after the key's path ("wrapkey"), or NULL; a
+	                       listing's (REF_LIST): the page's path and query,
+	                       as given */
 	const char *body;   /* POSTed JSON; NULL: GET */
 	int last;           /* as kv_get's */
 	int cls400;         /* error class of a 400 (0: ERR_MALFORMED) */
@@ -42,7 +44,7 @@ typedef struct kv_req {
 int kv_call(client *c, const kv_req *q, err *e);
 
 /* What r names, for messages: "secret HOST/NAME[/VERSION]" (certificate,
- * key). */
+ * key; "listing HOST/PREFIX*"). */
 void kv_what(const ref *r, char what[KV_WHAT_MAX]);
 
 #endif

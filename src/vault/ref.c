@@ -9,7 +9,7 @@
 #define REF_VAULT_MAX 24
 #define REF_PUBLIC_SUFFIX ".vault.azure.net" /* short form: public cloud */
 
-static int name_ok(const char *s, size_t n)
+int ref_name_ok(const char *s, size_t n)
 {
 	size_t i;
 
@@ -54,7 +54,7 @@ static int parse_tail(ref *r, const char *t)
 	size_t n = str_cspn(t, "/");
 	const char *v;
 
-	if (!name_ok(t, n))
+	if (!ref_name_ok(t, n))
 		return REF_E_NAME;
 	memcpy(r->name, t, n);
 	if (t[n] == 0 || t[n + 1] == 0)
@@ -142,6 +142,36 @@ int ref_parse(ref *r, const char *s)
 	if (rc != 0)
 		memset(r, 0, sizeof *r);
 	return rc;
+}
+
+/* A selection: s ending in '*', parsed by parse with that '*' as a name's
+ * character ('x'), is a secret of no version; the '*' then stands in the
+ * name again. Anything else is parse's. */
+static int parse_sel(ref *r, const char *s, int (*parse)(ref *, const char *))
+{
+	char buf[URL_PATH_MAX + URL_HOST_MAX + 16];
+	size_t n = strlen(s);
+	int rc;
+
+	if (n == 0 || s[n - 1] != '*' || n >= sizeof buf)
+		return parse(r, s);
+	memcpy(buf, s, n + 1);
+	buf[n - 1] = 'x';
+	rc = parse(r, buf);
+	if (rc == 0 && (r->kind || r->version[0]))
+		rc = REF_E_FORM; /* only secrets are listed */
+	if (rc != 0) {
+		memset(r, 0, sizeof *r);
+		return rc;
+	}
+	r->name[strlen(r->name) - 1] = '*';
+	r->kind = REF_LIST;
+	return 0;
+}
+
+int ref_parse_sel(ref *r, const char *s)
+{
+	return parse_sel(r, s, ref_parse);
 }
 
 #define REF_APPSVC "@microsoft.keyvault("
@@ -237,7 +267,7 @@ int ref_parse_env(ref *r, const char *value)
 		rc = parse_appsvc(r, value + sizeof REF_APPSVC - 1,
 			n - sizeof REF_APPSVC);
 	} else if (is_prefix_ci(value, REF_AKV)) {
-		rc = parse_short(r, value + sizeof REF_AKV - 1);
+		rc = parse_sel(r, value + sizeof REF_AKV - 1, parse_short);
 	} else {
 		return 0;
 	}

@@ -5,7 +5,10 @@
  *   HOST/NAME[/VERSION]                   (HOST a full vault host name)
  *   https://HOST/certificates/NAME[/VERSION], VAULT/certificates/NAME[/VERSION],
  *   HOST/certificates/NAME[/VERSION]      (a certificate: REF_CERT)
- * and keys (ref_parse_key: REF_KEY).
+ * and keys (ref_parse_key: REF_KEY). A selection (ref_parse_sel, akv://
+ * values) is a secret's short or URL form whose NAME is PREFIX* (PREFIX
+ * possibly empty), without a version: the secrets of the vault whose names
+ * start with PREFIX (REF_LIST, listed: vault/list.h).
  * Names are 1-127 of [0-9A-Za-z-]; versions 32 hex-or-alnum characters
  * (docs/protocols.md 4.4); vault names 3-24 of [0-9A-Za-z-] without "--".
  * Pure; returns 0 or REF_E_*, never sends anything.
@@ -35,6 +38,7 @@ enum {
 	REF_CERT_SID, /* a certificate: its bundle's "sid" (set by the caller,
 	               * to read the secret holding the key next) */
 	REF_KEY,      /* a key (ref_parse_key) */
+	REF_LIST,     /* a selection: name is "PREFIX*" */
 };
 
 typedef struct ref {
@@ -50,10 +54,14 @@ typedef struct ref {
  * REF_E_FORM. A short-form VAULT containing '.' is taken as a host. */
 int ref_parse(ref *r, const char *s);
 
+/* As ref_parse, also taking a selection. */
+int ref_parse_sel(ref *r, const char *s);
+
 /* An environment value that may be a reference (azkv exec):
  *   @Microsoft.KeyVault(SecretUri=https://HOST/secrets/NAME[/VERSION][/])
  *   @Microsoft.KeyVault(VaultName=V;SecretName=N[;SecretVersion=X])
- *   akv://VAULT/NAME[/VERSION]   (VAULT a vault name or host)
+ *   akv://VAULT/NAME[/VERSION]   (VAULT a vault name or host; a selection
+ *                                 VAULT/PREFIX* too)
  * Returns 1 and fills *r for a reference, 0 if the value is not one (left
  * alone), or REF_E_* for a malformed one (never silently passed on).
  * Keys of the KeyVault() form compare case-insensitively, in any order. */
@@ -78,6 +86,9 @@ int ref_parse_key(ref *r, const char *s);
  * none. Returns 0 or REF_E_SPACE. */
 int ref_target(const ref *r, const char *op, const char *api_version, char *out,
 	size_t cap);
+
+/* Is s[n] a secret name (1-127 of [0-9A-Za-z-])? */
+int ref_name_ok(const char *s, size_t n);
 
 const char *ref_strerror(int code);
 const char *ref_key_strerror(int code);

@@ -186,6 +186,7 @@ def _fixture_secrets():
         if "value" in s or "repeat" in s:
             vals.append(fx.value_of(s))
         vals += [fx.value_of(x) for x in s.get("versions", {}).values()]
+    vals += [s["value"] for s in fx.LISTING]   # the listed vault's
     return [x.encode() for x in vals]
 
 

@@ -438,6 +438,44 @@ def t_signal_pid_file_problems(tmp):
     return None if rc == 0 and len(err_lines(a)) == 2 else "exit %r, stderr %r" % (rc, a.err())
 
 
+@in_agent
+def t_files_prune_follows_selection(tmp):
+    """get --every --out-dir --prune VAULT/PREFIX*: each round writes what the listing selects then and removes the file of a secret no longer listed, never a file azkv did not write; --on-change runs for a round that only pruned"""
+    d = os.path.join(tmp, "out")
+    os.mkdir(d)
+    mark = os.path.join(tmp, "changed")
+    with open(os.path.join(d, "mine"), "w") as f:
+        f.write("not azkv's")
+    want = fx.selected("app-db-")
+    gone = want[-1]
+    a = Agent(tmp, ["get", "--every", "30s", "--out-dir", d, "--prune", "lister/app-db-*",
+                    "--on-change", "/bin/sh", "-c", 'echo x >> "$0"', mark], control={})
+    if not wait_for(lambda: all(os.path.exists(os.path.join(d, n)) for n in want)):
+        return "files not written: %r %r" % (sorted(os.listdir(d)), a.err()[-300:])
+    if not wait_for(lambda: read(mark) == b"x\n"):
+        return "--on-change after the first round: %r" % read(mark)
+    a.after_rounds(a.rounds() + 6)
+    ctl({"list_hide": [gone]})
+    if not wait_for(lambda: not os.path.exists(os.path.join(d, gone))):
+        return "%s not pruned: %r" % (gone, sorted(os.listdir(d)))
+    if not wait_for(lambda: read(mark) == b"x\nx\n"):
+        return "--on-change after the pruning round: %r" % read(mark)
+    with open(os.path.join(d, ".azkv-manifest")) as f:
+        names = f.read().splitlines()[1:]
+    if names != [n for n in want if n != gone]:
+        return "manifest %r" % names
+    a.after_rounds(a.rounds() + 6)
+    if read(mark) != b"x\nx\n":
+        return "--on-change with nothing changed: %r" % read(mark)
+    ctl({})
+    if not wait_for(lambda: os.path.exists(os.path.join(d, gone))):
+        return "%s not written again once listed" % gone
+    if read(os.path.join(d, "mine")) != b"not azkv's":
+        return "a file azkv did not write was touched"
+    rc, _ = a.stop()
+    return None if rc == 0 and not err_lines(a) else "exit %r, stderr %r" % (rc, a.err()[-300:])
+
+
 # ---- exec -------------------------------------------------------------------
 
 PROG = ('echo "start $$ $DB" >> "$OUT"; trap \'echo "term $$" >> "$OUT"; exit 42\' TERM; '
@@ -473,6 +511,33 @@ def t_exec_restart_on_change(tmp):
     if rc != 42:
         return "azkv exit %r, want the program's 42" % rc
     return None if not err_lines(a) else "stderr %r" % a.err()[-300:]
+
+
+ENV_PROG = ('echo "start $$ ${DB_USER-unset} ${DB_HOST-unset}" >> "$OUT"; '
+            'trap \'echo "term $$" >> "$OUT"; exit 42\' TERM; while :; do sleep 0.05; done')
+
+
+@in_agent
+def t_exec_env_from_follows_selection(tmp):
+    """exec --every --env-from: each round lists the selection again; a secret no longer listed is a change: the program restarts without its variable"""
+    out = os.path.join(tmp, "out")
+    user, host = fx.listed("app-db-user")["value"], fx.listed("app-db-host")["value"]
+    a = Agent(tmp, ["exec", "--every", "30s", "--env-from", "lister/app-db-*", "--env-prefix", "DB_",
+                    "--", "/bin/sh", "-c", ENV_PROG], env={"OUT": out}, control={})
+    if not wait_for(lambda: starts(out)):
+        return "the program did not start: %r" % a.err()[-300:]
+    if starts(out)[0][2] != "%s %s" % (user, host):
+        return "first start %r" % starts(out)[0][2:]
+    a.after_rounds(a.rounds() + 6)
+    if len(starts(out)) != 1:
+        return "restarted with no change: %r" % read(out)
+    ctl({"list_hide": ["app-db-user"]})
+    if not wait_for(lambda: len(starts(out)) == 2):
+        return "not restarted after the selection changed: %r" % read(out)
+    if starts(out)[1][2] != "unset %s" % host:
+        return "second start %r" % starts(out)[1][2:]
+    rc, _ = a.stop(rc=42, waive=STATUS)
+    return None if rc == 42 and not err_lines(a) else "exit %r, stderr %r" % (rc, a.err()[-300:])
 
 
 @in_agent

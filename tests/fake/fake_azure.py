@@ -8,6 +8,10 @@ byte by byte by this file so that faults can be injected exactly:
   imds   plain HTTP  GET  /metadata/identity/oauth2/token   (default 169.254.169.254:80)
   ext    plain HTTP  POST /oauth2/token  (legacy VM extension, default 127.0.0.1:50342)
   vault  HTTPS       GET  /secrets/NAME[/VERSION]?api-version=V  (default 127.0.0.1:443)
+                     GET  /secrets?api-version=V[&maxresults=1..25][&$skiptoken=T]: a page
+                     of the listing, {"value": [...], "nextLink": URL | null}, for
+                     fixtures.LIST_VAULT (60 secrets, 25 a page; "list" below); other
+                     vaults list nothing
                      and /certificates/NAME[/VERSION]: a CertificateBundle (id, kid,
                      sid, x5t, cer, attributes, policy) for a secret with "cer"
   appsvc plain HTTP  GET  /MSI/token[/]  App Service: api-version 2019-08-01 with
@@ -69,6 +73,13 @@ CONTROL (--control FILE, JSON object, looked at on every request: re-read when
                                 date-offset iso iso-z iso-offset both expired
   "expires_life": SECONDS       their token lifetime (default 3600)
   "arc_realm": PATH             the Arc challenge names PATH instead of a fresh key
+  "list": MODE                  the listed vault's nextLinks and pages: "foreign" (page 1's
+                                nextLink names other.vault.azure.net), "loop" (page 2's
+                                nextLink is page 1's), "endless" (a new empty page each
+                                time, forever), "tags15" (page 1's 25 items carry 15 tags
+                                of 256-byte values each), "all-valid" (every secret
+                                enabled, valid, not managed)
+  "list_hide": [NAME...]        the listed vault lists these no more (deleted meanwhile)
   "secrets": {NAME: {"value": str, "contentType": str, "cer": base64 DER,
                      "version": 32 hex}}
                                 secrets added for this case (made at test time, e.g.
@@ -129,6 +140,7 @@ import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 import fake_keys
+import fixtures
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMDS_PATH = "/metadata/identity/oauth2/token"
@@ -1305,6 +1317,83 @@ def cert_bundle(host, name, sec):
         "tags": {}}).encode("utf-8")
 
 
+LIST_ATTRS = {"created": 1714000000, "updated": 1714000000,
+              "recoveryLevel": "Recoverable+Purgeable", "recoverableDays": 90}
+
+
+def list_item(host, sec, mode, big):
+    """One SecretItem as the service lists it: contentType first and tags
+    last when set, nbf/exp only when set, no value."""
+    ok = mode == "all-valid"
+    item = {}
+    if sec["managed"] and not ok:
+        item["contentType"] = "application/x-pkcs12"
+    item["id"] = "https://%s/secrets/%s" % (host, sec["name"])
+    if sec["managed"] and not ok:
+        item["managed"] = True
+    attrs = {"enabled": sec["enabled"] or ok}
+    for k in ("nbf", "exp"):
+        if sec[k] is not None and not ok:
+            attrs[k] = sec[k]
+    attrs.update(LIST_ATTRS)
+    item["attributes"] = attrs
+    if big:
+        item["tags"] = {"big-%02d-%s" % (t, "n" * 50): "%02d" % t + "v" * 254 for t in range(15)}
+    elif sec["tags"]:
+        item["tags"] = sec["tags"]
+    return item
+
+
+def skiptoken(page):
+    """An opaque $skiptoken in the service's shape (base64 of a marker)."""
+    marker = {"NextMarker": "2!100!%s!%06d" % (b64u(("secret/page-%d" % page).encode()), page),
+              "TargetLocation": 0}
+    return base64.urlsafe_b64encode(json.dumps(marker, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def vault_list(ctx):
+    """GET /secrets: one page; the nextLink in the service's own form."""
+    q = ctx.req.query
+    api = q.get("api-version")
+    top = q.get("maxresults", str(fixtures.LIST_PAGE))
+    if not top.isdigit() or not 1 <= int(top) <= 25:
+        return kv_error(400, "BadParameter", "maxresults must be between 1 and 25.")
+    page = 0
+    if "$skiptoken" in q:
+        page = next((p for p in range(1, 1000) if skiptoken(p) == q["$skiptoken"]), None)
+        if page is None:
+            return kv_error(400, "BadParameter", "The skip token is invalid.")
+    mode = CONTROL.get("list")
+    hide = CONTROL.get("list_hide") or []
+    items = [s for s in fixtures.LISTING if s["name"] not in hide] if ctx.host == fixtures.LIST_VAULT else []
+    n = fixtures.LIST_PAGE
+    chunk = [] if mode == "endless" else items[page * n:(page + 1) * n]
+    body = [list_item(ctx.host, sec, mode, mode == "tags15" and page == 0) for sec in chunk]
+    nxt = page + 1
+    if mode == "loop" and page == 1:
+        nxt = 1
+    more = mode == "endless" or (page + 1) * n < len(items)
+    host = "other.vault.azure.net" if mode == "foreign" and page == 0 else ctx.host
+    link = "https://%s:443/secrets?api-version=%s&$skiptoken=%s&maxresults=%s" % (
+        host, api, skiptoken(nxt), top) if more else None
+    text = COMPACT_JSON.encode({"value": body, "nextLink": link})
+    if page == 1:   # as System.Text.Json writes it: & escaped
+        text = text.replace("&", "\\u0026")
+    return Resp(200, text.encode("utf-8"))
+
+
+def list_secret(ctx, name):
+    """A secret of the listed vault, or None if it has none of that name."""
+    sec = fixtures.listed(name) if ctx.host == fixtures.LIST_VAULT else None
+    if sec is None:
+        return None
+    if not sec["enabled"] and CONTROL.get("list") != "all-valid":
+        return kv_error(403, "Forbidden", "Operation get is not allowed on a disabled secret.",
+                        inner="SecretDisabled")
+    return Resp(200, secret_body(ctx.host, sec["name"], hashlib.md5(name.lower().encode()).hexdigest(),
+                                 sec["value"], False))
+
+
 def vault_certificate(ctx, name, version):
     sec = case_secret(name)
     if sec is None or "cer" not in sec:
@@ -1357,9 +1446,10 @@ def handle_vault(ctx):
         return kv_error(400, "BadParameter", "Unknown vault host %s" % ctx.host)
     m = SECRET_PATH_RE.match(req.path) or CERT_PATH_RE.match(req.path)
     keys = req.path.startswith("/keys/")
+    listing = req.path == "/secrets"
     if req.method != "GET" and not keys:
         return kv_error(405, "BadParameter", "The requested HTTP method is not allowed")
-    if keys:
+    if keys or listing:
         pass
     elif not m or not NAME_RE.match(m.group(1)) or (m.group(2) and not NAME_RE.match(m.group(2))):
         return kv_error(400, "BadParameter", "The request URI is invalid: %s" % req.path)
@@ -1384,10 +1474,12 @@ def handle_vault(ctx):
             vc["resource"], tok["resource"]))
     if keys:
         return fake_keys.handle(ctx, kv_error, Resp, dumps)
+    if listing:
+        return apply_fault(ctx, vault_list(ctx), CONTROL.pick("vault:list"))
     name, version = m.group(1), m.group(2) or ""
     if req.path.startswith("/certificates/"):
         return vault_certificate(ctx, name, version)
-    resp = vault_secret(ctx, vc, name, version)
+    resp = list_secret(ctx, name) or vault_secret(ctx, vc, name, version)
     sec = FIX["secrets"].get(name.lower()) or {}
     spec = CONTROL.pick("vault:" + name.lower(), sec.get("fault"))
     return apply_fault(ctx, resp, spec)

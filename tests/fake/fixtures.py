@@ -129,3 +129,83 @@ def requests(entries, listener=None):
     """Only the request entries, optionally of one listener (imds/ext/vault)."""
     return [e for e in entries if e.get("event") == "request"
             and (listener is None or e["listener"] == listener)]
+
+
+# ---- the listed vault ------------------------------------------------------
+# LIST_VAULT answers GET /secrets with these 60 secrets, 25 a page, in the
+# service's order (upper-cased name), and GET /secrets/NAME with each value
+# (a disabled one: 403 SecretDisabled, as the service does). Names and values
+# are made here, for the fake and the tests alike.
+
+LIST_VAULT = "lister.vault.azure.net"
+LIST_PAGE = 25
+EXPIRED = 1000000000      # 2001: exp in the past
+NOT_YET = 4000000000      # 2096: nbf in the future
+PROD_PAY = {"env": "prod", "team": "pay"}
+
+
+def _secret(name, tags=None, enabled=True, nbf=None, exp=None, managed=False):
+    return {"name": name, "value": "v1:%s:\u00e9\"\\" % name, "enabled": enabled,
+            "nbf": nbf, "exp": exp, "managed": managed, "tags": tags}
+
+
+def _listing():
+    s = [
+        _secret("app-api-key", PROD_PAY), _secret("app-cache-url", {"env": "prod"}),
+        _secret("app-db-host", PROD_PAY), _secret("app-db-password", PROD_PAY),
+        _secret("app-db-user", PROD_PAY), _secret("app-disabled-key", {"env": "prod"}, enabled=False),
+        _secret("app-expired-token", {"env": "prod"}, exp=EXPIRED),
+        _secret("app-feature-flags", {"env": "dev"}),
+        _secret("app-future-key", {"env": "prod"}, nbf=NOT_YET, exp=NOT_YET + 1000),
+        _secret("app-jwt-secret", PROD_PAY, nbf=1700000000, exp=NOT_YET),
+        _secret("app-queue-conn", {"env": "prod"}), _secret("app-redis-password", {"env": "dev"}),
+        _secret("app-sentry-dsn"), _secret("app-smtp-password", {"env": "prod", "team": "mail"}),
+        _secret("app-smtp-user", {"env": "prod", "team": "mail"}),
+        _secret("app-storage-key", {"env": "prod"}),
+        _secret("app-tls", {"env": "prod"}, nbf=1700000000, exp=NOT_YET, managed=True),
+        _secret("app-webhook-secret", PROD_PAY), _secret("App-Mixed-Case"),
+        _secret("app-oauth-secret", PROD_PAY),
+        _secret("web-db-password", {"env": "prod"}), _secret("web-api-key", {"env": "prod"}),
+        _secret("web-session-key", {"env": "prod"}), _secret("web-cookie-secret"),
+        _secret("web-tls", nbf=1700000000, exp=NOT_YET, managed=True),
+        _secret("web-cdn-token", {"env": "dev"}), _secret("web-oauth-client"),
+        _secret("web-csrf-key"), _secret("web-old", enabled=False),
+        _secret("web-analytics-id"), _secret("web-maps-key"), _secret("web-expired", exp=EXPIRED),
+        _secret("odd-9lives"), _secret("zz-last"),
+    ]
+    s += [_secret("svc-%02d-token" % i, {"env": "prod"} if i % 3 == 0 else None)
+          for i in range(60 - len(s))]
+    s.sort(key=lambda x: x["name"].upper())
+    return s
+
+
+LISTING = _listing()
+
+
+def listed(name):
+    """The listed vault's secret of this name (any case), or None."""
+    for s in LISTING:
+        if s["name"].lower() == name.lower():
+            return s
+    return None
+
+
+def selected(prefix="", tags=(), managed=False, now=None):
+    """The names azkv selects from the listed vault, in the vault's order:
+    enabled, not expired, valid already, not a certificate's unless
+    managed, with every KEY=VALUE of tags."""
+    import time as _t
+    now = now if now is not None else _t.time()
+    out = []
+    for s in LISTING:
+        want = dict(t.split("=", 1) for t in tags)
+        if not s["name"].lower().startswith(prefix.lower()) or not s["enabled"]:
+            continue
+        if (s["exp"] is not None and s["exp"] <= now) or (s["nbf"] is not None and s["nbf"] > now):
+            continue
+        if s["managed"] and not managed:
+            continue
+        if any((s["tags"] or {}).get(k) != v for k, v in want.items()):
+            continue
+        out.append(s["name"])
+    return out

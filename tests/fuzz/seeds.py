@@ -446,6 +446,49 @@ TIMES = [
 ]
 
 
+# Listing pages (docs/protocols.md 4.9), for fuzz_list: the service's
+# shape, then what must be refused.
+LIST_HOST = "kv.vault.azure.net"
+
+
+def list_item(name, managed=False, tags=None, **attrs):
+    item = {}
+    if managed:
+        item["contentType"] = "application/x-pkcs12"
+    item["id"] = "https://%s/secrets/%s" % (LIST_HOST, name)
+    if managed:
+        item["managed"] = True
+    a = {"enabled": True}
+    a.update(attrs)
+    a.update({"created": NOW, "updated": NOW, "recoveryLevel": "Recoverable+Purgeable",
+              "recoverableDays": 90})
+    item["attributes"] = a
+    if tags:
+        item["tags"] = tags
+    return item
+
+
+NEXT = "https://%s:443/secrets?api-version=7.5&$skiptoken=eyJOZXh0TWFya2VyIjoiMiExMDAhIn0&maxresults=25" % LIST_HOST
+LIST_PAGES = {
+    "page": dump({"value": [list_item("App-Db", tags={"env": "prod"}), list_item("app-old", enabled=False),
+                            list_item("app-tls", True, nbf=NOW - 600, exp=NOW + 86400 * 365),
+                            list_item("web", exp=NOW - 1), list_item("app-later", nbf=NOW + 86400)],
+                  "nextLink": NEXT}),
+    "last": dump({"value": [list_item("x")], "nextLink": None}),
+    "empty-with-next": dump({"value": [], "nextLink": NEXT}),
+    "escaped-next": dump({"value": [], "nextLink": NEXT}).replace(b"&", b"\\u0026"),
+    "tags15": dump({"value": [list_item("t%02d" % i, tags={"k%02d" % t: "v" * 256 for t in range(15)})
+                              for i in range(25)], "nextLink": NEXT}),
+    "foreign-next": dump({"value": [], "nextLink": NEXT.replace(LIST_HOST, "evil.example")}),
+    "http-next": dump({"value": [], "nextLink": NEXT.replace("https:", "http:")}),
+    "other-id": dump({"value": [{"id": "https://other.vault.azure.net/secrets/x", "attributes": {}}]}),
+    "version-id": dump({"value": [{"id": "https://%s/secrets/x/%s" % (LIST_HOST, VER)}]}),
+    "bad-exp": dump({"value": [list_item("x", exp="soon")]}),
+    "no-value": b'{"nextLink":null}',
+    "next-url": NEXT.encode(),
+}
+
+
 def write(name, files):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
@@ -480,6 +523,7 @@ def main():
     write("ref", numbered(REFS))
     write("challenge", numbered(["%s\n%s" % c for c in CHALLENGES]))
     write("time", numbered(TIMES))
+    write("list", LIST_PAGES)
 
 
 if __name__ == "__main__":

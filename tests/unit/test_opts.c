@@ -38,11 +38,13 @@ static const vcase values_ok[] = {
 	{ "--decode", "base64" }, { "--pem", "all.pem" }, { "--pfx-password-file", "pw" },
 	{ "--alg", "RSA-OAEP" }, { "--every", "5m" }, { "--signal", "HUP" },
 	{ "--pid-file", "nginx.pid" }, { "--grace", "3" },
+	{ "--alg", "RSA-OAEP" }, { "--tag", "env=prod" }, { "--env-from", "v/app-*" },
+	{ "--env-prefix", "APP_" },
 };
 
 static const char *const flags_ok[] = {
 	"-n", "--newline", "-v", "--verbose", "--json", "--allow-missing",
-	"--keep-identity-env",
+	"--keep-identity-env", "--include-managed", "--prune", "--env-override",
 };
 
 /* The field each value option sets, as a string to compare. */
@@ -97,6 +99,12 @@ static int applied(const char *name, const char *v)
 		return opts.pid_file == v;
 	if (!strcmp(name, "--grace"))
 		return opts.grace == 3;
+	if (!strcmp(name, "--tag"))
+		return opts.tags.n == 1 && opts.tags.v[0] == v;
+	if (!strcmp(name, "--env-from"))
+		return opts.env_from.n == 1 && opts.env_from.v[0] == v;
+	if (!strcmp(name, "--env-prefix"))
+		return opts.env_prefix == v;
 	return 0;
 }
 
@@ -110,6 +118,12 @@ static int flag_applied(const char *f)
 		return opts.json == 1;
 	if (!strcmp(f, "--allow-missing"))
 		return opts.allow_missing == 1;
+	if (!strcmp(f, "--include-managed"))
+		return opts.include_managed == 1;
+	if (!strcmp(f, "--prune"))
+		return opts.prune == 1;
+	if (!strcmp(f, "--env-override"))
+		return opts.env_override == 1;
 	return opts.keep_identity_env == 1;
 }
 
@@ -161,6 +175,7 @@ static void test_refused(void)
 		{ "--every", "99999999999999999999d" }, { "--every", "-5m" },
 		{ "--signal", "KILL" }, { "--signal", "SIGSTOP" }, { "--signal", "hup" },
 		{ "--signal", "9" }, { "--grace", "0" },
+		{ "--tag", "novalue" }, { "--tag", "=v" },
 	};
 	size_t i;
 	err e;
@@ -231,6 +246,32 @@ static void test_rest(void)
 	CHECK_STR(e.msg, "--on-change: PROGRAM [ARGS...] must follow, as separate words");
 }
 
+/* --tag and --env-from add up, to CLI_LIST_MAX each; a tag may have an
+ * empty value or '=' in it. */
+static void test_lists(void)
+{
+	char *argv[2 * CLI_LIST_MAX + 4] = { "azkv", "get" };
+	int argc = 2, i;
+	err e = { 0, 0, "" };
+
+	memset(&opts, 0, sizeof opts);
+	for (i = 0; i < CLI_LIST_MAX; i++) {
+		argv[argc++] = "--tag";
+		argv[argc++] = i ? "k=v=w" : "k=";
+	}
+	CHECK_EQ(opts_parse(argc, argv, &e), 0);
+	CHECK_EQ(opts.tags.n, CLI_LIST_MAX);
+	CHECK_STR(opts.tags.v[0], "k=");
+	argv[argc++] = "--tag";
+	argv[argc++] = "one=more";
+	memset(&opts, 0, sizeof opts);
+	CHECK_EQ(opts_parse(argc, argv, &e), -1);
+	CHECK_STR(e.msg, "--tag: at most 8");
+	CHECK(parse(&e, "exec", "--env-from", "a/*", "--env-from=b/c*", "--", "p", NULL) == 0);
+	CHECK_EQ(opts.env_from.n, 2);
+	CHECK_STR(opts.env_from.v[1], "b/c*");
+}
+
 static void test_operands(void)
 {
 	err e;
@@ -271,6 +312,7 @@ static void test_usage(void)
 		"--pfx-password-file", "--mode", "--owner", "--decode", "--json", "--alg",
 		"--every", "--on-change", "--signal", "--pid-file", "--grace",
 		"--allow-missing", "--keep-identity-env",
+		"--prune", "--tag", "--include-managed", "--env-from", "--env-prefix", "--env-override",
 		"--help", "--version",
 	};
 	size_t n = opts_usage(text, sizeof text), i, heads = 0;
@@ -310,6 +352,7 @@ int main(int argc, char **argv)
 	T_RUN(test_values);
 	T_RUN(test_flags);
 	T_RUN(test_refused);
+	T_RUN(test_lists);
 	T_RUN(test_operands);
 	T_RUN(test_every);
 	T_RUN(test_rest);

@@ -435,10 +435,77 @@ static void scan_empty(void)
 	CHECK_EQ(n, 0);
 }
 
+/* Selections: VAULT/PREFIX*, HOST/PREFIX*, https://HOST/secrets/PREFIX*
+ * through ref_parse_sel and akv://; ref_parse and App Service forms refuse
+ * them, as they refuse a '*' anywhere else. */
+static void test_ref_selections(void)
+{
+	static const struct {
+		const char *in;
+		int rc, list;
+		const char *host, *name;
+	} sels[] = {
+		{ "myvault/*", 0, 1, "myvault.vault.azure.net", "*" },
+		{ "myvault/app-*", 0, 1, "myvault.vault.azure.net", "app-*" },
+		{ "kv.vault.azure.cn/Db*", 0, 1, "kv.vault.azure.cn", "Db*" },
+		{ "https://kv.vault.azure.net:8443/secrets/x*", 0, 1, "kv.vault.azure.net", "x*" },
+		{ "https://kv.vault.azure.net/secrets/*", 0, 1, "kv.vault.azure.net", "*" },
+		{ "myvault/db", 0, 0, "myvault.vault.azure.net", "db" },
+		{ "myvault/*/", REF_E_NAME, 0, "", "" },
+		{ "myvault/a*b", REF_E_NAME, 0, "", "" },
+		{ "myvault/**", REF_E_NAME, 0, "", "" },
+		{ "myvault/*a", REF_E_NAME, 0, "", "" },
+		{ "myvault/a_*", REF_E_NAME, 0, "", "" },
+		{ "myvault/x*/" V32, REF_E_NAME, 0, "", "" },
+		{ "myvault/x/" V32 "*", REF_E_VERSION, 0, "", "" },
+		{ "myvault/certificates/*", REF_E_FORM, 0, "", "" },
+		{ "https://kv.vault.azure.net/certificates/w*", REF_E_FORM, 0, "", "" },
+		{ "myvault/", REF_E_NAME, 0, "", "" },
+		{ "*/x", REF_E_VAULT, 0, "", "" },
+	};
+	char prefixed[300];
+	size_t i;
+	ref r;
+
+	for (i = 0; i < sizeof sels / sizeof sels[0]; i++) {
+		int rc = ref_parse_sel(&r, sels[i].in);
+
+		CHECKM(rc == sels[i].rc, "%s: rc %d", sels[i].in, rc);
+		CHECKM((r.kind == REF_LIST) == sels[i].list, "%s: kind %d", sels[i].in, r.kind);
+		CHECKM(strcmp(r.host, sels[i].host) == 0 && strcmp(r.name, sels[i].name) == 0,
+			"%s: %s / %s", sels[i].in, r.host, r.name);
+		CHECKM(r.version[0] == 0 || rc == 0, "%s", sels[i].in);
+		if (sels[i].list) {
+			CHECKM(ref_parse(&r, sels[i].in) == REF_E_NAME, "ref_parse took %s", sels[i].in);
+			snprintf(prefixed, sizeof prefixed, "akv://%s", sels[i].in);
+			if (strncmp(sels[i].in, "https:", 6) != 0) {
+				CHECKM(ref_parse_env(&r, prefixed) == 1 && r.kind == REF_LIST
+					&& strcmp(r.name, sels[i].name) == 0, "%s", prefixed);
+			}
+		}
+	}
+	CHECK_EQ(ref_parse_env(&r, "@Microsoft.KeyVault(VaultName=myvault;SecretName=app-*)"), REF_E_NAME);
+	CHECK_EQ(ref_parse_env(&r, "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/*)"),
+		REF_E_NAME);
+	CHECK_EQ(ref_parse_env(&r, "akv://myvault/certificates/x*"), REF_E_FORM);
+	CHECK_EQ(ref_parse_env(&r, "akv://myvault/x"), 1);
+	CHECK_EQ(r.kind, REF_SECRET);
+	memset(prefixed, 'a', 140);
+	memcpy(prefixed, "myvault/", 8);
+	strcpy(prefixed + 8 + 126, "*");
+	CHECK_EQ(ref_parse_sel(&r, prefixed), 0);
+	CHECK_EQ(strlen(r.name), 127);
+	strcpy(prefixed + 8 + 127, "*");
+	CHECK_EQ(ref_parse_sel(&r, prefixed), REF_E_NAME);
+	CHECK(ref_name_ok("a-B-9", 5) && !ref_name_ok("", 0) && !ref_name_ok("a*", 2)
+		&& !ref_name_ok("a/b", 3) && !ref_name_ok(".", 1) && !ref_name_ok("..", 2));
+}
+
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_ref_table);
+	T_RUN(test_ref_selections);
 	T_RUN(test_ref_name_len);
 	T_RUN(test_ref_target);
 	T_RUN(test_ref_keys);
