@@ -57,7 +57,8 @@ static struct run {
 	const char *prefix[CLI_SECRETS_MAX];
 	char *env[CLI_ENV_MAX];
 	size_t nfixed;             /* exec: the references a round starts with */
-	ref ops[CLI_SECRETS_MAX];  /* get: the operands, selections listed each round */
+	/* get: the operands, selections listed each round; exec: its selections */
+	ref ops[CLI_SECRETS_MAX + CLI_LIST_MAX];
 } run;
 
 /* A round starts (the run, or each of --every's): the values of the last
@@ -183,7 +184,7 @@ static void group_by_vault(void)
  * removed, or -1. */
 static int write_files(err *e)
 {
-	static prune pr;
+	static prune *pr; /* a mapping, taken by --prune's first round */
 	out_file *files = (out_file *)(void *)(run.arena + run.nvalues * CLI_VALUE_MAX);
 	char (*paths)[OUT_PATH_MAX] = (char (*)[OUT_PATH_MAX])(void *)(files + run.nvalues + 1);
 	size_t i, j, n = run.nrefs;
@@ -204,12 +205,13 @@ static int write_files(err *e)
 		files[i].data = run.values[i];
 		files[i].n = run.lens[i];
 	}
-	if (opts.prune && prune_start(&pr, opts.out_dir, run.refs, n, &files[n], e) < 0)
+	if (opts.prune && ((!pr && !(pr = mem_take(sizeof *pr, e)))
+		|| prune_start(pr, opts.out_dir, run.refs, n, &files[n], e) < 0))
 		return -1;
 	k = out_write_all(files, n + (size_t)opts.prune, &opts.file, e);
 	for (i = 0; i < n && k >= 0; i++)
 		log_v("wrote %s (%zu bytes, mode 0%o)", files[i].path, run.lens[i], opts.file.mode);
-	if (k >= 0 && opts.prune && (p = prune_finish(&pr, &opts.file, e)) < 0)
+	if (k >= 0 && opts.prune && (p = prune_finish(pr, &opts.file, e)) < 0)
 		return -1;
 	return k < 0 ? -1 : k + p;
 }
@@ -357,7 +359,7 @@ static int cmd_exec(err *e)
 
 	if (!opts.program)
 		return err_set(e, ERR_USAGE, "exec: no program given (azkv exec -- PROGRAM ARGS...)");
-	if ((lists = exec_refs(run.refs, run.at, run.skip, run.prefix, &run.nfixed, e)) < 0
+	if ((lists = exec_refs(run.refs, run.ops, run.at, run.skip, run.prefix, &run.nfixed, e)) < 0
 		|| take_values(lists ? CLI_SECRETS_MAX : run.nfixed, e) < 0)
 		return -1;
 	log_v("exec: %zu references in the environment", run.nfixed);

@@ -113,11 +113,12 @@ void env_done(void);
 
 /* Collect the references in the environment: refs[], the environ index
  * of each in at[], the NAME= each value follows in prefix[] (skip[]
- * bytes); and the selections (akv://VAULT/PREFIX* values, --env-from),
- * which exec_lists lists: an akv:// one's variable is taken out of
- * environ (the program never gets it). Returns their number, or -1
- * (exec.c). */
-int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e);
+ * bytes); and the selections (akv://VAULT/PREFIX* values, --env-from)
+ * into sels[CLI_SECRETS_MAX + CLI_LIST_MAX], kept for exec_lists, which
+ * lists them: an akv:// one's variable is taken out of environ (the
+ * program never gets it). Returns their number, or -1 (exec.c). */
+int exec_refs(ref *refs, ref *sels, size_t *at, size_t *skip, const char **prefix, size_t *n,
+	err *e);
 
 /* A round's secrets of the selections, appended to refs[*n] as exec_refs
  * makes them, at[] SIZE_MAX, NAME as list_env_name makes it (exec.c). Two

@@ -13,9 +13,9 @@
 
 extern char **environ;
 
-/* The selections (exec_refs: akv:// values, --env-from); "NAME=" of each
- * variable they made in this round (exec_lists). */
-static ref lists[CLI_SECRETS_MAX + CLI_LIST_MAX];
+/* The selections (exec_refs: akv:// values, --env-from), in the caller's
+ * room; "NAME=" of each variable they made in this round (exec_lists). */
+static ref *lists;
 static size_t nlists;
 static char made[CLI_SECRETS_MAX][CLI_VAR_MAX + 2];
 static size_t nmade;
@@ -39,12 +39,14 @@ static int identity_var(const char *entry)
 	return 0;
 }
 
-int exec_refs(ref *refs, size_t *at, size_t *skip, const char **prefix, size_t *n, err *e)
+int exec_refs(ref *refs, ref *sels, size_t *at, size_t *skip, const char **prefix, size_t *n,
+	err *e)
 {
 	size_t i, m = 0, bad;
 	int rc = ref_env_scan(environ, refs, at, CLI_SECRETS_MAX, n, &bad);
 
 	nlists = 0;
+	lists = sels;
 	if (rc == REF_E_MANY)
 		return err_set(e, ERR_USAGE, "exec: more than %d references in the environment",
 			CLI_SECRETS_MAX);
