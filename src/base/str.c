@@ -182,3 +182,8 @@ const char *str_nth(const char *packed, size_t k)
 		packed += strlen(packed) + 1;
 	return packed;
 }
+
+const char *str_code(const char *packed, int code, int last)
+{
+	return str_nth(packed, (size_t)(code < 0 && code >= last ? -code - 1 : -last));
+}

@@ -77,4 +77,8 @@ extern const char str_hex[17];
  * k within the table. */
 const char *str_nth(const char *packed, size_t k);
 
+/* The text of error code (-1 down to last) in such a table, -1's first;
+ * any other code gets the table's last string, its fallback. */
+const char *str_code(const char *packed, int code, int last);
+
 #endif

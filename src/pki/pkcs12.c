@@ -729,5 +729,5 @@ static const char texts[] =
 
 const char *pkcs12_strerror(int code)
 {
-	return str_nth(texts, (size_t)(code < 0 && code >= PKCS12_E_TIME ? -code - 1 : -PKCS12_E_TIME));
+	return str_code(texts, code, PKCS12_E_TIME);
 }

@@ -242,7 +242,7 @@ static const char texts[] =
 
 const char *jwk_strerror(int code)
 {
-	return str_nth(texts, (size_t)(code < 0 && code >= JWK_E_DUP ? -code - 1 : -JWK_E_DUP));
+	return str_code(texts, code, JWK_E_DUP);
 }
 
 const char *jwk_op_name(int op)

@@ -145,5 +145,5 @@ static const char texts[] =
 
 const char *list_strerror(int code)
 {
-	return str_nth(texts, (size_t)(code < 0 && code >= LIST_E_PAGES ? -code - 1 : -LIST_E_PAGES));
+	return str_code(texts, code, LIST_E_PAGES);
 }

@@ -310,10 +310,32 @@ static void test_scan_vs_libc(void)
 		}
 }
 
+/* str_nth and str_code over a packed error table: codes -1..-3, then the
+ * fallback for everything else. */
+static void test_packed_codes(void)
+{
+	static const char texts[] = "one\0two\0three\0other";
+	static const struct {
+		int code;
+		const char *want;
+	} t[] = {
+		{ -1, "one" }, { -2, "two" }, { -3, "three" }, { -4, "other" }, { 0, "other" },
+		{ 1, "other" }, { INT_MIN, "other" }, { INT_MAX, "other" },
+	};
+	size_t i;
+
+	CHECK(strcmp(str_nth(texts, 0), "one") == 0);
+	CHECK(strcmp(str_nth(texts, 3), "other") == 0);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		CHECKM(strcmp(str_code(texts, t[i].code, -3), t[i].want) == 0, "code %d: got %s",
+			t[i].code, str_code(texts, t[i].code, -3));
+}
+
 int main(int argc, char **argv)
 {
 	T_MAIN(argc, argv);
 	T_RUN(test_find);
+	T_RUN(test_packed_codes);
 	T_RUN(test_scan_vs_libc);
 	T_RUN(test_hexval);
 	T_RUN(test_copy);
